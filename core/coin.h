@@ -1,0 +1,37 @@
+// The UTXO-set record exactly as Bitcoin Core stores it: VARINT(height*2+coinbase),
+// VARINT(CompressAmount(value)), compressed script (special forms 0-5, else VARINT(len+6)||script).
+#pragma once
+#include <cstdint>
+
+#include "core/bytes.h"
+#include "core/error.h"
+#include "core/serialize.h"
+#include "core/types.h"
+
+namespace utxo::core {
+
+struct Coin {
+    Height height;
+    bool coinbase = false;
+    Amount value;
+    Bytes script;  // the uncompressed scriptPubKey
+
+    friend bool operator==(const Coin&, const Coin&) = default;
+};
+
+std::uint64_t compress_amount(std::uint64_t sat);
+std::uint64_t decompress_amount(std::uint64_t compressed);
+
+// Core's ScriptCompression. P2PK with an uncompressed key is only compressed when the key is on
+// the curve (checked with libsecp256k1); reading forms 4/5 decompresses the key.
+void write_compressed_script(Writer& out, ByteView script);
+Result<Bytes> read_compressed_script(Reader& in);
+
+void write_coin(Writer& out, const Coin& coin);
+Result<Coin> read_coin(Reader& in);
+
+// The serialization both hash_serialized_3 and MuHash3072 use per coin ("TxOutSer"):
+// txid raw || vout u32 || (height*2+coinbase) u32 || value i64 || CompactSize(len) || script.
+void write_txout_ser(Writer& out, const OutPoint& outpoint, const Coin& coin);
+
+}  // namespace utxo::core

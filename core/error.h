@@ -1,0 +1,33 @@
+// Errors as values: every fallible core function returns Result<T>.
+#pragma once
+#include <expected>
+#include <string>
+#include <utility>
+
+namespace utxo::core {
+
+enum class Errc {
+    truncated,      // input ended early
+    non_canonical,  // an encoding Core would not write (e.g. CompactSize fd 00 01)
+    too_large,      // a size or number beyond what the format allows
+    invalid,        // structurally wrong data (bad magic, bad version, bad checksum, ...)
+    mismatch,       // data that contradicts what it must match (hash, count, network, ...)
+    not_found,      // a coin, key or file that should exist does not
+    io,             // the operating system refused (open, read, write, rename, LMDB)
+    usage,          // the caller asked for something impossible
+};
+
+struct Error {
+    Errc code;
+    std::string message;  // one sentence, ready to print after the file or peer name
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+using Status = std::expected<void, Error>;
+
+[[nodiscard]] inline std::unexpected<Error> fail(Errc code, std::string message) {
+    return std::unexpected(Error{code, std::move(message)});
+}
+
+}  // namespace utxo::core

@@ -1,0 +1,31 @@
+// Output script classification.
+#pragma once
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.h"
+
+namespace utxo::core {
+
+enum class ScriptType {
+    p2pk,         // <33 or 65 byte pubkey> OP_CHECKSIG
+    p2pkh,        // OP_DUP OP_HASH160 <20> OP_EQUALVERIFY OP_CHECKSIG
+    p2sh,         // OP_HASH160 <20> OP_EQUAL
+    p2wpkh,       // OP_0 <20>
+    p2wsh,        // OP_0 <32>
+    p2tr,         // OP_1 <32>
+    witness_unknown,  // OP_1..OP_16 <2..40 bytes> not covered above
+    multisig,     // bare m-of-n OP_CHECKMULTISIG
+    null_data,    // starts with OP_RETURN
+    nonstandard,
+};
+
+std::string_view script_type_name(ScriptType t);  // "p2pkh", "p2tr", ...
+ScriptType classify_script(ByteView script);
+
+// Never enters the UTXO set: starts with OP_RETURN or longer than 10,000 bytes (Core's IsUnspendable).
+inline constexpr std::size_t kMaxScriptSize = 10000;
+bool is_unspendable(ByteView script);
+
+}  // namespace utxo::core

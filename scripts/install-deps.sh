@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages utxo-torrent needs, and only those that are missing.
+set -euo pipefail
+packages=(
+  g++ cmake make pkg-config
+  libssl-dev libsodium-dev liblmdb-dev libsecp256k1-dev libgmp-dev
+  libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev catch2
+  minisign
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

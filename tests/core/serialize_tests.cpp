@@ -1,0 +1,104 @@
+// VARINT and CompactSize: the vectors of reference/bitcoin-core-utxo.md §1.4, plus rejects.
+#include <catch2/catch.hpp>
+
+#include "core/serialize.h"
+
+using namespace utxo::core;
+
+static std::string varint_hex(std::uint64_t n) {
+    Bytes b;
+    Writer(b).varint(n);
+    return to_hex(b);
+}
+
+static std::string compact_hex(std::uint64_t n) {
+    Bytes b;
+    Writer(b).compact_size(n);
+    return to_hex(b);
+}
+
+TEST_CASE("Core VARINT encodes the reference vectors and reads them back") {
+    const std::pair<std::uint64_t, const char*> vectors[] = {
+        {0, "00"},         {127, "7f"},        {128, "8000"},         {255, "807f"},
+        {256, "8100"},     {16383, "fe7f"},    {16384, "ff00"},       {16511, "ff7f"},
+        {16512, "808000"}, {65535, "82fe7f"},  {2113663, "ffff7f"},   {4294967296ull, "8efefeff00"},
+        {1680000, "e5c400"},
+    };
+    for (auto [value, hex] : vectors) {
+        CAPTURE(value);
+        CHECK(varint_hex(value) == hex);
+        auto bytes = *from_hex(hex);
+        Reader r(bytes);
+        auto back = r.varint();
+        REQUIRE(back);
+        CHECK(*back == value);
+        CHECK(r.empty());
+    }
+}
+
+TEST_CASE("VARINT reader rejects overflow of the target type and truncation") {
+    auto too_big_for_u32 = *from_hex("8efefeff00");  // 2^32
+    Reader r(too_big_for_u32);
+    auto v = r.varint(UINT32_MAX);
+    REQUIRE_FALSE(v);
+    CHECK(v.error().code == Errc::too_large);
+
+    auto eleven = *from_hex("ffffffffffffffffffffff7f");
+    Reader r2(eleven);
+    CHECK_FALSE(r2.varint());
+
+    auto truncated = *from_hex("80");
+    Reader r3(truncated);
+    auto t = r3.varint();
+    REQUIRE_FALSE(t);
+    CHECK(t.error().code == Errc::truncated);
+}
+
+TEST_CASE("CompactSize encodes the reference vectors and rejects non-canonical forms") {
+    const std::pair<std::uint64_t, const char*> vectors[] = {
+        {252, "fc"}, {253, "fdfd00"}, {65535, "fdffff"}, {65536, "fe00000100"}, {4294967296ull, "ff0000000001000000"},
+    };
+    for (auto [value, hex] : vectors) {
+        CAPTURE(value);
+        CHECK(compact_hex(value) == hex);
+        auto bytes = *from_hex(hex);
+        Reader r(bytes);
+        auto back = r.compact_size(UINT64_MAX);
+        REQUIRE(back);
+        CHECK(*back == value);
+    }
+    for (const char* bad : {"fdfc00", "fe ffff0000", "ff ffffffff00000000"}) {
+        std::string h(bad);
+        std::erase(h, ' ');
+        auto bytes = *from_hex(h);
+        Reader r(bytes);
+        auto v = r.compact_size(UINT64_MAX);
+        REQUIRE_FALSE(v);
+        CHECK(v.error().code == Errc::non_canonical);
+    }
+    auto over_max = *from_hex("fe01000002");  // 0x02000001 > MAX_SIZE
+    Reader r(over_max);
+    auto v = r.compact_size();
+    REQUIRE_FALSE(v);
+    CHECK(v.error().code == Errc::too_large);
+}
+
+TEST_CASE("Reader refuses to read past the end") {
+    Bytes three{1, 2, 3};
+    Reader r(three);
+    CHECK_FALSE(r.u32());
+    CHECK(r.u16());
+    CHECK_FALSE(r.bytes(2));
+    CHECK(r.u8());
+    CHECK(r.empty());
+}
+
+TEST_CASE("Hashes print in display order and parse back") {
+    auto h = BlockHash::from_display_hex("000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+    REQUIRE(h);
+    CHECK(h->raw()[0] == 0x6f);
+    CHECK(h->raw()[31] == 0x00);
+    CHECK(h->to_display_hex() == "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+    CHECK_FALSE(BlockHash::from_display_hex("00"));
+    CHECK_FALSE(BlockHash::from_display_hex(std::string(64, 'g')));
+}
