@@ -1,0 +1,104 @@
+// minisign-compatible public keys and signatures: parse, encode and verify. Verify-only on
+// purpose: the verifier links this and must carry no signing code (secret keys live in signer/).
+// Formats (reference/anchors-protocols.md §3.3, docs/signer.md): all blobs are standard base64.
+//   public key file:  "untrusted comment: ..." \n base64("Ed" | key_id(8) | ed25519_pk(32)) \n
+//   signature file:   "untrusted comment: ..." \n base64(alg(2) | key_id(8) | sig(64)) \n
+//                     "trusted comment: ..."   \n base64(Ed25519(sig | trusted_comment)) \n
+// alg "ED" signs BLAKE2b-512(file) (prehashed, what we emit); "Ed" signs the file (legacy).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/bytes.h"
+#include "core/error.h"
+#include "core/network.h"
+
+namespace utxo::core {
+
+// minisign's random 8-byte key number. Printed as minisign prints it: the bytes read as a
+// little-endian u64, as 16 uppercase hex digits (so the hex is the byte-reversed id).
+class KeyId {
+public:
+    using Array = std::array<std::uint8_t, 8>;
+    KeyId() : bytes_{} {}
+    explicit KeyId(const Array& raw) : bytes_(raw) {}
+    const Array& raw() const { return bytes_; }
+    std::string to_hex() const;
+    static std::optional<KeyId> from_hex(std::string_view hex);  // inverse of to_hex, any case
+    friend auto operator<=>(const KeyId&, const KeyId&) = default;
+
+private:
+    Array bytes_;
+};
+
+struct MinisignPublicKey {
+    KeyId id;
+    std::array<std::uint8_t, 32> key{};  // raw Ed25519 public key
+    friend bool operator==(const MinisignPublicKey&, const MinisignPublicKey&) = default;
+};
+
+enum class SigAlgorithm { prehashed, legacy };  // "ED", "Ed"
+
+struct MinisignSignature {
+    SigAlgorithm algorithm = SigAlgorithm::prehashed;
+    KeyId id;
+    std::array<std::uint8_t, 64> signature{};
+    std::string untrusted_comment;  // without the "untrusted comment: " prefix
+    std::string trusted_comment;    // without the "trusted comment: " prefix
+    std::array<std::uint8_t, 64> global_signature{};
+};
+
+// Standard base64 (libsodium's ORIGINAL variant, with padding).
+std::string base64_encode(ByteView data);
+std::optional<Bytes> base64_decode(std::string_view text);
+
+// BLAKE2b-512 of data, unkeyed: what a prehashed ("ED") signature signs.
+std::array<std::uint8_t, 64> blake2b_512(ByteView data);
+
+// The base64 line minisign prints for a key (and accepts with -P).
+Result<MinisignPublicKey> parse_public_key_line(std::string_view base64_line);
+std::string public_key_line(const MinisignPublicKey& key);
+// A public key file: an "untrusted comment:" line, then the key line. A lone key line is
+// also accepted, so a person can paste what minisign prints.
+Result<MinisignPublicKey> parse_public_key_file(std::string_view text);
+std::string public_key_file(const MinisignPublicKey& key, std::string_view comment);
+
+// Errors name what is wrong ("truncated: no trusted comment line", ...); callers prefix the
+// file name. Comments must be single printable lines.
+Result<MinisignSignature> parse_signature_file(std::string_view text);
+std::string signature_file(const MinisignSignature& sig);
+
+// What Ed25519 signs for a data signature: BLAKE2b-512(data) for "ED", data itself for "Ed".
+Bytes data_signature_message(SigAlgorithm algorithm, ByteView data);
+// What the global signature signs: sig(64) | trusted comment bytes.
+Bytes global_signature_message(const MinisignSignature& sig);
+
+// minisign -V order: key id, data signature, global signature. Errc::mismatch for a key id
+// of another key, Errc::invalid for a signature that does not verify. require_prehashed
+// refuses legacy "Ed" signatures (minisign -H).
+Status verify_signature(const MinisignPublicKey& key, const MinisignSignature& sig, ByteView data,
+                        bool require_prehashed = true);
+
+// --- utxo-torrent's trusted comment -----------------------------------------------------
+// A signature's trusted comment states what the authority signed, so metadata is covered:
+//   utxo-torrent network=<net> height=<H> block_hash=<64 hex> manifest_sha256=<64 hex>
+struct ReleaseStatement {
+    Network network = Network::regtest;
+    std::uint64_t height = 0;
+    std::string block_hash;       // display hex, lowercase
+    std::string manifest_sha256;  // lowercase hex of SHA-256 of the manifest file bytes
+    friend bool operator==(const ReleaseStatement&, const ReleaseStatement&) = default;
+};
+
+std::string format_trusted_comment(const ReleaseStatement& statement);
+Result<ReleaseStatement> parse_trusted_comment(std::string_view comment);
+// Reads "network", "height" and "block_hash" from manifest.json and hashes its bytes.
+Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes);
+// The first field where a signed statement and the actual manifest differ, as a phrase
+// ("it says height 199 but the manifest is height 200"); empty if they are equal.
+std::string statement_difference(const ReleaseStatement& claimed, const ReleaseStatement& actual);
+
+}  // namespace utxo::core
