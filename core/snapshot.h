@@ -35,7 +35,10 @@ struct SnapshotCoin {
 // vout != 0xffffffff. Messages follow Core's loader wording.
 class SnapshotReader {
 public:
-    static Result<SnapshotReader> open(const std::filesystem::path& path);
+    // With base_height, coins above it are rejected as Core's loader does (the file itself
+    // does not carry the height).
+    static Result<SnapshotReader> open(const std::filesystem::path& path,
+                                       std::optional<Height> base_height = std::nullopt);
     ~SnapshotReader();
     SnapshotReader(SnapshotReader&&) noexcept;
     SnapshotReader& operator=(SnapshotReader&&) noexcept;
@@ -72,5 +75,9 @@ private:
 
 // Core's chainstate key order: txid raw, then the VARINT byte string of vout.
 bool chainstate_key_less(const OutPoint& a, const OutPoint& b);
+
+// The 51-byte header on its own, with the loader's magic/version/network checks on decode.
+Bytes encode_snapshot_header(const SnapshotHeader& header);
+Result<SnapshotHeader> decode_snapshot_header(ByteView bytes);
 
 }  // namespace utxo::core
