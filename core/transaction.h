@@ -61,15 +61,20 @@ struct Block {
     BlockHeader header;
     std::vector<Transaction> txs;
     BlockHash hash;  // filled by parsing and by compute_ids()
+
+    void compute_ids();  // every tx's txid/wtxid and the block hash, for blocks built in code
 };
 
 Result<BlockHeader> read_block_header(Reader& in);
 void write_block_header(Writer& out, const BlockHeader& header);
 // Parses exactly one block (no trailing bytes) and checks that it has at least one
-// transaction, that the first and only the first is a coinbase, and that the merkle root matches.
+// transaction, that the first and only the first is a coinbase, and that the merkle root matches
+// (and is not the CVE-2012-2459 mutated form). Witness data is not covered by these checks.
 Result<Block> parse_block(ByteView bytes);
 Bytes serialize_block(const Block& block);
 Hash256 compute_merkle_root(const std::vector<Transaction>& txs);  // over txids
+// BIP141: the same tree over wtxids, the coinbase's counted as zero (for the commitment check).
+Hash256 compute_witness_merkle_root(const std::vector<Transaction>& txs);
 
 // Block subsidy at height for a network's halving interval.
 Amount block_subsidy(std::uint32_t height, std::uint32_t halving_interval);

@@ -1,0 +1,213 @@
+// Transactions: BIP144 wire format, txid/wtxid.
+#include "core/transaction.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/sha256.h"
+
+namespace utxo::core {
+
+namespace {
+
+// Smallest encodings, used to bound counts by the bytes left so that a forged count can
+// never make us reserve (or loop for) more elements than the input could hold.
+constexpr std::size_t kMinInputSize = 32 + 4 + 1 + 4;  // prevout, empty script, sequence
+constexpr std::size_t kMinOutputSize = 8 + 1;          // value, empty script
+
+// The address of the reader's current byte. Reader only hands out views, so an empty view
+// at the cursor marks a position; slices between marks are contiguous input bytes.
+const std::uint8_t* mark(Reader& in) { return in.bytes(0)->data(); }
+
+ByteView slice(const std::uint8_t* begin, const std::uint8_t* end) {
+    return {begin, static_cast<std::size_t>(end - begin)};
+}
+
+template <class T>
+std::unexpected<Error> pass(const Result<T>& r) {
+    return std::unexpected(r.error());
+}
+
+Result<std::size_t> read_count(Reader& in, std::size_t min_size, const char* what) {
+    auto n = in.compact_size();
+    if (!n) return pass(n);
+    if (*n > in.remaining() / min_size)
+        return fail(Errc::truncated, fmt::format("{} count {} cannot fit in the {} bytes left", what, *n,
+                                                 in.remaining()));
+    return static_cast<std::size_t>(*n);
+}
+
+Result<TxIn> read_input(Reader& in) {
+    TxIn txin;
+    auto txid = in.hash<TxidTag>();
+    if (!txid) return pass(txid);
+    auto vout = in.u32();
+    if (!vout) return pass(vout);
+    auto script = in.var_bytes();
+    if (!script) return pass(script);
+    auto sequence = in.u32();
+    if (!sequence) return pass(sequence);
+    txin.prevout = OutPoint{*txid, *vout};
+    txin.script_sig.assign(script->begin(), script->end());
+    txin.sequence = *sequence;
+    return txin;
+}
+
+Result<TxOut> read_output(Reader& in) {
+    auto value = in.i64();
+    if (!value) return pass(value);
+    auto script = in.var_bytes();
+    if (!script) return pass(script);
+    return TxOut{Amount{*value}, Bytes(script->begin(), script->end())};
+}
+
+// Inputs (count already read) then outputs.
+Status read_inputs_outputs(Reader& in, Transaction& tx, std::size_t input_count) {
+    tx.inputs.reserve(input_count);
+    for (std::size_t i = 0; i < input_count; ++i) {
+        auto txin = read_input(in);
+        if (!txin) return pass(txin);
+        tx.inputs.push_back(std::move(*txin));
+    }
+    auto output_count = read_count(in, kMinOutputSize, "output");
+    if (!output_count) return pass(output_count);
+    tx.outputs.reserve(*output_count);
+    for (std::size_t i = 0; i < *output_count; ++i) {
+        auto txout = read_output(in);
+        if (!txout) return pass(txout);
+        tx.outputs.push_back(std::move(*txout));
+    }
+    return {};
+}
+
+Status read_witnesses(Reader& in, Transaction& tx) {
+    for (auto& txin : tx.inputs) {
+        auto items = read_count(in, 1, "witness item");
+        if (!items) return pass(items);
+        txin.witness.reserve(*items);
+        for (std::size_t i = 0; i < *items; ++i) {
+            auto item = in.var_bytes();
+            if (!item) return pass(item);
+            txin.witness.emplace_back(item->begin(), item->end());
+        }
+    }
+    // BIP144: the extended format is only allowed when some witness is present.
+    if (!tx.has_witness())
+        return fail(Errc::non_canonical, "transaction has a witness flag but no witness data (superfluous witness record)");
+    return {};
+}
+
+// Marker 0x00 was read as an empty input count; the flag must follow and must be 1.
+Status read_segwit_flag(Reader& in) {
+    auto flag = in.u8();
+    if (!flag) return pass(flag);
+    if (*flag != 1)
+        return fail(Errc::invalid, fmt::format("unknown transaction witness flag {} (only 1 is defined)", *flag));
+    return {};
+}
+
+}  // namespace
+
+bool Transaction::has_witness() const {
+    return std::any_of(inputs.begin(), inputs.end(), [](const TxIn& i) { return !i.witness.empty(); });
+}
+
+void Transaction::compute_ids() {
+    txid = hash_cast<Txid>(sha256d(serialize_transaction(*this, false)));
+    wtxid = has_witness() ? hash_cast<Wtxid>(sha256d(serialize_transaction(*this, true)))
+                          : hash_cast<Wtxid>(txid);
+}
+
+Result<Transaction> read_transaction(Reader& in) {
+    Transaction tx;
+    const std::uint8_t* start = mark(in);
+    auto version = in.i32();
+    if (!version) return pass(version);
+    tx.version = *version;
+
+    // BIP144: an empty input count is the segwit marker; the real count follows the flag.
+    const std::uint8_t* body = mark(in);  // inputs and outputs, shared by both serializations
+    auto input_count = read_count(in, kMinInputSize, "input");
+    if (!input_count) return pass(input_count);
+    const bool segwit = *input_count == 0;
+    if (segwit) {
+        auto flag = read_segwit_flag(in);
+        if (!flag) return pass(flag);
+        body = mark(in);
+        input_count = read_count(in, kMinInputSize, "input");
+        if (!input_count) return pass(input_count);
+    }
+
+    auto io = read_inputs_outputs(in, tx, *input_count);
+    if (!io) return pass(io);
+    const std::uint8_t* body_end = mark(in);
+    if (segwit) {
+        auto w = read_witnesses(in, tx);
+        if (!w) return pass(w);
+    }
+    auto lock_time = in.u32();
+    if (!lock_time) return pass(lock_time);
+    tx.lock_time = *lock_time;
+    const std::uint8_t* end = mark(in);
+
+    if (!segwit) {
+        // The input bytes are exactly the txid serialization: hash them in place.
+        tx.txid = hash_cast<Txid>(sha256d(slice(start, end)));
+        tx.wtxid = hash_cast<Wtxid>(tx.txid);
+        return tx;
+    }
+    Sha256Stream stream;
+    stream.update(slice(start, start + 4));
+    stream.update(slice(body, body_end));
+    stream.update(slice(end - 4, end));
+    tx.txid = hash_cast<Txid>(stream.finish_double());
+    tx.wtxid = hash_cast<Wtxid>(sha256d(slice(start, end)));
+    return tx;
+}
+
+Result<Transaction> parse_transaction(ByteView bytes) {
+    Reader in(bytes);
+    auto tx = read_transaction(in);
+    if (!tx) return tx;
+    if (!in.empty())
+        return fail(Errc::invalid, fmt::format("{} trailing bytes after the transaction", in.remaining()));
+    return tx;
+}
+
+void write_transaction(Writer& out, const Transaction& tx, bool with_witness) {
+    const bool segwit = with_witness && tx.has_witness();
+    out.i32(tx.version);
+    if (segwit) {
+        out.u8(0x00);  // marker
+        out.u8(0x01);  // flag
+    }
+    out.compact_size(tx.inputs.size());
+    for (const auto& txin : tx.inputs) {
+        out.hash(txin.prevout.txid);
+        out.u32(txin.prevout.vout);
+        out.var_bytes(txin.script_sig);
+        out.u32(txin.sequence);
+    }
+    out.compact_size(tx.outputs.size());
+    for (const auto& txout : tx.outputs) {
+        out.i64(txout.value.sat);
+        out.var_bytes(txout.script_pubkey);
+    }
+    if (segwit) {
+        for (const auto& txin : tx.inputs) {
+            out.compact_size(txin.witness.size());
+            for (const auto& item : txin.witness) out.var_bytes(item);
+        }
+    }
+    out.u32(tx.lock_time);
+}
+
+Bytes serialize_transaction(const Transaction& tx, bool with_witness) {
+    Bytes out;
+    Writer w(out);
+    write_transaction(w, tx, with_witness);
+    return out;
+}
+
+}  // namespace utxo::core
