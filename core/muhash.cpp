@@ -4,10 +4,16 @@
 // serialize() byte-identical to Core's.
 #include "core/muhash.h"
 
+// The low-level SHA256_CTX API is deprecated in OpenSSL 3 but is the fast one (see element_to_num).
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <gmp.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <sodium.h>
 
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include "core/coin.h"
@@ -35,6 +41,10 @@ Num one() {
 
 // Little-endian bytes <-> limbs, independent of host byte order.
 void from_le_bytes(Num& n, const std::uint8_t* in) {
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(n.data(), in, kBytes);
+        return;
+    }
     for (int i = 0; i < kLimbs; ++i) {
         mp_limb_t v = 0;
         for (int b = 7; b >= 0; --b) v = (v << 8) | in[i * 8 + b];
@@ -43,6 +53,10 @@ void from_le_bytes(Num& n, const std::uint8_t* in) {
 }
 
 void to_le_bytes(const Num& n, std::uint8_t* out) {
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(out, n.data(), kBytes);
+        return;
+    }
     for (int i = 0; i < kLimbs; ++i)
         for (int b = 0; b < 8; ++b) out[i * 8 + b] = static_cast<std::uint8_t>(n[i] >> (8 * b));
 }
@@ -71,17 +85,48 @@ void mul_mod(Num& a, const Num& b) {
 }
 
 // libsodium picks its SIMD ChaCha20 only after sodium_init(); do that once, thread-safely.
-void ensure_sodium() {
-    static const bool ready = [] { return sodium_init() >= 0; }();
-    (void)ready;
+bool sodium_ready() {
+    static const bool ready = sodium_init() >= 0;
+    return ready;
+}
+
+// OpenSSL's ChaCha20 is about twice as fast as libsodium's for 384 bytes, so it is the main path;
+// one context per thread avoids an allocation per element. Its 16-byte IV is the RFC 8439 block
+// counter (LE u32) followed by the 96-bit nonce, all zero here.
+struct CipherCtxFree {
+    void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
+};
+
+bool openssl_keystream(const Hash256& key, std::uint8_t* out) {
+    thread_local std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx = [] {
+        std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> c(EVP_CIPHER_CTX_new());
+        if (c && EVP_EncryptInit_ex(c.get(), EVP_chacha20(), nullptr, nullptr, nullptr) != 1) c.reset();
+        return c;
+    }();
+    static const std::uint8_t kZeros[kBytes] = {};
+    static const std::uint8_t kIv[16] = {};
+    int len = 0;
+    return ctx && EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.data(), kIv) == 1 &&
+           EVP_EncryptUpdate(ctx.get(), out, &len, kZeros, static_cast<int>(kBytes)) == 1 &&
+           len == static_cast<int>(kBytes);
 }
 
 // Element -> SHA256 -> ChaCha20 (RFC 8439, zero nonce, counter 0) keystream -> LE number.
 void element_to_num(ByteView element, Num& out) {
-    Hash256 key = sha256(element);
+    // SHA256_Init/Update/Final rather than the one-shot SHA256(), which in OpenSSL 3 looks the
+    // digest up by name on every call (locks and string compares cost more than the hash).
+    SHA256_CTX sha;
+    SHA256_Init(&sha);
+    SHA256_Update(&sha, element.data(), element.size());
+    Hash256 key;
+    SHA256_Final(key.raw().data(), &sha);
     alignas(64) std::uint8_t stream[kBytes];
-    static constexpr std::uint8_t kNonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {};
-    crypto_stream_chacha20_ietf(stream, sizeof stream, kNonce, key.data());
+    if (!openssl_keystream(key, stream)) {
+        // Same keystream from libsodium, should OpenSSL ever refuse.
+        static constexpr std::uint8_t kNonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {};
+        (void)sodium_ready();
+        crypto_stream_chacha20_ietf(stream, sizeof stream, kNonce, key.data());
+    }
     from_le_bytes(out, stream);
 }
 
@@ -102,7 +147,7 @@ struct MuHash3072::State {
     Num den = one();
 };
 
-MuHash3072::MuHash3072() : state_(std::make_unique<State>()) { ensure_sodium(); }
+MuHash3072::MuHash3072() : state_(std::make_unique<State>()) {}
 MuHash3072::~MuHash3072() = default;
 MuHash3072::MuHash3072(const MuHash3072& o) : state_(std::make_unique<State>(*o.state_)) {}
 MuHash3072& MuHash3072::operator=(const MuHash3072& o) {
