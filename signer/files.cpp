@@ -78,7 +78,10 @@ core::Result<SecureBuffer> read_secret_file(const std::filesystem::path& path, s
 core::Status write_file_atomically(const std::filesystem::path& path, core::ByteView content, mode_t mode,
                                    const std::function<void()>& before_rename) {
     auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+    std::string base = path.filename().string();
+    base.insert(0, 1, '.');
+    base.append(".tmp.XXXXXX");
+    std::string tmpl = (dir / base).string();
     Fd fd;
     fd.fd = ::mkstemp(tmpl.data());
     if (fd.fd < 0) return core::fail(core::Errc::io, fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));

@@ -1,0 +1,72 @@
+// The agreement rule: when a client may accept a release. Verify-only (core/minisign.h); no
+// signing code, so the verifier can link it.
+//
+// Accept only if every configured authority (or K of them under "require K") has a valid
+// signature over exactly these manifest bytes, with a trusted comment that describes exactly this
+// manifest; each key counts once. A valid signature by a configured authority over a different
+// manifest for the same network and height is a conflict and refuses the release whatever the
+// policy. Signatures by keys not in the trustnet are ignored and reported. A release on another
+// network, or not above the installed height, is refused.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/network.h"
+#include "trustnet/trustnet_file.h"
+
+namespace utxo::trustnet {
+
+struct SignatureFile {
+    std::string origin;  // file path or URL, used in messages
+    std::string bytes;
+};
+
+struct SignedManifest {
+    std::string origin;  // where manifest.json came from
+    std::string manifest;
+    std::vector<SignatureFile> signatures;
+};
+
+struct Release {
+    core::Network network;   // as offered (by a seeder's index, a directory, ...)
+    std::uint64_t height;
+    SignedManifest candidate;
+    // Other manifests seen for the same network and height, with their signatures, so that a
+    // disagreement is found. One with the same bytes as the candidate adds its signatures.
+    std::vector<SignedManifest> others;
+};
+
+enum class Refusal {
+    none,                  // accepted
+    no_authorities,        // the trustnet lists nobody
+    unsatisfiable_policy,  // require K with fewer than K authorities
+    wrong_network,
+    bad_manifest,          // not a manifest, or it contradicts the offered network/height
+    rollback,              // not above the installed height
+    conflict,              // a configured authority signed a different manifest for this height
+    invalid_signature,     // too few valid signatures, and some configured key's signature failed
+    comment_mismatch,      // too few valid signatures, and some trusted comment does not match
+    missing_signatures,    // too few valid signatures, nothing else wrong
+};
+
+struct Ignored {
+    std::string origin;
+    std::string reason;
+};
+
+struct Verdict {
+    Refusal refusal = Refusal::none;
+    std::string message;               // one sentence: why refused, or what was accepted
+    std::vector<std::string> signers;  // authorities whose signatures were counted, trustnet order
+    std::vector<Ignored> ignored;      // signatures not counted: unknown keys, duplicates, failures
+    bool accepted() const { return refusal == Refusal::none; }
+};
+
+Verdict evaluate_agreement(const Trustnet& trustnet, const Release& release,
+                           std::optional<std::uint64_t> installed_height);
+
+std::string_view refusal_name(Refusal refusal);
+
+}  // namespace utxo::trustnet

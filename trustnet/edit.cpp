@@ -1,0 +1,77 @@
+#include "trustnet/edit.h"
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+#include "trustnet/files.h"
+
+namespace utxo::trustnet {
+
+namespace {
+constexpr std::size_t kMaxTrustnetFile = 1u << 20;
+
+// Re-parses after an edit so an edit can never produce a file that later fails to load.
+core::Status reparse(TrustnetDocument& doc) {
+    auto again = parse_trustnet(render(doc));
+    if (!again) return core::fail(core::Errc::invalid, "edit would produce an invalid file: " + again.error().message);
+    doc = std::move(*again);
+    return {};
+}
+}  // namespace
+
+std::string initial_trustnet(core::Network network) {
+    return fmt::format(
+        "# utxo-torrent trustnet: the authorities whose signatures a release needs.\n"
+        "# Format: docs/trustnet.md. Edit by hand or with utxo-trustnet add/remove.\n"
+        "{}\n"
+        "network {}\n"
+        "require all\n",
+        kFormatLine, core::network_name(network));
+}
+
+core::Status add_authority(TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
+                           std::vector<std::string> urls) {
+    if (!valid_authority_name(name))
+        return core::fail(core::Errc::usage, fmt::format("\"{}\" is not a valid authority name (letters, digits, '.', '-', '_'; at most 64)", name));
+    for (const auto& url : urls)
+        if (!valid_url(url)) return core::fail(core::Errc::usage, fmt::format("\"{}\" is not a URL (scheme://...)", url));
+    std::size_t after = doc.lines.size();
+    for (const auto& a : doc.trustnet.authorities) {
+        if (a.name == name)
+            return core::fail(core::Errc::mismatch, fmt::format("an authority named \"{}\" is already listed on line {}", name, a.line));
+        if (a.key.key == key.key || a.key.id == key.id)
+            return core::fail(core::Errc::mismatch, fmt::format("this key (key id {}) is already listed for \"{}\" on line {}", key.id.to_hex(), a.name, a.line));
+        after = a.line;  // lines are 1-based, so this is the index just past that line
+    }
+    Authority added{std::move(name), key, std::move(urls), 0};
+    doc.lines.insert(doc.lines.begin() + static_cast<std::ptrdiff_t>(after), authority_line(added));
+    return reparse(doc);
+}
+
+core::Status remove_authority(TrustnetDocument& doc, std::string_view name) {
+    const Authority* a = doc.trustnet.find(name);
+    if (a == nullptr) return core::fail(core::Errc::not_found, fmt::format("no authority named \"{}\"", name));
+    const auto& tn = doc.trustnet;
+    if (tn.require_k && *tn.require_k > tn.authorities.size() - 1)
+        return core::fail(core::Errc::usage, fmt::format("removing \"{}\" would leave {} authorities, fewer than \"require {}\"; lower the require line first", name, tn.authorities.size() - 1, *tn.require_k));
+    doc.lines.erase(doc.lines.begin() + static_cast<std::ptrdiff_t>(a->line - 1));
+    return reparse(doc);
+}
+
+core::Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path) {
+    auto text = read_small_file(path, kMaxTrustnetFile);
+    if (!text) return std::unexpected(text.error());
+    return parse_trustnet(*text);
+}
+
+core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocument& doc,
+                           const std::function<void()>& before_rename) {
+    mode_t mode = 0644;
+    struct stat st{};
+    if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
+    auto text = render(doc);
+    return write_file_atomically(path, core::as_bytes(text), mode, before_rename);
+}
+
+}  // namespace utxo::trustnet

@@ -1,0 +1,59 @@
+// The trustnet file: which authorities a client requires, in plain text a person can read, diff
+// and edit (format: docs/trustnet.md). Parsing keeps every original line, so edits preserve
+// comments, blank lines and order.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/minisign.h"
+#include "core/network.h"
+
+namespace utxo::trustnet {
+
+inline constexpr std::string_view kFormatLine = "utxo-trustnet 1";
+
+struct Authority {
+    std::string name;
+    core::MinisignPublicKey key;
+    std::vector<std::string> urls;  // where it publishes releases and signatures; may be empty
+    std::size_t line = 0;           // 1-based line in the file
+};
+
+struct Trustnet {
+    core::Network network = core::Network::mainnet;
+    std::optional<std::uint32_t> require_k;  // nullopt: "require all" (the default)
+    std::vector<Authority> authorities;      // in file order
+
+    std::size_t required() const { return require_k ? *require_k : authorities.size(); }
+    const Authority* find(const core::KeyId& id) const;
+    const Authority* find(std::string_view name) const;
+};
+
+struct Problem {
+    std::size_t line;  // 1-based; 0 for the file as a whole
+    std::string message;
+};
+
+struct TrustnetDocument {
+    std::vector<std::string> lines;  // the file as written, without line endings
+    Trustnet trustnet;
+};
+
+// Syntax, duplicate names and duplicate keys: everything that makes a file unusable. Errors read
+// "line N: ...". A file with no authorities, or "require K" above their count, still parses so it
+// can be edited; check_trustnet reports those.
+core::Result<TrustnetDocument> parse_trustnet(std::string_view text);
+// Every problem, with line numbers, including the semantic ones above. Empty means usable.
+std::vector<Problem> check_trustnet(std::string_view text);
+std::string render(const TrustnetDocument& doc);  // lines joined, with a final newline
+
+bool valid_authority_name(std::string_view name);
+bool valid_url(std::string_view url);
+std::string authority_line(const Authority& authority);
+
+}  // namespace utxo::trustnet

@@ -1,0 +1,60 @@
+// utxo-trustnet verify: the agreement rule over release directories on disk.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "trustnet/agreement.h"
+#include "trustnet/commands.h"
+#include "trustnet/edit.h"
+#include "trustnet/files.h"
+
+namespace utxo::trustnet {
+
+namespace {
+constexpr std::size_t kMaxManifest = 64u << 20;
+
+// DIR/manifest.json and every DIR/manifest.json.*.minisig, in name order.
+std::expected<SignedManifest, Failure> read_release_dir(const std::filesystem::path& dir) {
+    auto manifest_path = dir / "manifest.json";
+    auto manifest = read_small_file(manifest_path, kMaxManifest);
+    if (!manifest) return std::unexpected(Failure{2, fmt::format("{}: {}", manifest_path.string(), manifest.error().message)});
+    SignedManifest out{manifest_path.string(), std::move(*manifest), {}};
+    std::vector<std::filesystem::path> sig_paths;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        auto name = entry.path().filename().string();
+        if (name.starts_with("manifest.json.") && name.ends_with(".minisig")) sig_paths.push_back(entry.path());
+    }
+    std::sort(sig_paths.begin(), sig_paths.end());
+    for (const auto& p : sig_paths) {
+        auto bytes = read_small_file(p, 65536);
+        // An unreadable or oversized signature file is reported by the rule, not a crash.
+        out.signatures.push_back({p.string(), bytes ? std::move(*bytes) : std::string()});
+    }
+    return out;
+}
+}  // namespace
+
+Outcome cmd_verify(const VerifyOptions& o) {
+    auto doc = load_trustnet(o.trustnet_file);
+    if (!doc) return std::unexpected(Failure{2, fmt::format("{}: {}", o.trustnet_file.string(), doc.error().message)});
+    auto candidate = read_release_dir(o.release_dir);
+    if (!candidate) return std::unexpected(candidate.error());
+    Release release{doc->trustnet.network, 0, std::move(*candidate), {}};
+    if (auto s = core::statement_for_manifest(core::as_bytes(release.candidate.manifest))) {
+        release.network = s->network;  // a directory offers what its manifest says
+        release.height = s->height;
+    }
+    for (const auto& dir : o.other_dirs) {
+        auto other = read_release_dir(dir);
+        if (!other) return std::unexpected(other.error());
+        release.others.push_back(std::move(*other));
+    }
+    auto verdict = evaluate_agreement(doc->trustnet, release, o.installed_height);
+    std::string notes;
+    for (const auto& i : verdict.ignored) notes += fmt::format("not counted: {}\n", i.reason);
+    if (!verdict.accepted()) return std::unexpected(Failure{1, notes + verdict.message});
+    return notes + verdict.message + "\n";
+}
+
+}  // namespace utxo::trustnet
