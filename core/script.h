@@ -24,6 +24,14 @@ enum class ScriptType {
 std::string_view script_type_name(ScriptType t);  // "p2pkh", "p2tr", ...
 ScriptType classify_script(ByteView script);
 
+// A BIP141 witness program: OP_0..OP_16 then one direct push of 2..40 bytes. `program`
+// points into the script. Says nothing about whether the length suits the version.
+struct WitnessProgram {
+    int version;
+    ByteView program;
+};
+std::optional<WitnessProgram> witness_program(ByteView script);
+
 // Never enters the UTXO set: starts with OP_RETURN or longer than 10,000 bytes (Core's IsUnspendable).
 inline constexpr std::size_t kMaxScriptSize = 10000;
 bool is_unspendable(ByteView script);
