@@ -1,0 +1,203 @@
+#include "core/utxo_store.h"
+#include "core/utxo_store_impl.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "core/hash_serialized.h"
+#include "core/script.h"
+
+namespace utxo::core {
+
+namespace {
+
+constexpr std::uint32_t kStoreFormat = 1;
+// Meta keys.
+constexpr std::string_view kMetaFormat = "format";
+constexpr std::string_view kMetaNetwork = "network";
+constexpr std::string_view kMetaTip = "tip";
+constexpr std::string_view kMetaCoins = "coins";
+constexpr std::string_view kMetaTotal = "total";
+constexpr std::string_view kMetaMuhash = "muhash";
+
+Result<Coin> decode_coin(ByteView value, const OutPoint& where) {
+    Reader r(value);
+    auto coin = read_coin(r);
+    if (!coin || !r.empty())
+        return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}:{}",
+                                               where.txid.to_display_hex(), where.vout));
+    return coin;
+}
+
+}  // namespace
+
+CoinKey coin_key(const OutPoint& outpoint) {
+    CoinKey k;
+    std::memcpy(k.data(), outpoint.txid.data(), 32);
+    k[32] = std::uint8_t(outpoint.vout >> 24);
+    k[33] = std::uint8_t(outpoint.vout >> 16);
+    k[34] = std::uint8_t(outpoint.vout >> 8);
+    k[35] = std::uint8_t(outpoint.vout);
+    return k;
+}
+
+OutPoint outpoint_from_key(ByteView key) {
+    OutPoint o;
+    o.txid = Txid::from_raw(key.first(32));
+    o.vout = std::uint32_t{key[32]} << 24 | std::uint32_t{key[33]} << 16 | std::uint32_t{key[34]} << 8 | key[35];
+    return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+Result<std::optional<ByteView>> meta_get(lmdb::Txn& txn, lmdb::Dbi meta, std::string_view key) {
+    return lmdb::get(txn, meta, as_bytes(key));
+}
+
+Result<StoreState> read_state(lmdb::Txn& txn, lmdb::Dbi meta, const std::filesystem::path& dir) {
+    auto bad = [&](std::string_view what) {
+        return fail(Errc::invalid, fmt::format("{}: store metadata is corrupt ({})", dir.string(), what));
+    };
+    StoreState s;
+    auto net = meta_get(txn, meta, kMetaNetwork);
+    if (!net) return std::unexpected(net.error());
+    if (!*net) return bad("no network");
+    auto parsed = parse_network(std::string_view(reinterpret_cast<const char*>((*net)->data()), (*net)->size()));
+    if (!parsed) return bad("unknown network");
+    s.network = *parsed;
+
+    auto tip = meta_get(txn, meta, kMetaTip);
+    if (!tip) return std::unexpected(tip.error());
+    if (*tip) {
+        if ((*tip)->size() != 36) return bad("tip");
+        ByteView t = **tip;
+        s.tip = ChainTip{Height{std::uint32_t{t[0]} << 24 | std::uint32_t{t[1]} << 16 | std::uint32_t{t[2]} << 8 | t[3]},
+                         BlockHash::from_raw(t.subspan(4, 32))};
+    }
+    auto coins = meta_get(txn, meta, kMetaCoins);
+    auto total = meta_get(txn, meta, kMetaTotal);
+    auto mh = meta_get(txn, meta, kMetaMuhash);
+    if (!coins || !total || !mh) return fail(Errc::io, fmt::format("{}: cannot read store metadata", dir.string()));
+    if (*coins) {
+        if ((*coins)->size() != 8 || !*total || (*total)->size() != 8 || !*mh) return bad("counters");
+        Reader rc(**coins), rt(**total);
+        s.coins = *rc.u64();
+        s.total = Amount{*rt.i64()};
+        auto m = MuHash3072::deserialize(**mh);
+        if (!m) return bad("muhash");
+        s.muhash = std::move(*m);
+    }
+    return s;
+}
+
+}  // namespace
+
+UtxoStore::UtxoStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+UtxoStore::~UtxoStore() = default;
+UtxoStore::UtxoStore(UtxoStore&&) noexcept = default;
+UtxoStore& UtxoStore::operator=(UtxoStore&&) noexcept = default;
+const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
+
+static Result<UtxoStore> open_store(const std::filesystem::path& dir, std::optional<Network> create_for,
+                                    const StoreOptions& options) {
+    if (!create_for && !std::filesystem::exists(dir / "data.mdb"))
+        return fail(Errc::not_found, fmt::format("{}: no UTXO store here", dir.string()));
+    auto impl = std::make_unique<UtxoStore::Impl>();
+    impl->dir = dir;
+    impl->options = options;
+    auto env = lmdb::Env::open(dir, {.no_sync = options.no_sync});
+    if (!env) return std::unexpected(env.error());
+    impl->env = std::move(*env);
+    auto txn = lmdb::Txn::begin(impl->env, true);
+    if (!txn) return std::unexpected(txn.error());
+    for (auto [dbi, name] : {std::pair{&impl->coins, "coins"}, {&impl->undo, "undo"}, {&impl->meta, "meta"}}) {
+        auto d = lmdb::open_db(*txn, name, true);
+        if (!d) return std::unexpected(d.error());
+        *dbi = *d;
+    }
+    auto net = meta_get(*txn, impl->meta, kMetaNetwork);
+    if (!net) return std::unexpected(net.error());
+    if (!*net) {
+        if (!create_for) return fail(Errc::invalid, fmt::format("{}: not a UTXO store", dir.string()));
+        Bytes fmt_bytes;
+        Writer(fmt_bytes).u32(kStoreFormat);
+        if (auto s = lmdb::put(*txn, impl->meta, as_bytes(kMetaFormat), fmt_bytes); !s) return std::unexpected(s.error());
+        if (auto s = lmdb::put(*txn, impl->meta, as_bytes(kMetaNetwork), as_bytes(network_name(*create_for))); !s)
+            return std::unexpected(s.error());
+    } else {
+        std::string_view have(reinterpret_cast<const char*>((*net)->data()), (*net)->size());
+        if (create_for && parse_network(have) != create_for)
+            return fail(Errc::mismatch, fmt::format("{}: the store is for network '{}', not '{}'", dir.string(), have,
+                                                    network_name(*create_for)));
+    }
+    if (auto s = txn->commit(); !s) return std::unexpected(s.error());
+    return UtxoStore(std::move(impl));
+}
+
+Result<UtxoStore> UtxoStore::open(const std::filesystem::path& dir, Network network, const StoreOptions& options) {
+    return open_store(dir, network, options);
+}
+
+Result<UtxoStore> UtxoStore::open_existing(const std::filesystem::path& dir, const StoreOptions& options) {
+    return open_store(dir, std::nullopt, options);
+}
+
+Result<StoreState> UtxoStore::state() {
+    auto txn = lmdb::Txn::begin(impl_->env, false);
+    if (!txn) return std::unexpected(txn.error());
+    return read_state(*txn, impl_->meta, impl_->dir);
+}
+
+Result<WriteBatch> UtxoStore::begin_write() {
+    auto txn = lmdb::Txn::begin(impl_->env, true);
+    if (!txn) return std::unexpected(txn.error());
+    auto st = read_state(*txn, impl_->meta, impl_->dir);
+    if (!st) return std::unexpected(st.error());
+    return WriteBatch(*this, std::move(*txn), std::move(*st));
+}
+
+Result<std::optional<Coin>> UtxoStore::find(const OutPoint& outpoint) {
+    auto txn = lmdb::Txn::begin(impl_->env, false);
+    if (!txn) return std::unexpected(txn.error());
+    auto key = coin_key(outpoint);
+    auto v = lmdb::get(*txn, impl_->coins, key);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return std::optional<Coin>{};
+    auto coin = decode_coin(**v, outpoint);
+    if (!coin) return std::unexpected(coin.error());
+    return std::optional<Coin>{std::move(*coin)};
+}
+
+Status UtxoStore::for_each_coin(const CoinVisitor& visit) {
+    auto txn = lmdb::Txn::begin(impl_->env, false);
+    if (!txn) return std::unexpected(txn.error());
+    auto cur = lmdb::Cursor::open(*txn, impl_->coins);
+    if (!cur) return std::unexpected(cur.error());
+    for (auto e = cur->first();; e = cur->next()) {
+        if (!e) return std::unexpected(e.error());
+        if (!*e) return {};
+        OutPoint op = outpoint_from_key((*e)->first);
+        auto coin = decode_coin((*e)->second, op);
+        if (!coin) return std::unexpected(coin.error());
+        auto go_on = visit(op, *coin);
+        if (!go_on) return std::unexpected(go_on.error());
+        if (!*go_on) return {};
+    }
+}
+
+Result<Hash256> UtxoStore::hash_serialized_3() {
+    HashSerialized3 hasher;
+    auto s = for_each_coin([&](const OutPoint& op, const Coin& coin) -> Result<bool> {
+        if (auto a = hasher.add(op, coin); !a) return std::unexpected(a.error());
+        return true;
+    });
+    if (!s) return std::unexpected(s.error());
+    return hasher.finalize();
+}
+
+}  // namespace utxo::core

@@ -1,0 +1,110 @@
+// The UTXO set on LMDB. Coins are keyed txid(raw) || vout(big-endian), so the key order is
+// exactly Core's hash_serialized_3 order. Each applied block leaves an undo record so it can be
+// taken back; the running coin count, total amount and MuHash live beside the coins and change in
+// the same transaction, so the store is always at one block boundary.
+#pragma once
+#include <array>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "core/coin.h"
+#include "core/error.h"
+#include "core/lmdb.h"
+#include "core/muhash.h"
+#include "core/network.h"
+#include "core/transaction.h"
+
+namespace utxo::core {
+
+using CoinKey = std::array<std::uint8_t, 36>;
+CoinKey coin_key(const OutPoint& outpoint);
+OutPoint outpoint_from_key(ByteView key);
+
+struct ChainTip {
+    Height height;
+    BlockHash hash;
+    friend bool operator==(const ChainTip&, const ChainTip&) = default;
+};
+
+struct StoreState {
+    Network network = Network::mainnet;
+    std::optional<ChainTip> tip;  // empty store: no block applied yet
+    std::uint64_t coins = 0;
+    Amount total;
+    MuHash3072 muhash;
+};
+
+struct StoreOptions {
+    std::uint32_t undo_depth = 288;  // blocks that can be undone; older undo records are pruned
+    bool no_sync = false;            // skip fsync at commit (throw-away stores, benchmarks)
+};
+
+struct BlockDelta {
+    std::uint64_t created = 0;  // outputs added to the set (unspendable ones excluded)
+    std::uint64_t spent = 0;    // coins removed (including ones created earlier in the same block)
+};
+
+class UtxoStore;
+
+// One write transaction. Nothing is visible to readers, nor on disk, until commit();
+// destroying it uncommitted leaves the store exactly as it was.
+class WriteBatch {
+public:
+    ~WriteBatch();
+    WriteBatch(WriteBatch&&) noexcept;
+    WriteBatch& operator=(WriteBatch&&) = delete;
+
+    const StoreState& state() const { return state_; }
+    // Applies the block that extends the tip (or the network's genesis block on an empty store).
+    Result<BlockDelta> apply_block(const Block& block);
+    // Takes back the tip block using its undo record.
+    Status undo_tip();
+    // Bulk load into an empty store (import of a snapshot): coins in ascending key order are
+    // appended fast; out-of-order ones are inserted normally. set_tip() ends the load.
+    Status load_coin(const OutPoint& outpoint, const Coin& coin);
+    Status set_tip(const ChainTip& tip);
+    [[nodiscard]] Status commit();
+
+    struct Impl;  // opaque; defined in utxo_batch.cpp
+
+private:
+    friend class UtxoStore;
+    WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state);
+    std::unique_ptr<Impl> impl_;
+    StoreState state_;
+};
+
+class UtxoStore {
+public:
+    // Opens the store in `dir`, creating it for `network` if it does not exist.
+    // An existing store for another network is refused.
+    static Result<UtxoStore> open(const std::filesystem::path& dir, Network network, const StoreOptions& options = {});
+    // Opens an existing store, whatever its network.
+    static Result<UtxoStore> open_existing(const std::filesystem::path& dir, const StoreOptions& options = {});
+    ~UtxoStore();
+    UtxoStore(UtxoStore&&) noexcept;
+    UtxoStore& operator=(UtxoStore&&) noexcept;
+
+    Result<StoreState> state();
+    Result<WriteBatch> begin_write();
+    // Looks one coin up.
+    Result<std::optional<Coin>> find(const OutPoint& outpoint);
+    // Visits every coin in key order (txid raw, vout numeric) inside one read snapshot.
+    // The callback returns false to stop early.
+    using CoinVisitor = std::function<Result<bool>(const OutPoint&, const Coin&)>;
+    Status for_each_coin(const CoinVisitor& visit);
+    // hash_serialized_3 of the whole set (one full pass).
+    Result<Hash256> hash_serialized_3();
+    const std::filesystem::path& directory() const;
+
+    struct Impl;  // opaque; defined in utxo_store_impl.h
+    explicit UtxoStore(std::unique_ptr<Impl> impl);
+
+private:
+    friend class WriteBatch;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace utxo::core

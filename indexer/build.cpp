@@ -1,0 +1,52 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "core/transaction.h"
+#include "indexer/block_source.h"
+#include "indexer/commands.h"
+#include "indexer/progress.h"
+
+namespace utxo::indexer {
+
+core::Result<BuildSummary> build(const BuildOptions& options) {
+    auto started = std::chrono::steady_clock::now();
+    auto store = core::UtxoStore::open(options.db, options.network);
+    if (!store) return std::unexpected(store.error());
+    auto batch = store->begin_write();
+    if (!batch) return std::unexpected(batch.error());
+    std::optional<core::BlockHash> start;
+    if (batch->state().tip) start = batch->state().tip->hash;
+    auto source = BlockFileSource::open(options.blocks, options.network, start);
+    if (!source) return std::unexpected(source.error());
+
+    Progress progress(options.progress, (*source)->total());
+    BuildSummary summary;
+    while (true) {
+        auto raw = (*source)->next();
+        if (!raw) return std::unexpected(raw.error());
+        if (!*raw) break;
+        auto block = core::parse_block(**raw);
+        if (!block) {
+            std::uint32_t at = batch->state().tip ? batch->state().tip->height.value + 1 : 0;
+            return core::fail(block.error().code, fmt::format("{}: block {} is malformed: {}", options.blocks.string(),
+                                                              at, block.error().message));
+        }
+        auto delta = batch->apply_block(*block);
+        if (!delta) return std::unexpected(delta.error());
+        ++summary.blocks;
+        summary.created += delta->created;
+        summary.spent += delta->spent;
+        progress.update(summary.blocks, batch->state().tip->height.value, summary.created + summary.spent);
+    }
+    progress.finish();
+    summary.tip = batch->state().tip;
+    if (auto s = batch->commit(); !s) return std::unexpected(s.error());
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::get("indexer")->info("applied {} blocks ({} coins created, {} spent) in {:.2f}s", summary.blocks,
+                                 summary.created, summary.spent, summary.seconds);
+    return summary;
+}
+
+}  // namespace utxo::indexer

@@ -1,0 +1,66 @@
+// The indexer's commands as library functions: plain option structs in, results out.
+// main.cpp lays the command line over these and maps errors to exit codes.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "core/network.h"
+#include "core/utxo_store.h"
+
+namespace utxo::indexer {
+
+struct BuildOptions {
+    std::filesystem::path blocks;  // hex-lines file, blk*.dat file or blocks directory
+    core::Network network = core::Network::mainnet;
+    std::filesystem::path db;
+    bool progress = false;  // draw a progress line on stderr
+};
+struct BuildSummary {
+    std::uint64_t blocks = 0;
+    std::uint64_t created = 0;
+    std::uint64_t spent = 0;
+    double seconds = 0;
+    std::optional<core::ChainTip> tip;
+};
+// Applies every block that follows the store's tip, in one transaction: an error or an
+// interruption leaves the store exactly as it was.
+core::Result<BuildSummary> build(const BuildOptions& options);
+
+struct StoreStats {
+    core::Network network;
+    std::optional<core::ChainTip> tip;
+    std::uint64_t coins = 0;
+    core::Amount total;
+    core::Hash256 hash_serialized_3;
+    core::Hash256 muhash;
+};
+core::Result<StoreStats> stats(const std::filesystem::path& db);
+std::string stats_json(const StoreStats& s);  // one object: height, block_hash, coins, total_amount, ...
+std::string stats_text(const StoreStats& s);
+
+struct ImportOptions {
+    std::filesystem::path snapshot;
+    std::filesystem::path db;
+    std::optional<std::uint32_t> height;  // required unless the base block is a known Core snapshot
+};
+struct ImportSummary {
+    core::Network network;
+    core::ChainTip tip;
+    std::uint64_t coins = 0;
+    core::Hash256 hash_serialized_3;
+    bool matched_core_params = false;  // hash checked against Core's published assumeutxo value
+    double seconds = 0;
+};
+core::Result<ImportSummary> import_core(const ImportOptions& options);
+
+struct ExportSummary {
+    std::uint64_t coins = 0;
+    core::ChainTip tip;
+    core::Hash256 hash_serialized_3;
+    double seconds = 0;
+};
+core::Result<ExportSummary> export_core(const std::filesystem::path& db, const std::filesystem::path& out);
+
+}  // namespace utxo::indexer

@@ -1,0 +1,154 @@
+// import-core and export-core: Bitcoin Core snapshot files in and out of the store.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "core/hash_serialized.h"
+#include "core/snapshot.h"
+#include "indexer/commands.h"
+#include "indexer/known_snapshots.h"
+
+namespace utxo::indexer {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// hash_serialized_3 wants numeric vout order within a txid; files and the store group by txid,
+// so one txid's coins are buffered, sorted and fed together.
+class GroupedHasher {
+public:
+    core::Status add(const core::OutPoint& op, const core::Coin& coin) {
+        if (!group_.empty() && group_.front().first.txid != op.txid) {
+            if (auto s = flush(); !s) return s;
+        }
+        group_.emplace_back(op, coin);
+        return {};
+    }
+    core::Result<core::Hash256> finish() {
+        if (auto s = flush(); !s) return std::unexpected(s.error());
+        return hasher_.finalize();
+    }
+
+private:
+    core::Status flush() {
+        std::sort(group_.begin(), group_.end(), [](const auto& a, const auto& b) { return a.first.vout < b.first.vout; });
+        for (const auto& [op, coin] : group_)
+            if (auto s = hasher_.add(op, coin); !s) return s;
+        group_.clear();
+        return {};
+    }
+    core::HashSerialized3 hasher_;
+    std::vector<std::pair<core::OutPoint, core::Coin>> group_;
+};
+
+core::Result<std::uint32_t> snapshot_height(const ImportOptions& options, const core::SnapshotHeader& header,
+                                            const std::optional<KnownSnapshot>& known) {
+    const std::string name = options.snapshot.string();
+    if (known && options.height && *options.height != known->height)
+        return core::fail(core::Errc::mismatch,
+                          fmt::format("{}: base block {} is at height {}, not {}", name,
+                                      header.base_block.to_display_hex(), known->height, *options.height));
+    if (known) return known->height;
+    if (!options.height)
+        return core::fail(core::Errc::usage, fmt::format("{}: base block {} is not one of Core's assumeutxo blocks, so "
+                                                         "its height must be given with --height", name,
+                                                         header.base_block.to_display_hex()));
+    return *options.height;
+}
+
+}  // namespace
+
+core::Result<ImportSummary> import_core(const ImportOptions& options) {
+    auto started = Clock::now();
+    const std::string name = options.snapshot.string();
+    auto reader = core::SnapshotReader::open(options.snapshot);
+    if (!reader) return core::fail(reader.error().code, fmt::format("{}: {}", name, reader.error().message));
+    const core::SnapshotHeader header = reader->header();
+    auto known = find_known_snapshot(header.network, header.base_block);
+    auto height = snapshot_height(options, header, known);
+    if (!height) return std::unexpected(height.error());
+
+    auto store = core::UtxoStore::open(options.db, header.network);
+    if (!store) return std::unexpected(store.error());
+    auto batch = store->begin_write();
+    if (!batch) return std::unexpected(batch.error());
+    if (batch->state().tip || batch->state().coins)
+        return core::fail(core::Errc::usage, fmt::format("{}: the store is not empty; import into a new directory",
+                                                         options.db.string()));
+    GroupedHasher hasher;
+    while (true) {
+        auto next = reader->next();
+        if (!next) return core::fail(next.error().code, fmt::format("{}: {}", name, next.error().message));
+        if (!*next) break;
+        if ((*next)->coin.height.value > *height)
+            return core::fail(core::Errc::invalid, fmt::format("{}: Bad snapshot data after deserializing {} coins (a "
+                                                               "coin is newer than the base block)", name,
+                                                               reader->coins_read() - 1));
+        if (auto s = batch->load_coin((*next)->outpoint, (*next)->coin); !s)
+            return core::fail(s.error().code, fmt::format("{}: {}", name, s.error().message));
+        if (auto s = hasher.add((*next)->outpoint, (*next)->coin); !s)
+            return core::fail(s.error().code, fmt::format("{}: {}", name, s.error().message));
+    }
+    auto hash = hasher.finish();
+    if (!hash) return std::unexpected(hash.error());
+    ImportSummary summary{header.network, core::ChainTip{core::Height{*height}, header.base_block}, header.coin_count,
+                          *hash, false, 0};
+    if (known) {  // a real Core snapshot: its content must be what Core itself would accept
+        if (hash->to_display_hex() != known->hash_serialized_3)
+            return core::fail(core::Errc::mismatch, fmt::format("{}: Bad snapshot content hash: expected {}, got {}",
+                                                                name, known->hash_serialized_3, hash->to_display_hex()));
+        summary.matched_core_params = true;
+    }
+    if (auto s = batch->set_tip(summary.tip); !s) return std::unexpected(s.error());
+    if (auto s = batch->commit(); !s) return std::unexpected(s.error());
+    summary.seconds = seconds_since(started);
+    spdlog::get("indexer")->info("imported {} coins at height {} in {:.2f}s", summary.coins, *height, summary.seconds);
+    return summary;
+}
+
+core::Result<ExportSummary> export_core(const std::filesystem::path& db, const std::filesystem::path& out) {
+    auto started = Clock::now();
+    auto store = core::UtxoStore::open_existing(db);
+    if (!store) return std::unexpected(store.error());
+    auto st = store->state();
+    if (!st) return std::unexpected(st.error());
+    if (!st->tip) return core::fail(core::Errc::usage, fmt::format("{}: the store is empty", db.string()));
+    core::SnapshotHeader header{2, st->network, st->tip->hash, st->coins};
+    auto writer = core::SnapshotWriter::create(out, header);
+    if (!writer) return core::fail(writer.error().code, fmt::format("{}: {}", out.string(), writer.error().message));
+
+    // The store yields numeric vout order, which is hash_serialized_3's order; Core's file wants
+    // VARINT byte order within a txid, which differs only from vout 16512 on. Buffer one txid's
+    // coins and reorder when needed.
+    core::HashSerialized3 hasher;
+    std::vector<std::pair<core::OutPoint, core::Coin>> group;
+    auto flush = [&]() -> core::Status {
+        if (group.size() > 1 && group.back().first.vout >= 16512)
+            std::sort(group.begin(), group.end(),
+                      [](const auto& a, const auto& b) { return core::chainstate_key_less(a.first, b.first); });
+        for (const auto& [op, coin] : group)
+            if (auto s = writer->add(op, coin); !s) return s;
+        group.clear();
+        return {};
+    };
+    auto s = store->for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> core::Result<bool> {
+        if (!group.empty() && group.front().first.txid != op.txid)
+            if (auto f = flush(); !f) return std::unexpected(f.error());
+        group.emplace_back(op, coin);
+        if (auto h = hasher.add(op, coin); !h) return std::unexpected(h.error());
+        return true;
+    });
+    if (!s) return std::unexpected(s.error());
+    if (auto f = flush(); !f) return std::unexpected(f.error());
+    if (auto f = writer->finish(); !f) return core::fail(f.error().code, fmt::format("{}: {}", out.string(), f.error().message));
+    ExportSummary summary{st->coins, *st->tip, hasher.finalize(), seconds_since(started)};
+    spdlog::get("indexer")->info("exported {} coins to {} in {:.2f}s", summary.coins, out.string(), summary.seconds);
+    return summary;
+}
+
+}  // namespace utxo::indexer

@@ -1,0 +1,21 @@
+// Bitcoin Core's published assumeutxo parameters (m_assumeutxo_data): which snapshot base blocks
+// Core accepts, at what height, with what hash_serialized_3. Lets import-core derive the height
+// and check the content of a real Core snapshot.
+#pragma once
+#include <optional>
+
+#include "core/hash.h"
+#include "core/network.h"
+
+namespace utxo::indexer {
+
+struct KnownSnapshot {
+    core::Network network;
+    std::uint32_t height;
+    const char* block_hash;         // display hex
+    const char* hash_serialized_3;  // display hex
+};
+
+std::optional<KnownSnapshot> find_known_snapshot(core::Network net, const core::BlockHash& base);
+
+}  // namespace utxo::indexer

@@ -1,0 +1,121 @@
+// utxo-indexer: build and inspect a UTXO store, move Core snapshots in and out, make synthetic chains.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "indexer/commands.h"
+#include "indexer/synth.h"
+
+namespace ix = utxo::indexer;
+namespace core = utxo::core;
+
+namespace {
+
+// Every failure here is bad input or trouble with files: exit 2 (exit 1 is kept for verdicts,
+// such as a release that does not match its manifest).
+int report(const core::Error& e) {
+    fmt::print(stderr, "utxo-indexer: {}\n", e.message);
+    return 2;
+}
+
+core::Network network_or_exit(const std::string& name) {
+    auto net = core::parse_network(name);
+    if (!net) throw CLI::ValidationError("--network", "unknown network '" + name + "' (main, test, testnet4, signet, regtest)");
+    return *net;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto log = spdlog::stderr_color_mt("indexer");
+    log->set_pattern("%^%l%$: %v");
+    spdlog::set_level(spdlog::level::warn);
+
+    CLI::App app{"utxo-indexer: keep a Bitcoin UTXO set and cut it into releases"};
+    app.require_subcommand(1);
+    bool verbose = false;
+    app.add_flag("-v,--verbose", verbose, "log progress milestones");
+
+    ix::BuildOptions build;
+    std::string build_net = "main";
+    auto* build_cmd = app.add_subcommand("build", "apply an unbroken run of blocks to a store");
+    build_cmd->add_option("--blocks", build.blocks, "hex-lines file, blk*.dat file or blocks directory")->required();
+    build_cmd->add_option("--network", build_net, "main, test, testnet4, signet or regtest")->required();
+    build_cmd->add_option("--db", build.db, "store directory (created if missing)")->required();
+
+    std::filesystem::path stats_db;
+    bool stats_as_json = false;
+    auto* stats_cmd = app.add_subcommand("stats", "print the store's height, coins, amount and commitments");
+    stats_cmd->add_option("--db", stats_db, "store directory")->required();
+    stats_cmd->add_flag("--json", stats_as_json, "one JSON object");
+
+    ix::ImportOptions import;
+    std::uint32_t import_height = 0;
+    auto* import_cmd = app.add_subcommand("import-core", "load a Bitcoin Core dumptxoutset file into a new store");
+    import_cmd->add_option("file", import.snapshot, "snapshot file")->required();
+    import_cmd->add_option("--db", import.db, "new store directory")->required();
+    auto* height_opt = import_cmd->add_option("--height", import_height, "height of the base block (needed unless "
+                                                                         "it is one of Core's assumeutxo blocks)");
+
+    std::filesystem::path export_db, export_out;
+    auto* export_cmd = app.add_subcommand("export-core", "write the store as a Bitcoin Core snapshot file");
+    export_cmd->add_option("--db", export_db, "store directory")->required();
+    export_cmd->add_option("--out", export_out, "snapshot file to create (must not exist)")->required();
+
+    ix::SynthOptions synth;
+    std::filesystem::path synth_out;
+    std::string synth_format;
+    auto* synth_cmd = app.add_subcommand("synth", "write a deterministic synthetic regtest chain");
+    synth_cmd->add_option("--out", synth_out, "output file")->required();
+    synth_cmd->add_option("--blocks", synth.blocks, "blocks after genesis")->required();
+    synth_cmd->add_option("--txs-per-block", synth.txs_per_block, "transactions per block, coinbase included")
+        ->required()->check(CLI::Range(1u, 1'000'000u));
+    synth_cmd->add_option("--seed", synth.seed, "random seed")->required();
+    synth_cmd->add_option("--format", synth_format, "hex (one block per line) or blk (Core blk*.dat); default: "
+                                                    "blk when the name ends in .dat")->check(CLI::IsMember({"hex", "blk"}));
+
+    CLI11_PARSE(app, argc, argv);
+    if (verbose) spdlog::set_level(spdlog::level::info);
+
+    try {
+        if (*build_cmd) {
+            build.network = network_or_exit(build_net);
+            build.progress = true;
+            auto r = ix::build(build);
+            if (!r) return report(r.error());
+            fmt::print("applied {} blocks: {} coins created, {} spent; tip {} {}\n", r->blocks, r->created, r->spent,
+                       r->tip ? std::to_string(r->tip->height.value) : "none",
+                       r->tip ? r->tip->hash.to_display_hex() : "");
+        } else if (*stats_cmd) {
+            auto r = ix::stats(stats_db);
+            if (!r) return report(r.error());
+            fmt::print("{}", stats_as_json ? ix::stats_json(*r) + "\n" : ix::stats_text(*r));
+        } else if (*import_cmd) {
+            if (*height_opt) import.height = import_height;
+            auto r = ix::import_core(import);
+            if (!r) return report(r.error());
+            fmt::print("imported {} coins at height {} ({}); hash_serialized_3 {}{}\n", r->coins, r->tip.height.value,
+                       r->tip.hash.to_display_hex(), r->hash_serialized_3.to_display_hex(),
+                       r->matched_core_params ? " (matches Bitcoin Core's assumeutxo value)" : "");
+        } else if (*export_cmd) {
+            auto r = ix::export_core(export_db, export_out);
+            if (!r) return report(r.error());
+            fmt::print("wrote {} coins at height {} to {}; hash_serialized_3 {}\n", r->coins, r->tip.height.value,
+                       export_out.string(), r->hash_serialized_3.to_display_hex());
+        } else if (*synth_cmd) {
+            auto format = synth_format.empty() ? (synth_out.extension() == ".dat" ? ix::SynthFormat::blk
+                                                                                 : ix::SynthFormat::hex_lines)
+                          : synth_format == "blk" ? ix::SynthFormat::blk : ix::SynthFormat::hex_lines;
+            auto r = ix::write_synthetic_chain(synth, synth_out, format);
+            if (!r) return report(r.error());
+            fmt::print("wrote {} blocks, {} transactions, {} outputs, {} inputs ({} bytes) to {}\n", r->blocks, r->txs,
+                       r->outputs, r->inputs, r->bytes, synth_out.string());
+        }
+    } catch (const CLI::Error& e) {
+        return app.exit(e);
+    }
+    return 0;
+}
