@@ -68,25 +68,25 @@ Bytes decompress_p2pk_uncompressed(std::uint64_t n_size, ByteView x) {
 Bytes decompress_special(std::uint64_t n_size, ByteView p) {
     Bytes s;
     switch (n_size) {
-    case 0:
-        s = {kOpDup, kOpHash160, 20};
-        s.insert(s.end(), p.begin(), p.end());
-        s.push_back(kOpEqualVerify);
-        s.push_back(kOpCheckSig);
-        return s;
-    case 1:
-        s = {kOpHash160, 20};
-        s.insert(s.end(), p.begin(), p.end());
-        s.push_back(kOpEqual);
-        return s;
-    case 2:
-    case 3:
-        s = {33, static_cast<std::uint8_t>(n_size)};
-        s.insert(s.end(), p.begin(), p.end());
-        s.push_back(kOpCheckSig);
-        return s;
-    default:
-        return decompress_p2pk_uncompressed(n_size, p);
+        case 0:
+            s = {kOpDup, kOpHash160, 20};
+            s.insert(s.end(), p.begin(), p.end());
+            s.push_back(kOpEqualVerify);
+            s.push_back(kOpCheckSig);
+            return s;
+        case 1:
+            s = {kOpHash160, 20};
+            s.insert(s.end(), p.begin(), p.end());
+            s.push_back(kOpEqual);
+            return s;
+        case 2:
+        case 3:
+            s = {33, static_cast<std::uint8_t>(n_size)};
+            s.insert(s.end(), p.begin(), p.end());
+            s.push_back(kOpCheckSig);
+            return s;
+        default:
+            return decompress_p2pk_uncompressed(n_size, p);
     }
 }
 

@@ -13,10 +13,13 @@ Status HashSerialized3::add(const OutPoint& outpoint, const Coin& coin) {
     // The digest depends on order, so a caller bug here would silently give a wrong commitment.
     if (last_) {
         if (outpoint == *last_)
-            return fail(Errc::invalid, fmt::format("duplicate outpoint {} in hash_serialized_3 input", describe(outpoint)));
+            return fail(Errc::invalid,
+                        fmt::format("duplicate outpoint {} in hash_serialized_3 input", describe(outpoint)));
         if (outpoint < *last_)
-            return fail(Errc::invalid, fmt::format("outpoint {} comes after {}: hash_serialized_3 needs (txid raw, vout) order",
-                                                   describe(outpoint), describe(*last_)));
+            return fail(
+                Errc::invalid,
+                fmt::format("outpoint {} comes after {}: hash_serialized_3 needs (txid raw, vout) order",
+                            describe(outpoint), describe(*last_)));
     }
     last_ = outpoint;
     scratch_.clear();

@@ -80,7 +80,8 @@ void mul_mod(Num& a, const Num& b) {
     mp_limb_t carry = mpn_mul_1(folded, wide + kLimbs, kLimbs, kPrimeDiff);
     carry += mpn_add_n(a.data(), wide, folded, kLimbs);
     // carry * kPrimeDiff < 2^43; adding it can carry out at most once, and then a is tiny.
-    if (mpn_add_1(a.data(), a.data(), kLimbs, carry * kPrimeDiff)) mpn_add_1(a.data(), a.data(), kLimbs, kPrimeDiff);
+    if (mpn_add_1(a.data(), a.data(), kLimbs, carry * kPrimeDiff))
+        mpn_add_1(a.data(), a.data(), kLimbs, kPrimeDiff);
     full_reduce(a);
 }
 

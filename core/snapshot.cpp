@@ -65,25 +65,29 @@ Bytes encode_snapshot_header(const SnapshotHeader& header) {
 // Messages are those of Core's SnapshotMetadata::Unserialize.
 Result<SnapshotHeader> decode_snapshot_header(ByteView bytes) {
     if (bytes.size() < SnapshotHeader::kSize)
-        return fail(Errc::truncated, fmt::format("The snapshot is shorter than its {}-byte header.", SnapshotHeader::kSize));
+        return fail(Errc::truncated,
+                    fmt::format("The snapshot is shorter than its {}-byte header.", SnapshotHeader::kSize));
     Reader r(bytes.first(SnapshotHeader::kSize));
     auto magic = *r.bytes(kMagic.size());
     if (!std::equal(magic.begin(), magic.end(), kMagic.begin()))
         return fail(Errc::invalid,
-                    "Invalid UTXO set snapshot magic bytes. Please check if this is indeed a snapshot file or if you are "
+                    "Invalid UTXO set snapshot magic bytes. Please check if this is indeed a snapshot file "
+                    "or if you are "
                     "using an outdated snapshot format.");
     SnapshotHeader h;
     h.version = *r.u16();
     if (h.version != kSupportedVersion)
-        return fail(Errc::invalid,
-                    fmt::format("Version of snapshot {} does not match any of the supported versions.", h.version));
+        return fail(
+            Errc::invalid,
+            fmt::format("Version of snapshot {} does not match any of the supported versions.", h.version));
     NetworkMagic net_magic;
     auto nm = *r.bytes(net_magic.size());
     std::copy(nm.begin(), nm.end(), net_magic.begin());
     auto net = network_from_magic(net_magic);
     if (!net)
         return fail(Errc::invalid,
-                    "This snapshot has been created for an unrecognized network. This could be a custom signet, a new "
+                    "This snapshot has been created for an unrecognized network. This could be a custom "
+                    "signet, a new "
                     "testnet or possibly caused by data corruption.");
     h.network = *net;
     h.base_block = *r.hash<BlockHashTag>();

@@ -2,12 +2,10 @@
 // (PopulateAndValidateSnapshot, reference §4). The file is read in large chunks and coins are
 // parsed straight from the buffer; a record that does not fit grows the buffer, so memory stays
 // bounded by the largest record actually present in the file.
-#include "core/snapshot.h"
-
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,6 +13,7 @@
 #include <utility>
 
 #include "core/serialize.h"
+#include "core/snapshot.h"
 
 namespace utxo::core {
 
@@ -118,8 +117,8 @@ Status SnapshotReader::Impl::check_no_trailing_bytes() {
         if (auto st = fill(); !st) return st;
     }
     if (pos != end)
-        return fail(Errc::invalid,
-                    fmt::format("Bad snapshot - coins left over after deserializing {} coins.", header.coin_count));
+        return fail(Errc::invalid, fmt::format("Bad snapshot - coins left over after deserializing {} coins.",
+                                               header.coin_count));
     return {};
 }
 
@@ -145,9 +144,10 @@ Status SnapshotReader::Impl::read_group_header() {
     // Core's loader would skip an empty group, but Core never writes one; accepting it would let
     // two files with the same coins differ in bytes.
     if (g->count == 0)
-        return fail(Errc::non_canonical,
-                    fmt::format("Bad snapshot format: a txid group with zero coins after deserializing {} coins.",
-                                coins_read));
+        return fail(
+            Errc::non_canonical,
+            fmt::format("Bad snapshot format: a txid group with zero coins after deserializing {} coins.",
+                        coins_read));
     group_txid = g->txid;
     group_left = g->count;
     return {};
@@ -169,8 +169,9 @@ Result<SnapshotCoin> SnapshotReader::Impl::read_one() {
     if ((base_height && c->coin.height > *base_height) || c->outpoint.vout == UINT32_MAX)
         return fail(Errc::invalid, fmt::format("Bad snapshot data after deserializing {} coins", coins_read));
     if (!money_range(c->coin.value))
-        return fail(Errc::invalid,
-                    fmt::format("Bad snapshot data after deserializing {} coins - bad tx out value", coins_read));
+        return fail(
+            Errc::invalid,
+            fmt::format("Bad snapshot data after deserializing {} coins - bad tx out value", coins_read));
     return c;
 }
 
@@ -195,13 +196,15 @@ Result<std::optional<SnapshotCoin>> SnapshotReader::Impl::next() {
     return std::optional<SnapshotCoin>(std::move(*c));
 }
 
-Result<SnapshotReader> SnapshotReader::open(const std::filesystem::path& path, std::optional<Height> base_height) {
+Result<SnapshotReader> SnapshotReader::open(const std::filesystem::path& path,
+                                            std::optional<Height> base_height) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     impl->base_height = base_height;
     impl->fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (impl->fd.get() < 0)
-        return fail(Errc::io, fmt::format("Couldn't open file {} for reading: {}", path.string(), std::strerror(errno)));
+        return fail(Errc::io, fmt::format("Couldn't open file {} for reading: {}", path.string(),
+                                          std::strerror(errno)));
     // A hint only: the kernel may read ahead more aggressively for a sequential scan.
     (void)::posix_fadvise(impl->fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     // Small files get a small buffer; fill() grows it if a record ever needs more.

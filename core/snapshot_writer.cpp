@@ -1,18 +1,17 @@
 // Snapshot writer, byte for byte what Core's WriteUTXOSnapshot produces for the same coins in
 // the same (chainstate key) order: consecutive coins of one txid form one group. Like Core it
 // writes `<path>.incomplete` and renames it only once everything is on disk.
-#include "core/snapshot.h"
-
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 #include "core/serialize.h"
+#include "core/snapshot.h"
 
 namespace utxo::core {
 
@@ -39,10 +38,13 @@ Status write_all(int fd, const Bytes& data, const std::filesystem::path& path) {
 Status rename_no_replace(const std::filesystem::path& from, const std::filesystem::path& to) {
     if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return {};
     if (errno == EINVAL || errno == ENOSYS) {  // file system without RENAME_NOREPLACE
-        if (std::filesystem::exists(to)) errno = EEXIST;
-        else if (::rename(from.c_str(), to.c_str()) == 0) return {};
+        if (std::filesystem::exists(to))
+            errno = EEXIST;
+        else if (::rename(from.c_str(), to.c_str()) == 0)
+            return {};
     }
-    return fail(Errc::io, fmt::format("Couldn't rename {} to {}: {}", from.string(), to.string(), std::strerror(errno)));
+    return fail(Errc::io, fmt::format("Couldn't rename {} to {}: {}", from.string(), to.string(),
+                                      std::strerror(errno)));
 }
 
 // Makes the rename itself durable; a failure here is not worth failing the dump for.
@@ -99,24 +101,30 @@ Status SnapshotWriter::Impl::check(const OutPoint& outpoint, const Coin& coin) c
     if (finished) return fail(Errc::usage, "the snapshot is already finished");
     if (fd < 0) return fail(Errc::usage, "the snapshot writer failed earlier and cannot continue");
     if (written == header.coin_count)
-        return fail(Errc::mismatch, fmt::format("more coins than the {} announced in the header", header.coin_count));
+        return fail(Errc::mismatch,
+                    fmt::format("more coins than the {} announced in the header", header.coin_count));
     if (last && !chainstate_key_less(*last, outpoint))
         return fail(Errc::usage, fmt::format("coin {} comes after {}: a snapshot needs chainstate key order",
                                              describe(outpoint), describe(*last)));
     if (outpoint.vout > kMaxCompactSize)
-        return fail(Errc::too_large, fmt::format("vout of {} is beyond what Core's loader accepts", describe(outpoint)));
+        return fail(Errc::too_large,
+                    fmt::format("vout of {} is beyond what Core's loader accepts", describe(outpoint)));
     if (!money_range(coin.value))
         return fail(Errc::invalid, fmt::format("value of {} is outside the money range", describe(outpoint)));
     return {};
 }
 
-Result<SnapshotWriter> SnapshotWriter::create(const std::filesystem::path& path, const SnapshotHeader& header) {
+Result<SnapshotWriter> SnapshotWriter::create(const std::filesystem::path& path,
+                                              const SnapshotHeader& header) {
     if (header.version != 2)
-        return fail(Errc::usage, fmt::format("snapshot version {} cannot be written; only version 2 exists", header.version));
+        return fail(Errc::usage, fmt::format("snapshot version {} cannot be written; only version 2 exists",
+                                             header.version));
     std::error_code ec;
     if (std::filesystem::exists(path, ec))
-        return fail(Errc::usage, fmt::format("{} already exists. If you are sure this is what you want, move it out of "
-                                             "the way first.", path.string()));
+        return fail(Errc::usage,
+                    fmt::format("{} already exists. If you are sure this is what you want, move it out of "
+                                "the way first.",
+                                path.string()));
     auto impl = std::make_unique<Impl>();
     impl->target = path;
     impl->header = header;
@@ -157,8 +165,9 @@ Status SnapshotWriter::finish() {
     if (s.fd < 0) return fail(Errc::usage, "the snapshot writer failed earlier and cannot continue");
     if (s.written != s.header.coin_count) {
         s.abandon();
-        return fail(Errc::mismatch, fmt::format("{} coins were written but the header announces {}; removed {}",
-                                                s.written, s.header.coin_count, s.temp.string()));
+        return fail(Errc::mismatch,
+                    fmt::format("{} coins were written but the header announces {}; removed {}", s.written,
+                                s.header.coin_count, s.temp.string()));
     }
     s.close_group();
     Status st = s.flush();

@@ -32,7 +32,8 @@ std::string repeat(std::string_view unit, int n) {
 }
 
 const std::string kGenesisKey =
-    "04678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51ec112de5c384df7ba0b8d578a"
+    "04678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51ec112de5c384d"
+    "f7ba0b8d578a"
     "4c702b6bf11d5f";
 
 // The §1.6 coin: height 840000, not coinbase, 50000 sat, P2PKH to 20 x 0x11.
@@ -181,7 +182,10 @@ TEST_CASE("coin code and flags round-trip; an oversize code is refused") {
     REQUIRE(back);
     CHECK(*back == cb);
 
-    Bytes bad = hex("8efefeff00" "00" "06");  // code 2^32
+    Bytes bad =
+        hex("8efefeff00"
+            "00"
+            "06");  // code 2^32
     Reader rb(bad);
     CHECK(read_coin(rb).error().code == Errc::too_large);
 }
@@ -192,6 +196,11 @@ TEST_CASE("TxOutSer of the §1.6 coin is the 74 bytes of §2") {
     Writer w(out);
     write_txout_ser(w, op, worked_coin());
     CHECK(out.size() == 74);
-    CHECK(to_hex(out) == "01" + repeat("00", 31) + "01000000" "80a21900" "50c3000000000000" "19" "76a914" +
+    CHECK(to_hex(out) == "01" + repeat("00", 31) +
+                             "01000000"
+                             "80a21900"
+                             "50c3000000000000"
+                             "19"
+                             "76a914" +
                              repeat("11", 20) + "88ac");
 }

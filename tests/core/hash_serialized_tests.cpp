@@ -25,19 +25,21 @@ Coin p2pkh_coin() {
 
 TEST_CASE("hash_serialized_3 of the empty set") {
     HashSerialized3 h;
-    CHECK(h.finalize().to_display_hex() == "56944c5d3f98413ef45cf54545538103cc9f298e0575820ad3591376e2e0f65d");
+    CHECK(h.finalize().to_display_hex() ==
+          "56944c5d3f98413ef45cf54545538103cc9f298e0575820ad3591376e2e0f65d");
 }
 
 TEST_CASE("hash_serialized_3 of the §1.6 one-coin set") {
     HashSerialized3 h;
     REQUIRE(h.add(op(1, 1), p2pkh_coin()));
-    CHECK(h.finalize().to_display_hex() == "b1d004c06f6a23fbf704d826f9e047f677008e599c7cf4dca3b6bd47bcdd2d15");
+    CHECK(h.finalize().to_display_hex() ==
+          "b1d004c06f6a23fbf704d826f9e047f677008e599c7cf4dca3b6bd47bcdd2d15");
 }
 
 TEST_CASE("hash_serialized_3 orders by txid raw bytes then numeric vout") {
     HashSerialized3 h;
     REQUIRE(h.add(op(1, 255), p2pkh_coin()));
-    REQUIRE(h.add(op(1, 256), p2pkh_coin()));   // numeric, not VARINT-byte order
+    REQUIRE(h.add(op(1, 256), p2pkh_coin()));  // numeric, not VARINT-byte order
     REQUIRE(h.add(op(1, 16512), p2pkh_coin()));
     REQUIRE(h.add(op(2, 0), p2pkh_coin()));
 
@@ -52,9 +54,7 @@ TEST_CASE("hash_serialized_3 orders by txid raw bytes then numeric vout") {
         REQUIRE(!r);
         CHECK_THAT(r.error().message, Catch::Contains("order"));
     }
-    SECTION("a smaller txid is refused") {
-        CHECK(!h.add(op(0, 5000), p2pkh_coin()));
-    }
+    SECTION("a smaller txid is refused") { CHECK(!h.add(op(0, 5000), p2pkh_coin())); }
 }
 
 TEST_CASE("hash_serialized_3 depends on every field") {

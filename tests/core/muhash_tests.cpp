@@ -1,8 +1,7 @@
 // MuHash3072: the vectors of reference/bitcoin-core-utxo.md §3 (Core's crypto_tests) and the
 // algebra the release format relies on (order-free, removable, combinable, checkpointable).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "core/coin.h"
 #include "core/muhash.h"
@@ -32,13 +31,15 @@ OutPoint outpoint(std::uint8_t tag, std::uint32_t vout) {
 }
 
 Coin coin(std::uint32_t n) {
-    return Coin{Height{n}, n % 3 == 0, Amount{static_cast<std::int64_t>(n) * 1000}, Bytes{0x51, static_cast<std::uint8_t>(n)}};
+    return Coin{Height{n}, n % 3 == 0, Amount{static_cast<std::int64_t>(n) * 1000},
+                Bytes{0x51, static_cast<std::uint8_t>(n)}};
 }
 
 }  // namespace
 
 TEST_CASE("MuHash3072 of the empty set") {
-    CHECK(MuHash3072().finalize().to_display_hex() == "dd5ad2a105c2d29495f577245c357409002329b9f4d6182c0af3dc2f462555c8");
+    CHECK(MuHash3072().finalize().to_display_hex() ==
+          "dd5ad2a105c2d29495f577245c357409002329b9f4d6182c0af3dc2f462555c8");
 }
 
 TEST_CASE("MuHash3072 FromInt(0) * FromInt(1) / FromInt(2)") {
@@ -96,7 +97,8 @@ TEST_CASE("MuHash3072 serialize / deserialize round trip keeps the state") {
 
 TEST_CASE("MuHash3072 algebra") {
     std::vector<std::pair<OutPoint, Coin>> coins;
-    for (std::uint32_t i = 0; i < 50; ++i) coins.emplace_back(outpoint(static_cast<std::uint8_t>(i % 13), i), coin(i));
+    for (std::uint32_t i = 0; i < 50; ++i)
+        coins.emplace_back(outpoint(static_cast<std::uint8_t>(i % 13), i), coin(i));
 
     MuHash3072 forward;
     for (const auto& [op, c] : coins) forward.insert_coin(op, c);

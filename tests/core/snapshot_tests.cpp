@@ -1,10 +1,9 @@
 // Core snapshot files: reading a real signet dump, writing it back byte for byte, every loader
 // error of reference/bitcoin-core-utxo.md §4, the writer's refusals and chainstate key order.
-#include <catch2/catch.hpp>
-
 #include <stdlib.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
 
@@ -70,8 +69,8 @@ Txid txid_of(std::uint8_t first) {
 }
 
 Coin simple_coin(std::uint32_t height, std::int64_t value) {
-    return Coin{Height{height}, false, Amount{value}, Bytes{0x00, 0x14, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-                                                          11, 12, 13, 14, 15, 16, 17, 18, 19, 20}};
+    return Coin{Height{height}, false, Amount{value},
+                Bytes{0x00, 0x14, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}};
 }
 
 // A header for `count` coins followed by a hand-made body, for errors the writer refuses to make.
@@ -274,7 +273,8 @@ TEST_CASE("snapshot reader: truncated at every byte, and a trailing byte") {
         REQUIRE(r.error().code == Errc::truncated);
         unsigned long long n = 0;
         REQUIRE(std::sscanf(r.error().message.c_str(),
-                            "Bad snapshot format or truncated snapshot after deserializing %llu coins.", &n) == 1);
+                            "Bad snapshot format or truncated snapshot after deserializing %llu coins.",
+                            &n) == 1);
         REQUIRE(n >= last_n);  // more bytes never mean fewer complete coins
         REQUIRE(n < 100);
         last_n = n;
@@ -295,16 +295,19 @@ TEST_CASE("snapshot writer: the §1.6 worked record") {
     auto path = dir.path / "one.dat";
     auto w = SnapshotWriter::create(path, h);
     REQUIRE(w);
-    Coin c{Height{840000}, false, Amount{50000}, Bytes{0x76, 0xa9, 0x14}};
-    c.script.insert(c.script.end(), 20, 0x11);
-    c.script.push_back(0x88);
-    c.script.push_back(0xac);
+    Coin c{Height{840000}, false, Amount{50000}, *from_hex("76a914" + std::string(40, '1') + "88ac")};
     REQUIRE(w->add(OutPoint{txid_of(1), 1}, c));
     REQUIRE(w->finish());
     auto bytes = read_file(path);
     REQUIRE(bytes.size() == 51 + 59);
     CHECK(to_hex(ByteView(bytes).first(11)) == "7574786fff0200f9beb4d9");
-    std::string body = "01" + std::string(62, '0') + "01" "01" "e5c400" "2d" "00" + std::string(40, '1');
+    std::string body = "01" + std::string(62, '0') +
+                       "01"
+                       "01"
+                       "e5c400"
+                       "2d"
+                       "00" +
+                       std::string(40, '1');
     CHECK(to_hex(ByteView(bytes).subspan(51)) == body);
 }
 
@@ -320,7 +323,7 @@ TEST_CASE("snapshot writer refusals") {
         auto w = SnapshotWriter::create(path, h);
         REQUIRE(w);
         REQUIRE(w->add(OutPoint{txid_of(2), 16512}, simple_coin(1, 1)));
-        REQUIRE(w->add(OutPoint{txid_of(2), 256}, simple_coin(1, 1)));  // key order, not numeric
+        REQUIRE(w->add(OutPoint{txid_of(2), 256}, simple_coin(1, 1)));    // key order, not numeric
         auto bad = w->add(OutPoint{txid_of(2), 255}, simple_coin(1, 1));  // 807f < 8100
         REQUIRE(!bad);
         CHECK_THAT(bad.error().message, Catch::Contains("chainstate key order"));
@@ -376,7 +379,8 @@ TEST_CASE("snapshot writer and reader agree on a multi-megabyte file with odd re
         txid.raw()[0] = static_cast<std::uint8_t>(t >> 16);
         txid.raw()[1] = static_cast<std::uint8_t>(t >> 8);
         txid.raw()[2] = static_cast<std::uint8_t>(t);
-        for (std::uint32_t v = 0; v < 1 + t % 4; ++v) coins.push_back({OutPoint{txid, v}, simple_coin(t, t * 10 + v)});
+        for (std::uint32_t v = 0; v < 1 + t % 4; ++v)
+            coins.push_back({OutPoint{txid, v}, simple_coin(t, t * 10 + v)});
     }
     // A group spanning the VARINT/numeric order split, and an oversize script that reads back as
     // OP_RETURN: both have to survive buffer refills.
