@@ -1,0 +1,103 @@
+// core/minisign: the public, verify-only half, against files the stock minisign tool made.
+#include <catch2/catch.hpp>
+
+#include "core/minisign.h"
+#include "trustnet/test_support.h"
+
+using namespace utxo::core;
+
+namespace {
+const std::string kStock = std::string(UTXO_TEST_DATA) + "/trustnet/stock/";
+const std::string kStockId = "37B539F2FD96FFF5";
+}  // namespace
+
+TEST_CASE("a public key file from stock minisign parses, and its key id prints as minisign prints it") {
+    auto text = test::read(kStock + "stock.pub");
+    auto key = parse_public_key_file(text);
+    REQUIRE(key);
+    CHECK(key->id.to_hex() == kStockId);
+    CHECK(text.find(key->id.to_hex()) != std::string::npos);  // minisign's own comment names it
+    CHECK(KeyId::from_hex(kStockId) == key->id);
+    CHECK(public_key_line(*key) + "\n" == text.substr(text.find('\n') + 1));
+    CHECK(*parse_public_key_line(public_key_line(*key)) == *key);
+}
+
+TEST_CASE("stock minisign's prehashed signature verifies, and the statement in it matches the manifest") {
+    auto key = parse_public_key_file(test::read(kStock + "stock.pub"));
+    auto manifest = test::read(kStock + "manifest.json");
+    auto text = test::read(kStock + "manifest.json." + kStockId + ".minisig");
+    auto sig = parse_signature_file(text);
+    REQUIRE(sig);
+    CHECK(sig->algorithm == SigAlgorithm::prehashed);
+    CHECK(signature_file(*sig) == text);  // our encoder writes exactly minisign's layout
+    CHECK(verify_signature(*key, *sig, as_bytes(manifest)));
+    auto claimed = parse_trusted_comment(sig->trusted_comment);
+    REQUIRE(claimed);
+    CHECK(claimed->height == 840000);
+    CHECK(statement_difference(*claimed, *statement_for_manifest(as_bytes(manifest))).empty());
+}
+
+TEST_CASE("verification fails on any flipped bit of the data, signature or trusted comment") {
+    auto key = *parse_public_key_file(test::read(kStock + "stock.pub"));
+    auto manifest = test::read(kStock + "manifest.json");
+    auto sig = *parse_signature_file(test::read(kStock + "manifest.json." + kStockId + ".minisig"));
+    for (std::size_t bit = 0; bit < manifest.size() * 8; bit += 37) {
+        auto changed = manifest;
+        changed[bit / 8] = static_cast<char>(changed[bit / 8] ^ (1 << (bit % 8)));
+        CHECK(verify_signature(key, sig, as_bytes(changed)).error().message ==
+              "signature does not verify with key " + kStockId);
+    }
+    auto bad = sig;
+    bad.signature[10] ^= 1;
+    CHECK_FALSE(verify_signature(key, bad, as_bytes(manifest)));
+    bad = sig;
+    bad.trusted_comment.back() = bad.trusted_comment.back() == '0' ? '1' : '0';
+    CHECK(verify_signature(key, bad, as_bytes(manifest)).error().message ==
+          "trusted comment signature does not verify with key " + kStockId);
+    bad = sig;
+    bad.id = KeyId();
+    CHECK(verify_signature(key, bad, as_bytes(manifest)).error().code == Errc::mismatch);
+}
+
+TEST_CASE("minisign's default trusted comment is not a release statement") {
+    auto sig = parse_signature_file(test::read(kStock + "default-comment.minisig"));
+    REQUIRE(sig);
+    CHECK(sig->trusted_comment.starts_with("timestamp:"));
+    CHECK_FALSE(parse_trusted_comment(sig->trusted_comment));
+}
+
+TEST_CASE("trusted comments parse only in canonical form") {
+    ReleaseStatement s{Network::testnet4, 42, std::string(64, 'c'), std::string(64, 'd')};
+    auto text = format_trusted_comment(s);
+    CHECK(text == "utxo-torrent network=testnet4 height=42 block_hash=" + std::string(64, 'c') +
+                      " manifest_sha256=" + std::string(64, 'd'));
+    CHECK(*parse_trusted_comment(text) == s);
+    for (std::string bad : {text + " ", "x" + text, text.substr(0, text.size() - 1),
+                            std::string("utxo-torrent network=testnet height=42 block_hash=") + std::string(64, 'c') +
+                                " manifest_sha256=" + std::string(64, 'd'),
+                            std::string("utxo-torrent network=testnet4 height=042 block_hash=") + std::string(64, 'c') +
+                                " manifest_sha256=" + std::string(64, 'd')}) {
+        CAPTURE(bad);
+        CHECK_FALSE(parse_trusted_comment(bad));
+    }
+}
+
+TEST_CASE("damaged signature and key files are refused with a precise reason") {
+    auto text = test::read(kStock + "manifest.json." + kStockId + ".minisig");
+    CHECK(parse_signature_file("").error().message == "empty signature file");
+    CHECK(parse_signature_file(text.substr(0, text.find('\n') + 1)).error().message == "truncated: no signature line");
+    auto two_lines = text.substr(0, text.find('\n', text.find('\n') + 1) + 1);
+    CHECK(parse_signature_file(two_lines).error().message == "truncated: no trusted comment line");
+    auto three = text.substr(0, text.rfind('\n', text.size() - 2) + 1);
+    CHECK(parse_signature_file(three).error().message == "truncated: no global signature line");
+    CHECK(parse_signature_file(text.substr(0, text.size() - 10)).error().message ==
+          "global signature line is not base64 of 64 bytes");
+    CHECK(parse_signature_file(text + "extra\n").error().message == "unexpected lines after the global signature");
+    auto pub = test::read(kStock + "stock.pub");
+    CHECK_FALSE(parse_public_key_file(pub.substr(0, pub.size() - 5)));
+    CHECK_FALSE(parse_public_key_file(""));
+    auto wrong_alg = *base64_decode(pub.substr(pub.find('\n') + 1, 56));
+    wrong_alg[1] = 'D';
+    CHECK(parse_public_key_line(base64_encode(wrong_alg)).error().message ==
+          "unsupported public key algorithm (expected Ed25519, \"Ed\")");
+}

@@ -1,0 +1,127 @@
+// utxo-trustnet end to end: the real binary, a fresh temp dir each, exit codes and messages.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "trustnet/test_support.h"
+
+using test::bin;
+using test::quote;
+using test::run;
+
+namespace {
+const test::TestKey ka, kb;
+
+std::string tn(const std::string& args) { return bin("utxo-trustnet") + " " + args; }
+
+// A release directory with manifest.json signed by the given keys.
+void make_release(const test::fs::path& dir, const std::string& manifest, std::initializer_list<const test::TestKey*> keys) {
+    test::fs::create_directories(dir);
+    test::write(dir / "manifest.json", manifest);
+    for (const auto* k : keys) test::write(dir / ("manifest.json." + k->pub.id.to_hex() + ".minisig"), k->sign(manifest));
+}
+}  // namespace
+
+TEST_CASE("cli: init, add, list, check, remove") {
+    test::TempDir d;
+    auto f = quote((d / "trustnet.txt").string());
+    CHECK(run(tn("init " + f + " --network regtest")).exit_code == 0);
+    auto again = run(tn("init " + f + " --network regtest"));
+    CHECK(again.exit_code == 2);
+    CHECK(again.output.find("already exists; not overwriting it") != std::string::npos);
+
+    auto empty = run(tn("check " + f));
+    CHECK(empty.exit_code == 1);
+    CHECK(empty.output == (d / "trustnet.txt").string() + ": no authorities listed, so no release can ever be accepted\n");
+
+    test::write(d / "a.pub", utxo::core::public_key_file(ka.pub, "test key"));
+    CHECK(run(tn("add " + f + " alice " + quote((d / "a.pub").string()) + " --url https://a.example/r")).exit_code == 0);
+    CHECK(run(tn("add " + f + " bob " + kb.line())).exit_code == 0);
+    auto dup = run(tn("add " + f + " carol " + kb.line()));
+    CHECK(dup.exit_code == 1);
+    CHECK(dup.output.find("is already listed for \"bob\" on line 7") != std::string::npos);
+    CHECK(run(tn("add " + f + " carol RWQbroken")).exit_code == 2);
+
+    auto list = run(tn("list " + f));
+    CHECK(list.exit_code == 0);
+    CHECK(list.output.starts_with("network regtest, require all (2 of 2 authorities)\nalice " + ka.pub.id.to_hex()));
+    auto json = nlohmann::json::parse(run(tn("list " + f + " --json")).output);
+    CHECK(json["network"] == "regtest");
+    CHECK(json["require"] == "all");
+    CHECK(json["authorities"][0]["urls"][0] == "https://a.example/r");
+    CHECK(json["authorities"][1]["public_key"] == kb.line());
+
+    CHECK(run(tn("check " + f)).exit_code == 0);
+    CHECK(run(tn("remove " + f + " alice")).exit_code == 0);
+    CHECK(run(tn("remove " + f + " alice")).exit_code == 1);
+    CHECK(run(tn("list " + f)).output.find("alice") == std::string::npos);
+}
+
+TEST_CASE("cli: check names the file and line of each problem; usage errors exit 2") {
+    test::TempDir d;
+    test::write(d / "t.txt", "utxo-trustnet 1\nnetwork regtest\nrequire some\nauthority x RWQ\n");
+    auto r = run(tn("check " + quote((d / "t.txt").string())));
+    CHECK(r.exit_code == 1);
+    auto file = (d / "t.txt").string();
+    CHECK(r.output.find(file + ":3: expected \"require all\" or \"require K\"") != std::string::npos);
+    CHECK(r.output.find(file + ":4: public key of x: not a minisign public key") != std::string::npos);
+    CHECK(run(tn("list " + quote(file))).exit_code == 2);  // cannot operate on a broken file
+    CHECK(run(tn("list /nonexistent/trustnet.txt")).exit_code == 2);
+    CHECK(run(tn("frobnicate")).exit_code == 2);
+    CHECK(run(tn("init x --network nonet")).exit_code == 2);
+}
+
+TEST_CASE("cli: verify applies the agreement rule with exit codes 0 and 1") {
+    test::TempDir d;
+    auto f = quote((d / "t.txt").string());
+    REQUIRE(run(tn("init " + f + " --network regtest")).exit_code == 0);
+    REQUIRE(run(tn("add " + f + " alice " + ka.line())).exit_code == 0);
+    REQUIRE(run(tn("add " + f + " bob " + kb.line())).exit_code == 0);
+    auto m = test::manifest("regtest", 500);
+    make_release(d / "ok", m, {&ka, &kb});
+    make_release(d / "half", m, {&ka});
+    make_release(d / "fork", test::manifest("regtest", 500, 'b'), {&kb});
+
+    auto ok = run(tn("verify " + f + " --release " + quote((d / "ok").string())));
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.output == "release regtest height 500 accepted: signed by alice, bob (2 required)\n");
+    auto half = run(tn("verify " + f + " --release " + quote((d / "half").string())));
+    CHECK(half.exit_code == 1);
+    CHECK(half.output.find("(missing: bob)") != std::string::npos);
+    auto old = run(tn("verify " + f + " --release " + quote((d / "ok").string()) + " --installed-height 500"));
+    CHECK(old.exit_code == 1);
+    CHECK(old.output == "release regtest height 500 refused: it is not above the installed height 500\n");
+    auto fork = run(tn("verify " + f + " --release " + quote((d / "ok").string()) + " --other " + quote((d / "fork").string())));
+    CHECK(fork.exit_code == 1);
+    CHECK(fork.output.find("conflict at regtest height 500") != std::string::npos);
+}
+
+TEST_CASE("interop: our verifier accepts a signature stock minisign made with a key it generated") {
+    test::TempDir d;
+    auto key = (d / "stock.key").string(), pub = (d / "stock.pub").string();
+    REQUIRE(run("/usr/bin/minisign -G -W -p " + quote(pub) + " -s " + quote(key)).exit_code == 0);
+    auto parsed = utxo::core::parse_public_key_file(test::read(pub));
+    REQUIRE(parsed);
+    auto m = test::manifest("regtest", 700);
+    test::fs::create_directories(d / "rel");
+    test::write(d / "rel" / "manifest.json", m);
+    auto sig = (d / "rel" / ("manifest.json." + parsed->id.to_hex() + ".minisig")).string();
+    auto sign = run("/usr/bin/minisign -S -s " + quote(key) + " -m " + quote((d / "rel" / "manifest.json").string()) +
+                    " -x " + quote(sig) + " -t " + quote(test::statement_comment(m)));
+    REQUIRE(sign.exit_code == 0);
+
+    auto f = quote((d / "t.txt").string());
+    REQUIRE(run(tn("init " + f + " --network regtest")).exit_code == 0);
+    REQUIRE(run(tn("add " + f + " stock " + quote(pub))).exit_code == 0);
+    auto v = run(tn("verify " + f + " --release " + quote((d / "rel").string())));
+    CHECK(v.exit_code == 0);
+    CHECK(v.output == "release regtest height 700 accepted: signed by stock (1 required)\n");
+
+    // With minisign's default trusted comment the signature is genuine but says nothing about the
+    // release, so it is not counted.
+    REQUIRE(run("/usr/bin/minisign -S -s " + quote(key) + " -m " + quote((d / "rel" / "manifest.json").string()) +
+                " -x " + quote(sig)).exit_code == 0);
+    auto plain = run(tn("verify " + f + " --release " + quote((d / "rel").string())));
+    CHECK(plain.exit_code == 1);
+    CHECK(plain.output.find("trusted comment is not a utxo-torrent release statement (stock)") != std::string::npos);
+}

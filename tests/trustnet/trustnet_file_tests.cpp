@@ -1,0 +1,168 @@
+// The trustnet file: parsing, checking with line numbers, and edits that keep what a person wrote.
+#include <catch2/catch.hpp>
+
+#include "trustnet/edit.h"
+#include "trustnet/test_support.h"
+
+using namespace utxo::trustnet;
+
+namespace {
+const test::TestKey k1, k2, k3;
+
+std::string sample() {
+    return fmt::format(
+        "# our authorities\n"
+        "utxo-trustnet 1\n"
+        "\n"
+        "network signet\n"
+        "require 2\n"
+        "# alice runs two mirrors\n"
+        "authority alice {} https://a.example/r http://a2.example/r\n"
+        "authority bob {}\n"
+        "# end\n",
+        k1.line(), k2.line());
+}
+}  // namespace
+
+TEST_CASE("a trustnet file parses into network, policy and authorities in order") {
+    auto doc = parse_trustnet(sample());
+    REQUIRE(doc);
+    const auto& tn = doc->trustnet;
+    CHECK(tn.network == utxo::core::Network::signet);
+    CHECK(tn.require_k == 2u);
+    CHECK(tn.required() == 2);
+    REQUIRE(tn.authorities.size() == 2);
+    CHECK(tn.authorities[0].name == "alice");
+    CHECK(tn.authorities[0].key == k1.pub);
+    CHECK(tn.authorities[0].urls == std::vector<std::string>{"https://a.example/r", "http://a2.example/r"});
+    CHECK(tn.authorities[0].line == 7);
+    CHECK(tn.find(k2.pub.id)->name == "bob");
+    CHECK(render(*doc) == sample());
+    CHECK(check_trustnet(sample()).empty());
+}
+
+TEST_CASE("require defaults to all") {
+    auto doc = parse_trustnet(fmt::format("utxo-trustnet 1\nnetwork main\nauthority a {}\n", k1.line()));
+    REQUIRE(doc);
+    CHECK_FALSE(doc->trustnet.require_k);
+    CHECK(doc->trustnet.required() == 1);
+}
+
+TEST_CASE("check reports every problem with its line number") {
+    std::string bad = fmt::format(
+        "utxo-trustnet 1\n"
+        "network mainnet\n"                       // 2: alias, not Core's name
+        "require 0\n"                             // 3
+        "authority alice {}\n"                    // 4
+        "authority alice {}\n"                    // 5: duplicate name
+        "authority carol {}\n"                    // 6: duplicate key
+        "authority dave RWQnotakey\n"             // 7: corrupted key
+        "authority eve {} ftp:/x\n"               // 8: not a URL
+        "authorty frank {}\n"                     // 9: typo
+        "authority -x {}\n",                      // 10: bad name
+        k1.line(), k2.line(), k1.line(), k3.line(), k3.line(), k3.line());
+    auto problems = check_trustnet(bad);
+    std::vector<std::size_t> lines;
+    for (const auto& p : problems) lines.push_back(p.line);
+    CHECK(lines == std::vector<std::size_t>{2, 3, 5, 6, 7, 8, 9, 10});
+    CHECK(problems[2].message == "duplicate authority name \"alice\" (first on line 4)");
+    CHECK(problems[3].message == "the key of \"carol\" is already listed for \"alice\" on line 4");
+    CHECK(problems[4].message == "public key of dave: not a minisign public key (expected base64 of 42 bytes)");
+    auto doc = parse_trustnet(bad);
+    REQUIRE_FALSE(doc);
+    CHECK(doc.error().message.starts_with("line 2: expected \"network NAME\""));
+}
+
+TEST_CASE("check flags a trustnet that can never accept a release") {
+    auto empty = check_trustnet(initial_trustnet(utxo::core::Network::regtest));
+    REQUIRE(empty.size() == 1);
+    CHECK(empty[0].message == "no authorities listed, so no release can ever be accepted");
+    auto k_too_big = check_trustnet(fmt::format("utxo-trustnet 1\nnetwork main\nrequire 2\nauthority a {}\n", k1.line()));
+    REQUIRE(k_too_big.size() == 1);
+    CHECK(k_too_big[0].line == 3);
+    CHECK(k_too_big[0].message == "require 2 but only 1 authorities are listed");
+    CHECK(check_trustnet("").front().message == "empty trustnet: no \"utxo-trustnet 1\" line");
+    CHECK(check_trustnet("utxo-trustnet 2\nnetwork main\n").front().line == 1);
+}
+
+TEST_CASE("add keeps comments and order, placing the new line after the last authority") {
+    auto doc = parse_trustnet(sample());
+    REQUIRE(doc);
+    REQUIRE(add_authority(*doc, "carol", k3.pub, {"https://c.example"}));
+    auto expected = sample();
+    expected.insert(expected.find("# end"), fmt::format("authority carol {} https://c.example\n", k3.line()));
+    CHECK(render(*doc) == expected);
+    CHECK(doc->trustnet.authorities.size() == 3);
+}
+
+TEST_CASE("add refuses duplicate names, duplicate keys and bad names") {
+    auto doc = parse_trustnet(sample());
+    REQUIRE(doc);
+    auto by_name = add_authority(*doc, "alice", k3.pub, {});
+    REQUIRE_FALSE(by_name);
+    CHECK(by_name.error().message == "an authority named \"alice\" is already listed on line 7");
+    auto by_key = add_authority(*doc, "carol", k2.pub, {});
+    REQUIRE_FALSE(by_key);
+    CHECK(by_key.error().message == fmt::format("this key (key id {}) is already listed for \"bob\" on line 8", k2.pub.id.to_hex()));
+    auto same_bytes_other_id = k2.pub;  // same Ed25519 key under another key id is still the same key
+    same_bytes_other_id.id = k3.pub.id;
+    CHECK_FALSE(add_authority(*doc, "carol", same_bytes_other_id, {}));
+    CHECK_FALSE(add_authority(*doc, "with space", k3.pub, {}));
+    CHECK_FALSE(add_authority(*doc, "carol", k3.pub, {"not-a-url"}));
+    CHECK(render(*doc) == sample());  // refused edits change nothing
+}
+
+TEST_CASE("remove deletes only that line, and refuses to go below require K") {
+    auto doc = parse_trustnet(sample());
+    REQUIRE(doc);
+    REQUIRE(add_authority(*doc, "carol", k3.pub, {}));
+    REQUIRE(remove_authority(*doc, "alice"));
+    auto expected = sample();
+    auto a = expected.find("authority alice");
+    expected.erase(a, expected.find('\n', a) + 1 - a);
+    expected.insert(expected.find("# end"), fmt::format("authority carol {}\n", k3.line()));
+    CHECK(render(*doc) == expected);
+    auto below = remove_authority(*doc, "bob");
+    REQUIRE_FALSE(below);
+    CHECK(below.error().message ==
+          "removing \"bob\" would leave 1 authorities, fewer than \"require 2\"; lower the require line first");
+    CHECK(remove_authority(*doc, "nobody").error().code == utxo::core::Errc::not_found);
+}
+
+TEST_CASE("an edit interrupted before the rename leaves the old file intact") {
+    test::TempDir dir;
+    auto file = dir / "trustnet.txt";
+    test::write(file, sample());
+    auto doc = load_trustnet(file);
+    REQUIRE(doc);
+    REQUIRE(add_authority(*doc, "carol", k3.pub, {}));
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {  // the "crash": the process dies with the new file written but not renamed
+        (void)save_trustnet(file, *doc, [] { ::_exit(9); });
+        ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 9);
+    CHECK(test::read(file) == sample());
+    // The next edit works and the result is complete.
+    REQUIRE(save_trustnet(file, *doc));
+    CHECK(test::read(file) == render(*doc));
+    CHECK(load_trustnet(file)->trustnet.authorities.size() == 3);
+}
+
+TEST_CASE("a write that fails leaves the old file and no temporary file") {
+    test::TempDir dir;
+    auto file = dir / "trustnet.txt";
+    test::write(file, sample());
+    auto doc = load_trustnet(file);
+    REQUIRE(doc);
+    auto missing_dir = dir / "gone" / "trustnet.txt";
+    CHECK_FALSE(save_trustnet(missing_dir, *doc));
+    CHECK(test::read(file) == sample());
+    std::size_t entries = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path)) ++entries;
+    CHECK(entries == 1);
+}
