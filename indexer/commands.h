@@ -59,8 +59,11 @@ struct ExportSummary {
     std::uint64_t coins = 0;
     core::ChainTip tip;
     core::Hash256 hash_serialized_3;
+    core::Hash256 muhash;  // recomputed from the written coins and checked against the store
     double seconds = 0;
 };
+// Writes the store as a Core snapshot file; refuses an existing file. On the way it computes
+// hash_serialized_3 and recomputes MuHash, which must equal the store's running MuHash.
 core::Result<ExportSummary> export_core(const std::filesystem::path& db, const std::filesystem::path& out);
 
 }  // namespace utxo::indexer

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/hash_serialized.h"
+#include "core/muhash.h"
 #include "core/snapshot.h"
 #include "indexer/commands.h"
 #include "indexer/known_snapshots.h"
@@ -126,6 +127,7 @@ core::Result<ExportSummary> export_core(const std::filesystem::path& db, const s
     // VARINT byte order within a txid, which differs only from vout 16512 on. Buffer one txid's
     // coins and reorder when needed.
     core::HashSerialized3 hasher;
+    core::MuHash3072 muhash;  // recomputed, to prove the store's running value on the way
     std::vector<std::pair<core::OutPoint, core::Coin>> group;
     auto flush = [&]() -> core::Status {
         if (group.size() > 1 && group.back().first.vout >= 16512)
@@ -141,12 +143,18 @@ core::Result<ExportSummary> export_core(const std::filesystem::path& db, const s
             if (auto f = flush(); !f) return std::unexpected(f.error());
         group.emplace_back(op, coin);
         if (auto h = hasher.add(op, coin); !h) return std::unexpected(h.error());
+        muhash.insert_coin(op, coin);
         return true;
     });
     if (!s) return std::unexpected(s.error());
     if (auto f = flush(); !f) return std::unexpected(f.error());
+    if (muhash.finalize() != st->muhash.finalize())
+        return core::fail(core::Errc::mismatch,
+                          fmt::format("{}: the store is inconsistent: its coins hash to MuHash {}, but it recorded {}",
+                                      db.string(), muhash.finalize().to_display_hex(),
+                                      st->muhash.finalize().to_display_hex()));
     if (auto f = writer->finish(); !f) return core::fail(f.error().code, fmt::format("{}: {}", out.string(), f.error().message));
-    ExportSummary summary{st->coins, *st->tip, hasher.finalize(), seconds_since(started)};
+    ExportSummary summary{st->coins, *st->tip, hasher.finalize(), muhash.finalize(), seconds_since(started)};
     spdlog::get("indexer")->info("exported {} coins to {} in {:.2f}s", summary.coins, out.string(), summary.seconds);
     return summary;
 }

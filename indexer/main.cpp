@@ -103,8 +103,9 @@ int main(int argc, char** argv) {
         } else if (*export_cmd) {
             auto r = ix::export_core(export_db, export_out);
             if (!r) return report(r.error());
-            fmt::print("wrote {} coins at height {} to {}; hash_serialized_3 {}\n", r->coins, r->tip.height.value,
-                       export_out.string(), r->hash_serialized_3.to_display_hex());
+            fmt::print("wrote {} coins at height {} to {}; hash_serialized_3 {}; muhash {} (checked)\n", r->coins,
+                       r->tip.height.value, export_out.string(), r->hash_serialized_3.to_display_hex(),
+                       r->muhash.to_display_hex());
         } else if (*synth_cmd) {
             auto format = synth_format.empty() ? (synth_out.extension() == ".dat" ? ix::SynthFormat::blk
                                                                                  : ix::SynthFormat::hex_lines)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Indexer benchmark: builds a store from a synthetic chain ending with >= 10 million coins and
+# prints UTXO operations/s for `build`, coins/s for `export-core` (with hash_serialized_3 and
+# MuHash), and this machine's raw LMDB insert rates measured in the same run, with ratios.
+#   bench/indexer.sh [WORKDIR] [BLOCKS] [TXS_PER_BLOCK]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-$(mktemp -d /tmp/utxo-bench-XXXXXX)}
+blocks=${2:-2200}
+txs=${3:-5000}
+bin=$root/build/bin
+mkdir -p "$work"
+trap 'rm -rf "$work/db" "$work/snapshot.dat"' EXIT
+
+now() { date +%s.%N; }
+rate() { python3 -c "print(f'{$1/($2):,.0f}')"; }
+ratio() { python3 -c "print(f'{$1/($2):.2f}')"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+chain=$work/chain-$blocks-$txs.dat
+if [ ! -f "$chain" ]; then
+  t0=$(now)
+  "$bin/utxo-indexer" synth --out "$chain" --blocks "$blocks" --txs-per-block "$txs" --seed 1 | tee "$work/synth.txt"
+  echo "synth: $(python3 -c "print(f'{$(now)-$t0:.1f}')") s"
+fi
+
+rm -rf "$work/db"
+t0=$(now)
+"$bin/utxo-indexer" build --blocks "$chain" --network regtest --db "$work/db" > "$work/build.txt"
+build_s=$(python3 -c "print($(now)-$t0)")
+cat "$work/build.txt"
+created=$(sed -E 's/.* ([0-9]+) coins created, ([0-9]+) spent.*/\1/' "$work/build.txt")
+spent=$(sed -E 's/.* ([0-9]+) coins created, ([0-9]+) spent.*/\2/' "$work/build.txt")
+applied=$(sed -E 's/applied ([0-9]+) blocks.*/\1/' "$work/build.txt")
+ops=$((created + spent))
+
+t0=$(now)
+"$bin/utxo-indexer" stats --json --db "$work/db" > "$work/stats.json"
+stats_s=$(python3 -c "print($(now)-$t0)")
+coins=$(python3 -c "import json;print(json.load(open('$work/stats.json'))['coins'])")
+cat "$work/stats.json"
+
+rm -f "$work/snapshot.dat"
+t0=$(now)
+"$bin/utxo-indexer" export-core --db "$work/db" --out "$work/snapshot.dat" >/dev/null
+export_s=$(python3 -c "print($(now)-$t0)")
+
+lmdb=$("$bin/bench-lmdb" "$work/lmdb-baseline" "$coins")
+lmdb_seq=$(echo "$lmdb" | awk '/sequential/{print $2}')
+lmdb_rand=$(echo "$lmdb" | awk '/random/{print $2}')
+
+echo
+echo "== results =="
+printf '%-44s %s\n' "coins in the final set" "$coins"
+printf '%-44s %s\n' "build: blocks/s" "$(rate "$applied" "$build_s")"
+printf '%-44s %s  (%s ops in %.1f s)\n' "build: UTXO operations/s" "$(rate "$ops" "$build_s")" "$ops" "$build_s"
+printf '%-44s %s\n' "stats (hash_serialized_3 pass): coins/s" "$(rate "$coins" "$stats_s")"
+printf '%-44s %s  (%.1f s)\n' "export-core (with hash_serialized_3): coins/s" "$(rate "$coins" "$export_s")" "$export_s"
+printf '%-44s %s\n' "raw LMDB sequential inserts/s" "$(rate "$lmdb_seq" 1)"
+printf '%-44s %s\n' "raw LMDB random inserts/s" "$(rate "$lmdb_rand" 1)"
+printf '%-44s %s\n' "ratio build ops/s : LMDB random inserts/s" "$(ratio "$ops/$build_s" "$lmdb_rand")"
+printf '%-44s %s\n' "ratio build ops/s : LMDB sequential inserts/s" "$(ratio "$ops/$build_s" "$lmdb_seq")"
+printf '%-44s %s\n' "ratio export coins/s : LMDB sequential inserts/s" "$(ratio "$coins/$export_s" "$lmdb_seq")"
