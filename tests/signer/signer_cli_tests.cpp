@@ -1,0 +1,169 @@
+// utxo-signer end to end, and interoperability with the stock minisign tool both ways.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include "trustnet/test_support.h"
+
+using test::quote;
+using test::run;
+
+namespace {
+std::string signer(const std::string& args) { return test::bin("utxo-signer") + " " + args; }
+const std::string kMinisign = "/usr/bin/minisign";
+
+// An authority's working directory: a passphrase file, a low-cost encrypted key, and a release
+// plus its own indexer's copy of the manifest.
+struct Authority {
+    test::TempDir dir;
+    std::string key = (dir / "alice.key").string(), pub = (dir / "alice.pub").string();
+    std::string pw = (dir / "pw").string();
+    std::string manifest = test::manifest("regtest", 200);
+
+    Authority() {
+        test::write(pw, "correct horse\n");
+        auto r = run(signer("keygen --out " + quote(key) + " --pub " + quote(pub) + " --passphrase-file " + quote(pw) +
+                            " --scrypt-cost interactive"));
+        REQUIRE(r.exit_code == 0);
+        std::filesystem::create_directories(dir / "rel");
+        std::filesystem::create_directories(dir / "own");
+        test::write(dir / "rel" / "manifest.json", manifest);
+        test::write(dir / "own" / "manifest.json", manifest);
+    }
+    std::string rel() const { return (dir / "rel").string(); }
+    std::string sign_args() const {
+        return "sign --key " + quote(key) + " --release " + quote(rel()) + " --own " + quote((dir / "own").string()) +
+               " --passphrase-file " + quote(pw);
+    }
+    utxo::core::MinisignPublicKey public_key() const { return *utxo::core::parse_public_key_file(test::read(pub)); }
+    std::string sig_path() const { return rel() + "/manifest.json." + public_key().id.to_hex() + ".minisig"; }
+};
+}  // namespace
+
+TEST_CASE("cli: keygen writes a 0600 encrypted secret key and a minisign public key file") {
+    Authority a;
+    struct stat st{};
+    REQUIRE(::stat(a.key.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    auto pub = test::read(a.pub);
+    CHECK(pub.starts_with("untrusted comment: minisign public key " + a.public_key().id.to_hex()));
+    CHECK(test::read(a.key).find("RWRTY0Iy") != std::string::npos);  // "Ed" "Sc" "B2": scrypt-encrypted
+    auto again = run(signer("keygen --out " + quote(a.key) + " --pub " + quote(a.pub) + " --unencrypted"));
+    CHECK(again.exit_code == 2);
+    CHECK(again.output == a.key + ": already exists (use --force to overwrite)\n");
+    auto no_tty = run("setsid " + signer("keygen --out " + quote((a.dir / "b.key").string()) + " --pub " +
+                                         quote((a.dir / "b.pub").string())));
+    CHECK(no_tty.exit_code == 2);
+    CHECK(no_tty.output == "no terminal to read the passphrase from; use --passphrase-file\n");
+}
+
+TEST_CASE("cli: sign writes manifest.json.<KEYID>.minisig with the release statement, and verify accepts it") {
+    Authority a;
+    auto r = run(signer(a.sign_args()));
+    REQUIRE(r.exit_code == 0);
+    auto sig = utxo::core::parse_signature_file(test::read(a.sig_path()));
+    REQUIRE(sig);
+    CHECK(sig->trusted_comment == test::statement_comment(a.manifest));
+    auto v = run(signer("verify --pub " + quote(a.pub) + " --release " + quote(a.rel())));
+    CHECK(v.exit_code == 0);
+    CHECK(v.output.starts_with("good signature: "));
+}
+
+TEST_CASE("cli: sign refuses a manifest that differs from the authority's own, naming the first field") {
+    Authority a;
+    test::write(a.dir / "own" / "manifest.json", test::manifest("regtest", 200, 'a', "9f8e7d6c5b4a39281716"));
+    auto r = run(signer(a.sign_args()));
+    CHECK(r.exit_code == 1);
+    CHECK(r.output == a.rel() + "/manifest.json: not signed: differs from your own manifest " + (a.dir / "own").string() +
+                          "/manifest.json at shards[0].sha256: ours 9f8e7d6c5b4a… theirs 00\n");
+    CHECK_FALSE(std::filesystem::exists(a.sig_path()));
+}
+
+TEST_CASE("cli: wrong passphrase and damaged key files exit 2 with one sentence") {
+    Authority a;
+    test::write(a.pw, "wrong\n");
+    auto wrong = run(signer(a.sign_args()));
+    CHECK(wrong.exit_code == 2);
+    CHECK(wrong.output == a.key + ": wrong passphrase for this key\n");
+    auto text = test::read(a.key);
+    test::write(a.key, text.substr(0, text.size() / 2));
+    auto truncated = run(signer(a.sign_args()));
+    CHECK(truncated.exit_code == 2);
+    CHECK(truncated.output == a.key + ": damaged or truncated key (expected base64 of 158 bytes)\n");
+    test::write(a.key, "");
+    CHECK(run(signer(a.sign_args())).exit_code == 2);
+    CHECK_FALSE(std::filesystem::exists(a.sig_path()));
+}
+
+TEST_CASE("cli: verify refuses missing, modified, truncated and lying signatures with exit 1") {
+    Authority a;
+    auto verify = signer("verify --pub " + quote(a.pub) + " --release " + quote(a.rel()));
+    auto missing = run(verify);
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.output.find("no signature by key " + a.public_key().id.to_hex()) != std::string::npos);
+    REQUIRE(run(signer(a.sign_args())).exit_code == 0);
+    auto good = test::read(a.sig_path());
+
+    test::write(a.dir / "rel" / "manifest.json", test::manifest("regtest", 201));
+    auto modified = run(verify);
+    CHECK(modified.exit_code == 1);
+    CHECK(modified.output == a.sig_path() + ": signature does not verify with key " + a.public_key().id.to_hex() + "\n");
+    test::write(a.dir / "rel" / "manifest.json", a.manifest);
+
+    test::write(a.sig_path(), good.substr(0, good.size() - 30));
+    CHECK(run(verify).exit_code == 1);
+    test::write(a.sig_path(), "garbage");
+    CHECK(run(verify).output == a.sig_path() + ": first line is not an \"untrusted comment:\" line\n");
+
+    test::write(a.pub, "untrusted comment: x\nRWQ\n");
+    CHECK(run(verify).exit_code == 2);  // a damaged public key is the caller's input trouble
+}
+
+TEST_CASE("interop: stock minisign verifies our signatures with our public key (and refuses tampering)") {
+    Authority a;
+    REQUIRE(run(signer(a.sign_args())).exit_code == 0);
+    auto m = quote(a.rel() + "/manifest.json");
+    auto ok = run(kMinisign + " -V -H -p " + quote(a.pub) + " -m " + m + " -x " + quote(a.sig_path()));
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.output.find("Trusted comment: " + test::statement_comment(a.manifest)) != std::string::npos);
+    test::write(a.dir / "rel" / "manifest.json", a.manifest + " ");
+    CHECK(run(kMinisign + " -V -p " + quote(a.pub) + " -m " + m + " -x " + quote(a.sig_path())).exit_code == 1);
+}
+
+TEST_CASE("interop: stock minisign signs with our keys, encrypted (reading our scrypt limits) and not") {
+    Authority a;
+    auto file = (a.dir / "f.txt").string();
+    test::write(file, "data\n");
+    auto signed_ok = run("printf 'correct horse\\n' | " + kMinisign + " -S -s " + quote(a.key) + " -m " + quote(file));
+    CHECK(signed_ok.exit_code == 0);
+    CHECK(run(kMinisign + " -V -p " + quote(a.pub) + " -m " + quote(file)).exit_code == 0);
+    CHECK(run("printf 'nope\\n' | " + kMinisign + " -S -s " + quote(a.key) + " -m " + quote(file)).output.find(
+              "Wrong password for that key") != std::string::npos);
+
+    auto key = (a.dir / "u.key").string(), pub = (a.dir / "u.pub").string();
+    REQUIRE(run(signer("keygen --unencrypted --out " + quote(key) + " --pub " + quote(pub))).exit_code == 0);
+    CHECK(run(kMinisign + " -S -W -s " + quote(key) + " -m " + quote(file) + " -x " + quote(file + ".u")).exit_code == 0);
+    CHECK(run(kMinisign + " -V -p " + quote(pub) + " -m " + quote(file) + " -x " + quote(file + ".u")).exit_code == 0);
+}
+
+TEST_CASE("interop: our verify accepts a signature stock minisign made with a key it generated") {
+    test::TempDir d;
+    auto key = (d / "m.key").string(), pub = (d / "m.pub").string();
+    REQUIRE(run(kMinisign + " -G -W -p " + quote(pub) + " -s " + quote(key)).exit_code == 0);
+    auto id = utxo::core::parse_public_key_file(test::read(pub))->id.to_hex();
+    std::filesystem::create_directories(d / "rel");
+    auto m = test::manifest("signet", 12345);
+    test::write(d / "rel" / "manifest.json", m);
+    REQUIRE(run(kMinisign + " -S -s " + quote(key) + " -m " + quote((d / "rel" / "manifest.json").string()) + " -x " +
+                quote((d / "rel" / ("manifest.json." + id + ".minisig")).string()) + " -t " +
+                quote(test::statement_comment(m))).exit_code == 0);
+    auto v = run(signer("verify --pub " + quote(pub) + " --release " + quote((d / "rel").string())));
+    CHECK(v.exit_code == 0);
+    CHECK(v.output.find("trusted comment: utxo-torrent network=signet height=12345") != std::string::npos);
+    // And our signer can sign with the key stock minisign generated.
+    std::filesystem::create_directories(d / "own");
+    test::write(d / "own" / "manifest.json", m);
+    CHECK(run(signer("sign --key " + quote(key) + " --release " + quote((d / "rel").string()) + " --own " +
+                     quote((d / "own").string()))).exit_code == 0);
+    CHECK(run(signer("verify --pub " + quote(pub) + " --release " + quote((d / "rel").string()))).exit_code == 0);
+}
