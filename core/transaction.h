@@ -39,7 +39,9 @@ struct Transaction {
     void compute_ids();
 };
 
-// Reads one transaction (witness form if marker/flag present) and fills txid/wtxid.
+// Reads one transaction (witness form if marker/flag present) and fills txid/wtxid, hashing the
+// input bytes in place. Refused per BIP144: a flag other than 1, or a witness flag whose
+// witnesses are all empty. Counts are bounded by the bytes left, so forged counts cannot allocate.
 Result<Transaction> read_transaction(Reader& in);
 // Parses a buffer holding exactly one transaction.
 Result<Transaction> parse_transaction(ByteView bytes);
