@@ -1,9 +1,9 @@
 // Address <-> output script, per network.
 #include "core/address.h"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 #include "core/script.h"
 
@@ -80,22 +80,26 @@ bool prefix_of_another_network(std::uint8_t prefix, const NetworkParams& p) {
 
 Result<Bytes> base58_to_script(std::string_view address, const NetworkParams& p) {
     auto payload = base58check_parse(address);
-    if (!payload) return fail(payload.error().code, fmt::format("invalid base58 address: {}", payload.error().message));
+    if (!payload)
+        return fail(payload.error().code, fmt::format("invalid base58 address: {}", payload.error().message));
     if (payload->size() != 21)
-        return fail(Errc::invalid, fmt::format("base58 address has the wrong length: {} bytes instead of 21 bytes",
-                                               payload->size()));
+        return fail(Errc::invalid,
+                    fmt::format("base58 address has the wrong length: {} bytes instead of 21 bytes",
+                                payload->size()));
     const std::uint8_t prefix = (*payload)[0];
     ByteView hash = ByteView(*payload).subspan(1);
     if (prefix == p.p2pkh_prefix) return p2pkh_script(hash);
     if (prefix == p.p2sh_prefix) return p2sh_script(hash);
     if (prefix_of_another_network(prefix, p))
-        return fail(Errc::mismatch, fmt::format("address is for another network: version byte {} is not used on {}",
-                                                prefix, p.name));
+        return fail(
+            Errc::mismatch,
+            fmt::format("address is for another network: version byte {} is not used on {}", prefix, p.name));
     return fail(Errc::invalid, fmt::format("unknown base58 address version byte {}", prefix));
 }
 
 bool all_base58(std::string_view s) {
-    static constexpr std::string_view kAlphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    static constexpr std::string_view kAlphabet =
+        "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     return !s.empty() && s.find_first_not_of(kAlphabet) == std::string_view::npos;
 }
 
@@ -104,9 +108,12 @@ bool all_base58(std::string_view s) {
 std::optional<std::string> script_to_address(ByteView script, Network net) {
     const auto& p = params(net);
     switch (classify_script(script)) {
-        case ScriptType::p2pkh: return base58_address(p.p2pkh_prefix, script.subspan(3, 20));
-        case ScriptType::p2sh: return base58_address(p.p2sh_prefix, script.subspan(2, 20));
-        default: break;
+        case ScriptType::p2pkh:
+            return base58_address(p.p2pkh_prefix, script.subspan(3, 20));
+        case ScriptType::p2sh:
+            return base58_address(p.p2sh_prefix, script.subspan(2, 20));
+        default:
+            break;
     }
     auto wp = witness_program(script);
     if (!wp) return std::nullopt;
@@ -119,14 +126,16 @@ Result<Bytes> address_to_script(std::string_view address, Network net) {
     const auto& p = params(net);
     if (auto hrp = known_hrp(address)) {
         if (*hrp != p.bech32_hrp)
-            return fail(Errc::mismatch, fmt::format("address is for another network: prefix '{}', expected '{}'", *hrp,
-                                                    p.bech32_hrp));
+            return fail(Errc::mismatch,
+                        fmt::format("address is for another network: prefix '{}', expected '{}'", *hrp,
+                                    p.bech32_hrp));
         return segwit_to_script(address, p);
     }
     if (all_base58(address)) return base58_to_script(address, p);
     if (auto other = bech32_decode(address))
-        return fail(Errc::mismatch, fmt::format("bech32 prefix '{}' is not a Bitcoin address prefix (expected '{}')",
-                                                other->hrp, p.bech32_hrp));
+        return fail(Errc::mismatch,
+                    fmt::format("bech32 prefix '{}' is not a Bitcoin address prefix (expected '{}')",
+                                other->hrp, p.bech32_hrp));
     return fail(Errc::invalid, "not a base58 or bech32 Bitcoin address");
 }
 

@@ -1,8 +1,8 @@
 // Base58 and base58check (legacy P2PKH/P2SH addresses).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "core/address.h"
 #include "core/sha256.h"
@@ -42,15 +42,16 @@ std::string base58_encode(ByteView data) {
 
 Result<Bytes> base58_decode(std::string_view text) {
     if (text.size() > kMaxDecodeLength)
-        return fail(Errc::too_large, fmt::format("base58 text is {} characters long, more than {}", text.size(),
-                                                 kMaxDecodeLength));
+        return fail(Errc::too_large, fmt::format("base58 text is {} characters long, more than {}",
+                                                 text.size(), kMaxDecodeLength));
     std::size_t ones = 0;
     while (ones < text.size() && text[ones] == '1') ++ones;
     std::vector<std::uint8_t> bytes;  // base-256, least significant first
     for (std::size_t i = ones; i < text.size(); ++i) {
         int carry = digit_value(text[i]);
         if (carry < 0)
-            return fail(Errc::invalid, fmt::format("character {} of the address is not a base58 digit", i + 1));
+            return fail(Errc::invalid,
+                        fmt::format("character {} of the address is not a base58 digit", i + 1));
         for (auto& b : bytes) {
             carry += 58 * b;
             b = static_cast<std::uint8_t>(carry & 0xff);

@@ -1,8 +1,8 @@
 // Bech32 (BIP173) and bech32m (BIP350) strings and segwit addresses.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "core/address.h"
 
@@ -99,7 +99,8 @@ std::string bech32_encode(Bech32Variant variant, std::string_view hrp, ByteView 
 
 Result<Bech32String> bech32_decode(std::string_view text) {
     if (text.size() > kMaxLength)
-        return fail(Errc::too_large, fmt::format("bech32 text is {} characters long, more than {}", text.size(), kMaxLength));
+        return fail(Errc::too_large,
+                    fmt::format("bech32 text is {} characters long, more than {}", text.size(), kMaxLength));
     auto chars = check_characters(text);
     if (!chars) return std::unexpected(chars.error());
     const std::size_t sep = text.rfind('1');
@@ -127,7 +128,8 @@ Result<Bech32String> bech32_decode(std::string_view text) {
 }
 
 std::string segwit_address_encode(std::string_view hrp, int witness_version, ByteView program) {
-    if (witness_version < 0 || witness_version > 16 || !program_length_ok(witness_version, program.size())) return {};
+    if (witness_version < 0 || witness_version > 16 || !program_length_ok(witness_version, program.size()))
+        return {};
     Bytes values{static_cast<std::uint8_t>(witness_version)};
     auto five = convert_bits(program, 8, 5, true);
     values.insert(values.end(), five->begin(), five->end());
@@ -140,10 +142,13 @@ Result<SegwitProgram> segwit_address_parse(std::string_view hrp, std::string_vie
     std::string want;
     for (char c : hrp) want.push_back(lower(c));
     if (decoded->hrp != want)
-        return fail(Errc::mismatch, fmt::format("address prefix '{}' is not this network's '{}'", decoded->hrp, want));
-    if (decoded->values.empty()) return fail(Errc::invalid, "the data part is empty, so there is no witness version");
+        return fail(Errc::mismatch,
+                    fmt::format("address prefix '{}' is not this network's '{}'", decoded->hrp, want));
+    if (decoded->values.empty())
+        return fail(Errc::invalid, "the data part is empty, so there is no witness version");
     const int version = decoded->values[0];
-    if (version > 16) return fail(Errc::invalid, fmt::format("witness version {} does not exist (0 to 16)", version));
+    if (version > 16)
+        return fail(Errc::invalid, fmt::format("witness version {} does not exist (0 to 16)", version));
     const auto expected = version == 0 ? Bech32Variant::bech32 : Bech32Variant::bech32m;
     if (decoded->variant != expected)
         return fail(Errc::invalid, fmt::format("witness version {} addresses must use {}", version,

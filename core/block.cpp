@@ -1,7 +1,7 @@
 // Blocks: header, parsing with Core's structural checks, merkle root, subsidy.
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "core/sha256.h"
 #include "core/transaction.h"
@@ -35,7 +35,8 @@ Hash256 merkle_root(std::vector<Hash256> level, bool& mutated) {
         for (std::size_t i = 0; i + 1 < level.size(); i += 2)
             if (level[i] == level[i + 1]) mutated = true;
         if (level.size() % 2) level.push_back(level.back());
-        for (std::size_t i = 0; i < level.size() / 2; ++i) level[i] = hash_pair(level[2 * i], level[2 * i + 1]);
+        for (std::size_t i = 0; i < level.size() / 2; ++i)
+            level[i] = hash_pair(level[2 * i], level[2 * i + 1]);
         level.resize(level.size() / 2);
     }
     return level[0];
@@ -61,8 +62,9 @@ Status check_merkle_root(const Block& block) {
     bool mutated = false;
     Hash256 root = merkle_root(txid_leaves(block.txs), mutated);
     if (root != block.header.merkle_root)
-        return fail(Errc::mismatch, fmt::format("merkle root mismatch: header has {}, transactions give {}",
-                                                block.header.merkle_root.to_display_hex(), root.to_display_hex()));
+        return fail(Errc::mismatch,
+                    fmt::format("merkle root mismatch: header has {}, transactions give {}",
+                                block.header.merkle_root.to_display_hex(), root.to_display_hex()));
     if (mutated) return fail(Errc::invalid, "block merkle tree is mutated (duplicate transactions)");
     return {};
 }
@@ -117,8 +119,8 @@ Result<Block> parse_block(ByteView bytes) {
     auto count = in.compact_size();
     if (!count) return pass(count);
     if (*count > in.remaining() / kMinTxSize)
-        return fail(Errc::truncated, fmt::format("block claims {} transactions but only {} bytes follow", *count,
-                                                 in.remaining()));
+        return fail(Errc::truncated, fmt::format("block claims {} transactions but only {} bytes follow",
+                                                 *count, in.remaining()));
     block.txs.reserve(*count);
     for (std::uint64_t i = 0; i < *count; ++i) {
         auto tx = read_transaction(in);

@@ -25,9 +25,15 @@ constexpr std::uint8_t OP_CHECKMULTISIG = 0xae;
 bool valid_pubkey_size(ByteView key) {
     if (key.empty()) return false;
     switch (key[0]) {
-        case 0x02: case 0x03: return key.size() == 33;
-        case 0x04: case 0x06: case 0x07: return key.size() == 65;
-        default: return false;
+        case 0x02:
+        case 0x03:
+            return key.size() == 33;
+        case 0x04:
+        case 0x06:
+        case 0x07:
+            return key.size() == 65;
+        default:
+            return false;
     }
 }
 
@@ -107,16 +113,26 @@ std::optional<WitnessProgram> witness_program(ByteView s) {
 
 std::string_view script_type_name(ScriptType t) {
     switch (t) {
-        case ScriptType::p2pk: return "p2pk";
-        case ScriptType::p2pkh: return "p2pkh";
-        case ScriptType::p2sh: return "p2sh";
-        case ScriptType::p2wpkh: return "p2wpkh";
-        case ScriptType::p2wsh: return "p2wsh";
-        case ScriptType::p2tr: return "p2tr";
-        case ScriptType::witness_unknown: return "witness_unknown";
-        case ScriptType::multisig: return "multisig";
-        case ScriptType::null_data: return "null_data";
-        case ScriptType::nonstandard: return "nonstandard";
+        case ScriptType::p2pk:
+            return "p2pk";
+        case ScriptType::p2pkh:
+            return "p2pkh";
+        case ScriptType::p2sh:
+            return "p2sh";
+        case ScriptType::p2wpkh:
+            return "p2wpkh";
+        case ScriptType::p2wsh:
+            return "p2wsh";
+        case ScriptType::p2tr:
+            return "p2tr";
+        case ScriptType::witness_unknown:
+            return "witness_unknown";
+        case ScriptType::multisig:
+            return "multisig";
+        case ScriptType::null_data:
+            return "null_data";
+        case ScriptType::nonstandard:
+            return "nonstandard";
     }
     return "nonstandard";
 }

@@ -1,9 +1,9 @@
 // Transactions: BIP144 wire format, txid/wtxid.
 #include "core/transaction.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/sha256.h"
 
@@ -33,8 +33,8 @@ Result<std::size_t> read_count(Reader& in, std::size_t min_size, const char* wha
     auto n = in.compact_size();
     if (!n) return pass(n);
     if (*n > in.remaining() / min_size)
-        return fail(Errc::truncated, fmt::format("{} count {} cannot fit in the {} bytes left", what, *n,
-                                                 in.remaining()));
+        return fail(Errc::truncated,
+                    fmt::format("{} count {} cannot fit in the {} bytes left", what, *n, in.remaining()));
     return static_cast<std::size_t>(*n);
 }
 
@@ -94,7 +94,8 @@ Status read_witnesses(Reader& in, Transaction& tx) {
     }
     // BIP144: the extended format is only allowed when some witness is present.
     if (!tx.has_witness())
-        return fail(Errc::non_canonical, "transaction has a witness flag but no witness data (superfluous witness record)");
+        return fail(Errc::non_canonical,
+                    "transaction has a witness flag but no witness data (superfluous witness record)");
     return {};
 }
 
@@ -103,7 +104,8 @@ Status read_segwit_flag(Reader& in) {
     auto flag = in.u8();
     if (!flag) return pass(flag);
     if (*flag != 1)
-        return fail(Errc::invalid, fmt::format("unknown transaction witness flag {} (only 1 is defined)", *flag));
+        return fail(Errc::invalid,
+                    fmt::format("unknown transaction witness flag {} (only 1 is defined)", *flag));
     return {};
 }
 

@@ -24,7 +24,8 @@ struct SegwitVector {
 
 // BIP350's valid segwit addresses (the v0 ones are BIP173's too).
 const SegwitVector kValidSegwit[] = {
-    {"BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4", Network::mainnet, "0014751e76e8199196d454941c45d1b3a323f1433bd6"},
+    {"BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4", Network::mainnet,
+     "0014751e76e8199196d454941c45d1b3a323f1433bd6"},
     {"tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7", Network::testnet3,
      "00201863143c14c5166804bd19203356da136c985678cd4d27a1b8c6329604903262"},
     {"bc1pw508d6qejxtdg4y5r3zarvary0c5xw7kw508d6qejxtdg4y5r3zarvary0c5xw7kt5nd6y", Network::mainnet,
@@ -42,22 +43,24 @@ const SegwitVector kValidSegwit[] = {
 }  // namespace
 
 TEST_CASE("BIP173 valid bech32 and BIP350 valid bech32m strings decode with their variant") {
-    for (const char* s : {"A12UEL5L", "a12uel5l",
-                          "an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs",
-                          "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
-                          "11qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqc8247j",
-                          "split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w", "?1ezyfcl"}) {
+    for (const char* s :
+         {"A12UEL5L", "a12uel5l",
+          "an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs",
+          "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
+          "11qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqc8247j",
+          "split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w", "?1ezyfcl"}) {
         CAPTURE(s);
         auto r = bech32_decode(s);
         REQUIRE(r);
         CHECK(r->variant == Bech32Variant::bech32);
         CHECK(bech32_encode(r->variant, r->hrp, r->values) == lower(s));
     }
-    for (const char* s : {"A1LQFN3A", "a1lqfn3a",
-                          "an83characterlonghumanreadablepartthatcontainsthetheexcludedcharactersbioandnumber11sg7hg6",
-                          "abcdef1l7aum6echk45nj3s0wdvt2fg8x9yrzpqzd3ryx",
-                          "11llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllludsr8",
-                          "split1checkupstagehandshakeupstreamerranterredcaperredlc445v", "?1v759aa"}) {
+    for (const char* s :
+         {"A1LQFN3A", "a1lqfn3a",
+          "an83characterlonghumanreadablepartthatcontainsthetheexcludedcharactersbioandnumber11sg7hg6",
+          "abcdef1l7aum6echk45nj3s0wdvt2fg8x9yrzpqzd3ryx",
+          "11llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllludsr8",
+          "split1checkupstagehandshakeupstreamerranterredcaperredlc445v", "?1v759aa"}) {
         CAPTURE(s);
         auto r = bech32_decode(s);
         REQUIRE(r);
@@ -70,8 +73,8 @@ TEST_CASE("BIP173 and BIP350 invalid bech32 strings are refused") {
     const std::string invalid[] = {
         std::string("\x20") + "1nwldj5", std::string("\x7f") + "1axkwrx", std::string("\x80") + "1eym55h",
         "an84characterslonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1569pvx",
-        "pzry9x0s0muk", "1pzry9x0s0muk", "x1b4n0q5v", "li1dgmt3", std::string("de1lg7wt") + "\xff", "A1G7SGD8",
-        "10a06t8", "1qzzfhee",
+        "pzry9x0s0muk", "1pzry9x0s0muk", "x1b4n0q5v", "li1dgmt3", std::string("de1lg7wt") + "\xff",
+        "A1G7SGD8", "10a06t8", "1qzzfhee",
         // BIP350
         std::string("\x20") + "1xj0phk", std::string("\x7f") + "1g6xzxy", std::string("\x80") + "1vctc34",
         "an84characterslonghumanreadablepartthatcontainsthetheexcludedcharactersbioandnumber11d6pts4",
@@ -98,25 +101,27 @@ TEST_CASE("BIP350 valid segwit addresses map to their scripts and back") {
 }
 
 TEST_CASE("BIP173 and BIP350 invalid segwit addresses are refused") {
-    const char* invalid[] = {
-        "tc1qw508d6qejxtdg4y5r3zarvary0c5xw7kg3g4ty", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5",
-        "BC13W508D6QEJXTDG4Y5R3ZARVARY0C5XW7KN40WF2", "bc1rw5uspcuh",
-        "bc10w508d6qejxtdg4y5r3zarvary0c5xw7kw508d6qejxtdg4y5r3zarvary0c5xw7kw5rljs90",
-        "BC1QR508D6QEJXTDG4Y5R3ZARVARYV98GJ9P", "tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sL5k7",
-        "bc1zw508d6qejxtdg4y5r3zarvaryvqyzf3du", "tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3pjxtptv",
-        "bc1gmk9yu",
-        // BIP350
-        "tc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq5zuyut",
-        "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd",
-        "tb1z0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqglt7rf",
-        "BC1S0XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ54WELL",
-        "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kemeawh", "tb1q0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq24jc47",
-        "bc1p38j9r5y49hruaue7wxjce0updqjuyyx0kh56v8s25huc6995vvpql3jow4",
-        "BC130XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ7ZWS8R", "bc1pw5dgrnzv",
-        "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v8n0nx0muaewav253zgeav",
-        "tb1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq47Zagq",
-        "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v07qwwzcrf",
-        "tb1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vpggkg4j", "bc1gmk9yu"};
+    const char* invalid[] = {"tc1qw508d6qejxtdg4y5r3zarvary0c5xw7kg3g4ty",
+                             "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5",
+                             "BC13W508D6QEJXTDG4Y5R3ZARVARY0C5XW7KN40WF2", "bc1rw5uspcuh",
+                             "bc10w508d6qejxtdg4y5r3zarvary0c5xw7kw508d6qejxtdg4y5r3zarvary0c5xw7kw5rljs90",
+                             "BC1QR508D6QEJXTDG4Y5R3ZARVARYV98GJ9P",
+                             "tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sL5k7",
+                             "bc1zw508d6qejxtdg4y5r3zarvaryvqyzf3du",
+                             "tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3pjxtptv", "bc1gmk9yu",
+                             // BIP350
+                             "tc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq5zuyut",
+                             "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd",
+                             "tb1z0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqglt7rf",
+                             "BC1S0XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ54WELL",
+                             "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kemeawh",
+                             "tb1q0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq24jc47",
+                             "bc1p38j9r5y49hruaue7wxjce0updqjuyyx0kh56v8s25huc6995vvpql3jow4",
+                             "BC130XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ7ZWS8R", "bc1pw5dgrnzv",
+                             "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v8n0nx0muaewav253zgeav",
+                             "tb1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq47Zagq",
+                             "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v07qwwzcrf",
+                             "tb1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vpggkg4j", "bc1gmk9yu"};
     for (const char* a : invalid) {
         CAPTURE(a);
         const std::string hrp = lower(std::string(a)).starts_with("tb") ? "tb" : "bc";
@@ -131,7 +136,8 @@ TEST_CASE("BIP173 and BIP350 invalid segwit addresses are refused") {
 
 TEST_CASE("segwit errors name the rule that was broken") {
     auto reason = [](const char* a) { return address_to_script(a, Network::mainnet).error().message; };
-    CHECK(reason("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd").find("bech32m") != std::string::npos);
+    CHECK(reason("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd").find("bech32m") !=
+          std::string::npos);
     CHECK(reason("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5").find("checksum") != std::string::npos);
     CHECK(reason("BC1QR508D6QEJXTDG4Y5R3ZARVARYV98GJ9P").find("16-byte") != std::string::npos);
     CHECK(reason("tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7").find("another network") !=
@@ -155,10 +161,14 @@ TEST_CASE("base58check: known mainnet and testnet P2PKH/P2SH addresses") {
         const char* script;
     };
     const V vectors[] = {
-        {"1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i", Network::mainnet, "76a91465a16059864a2fdbc7c99a4723a8395bc6f188eb88ac"},
-        {"3CMNFxN1oHBc4R1EpboAL5yzHGgE611Xou", Network::mainnet, "a91474f209f6ea907e2ea48f74fae05782ae8a66525787"},
-        {"mo9ncXisMeAoXwqcV5EWuyncbmCcQN4rVs", Network::testnet3, "76a91453c0307d6851aa0ce7825ba883c6bd9ad242b48688ac"},
-        {"2N2JD6wb56AfK4tfmM6PwdVmoYk2dCKf4Br", Network::testnet3, "a9146349a418fc4578d10a372b54b45c280cc8c4382f87"},
+        {"1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i", Network::mainnet,
+         "76a91465a16059864a2fdbc7c99a4723a8395bc6f188eb88ac"},
+        {"3CMNFxN1oHBc4R1EpboAL5yzHGgE611Xou", Network::mainnet,
+         "a91474f209f6ea907e2ea48f74fae05782ae8a66525787"},
+        {"mo9ncXisMeAoXwqcV5EWuyncbmCcQN4rVs", Network::testnet3,
+         "76a91453c0307d6851aa0ce7825ba883c6bd9ad242b48688ac"},
+        {"2N2JD6wb56AfK4tfmM6PwdVmoYk2dCKf4Br", Network::testnet3,
+         "a9146349a418fc4578d10a372b54b45c280cc8c4382f87"},
     };
     for (const auto& v : vectors) {
         CAPTURE(v.address);
@@ -167,8 +177,10 @@ TEST_CASE("base58check: known mainnet and testnet P2PKH/P2SH addresses") {
         CHECK(to_hex(*script) == v.script);
         CHECK(script_to_address(*script, v.network) == std::string(v.address));
     }
-    CHECK(base58check_encode(hex("0065a16059864a2fdbc7c99a4723a8395bc6f188eb")) == "1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i");
-    CHECK(to_hex(*base58check_decode("3CMNFxN1oHBc4R1EpboAL5yzHGgE611Xou")) == "0574f209f6ea907e2ea48f74fae05782ae8a665257");
+    CHECK(base58check_encode(hex("0065a16059864a2fdbc7c99a4723a8395bc6f188eb")) ==
+          "1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i");
+    CHECK(to_hex(*base58check_decode("3CMNFxN1oHBc4R1EpboAL5yzHGgE611Xou")) ==
+          "0574f209f6ea907e2ea48f74fae05782ae8a665257");
 }
 
 TEST_CASE("the genesis coinbase key's hash160 is 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa") {
@@ -180,9 +192,12 @@ TEST_CASE("the genesis coinbase key's hash160 is 1A1zP1eP5QGefi2DMPTfTL5SLmv7Div
 
 TEST_CASE("base58 errors: checksum, network, length, characters") {
     auto reason = [](const char* a, Network n) { return address_to_script(a, n).error().message; };
-    CHECK(reason("1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62j", Network::mainnet).find("checksum") != std::string::npos);
-    CHECK(reason("1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i", Network::testnet3).find("another network") != std::string::npos);
-    CHECK(reason("mo9ncXisMeAoXwqcV5EWuyncbmCcQN4rVs", Network::mainnet).find("another network") != std::string::npos);
+    CHECK(reason("1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62j", Network::mainnet).find("checksum") !=
+          std::string::npos);
+    CHECK(reason("1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i", Network::testnet3).find("another network") !=
+          std::string::npos);
+    CHECK(reason("mo9ncXisMeAoXwqcV5EWuyncbmCcQN4rVs", Network::mainnet).find("another network") !=
+          std::string::npos);
     const std::string short_payload = base58check_encode(hex("00aabbcc"));
     CHECK(reason(short_payload.c_str(), Network::mainnet).find("21 bytes") != std::string::npos);
     const std::string unknown_version = base58check_encode(hex("42" + std::string(40, '1')));
@@ -201,7 +216,8 @@ TEST_CASE("regtest bcrt1 addresses and other networks round-trip") {
                                "512079be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798",
                                "76a91465a16059864a2fdbc7c99a4723a8395bc6f188eb88ac",
                                "a91474f209f6ea907e2ea48f74fae05782ae8a66525787"}) {
-        for (auto net : {Network::mainnet, Network::testnet3, Network::testnet4, Network::signet, Network::regtest}) {
+        for (auto net :
+             {Network::mainnet, Network::testnet3, Network::testnet4, Network::signet, Network::regtest}) {
             CAPTURE(script, network_name(net));
             auto address = script_to_address(hex(script), net);
             REQUIRE(address);
@@ -212,12 +228,16 @@ TEST_CASE("regtest bcrt1 addresses and other networks round-trip") {
     }
     auto regtest = script_to_address(hex("0014751e76e8199196d454941c45d1b3a323f1433bd6"), Network::regtest);
     CHECK(regtest == "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080");
-    CHECK(address_to_script(*regtest, Network::mainnet).error().message.find("another network") != std::string::npos);
+    CHECK(address_to_script(*regtest, Network::mainnet).error().message.find("another network") !=
+          std::string::npos);
 }
 
 TEST_CASE("scripts without an address") {
     CHECK_FALSE(script_to_address(hex("6a0401020304"), Network::mainnet));
-    CHECK_FALSE(script_to_address(hex("21" "02" + std::string(64, 'a') + "ac"), Network::mainnet));  // P2PK
+    CHECK_FALSE(script_to_address(hex("21"
+                                      "02" +
+                                      std::string(64, 'a') + "ac"),
+                                  Network::mainnet));                                      // P2PK
     CHECK_FALSE(script_to_address(hex("0015" + std::string(42, '1')), Network::mainnet));  // v0, 21 bytes
     CHECK(script_to_address(hex("6002751e"), Network::mainnet) == "bc1sw50qgdz25j");
 }

@@ -1,10 +1,9 @@
 // Blocks: every real block of the fixtures round-trips byte for byte, hashes chain up,
 // coinbase values balance against the coins spent, and damaged blocks are refused.
 #include <catch2/catch.hpp>
-
 #include <map>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "chain_fixtures.h"
 #include "core/network.h"
@@ -40,13 +39,17 @@ void check_chain(const std::vector<Bytes>& blocks, const BlockHash& genesis) {
         CAPTURE(i);
         Block b = parse_ok(blocks[i]);
         CHECK(b.hash == b.header.hash());
-        if (i == 0) CHECK(b.hash == genesis);
-        else CHECK(b.header.prev_block == prev);
+        if (i == 0)
+            CHECK(b.hash == genesis);
+        else
+            CHECK(b.header.prev_block == prev);
         prev = b.hash;
     }
 }
 
-Block mainnet_277647() { return parse_ok(chain_fixtures::strip_blk_framing(read_binary("blocks/mainnet-277647.raw"))); }
+Block mainnet_277647() {
+    return parse_ok(chain_fixtures::strip_blk_framing(read_binary("blocks/mainnet-277647.raw")));
+}
 
 std::int64_t output_sum(const Transaction& tx) {
     std::int64_t sum = 0;
@@ -60,7 +63,8 @@ TEST_CASE("the mainnet genesis block has its known hash") {
     auto blocks = read_hex_lines("mainnet/mainnet_0-255.hex");
     REQUIRE(blocks.size() == 256);
     Block genesis = parse_ok(blocks[0]);
-    CHECK(genesis.hash.to_display_hex() == "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+    CHECK(genesis.hash.to_display_hex() ==
+          "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
     CHECK(genesis.hash == params(Network::mainnet).genesis);
     CHECK(genesis.header.prev_block.is_zero());
     CHECK(genesis.header.merkle_root.to_display_hex() ==
@@ -109,7 +113,8 @@ TEST_CASE("mainnet 866342: witness ids match the coinbase's BIP141 commitment") 
     const Bytes magic = *from_hex("6a24aa21a9ed");
     const Bytes* commitment = nullptr;
     for (const auto& out : coinbase.outputs)
-        if (out.script_pubkey.size() >= 38 && std::equal(magic.begin(), magic.end(), out.script_pubkey.begin()))
+        if (out.script_pubkey.size() >= 38 &&
+            std::equal(magic.begin(), magic.end(), out.script_pubkey.begin()))
             commitment = &out.script_pubkey;
     REQUIRE(commitment != nullptr);
     const Hash256 witness_root = compute_witness_merkle_root(b.txs);
@@ -117,7 +122,8 @@ TEST_CASE("mainnet 866342: witness ids match the coinbase's BIP141 commitment") 
     const Bytes& reserved = coinbase.inputs[0].witness[0];
     preimage.insert(preimage.end(), reserved.begin(), reserved.end());
     const Hash256 expected = sha256d(preimage);
-    CHECK(Bytes(commitment->begin() + 6, commitment->begin() + 38) == Bytes(expected.raw().begin(), expected.raw().end()));
+    CHECK(Bytes(commitment->begin() + 6, commitment->begin() + 38) ==
+          Bytes(expected.raw().begin(), expected.raw().end()));
 
     // Ids computed while parsing (in place, streamed) agree with re-serialization.
     std::size_t with_witness = 0;
@@ -169,8 +175,8 @@ TEST_CASE("mainnet 277647: coinbase = subsidy + inputs - outputs (.spent.json by
     auto spent = nlohmann::json::parse(read_text("blocks/mainnet-277647.spent.json"));
     std::map<OutPoint, std::int64_t> value_of;
     for (const auto& e : spent)
-        value_of[OutPoint{*Txid::from_display_hex(e.at("txid").get<std::string>()), e.at("vout").get<std::uint32_t>()}] =
-            e.at("value").get<std::int64_t>();
+        value_of[OutPoint{*Txid::from_display_hex(e.at("txid").get<std::string>()),
+                          e.at("vout").get<std::uint32_t>()}] = e.at("value").get<std::int64_t>();
 
     std::int64_t inputs = 0, outputs = 0;
     std::size_t used = 0;

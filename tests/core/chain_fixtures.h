@@ -11,7 +11,9 @@
 
 namespace chain_fixtures {
 
-inline std::string data_path(const std::string& relative) { return std::string(UTXO_TEST_DATA) + "/" + relative; }
+inline std::string data_path(const std::string& relative) {
+    return std::string(UTXO_TEST_DATA) + "/" + relative;
+}
 
 inline std::string read_text(const std::string& relative) {
     std::ifstream in(data_path(relative), std::ios::binary);

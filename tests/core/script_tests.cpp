@@ -1,7 +1,6 @@
 // Output script classification: real scripts from the fixture blocks, then hand-made edge cases
 // around Core's templates (P2PK key sizes, multisig shape, witness program lengths).
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "chain_fixtures.h"
@@ -28,16 +27,19 @@ std::map<ScriptType, int> census(const Block& b) {
 
 TEST_CASE("real output scripts classify as their templates") {
     // The genesis coinbase pays to an uncompressed key (P2PK).
-    CHECK(classify_hex("4104678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e5"
-                       "1ec112de5c384df7ba0b8d578a4c702b6bf11d5fac") == ScriptType::p2pk);
+    CHECK(classify_hex(
+              "4104678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e5"
+              "1ec112de5c384df7ba0b8d578a4c702b6bf11d5fac") == ScriptType::p2pk);
     // From mainnet block 866342.
     CHECK(classify_hex("76a9142fc701e2049ee4957b07134b6c1d771dd5a96b2188ac") == ScriptType::p2pkh);
     CHECK(classify_hex("6a24aa21a9ed5f3a971216f37509e6b7e4e204333aa5b5a76f5c36e38f595e25f8a7ed24255d") ==
           ScriptType::null_data);
     CHECK(classify_hex("a9142c21151d54bd219dcc4c52e1cb38672dab8e36cc87") == ScriptType::p2sh);
     CHECK(classify_hex("001475d13773718dbce31bc7c15b011bc93868c83873") == ScriptType::p2wpkh);
-    CHECK(classify_hex("002030dcce56de3936e97a4b7182415b89bb9958d6ecdcb8a631ca548f098db46b68") == ScriptType::p2wsh);
-    CHECK(classify_hex("5120884a2d15ff7cf2ac8fc1fb3ce8c72953786bae877b6ac43db8c9994b64e0f1fa") == ScriptType::p2tr);
+    CHECK(classify_hex("002030dcce56de3936e97a4b7182415b89bb9958d6ecdcb8a631ca548f098db46b68") ==
+          ScriptType::p2wsh);
+    CHECK(classify_hex("5120884a2d15ff7cf2ac8fc1fb3ce8c72953786bae877b6ac43db8c9994b64e0f1fa") ==
+          ScriptType::p2tr);
 }
 
 TEST_CASE("every output of the real blocks classifies as an independent count expects") {
@@ -46,24 +48,25 @@ TEST_CASE("every output of the real blocks classifies as an independent count ex
     auto b866342 = parse_block(read_binary("blocks/mainnet-866342.raw"));
     REQUIRE(b866342);
     CHECK(census(*b866342) == std::map<ScriptType, int>{{ScriptType::p2pkh, 204},
-                                                         {ScriptType::p2sh, 210},
-                                                         {ScriptType::p2wpkh, 3113},
-                                                         {ScriptType::p2wsh, 72},
-                                                         {ScriptType::p2tr, 2757},
-                                                         {ScriptType::null_data, 3971}});
+                                                        {ScriptType::p2sh, 210},
+                                                        {ScriptType::p2wpkh, 3113},
+                                                        {ScriptType::p2wsh, 72},
+                                                        {ScriptType::p2tr, 2757},
+                                                        {ScriptType::null_data, 3971}});
     auto b413567 = parse_block(read_binary("blocks/mainnet-413567.raw"));
     REQUIRE(b413567);
-    CHECK(census(*b413567) ==
-          std::map<ScriptType, int>{{ScriptType::p2pkh, 2841}, {ScriptType::p2sh, 737}, {ScriptType::null_data, 3}});
+    CHECK(census(*b413567) == std::map<ScriptType, int>{{ScriptType::p2pkh, 2841},
+                                                        {ScriptType::p2sh, 737},
+                                                        {ScriptType::null_data, 3}});
 }
 
 TEST_CASE("P2PK needs a key whose first byte matches its length") {
     CHECK(classify_hex("21" + key33('2') + "ac") == ScriptType::p2pk);
     CHECK(classify_hex("21" + key33('3') + "ac") == ScriptType::p2pk);
     CHECK(classify_hex("41" + key65() + "ac") == ScriptType::p2pk);
-    CHECK(classify_hex("21" + key33('4') + "ac") == ScriptType::nonstandard);    // 04 wants 65 bytes
+    CHECK(classify_hex("21" + key33('4') + "ac") == ScriptType::nonstandard);  // 04 wants 65 bytes
     CHECK(classify_hex("41" + std::string("02") + std::string(128, 'b') + "ac") == ScriptType::nonstandard);
-    CHECK(classify_hex("21" + key33('2') + "ad") == ScriptType::nonstandard);    // CHECKSIGVERIFY
+    CHECK(classify_hex("21" + key33('2') + "ad") == ScriptType::nonstandard);  // CHECKSIGVERIFY
 }
 
 TEST_CASE("P2PKH and P2SH must match their exact byte templates") {
@@ -90,18 +93,19 @@ TEST_CASE("witness programs: v0 20/32, v1 32 is taproot, other versions and leng
 
 TEST_CASE("bare multisig follows Core's template and the n <= 3 standard limit") {
     const std::string k1 = "21" + key33('2'), k2 = "21" + key33('3'), k3 = "41" + key65();
-    CHECK(classify_hex("51" + k1 + "51ae") == ScriptType::multisig);              // 1-of-1
-    CHECK(classify_hex("52" + k1 + k2 + k3 + "53ae") == ScriptType::multisig);    // 2-of-3
-    CHECK(classify_hex("53" + k1 + k2 + k3 + "53ae") == ScriptType::multisig);    // 3-of-3
-    CHECK(classify_hex("51" + k1 + "4c21" + key33('3') + "52ae") == ScriptType::multisig);  // PUSHDATA1 key
-    CHECK(classify_hex("54" + k1 + k2 + k3 + "53ae") == ScriptType::nonstandard);  // m > n
-    CHECK(classify_hex("51" + k1 + k2 + k3 + k1 + "54ae") == ScriptType::nonstandard);  // n = 4
-    CHECK(classify_hex("51" + k1 + k2 + "53ae") == ScriptType::nonstandard);       // n != key count
+    CHECK(classify_hex("51" + k1 + "51ae") == ScriptType::multisig);                         // 1-of-1
+    CHECK(classify_hex("52" + k1 + k2 + k3 + "53ae") == ScriptType::multisig);               // 2-of-3
+    CHECK(classify_hex("53" + k1 + k2 + k3 + "53ae") == ScriptType::multisig);               // 3-of-3
+    CHECK(classify_hex("51" + k1 + "4c21" + key33('3') + "52ae") == ScriptType::multisig);   // PUSHDATA1 key
+    CHECK(classify_hex("54" + k1 + k2 + k3 + "53ae") == ScriptType::nonstandard);            // m > n
+    CHECK(classify_hex("51" + k1 + k2 + k3 + k1 + "54ae") == ScriptType::nonstandard);       // n = 4
+    CHECK(classify_hex("51" + k1 + k2 + "53ae") == ScriptType::nonstandard);                 // n != key count
     CHECK(classify_hex("51" + k1 + "21" + key33('5') + "52ae") == ScriptType::nonstandard);  // bad key
-    CHECK(classify_hex("51" + k1 + "5100ae") == ScriptType::nonstandard);          // junk before CHECKMULTISIG
-    CHECK(classify_hex("00" + k1 + "51ae") == ScriptType::nonstandard);            // OP_0 is not a count
-    CHECK(classify_hex("51" + k1 + "51af") == ScriptType::nonstandard);            // CHECKMULTISIGVERIFY
-    CHECK(classify_hex("51" + std::string("21") + key33('2').substr(0, 40) + "51ae") == ScriptType::nonstandard);
+    CHECK(classify_hex("51" + k1 + "5100ae") == ScriptType::nonstandard);  // junk before CHECKMULTISIG
+    CHECK(classify_hex("00" + k1 + "51ae") == ScriptType::nonstandard);    // OP_0 is not a count
+    CHECK(classify_hex("51" + k1 + "51af") == ScriptType::nonstandard);    // CHECKMULTISIGVERIFY
+    CHECK(classify_hex("51" + std::string("21") + key33('2').substr(0, 40) + "51ae") ==
+          ScriptType::nonstandard);
 }
 
 TEST_CASE("null data, empty and odd scripts") {

@@ -99,7 +99,9 @@ TEST_CASE("witness marker rules of BIP144 are enforced") {
         Transaction tx = witness_tx();
         Bytes empty_witness = serialize_transaction(tx);
         // Replace the witness section (2 items) by one empty stack: 02 02 3044 02 02aa -> 00.
-        Bytes w = hex("0202304402" "02aa");
+        Bytes w =
+            hex("0202304402"
+                "02aa");
         auto at = std::search(empty_witness.begin(), empty_witness.end(), w.begin(), w.end());
         REQUIRE(at != empty_witness.end());
         at = empty_witness.erase(at, at + static_cast<std::ptrdiff_t>(w.size()));
@@ -128,11 +130,19 @@ TEST_CASE("malformed transactions fail cleanly") {
         CHECK(r.error().message.find("trailing") != std::string::npos);
     }
     SECTION("a huge input count is refused before anything is allocated") {
-        Bytes bad = hex("01000000" "fe00000001");  // 16M inputs claimed, nothing follows
+        Bytes bad =
+            hex("01000000"
+                "fe00000001");  // 16M inputs claimed, nothing follows
         auto r = parse_transaction(bad);
         REQUIRE_FALSE(r);
         CHECK(r.error().code == Errc::truncated);
-        bad = hex("01000000" "01" + std::string(72, '0') + "00" "ffffffff" "fdfd00");  // 253 outputs
+        bad =
+            hex("01000000"
+                "01" +
+                std::string(72, '0') +
+                "00"
+                "ffffffff"
+                "fdfd00");  // 253 outputs
         r = parse_transaction(bad);
         REQUIRE_FALSE(r);
         CHECK(r.error().code == Errc::truncated);
