@@ -7,9 +7,14 @@
 
 namespace utxo::core {
 
+// OpenSSL 3's one-shot SHA256() looks the algorithm up on every call (~300 ns); the context API
+// does not.
 Hash256 sha256(ByteView data) {
     Hash256 out;
-    SHA256(data.data(), data.size(), out.raw().data());
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, data.data(), data.size());
+    SHA256_Final(out.raw().data(), &ctx);
     return out;
 }
 
