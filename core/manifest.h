@@ -1,0 +1,76 @@
+// manifest.json: what a release is, in canonical JSON (sorted keys, no spaces, integers,
+// lowercase hex, one trailing newline). The signed bytes are exactly the file bytes, so
+// encode(decode(bytes)) == bytes is required of any manifest accepted.
+//
+// {"block_hash":HEX,"format":1,
+//  "full_set":{"coins":N,"hash_serialized_3":HEX,"muhash":HEX,"total_amount":N},
+//  "height":N,"network":NAME,
+//  "patches":null | {"files":[{"bytes":N,"sha256":HEX},...],"from_block_hash":HEX,"from_height":N},
+//  "piece_size":N,
+//  "shard_count":N,"shard_rule":"sha256d-le-mod",
+//  "shards":[{"bytes":N,"coins":N,"muhash":HEX,"sha256":HEX},...],
+//  "torrents":{"patches":HEX|null,"shards":HEX}}
+// Hashes in display hex for block hashes and the two commitments (as Core prints them), plain
+// digest hex for file sha256 and torrent infohashes (v1, 40 hex digits).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/network.h"
+#include "core/types.h"
+
+namespace utxo::core {
+
+inline constexpr char kShardRule[] = "sha256d-le-mod";
+
+struct FileEntry {
+    std::uint64_t bytes = 0;
+    std::string sha256;  // 64 lowercase hex digits of SHA256(file)
+    friend bool operator==(const FileEntry&, const FileEntry&) = default;
+};
+
+struct ShardEntry {
+    std::uint64_t coins = 0;
+    std::uint64_t bytes = 0;
+    std::string sha256;
+    std::string muhash;  // display hex of the shard's own MuHash3072 digest
+    friend bool operator==(const ShardEntry&, const ShardEntry&) = default;
+};
+
+struct PatchSet {
+    BlockHash from_block;
+    Height from_height;
+    std::vector<FileEntry> files;  // one per shard, index order
+    friend bool operator==(const PatchSet&, const PatchSet&) = default;
+};
+
+struct Manifest {
+    std::uint32_t format = 1;
+    Network network = Network::mainnet;
+    Height height;
+    BlockHash block;
+    std::uint32_t shard_count = 0;
+    std::uint32_t piece_size = 0;  // torrent piece size in bytes
+    std::vector<ShardEntry> shards;
+    std::uint64_t coins = 0;
+    Amount total_amount;
+    Hash256 hash_serialized_3;
+    Hash256 muhash;
+    std::optional<PatchSet> patches;
+    std::string shards_infohash;                  // 40 hex
+    std::optional<std::string> patches_infohash;  // 40 hex, when there are patches
+    friend bool operator==(const Manifest&, const Manifest&) = default;
+};
+
+std::string encode_manifest(const Manifest& m);          // canonical bytes, trailing newline
+Result<Manifest> decode_manifest(std::string_view bytes);  // refuses anything non-canonical
+
+// Release directory name: "<height>-<block hash display hex>"; shard and patch file names.
+std::string release_dir_name(Height height, const BlockHash& block);
+std::string shard_file_name(std::uint32_t index);  // "00042.shard" (5 digits)
+std::string patch_file_name(std::uint32_t index);  // "00042.patch"
+
+}  // namespace utxo::core

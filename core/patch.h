@@ -1,0 +1,49 @@
+// Patch file: how one shard changed from a previous release to this one. Coins created and spent
+// inside the interval do not appear.
+//
+//   magic "UTXOPTCH" (8) || version u16 = 1 || network magic (4)
+//   || from block hash raw (32) || from height u32 || to block hash raw (32) || to height u32
+//   || shard index u32 || shard count u32                                      (= 90-byte header)
+//   || spent count u64 || spent x ( txid raw (32) || CompactSize(vout) )         ascending
+//   || created count u64 || created x ( txid raw (32) || CompactSize(vout) || Coin )  ascending
+//   nothing after.
+#pragma once
+#include <filesystem>
+#include <vector>
+
+#include "core/coin.h"
+#include "core/error.h"
+#include "core/network.h"
+#include "core/shard.h"
+
+namespace utxo::core {
+
+struct PatchHeader {
+    static constexpr std::size_t kSize = 90;
+    std::uint16_t version = 1;
+    Network network = Network::mainnet;
+    BlockHash from_block;
+    Height from_height;
+    BlockHash to_block;
+    Height to_height;
+    std::uint32_t shard_index = 0;
+    std::uint32_t shard_count = kDefaultShardCount;
+    friend bool operator==(const PatchHeader&, const PatchHeader&) = default;
+};
+
+struct Patch {
+    PatchHeader header;
+    std::vector<OutPoint> spent;                      // ascending
+    std::vector<std::pair<OutPoint, Coin>> created;   // ascending
+};
+
+Bytes encode_patch(const Patch& patch);       // checks nothing; callers sort
+Result<Patch> decode_patch(ByteView bytes);   // every canonical check (order, counts, shard of created coins)
+Result<Patch> read_patch_file(const std::filesystem::path& path);
+
+// Applies a patch to a shard file, writing the new shard file (streaming merge). Fails if a spent
+// coin is missing, a created coin already exists, or the headers do not chain
+// (shard's block/height == patch's from; index and count equal).
+Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch, const std::filesystem::path& new_shard);
+
+}  // namespace utxo::core

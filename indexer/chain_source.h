@@ -1,0 +1,41 @@
+// A chain the indexer follows: a node's JSON-RPC or REST interface, or a blocks directory.
+// Heights and hashes are the source's view of its best chain; callers re-check continuity.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/network.h"
+
+namespace utxo::indexer {
+
+class ChainSource {
+public:
+    virtual ~ChainSource() = default;
+    // Describes the source for messages, e.g. "rpc:http://127.0.0.1:8332" (never a password).
+    virtual std::string name() const = 0;
+    // Height of the source's best block.
+    virtual core::Result<std::uint32_t> tip_height() = 0;
+    // Hash of the best chain's block at `height`.
+    virtual core::Result<core::BlockHash> block_hash(std::uint32_t height) = 0;
+    // Raw serialized blocks at heights [from, from + count) of the best chain, in order.
+    // Implementations batch requests (JSON-RPC batch) where they can.
+    virtual core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) = 0;
+};
+
+// Parses "rpc:URL", "rest:URL" or "blocks:DIR" and opens the source.
+//   rpc:http://[user:password@]host:port  (without credentials, --rpc-cookie FILE or the
+//                                          default cookie of the network's datadir are tried)
+//   rest:http://host:port                  (Core started with -rest)
+//   blocks:DIR                             (Core blocks directory or file, see block_source.h)
+struct SourceOptions {
+    std::string spec;
+    core::Network network = core::Network::mainnet;
+    std::string rpc_cookie_file;       // optional
+    int timeout_seconds = 30;          // every network read and write
+};
+core::Result<std::unique_ptr<ChainSource>> open_chain_source(const SourceOptions& options);
+
+}  // namespace utxo::indexer
