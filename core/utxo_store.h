@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "core/coin.h"
 #include "core/error.h"
@@ -48,6 +49,14 @@ struct BlockDelta {
 
 class UtxoStore;
 
+// How the set changed over the blocks (from, to]: the coins that existed at `from` and are gone at
+// `to`, and the coins present at `to` that did not exist at `from`. Coins created and spent inside
+// the interval appear in neither list. Both lists are in key order.
+struct IntervalChanges {
+    std::vector<std::pair<OutPoint, Coin>> spent;
+    std::vector<std::pair<OutPoint, Coin>> created;
+};
+
 // One write transaction. Nothing is visible to readers, nor on disk, until commit();
 // destroying it uncommitted leaves the store exactly as it was.
 class WriteBatch {
@@ -71,6 +80,14 @@ public:
 
 private:
     friend class UtxoStore;
+
+// How the set changed over the blocks (from, to]: the coins that existed at `from` and are gone at
+// `to`, and the coins present at `to` that did not exist at `from`. Coins created and spent inside
+// the interval appear in neither list. Both lists are in key order.
+struct IntervalChanges {
+    std::vector<std::pair<OutPoint, Coin>> spent;
+    std::vector<std::pair<OutPoint, Coin>> created;
+};
     WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state);
     std::unique_ptr<Impl> impl_;
     StoreState state_;
@@ -97,6 +114,9 @@ public:
     Status for_each_coin(const CoinVisitor& visit);
     // hash_serialized_3 of the whole set (one full pass).
     Result<Hash256> hash_serialized_3();
+    // Changes between height `from` and the tip, from the undo records of blocks from+1..tip.
+    // Fails if any of those records is gone (pruned, or the store began from a snapshot after `from`).
+    Result<IntervalChanges> changes_since(std::uint32_t from);
     const std::filesystem::path& directory() const;
 
     struct Impl;  // opaque; defined in utxo_store_impl.h

@@ -205,3 +205,40 @@ TEST_CASE("A store refuses another network and a foreign genesis") {
     auto missing = UtxoStore::open_existing(dir / "nothing-here");
     REQUIRE_FALSE(missing);
 }
+
+TEST_CASE("changes_since gives the net change over an interval, as the two sets differ") {
+    test::TempDir dir;
+    auto store = UtxoStore::open(dir.path(), Network::regtest);
+    REQUIRE(store);
+    auto blocks = regtest_blocks();
+    auto set_at = [&]() {
+        std::map<OutPoint, Coin> set;
+        REQUIRE(store->for_each_coin([&](const OutPoint& op, const Coin& c) -> Result<bool> {
+            set.emplace(op, c);
+            return true;
+        }));
+        return set;
+    };
+    std::map<std::uint32_t, std::map<OutPoint, Coin>> sets;
+    for (std::uint32_t h = 0; h < blocks.size(); ++h) {
+        auto batch = store->begin_write();
+        REQUIRE(batch);
+        REQUIRE(batch->apply_block(blocks[h]));
+        REQUIRE(batch->commit());
+        if (h == 100) sets[h] = set_at();
+    }
+    auto at103 = set_at();
+    auto changes = store->changes_since(100);
+    REQUIRE(changes);
+    std::vector<std::pair<OutPoint, Coin>> want_spent, want_created;
+    for (const auto& [op, c] : sets[100])
+        if (!at103.count(op)) want_spent.emplace_back(op, c);
+    for (const auto& [op, c] : at103)
+        if (!sets[100].count(op)) want_created.emplace_back(op, c);
+    CHECK_FALSE(want_spent.empty());
+    CHECK(changes->spent == want_spent);
+    CHECK(changes->created == want_created);
+
+    auto too_far = store->changes_since(2000);
+    REQUIRE_FALSE(too_far);
+}

@@ -1,0 +1,111 @@
+// UtxoStore::changes_since: the net effect of a run of blocks, read from their undo records.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "core/utxo_store.h"
+#include "core/utxo_store_impl.h"
+
+namespace utxo::core {
+
+namespace {
+
+std::array<std::uint8_t, 4> height_key(std::uint32_t h) {
+    return {std::uint8_t(h >> 24), std::uint8_t(h >> 16), std::uint8_t(h >> 8), std::uint8_t(h)};
+}
+
+struct UndoLists {
+    std::vector<std::pair<CoinKey, Bytes>> removed;  // existed before the block
+    std::vector<CoinKey> added;                      // still there after the block
+};
+
+Result<UndoLists> parse_undo(ByteView record, std::uint32_t height) {
+    auto bad = [&] { return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height)); };
+    Reader r(record);
+    UndoLists out;
+    auto prev = r.bytes(32);
+    auto n = r.compact_size(UINT64_MAX);
+    if (!prev || !n) return bad();
+    for (std::uint64_t i = 0; i < *n; ++i) {
+        auto key = r.bytes(36);
+        auto val = r.var_bytes(UINT64_MAX);
+        if (!key || !val) return bad();
+        CoinKey k;
+        std::copy(key->begin(), key->end(), k.begin());
+        out.removed.emplace_back(k, Bytes(val->begin(), val->end()));
+    }
+    auto m = r.compact_size(UINT64_MAX);
+    if (!m) return bad();
+    for (std::uint64_t i = 0; i < *m; ++i) {
+        auto key = r.bytes(36);
+        if (!key) return bad();
+        CoinKey k;
+        std::copy(key->begin(), key->end(), k.begin());
+        out.added.push_back(k);
+    }
+    if (!r.empty()) return bad();
+    return out;
+}
+
+Result<Coin> decode(ByteView value, const CoinKey& key) {
+    Reader r(value);
+    auto coin = read_coin(r);
+    if (!coin || !r.empty()) {
+        OutPoint op = outpoint_from_key(key);
+        return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}:{}",
+                                               op.txid.to_display_hex(), op.vout));
+    }
+    return coin;
+}
+
+}  // namespace
+
+Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
+    auto txn = lmdb::Txn::begin(impl_->env, false);
+    if (!txn) return std::unexpected(txn.error());
+    auto st = state();
+    if (!st) return std::unexpected(st.error());
+    if (!st->tip || st->tip->height.value < from)
+        return fail(Errc::usage, fmt::format("the store is not above height {}", from));
+    const std::uint32_t to = st->tip->height.value;
+    // Walk forward: a coin removed in the interval counts as spent only if it existed at `from`,
+    // i.e. no earlier block of the interval added it.
+    std::map<CoinKey, Bytes> spent;
+    std::map<CoinKey, bool> added;  // keys added inside the interval
+    for (std::uint32_t h = from + 1; h <= to; ++h) {
+        auto rec = lmdb::get(*txn, impl_->undo, height_key(h));
+        if (!rec) return std::unexpected(rec.error());
+        if (!*rec)
+            return fail(Errc::not_found, fmt::format("the store has no undo data for block {} (it keeps {} blocks, or "
+                                                     "it began from a snapshot above height {})",
+                                                     h, impl_->options.undo_depth, from));
+        auto lists = parse_undo(**rec, h);
+        if (!lists) return std::unexpected(lists.error());
+        for (auto& [key, value] : lists->removed) {
+            if (added.erase(key) == 0) spent.emplace(key, std::move(value));
+        }
+        for (const auto& key : lists->added) added.emplace(key, true);
+    }
+    IntervalChanges out;
+    for (const auto& [key, value] : spent) {
+        auto coin = decode(value, key);
+        if (!coin) return std::unexpected(coin.error());
+        out.spent.emplace_back(outpoint_from_key(key), std::move(*coin));
+    }
+    for (const auto& [key, _] : added) {
+        auto value = lmdb::get(*txn, impl_->coins, key);
+        if (!value) return std::unexpected(value.error());
+        if (!*value)
+            return fail(Errc::invalid, fmt::format("the store is inconsistent: coin {}:{} was added after height {} "
+                                                   "and is gone, but no undo record removed it",
+                                                   outpoint_from_key(key).txid.to_display_hex(),
+                                                   outpoint_from_key(key).vout, from));
+        auto coin = decode(**value, key);
+        if (!coin) return std::unexpected(coin.error());
+        out.created.emplace_back(outpoint_from_key(key), std::move(*coin));
+    }
+    return out;
+}
+
+}  // namespace utxo::core
