@@ -1,104 +1,15 @@
 #include "signer/files.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
-#include <fmt/format.h>
-
 namespace utxo::signer {
 
-namespace {
-// Closes a descriptor on every path out of a function.
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
-core::Status read_all(int fd, std::uint8_t* out, std::size_t size) {
-    std::size_t done = 0;
-    while (done < size) {
-        ssize_t n = ::read(fd, out + done, size - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return core::fail(core::Errc::io, std::strerror(errno));
-        if (n == 0) return core::fail(core::Errc::truncated, "file shrank while reading");
-        done += static_cast<std::size_t>(n);
-    }
-    return {};
-}
-
-core::Result<std::size_t> open_sized(const std::filesystem::path& path, std::size_t max_size, Fd& fd) {
-    fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd.fd < 0) return core::fail(core::Errc::io, fmt::format("cannot open: {}", std::strerror(errno)));
-    struct stat st{};
-    if (::fstat(fd.fd, &st) != 0 || !S_ISREG(st.st_mode))
-        return core::fail(core::Errc::io, "not a regular file");
-    if (static_cast<std::size_t>(st.st_size) > max_size)
-        return core::fail(core::Errc::too_large, fmt::format("file is larger than {} bytes", max_size));
-    return static_cast<std::size_t>(st.st_size);
-}
-
-core::Status write_all(int fd, core::ByteView content) {
-    std::size_t done = 0;
-    while (done < content.size()) {
-        ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return core::fail(core::Errc::io, fmt::format("cannot write: {}", std::strerror(errno)));
-        done += static_cast<std::size_t>(n);
-    }
-    return {};
-}
-}  // namespace
-
-core::Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_size) {
-    Fd fd;
-    auto size = open_sized(path, max_size, fd);
-    if (!size) return std::unexpected(size.error());
-    std::string out(*size, '\0');
-    auto status = read_all(fd.fd, reinterpret_cast<std::uint8_t*>(out.data()), out.size());
-    if (!status) return std::unexpected(status.error());
-    return out;
-}
-
 core::Result<SecureBuffer> read_secret_file(const std::filesystem::path& path, std::size_t max_size) {
-    Fd fd;
-    auto size = open_sized(path, max_size, fd);
+    core::ScopedFd fd;
+    auto size = core::open_regular_file(path, max_size, fd);
     if (!size) return std::unexpected(size.error());
     SecureBuffer out(*size);
-    auto status = read_all(fd.fd, out.data(), out.size());
+    auto status = core::read_exact(fd.fd, out.data(), out.size());
     if (!status) return std::unexpected(status.error());
     return out;
-}
-
-core::Status write_file_atomically(const std::filesystem::path& path, core::ByteView content, mode_t mode,
-                                   const std::function<void()>& before_rename) {
-    auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-    std::string base = path.filename().string();
-    base.insert(0, 1, '.');
-    base.append(".tmp.XXXXXX");
-    std::string tmpl = (dir / base).string();
-    Fd fd;
-    fd.fd = ::mkstemp(tmpl.data());
-    if (fd.fd < 0) return core::fail(core::Errc::io, fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
-    auto cleanup_fail = [&](std::string why) {
-        ::unlink(tmpl.c_str());
-        return core::fail(core::Errc::io, std::move(why));
-    };
-    if (::fchmod(fd.fd, mode) != 0) return cleanup_fail(fmt::format("cannot set mode: {}", std::strerror(errno)));
-    if (auto w = write_all(fd.fd, content); !w) return cleanup_fail(w.error().message);
-    if (::fsync(fd.fd) != 0) return cleanup_fail(fmt::format("cannot sync: {}", std::strerror(errno)));
-    if (before_rename) before_rename();
-    if (::rename(tmpl.c_str(), path.c_str()) != 0)
-        return cleanup_fail(fmt::format("cannot replace the file: {}", std::strerror(errno)));
-    Fd dfd;
-    dfd.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd.fd >= 0) ::fsync(dfd.fd);  // makes the rename itself durable
-    return {};
 }
 
 }  // namespace utxo::signer

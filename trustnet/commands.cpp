@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trustnet/edit.h"
-#include "trustnet/files.h"
+#include "core/file_io.h"
 
 namespace utxo::trustnet {
 
@@ -23,7 +23,7 @@ std::expected<TrustnetDocument, Failure> load(const std::filesystem::path& file)
 core::Result<core::MinisignPublicKey> read_key_argument(const std::string& arg) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(arg, ec)) {
-        auto text = read_small_file(arg, 4096);
+        auto text = core::read_small_file(arg, 4096);
         if (!text) return std::unexpected(text.error());
         auto key = core::parse_public_key_file(*text);
         if (!key) return core::fail(key.error().code, fmt::format("{}: {}", arg, key.error().message));
@@ -41,7 +41,7 @@ Outcome cmd_init(const std::filesystem::path& file, const std::string& network) 
     std::error_code ec;
     if (std::filesystem::exists(file, ec)) return failure(2, file, "already exists; not overwriting it");
     auto text = initial_trustnet(*net);
-    if (auto w = write_file_atomically(file, core::as_bytes(text), 0644); !w) return failure(2, file, w.error().message);
+    if (auto w = core::write_file_atomically(file, core::as_bytes(text), 0644); !w) return failure(2, file, w.error().message);
     return fmt::format("created {} for network {}\n", file.string(), core::network_name(*net));
 }
 
@@ -90,7 +90,7 @@ Outcome cmd_list(const std::filesystem::path& file, bool json) {
 }
 
 Outcome cmd_check(const std::filesystem::path& file) {
-    auto text = read_small_file(file, 1u << 20);
+    auto text = core::read_small_file(file, 1u << 20);
     if (!text) return failure(2, file, text.error().message);
     auto problems = check_trustnet(*text);
     if (problems.empty()) {

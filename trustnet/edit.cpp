@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "trustnet/files.h"
+#include "core/file_io.h"
 
 namespace utxo::trustnet {
 
@@ -60,7 +60,7 @@ core::Status remove_authority(TrustnetDocument& doc, std::string_view name) {
 }
 
 core::Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path) {
-    auto text = read_small_file(path, kMaxTrustnetFile);
+    auto text = core::read_small_file(path, kMaxTrustnetFile);
     if (!text) return std::unexpected(text.error());
     return parse_trustnet(*text);
 }
@@ -71,7 +71,7 @@ core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocu
     struct stat st{};
     if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
     auto text = render(doc);
-    return write_file_atomically(path, core::as_bytes(text), mode, before_rename);
+    return core::write_file_atomically(path, core::as_bytes(text), mode, before_rename);
 }
 
 }  // namespace utxo::trustnet

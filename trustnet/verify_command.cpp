@@ -6,7 +6,7 @@
 #include "trustnet/agreement.h"
 #include "trustnet/commands.h"
 #include "trustnet/edit.h"
-#include "trustnet/files.h"
+#include "core/file_io.h"
 
 namespace utxo::trustnet {
 
@@ -16,7 +16,7 @@ constexpr std::size_t kMaxManifest = 64u << 20;
 // DIR/manifest.json and every DIR/manifest.json.*.minisig, in name order.
 std::expected<SignedManifest, Failure> read_release_dir(const std::filesystem::path& dir) {
     auto manifest_path = dir / "manifest.json";
-    auto manifest = read_small_file(manifest_path, kMaxManifest);
+    auto manifest = core::read_small_file(manifest_path, kMaxManifest);
     if (!manifest) return std::unexpected(Failure{2, fmt::format("{}: {}", manifest_path.string(), manifest.error().message)});
     SignedManifest out{manifest_path.string(), std::move(*manifest), {}};
     std::vector<std::filesystem::path> sig_paths;
@@ -27,7 +27,7 @@ std::expected<SignedManifest, Failure> read_release_dir(const std::filesystem::p
     }
     std::sort(sig_paths.begin(), sig_paths.end());
     for (const auto& p : sig_paths) {
-        auto bytes = read_small_file(p, 65536);
+        auto bytes = core::read_small_file(p, 65536);
         // An unreadable or oversized signature file is reported by the rule, not a crash.
         out.signatures.push_back({p.string(), bytes ? std::move(*bytes) : std::string()});
     }

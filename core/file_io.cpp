@@ -1,4 +1,4 @@
-#include "trustnet/files.h"
+#include "core/file_io.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,18 +9,13 @@
 
 #include <fmt/format.h>
 
-namespace utxo::trustnet {
+namespace utxo::core {
 
-namespace {
-// Closes a descriptor on every path out of a function.
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
+ScopedFd::~ScopedFd() {
+    if (fd >= 0) ::close(fd);
+}
 
-core::Status read_all(int fd, std::uint8_t* out, std::size_t size) {
+core::Status read_exact(int fd, std::uint8_t* out, std::size_t size) {
     std::size_t done = 0;
     while (done < size) {
         ssize_t n = ::read(fd, out + done, size - done);
@@ -32,7 +27,7 @@ core::Status read_all(int fd, std::uint8_t* out, std::size_t size) {
     return {};
 }
 
-core::Result<std::size_t> open_sized(const std::filesystem::path& path, std::size_t max_size, Fd& fd) {
+core::Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size, ScopedFd& fd) {
     fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd.fd < 0) return core::fail(core::Errc::io, fmt::format("cannot open: {}", std::strerror(errno)));
     struct stat st{};
@@ -42,6 +37,8 @@ core::Result<std::size_t> open_sized(const std::filesystem::path& path, std::siz
         return core::fail(core::Errc::too_large, fmt::format("file is larger than {} bytes", max_size));
     return static_cast<std::size_t>(st.st_size);
 }
+
+namespace {
 
 core::Status write_all(int fd, core::ByteView content) {
     std::size_t done = 0;
@@ -56,11 +53,11 @@ core::Status write_all(int fd, core::ByteView content) {
 }  // namespace
 
 core::Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_size) {
-    Fd fd;
-    auto size = open_sized(path, max_size, fd);
+    ScopedFd fd;
+    auto size = open_regular_file(path, max_size, fd);
     if (!size) return std::unexpected(size.error());
     std::string out(*size, '\0');
-    auto status = read_all(fd.fd, reinterpret_cast<std::uint8_t*>(out.data()), out.size());
+    auto status = read_exact(fd.fd, reinterpret_cast<std::uint8_t*>(out.data()), out.size());
     if (!status) return std::unexpected(status.error());
     return out;
 }
@@ -72,7 +69,7 @@ core::Status write_file_atomically(const std::filesystem::path& path, core::Byte
     base.insert(0, 1, '.');
     base.append(".tmp.XXXXXX");
     std::string tmpl = (dir / base).string();
-    Fd fd;
+    ScopedFd fd;
     fd.fd = ::mkstemp(tmpl.data());
     if (fd.fd < 0) return core::fail(core::Errc::io, fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
     auto cleanup_fail = [&](std::string why) {
@@ -85,10 +82,10 @@ core::Status write_file_atomically(const std::filesystem::path& path, core::Byte
     if (before_rename) before_rename();
     if (::rename(tmpl.c_str(), path.c_str()) != 0)
         return cleanup_fail(fmt::format("cannot replace the file: {}", std::strerror(errno)));
-    Fd dfd;
+    ScopedFd dfd;
     dfd.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd.fd >= 0) ::fsync(dfd.fd);  // makes the rename itself durable
     return {};
 }
 
-}  // namespace utxo::trustnet
+}  // namespace utxo::core

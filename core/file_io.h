@@ -1,0 +1,40 @@
+// Small-file IO shared by the tools: bounded whole-file reads and atomic replacement.
+#pragma once
+#include <sys/types.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "core/bytes.h"
+#include "core/error.h"
+
+namespace utxo::core {
+
+// Closes a descriptor on every path out of a scope.
+struct ScopedFd {
+    int fd = -1;
+    ScopedFd() = default;
+    explicit ScopedFd(int f) : fd(f) {}
+    ScopedFd(const ScopedFd&) = delete;
+    ScopedFd& operator=(const ScopedFd&) = delete;
+    ~ScopedFd();
+};
+
+// Opens a regular file for reading and returns its size; refuses files above max_size
+// (Errc::too_large) and anything that is not a regular file.
+Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size, ScopedFd& fd);
+// Reads exactly n bytes (Errc::truncated if the file ends first).
+Status read_exact(int fd, std::uint8_t* out, std::size_t n);
+
+// Whole file, refusing anything larger than max_size (Errc::too_large) or unreadable (Errc::io).
+Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_size);
+
+// Writes a temporary file in the same directory with the given mode, fsyncs it, renames it over
+// path and fsyncs the directory: a crash leaves either the old file or the new one, never half.
+// before_rename runs after the temporary file is complete (tests use it to simulate a crash).
+Status write_file_atomically(const std::filesystem::path& path, ByteView content, mode_t mode,
+                             const std::function<void()>& before_rename = {});
+
+}  // namespace utxo::core
