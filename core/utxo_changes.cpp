@@ -16,6 +16,7 @@ std::array<std::uint8_t, 4> height_key(std::uint32_t h) {
 }
 
 struct UndoLists {
+    BlockHash prev;
     std::vector<std::pair<CoinKey, Bytes>> removed;  // existed before the block
     std::vector<CoinKey> added;                      // still there after the block
 };
@@ -27,6 +28,7 @@ Result<UndoLists> parse_undo(ByteView record, std::uint32_t height) {
     auto prev = r.bytes(32);
     auto n = r.compact_size(UINT64_MAX);
     if (!prev || !n) return bad();
+    out.prev = BlockHash::from_raw(*prev);
     for (std::uint64_t i = 0; i < *n; ++i) {
         auto key = r.bytes(36);
         auto val = r.var_bytes(UINT64_MAX);
@@ -73,6 +75,7 @@ Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
     // i.e. no earlier block of the interval added it.
     std::map<CoinKey, Bytes> spent;
     std::map<CoinKey, bool> added;  // keys added inside the interval
+    BlockHash from_block;
     for (std::uint32_t h = from + 1; h <= to; ++h) {
         auto rec = lmdb::get(*txn, impl_->undo, height_key(h));
         if (!rec) return std::unexpected(rec.error());
@@ -82,12 +85,14 @@ Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
                                                      h, impl_->options.undo_depth, from));
         auto lists = parse_undo(**rec, h);
         if (!lists) return std::unexpected(lists.error());
+        if (h == from + 1) from_block = lists->prev;
         for (auto& [key, value] : lists->removed) {
             if (added.erase(key) == 0) spent.emplace(key, std::move(value));
         }
         for (const auto& key : lists->added) added.emplace(key, true);
     }
     IntervalChanges out;
+    out.from_block = from == to ? st->tip->hash : from_block;
     for (const auto& [key, value] : spent) {
         auto coin = decode(value, key);
         if (!coin) return std::unexpected(coin.error());

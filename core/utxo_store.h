@@ -53,6 +53,7 @@ class UtxoStore;
 // `to`, and the coins present at `to` that did not exist at `from`. Coins created and spent inside
 // the interval appear in neither list. Both lists are in key order.
 struct IntervalChanges {
+    BlockHash from_block;  // the block at height `from`
     std::vector<std::pair<OutPoint, Coin>> spent;
     std::vector<std::pair<OutPoint, Coin>> created;
 };
@@ -85,6 +86,7 @@ private:
 // `to`, and the coins present at `to` that did not exist at `from`. Coins created and spent inside
 // the interval appear in neither list. Both lists are in key order.
 struct IntervalChanges {
+    BlockHash from_block;  // the block at height `from`
     std::vector<std::pair<OutPoint, Coin>> spent;
     std::vector<std::pair<OutPoint, Coin>> created;
 };
