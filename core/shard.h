@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "core/coin.h"
 #include "core/error.h"
@@ -42,8 +44,19 @@ Result<ShardHeader> decode_shard_header(ByteView bytes);  // exactly kSize bytes
 
 // Appends one coin record (txid || CompactSize(vout) || Coin) to a buffer.
 void write_shard_coin(Writer& out, const OutPoint& outpoint, const Coin& coin);
-// Reads one coin record.
+// Reads one coin record, refusing any encoding write_shard_coin would not produce (a script that
+// could be compressed but is stored raw, an amount that only decodes by wrapping around, ...).
 Result<std::pair<OutPoint, Coin>> read_shard_coin(Reader& in);
+
+// Core never keeps a script longer than this in the UTXO set (MAX_SCRIPT_SIZE); the coin encoding
+// cannot carry one either (it reads back as OP_RETURN).
+inline constexpr std::size_t kMaxShardScriptSize = 10000;
+// The per-coin rules of a shard file apart from order: the script maps to header.shard_index, the
+// value is in MoneyRange, the coin is no younger than the header's height, the script fits.
+// The message names the outpoint.
+Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, const Coin& coin);
+// "txid display hex:vout", as errors print an outpoint.
+std::string describe_outpoint(const OutPoint& outpoint);
 
 // Streams a shard file with every canonical check; errors name the coin index.
 class ShardReader {
@@ -62,8 +75,15 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Writes a whole shard file from coins given in order (checked). The header's coin_count is
-// filled in at finish(); writes to `<path>.tmp` then renames.
+// Writes a whole shard file from coins given in order (checked: strictly ascending and
+// check_shard_coin). The header's coin_count is ignored and filled in at finish(). Writes to
+// `<path>.tmp`, fsyncs, then renames; refuses to replace an existing `path` (a release file is
+// never rewritten). Destroying an unfinished writer removes the tmp file.
+//
+// File descriptors: a release cut keeps up to 1024 writers alive at once, so a writer holds no
+// descriptor between calls. Coins collect in an in-memory buffer; when it passes 256 KiB the
+// tmp file is opened, the buffer written at its end and the file closed again. Memory is bounded
+// by about 256 KiB per live writer (256 MiB for 1024).
 class ShardWriter {
 public:
     static Result<ShardWriter> create(const std::filesystem::path& path, const ShardHeader& header);

@@ -1,0 +1,135 @@
+// Shard rule, shard file header and coin records. The streaming reader and writer live in
+// shard_reader.cpp and shard_writer.cpp.
+#include "core/shard.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "core/serialize.h"
+#include "core/sha256.h"
+
+namespace utxo::core {
+
+namespace {
+
+constexpr char kMagic[8] = {'U', 'T', 'X', 'O', 'S', 'H', 'R', 'D'};
+
+}  // namespace
+
+bool valid_shard_count(std::uint32_t count) {
+    return count >= 1 && count <= kMaxShardCount && (count & (count - 1)) == 0;
+}
+
+// The rule is LE-integer(SHA256d(script)) mod S. Written as N = sum d[i] * 256^i, every term with
+// i >= 4 is a multiple of 2^32 and so of S = 2^k (k <= 32): N mod S depends only on d[0..3], and
+// on those it is the LE u32 of d[0..3] reduced mod 2^k, i.e. its low k bits: u32 & (S - 1).
+std::uint32_t shard_of(ByteView script_pubkey, std::uint32_t shard_count) {
+    Hash256 digest = sha256d(script_pubkey);
+    const auto& d = digest.raw();
+    std::uint32_t low = std::uint32_t{d[0]} | std::uint32_t{d[1]} << 8 | std::uint32_t{d[2]} << 16 |
+                        std::uint32_t{d[3]} << 24;
+    return low & (shard_count - 1);
+}
+
+Bytes encode_shard_header(const ShardHeader& h) {
+    Bytes out;
+    out.reserve(ShardHeader::kSize);
+    Writer w(out);
+    w.bytes(as_bytes(std::string_view(kMagic, sizeof kMagic)));
+    w.u16(h.version);
+    w.bytes(params(h.network).magic);
+    w.hash(h.block);
+    w.u32(h.height.value);
+    w.u32(h.shard_index);
+    w.u32(h.shard_count);
+    w.u64(h.coin_count);
+    return out;
+}
+
+Result<ShardHeader> decode_shard_header(ByteView bytes) {
+    if (bytes.size() < ShardHeader::kSize)
+        return fail(Errc::truncated, fmt::format("shard header is {} bytes; it must be {}", bytes.size(),
+                                                 ShardHeader::kSize));
+    if (bytes.size() > ShardHeader::kSize)
+        return fail(Errc::invalid, fmt::format("shard header is {} bytes; it must be {}", bytes.size(),
+                                               ShardHeader::kSize));
+    if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+        return fail(Errc::invalid, "not a shard file (bad magic)");
+    Reader r(bytes.subspan(sizeof kMagic));
+    ShardHeader h;
+    // The lengths were checked above, so none of these reads can fail.
+    h.version = *r.u16();
+    if (h.version != 1)
+        return fail(Errc::invalid, fmt::format("shard file version {} is not supported (only 1)", h.version));
+    NetworkMagic magic;
+    std::memcpy(magic.data(), r.bytes(4)->data(), 4);
+    auto net = network_from_magic(magic);
+    if (!net) return fail(Errc::invalid, fmt::format("shard file has unknown network magic {}", to_hex(magic)));
+    h.network = *net;
+    h.block = *r.hash<BlockHashTag>();
+    h.height = Height{*r.u32()};
+    h.shard_index = *r.u32();
+    h.shard_count = *r.u32();
+    h.coin_count = *r.u64();
+    if (!valid_shard_count(h.shard_count))
+        return fail(Errc::invalid, fmt::format("shard count {} is not a power of two between 1 and {}",
+                                               h.shard_count, kMaxShardCount));
+    if (h.shard_index >= h.shard_count)
+        return fail(Errc::invalid,
+                    fmt::format("shard index {} is not below the shard count {}", h.shard_index, h.shard_count));
+    return h;
+}
+
+void write_shard_coin(Writer& out, const OutPoint& outpoint, const Coin& coin) {
+    out.hash(outpoint.txid);
+    out.compact_size(outpoint.vout);
+    write_coin(out, coin);
+}
+
+// Core's VARINT has one encoding per number and the Reader refuses non-canonical CompactSize, but
+// a coin record has other freedoms: a compressible script stored raw, an amount that decodes by
+// wrapping around. Re-encoding and comparing closes all of them at once.
+Result<std::pair<OutPoint, Coin>> read_shard_coin(Reader& in) {
+    auto txid = in.hash<TxidTag>();
+    if (!txid) return std::unexpected(txid.error());
+    auto vout = in.compact_size(UINT32_MAX);
+    if (!vout) return std::unexpected(vout.error());
+    std::size_t coin_start = in.position();
+    // An empty view still points at the current position of the (contiguous) input.
+    const std::uint8_t* coin_bytes = (*in.bytes(0)).data();
+    auto coin = read_coin(in);
+    if (!coin) return std::unexpected(coin.error());
+    std::size_t coin_size = in.position() - coin_start;
+    thread_local Bytes again;  // one per thread, so the hot path does not allocate
+    again.clear();
+    Writer w(again);
+    write_coin(w, *coin);
+    if (again.size() != coin_size || std::memcmp(again.data(), coin_bytes, coin_size) != 0)
+        return fail(Errc::non_canonical, fmt::format("non-canonical coin encoding at byte {}", coin_start));
+    OutPoint op{*txid, static_cast<std::uint32_t>(*vout)};
+    return std::pair<OutPoint, Coin>{op, std::move(*coin)};
+}
+
+Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, const Coin& coin) {
+    if (coin.script.size() > kMaxShardScriptSize)
+        return fail(Errc::too_large, fmt::format("coin {} has a {}-byte script, more than a coin can have",
+                                                 describe_outpoint(outpoint), coin.script.size()));
+    if (!money_range(coin.value))
+        return fail(Errc::invalid,
+                    fmt::format("coin {} has a value outside the money range", describe_outpoint(outpoint)));
+    if (coin.height > header.height)
+        return fail(Errc::invalid, fmt::format("coin {} is from height {}, after the shard's height {}",
+                                               describe_outpoint(outpoint), coin.height.value,
+                                               header.height.value));
+    std::uint32_t shard = shard_of(coin.script, header.shard_count);
+    if (shard != header.shard_index)
+        return fail(Errc::mismatch, fmt::format("coin {} belongs to shard {} of {}, not shard {}",
+                                                describe_outpoint(outpoint), shard, header.shard_count,
+                                                header.shard_index));
+    return {};
+}
+
+std::string describe_outpoint(const OutPoint& o) { return fmt::format("{}:{}", o.txid.to_display_hex(), o.vout); }
+
+}  // namespace utxo::core
