@@ -3,7 +3,7 @@
 //
 //   magic "UTXOPTCH" (8) || version u16 = 1 || network magic (4)
 //   || from block hash raw (32) || from height u32 || to block hash raw (32) || to height u32
-//   || shard index u32 || shard count u32                                      (= 90-byte header)
+//   || shard index u32 || shard count u32                                      (= 94-byte header)
 //   || spent count u64 || spent x ( txid raw (32) || CompactSize(vout) )         ascending
 //   || created count u64 || created x ( txid raw (32) || CompactSize(vout) || Coin )  ascending
 //   nothing after.
@@ -19,7 +19,7 @@
 namespace utxo::core {
 
 struct PatchHeader {
-    static constexpr std::size_t kSize = 90;
+    static constexpr std::size_t kSize = 94;  // 8+2+4+32+4+32+4+4+4 (the first draft said 90)
     std::uint16_t version = 1;
     Network network = Network::mainnet;
     BlockHash from_block;
@@ -41,9 +41,18 @@ Bytes encode_patch(const Patch& patch);       // checks nothing; callers sort
 Result<Patch> decode_patch(ByteView bytes);   // every canonical check (order, counts, shard of created coins)
 Result<Patch> read_patch_file(const std::filesystem::path& path);
 
+// The rules decode_patch enforces, for a Patch built in memory: version 1, from_height <
+// to_height, a valid shard count and index, both lists strictly ascending, no outpoint in both,
+// every created coin passing check_shard_coin for the to-side header. Messages name the outpoint.
+Status check_patch(const Patch& patch);
+// The header of the shard after the patch (to block and height; coin_count 0).
+ShardHeader shard_header_after(const PatchHeader& header);
+
 // Applies a patch to a shard file, writing the new shard file (streaming merge). Fails if a spent
 // coin is missing, a created coin already exists, or the headers do not chain
-// (shard's block/height == patch's from; index and count equal).
+// (shard's network/block/height == patch's network/from; index and count equal), or the patch
+// fails check_patch. The new file is written through ShardWriter, so it appears only when
+// complete and an existing new_shard is never replaced.
 Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch, const std::filesystem::path& new_shard);
 
 }  // namespace utxo::core
