@@ -5,7 +5,7 @@ packages=(
   g++ cmake make pkg-config
   libssl-dev libsodium-dev liblmdb-dev libsecp256k1-dev libgmp-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev catch2
-  minisign
+  minisign libtorrent-rasterbar-dev aria2
 )
 missing=()
 for p in "${packages[@]}"; do

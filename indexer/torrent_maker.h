@@ -1,0 +1,48 @@
+// BitTorrent v1 .torrent files for releases, built with libtorrent but from piece hashes we computed
+// ourselves (PieceHasher), so file bytes are hashed once for both manifest and torrent.
+//
+// The output is deterministic: v1 only (Debian 12's aria2 and Transmission cannot use hybrid
+// torrents), no creator, no creation date, no mtime, no pad files, no trackers and no web seeds
+// (the seeder adds those outside the info dictionary). Identical files give identical bytes and
+// the same infohash on every machine. All libtorrent headers stay inside torrent_maker.cpp.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/error.h"
+#include "indexer/piece_hasher.h"
+
+namespace utxo::indexer {
+
+// name: the torrent's root directory ("shards", "patches"); every file path starts with "name/".
+// files in torrent order, none empty; piece_hashes: one per piece, as PieceHasher::finish() gives.
+// Fails (usage) when the sizes and the number of pieces disagree or a path is outside `name`.
+core::Result<core::Bytes> make_torrent(std::string_view name, const std::vector<TorrentFile>& files,
+                                       std::uint32_t piece_size, const std::vector<Sha1Digest>& piece_hashes);
+
+// The same torrent, but hashed by libtorrent's own set_piece_hashes from the files under `root`
+// (root / file.path). Slower; it exists to cross-check our hashing.
+core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::path& root, std::string_view name,
+                                                         const std::vector<TorrentFile>& files,
+                                                         std::uint32_t piece_size);
+
+// What a .torrent file says, as libtorrent parses it.
+struct TorrentContents {
+    std::string infohash;  // v1, 40 lowercase hex digits
+    std::string name;
+    std::uint32_t piece_size = 0;
+    std::vector<TorrentFile> files;  // paths as "name/..." with '/' separators
+    std::vector<Sha1Digest> pieces;
+    bool has_v2 = false;
+};
+
+// Fails (invalid) when libtorrent cannot parse the bytes.
+core::Result<TorrentContents> read_torrent(core::ByteView torrent);
+// v1 infohash (SHA-1 of the bencoded info dictionary) as 40 lowercase hex digits.
+core::Result<std::string> infohash_hex(core::ByteView torrent);
+
+}  // namespace utxo::indexer
