@@ -65,8 +65,16 @@ struct Manifest {
     friend bool operator==(const Manifest&, const Manifest&) = default;
 };
 
-std::string encode_manifest(const Manifest& m);          // canonical bytes, trailing newline
-Result<Manifest> decode_manifest(std::string_view bytes);  // refuses anything non-canonical
+std::string encode_manifest(const Manifest& m);  // canonical bytes, trailing newline
+// Refuses anything non-canonical: after checking each field's presence, JSON type and form
+// (integers only, hex of the exact length, lowercase) it re-encodes and requires the same bytes,
+// so spaces, key order, duplicate keys, escapes and extra newlines fail ("manifest is not
+// canonical (...)"). Also refused: format != 1, an unknown network, shard_rule != kShardRule,
+// shard_count not a power of two <= kMaxShardCount or != shards.size() (or != patches.files.size()),
+// shard coin counts not summing to full_set.coins, total_amount outside the money range,
+// patches and torrents.patches not both null or both present, patches.from_height >= height,
+// piece_size 0.
+Result<Manifest> decode_manifest(std::string_view bytes);
 
 // Release directory name: "<height>-<block hash display hex>"; shard and patch file names.
 std::string release_dir_name(Height height, const BlockHash& block);

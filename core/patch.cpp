@@ -54,8 +54,8 @@ Status check_header(const PatchHeader& h) {
         return fail(Errc::invalid, fmt::format("shard count {} is not a power of two between 1 and {}",
                                                h.shard_count, kMaxShardCount));
     if (h.shard_index >= h.shard_count)
-        return fail(Errc::invalid,
-                    fmt::format("shard index {} is not below the shard count {}", h.shard_index, h.shard_count));
+        return fail(Errc::invalid, fmt::format("shard index {} is not below the shard count {}",
+                                               h.shard_index, h.shard_count));
     return {};
 }
 
@@ -65,8 +65,8 @@ Result<std::uint64_t> read_count(Reader& r, std::size_t min_record, const char* 
     auto n = r.u64();
     if (!n) return fail(Errc::truncated, fmt::format("patch file ends before its {} count", what));
     if (*n > r.remaining() / min_record)
-        return fail(Errc::truncated, fmt::format("patch file announces {} {} coins but is too short for them",
-                                                 *n, what));
+        return fail(Errc::truncated,
+                    fmt::format("patch file announces {} {} coins but is too short for them", *n, what));
     return *n;
 }
 
@@ -76,9 +76,11 @@ Status read_spent(Reader& r, std::vector<OutPoint>& spent) {
     spent.reserve(*n);
     for (std::uint64_t i = 0; i < *n; ++i) {
         auto txid = r.hash<TxidTag>();
-        if (!txid) return fail(Errc::truncated, fmt::format("spent outpoint {}: {}", i, txid.error().message));
+        if (!txid)
+            return fail(Errc::truncated, fmt::format("spent outpoint {}: {}", i, txid.error().message));
         auto vout = r.compact_size(UINT32_MAX);
-        if (!vout) return fail(vout.error().code, fmt::format("spent outpoint {}: {}", i, vout.error().message));
+        if (!vout)
+            return fail(vout.error().code, fmt::format("spent outpoint {}: {}", i, vout.error().message));
         spent.push_back(OutPoint{*txid, static_cast<std::uint32_t>(*vout)});
     }
     return {};
@@ -100,9 +102,10 @@ template <class T, class Key>
 Status check_ascending(const std::vector<T>& items, Key key, const char* what) {
     for (std::size_t i = 1; i < items.size(); ++i) {
         if (!(key(items[i - 1]) < key(items[i])))
-            return fail(Errc::non_canonical,
-                        fmt::format("{} outpoint {} does not come after {} (the list must be strictly ascending)",
-                                    what, describe_outpoint(key(items[i])), describe_outpoint(key(items[i - 1]))));
+            return fail(
+                Errc::non_canonical,
+                fmt::format("{} outpoint {} does not come after {} (the list must be strictly ascending)",
+                            what, describe_outpoint(key(items[i])), describe_outpoint(key(items[i - 1]))));
     }
     return {};
 }
@@ -161,7 +164,10 @@ ShardHeader shard_header_after(const PatchHeader& h) {
 
 Status check_patch(const Patch& p) {
     if (auto st = check_header(p.header); !st) return st;
-    if (auto st = check_ascending(p.spent, [](const OutPoint& o) { return o; }, "spent"); !st) return st;
+    if (auto st = check_ascending(
+            p.spent, [](const OutPoint& o) { return o; }, "spent");
+        !st)
+        return st;
     auto created_key = [](const std::pair<OutPoint, Coin>& c) { return c.first; };
     if (auto st = check_ascending(p.created, created_key, "created"); !st) return st;
     if (auto st = check_disjoint(p); !st) return st;

@@ -14,8 +14,9 @@ Status check_chain(const ShardHeader& old, const PatchHeader& p) {
         return fail(Errc::mismatch, fmt::format("the shard is for {} but the patch is for {}",
                                                 network_name(old.network), network_name(p.network)));
     if (old.shard_index != p.shard_index || old.shard_count != p.shard_count)
-        return fail(Errc::mismatch, fmt::format("the shard is {} of {} but the patch is for shard {} of {}",
-                                                old.shard_index, old.shard_count, p.shard_index, p.shard_count));
+        return fail(Errc::mismatch,
+                    fmt::format("the shard is {} of {} but the patch is for shard {} of {}", old.shard_index,
+                                old.shard_count, p.shard_index, p.shard_count));
     if (old.block != p.from_block || old.height != p.from_height)
         return fail(Errc::mismatch,
                     fmt::format("the shard is at block {} (height {}) but the patch starts from block {} "

@@ -49,11 +49,11 @@ Bytes encode_shard_header(const ShardHeader& h) {
 
 Result<ShardHeader> decode_shard_header(ByteView bytes) {
     if (bytes.size() < ShardHeader::kSize)
-        return fail(Errc::truncated, fmt::format("shard header is {} bytes; it must be {}", bytes.size(),
-                                                 ShardHeader::kSize));
+        return fail(Errc::truncated,
+                    fmt::format("shard header is {} bytes; it must be {}", bytes.size(), ShardHeader::kSize));
     if (bytes.size() > ShardHeader::kSize)
-        return fail(Errc::invalid, fmt::format("shard header is {} bytes; it must be {}", bytes.size(),
-                                               ShardHeader::kSize));
+        return fail(Errc::invalid,
+                    fmt::format("shard header is {} bytes; it must be {}", bytes.size(), ShardHeader::kSize));
     if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
         return fail(Errc::invalid, "not a shard file (bad magic)");
     Reader r(bytes.subspan(sizeof kMagic));
@@ -65,7 +65,8 @@ Result<ShardHeader> decode_shard_header(ByteView bytes) {
     NetworkMagic magic;
     std::memcpy(magic.data(), r.bytes(4)->data(), 4);
     auto net = network_from_magic(magic);
-    if (!net) return fail(Errc::invalid, fmt::format("shard file has unknown network magic {}", to_hex(magic)));
+    if (!net)
+        return fail(Errc::invalid, fmt::format("shard file has unknown network magic {}", to_hex(magic)));
     h.network = *net;
     h.block = *r.hash<BlockHashTag>();
     h.height = Height{*r.u32()};
@@ -76,8 +77,8 @@ Result<ShardHeader> decode_shard_header(ByteView bytes) {
         return fail(Errc::invalid, fmt::format("shard count {} is not a power of two between 1 and {}",
                                                h.shard_count, kMaxShardCount));
     if (h.shard_index >= h.shard_count)
-        return fail(Errc::invalid,
-                    fmt::format("shard index {} is not below the shard count {}", h.shard_index, h.shard_count));
+        return fail(Errc::invalid, fmt::format("shard index {} is not below the shard count {}",
+                                               h.shard_index, h.shard_count));
     return h;
 }
 
@@ -119,17 +120,19 @@ Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, con
         return fail(Errc::invalid,
                     fmt::format("coin {} has a value outside the money range", describe_outpoint(outpoint)));
     if (coin.height > header.height)
-        return fail(Errc::invalid, fmt::format("coin {} is from height {}, after the shard's height {}",
-                                               describe_outpoint(outpoint), coin.height.value,
-                                               header.height.value));
+        return fail(Errc::invalid,
+                    fmt::format("coin {} is from height {}, after the shard's height {}",
+                                describe_outpoint(outpoint), coin.height.value, header.height.value));
     std::uint32_t shard = shard_of(coin.script, header.shard_count);
     if (shard != header.shard_index)
-        return fail(Errc::mismatch, fmt::format("coin {} belongs to shard {} of {}, not shard {}",
-                                                describe_outpoint(outpoint), shard, header.shard_count,
-                                                header.shard_index));
+        return fail(Errc::mismatch,
+                    fmt::format("coin {} belongs to shard {} of {}, not shard {}",
+                                describe_outpoint(outpoint), shard, header.shard_count, header.shard_index));
     return {};
 }
 
-std::string describe_outpoint(const OutPoint& o) { return fmt::format("{}:{}", o.txid.to_display_hex(), o.vout); }
+std::string describe_outpoint(const OutPoint& o) {
+    return fmt::format("{}:{}", o.txid.to_display_hex(), o.vout);
+}
 
 }  // namespace utxo::core

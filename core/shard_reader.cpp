@@ -108,8 +108,9 @@ Status ShardReader::Impl::check_end() {
         if (auto st = fill(); !st) return st;
     }
     if (pos != end)
-        return fail(Errc::invalid, fmt::format("{}: bytes follow the last of the {} coins the header announces",
-                                               path.string(), header.coin_count));
+        return fail(Errc::invalid,
+                    fmt::format("{}: bytes follow the last of the {} coins the header announces",
+                                path.string(), header.coin_count));
     return {};
 }
 
@@ -125,17 +126,17 @@ Result<std::optional<std::pair<OutPoint, Coin>>> ShardReader::Impl::next() {
         return std::nullopt;
     }
     if (pos == end && eof)
-        return std::unexpected(*(failed = Error{Errc::truncated,
-                                                fmt::format("{}: the file ends after {} of the {} coins the "
-                                                            "header announces",
-                                                            path.string(), coins_read, header.coin_count)}));
+        return std::unexpected(
+            *(failed = Error{Errc::truncated, fmt::format("{}: the file ends after {} of the {} coins the "
+                                                          "header announces",
+                                                          path.string(), coins_read, header.coin_count)}));
     auto rec = parse_record();
     if (!rec) return std::unexpected(*(failed = at_coin(rec.error())));
     if (last && !(*last < rec->first))
-        return std::unexpected(*(failed = at_coin(Error{
-                                     Errc::non_canonical,
-                                     fmt::format("{} does not come after {} (coins must be strictly ascending)",
-                                                 describe_outpoint(rec->first), describe_outpoint(*last))})));
+        return std::unexpected(*(
+            failed = at_coin(Error{Errc::non_canonical,
+                                   fmt::format("{} does not come after {} (coins must be strictly ascending)",
+                                               describe_outpoint(rec->first), describe_outpoint(*last))})));
     if (auto st = check_shard_coin(header, rec->first, rec->second); !st)
         return std::unexpected(*(failed = at_coin(st.error())));
     last = rec->first;

@@ -66,8 +66,8 @@ struct ShardWriter::Impl {
     std::filesystem::path target;
     std::filesystem::path temp;
     ShardHeader header;
-    Bytes out;                   // not yet written; starts with the header until the first flush
-    std::uint64_t on_disk = 0;   // bytes of the tmp file written so far
+    Bytes out;                  // not yet written; starts with the header until the first flush
+    std::uint64_t on_disk = 0;  // bytes of the tmp file written so far
     std::optional<OutPoint> last;
     std::uint64_t written = 0;
     bool finished = false;
@@ -131,7 +131,8 @@ Result<ShardWriter> ShardWriter::create(const std::filesystem::path& path, const
         return fail(Errc::usage, fmt::format("cannot write {}: {}", path.string(), ok.error().message));
     std::error_code ec;
     if (std::filesystem::exists(path, ec))
-        return fail(Errc::usage, fmt::format("{} already exists; a shard file is never replaced", path.string()));
+        return fail(Errc::usage,
+                    fmt::format("{} already exists; a shard file is never replaced", path.string()));
     auto impl = std::make_unique<Impl>();
     impl->target = path;
     impl->header = h;

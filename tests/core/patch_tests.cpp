@@ -1,8 +1,9 @@
 // Patch files: round trip, every refusal of decode_patch, and apply_patch against a shard written
 // directly from the expected coin set, with its refusals leaving no output behind.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
 #include <random>
 
 #include "core/patch.h"
@@ -80,7 +81,8 @@ struct Scenario {
         }
         patch.created = random_coins(25, 1, 2, 101, 110, 2);
         expected.insert(expected.end(), patch.created.begin(), patch.created.end());
-        std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::sort(expected.begin(), expected.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
     }
 };
 
@@ -110,8 +112,15 @@ TEST_CASE("patch: encode/decode round trip and golden header", "[patch]") {
     CHECK(encode_patch(*back) == bytes);
     // "UTXOPTCH" | 0100 | regtest fabfb5da | from 11 x 32 | 64000000 | to 22 x 32 | 6e000000
     // | index 01000000 | count 02000000 | spent count 20 = 1400000000000000
-    std::string head = "5554584f50544348" "0100" "fabfb5da" + std::string(64, '1') + "64000000" +
-                       std::string(64, '2') + "6e000000" "01000000" "02000000" "1400000000000000";
+    std::string head =
+        "5554584f50544348"
+        "0100"
+        "fabfb5da" +
+        std::string(64, '1') + "64000000" + std::string(64, '2') +
+        "6e000000"
+        "01000000"
+        "02000000"
+        "1400000000000000";
     CHECK(to_hex(ByteView(bytes).first(PatchHeader::kSize + 8)) == head);
     CHECK(PatchHeader::kSize == 94);  // 8 + 2 + 4 + 32 + 4 + 32 + 4 + 4 + 4
 
@@ -157,8 +166,9 @@ TEST_CASE("patch: decode refusals", "[patch]") {
     b = good;
     std::fill(b.begin() + 10, b.begin() + 14, 0);
     CHECK(decode_error(b).find("unknown network magic") != std::string::npos);
-    CHECK(decode_error(with([](Patch& p) { p.header.to_height = p.header.from_height; })).find("must go forward") !=
-          std::string::npos);
+    CHECK(decode_error(with([](Patch& p) {
+              p.header.to_height = p.header.from_height;
+          })).find("must go forward") != std::string::npos);
     CHECK(decode_error(with([](Patch& p) { p.header.shard_index = 2; })).find("not below the shard count") !=
           std::string::npos);
     CHECK(decode_error(with([](Patch& p) { p.header.shard_count = 3; })).find("not a power of two") !=
@@ -167,8 +177,9 @@ TEST_CASE("patch: decode refusals", "[patch]") {
           std::string::npos);
     CHECK(decode_error(with([](Patch& p) { p.spent[1] = p.spent[0]; })).find("strictly ascending") !=
           std::string::npos);
-    CHECK(decode_error(with([](Patch& p) { std::swap(p.created[3], p.created[4]); })).find("created outpoint") !=
-          std::string::npos);
+    CHECK(decode_error(with([](Patch& p) {
+              std::swap(p.created[3], p.created[4]);
+          })).find("created outpoint") != std::string::npos);
     CHECK(decode_error(with([&](Patch& p) {
               p.spent.push_back(p.created[0].first);
               std::sort(p.spent.begin(), p.spent.end());
@@ -177,8 +188,9 @@ TEST_CASE("patch: decode refusals", "[patch]") {
     CHECK(decode_error(with([&](Patch& p) {
               p.created = wrong_shard;
           })).find("belongs to shard 0 of 2, not shard 1") != std::string::npos);
-    CHECK(decode_error(with([&](Patch& p) { p.created[0].second.height = Height{111}; })).find("after the shard") !=
-          std::string::npos);
+    CHECK(decode_error(with([&](Patch& p) {
+              p.created[0].second.height = Height{111};
+          })).find("after the shard") != std::string::npos);
 
     b = good;
     b.push_back(0);
@@ -245,8 +257,10 @@ TEST_CASE("apply_patch: refusals leave no output", "[patch]") {
     auto present = s.old_coins[1];
     present.second.height = Height{105};
     p.created.push_back(present);
-    std::sort(p.created.begin(), p.created.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    refuse(p, fmt::format("created coin {} already exists in the old shard", describe_outpoint(present.first)));
+    std::sort(p.created.begin(), p.created.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    refuse(p,
+           fmt::format("created coin {} already exists in the old shard", describe_outpoint(present.first)));
 
     p = s.patch;
     p.header.from_block.raw()[0] = 0x12;

@@ -1,9 +1,10 @@
 // Shard rule and shard files: shard_of against independently computed vectors, round trips,
 // golden bytes, every refusal of the reader, and the writer's checks and tmp-file handling.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <fmt/format.h>
 #include <random>
 
 #include "core/serialize.h"
@@ -58,7 +59,8 @@ std::vector<std::pair<OutPoint, Coin>> random_coins(std::size_t n, std::uint32_t
         c.height = Height{static_cast<std::uint32_t>(rng() % 1001)};
         c.coinbase = rng() % 2;
         c.value = Amount{static_cast<std::int64_t>(rng() % (kMaxMoney + 1))};
-        Bytes script = rng() % 2 ? hex("76a914" + std::string(40, '0') + "88ac") : hex("0014" + std::string(40, '0'));
+        Bytes script =
+            rng() % 2 ? hex("76a914" + std::string(40, '0') + "88ac") : hex("0014" + std::string(40, '0'));
         std::size_t body = script[0] == 0x76 ? 3 : 2;
         for (std::size_t i = 0; i < 20; ++i) script[body + i] = static_cast<std::uint8_t>(rng());
         c.script = std::move(script);
@@ -69,7 +71,8 @@ std::vector<std::pair<OutPoint, Coin>> random_coins(std::size_t n, std::uint32_t
     return out;
 }
 
-Status write_shard(const fs::path& p, const ShardHeader& h, const std::vector<std::pair<OutPoint, Coin>>& coins) {
+Status write_shard(const fs::path& p, const ShardHeader& h,
+                   const std::vector<std::pair<OutPoint, Coin>>& coins) {
     auto w = ShardWriter::create(p, h);
     if (!w) return std::unexpected(w.error());
     for (const auto& [o, c] : coins) {
@@ -138,8 +141,18 @@ TEST_CASE("shard file: golden bytes of a one-coin shard", "[shard]") {
     // | txid aa x 32 | vout CompactSize 01
     // | coin: VARINT(5*2+0) = 0a, VARINT(CompressAmount(50000) = 1 + (0*9 + 5-1)*10 + 4 = 45) = 2d,
     //   script 51 is not special: VARINT(1 + 6) = 07, then 51.
-    std::string expected = "5554584f53485244" "0100" "fabfb5da" + std::string(64, '1') + "64000000" "00000000"
-                           "01000000" "0100000000000000" + std::string(64, 'a') + "01" "0a2d0751";
+    std::string expected =
+        "5554584f53485244"
+        "0100"
+        "fabfb5da" +
+        std::string(64, '1') +
+        "64000000"
+        "00000000"
+        "01000000"
+        "0100000000000000" +
+        std::string(64, 'a') +
+        "01"
+        "0a2d0751";
     CHECK(to_hex(test::read_file(dir / "a.shard")) == expected);
     CHECK_FALSE(fs::exists(dir / "a.shard.tmp"));
 }
@@ -274,7 +287,12 @@ TEST_CASE("shard reader: a trailing byte, every truncation, non-canonical encodi
 
     // A P2PKH script stored raw (VARINT(25 + 6) = 1f || script) instead of in special form 0.
     Bytes raw_p2pkh = encode_shard_header(h);
-    Bytes rec = hex(std::string(64, '1') + "00" "0a2d" "1f" "76a914" + std::string(40, '0') + "88ac");
+    Bytes rec = hex(std::string(64, '1') +
+                    "00"
+                    "0a2d"
+                    "1f"
+                    "76a914" +
+                    std::string(40, '0') + "88ac");
     raw_p2pkh.insert(raw_p2pkh.end(), rec.begin(), rec.end());
     test::write_file(dir / "x.shard", raw_p2pkh);
     auto e = read_error(dir / "x.shard");

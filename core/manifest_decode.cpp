@@ -1,0 +1,257 @@
+// manifest.json decoding. The signed bytes are the file bytes, so two files meaning the same
+// release must not both be accepted: after checking every field's presence, type and form (for
+// precise messages), the decoded manifest is encoded again and must equal the input byte for
+// byte. That last step refuses whatever the field checks let through: spaces, key order,
+// duplicate keys, escapes, a leading BOM.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+
+#include "core/manifest.h"
+#include "core/shard.h"
+
+namespace utxo::core {
+
+namespace {
+
+using nlohmann::json;
+
+Error not_canonical(std::string_view why) {
+    return Error{Errc::non_canonical, fmt::format("manifest is not canonical ({})", why)};
+}
+Error invalid(std::string_view why) { return Error{Errc::invalid, fmt::format("manifest {}", why)}; }
+
+// One JSON object of the manifest, with the name it is reported under ("full_set", "shards[3]").
+class Obj {
+public:
+    Obj(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
+
+    // Exactly these keys: a missing one is invalid, an extra one not canonical.
+    Status keys(std::initializer_list<const char*> names) const {
+        if (!j_.is_object())
+            return std::unexpected(invalid(where_.empty() ? "must be a JSON object"
+                                                          : fmt::format("{} must be an object", where_)));
+        for (const char* n : names) {
+            if (!j_.contains(n)) return std::unexpected(invalid(fmt::format("is missing {}", path(n))));
+        }
+        for (const auto& [k, v] : j_.items()) {
+            if (std::find_if(names.begin(), names.end(), [&](const char* n) { return k == n; }) ==
+                names.end())
+                return std::unexpected(not_canonical(fmt::format("unexpected key \"{}\" in {}", k,
+                                                                 where_.empty() ? "the top level" : where_)));
+        }
+        return {};
+    }
+
+    Result<std::uint64_t> uint(const char* key, std::uint64_t max = UINT64_MAX) const {
+        const json& v = j_.at(key);
+        if (v.is_number_float())
+            return std::unexpected(not_canonical(fmt::format("{} is not an integer", path(key))));
+        if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)
+            return std::unexpected(
+                invalid(fmt::format("{} must be an integer from 0 to {}", path(key), max)));
+        return v.get<std::uint64_t>();
+    }
+
+    Result<std::int64_t> amount(const char* key) const {
+        const json& v = j_.at(key);
+        if (v.is_number_float())
+            return std::unexpected(not_canonical(fmt::format("{} is not an integer", path(key))));
+        if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<std::uint64_t>() > INT64_MAX) ||
+            !money_range(Amount{v.get<std::int64_t>()}))
+            return std::unexpected(
+                invalid(fmt::format("{} must be an amount in the money range", path(key))));
+        return v.get<std::int64_t>();
+    }
+
+    Result<std::string> str(const char* key) const {
+        const json& v = j_.at(key);
+        if (!v.is_string()) return std::unexpected(invalid(fmt::format("{} must be a string", path(key))));
+        return v.get<std::string>();
+    }
+
+    // Exactly `digits` lowercase hex digits.
+    Result<std::string> hex(const char* key, std::size_t digits) const {
+        auto s = str(key);
+        if (!s) return s;
+        bool is_hex = std::all_of(s->begin(), s->end(),
+                                  [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+        if (!is_hex || s->size() != digits)
+            return std::unexpected(invalid(fmt::format("{} must be {} hex digits", path(key), digits)));
+        if (std::any_of(s->begin(), s->end(), [](char c) { return c >= 'A' && c <= 'F'; }))
+            return std::unexpected(not_canonical(fmt::format("{} has uppercase hex", path(key))));
+        return s;
+    }
+
+    template <class H>
+    Result<H> display_hash(const char* key) const {
+        auto s = hex(key, 64);
+        if (!s) return std::unexpected(s.error());
+        return *H::from_display_hex(*s);
+    }
+
+    const json& operator[](const char* key) const { return j_.at(key); }
+    std::string path(const char* key) const {
+        return where_.empty() ? key : fmt::format("{}.{}", where_, key);
+    }
+
+private:
+    const json& j_;
+    std::string where_;
+};
+
+// Unwraps a Result into `target`, or returns its error from the enclosing function.
+#define MANIFEST_TRY(target, expr)                              \
+    do {                                                        \
+        auto r_ = (expr);                                       \
+        if (!r_) return std::unexpected(std::move(r_.error())); \
+        target = std::move(*r_);                                \
+    } while (0)
+
+Result<ShardEntry> shard_entry(const json& j, std::size_t i) {
+    Obj o(j, fmt::format("shards[{}]", i));
+    if (auto st = o.keys({"bytes", "coins", "muhash", "sha256"}); !st) return std::unexpected(st.error());
+    ShardEntry s;
+    MANIFEST_TRY(s.bytes, o.uint("bytes"));
+    MANIFEST_TRY(s.coins, o.uint("coins"));
+    MANIFEST_TRY(s.muhash, o.hex("muhash", 64));
+    MANIFEST_TRY(s.sha256, o.hex("sha256", 64));
+    return s;
+}
+
+Result<FileEntry> file_entry(const json& j, std::size_t i) {
+    Obj o(j, fmt::format("patches.files[{}]", i));
+    if (auto st = o.keys({"bytes", "sha256"}); !st) return std::unexpected(st.error());
+    FileEntry f;
+    MANIFEST_TRY(f.bytes, o.uint("bytes"));
+    MANIFEST_TRY(f.sha256, o.hex("sha256", 64));
+    return f;
+}
+
+Status read_full_set(const Obj& top, Manifest& m) {
+    Obj o(top["full_set"], "full_set");
+    if (auto st = o.keys({"coins", "hash_serialized_3", "muhash", "total_amount"}); !st) return st;
+    MANIFEST_TRY(m.coins, o.uint("coins"));
+    MANIFEST_TRY(m.hash_serialized_3, o.display_hash<Hash256>("hash_serialized_3"));
+    MANIFEST_TRY(m.muhash, o.display_hash<Hash256>("muhash"));
+    MANIFEST_TRY(m.total_amount.sat, o.amount("total_amount"));
+    return {};
+}
+
+Status read_shards(const Obj& top, Manifest& m) {
+    const json& list = top["shards"];
+    if (!list.is_array()) return std::unexpected(invalid("shards must be an array"));
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        auto s = shard_entry(list[i], i);
+        if (!s) return std::unexpected(s.error());
+        m.shards.push_back(std::move(*s));
+    }
+    return {};
+}
+
+Status read_patches(const Obj& top, Manifest& m) {
+    if (top["patches"].is_null()) return {};
+    Obj o(top["patches"], "patches");
+    if (auto st = o.keys({"files", "from_block_hash", "from_height"}); !st) return st;
+    PatchSet p;
+    const json& files = o["files"];
+    if (!files.is_array()) return std::unexpected(invalid("patches.files must be an array"));
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        auto f = file_entry(files[i], i);
+        if (!f) return std::unexpected(f.error());
+        p.files.push_back(std::move(*f));
+    }
+    MANIFEST_TRY(p.from_block, o.display_hash<BlockHash>("from_block_hash"));
+    MANIFEST_TRY(p.from_height.value, o.uint("from_height", UINT32_MAX));
+    m.patches = std::move(p);
+    return {};
+}
+
+Status read_torrents(const Obj& top, Manifest& m) {
+    Obj o(top["torrents"], "torrents");
+    if (auto st = o.keys({"patches", "shards"}); !st) return st;
+    MANIFEST_TRY(m.shards_infohash, o.hex("shards", 40));
+    if (!o["patches"].is_null()) MANIFEST_TRY(m.patches_infohash, o.hex("patches", 40));
+    return {};
+}
+
+Status read_top(const Obj& top, Manifest& m) {
+    if (auto st = top.keys({"block_hash", "format", "full_set", "height", "network", "patches", "piece_size",
+                            "shard_count", "shard_rule", "shards", "torrents"});
+        !st)
+        return st;
+    MANIFEST_TRY(m.block, top.display_hash<BlockHash>("block_hash"));
+    MANIFEST_TRY(m.format, top.uint("format", UINT32_MAX));
+    MANIFEST_TRY(m.height.value, top.uint("height", UINT32_MAX));
+    std::string name;
+    MANIFEST_TRY(name, top.str("network"));
+    auto net = parse_network(name);
+    if (!net) return std::unexpected(invalid(fmt::format("network \"{}\" is unknown", name)));
+    m.network = *net;
+    MANIFEST_TRY(m.piece_size, top.uint("piece_size", UINT32_MAX));
+    MANIFEST_TRY(m.shard_count, top.uint("shard_count", UINT32_MAX));
+    std::string rule;
+    MANIFEST_TRY(rule, top.str("shard_rule"));
+    if (rule != kShardRule)
+        return std::unexpected(
+            invalid(fmt::format("shard_rule \"{}\" is unknown (only \"{}\")", rule, kShardRule)));
+    if (auto st = read_full_set(top, m); !st) return st;
+    if (auto st = read_shards(top, m); !st) return st;
+    if (auto st = read_patches(top, m); !st) return st;
+    return read_torrents(top, m);
+}
+
+#undef MANIFEST_TRY
+
+// What the fields mean together.
+Status check_consistency(const Manifest& m) {
+    if (m.format != 1)
+        return std::unexpected(invalid(fmt::format("format {} is not supported (only 1)", m.format)));
+    if (!valid_shard_count(m.shard_count))
+        return std::unexpected(invalid(fmt::format("shard_count {} is not a power of two", m.shard_count)));
+    if (m.shards.size() != m.shard_count)
+        return std::unexpected(
+            invalid(fmt::format("has {} shards but shard_count {}", m.shards.size(), m.shard_count)));
+    if (m.piece_size == 0) return std::unexpected(invalid("piece_size must not be 0"));
+    std::uint64_t coins = 0;
+    for (const auto& s : m.shards) {
+        if (s.coins > UINT64_MAX - coins) return std::unexpected(invalid("shard coin counts overflow"));
+        coins += s.coins;
+    }
+    if (coins != m.coins)
+        return std::unexpected(
+            invalid(fmt::format("shards hold {} coins but full_set.coins is {}", coins, m.coins)));
+    if (m.patches.has_value() != m.patches_infohash.has_value())
+        return std::unexpected(invalid("patches and torrents.patches must both be null or both be present"));
+    if (m.patches && m.patches->files.size() != m.shard_count)
+        return std::unexpected(invalid(
+            fmt::format("has {} patch files but shard_count {}", m.patches->files.size(), m.shard_count)));
+    if (m.patches && !(m.patches->from_height < m.height))
+        return std::unexpected(invalid("patches.from_height must be below height"));
+    return {};
+}
+
+}  // namespace
+
+Result<Manifest> decode_manifest(std::string_view bytes) {
+    if (bytes.empty() || bytes.back() != '\n') return std::unexpected(not_canonical("no trailing newline"));
+    if (bytes.size() >= 2 && bytes[bytes.size() - 2] == '\n')
+        return std::unexpected(not_canonical("more than one trailing newline"));
+    json j = json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    if (j.is_discarded()) return std::unexpected(invalid("is not valid JSON"));
+    Manifest m;
+    if (auto st = read_top(Obj(j, ""), m); !st) return std::unexpected(st.error());
+    if (auto st = check_consistency(m); !st) return std::unexpected(st.error());
+    std::string again = encode_manifest(m);
+    if (again != bytes) {
+        auto diff = std::mismatch(again.begin(), again.end(), bytes.begin(), bytes.end());
+        return std::unexpected(not_canonical(
+            fmt::format("byte {} differs from the canonical encoding", diff.second - bytes.begin())));
+    }
+    return m;
+}
+
+}  // namespace utxo::core
