@@ -1,0 +1,71 @@
+// blocks:DIR — a Core blocks directory (or one blk-format file) as a ChainSource. The files are
+// indexed once, when the source is opened; heights are positions on the longest chain from
+// genesis.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "indexer/block_index.h"
+#include "indexer/node_sources.h"
+
+namespace utxo::indexer {
+
+using core::Errc;
+using core::fail;
+
+namespace {
+
+class BlocksDirSource final : public ChainSource {
+public:
+    BlocksDirSource(std::string name, BlockIndex index, std::vector<BlockLocation> chain)
+        : name_(std::move(name)), index_(std::move(index)), chain_(std::move(chain)) {}
+
+    std::string name() const override { return name_; }
+
+    core::Result<std::uint32_t> tip_height() override { return static_cast<std::uint32_t>(chain_.size() - 1); }
+
+    core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
+        if (height >= chain_.size()) return beyond_tip(height);
+        return chain_[height].hash;
+    }
+
+    core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override {
+        std::vector<core::Bytes> out;
+        if (count == 0) return out;
+        if (from + std::uint64_t{count} > chain_.size())  // name the first missing height
+            return beyond_tip(static_cast<std::uint32_t>(std::max<std::uint64_t>(from, chain_.size())));
+        out.reserve(count);
+        for (std::uint32_t h = from; h < from + count; ++h) {
+            auto block = index_.read(chain_[h]);
+            if (!block) return std::unexpected(block.error());
+            out.push_back(std::move(*block));
+        }
+        return out;
+    }
+
+private:
+    std::unexpected<core::Error> beyond_tip(std::uint32_t height) const {
+        return fail(Errc::not_found, fmt::format("{}: height {} is beyond the tip at {}", name_, height, chain_.size() - 1));
+    }
+
+    std::string name_;
+    BlockIndex index_;
+    std::vector<BlockLocation> chain_;  // [height]
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<ChainSource>> open_blocks_dir_source(const SourceOptions& options,
+                                                                  const std::filesystem::path& path) {
+    std::string name = "blocks:" + path.string();
+    auto index = open_block_index(path, options.network);
+    if (!index) return std::unexpected(index.error());  // already names the file
+    auto chain = index->chain_after(std::nullopt);
+    const auto& genesis = core::params(options.network).genesis;
+    if (chain.empty() || chain[0].hash != genesis)
+        return fail(Errc::mismatch, fmt::format("{}: the blocks do not start with {}'s genesis block {}", name,
+                                                core::network_name(options.network), genesis.to_display_hex()));
+    return std::unique_ptr<ChainSource>(new BlocksDirSource(std::move(name), std::move(*index), std::move(chain)));
+}
+
+}  // namespace utxo::indexer

@@ -1,0 +1,230 @@
+// rpc:URL — Bitcoin Core's JSON-RPC (also bcoin's, which speaks the same dialect for these calls).
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/sha256.h"
+#include "indexer/http_client.h"
+#include "indexer/node_sources.h"
+
+namespace utxo::indexer {
+
+using core::Errc;
+using core::fail;
+using json = nlohmann::json;
+
+namespace {
+
+// Core's default cookie: <datadir>/[<chain subdir>/].cookie, datadir ~/.bitcoin on Linux.
+std::filesystem::path default_cookie(core::Network network) {
+    const char* home = std::getenv("HOME");
+    if (!home) return {};
+    std::filesystem::path dir = std::filesystem::path(home) / ".bitcoin";
+    switch (network) {
+        case core::Network::mainnet: break;
+        case core::Network::testnet3: dir /= "testnet3"; break;
+        case core::Network::testnet4: dir /= "testnet4"; break;
+        case core::Network::signet: dir /= "signet"; break;
+        case core::Network::regtest: dir /= "regtest"; break;
+    }
+    return dir / ".cookie";
+}
+
+std::optional<std::string> read_cookie(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::string line;
+    if (!in || !std::getline(in, line)) return std::nullopt;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.find(':') == std::string::npos) return std::nullopt;
+    return line;
+}
+
+// "getblockhash 500", "getblock 0f9188f1... 0": the call as a reader would type it.
+std::string describe(const std::string& method, const json& params) {
+    std::string out = method;
+    for (const auto& p : params) {
+        out += ' ';
+        out += p.is_string() ? p.get<std::string>() : p.dump();
+    }
+    return out;
+}
+
+// Core's messages end with a period sometimes; ours add "(code N)" after them.
+std::string rpc_error_sentence(const json& error) {
+    std::string message = error.is_object() && error.contains("message") && error["message"].is_string()
+                              ? error["message"].get<std::string>()
+                              : error.dump();
+    while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
+    if (error.is_object() && error.contains("code")) message += fmt::format(" (code {})", error["code"].dump());
+    return message;
+}
+
+struct Call {
+    std::string method;
+    json params;
+};
+
+}  // namespace
+
+class RpcSource final : public ChainSource {
+public:
+    RpcSource(std::string name, HttpUrl url, HttpOptions http, std::string user_password, std::filesystem::path cookie)
+        : name_(std::move(name)), url_(std::move(url)), http_(std::move(http)), cookie_path_(std::move(cookie)) {
+        set_credentials(user_password);
+    }
+
+    std::string name() const override { return name_; }
+
+    core::Result<std::uint32_t> tip_height() override {
+        auto r = batch({{"getblockcount", json::array()}});
+        if (!r) return std::unexpected(r.error());
+        const json& v = (*r)[0];
+        if (!v.is_number_unsigned() || v.get<std::uint64_t>() > UINT32_MAX)
+            return fail(Errc::invalid, fmt::format("{}: getblockcount: not a height: {}", name_, v.dump()));
+        return static_cast<std::uint32_t>(v.get<std::uint64_t>());
+    }
+
+    core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
+        auto r = hashes(height, 1);
+        if (!r) return std::unexpected(r.error());
+        return (*r)[0];
+    }
+
+    core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override;
+
+private:
+    void set_credentials(const std::string& user_password) {
+        headers_ = {{"Content-Type", "application/json"}};
+        if (!user_password.empty()) headers_.emplace_back("Authorization", basic_authorization(user_password));
+    }
+    core::Result<std::vector<core::BlockHash>> hashes(std::uint32_t from, std::uint32_t count);
+    core::Result<std::vector<json>> batch(const std::vector<Call>& calls);
+    core::Result<json> post(const std::string& body);
+
+    std::string name_;
+    HttpUrl url_;
+    HttpClient http_;
+    std::filesystem::path cookie_path_;  // re-read after a 401: Core writes a new one per start
+    HttpHeaders headers_;
+};
+
+// One HTTP request. Core answers errors with status 500 or 404 and a JSON body, so only the
+// status codes without a JSON body are turned into errors here.
+core::Result<json> RpcSource::post(const std::string& body) {
+    auto response = http_.post(url_.path, body, headers_);
+    if (response && response->status == 401 && !cookie_path_.empty()) {
+        if (auto cookie = read_cookie(cookie_path_)) {
+            set_credentials(*cookie);
+            response = http_.post(url_.path, body, headers_);
+        }
+    }
+    if (!response) return fail(response.error().code, fmt::format("{}: {}", name_, response.error().message));
+    if (response->status == 401 || response->status == 403)
+        return fail(Errc::usage, fmt::format("{}: authentication failed (check the cookie or user/password)", name_));
+    json answer = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    if (answer.is_discarded())
+        return fail(Errc::invalid, fmt::format("{}: HTTP {} without a JSON-RPC answer", name_, response->status));
+    return answer;
+}
+
+// All calls in one JSON-RPC batch; results in call order. The first failed call is the error.
+core::Result<std::vector<json>> RpcSource::batch(const std::vector<Call>& calls) {
+    json request = json::array();
+    for (std::size_t i = 0; i < calls.size(); ++i)
+        request.push_back({{"jsonrpc", "1.0"}, {"id", i}, {"method", calls[i].method}, {"params", calls[i].params}});
+    auto answer = post(request.dump());
+    if (!answer) return std::unexpected(answer.error());
+    if (!answer->is_array() || answer->size() != calls.size())
+        return fail(Errc::invalid, fmt::format("{}: the answer to a batch of {} calls is not {} results", name_,
+                                               calls.size(), calls.size()));
+    std::vector<json> results(calls.size());
+    std::vector<bool> seen(calls.size());
+    for (auto& item : *answer) {  // servers may answer a batch in any order
+        const json* id = item.is_object() && item.contains("id") ? &item["id"] : nullptr;
+        if (!id || !id->is_number_unsigned() || id->get<std::size_t>() >= calls.size() || seen[id->get<std::size_t>()])
+            return fail(Errc::invalid, fmt::format("{}: a batch answer has a missing or unknown id", name_));
+        std::size_t i = id->get<std::size_t>();
+        seen[i] = true;
+        const Call& call = calls[i];
+        if (item.contains("error") && !item["error"].is_null())
+            return fail(Errc::not_found, fmt::format("{}: {}: {}", name_, describe(call.method, call.params),
+                                                     rpc_error_sentence(item["error"])));
+        if (!item.contains("result"))
+            return fail(Errc::invalid, fmt::format("{}: {}: no result", name_, describe(call.method, call.params)));
+        results[i] = std::move(item["result"]);
+    }
+    return results;
+}
+
+core::Result<std::vector<core::BlockHash>> RpcSource::hashes(std::uint32_t from, std::uint32_t count) {
+    std::vector<Call> calls;
+    calls.reserve(count);
+    for (std::uint32_t i = 0; i < count; ++i) calls.push_back({"getblockhash", json::array({from + i})});
+    auto results = batch(calls);
+    if (!results) return std::unexpected(results.error());
+    std::vector<core::BlockHash> out;
+    out.reserve(count);
+    for (std::uint32_t i = 0; i < count; ++i) {
+        const json& v = (*results)[i];
+        auto hash = v.is_string() ? core::BlockHash::from_display_hex(v.get_ref<const std::string&>()) : std::nullopt;
+        if (!hash)
+            return fail(Errc::invalid, fmt::format("{}: getblockhash {}: not a block hash: {}", name_, from + i, v.dump()));
+        out.push_back(*hash);
+    }
+    return out;
+}
+
+core::Result<std::vector<core::Bytes>> RpcSource::blocks(std::uint32_t from, std::uint32_t count) {
+    if (count == 0) return std::vector<core::Bytes>{};
+    if (from + std::uint64_t{count} - 1 > UINT32_MAX)
+        return fail(Errc::usage, fmt::format("{}: heights from {} count {} pass 2^32", name_, from, count));
+    auto hs = hashes(from, count);
+    if (!hs) return std::unexpected(hs.error());
+    std::vector<Call> calls;
+    calls.reserve(count);
+    for (const auto& h : *hs) calls.push_back({"getblock", json::array({h.to_display_hex(), 0})});
+    auto results = batch(calls);
+    if (!results) return std::unexpected(results.error());
+    std::vector<core::Bytes> out;
+    out.reserve(count);
+    for (std::uint32_t i = 0; i < count; ++i) {
+        json& v = (*results)[i];
+        auto raw = v.is_string() ? core::from_hex(v.get_ref<const std::string&>()) : std::nullopt;
+        v = nullptr;  // the hex is twice the block's size: free it as soon as it is decoded
+        if (!raw || raw->size() < 80)
+            return fail(Errc::invalid, fmt::format("{}: getblock {} 0: not a block in hex", name_, (*hs)[i].to_display_hex()));
+        // A node that answers with another block than asked for would corrupt the caller's chain.
+        auto got = core::hash_cast<core::BlockHash>(core::sha256d(core::ByteView(*raw).first(80)));
+        if (got != (*hs)[i])
+            return fail(Errc::mismatch, fmt::format("{}: getblock {} 0 returned block {}", name_,
+                                                    (*hs)[i].to_display_hex(), got.to_display_hex()));
+        out.push_back(std::move(*raw));
+    }
+    return out;
+}
+
+core::Result<std::unique_ptr<ChainSource>> open_rpc_source(const SourceOptions& options, std::string_view spec_url) {
+    auto url = parse_http_url(spec_url);
+    // Not echoing the URL: it may hold a password.
+    if (!url) return fail(url.error().code, fmt::format("rpc: {}", url.error().message));
+    std::string name = "rpc:" + url->display();
+    std::string credentials = url->user_password;
+    std::filesystem::path cookie_path;
+    if (credentials.empty()) {
+        cookie_path = options.rpc_cookie_file.empty() ? default_cookie(options.network)
+                                                    : std::filesystem::path(options.rpc_cookie_file);
+        auto cookie = read_cookie(cookie_path);
+        if (!cookie && !options.rpc_cookie_file.empty())
+            return fail(Errc::io, fmt::format("{}: cannot read the cookie file {} (expected user:password)", name,
+                                              cookie_path.string()));
+        if (cookie) credentials = *cookie;
+        else cookie_path.clear();  // no default cookie: try without credentials
+    }
+    HttpOptions http{url->host, url->port, std::chrono::seconds(options.timeout_seconds), options.max_response_bytes};
+    return std::unique_ptr<ChainSource>(
+        new RpcSource(std::move(name), std::move(*url), std::move(http), credentials, std::move(cookie_path)));
+}
+
+}  // namespace utxo::indexer
