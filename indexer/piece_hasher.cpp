@@ -48,9 +48,7 @@ void PieceHasher::update(core::ByteView data) {
     }
 }
 
-void PieceHasher::end_file() {
-    files_.back().sha256 = file_sha_.finish();
-}
+void PieceHasher::end_file() { files_.back().sha256 = file_sha_.finish(); }
 
 void PieceHasher::piece_done() {
     Sha1Digest d;
@@ -62,7 +60,9 @@ void PieceHasher::piece_done() {
 
 core::Status PieceHasher::hash_file(const std::filesystem::path& disk_path, std::string torrent_path) {
     std::FILE* f = std::fopen(disk_path.c_str(), "rb");
-    if (!f) return core::fail(core::Errc::io, fmt::format("{}: cannot open: {}", torrent_path, std::strerror(errno)));
+    if (!f)
+        return core::fail(core::Errc::io,
+                          fmt::format("{}: cannot open: {}", torrent_path, std::strerror(errno)));
     std::setvbuf(f, nullptr, _IONBF, 0);  // we read in large blocks; stdio's buffer only adds a copy
     begin_file(std::move(torrent_path));
     std::vector<std::uint8_t> buf(kReadBlock);
@@ -72,7 +72,8 @@ core::Status PieceHasher::hash_file(const std::filesystem::path& disk_path, std:
     std::fclose(f);
     end_file();
     if (failed)
-        return core::fail(core::Errc::io, fmt::format("{}: read error: {}", files_.back().file.path, std::strerror(err)));
+        return core::fail(core::Errc::io,
+                          fmt::format("{}: read error: {}", files_.back().file.path, std::strerror(err)));
     return {};
 }
 

@@ -18,16 +18,19 @@ namespace {
 
 constexpr std::uint32_t kBlockSize = 16 * 1024;  // BitTorrent request size; pieces are multiples of it
 
-core::Status check_layout(std::string_view name, const std::vector<TorrentFile>& files, std::uint32_t piece_size) {
+core::Status check_layout(std::string_view name, const std::vector<TorrentFile>& files,
+                          std::uint32_t piece_size) {
     if (name.empty() || name.find('/') != std::string_view::npos)
         return fail(Errc::usage, fmt::format("torrent name '{}' must be one non-empty path component", name));
     if (piece_size < kBlockSize || (piece_size & (piece_size - 1)) != 0)
-        return fail(Errc::usage, fmt::format("piece size {} is not a power of two of at least 16 KiB", piece_size));
+        return fail(Errc::usage,
+                    fmt::format("piece size {} is not a power of two of at least 16 KiB", piece_size));
     if (files.empty()) return fail(Errc::usage, fmt::format("torrent '{}' has no files", name));
     const std::string prefix = std::string(name) + "/";
     for (const auto& f : files) {
         if (!f.path.starts_with(prefix) || f.path.size() == prefix.size())
-            return fail(Errc::usage, fmt::format("file '{}' is not inside the torrent's directory '{}'", f.path, name));
+            return fail(Errc::usage,
+                        fmt::format("file '{}' is not inside the torrent's directory '{}'", f.path, name));
         // Empty files would need special handling by clients and never occur in a release.
         if (f.size == 0) return fail(Errc::usage, fmt::format("file '{}' is empty", f.path));
     }
@@ -62,7 +65,8 @@ std::string hex_of(const lt::sha1_hash& h) {
 }  // namespace
 
 core::Result<core::Bytes> make_torrent(std::string_view name, const std::vector<TorrentFile>& files,
-                                       std::uint32_t piece_size, const std::vector<Sha1Digest>& piece_hashes) {
+                                       std::uint32_t piece_size,
+                                       const std::vector<Sha1Digest>& piece_hashes) {
     if (auto ok = check_layout(name, files, piece_size); !ok) return std::unexpected(ok.error());
     const std::uint64_t pieces = piece_count(files, piece_size);
     if (pieces != piece_hashes.size())
@@ -81,7 +85,8 @@ core::Result<core::Bytes> make_torrent(std::string_view name, const std::vector<
     }
 }
 
-core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::path& root, std::string_view name,
+core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::path& root,
+                                                         std::string_view name,
                                                          const std::vector<TorrentFile>& files,
                                                          std::uint32_t piece_size) {
     if (auto ok = check_layout(name, files, piece_size); !ok) return std::unexpected(ok.error());
@@ -90,7 +95,9 @@ core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::
         lt::create_torrent ct(fs, static_cast<int>(piece_size), lt::create_torrent::v1_only);
         lt::error_code ec;
         lt::set_piece_hashes(ct, root.string(), ec);
-        if (ec) return fail(Errc::io, fmt::format("torrent '{}': hashing {} failed: {}", name, root.string(), ec.message()));
+        if (ec)
+            return fail(Errc::io, fmt::format("torrent '{}': hashing {} failed: {}", name, root.string(),
+                                              ec.message()));
         return encode(ct);
     } catch (const std::exception& e) {
         return fail(Errc::invalid, fmt::format("torrent '{}': libtorrent refused it: {}", name, e.what()));
@@ -129,7 +136,8 @@ core::Result<TorrentContents> read_torrent(core::ByteView torrent) {
         lt::span<const char> span(reinterpret_cast<const char*>(torrent.data()),
                                   static_cast<std::ptrdiff_t>(torrent.size()));
         lt::torrent_info ti(span, limits, lt::from_span);
-        if (!ti.info_hashes().has_v1()) return fail(Errc::invalid, "not a BitTorrent v1 torrent (no v1 piece hashes)");
+        if (!ti.info_hashes().has_v1())
+            return fail(Errc::invalid, "not a BitTorrent v1 torrent (no v1 piece hashes)");
         return contents_of(ti);
     } catch (const std::exception& e) {
         return fail(Errc::invalid, fmt::format("not a valid .torrent file: {}", e.what()));

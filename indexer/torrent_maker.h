@@ -26,7 +26,8 @@ core::Result<core::Bytes> make_torrent(std::string_view name, const std::vector<
 
 // The same torrent, but hashed by libtorrent's own set_piece_hashes from the files under `root`
 // (root / file.path). Slower; it exists to cross-check our hashing.
-core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::path& root, std::string_view name,
+core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::path& root,
+                                                         std::string_view name,
                                                          const std::vector<TorrentFile>& files,
                                                          std::uint32_t piece_size);
 

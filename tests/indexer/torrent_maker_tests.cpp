@@ -1,8 +1,7 @@
 // Torrents from our own piece hashes: same as libtorrent's hashing, deterministic, readable by aria2.
-#include <catch2/catch.hpp>
-
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <numeric>
 #include <random>
@@ -43,7 +42,8 @@ struct Made {
     std::vector<indexer::HashedFile> hashed;
 };
 
-Made make_from_disk(const std::filesystem::path& root, const std::string& name, const std::vector<TorrentFile>& files) {
+Made make_from_disk(const std::filesystem::path& root, const std::string& name,
+                    const std::vector<TorrentFile>& files) {
     indexer::PieceHasher hasher;
     for (const auto& f : files) REQUIRE(hasher.hash_file(root / f.path, f.path));
     auto files_out = hasher.torrent_files();
@@ -93,7 +93,8 @@ TEST_CASE("piece hashes do not depend on how the bytes are chunked", "[release]"
         return h.finish();
     };
     auto whole = hash_with_chunk(1 << 30);
-    CHECK(whole.size() == (std::accumulate(kSizes.begin(), kSizes.end(), std::size_t{0}) + kPieceSize - 1) / kPieceSize);
+    CHECK(whole.size() ==
+          (std::accumulate(kSizes.begin(), kSizes.end(), std::size_t{0}) + kPieceSize - 1) / kPieceSize);
     CHECK(hash_with_chunk(1) == whole);
     CHECK(hash_with_chunk(7919) == whole);
     CHECK(hash_with_chunk(kPieceSize) == whole);
@@ -155,7 +156,8 @@ TEST_CASE("make_torrent refuses inconsistent input", "[release]") {
     CHECK(ok);
     CHECK(indexer::make_torrent("patches", files, kPieceSize, two).error().code == core::Errc::usage);
     CHECK(indexer::make_torrent("shards", files, 1000, two).error().code == core::Errc::usage);
-    CHECK(indexer::make_torrent("shards", {{"shards/x", 0}}, kPieceSize, {}).error().code == core::Errc::usage);
+    CHECK(indexer::make_torrent("shards", {{"shards/x", 0}}, kPieceSize, {}).error().code ==
+          core::Errc::usage);
     CHECK(indexer::read_torrent(core::as_bytes("d4:infod4:name1:xee")).error().code == core::Errc::invalid);
     CHECK(indexer::infohash_hex(core::as_bytes("not bencode")).error().code == core::Errc::invalid);
 }
@@ -169,7 +171,8 @@ TEST_CASE("aria2c parses our torrents: file list and infohash", "[release]") {
     auto files = write_files(dir.path(), "shards", kSizes);
     Made m = make_from_disk(dir.path(), "shards", files);
     test::write_file(dir / "shards.torrent", m.torrent);
-    std::string cmd = "aria2c --show-files '";  // built up piecewise: test::q trips a GCC 12 -Wrestrict false positive
+    std::string cmd =
+        "aria2c --show-files '";  // built up piecewise: test::q trips a GCC 12 -Wrestrict false positive
     cmd += (dir / "shards.torrent").string();
     cmd += "'";
     auto r = test::run(cmd);
@@ -191,5 +194,6 @@ TEST_CASE("piece hasher throughput", "[.][bench]") {
     }
     h.finish();
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    WARN(fmt::format("PieceHasher (SHA-1 pieces + SHA-256 per file): {:.0f} MB/s", kRounds * data.size() / s / 1e6));
+    WARN(fmt::format("PieceHasher (SHA-1 pieces + SHA-256 per file): {:.0f} MB/s",
+                     kRounds * data.size() / s / 1e6));
 }

@@ -1,0 +1,418 @@
+#include "indexer/verify_release.h"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <set>
+
+#include "core/hash_serialized.h"
+#include "core/manifest.h"
+#include "core/muhash.h"
+#include "core/patch.h"
+#include "core/shard.h"
+#include "indexer/piece_hasher.h"
+#include "indexer/torrent_maker.h"
+
+namespace utxo::indexer {
+
+namespace fs = std::filesystem;
+using core::Errc;
+using core::fail;
+using core::Result;
+using core::Status;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+template <class... A>
+std::unexpected<core::Error> mismatch(fmt::format_string<A...> f, A&&... args) {
+    return fail(Errc::mismatch, fmt::format(f, std::forward<A>(args)...));
+}
+// Prefixes an error from a lower layer with the file it concerns, keeping its code.
+std::unexpected<core::Error> in_file(const std::string& name, const core::Error& e) {
+    return fail(e.code, fmt::format("{}: {}", name, e.message));
+}
+
+std::string shard_rel(std::uint32_t i) { return "shards/" + core::shard_file_name(i); }
+std::string patch_rel(std::uint32_t i) { return "patches/" + core::patch_file_name(i); }
+
+Result<core::Bytes> read_all(const fs::path& path, const std::string& name) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(Errc::io, fmt::format("{}: cannot open", name));
+    core::Bytes out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return fail(Errc::io, fmt::format("{}: read error", name));
+    return out;
+}
+
+struct Verifier {
+    fs::path dir;
+    core::Manifest m;
+    VerifyReport report;
+    void passed(std::string line) { report.checks.push_back(std::move(line)); }
+};
+
+// decode_manifest refuses non-canonical bytes and checks the fields against each other (shard
+// count, coin sums, patches present with their torrent); what it leaves is checked here.
+Result<core::Manifest> load_manifest(const fs::path& dir) {
+    auto bytes = read_all(dir / "manifest.json", "manifest.json");
+    if (!bytes) return std::unexpected(bytes.error());
+    auto m =
+        core::decode_manifest(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+    if (!m) return in_file("manifest.json", m.error());
+    // BitTorrent needs whole 16 KiB blocks per piece; libtorrent wants a power of two.
+    if (m->piece_size < 16 * 1024 || (m->piece_size & (m->piece_size - 1)) != 0)
+        return fail(Errc::invalid,
+                    fmt::format("manifest.json: piece_size {} is not a power of two of at least "
+                                "16 KiB",
+                                m->piece_size));
+    return m;
+}
+
+Status check_dir_name(const fs::path& dir, const core::Manifest& m) {
+    fs::path norm = dir.lexically_normal();
+    std::string actual = (norm.has_filename() ? norm : norm.parent_path()).filename().string();
+    std::string expected = core::release_dir_name(m.height, m.block);
+    if (actual != expected)
+        return mismatch("{}: directory name is {}, manifest.json says {}", dir.string(), actual, expected);
+    return {};
+}
+
+// `sub` must hold exactly `count` files named by `name_of`, nothing else.
+Status check_listing(const fs::path& dir, const std::string& sub, std::uint32_t count,
+                     std::string (*name_of)(std::uint32_t)) {
+    std::set<std::string> present;
+    std::error_code ec;
+    if (fs::exists(dir / sub, ec)) {
+        for (fs::directory_iterator it(dir / sub, ec), end; !ec && it != end; it.increment(ec))
+            present.insert(it->path().filename().string());
+        if (ec) return fail(Errc::io, fmt::format("{}/: cannot list: {}", sub, ec.message()));
+    }
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::string name = name_of(i);
+        if (!present.erase(name)) return mismatch("{}/{}: missing", sub, name);
+        if (!fs::is_regular_file(dir / sub / name, ec))
+            return mismatch("{}/{}: not a regular file", sub, name);
+    }
+    if (!present.empty())
+        return mismatch("{}/{}: not part of the release (the manifest lists {} files here)", sub,
+                        *present.begin(), count);
+    return {};
+}
+
+Status check_file_entry(const HashedFile& f, std::uint64_t bytes, const std::string& sha256) {
+    if (f.file.size != bytes)
+        return mismatch("{}: bytes is {}, manifest says {}", f.file.path, f.file.size, bytes);
+    if (f.sha256.to_raw_hex() != sha256)
+        return mismatch("{}: sha256 is {}, manifest says {}", f.file.path, f.sha256.to_raw_hex(), sha256);
+    return {};
+}
+
+std::string hex20(const Sha1Digest& d) { return core::to_hex(d); }
+
+// Which file holds the first byte of a piece, for messages.
+std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset) {
+    for (const auto& f : files) {
+        if (offset < f.size) return f.path;
+        offset -= f.size;
+    }
+    return "past the end";
+}
+
+Status compare_torrent(const std::string& tname, const TorrentContents& c,
+                       const std::vector<TorrentFile>& files, const std::vector<Sha1Digest>& pieces,
+                       std::uint32_t piece_size) {
+    if (c.has_v2) return mismatch("{}: carries v2 metadata; releases use v1-only torrents", tname);
+    if (c.piece_size != piece_size)
+        return mismatch("{}: piece size is {}, manifest says {}", tname, c.piece_size, piece_size);
+    if (c.files.size() != files.size())
+        return mismatch("{}: lists {} files, the release has {}", tname, c.files.size(), files.size());
+    for (std::size_t i = 0; i < files.size(); ++i)
+        if (c.files[i] != files[i])
+            return mismatch("{}: file {} is {} ({} bytes), the release has {} ({} bytes)", tname, i,
+                            c.files[i].path, c.files[i].size, files[i].path, files[i].size);
+    if (c.pieces.size() != pieces.size())
+        return mismatch("{}: has {} piece hashes, the files make {} pieces", tname, c.pieces.size(),
+                        pieces.size());
+    for (std::size_t p = 0; p < pieces.size(); ++p)
+        if (c.pieces[p] != pieces[p])
+            return mismatch("{}: piece {} (starting in {}) hash is {}, the files give {}", tname, p,
+                            file_at(files, std::uint64_t{p} * piece_size), hex20(c.pieces[p]),
+                            hex20(pieces[p]));
+    return {};
+}
+
+// The torrent file against the manifest's infohash and against the files just hashed. Rebuilding
+// the torrent also catches info-dictionary content no field above covers (say, a "private" flag).
+Status check_torrent(Verifier& v, const std::string& part, const std::string& infohash,
+                     const std::vector<TorrentFile>& files, const std::vector<Sha1Digest>& pieces) {
+    const std::string tname = part + ".torrent";
+    auto bytes = read_all(v.dir / tname, tname);
+    if (!bytes) return std::unexpected(bytes.error());
+    auto c = read_torrent(*bytes);
+    if (!c) return in_file(tname, c.error());
+    if (c->infohash != infohash)
+        return mismatch("{}: infohash is {}, manifest says {}", tname, c->infohash, infohash);
+    if (auto st = compare_torrent(tname, *c, files, pieces, v.m.piece_size); !st) return st;
+    auto rebuilt = make_torrent(part, files, v.m.piece_size, pieces);
+    if (!rebuilt) return in_file(tname, rebuilt.error());
+    auto expected = infohash_hex(*rebuilt);
+    if (!expected) return in_file(tname, expected.error());
+    if (*expected != infohash)
+        return mismatch(
+            "{}: its info dictionary is not the canonical one for these files (that has infohash {})", tname,
+            *expected);
+    v.passed(fmt::format("{}: infohash {}, {} files, {} pieces of {} bytes match the files", tname, infohash,
+                         files.size(), pieces.size(), v.m.piece_size));
+    return {};
+}
+
+Status check_patch_header(const Verifier& v, std::uint32_t i, const core::PatchHeader& h) {
+    const std::string name = patch_rel(i);
+    const core::PatchSet& ps = *v.m.patches;
+    if (h.network != v.m.network)
+        return mismatch("{}: network is {}, manifest says {}", name, core::network_name(h.network),
+                        core::network_name(v.m.network));
+    if (h.from_block != ps.from_block)
+        return mismatch("{}: from_block_hash is {}, manifest says {}", name, h.from_block.to_display_hex(),
+                        ps.from_block.to_display_hex());
+    if (h.from_height != ps.from_height)
+        return mismatch("{}: from_height is {}, manifest says {}", name, h.from_height.value,
+                        ps.from_height.value);
+    if (h.to_block != v.m.block)
+        return mismatch("{}: to block is {}, manifest says {}", name, h.to_block.to_display_hex(),
+                        v.m.block.to_display_hex());
+    if (h.to_height != v.m.height)
+        return mismatch("{}: to height is {}, manifest says {}", name, h.to_height.value, v.m.height.value);
+    if (h.shard_index != i || h.shard_count != v.m.shard_count)
+        return mismatch("{}: shard is {} of {}, expected {} of {}", name, h.shard_index, h.shard_count, i,
+                        v.m.shard_count);
+    return {};
+}
+
+// Pass 1 for shards: raw bytes in index order -> size, SHA-256, and the torrent's pieces.
+Status hash_shards(Verifier& v) {
+    PieceHasher hasher(v.m.piece_size);
+    for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
+        if (auto st = hasher.hash_file(v.dir / shard_rel(i), shard_rel(i)); !st) return st;
+        const core::ShardEntry& e = v.m.shards[i];
+        if (auto st = check_file_entry(hasher.files().back(), e.bytes, e.sha256); !st) return st;
+    }
+    v.report.files += v.m.shard_count;
+    v.report.bytes += hasher.total_bytes();
+    v.passed(fmt::format("shards/: {} files, {} bytes, sizes and sha256 match the manifest", v.m.shard_count,
+                         hasher.total_bytes()));
+    auto files = hasher.torrent_files();
+    auto pieces = hasher.finish();
+    return check_torrent(v, "shards", v.m.shards_infohash, files, pieces);
+}
+
+// Patches are small, so each is read into memory once and both hashed and decoded from there.
+Status hash_patches(Verifier& v) {
+    const core::PatchSet& ps = *v.m.patches;
+    PieceHasher hasher(v.m.piece_size);
+    for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
+        const std::string name = patch_rel(i);
+        auto bytes = read_all(v.dir / name, name);
+        if (!bytes) return std::unexpected(bytes.error());
+        hasher.begin_file(name);
+        hasher.update(*bytes);
+        hasher.end_file();
+        if (auto st = check_file_entry(hasher.files().back(), ps.files[i].bytes, ps.files[i].sha256); !st)
+            return st;
+        auto patch = core::decode_patch(*bytes);
+        if (!patch) return in_file(name, patch.error());
+        if (auto st = check_patch_header(v, i, patch->header); !st) return st;
+    }
+    v.report.files += v.m.shard_count;
+    v.report.bytes += hasher.total_bytes();
+    v.passed(fmt::format(
+        "patches/: {} files, {} bytes, sizes and sha256 match; all chain from {} at {} to this "
+        "release",
+        v.m.shard_count, hasher.total_bytes(), ps.from_block.to_display_hex(), ps.from_height.value));
+    auto files = hasher.torrent_files();
+    auto pieces = hasher.finish();
+    return check_torrent(v, "patches", *v.m.patches_infohash, files, pieces);
+}
+
+// The merge keeps every shard file open at once. Like Bitcoin Core's RaiseFileDescriptorLimit,
+// raise the soft limit to what is needed when the hard limit allows it.
+Status ensure_fd_limit(std::uint64_t need) {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+        return {};
+    rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY) ? need : std::min<rlim_t>(need, rl.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < need)
+        return fail(Errc::io,
+                    fmt::format("merging the shards needs {} open files, the limit is {} (ulimit -n)", need,
+                                static_cast<std::uint64_t>(rl.rlim_cur)));
+    return {};
+}
+
+Status check_shard_header(const Verifier& v, std::uint32_t i, const core::ShardHeader& h) {
+    const std::string name = shard_rel(i);
+    if (h.network != v.m.network)
+        return mismatch("{}: network is {}, manifest says {}", name, core::network_name(h.network),
+                        core::network_name(v.m.network));
+    if (h.block != v.m.block)
+        return mismatch("{}: block hash is {}, manifest says {}", name, h.block.to_display_hex(),
+                        v.m.block.to_display_hex());
+    if (h.height != v.m.height)
+        return mismatch("{}: height is {}, manifest says {}", name, h.height.value, v.m.height.value);
+    if (h.shard_index != i || h.shard_count != v.m.shard_count)
+        return mismatch("{}: shard is {} of {}, expected {} of {}", name, h.shard_index, h.shard_count, i,
+                        v.m.shard_count);
+    if (h.coin_count != v.m.shards[i].coins)
+        return mismatch("{}: coins is {}, manifest says {}", name, h.coin_count, v.m.shards[i].coins);
+    return {};
+}
+
+using Record = std::pair<core::OutPoint, core::Coin>;
+
+// Pass 2 state: one reader, current record and MuHash per shard, plus the full-set accumulators.
+struct Merge {
+    std::vector<core::ShardReader> readers;
+    std::vector<std::optional<Record>> current;
+    std::vector<core::MuHash3072> muhash;
+    std::vector<std::uint32_t> heap;  // shard indices, min-heap on current outpoint
+    core::HashSerialized3 hs3;
+    std::uint64_t coins = 0;
+    std::int64_t total = 0;
+
+    bool later(std::uint32_t a, std::uint32_t b) const { return current[b]->first < current[a]->first; }
+    Status advance(std::uint32_t i);
+    Status consume(std::uint32_t i);
+};
+
+Status Merge::advance(std::uint32_t i) {
+    auto rec = readers[i].next();  // its errors already name the file and the coin
+    if (!rec) return std::unexpected(rec.error());
+    current[i] = std::move(*rec);
+    if (!current[i]) return {};
+    heap.push_back(i);
+    std::push_heap(heap.begin(), heap.end(), [this](auto a, auto b) { return later(a, b); });
+    return {};
+}
+
+Status Merge::consume(std::uint32_t i) {
+    const auto& [outpoint, coin] = *current[i];
+    muhash[i].insert_coin(outpoint, coin);
+    // Outpoints are unique across shards; a duplicate shows up here as an out-of-order add.
+    if (auto st = hs3.add(outpoint, coin); !st) return in_file(shard_rel(i), st.error());
+    if (__builtin_add_overflow(total, coin.value.sat, &total))
+        return fail(Errc::invalid, fmt::format("{}: total amount overflows", shard_rel(i)));
+    ++coins;
+    return advance(i);
+}
+
+Result<Merge> open_shards(const Verifier& v) {
+    if (auto st = ensure_fd_limit(std::uint64_t{v.m.shard_count} + 64); !st)
+        return std::unexpected(st.error());
+    Merge mg;
+    mg.readers.reserve(v.m.shard_count);
+    for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
+        auto r = core::ShardReader::open(v.dir / shard_rel(i));
+        if (!r) return std::unexpected(r.error());
+        if (auto st = check_shard_header(v, i, r->header()); !st) return std::unexpected(st.error());
+        mg.readers.push_back(std::move(*r));
+    }
+    mg.current.resize(v.m.shard_count);
+    mg.muhash.resize(v.m.shard_count);
+    return mg;
+}
+
+// Pass 2: all shards merged in (txid, vout) order, which hash_serialized_3 needs.
+Status merge_shards(Verifier& v, Merge& mg) {
+    for (std::uint32_t i = 0; i < v.m.shard_count; ++i)
+        if (auto st = mg.advance(i); !st) return st;
+    auto cmp = [&mg](auto a, auto b) { return mg.later(a, b); };
+    while (!mg.heap.empty()) {
+        std::pop_heap(mg.heap.begin(), mg.heap.end(), cmp);
+        std::uint32_t i = mg.heap.back();
+        mg.heap.pop_back();
+        if (auto st = mg.consume(i); !st) return st;
+    }
+    for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
+        std::string got = mg.muhash[i].finalize().to_display_hex();
+        if (got != v.m.shards[i].muhash)
+            return mismatch("{}: muhash is {}, manifest says {}", shard_rel(i), got, v.m.shards[i].muhash);
+    }
+    v.passed(fmt::format(
+        "shards/: headers, coin counts and per-shard muhash match ({} coins, every coin canonical "
+        "and in its shard)",
+        mg.coins));
+    return {};
+}
+
+// The shards are individually right by now, so a difference here is the manifest's full_set.
+Status check_full_set(Verifier& v, Merge& mg) {
+    const core::Manifest& m = v.m;
+    if (mg.coins != m.coins)
+        return mismatch("manifest.json: full_set.coins is {}, the shards hold {}", m.coins, mg.coins);
+    if (mg.total != m.total_amount.sat)
+        return mismatch("manifest.json: full_set.total_amount is {}, the shards hold {}", m.total_amount.sat,
+                        mg.total);
+    core::MuHash3072 full;
+    for (const auto& h : mg.muhash) full *= h;
+    core::Hash256 mu = full.finalize();
+    if (mu != m.muhash)
+        return mismatch("manifest.json: full_set.muhash is {}, the shards give {}", m.muhash.to_display_hex(),
+                        mu.to_display_hex());
+    core::Hash256 hs = mg.hs3.finalize();
+    if (hs != m.hash_serialized_3)
+        return mismatch("manifest.json: full_set.hash_serialized_3 is {}, the shards give {}",
+                        m.hash_serialized_3.to_display_hex(), hs.to_display_hex());
+    v.report.coins = mg.coins;
+    v.passed(fmt::format("full set: {} coins, total amount {}, muhash {}, hash_serialized_3 {} match",
+                         mg.coins, mg.total, mu.to_display_hex(), hs.to_display_hex()));
+    return {};
+}
+
+Status check_files_present(Verifier& v) {
+    const std::uint32_t patches = v.m.patches ? v.m.shard_count : 0;
+    if (auto st = check_listing(v.dir, "shards", v.m.shard_count, core::shard_file_name); !st) return st;
+    if (auto st = check_listing(v.dir, "patches", patches, core::patch_file_name); !st) return st;
+    std::error_code ec;
+    if (!patches && fs::exists(v.dir / "patches.torrent", ec))
+        return mismatch("patches.torrent: present, but the manifest has no patches");
+    v.passed(fmt::format("shards/ and patches/: exactly the {} shard and {} patch files of the manifest",
+                         v.m.shard_count, patches));
+    return {};
+}
+
+}  // namespace
+
+Result<VerifyReport> verify_release(const fs::path& dir) {
+    Verifier v{dir, {}, {}};
+    auto m = load_manifest(dir);
+    if (!m) return std::unexpected(m.error());
+    v.m = std::move(*m);
+    v.passed(fmt::format("manifest.json: canonical, {} height {} block {}, {} shards",
+                         core::network_name(v.m.network), v.m.height.value, v.m.block.to_display_hex(),
+                         v.m.shard_count));
+    if (auto st = check_dir_name(dir, v.m); !st) return std::unexpected(st.error());
+    v.passed("directory name matches height and block hash");
+    if (auto st = check_files_present(v); !st) return std::unexpected(st.error());
+
+    auto t1 = Clock::now();
+    if (auto st = hash_shards(v); !st) return std::unexpected(st.error());
+    if (v.m.patches)
+        if (auto st = hash_patches(v); !st) return std::unexpected(st.error());
+    v.report.hash_seconds = seconds_since(t1);
+
+    auto t2 = Clock::now();
+    auto mg = open_shards(v);
+    if (!mg) return std::unexpected(mg.error());
+    if (auto st = merge_shards(v, *mg); !st) return std::unexpected(st.error());
+    if (auto st = check_full_set(v, *mg); !st) return std::unexpected(st.error());
+    v.report.coins_seconds = seconds_since(t2);
+    return std::move(v.report);
+}
+
+}  // namespace utxo::indexer
