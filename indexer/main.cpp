@@ -4,10 +4,14 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "indexer/commands.h"
+#include "indexer/release.h"
+#include "indexer/run.h"
 #include "indexer/synth.h"
+#include "indexer/verify_release.h"
 
 namespace ix = utxo::indexer;
 namespace core = utxo::core;
@@ -20,6 +24,9 @@ int report(const core::Error& e) {
     fmt::print(stderr, "utxo-indexer: {}\n", e.message);
     return 2;
 }
+
+std::atomic<bool> g_stop{false};
+extern "C" void request_stop(int) { g_stop = true; }
 
 core::Network network_or_exit(const std::string& name) {
     auto net = core::parse_network(name);
@@ -77,6 +84,38 @@ int main(int argc, char** argv) {
     synth_cmd->add_option("--format", synth_format, "hex (one block per line) or blk (Core blk*.dat); default: "
                                                     "blk when the name ends in .dat")->check(CLI::IsMember({"hex", "blk"}));
 
+    ix::RunOptions run;
+    std::string run_net = "main";
+    auto* run_cmd = app.add_subcommand("run", "follow a chain source and cut a release every N final blocks");
+    run_cmd->add_option("--source", run.source.spec, "rpc:URL, rest:URL or blocks:DIR")->required();
+    run_cmd->add_option("--network", run_net, "main, test, testnet4, signet or regtest")->required();
+    run_cmd->add_option("--db", run.db, "store directory")->required();
+    run_cmd->add_option("--releases", run.releases, "releases root directory")->required();
+    run_cmd->add_option("--release-every", run.release_every, "cut a release at every height divisible by N")
+        ->required()->check(CLI::Range(1u, 10'000'000u));
+    run_cmd->add_option("--confirmations", run.confirmations, "apply only blocks with at least K confirmations")
+        ->required()->check(CLI::Range(1u, 100'000u));
+    run_cmd->add_option("--shards", run.shard_count, "shards per release, a power of two (default 1024)");
+    run_cmd->add_flag("--follow", run.follow, "keep polling and cut each release as its height becomes final");
+    run_cmd->add_option("--poll-seconds", run.poll_seconds, "seconds between polls with --follow (default 10)");
+    run_cmd->add_option("--rpc-cookie", run.source.rpc_cookie_file, "Core's .cookie file for rpc: sources");
+
+    ix::ReleaseOptions release;
+    std::filesystem::path release_db;
+    auto* release_cmd = app.add_subcommand("release", "cut a release at the store's height");
+    release_cmd->add_option("--db", release_db, "store directory")->required();
+    release_cmd->add_option("--releases", release.releases, "releases root directory")->required();
+    release_cmd->add_option("--shards", release.shard_count, "shards, a power of two (default 1024)");
+    release_cmd->add_option("--release-every", release.release_every,
+                            "the cadence N: patches from height - N (default 0: no patches)");
+
+    std::filesystem::path verify_dir;
+    bool verify_quiet = false;
+    auto* verify_cmd = app.add_subcommand("verify-release", "re-read a release and check every hash, count and "
+                                                            "commitment in its manifest (exit 1 on a mismatch)");
+    verify_cmd->add_option("dir", verify_dir, "release directory")->required();
+    verify_cmd->add_flag("-q,--quiet", verify_quiet, "print only the verdict");
+
     CLI11_PARSE(app, argc, argv);
     if (verbose) spdlog::set_level(spdlog::level::info);
 
@@ -106,6 +145,30 @@ int main(int argc, char** argv) {
             fmt::print("wrote {} coins at height {} to {}; hash_serialized_3 {}; muhash {} (checked)\n", r->coins,
                        r->tip.height.value, export_out.string(), r->hash_serialized_3.to_display_hex(),
                        r->muhash.to_display_hex());
+        } else if (*run_cmd) {
+            run.source.network = network_or_exit(run_net);
+            run.progress = true;
+            std::signal(SIGINT, request_stop);
+            std::signal(SIGTERM, request_stop);
+            auto r = ix::run(run, g_stop);
+            if (!r) return report(r.error());
+            fmt::print("{}: {} blocks applied, {} releases cut; tip {}\n", g_stop ? "stopped" : "done", r->blocks,
+                       r->releases, r->tip ? std::to_string(r->tip->height.value) : "none");
+        } else if (*release_cmd) {
+            auto store = core::UtxoStore::open_existing(release_db);
+            if (!store) return report(store.error());
+            auto r = ix::cut_release(*store, release);
+            if (!r) return report(r.error());
+            fmt::print("{} {}\n", r->already_existed ? "exists:" : "cut:", r->dir.string());
+        } else if (*verify_cmd) {
+            auto r = ix::verify_release(verify_dir);
+            if (!r) {
+                fmt::print(stderr, "utxo-indexer: {}: {}\n", verify_dir.string(), r.error().message);
+                return r.error().code == core::Errc::mismatch ? 1 : 2;
+            }
+            if (!verify_quiet)
+                for (const auto& line : r->checks) fmt::print("ok  {}\n", line);
+            fmt::print("release verified: {} files, {} bytes, {} coins\n", r->files, r->bytes, r->coins);
         } else if (*synth_cmd) {
             auto format = synth_format.empty() ? (synth_out.extension() == ".dat" ? ix::SynthFormat::blk
                                                                                  : ix::SynthFormat::hex_lines)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <deque>
 #include <memory>
 
 #include "core/network.h"
@@ -91,6 +92,10 @@ public:
         core::Block block;
         block.header = core::BlockHeader{4, prev, {}, time, 0x207fffff, std::uint32_t(rng_.next())};
         std::int64_t fees = 0;
+        while (!maturing_.empty() && maturing_.front().mature_at <= height) {
+            pool_.push_back(maturing_.front());
+            maturing_.pop_front();
+        }
         for (std::uint32_t t = 1; t < options_.txs_per_block && !pool_.empty(); ++t) {
             auto tx = spend_tx(height, fees);
             if (!tx) break;
@@ -100,7 +105,7 @@ public:
         auto& cb = block.txs.front();
         for (std::uint32_t i = 0; i < cb.outputs.size(); ++i)
             if (!core::is_unspendable(cb.outputs[i].script_pubkey))
-                pool_.push_back({{cb.txid, i}, cb.outputs[i].value, height + 100});
+                maturing_.push_back({{cb.txid, i}, cb.outputs[i].value, height + 100});
         block.header.merkle_root = core::compute_merkle_root(block.txs);
         block.hash = block.header.hash();
         return block;
@@ -137,7 +142,6 @@ private:
         std::uint32_t n_in = 1 + std::uint32_t(rng_.below(2));
         for (std::uint32_t i = 0; i < n_in && !pool_.empty(); ++i) {
             std::size_t pick = rng_.below(pool_.size());
-            if (pool_[pick].mature_at > height) continue;  // immature coinbase: leave it
             Spendable s = pool_[pick];
             pool_[pick] = pool_.back();
             pool_.pop_back();
@@ -154,7 +158,9 @@ private:
         std::uint32_t n_out = 1 + std::uint32_t(rng_.below(4));
         for (std::uint32_t i = 0; i < n_out; ++i) {
             Bytes script = random_script(rng_);
-            std::int64_t v = i + 1 == n_out ? left : std::int64_t(rng_.below(std::uint64_t(left / 2) + 1));
+            const bool last = i + 1 == n_out;
+            while (last && core::is_unspendable(script)) script = random_script(rng_);  // change is never burned
+            std::int64_t v = last ? left : std::int64_t(rng_.below(std::uint64_t(left / 2) + 1));
             if (core::is_unspendable(script)) v = 0;  // data carriers burn nothing
             left -= v;
             tx.outputs.push_back({core::Amount{v}, std::move(script)});
@@ -169,7 +175,8 @@ private:
 
     SynthOptions options_;
     Rng rng_;
-    std::vector<Spendable> pool_;
+    std::vector<Spendable> pool_;         // spendable now
+    std::deque<Spendable> maturing_;      // coinbase outputs, in order of maturity (100 blocks)
 };
 
 }  // namespace

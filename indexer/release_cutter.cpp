@@ -1,0 +1,201 @@
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "core/hash_serialized.h"
+#include "core/muhash.h"
+#include "core/patch.h"
+#include "core/shard.h"
+#include "indexer/release.h"
+#include "indexer/torrent_maker.h"
+
+namespace utxo::indexer {
+
+namespace fs = std::filesystem;
+using core::Errc;
+using core::fail;
+
+std::filesystem::path release_path(const fs::path& releases, core::Network net, core::Height height,
+                                   const core::BlockHash& block) {
+    return releases / std::string(core::network_name(net)) / core::release_dir_name(height, block);
+}
+
+namespace {
+
+struct SetSummary {
+    std::vector<core::ShardEntry> shards;
+    std::uint64_t coins = 0;
+    core::Amount total;
+    core::Hash256 hash_serialized_3;
+    core::MuHash3072 muhash;
+};
+
+// One pass over the store in key order: every coin goes to its shard file and its shard's MuHash,
+// and into hash_serialized_3 for the whole set.
+core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreState& st, const fs::path& dir,
+                                      std::uint32_t shard_count) {
+    std::vector<core::ShardWriter> writers;
+    writers.reserve(shard_count);
+    for (std::uint32_t i = 0; i < shard_count; ++i) {
+        core::ShardHeader h{1, st.network, st.tip->hash, st.tip->height, i, shard_count, 0};
+        auto w = core::ShardWriter::create(dir / core::shard_file_name(i), h);
+        if (!w) return std::unexpected(w.error());
+        writers.push_back(std::move(*w));
+    }
+    SetSummary sum;
+    sum.shards.resize(shard_count);
+    std::vector<core::MuHash3072> muhash(shard_count);
+    core::HashSerialized3 hash3;
+    auto walked = store.for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> core::Result<bool> {
+        std::uint32_t s = core::shard_of(coin.script, shard_count);
+        if (auto a = writers[s].add(op, coin); !a) return std::unexpected(a.error());
+        if (auto a = hash3.add(op, coin); !a) return std::unexpected(a.error());
+        muhash[s].insert_coin(op, coin);
+        ++sum.shards[s].coins;
+        ++sum.coins;
+        sum.total.sat += coin.value.sat;
+        return true;
+    });
+    if (!walked) return std::unexpected(walked.error());
+    for (auto& w : writers)
+        if (auto f = w.finish(); !f) return std::unexpected(f.error());
+    for (std::uint32_t i = 0; i < shard_count; ++i) {
+        sum.shards[i].muhash = muhash[i].finalize().to_display_hex();
+        sum.muhash *= muhash[i];
+    }
+    sum.hash_serialized_3 = hash3.finalize();
+    return sum;
+}
+
+core::Result<core::PatchSet> write_patches(const core::StoreState& st, core::IntervalChanges* changes,
+                                           const fs::path& dir, std::uint32_t shard_count, std::uint32_t from) {
+    std::vector<core::Patch> patches(shard_count);
+    for (std::uint32_t i = 0; i < shard_count; ++i)
+        patches[i].header = core::PatchHeader{1, st.network, changes->from_block, core::Height{from},
+                                              st.tip->hash, st.tip->height, i, shard_count};
+    for (const auto& [op, coin] : changes->spent) patches[core::shard_of(coin.script, shard_count)].spent.push_back(op);
+    for (auto& [op, coin] : changes->created)
+        patches[core::shard_of(coin.script, shard_count)].created.emplace_back(op, std::move(coin));
+    for (std::uint32_t i = 0; i < shard_count; ++i) {
+        core::Bytes bytes = core::encode_patch(patches[i]);
+        std::ofstream out(dir / core::patch_file_name(i), std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        if (!out) return fail(Errc::io, fmt::format("{}: write failed", (dir / core::patch_file_name(i)).string()));
+    }
+    return core::PatchSet{changes->from_block, core::Height{from}, {}};
+}
+
+core::Status write_file(const fs::path& path, core::ByteView bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) return fail(Errc::io, fmt::format("{}: write failed", path.string()));
+    return {};
+}
+
+// Makes everything written under `dir` durable with one syncfs instead of a fsync per file.
+core::Status sync_tree(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open", dir.string()));
+    int rc = ::syncfs(fd);
+    ::close(fd);
+    if (rc != 0) return fail(Errc::io, fmt::format("{}: sync failed", dir.string()));
+    return {};
+}
+
+void remove_stale_temporaries(const fs::path& network_dir) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(network_dir, ec))
+        if (e.path().filename().string().starts_with(".tmp-")) fs::remove_all(e.path(), ec);
+}
+
+}  // namespace
+
+core::Result<ReleaseSummary> cut_release(core::UtxoStore& store, const ReleaseOptions& options) {
+    auto started = std::chrono::steady_clock::now();
+    if (!core::valid_shard_count(options.shard_count))
+        return fail(Errc::usage, fmt::format("the shard count must be a power of two up to {}, not {}",
+                                             core::kMaxShardCount, options.shard_count));
+    auto st = store.state();
+    if (!st) return std::unexpected(st.error());
+    if (!st->tip) return fail(Errc::usage, fmt::format("{}: the store is empty", store.directory().string()));
+    const core::Height height = st->tip->height;
+    ReleaseSummary summary;
+    summary.dir = release_path(options.releases, st->network, height, st->tip->hash);
+    if (fs::exists(summary.dir / "manifest.json")) {
+        summary.already_existed = true;
+        return summary;
+    }
+    // Patches need the undo data of the whole interval; find out before writing anything.
+    const std::uint32_t n = options.release_every;
+    std::optional<core::IntervalChanges> changes;
+    if (n > 0 && height.value > n) {
+        auto c = store.changes_since(height.value - n);
+        if (!c)
+            return fail(Errc::not_found, fmt::format("cannot cut release {}: its patches from height {} need undo data "
+                                                     "this store does not have ({})",
+                                                     height.value, height.value - n, c.error().message));
+        changes = std::move(*c);
+    }
+    const fs::path net_dir = summary.dir.parent_path();
+    std::error_code ec;
+    fs::create_directories(net_dir, ec);
+    if (ec) return fail(Errc::io, fmt::format("{}: cannot create: {}", net_dir.string(), ec.message()));
+    remove_stale_temporaries(net_dir);
+    const fs::path tmp = net_dir / (".tmp-" + summary.dir.filename().string());
+    fs::create_directories(tmp / "shards", ec);
+    if (ec) return fail(Errc::io, fmt::format("{}: cannot create: {}", tmp.string(), ec.message()));
+
+    auto set = write_shards(store, *st, tmp / "shards", options.shard_count);
+    if (!set) return std::unexpected(set.error());
+    if (set->muhash.finalize() != st->muhash.finalize() || set->coins != st->coins || set->total != st->total)
+        return fail(Errc::mismatch, fmt::format("{}: the store is inconsistent: its coins do not add up to its "
+                                                "recorded count, amount and MuHash", store.directory().string()));
+    core::Manifest& m = summary.manifest;
+    m.network = st->network;
+    m.height = height;
+    m.block = st->tip->hash;
+    m.shard_count = options.shard_count;
+    m.piece_size = kPieceSize;
+    m.coins = set->coins;
+    m.total_amount = set->total;
+    m.hash_serialized_3 = set->hash_serialized_3;
+    m.muhash = set->muhash.finalize();
+    auto shards = hash_release_part(tmp, "shards", options.shard_count);
+    if (!shards) return std::unexpected(shards.error());
+    m.shards = std::move(set->shards);
+    for (std::uint32_t i = 0; i < options.shard_count; ++i) {
+        m.shards[i].bytes = shards->files[i].bytes;
+        m.shards[i].sha256 = shards->files[i].sha256;
+    }
+    m.shards_infohash = shards->infohash;
+    if (auto s = write_file(tmp / "shards.torrent", shards->torrent); !s) return std::unexpected(s.error());
+
+    if (changes) {
+        fs::create_directories(tmp / "patches", ec);
+        auto patches = write_patches(*st, &*changes, tmp / "patches", options.shard_count, height.value - n);
+        if (!patches) return std::unexpected(patches.error());
+        auto hashed = hash_release_part(tmp, "patches", options.shard_count);
+        if (!hashed) return std::unexpected(hashed.error());
+        patches->files = std::move(hashed->files);
+        m.patches = std::move(*patches);
+        m.patches_infohash = hashed->infohash;
+        if (auto s = write_file(tmp / "patches.torrent", hashed->torrent); !s) return std::unexpected(s.error());
+    }
+    std::string manifest = core::encode_manifest(m);
+    if (auto s = write_file(tmp / "manifest.json", core::as_bytes(manifest)); !s) return std::unexpected(s.error());
+    if (auto s = sync_tree(tmp); !s) return std::unexpected(s.error());
+    fs::rename(tmp, summary.dir, ec);
+    if (ec) return fail(Errc::io, fmt::format("{}: cannot rename into place: {}", summary.dir.string(), ec.message()));
+    if (auto s = sync_tree(net_dir); !s) return std::unexpected(s.error());
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::get("indexer")->info("release {} cut: {} coins in {} shards, {:.2f}s", summary.dir.string(), m.coins,
+                                 m.shard_count, summary.seconds);
+    return summary;
+}
+
+}  // namespace utxo::indexer

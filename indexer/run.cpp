@@ -1,0 +1,144 @@
+#include "indexer/run.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "core/transaction.h"
+#include "core/shard.h"
+#include "indexer/progress.h"
+
+namespace utxo::indexer {
+
+using core::Errc;
+using core::fail;
+
+namespace {
+
+struct Runner {
+    const RunOptions& options;
+    const std::atomic<bool>& stop;
+    core::UtxoStore& store;
+    ChainSource& source;
+    RunSummary summary;
+
+    ReleaseOptions release_options() const {
+        return {options.releases, options.shard_count, options.release_every};
+    }
+
+    bool is_release_height(std::uint32_t h) const { return options.release_every && h > 0 && h % options.release_every == 0; }
+
+    // A release whose height is the store's tip must exist before the store moves on: this also
+    // finishes one that a crash interrupted.
+    core::Status ensure_release_at_tip(const core::StoreState& st) {
+        if (!st.tip || !is_release_height(st.tip->height.value)) return {};
+        auto r = cut_release(store, release_options());
+        if (!r && r.error().code == Errc::not_found) {
+            // A store that began from a snapshot lacks the undo data for the first patches: it must
+            // not publish a different manifest for that height, so it publishes none.
+            spdlog::get("indexer")->warn("{}; skipped", r.error().message);
+            return {};
+        }
+        if (!r) return std::unexpected(r.error());
+        if (!r->already_existed) {
+            ++summary.releases;
+            fmt::print("release {} ({} coins)\n", r->dir.string(), r->manifest.coins);
+        }
+        return {};
+    }
+
+    // The source must still have our tip in its best chain; otherwise a reorg went deeper than K.
+    core::Status check_no_deep_reorg(const core::StoreState& st) {
+        if (!st.tip) return {};
+        auto theirs = source.block_hash(st.tip->height.value);
+        if (!theirs) return std::unexpected(theirs.error());
+        if (*theirs != st.tip->hash)
+            return fail(Errc::mismatch,
+                        fmt::format("{}: block {} is now {}, but the store applied {}: a reorganization deeper than "
+                                    "{} confirmations; nothing was changed",
+                                    source.name(), st.tip->height.value, theirs->to_display_hex(),
+                                    st.tip->hash.to_display_hex(), options.confirmations));
+        return {};
+    }
+
+    core::Status apply_range(std::uint32_t from, std::uint32_t to, Progress& progress) {
+        auto raw = source.blocks(from, to - from + 1);
+        if (!raw) return std::unexpected(raw.error());
+        auto batch = store.begin_write();
+        if (!batch) return std::unexpected(batch.error());
+        std::uint32_t h = from;
+        for (const auto& bytes : *raw) {
+            auto block = core::parse_block(bytes);
+            if (!block)
+                return fail(block.error().code, fmt::format("{}: block {} is malformed: {}", source.name(), h,
+                                                            block.error().message));
+            auto delta = batch->apply_block(*block);
+            if (!delta) return std::unexpected(delta.error());
+            ++summary.blocks;
+            progress.update(summary.blocks, h, 0);
+            ++h;
+        }
+        return batch->commit();
+    }
+
+    // One pass: bring the store up to the last final block.
+    core::Status catch_up() {
+        auto st = store.state();
+        if (!st) return std::unexpected(st.error());
+        if (auto s = ensure_release_at_tip(*st); !s) return s;
+        auto tip = source.tip_height();
+        if (!tip) return std::unexpected(tip.error());
+        if (*tip + 1 < options.confirmations) return {};
+        const std::uint32_t final_height = *tip + 1 - options.confirmations;
+        if (auto s = check_no_deep_reorg(*st); !s) return s;
+        std::uint32_t next = st->tip ? st->tip->height.value + 1 : 0;
+        Progress progress(options.progress, final_height >= next ? final_height - next + 1 : 0);
+        while (next <= final_height && !stop) {
+            std::uint32_t end = std::min(final_height, next + options.batch_blocks - 1);
+            if (options.release_every) {  // stop exactly at the next release height
+                std::uint32_t n = options.release_every;
+                std::uint32_t release = std::max(n, (next + n - 1) / n * n);
+                end = std::min(end, release);
+            }
+            if (auto s = apply_range(next, end, progress); !s) return s;
+            next = end + 1;
+            auto now = store.state();
+            if (!now) return std::unexpected(now.error());
+            if (auto s = ensure_release_at_tip(*now); !s) return s;
+            summary.tip = now->tip;
+        }
+        progress.finish();
+        return {};
+    }
+};
+
+}  // namespace
+
+core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>& stop) {
+    if (options.confirmations == 0) return fail(Errc::usage, "--confirmations must be at least 1");
+    if (!core::valid_shard_count(options.shard_count))
+        return fail(Errc::usage, fmt::format("--shards must be a power of two up to {}", core::kMaxShardCount));
+    // Patches need the undo records of a whole release interval.
+    core::StoreOptions store_options;
+    store_options.undo_depth = std::max<std::uint32_t>(288, options.release_every + options.confirmations + 16);
+    auto store = core::UtxoStore::open(options.db, options.source.network, store_options);
+    if (!store) return std::unexpected(store.error());
+    auto source = open_chain_source(options.source);
+    if (!source) return std::unexpected(source.error());
+    Runner runner{options, stop, *store, **source, {}};
+    while (true) {
+        if (auto s = runner.catch_up(); !s) return std::unexpected(s.error());
+        if (!options.follow || stop) break;
+        for (unsigned i = 0; i < options.poll_seconds * 10 && !stop; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (stop) break;
+    }
+    auto st = store->state();
+    if (!st) return std::unexpected(st.error());
+    runner.summary.tip = st->tip;
+    return runner.summary;
+}
+
+}  // namespace utxo::indexer

@@ -1,0 +1,36 @@
+// `utxo-indexer run`: follow a chain source to a finality depth and cut a release every N blocks.
+#pragma once
+#include <atomic>
+#include <filesystem>
+
+#include "core/error.h"
+#include "indexer/chain_source.h"
+#include "indexer/release.h"
+
+namespace utxo::indexer {
+
+struct RunOptions {
+    SourceOptions source;
+    std::filesystem::path db;
+    std::filesystem::path releases;
+    std::uint32_t release_every = 1000;  // N
+    std::uint32_t confirmations = 6;     // K: only blocks at least K deep (K confirmations) are applied
+    std::uint32_t shard_count = 1024;
+    bool follow = false;                 // keep polling for new final blocks
+    unsigned poll_seconds = 10;
+    std::uint32_t batch_blocks = 100;    // blocks fetched and committed together
+    bool progress = false;
+};
+
+struct RunSummary {
+    std::uint64_t blocks = 0;
+    std::uint64_t releases = 0;
+    std::optional<core::ChainTip> tip;
+};
+
+// Applies every final block after the store's tip, committing at block boundaries and always at
+// release heights, and cuts each release before going past it, so `kill -9` at any moment and a
+// restart give the same releases as an uninterrupted run. Stops when `stop` becomes true.
+core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>& stop);
+
+}  // namespace utxo::indexer
