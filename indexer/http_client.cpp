@@ -85,8 +85,8 @@ struct HttpClient::Impl {
             stream.expires_after(options.timeout);
             ec = run([&](auto handler) { http::async_read_header(stream, buffer, parser, std::move(handler)); });
         }
-        // Boost 1.74's parser compares Content-Length with the body limit wrongly (an optional
-        // compared with a number), so a declared length is checked here before the body is read.
+        // With Boost 1.74 the parser's body limit did not stop a larger declared Content-Length
+        // (seen against bcoin), so the declared length is checked here before the body is read.
         if (!ec && parser.content_length() && *parser.content_length() > options.max_body) ec = http::error::body_limit;
         if (!ec) ec = run([&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
         if (ec) {

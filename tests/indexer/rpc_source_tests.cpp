@@ -176,7 +176,7 @@ TEST_CASE("rpc source against a real bcoin node (npm bcoin 1.0.2, regtest, 127.0
         REQUIRE(!e);
         CHECK(e.error().message == name + ": authentication failed (check the cookie or user/password)");
         CHECK(wrong->name().find("hunter2") == std::string::npos);
-        SourceOptions missing{"rpc:" + base, utxo::core::Network::regtest, (dir / "nope").string()};
+        SourceOptions missing{"rpc:" + base, utxo::core::Network::regtest, (dir / "nope").string(), 5};
         auto m = utxo::indexer::open_chain_source(missing);
         REQUIRE(!m);
         CHECK(m.error().message.find("cannot read the cookie file") != std::string::npos);
