@@ -61,7 +61,11 @@ std::string describe_outpoint(const OutPoint& outpoint);
 // Streams a shard file with every canonical check; errors name the coin index.
 class ShardReader {
 public:
-    static Result<ShardReader> open(const std::filesystem::path& path);
+    // buffer_size bounds the read buffer (it grows only for a record larger than it). Readers
+    // that merge all shards at once pass kMergeReadBuffer so memory stays ~S x 256 KiB.
+    static constexpr std::size_t kDefaultReadBuffer = 4 << 20;
+    static constexpr std::size_t kMergeReadBuffer = 256 << 10;
+    static Result<ShardReader> open(const std::filesystem::path& path, std::size_t buffer_size = kDefaultReadBuffer);
     ~ShardReader();
     ShardReader(ShardReader&&) noexcept;
     ShardReader& operator=(ShardReader&&) noexcept;

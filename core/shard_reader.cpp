@@ -19,7 +19,6 @@ namespace utxo::core {
 
 namespace {
 
-constexpr std::size_t kChunk = 4 << 20;
 // Refill before parsing when less than this is buffered, so retries on a split record are rare.
 constexpr std::size_t kLowWater = 64 << 10;
 
@@ -144,7 +143,7 @@ Result<std::optional<std::pair<OutPoint, Coin>>> ShardReader::Impl::next() {
     return std::optional<std::pair<OutPoint, Coin>>(std::move(*rec));
 }
 
-Result<ShardReader> ShardReader::open(const std::filesystem::path& path) {
+Result<ShardReader> ShardReader::open(const std::filesystem::path& path, std::size_t buffer_size) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     impl->fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -153,9 +152,10 @@ Result<ShardReader> ShardReader::open(const std::filesystem::path& path) {
     (void)::posix_fadvise(impl->fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);  // a hint only
     // Small files get a small buffer; fill() grows it if a record ever needs more.
     struct stat st {};
-    std::size_t want = kChunk;
+    const std::size_t limit = std::max(buffer_size, kLowWater * 2);
+    std::size_t want = limit;
     if (::fstat(impl->fd.get(), &st) == 0 && st.st_size >= 0)
-        want = std::clamp<std::size_t>(static_cast<std::size_t>(st.st_size) + 1, kLowWater * 2, kChunk);
+        want = std::clamp<std::size_t>(static_cast<std::size_t>(st.st_size) + 1, kLowWater * 2, limit);
     impl->buf.resize(want);
     if (auto st = impl->fill(); !st) return std::unexpected(st.error());
     auto header = decode_shard_header(ByteView(impl->buf.data(), std::min(impl->end, ShardHeader::kSize)));

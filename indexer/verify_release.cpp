@@ -317,7 +317,7 @@ Result<Merge> open_shards(const Verifier& v) {
     Merge mg;
     mg.readers.reserve(v.m.shard_count);
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
-        auto r = core::ShardReader::open(v.dir / shard_rel(i));
+        auto r = core::ShardReader::open(v.dir / shard_rel(i), core::ShardReader::kMergeReadBuffer);
         if (!r) return std::unexpected(r.error());
         if (auto st = check_shard_header(v, i, r->header()); !st) return std::unexpected(st.error());
         mg.readers.push_back(std::move(*r));
