@@ -56,6 +56,10 @@ std::string rpc_error_sentence(const json& error) {
     std::string message = error.is_object() && error.contains("message") && error["message"].is_string()
                               ? error["message"].get<std::string>()
                               : error.dump();
+    // The node's text is untrusted: one line, printable, bounded.
+    if (message.size() > 200) message.resize(200);
+    for (char& c : message)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
     while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
     if (error.is_object() && error.contains("code")) message += fmt::format(" (code {})", error["code"].dump());
     return message;
