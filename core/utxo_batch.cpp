@@ -6,6 +6,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/muhash_pipeline.h"
 #include "core/script.h"
 #include "core/utxo_store.h"
 #include "core/utxo_store_impl.h"
@@ -48,6 +49,13 @@ struct WriteBatch::Impl {
     Bytes undo_spent;
     std::size_t undo_spent_count = 0;
     std::unordered_set<CoinKey, CoinKeyHash> created;
+    // MuHash updates run on a second core; folded into the state at commit.
+    std::unique_ptr<MuHashPipeline> muhash;
+
+    MuHashPipeline& pipeline() {
+        if (!muhash) muhash = std::make_unique<MuHashPipeline>(1);
+        return *muhash;
+    }
 
     lmdb::Dbi coins() const { return store.impl_->coins; }
     lmdb::Dbi undo() const { return store.impl_->undo; }
@@ -55,7 +63,7 @@ struct WriteBatch::Impl {
 };
 
 WriteBatch::WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state)
-    : impl_(new Impl{store, std::move(txn), {}, {}, {}, 0, {}}), state_(std::move(state)) {}
+    : impl_(new Impl{store, std::move(txn), {}, {}, {}, 0, {}, {}}), state_(std::move(state)) {}
 WriteBatch::~WriteBatch() = default;
 WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
 
@@ -75,7 +83,7 @@ Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const C
         Reader r(lmdb::from_val(v));
         auto old = read_coin(r);
         if (!old) return std::unexpected(old.error());
-        st.muhash.remove_coin(op, *old);
+        b.pipeline().remove_coin(0, op, *old);
         st.total.sat -= old->value.sat;
         --st.coins;
         Writer u(b.undo_spent);
@@ -86,7 +94,7 @@ Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const C
         rc = mdb_put(b.txn.get(), b.coins(), &k, &v, 0);
     }
     if (rc) return fail(Errc::io, fmt::format("LMDB put failed: {}", lmdb::error_text(rc)));
-    st.muhash.insert_coin(op, coin);
+    b.pipeline().insert_coin(0, op, coin);
     st.total.sat += coin.value.sat;
     ++st.coins;
     b.created.insert(key);
@@ -105,7 +113,7 @@ Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::
     Reader r(value);
     auto coin = read_coin(r);
     if (!coin) return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}", where(op)));
-    st.muhash.remove_coin(op, *coin);
+    b.pipeline().remove_coin(0, op, *coin);
     st.total.sat -= coin->value.sat;
     --st.coins;
     if (b.created.erase(key) == 0) {  // it existed before this block: undo must bring it back
@@ -217,7 +225,7 @@ Status WriteBatch::undo_tip() {
         Reader cr(**val);
         auto coin = read_coin(cr);
         if (!coin) return bad();
-        state_.muhash.remove_coin(op, *coin);
+        b.pipeline().remove_coin(0, op, *coin);
         state_.total.sat -= coin->value.sat;
         --state_.coins;
         if (auto d = lmdb::del(b.txn, b.coins(), *key); !d) return std::unexpected(d.error());
@@ -228,7 +236,7 @@ Status WriteBatch::undo_tip() {
         auto coin = read_coin(cr);
         if (!coin) return bad();
         if (auto s = lmdb::put(b.txn, b.coins(), key, val); !s) return std::unexpected(s.error());
-        state_.muhash.insert_coin(op, *coin);
+        b.pipeline().insert_coin(0, op, *coin);
         state_.total.sat += coin->value.sat;
         ++state_.coins;
     }
@@ -255,7 +263,7 @@ Status WriteBatch::load_coin(const OutPoint& op, const Coin& coin) {
     if (rc == MDB_KEYEXIST) return fail(Errc::invalid, fmt::format("coin {} appears twice", where(op)));
     if (rc) return fail(Errc::io, fmt::format("LMDB put failed: {}", lmdb::error_text(rc)));
     if (!b.last_loaded || key > *b.last_loaded) b.last_loaded = key;
-    state_.muhash.insert_coin(op, coin);
+    b.pipeline().insert_coin(0, op, coin);
     state_.total.sat += coin.value.sat;
     ++state_.coins;
     return {};
@@ -268,6 +276,10 @@ Status WriteBatch::set_tip(const ChainTip& tip) {
 
 Status WriteBatch::commit() {
     Impl& b = *impl_;
+    if (b.muhash) {
+        state_.muhash *= b.muhash->finish()[0];
+        b.muhash.reset();
+    }
     Bytes coins, total, tip;
     Writer(coins).u64(state_.coins);
     Writer(total).i64(state_.total.sat);

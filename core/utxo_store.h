@@ -66,6 +66,7 @@ public:
     WriteBatch(WriteBatch&&) noexcept;
     WriteBatch& operator=(WriteBatch&&) = delete;
 
+    // The batch's view; its muhash is brought up to date only by commit().
     const StoreState& state() const { return state_; }
     // Applies the block that extends the tip (or the network's genesis block on an empty store).
     Result<BlockDelta> apply_block(const Block& block);

@@ -8,6 +8,7 @@
 
 #include "core/hash_serialized.h"
 #include "core/muhash.h"
+#include "core/muhash_pipeline.h"
 #include "core/patch.h"
 #include "core/shard.h"
 #include "indexer/release.h"
@@ -48,13 +49,13 @@ core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreS
     }
     SetSummary sum;
     sum.shards.resize(shard_count);
-    std::vector<core::MuHash3072> muhash(shard_count);
+    core::MuHashPipeline pipeline(shard_count);  // per-shard MuHash on the second core
     core::HashSerialized3 hash3;
     auto walked = store.for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> core::Result<bool> {
         std::uint32_t s = core::shard_of(coin.script, shard_count);
         if (auto a = writers[s].add(op, coin); !a) return std::unexpected(a.error());
         if (auto a = hash3.add(op, coin); !a) return std::unexpected(a.error());
-        muhash[s].insert_coin(op, coin);
+        pipeline.insert_coin(s, op, coin);
         ++sum.shards[s].coins;
         ++sum.coins;
         sum.total.sat += coin.value.sat;
@@ -63,6 +64,7 @@ core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreS
     if (!walked) return std::unexpected(walked.error());
     for (auto& w : writers)
         if (auto f = w.finish(); !f) return std::unexpected(f.error());
+    std::vector<core::MuHash3072> muhash = pipeline.finish();
     for (std::uint32_t i = 0; i < shard_count; ++i) {
         sum.shards[i].muhash = muhash[i].finalize().to_display_hex();
         sum.muhash *= muhash[i];

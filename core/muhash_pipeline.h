@@ -1,0 +1,48 @@
+// MuHash3072 on a second core. The 3072-bit multiplication per coin is the most expensive step of
+// indexing and of cutting a release; this moves it to a worker thread. The caller serializes each
+// coin (cheap) into a batch; full batches go to the worker, which folds them into one or more
+// accumulators (e.g. one per shard). Results are ready after finish().
+#pragma once
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/coin.h"
+#include "core/muhash.h"
+
+namespace utxo::core {
+
+class MuHashPipeline {
+public:
+    explicit MuHashPipeline(std::size_t accumulators = 1);
+    ~MuHashPipeline();  // stops the worker (results discarded unless finish() was called)
+    MuHashPipeline(const MuHashPipeline&) = delete;
+    MuHashPipeline& operator=(const MuHashPipeline&) = delete;
+
+    void insert_coin(std::size_t accumulator, const OutPoint& outpoint, const Coin& coin);
+    void remove_coin(std::size_t accumulator, const OutPoint& outpoint, const Coin& coin);
+    // Waits until every queued element is folded in and returns the accumulators. Call once.
+    std::vector<MuHash3072> finish();
+
+private:
+    struct Batch {
+        Bytes data;  // records: u32 accumulator | u8 remove | u8 length | element
+        std::size_t count = 0;
+    };
+    void add(std::size_t accumulator, bool remove, const OutPoint& outpoint, const Coin& coin);
+    void hand_over();
+    void work();
+
+    std::vector<MuHash3072> acc_;
+    Batch filling_;
+    std::deque<Batch> queue_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool closing_ = false;
+    std::thread worker_;
+};
+
+}  // namespace utxo::core
