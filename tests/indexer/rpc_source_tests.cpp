@@ -3,6 +3,8 @@
 // is unavailable.
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
+
+#include <map>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -14,6 +16,7 @@
 #include "core/transaction.h"
 #include "indexer/chain_source.h"
 #include "indexer/http_client.h"
+#include "core/serialize.h"
 #include "test_support.h"
 
 using utxo::indexer::ChainSource;
@@ -159,6 +162,55 @@ void print_throughput(ChainSource& src, utxo::indexer::HttpClient& http, std::ui
                 fetched / secs);
 }
 
+
+// Every file under a directory, by relative path, with its bytes.
+std::map<std::string, utxo::core::Bytes> tree(const std::filesystem::path& root) {
+    std::map<std::string, utxo::core::Bytes> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root))
+        if (e.is_regular_file()) out[std::filesystem::relative(e.path(), root).string()] = test::read_file(e.path());
+    return out;
+}
+
+// `utxo-indexer run` over the node's RPC and over a blk file holding the same blocks cut
+// byte-identical releases; then the node goes away under a --follow run, which stops with one
+// clear sentence and leaves its store at a block boundary.
+void check_releases_match_blk_file(ChainSource& src, std::uint32_t tip, const std::string& url, BcoinNode& node,
+                                   const test::TempDir& dir) {
+    auto blocks = src.blocks(0, tip + 1);
+    REQUIRE(blocks);
+    utxo::core::Bytes file;
+    utxo::core::Writer w(file);
+    for (const auto& b : *blocks) {
+        w.bytes(utxo::core::params(utxo::core::Network::regtest).magic);
+        w.u32(static_cast<std::uint32_t>(b.size()));
+        w.bytes(b);
+    }
+    test::write_file(dir / "chain.dat", file);
+    const std::string indexer = test::bin("utxo-indexer").string();
+    auto run_from = [&](const std::string& source, const std::string& name, const std::string& extra = "") {
+        return test::run(indexer + " run --source " + source + " --network regtest --db " + test::q(dir / ("db-" + name)) +
+                         " --releases " + test::q(dir / ("rel-" + name)) +
+                         " --release-every 100 --confirmations 2 --shards 16" + extra);
+    };
+    auto by_rpc = run_from(url, "rpc");
+    INFO(by_rpc.out);
+    REQUIRE(by_rpc.exit_code == 0);
+    auto by_file = run_from("blocks:" + (dir / "chain.dat").string(), "blk");
+    INFO(by_file.out);
+    REQUIRE(by_file.exit_code == 0);
+    auto rpc_tree = tree(dir / "rel-rpc");
+    CHECK(rpc_tree.size() > 30);
+    CHECK(rpc_tree == tree(dir / "rel-blk"));
+
+    node.stop();
+    auto gone = run_from(url, "rpc", " --follow --poll-seconds 1");
+    CHECK(gone.exit_code == 2);
+    CHECK(gone.out.find("cannot connect") != std::string::npos);
+    auto stats = test::run(indexer + " stats --json --db " + test::q(dir / "db-rpc"));
+    REQUIRE(stats.exit_code == 0);
+    CHECK(nlohmann::json::parse(stats.out)["height"] == tip - 1);
+}
+
 }  // namespace
 
 TEST_CASE("rpc source against a real bcoin node (npm bcoin 1.0.2, regtest, 127.0.0.1)", "[bcoin][rpc]") {
@@ -204,7 +256,9 @@ TEST_CASE("rpc source against a real bcoin node (npm bcoin 1.0.2, regtest, 127.0
 
     check_credentials(base, dir, tip);
     print_throughput(*src, http, tip);
-
-    node.stop();
+    auto now_tip = src->tip_height();
+    REQUIRE(now_tip);
+    check_releases_match_blk_file(*src, *now_tip, "rpc:http://x:rpcpass@127.0.0.1:" + std::to_string(node.port()),
+                                  node, dir);
     CHECK(src->tip_height().error().message == name + ": cannot connect (Connection refused)");
 }
