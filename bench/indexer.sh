@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Indexer benchmark: builds a store from a synthetic chain ending with >= 10 million coins and
 # prints UTXO operations/s for `build`, coins/s for `export-core` (with hash_serialized_3 and
-# MuHash), and this machine's raw LMDB insert rates measured in the same run, with ratios.
+# MuHash) and for cutting a full release (shards, patches, both torrents, manifest), beside this
+# machine's raw LMDB insert rates and `openssl dgst -sha256` over the release bytes, measured in
+# the same run, with ratios.
 #   bench/indexer.sh [WORKDIR] [BLOCKS] [TXS_PER_BLOCK]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +12,7 @@ blocks=${2:-2200}
 txs=${3:-5000}
 bin=$root/build/bin
 mkdir -p "$work"
-trap 'rm -rf "$work/db" "$work/snapshot.dat"' EXIT
+trap 'rm -rf "$work/db" "$work/snapshot.dat" "$work/releases"' EXIT
 
 now() { date +%s.%N; }
 rate() { python3 -c "print(f'{$1/($2):,.0f}')"; }
@@ -45,6 +47,21 @@ t0=$(now)
 "$bin/utxo-indexer" export-core --db "$work/db" --out "$work/snapshot.dat" >/dev/null
 export_s=$(python3 -c "print($(now)-$t0)")
 
+# Cut a release at the tip (1024 shards, patches from 100 blocks back, both torrents).
+rm -rf "$work/releases"
+t0=$(now)
+"$bin/utxo-indexer" release --db "$work/db" --releases "$work/releases" --release-every 100 > /dev/null
+release_s=$(python3 -c "print($(now)-$t0)")
+release_dir=$(ls -d "$work"/releases/regtest/*/)
+release_bytes=$(du -sb "$release_dir" | cut -f1)
+# openssl over the same bytes, same run (page cache warm, as for the cut's own hashing pass)
+t0=$(now)
+find "$release_dir" -type f -print0 | xargs -0 cat | openssl dgst -sha256 > /dev/null
+openssl_s=$(python3 -c "print($(now)-$t0)")
+t0=$(now)
+"$bin/utxo-indexer" verify-release -q "$release_dir" > /dev/null
+verify_s=$(python3 -c "print($(now)-$t0)")
+
 lmdb=$("$bin/bench-lmdb" "$work/lmdb-baseline" "$coins")
 lmdb_seq=$(echo "$lmdb" | awk '/sequential/{print $2}')
 lmdb_rand=$(echo "$lmdb" | awk '/random/{print $2}')
@@ -58,6 +75,11 @@ printf '%-44s %s\n' "stats (hash_serialized_3 pass): coins/s" "$(rate "$coins" "
 printf '%-44s %s  (%.1f s)\n' "export-core (with hash_serialized_3): coins/s" "$(rate "$coins" "$export_s")" "$export_s"
 printf '%-44s %s\n' "raw LMDB sequential inserts/s" "$(rate "$lmdb_seq" 1)"
 printf '%-44s %s\n' "raw LMDB random inserts/s" "$(rate "$lmdb_rand" 1)"
+printf '%-44s %s  (%.1f s, %s bytes)\n' "release cut (1024 shards+patches+torrents): coins/s" "$(rate "$coins" "$release_s")" "$release_s" "$release_bytes"
+printf '%-44s %s MB/s\n' "openssl dgst -sha256 over the release bytes" "$(python3 -c "print(f'{$release_bytes/$openssl_s/1e6:,.0f}')")"
+printf '%-44s %s MB/s\n' "release cut: release MB/s" "$(python3 -c "print(f'{$release_bytes/$release_s/1e6:,.0f}')")"
+printf '%-44s %s  (%.1f s)\n' "verify-release: coins/s" "$(rate "$coins" "$verify_s")" "$verify_s"
 printf '%-44s %s\n' "ratio build ops/s : LMDB random inserts/s" "$(ratio "$ops/$build_s" "$lmdb_rand")"
 printf '%-44s %s\n' "ratio build ops/s : LMDB sequential inserts/s" "$(ratio "$ops/$build_s" "$lmdb_seq")"
 printf '%-44s %s\n' "ratio export coins/s : LMDB sequential inserts/s" "$(ratio "$coins/$export_s" "$lmdb_seq")"
+printf '%-44s %s\n' "ratio release MB/s : openssl sha256 MB/s" "$(ratio "$openssl_s" "$release_s")"
