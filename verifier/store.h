@@ -9,6 +9,15 @@
 // Installing is: files complete and verified in staging -> staging renamed into releases/ ->
 // one LMDB transaction switches "installed" -> the old release's directory is removed. A crash at
 // any point leaves the previous release installed and answering; a restart resumes from staging.
+//
+// What install() checks (see docs/verifier.md, "Why SHA-256 is enough to answer"): every staged
+// shard's size and SHA-256 against the manifest (one read), and its header fields and coin count.
+// The manifest's SHA-256 is the strong, signed hash of the exact bytes, so the per-shard MuHash and
+// the coin-by-coin canonical parse, which cost ~20x the hashing, are not repeated at install time;
+// check_installed() (`utxo-verifier check`) does them on demand.
+//
+// Concurrency: any number of processes may read; install() takes an exclusive lock on DIR/lock,
+// so two installs never interleave, and open() clears leftovers of a crash only under that lock.
 #pragma once
 #include <filesystem>
 #include <memory>
@@ -58,10 +67,23 @@ public:
     core::Result<std::vector<OwnedCoin>> coins_for_script(core::ByteView script);
     const std::filesystem::path& directory() const;
 
+    // Re-reads every held shard file with the full canonical checks and recomputes each shard's
+    // coin count and MuHash, comparing them with the installed manifest (Errc::mismatch names the
+    // first file that differs).
+    core::Status check_installed();
+
+    struct Impl;  // defined in store_impl.h, for the store's own source files
+
 private:
-    struct Impl;
     explicit Store(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
+
+// The file of shard `index` inside a release (or staging) directory: DIR/shards/NNNNN.shard.
+std::filesystem::path shard_path(const std::filesystem::path& release_dir, std::uint32_t index);
+
+// Tests only: when the environment variable UTXO_VERIFIER_CRASH_AT names a step of install()
+// ("verified", "renamed", "switched"), the process kills itself with SIGKILL at that step.
+inline constexpr char kCrashEnv[] = "UTXO_VERIFIER_CRASH_AT";
 
 }  // namespace utxo::verifier

@@ -1,0 +1,213 @@
+// Store: opening, the "installed" record, staging, crash recovery.
+#include "verifier/store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "core/file_io.h"
+#include "core/serialize.h"
+#include "core/shard.h"
+#include "core/sha256.h"
+#include "verifier/store_impl.h"
+
+namespace utxo::verifier {
+
+namespace fs = std::filesystem;
+using core::Errc;
+using core::fail;
+
+fs::path shard_path(const fs::path& release_dir, std::uint32_t index) {
+    return release_dir / "shards" / core::shard_file_name(index);
+}
+
+spdlog::logger& log() {
+    static std::shared_ptr<spdlog::logger> logger = [] {
+        if (auto l = spdlog::get("verifier")) return l;
+        return spdlog::stderr_color_mt("verifier");
+    }();
+    return *logger;
+}
+
+core::Bytes encode_installed(const InstalledRecord& r) {
+    core::Bytes out;
+    core::Writer w(out);
+    w.u8(1);  // record version
+    w.i64(r.accepted_at);
+    w.u8(r.full ? 1 : 0);
+    w.var_bytes(core::as_bytes(r.dir));
+    w.compact_size(r.shards.size());
+    for (auto s : r.shards) w.u32(s);
+    w.compact_size(r.authorities.size());
+    for (const auto& a : r.authorities) w.var_bytes(core::as_bytes(a));
+    w.var_bytes(core::as_bytes(r.manifest_bytes));
+    return out;
+}
+
+namespace {
+
+core::Result<std::string> read_string(core::Reader& in, std::uint64_t max) {
+    auto b = in.var_bytes(max);
+    if (!b) return std::unexpected(b.error());
+    return std::string(reinterpret_cast<const char*>(b->data()), b->size());
+}
+
+}  // namespace
+
+core::Result<InstalledRecord> decode_installed(core::ByteView bytes) {
+    core::Reader in(bytes);
+    InstalledRecord r;
+    auto version = in.u8();
+    if (!version || *version != 1) return fail(Errc::invalid, "the installed record has an unknown version");
+    auto at = in.i64();
+    auto full = in.u8();
+    auto dir = read_string(in, 4096);
+    if (!at || !full || !dir) return fail(Errc::invalid, "the installed record is truncated");
+    r.accepted_at = *at, r.full = *full != 0, r.dir = *dir;
+    auto n = in.compact_size(core::kMaxShardCount);
+    if (!n) return fail(Errc::invalid, "the installed record is truncated");
+    for (std::uint64_t i = 0; i < *n; ++i) {
+        auto s = in.u32();
+        if (!s) return fail(Errc::invalid, "the installed record is truncated");
+        r.shards.push_back(*s);
+    }
+    auto a = in.compact_size(10000);
+    if (!a) return fail(Errc::invalid, "the installed record is truncated");
+    for (std::uint64_t i = 0; i < *a; ++i) {
+        auto name = read_string(in, 4096);
+        if (!name) return fail(Errc::invalid, "the installed record is truncated");
+        r.authorities.push_back(*name);
+    }
+    auto manifest = read_string(in, std::uint64_t{1} << 30);
+    if (!manifest || !in.empty()) return fail(Errc::invalid, "the installed record is malformed");
+    r.manifest_bytes = *manifest;
+    return r;
+}
+
+core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& impl) {
+    auto txn = core::lmdb::Txn::begin(impl.env, false);
+    if (!txn) return std::unexpected(txn.error());
+    auto v = core::lmdb::get(*txn, impl.meta, core::as_bytes(kInstalledKey));
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return std::optional<InstalledRecord>{};
+    auto r = decode_installed(**v);
+    if (!r) return fail(r.error().code, fmt::format("{}: {}", (impl.dir / "index").string(), r.error().message));
+    return std::optional<InstalledRecord>{std::move(*r)};
+}
+
+core::Result<StoreLock> StoreLock::take(const fs::path& dir, bool wait) {
+    const fs::path p = dir / "lock";
+    int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open: {}", p.string(), std::strerror(errno)));
+    if (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+        ::close(fd);
+        return fail(Errc::io, fmt::format("{}: another process is installing into this store", dir.string()));
+    }
+    return StoreLock(fd);
+}
+
+StoreLock::~StoreLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+core::Status fsync_path(const fs::path& p) {
+    int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open: {}", p.string(), std::strerror(errno)));
+    core::ScopedFd guard(fd);
+    if (::fsync(fd) != 0) return fail(Errc::io, fmt::format("{}: fsync failed: {}", p.string(), std::strerror(errno)));
+    return {};
+}
+
+void recover_releases(Store::Impl& impl) {
+    auto rec = read_installed_record(impl);
+    if (!rec) return;
+    const fs::path installed = *rec ? impl.dir / (*rec)->dir : fs::path();
+    const unsigned long installed_height =
+        *rec ? std::strtoul(installed.filename().string().c_str(), nullptr, 10) : 0;
+    std::error_code ec;
+    for (const auto& net : fs::directory_iterator(impl.dir / "releases", ec)) {
+        for (const auto& rel : fs::directory_iterator(net.path(), ec)) {
+            if (rel.path() == installed) continue;
+            // "<name>~1" is the second slot used when re-installing the installed release.
+            std::string name = rel.path().filename().string();
+            if (auto tilde = name.find('~'); tilde != std::string::npos) name.resize(tilde);
+            const fs::path back = impl.dir / "staging" / name;
+            // A release older than the installed one is the previous installation whose removal
+            // was interrupted; a newer one (or the installed one in its other slot) was about to be
+            // switched to, so its verified files go back to staging for the next attempt.
+            const bool older = *rec && std::strtoul(name.c_str(), nullptr, 10) < installed_height;
+            if (!older && !fs::exists(back, ec)) {
+                fs::rename(rel.path(), back, ec);
+                log().info("moved {} back to staging", name);
+            }
+            if (fs::exists(rel.path(), ec)) fs::remove_all(rel.path(), ec);
+        }
+    }
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+core::Result<Store> Store::open(const fs::path& dir) {
+    std::error_code ec;
+    for (const char* sub : {"index", "releases", "staging"}) {
+        fs::create_directories(dir / sub, ec);
+        if (ec) return fail(Errc::io, fmt::format("{}: cannot create: {}", (dir / sub).string(), ec.message()));
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->dir = dir;
+    core::lmdb::EnvOptions options;
+    options.map_size = std::size_t{1} << 34;
+    auto env = core::lmdb::Env::open(dir / "index", options);
+    if (!env) return std::unexpected(env.error());
+    impl->env = std::move(*env);
+    auto txn = core::lmdb::Txn::begin(impl->env, true);
+    if (!txn) return std::unexpected(txn.error());
+    auto meta = core::lmdb::open_db(*txn, "meta", true);
+    if (!meta) return std::unexpected(meta.error());
+    impl->meta = *meta;
+    if (auto s = txn->commit(); !s) return std::unexpected(s.error());
+    // Only one process clears crash leftovers, and never while another one installs.
+    if (auto lock = StoreLock::take(dir, false)) recover_releases(*impl);
+    return Store(std::move(impl));
+}
+
+const fs::path& Store::directory() const { return impl_->dir; }
+
+core::Result<std::optional<Installed>> Store::installed() {
+    auto rec = read_installed_record(*impl_);
+    if (!rec) return std::unexpected(rec.error());
+    if (!*rec) return std::optional<Installed>{};
+    auto m = core::decode_manifest((*rec)->manifest_bytes);
+    if (!m) return fail(Errc::invalid, fmt::format("{}: the installed manifest: {}", (impl_->dir / "index").string(),
+                                                   m.error().message));
+    Installed out;
+    out.manifest = std::move(*m);
+    out.manifest_sha256 = core::sha256(core::as_bytes((*rec)->manifest_bytes)).to_raw_hex();
+    out.shards = (*rec)->shards;
+    out.full = (*rec)->full;
+    out.authorities = (*rec)->authorities;
+    out.accepted_at = (*rec)->accepted_at;
+    out.dir = impl_->dir / (*rec)->dir;
+    return std::optional<Installed>{std::move(out)};
+}
+
+core::Result<fs::path> Store::staging_dir(const core::Manifest& m) {
+    const fs::path p = impl_->dir / "staging" / core::release_dir_name(m.height, m.block);
+    std::error_code ec;
+    fs::create_directories(p / "shards", ec);
+    if (ec) return fail(Errc::io, fmt::format("{}: cannot create: {}", p.string(), ec.message()));
+    return p;
+}
+
+}  // namespace utxo::verifier

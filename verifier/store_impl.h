@@ -1,0 +1,60 @@
+// Internals of Store shared by its source files (store.cpp, store_install.cpp, store_query.cpp).
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "core/bytes.h"
+#include "core/lmdb.h"
+#include "verifier/store.h"
+
+namespace utxo::verifier {
+
+struct Store::Impl {
+    std::filesystem::path dir;
+    core::lmdb::Env env;
+    core::lmdb::Dbi meta = 0;
+};
+
+// The LMDB "installed" record (meta key "installed"); layout in docs/formats.md.
+struct InstalledRecord {
+    std::int64_t accepted_at = 0;
+    bool full = true;
+    std::string dir;  // relative to the store directory: "releases/<network>/<name>"
+    std::vector<std::uint32_t> shards;
+    std::vector<std::string> authorities;
+    std::string manifest_bytes;
+};
+core::Bytes encode_installed(const InstalledRecord& r);
+core::Result<InstalledRecord> decode_installed(core::ByteView bytes);
+
+inline constexpr char kInstalledKey[] = "installed";
+
+core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& impl);
+
+// An exclusive advisory lock on DIR/lock (flock), released on destruction.
+class StoreLock {
+public:
+    static core::Result<StoreLock> take(const std::filesystem::path& dir, bool wait);
+    StoreLock(StoreLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    StoreLock& operator=(StoreLock&&) = delete;
+    ~StoreLock();
+
+private:
+    explicit StoreLock(int fd) : fd_(fd) {}
+    int fd_ = -1;
+};
+
+// Moves release directories that are not the installed one (an install that crashed between its
+// rename and its LMDB switch) back into staging so the next install reuses their files.
+void recover_releases(Store::Impl& impl);
+
+// The component's logger ("verifier"), created on first use when main() did not.
+spdlog::logger& log();
+
+// fsync a file or directory by path; errors are reported as Errc::io naming the path.
+core::Status fsync_path(const std::filesystem::path& p);
+
+}  // namespace utxo::verifier

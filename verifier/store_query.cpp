@@ -1,0 +1,103 @@
+// Store queries: coins of one script (a scan of its shard file), and the deep check.
+#include <fmt/format.h>
+
+#include "core/file_io.h"
+#include "core/muhash.h"
+#include "core/serialize.h"
+#include "core/shard.h"
+#include "verifier/store.h"
+#include "verifier/store_impl.h"
+
+namespace utxo::verifier {
+
+namespace fs = std::filesystem;
+using core::Errc;
+using core::fail;
+
+namespace {
+
+// Skips one compressed script and returns its bytes (the leading VARINT included).
+core::Result<core::ByteView> take_compressed_script(core::Reader& in, core::ByteView data) {
+    const std::size_t start = in.position();
+    auto n = in.varint(UINT32_MAX);
+    if (!n) return std::unexpected(n.error());
+    std::size_t len = *n < 2 ? 20 : *n < 6 ? 32 : *n - 6;
+    if (auto b = in.bytes(len); !b) return std::unexpected(b.error());
+    return data.subspan(start, in.position() - start);
+}
+
+// The file's SHA-256 matched the signed manifest at install, and the encoding is canonical (one
+// encoding per script), so comparing compressed script bytes finds exactly the coins of the
+// script; only matches are decoded.
+core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path, core::ByteView script) {
+    auto file = core::read_small_file(path, std::size_t{1} << 34);
+    if (!file) return fail(file.error().code, fmt::format("{}: {}", path.string(), file.error().message));
+    core::Bytes target;
+    core::Writer w(target);
+    core::write_compressed_script(w, script);
+    const core::ByteView data = core::as_bytes(*file);
+    if (data.size() < core::ShardHeader::kSize) return fail(Errc::truncated, fmt::format("{}: too short", path.string()));
+    auto header = core::decode_shard_header(data.first(core::ShardHeader::kSize));
+    if (!header) return fail(header.error().code, fmt::format("{}: {}", path.string(), header.error().message));
+    core::Reader in(data.subspan(core::ShardHeader::kSize));
+    const core::ByteView body = data.subspan(core::ShardHeader::kSize);
+    std::vector<OwnedCoin> out;
+    for (std::uint64_t i = 0; i < header->coin_count; ++i) {
+        auto txid = in.hash<core::TxidTag>();
+        auto vout = in.compact_size(UINT32_MAX);
+        const std::size_t coin_start = in.position();
+        auto code = in.varint(UINT32_MAX);
+        auto amount = in.varint();
+        if (!txid || !vout || !code || !amount) return fail(Errc::truncated, fmt::format("{}: coin {} is cut short", path.string(), i));
+        auto s = take_compressed_script(in, body);
+        if (!s) return fail(Errc::truncated, fmt::format("{}: coin {} is cut short", path.string(), i));
+        if (!std::equal(s->begin(), s->end(), target.begin(), target.end())) continue;
+        core::Reader coin_in(body.subspan(coin_start, in.position() - coin_start));
+        auto coin = core::read_coin(coin_in);
+        if (!coin) return fail(coin.error().code, fmt::format("{}: coin {}: {}", path.string(), i, coin.error().message));
+        out.push_back(OwnedCoin{core::OutPoint{*txid, static_cast<std::uint32_t>(*vout)}, std::move(*coin)});
+    }
+    return out;
+}
+
+}  // namespace
+
+core::Result<std::vector<OwnedCoin>> Store::coins_for_script(core::ByteView script) {
+    auto cur = installed();
+    if (!cur) return std::unexpected(cur.error());
+    if (!*cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
+    const std::uint32_t shard = core::shard_of(script, (*cur)->manifest.shard_count);
+    const auto& held = (*cur)->shards;
+    if (!std::binary_search(held.begin(), held.end(), shard))
+        return fail(Errc::not_found, fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
+                                                 "this script", shard));
+    return scan_shard(shard_path((*cur)->dir, shard), script);
+}
+
+core::Status Store::check_installed() {
+    auto cur = installed();
+    if (!cur) return std::unexpected(cur.error());
+    if (!*cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
+    const auto& m = (*cur)->manifest;
+    for (auto i : (*cur)->shards) {
+        const fs::path p = shard_path((*cur)->dir, i);
+        auto reader = core::ShardReader::open(p);
+        if (!reader) return fail(reader.error().code, fmt::format("{}: {}", p.string(), reader.error().message));
+        core::MuHash3072 mu;
+        std::uint64_t coins = 0;
+        while (true) {
+            auto next = reader->next();
+            if (!next) return fail(next.error().code, fmt::format("{}: {}", p.string(), next.error().message));
+            if (!*next) break;
+            mu.insert_coin((*next)->first, (*next)->second);
+            ++coins;
+        }
+        const std::string got = mu.finalize().to_display_hex();
+        if (coins != m.shards[i].coins || got != m.shards[i].muhash)
+            return fail(Errc::mismatch, fmt::format("{}: {} coins with MuHash {}, the manifest says {} coins with {}",
+                                                    p.string(), coins, got, m.shards[i].coins, m.shards[i].muhash));
+    }
+    return {};
+}
+
+}  // namespace utxo::verifier
