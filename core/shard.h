@@ -90,7 +90,11 @@ private:
 // by about 256 KiB per live writer (256 MiB for 1024).
 class ShardWriter {
 public:
-    static Result<ShardWriter> create(const std::filesystem::path& path, const ShardHeader& header);
+    // sync_each_file: finish() fsyncs the file and its directory. caller_syncs: for a caller that
+    // writes many files and makes them durable at once (the release cutter's one syncfs).
+    enum class Durability { sync_each_file, caller_syncs };
+    static Result<ShardWriter> create(const std::filesystem::path& path, const ShardHeader& header,
+                                      Durability durability = Durability::sync_each_file);
     ~ShardWriter();
     ShardWriter(ShardWriter&&) noexcept;
     ShardWriter& operator=(ShardWriter&&) noexcept;

@@ -72,6 +72,7 @@ struct ShardWriter::Impl {
     std::uint64_t written = 0;
     bool finished = false;
     bool broken = false;  // an I/O error happened; the tmp file is gone
+    bool sync = true;     // fsync this file and its directory at finish()
 
     ~Impl() { abandon(); }
     void abandon() {
@@ -117,13 +118,14 @@ Status ShardWriter::Impl::complete() {
     else
         st = pwrite_all(fd, count, kCoinCountOffset, temp);
     if (st) st = flush(fd);
-    if (st && ::fsync(fd) != 0) st = std::unexpected(io_error("sync", temp));
+    if (st && sync && ::fsync(fd) != 0) st = std::unexpected(io_error("sync", temp));
     if (::close(fd) != 0 && st) st = std::unexpected(io_error("close", temp));
     if (st) st = rename_no_replace(temp, target);
     return st;
 }
 
-Result<ShardWriter> ShardWriter::create(const std::filesystem::path& path, const ShardHeader& header) {
+Result<ShardWriter> ShardWriter::create(const std::filesystem::path& path, const ShardHeader& header,
+                                        Durability durability) {
     ShardHeader h = header;
     h.coin_count = 0;
     Bytes head = encode_shard_header(h);
@@ -136,6 +138,7 @@ Result<ShardWriter> ShardWriter::create(const std::filesystem::path& path, const
     auto impl = std::make_unique<Impl>();
     impl->target = path;
     impl->header = h;
+    impl->sync = durability == Durability::sync_each_file;
     auto temp = path;
     temp += ".tmp";
     // Created now so that an unwritable directory fails here rather than at the first flush.
@@ -176,7 +179,7 @@ Status ShardWriter::finish() {
         return st;
     }
     s.finished = true;
-    sync_parent_dir(s.target);
+    if (s.sync) sync_parent_dir(s.target);
     return {};
 }
 

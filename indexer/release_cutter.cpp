@@ -43,7 +43,8 @@ core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreS
     writers.reserve(shard_count);
     for (std::uint32_t i = 0; i < shard_count; ++i) {
         core::ShardHeader h{1, st.network, st.tip->hash, st.tip->height, i, shard_count, 0};
-        auto w = core::ShardWriter::create(dir / core::shard_file_name(i), h);
+        auto w = core::ShardWriter::create(dir / core::shard_file_name(i), h,
+                                           core::ShardWriter::Durability::caller_syncs);  // one syncfs later
         if (!w) return std::unexpected(w.error());
         writers.push_back(std::move(*w));
     }
