@@ -63,6 +63,8 @@ struct Runner {
         return {};
     }
 
+    std::uint64_t pass_blocks = 0, pass_ops = 0;  // for the progress line of one catch-up pass
+
     core::Status apply_range(std::uint32_t from, std::uint32_t to, Progress& progress) {
         auto raw = source.blocks(from, to - from + 1);
         if (!raw) return std::unexpected(raw.error());
@@ -77,7 +79,9 @@ struct Runner {
             auto delta = batch->apply_block(*block);
             if (!delta) return std::unexpected(delta.error());
             ++summary.blocks;
-            progress.update(summary.blocks, h, 0);
+            ++pass_blocks;
+            pass_ops += delta->created + delta->spent;
+            progress.update(pass_blocks, h, pass_ops);
             ++h;
         }
         return batch->commit();
@@ -95,6 +99,7 @@ struct Runner {
         if (auto s = check_no_deep_reorg(*st); !s) return s;
         std::uint32_t next = st->tip ? st->tip->height.value + 1 : 0;
         Progress progress(options.progress, final_height >= next ? final_height - next + 1 : 0);
+        pass_blocks = pass_ops = 0;
         while (next <= final_height && !stop) {
             std::uint32_t end = std::min(final_height, next + options.batch_blocks - 1);
             if (options.release_every) {  // stop exactly at the next release height
