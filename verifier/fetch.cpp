@@ -1,0 +1,210 @@
+// run_fetch: the steps of fetch.h in order, each failure mapped to one sentence and an exit code.
+#include "verifier/fetch.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/address.h"
+#include "core/shard.h"
+#include "trustnet/edit.h"
+#include "verifier/fetch_internal.h"
+#include "verifier/fetch_log.h"
+#include "verifier/fetch_progress.h"
+#include "verifier/store.h"
+
+namespace utxo::verifier {
+
+using core::Errc;
+using core::fail;
+
+namespace {
+
+std::unexpected<FetchFailure> trouble(std::string message) { return std::unexpected(FetchFailure{2, std::move(message)}); }
+std::unexpected<FetchFailure> verdict(std::string message) { return std::unexpected(FetchFailure{1, std::move(message)}); }
+
+// Bad data from the network (hashes, sizes, headers that contradict the signed manifest) is a
+// negative verdict; everything else is trouble.
+std::unexpected<FetchFailure> from_error(const core::Error& e) {
+    bool tampered = e.code == Errc::mismatch || e.code == Errc::invalid || e.code == Errc::non_canonical ||
+                    e.code == Errc::truncated;
+    return std::unexpected(FetchFailure{tampered ? 1 : 2, e.message});
+}
+
+// --seeder URLs first, then the authorities' http URLs (which may serve the same API), once each.
+core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const trustnet::Trustnet& tn) {
+    std::vector<HttpUrl> out;
+    auto add = [&](const HttpUrl& u) {
+        if (std::none_of(out.begin(), out.end(), [&](const HttpUrl& x) { return x.str() == u.str(); })) out.push_back(u);
+    };
+    for (const auto& s : o.seeders) {
+        auto u = parse_http_url(s);
+        if (!u) return std::unexpected(u.error());
+        add(*u);
+    }
+    for (const auto& a : tn.authorities)
+        for (const auto& url : a.urls)
+            if (auto u = parse_http_url(url)) add(*u);
+            else fetch_log()->debug("authority {}: {} is not a release source we can read", a.name, url);
+    if (out.empty()) return fail(Errc::usage, "no release source: give --seeder URL or list http URLs in the trustnet");
+    return out;
+}
+
+struct ShardPlan {
+    std::vector<std::uint32_t> shards;
+    bool full = true;
+};
+
+core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest& m, const std::optional<Installed>& cur) {
+    ShardPlan plan;
+    if (!o.addresses.empty() || !o.scripts.empty()) {
+        auto w = wallet_shards(o.addresses, o.scripts, m.network, m.shard_count);
+        if (!w) return std::unexpected(w.error());
+        plan.shards = std::move(*w);
+        plan.full = plan.shards.size() == m.shard_count;
+        return plan;
+    }
+    if (!o.all && cur && !cur->full) {  // a wallet store stays a wallet store
+        if (cur->manifest.shard_count != m.shard_count)
+            return fail(Errc::usage, fmt::format("the new release has {} shards instead of {}; give the wallet's "
+                                                 "--address/--script again", m.shard_count, cur->manifest.shard_count));
+        plan.shards = cur->shards;
+        plan.full = false;
+        return plan;
+    }
+    for (std::uint32_t i = 0; i < m.shard_count; ++i) plan.shards.push_back(i);
+    return plan;
+}
+
+}  // namespace
+
+core::Result<std::vector<std::uint32_t>> wallet_shards(const std::vector<std::string>& addresses,
+                                                       const std::vector<std::string>& scripts, core::Network network,
+                                                       std::uint32_t shard_count) {
+    std::vector<std::uint32_t> out;
+    for (const auto& a : addresses) {
+        auto script = core::address_to_script(a, network);
+        if (!script) return fail(Errc::usage, fmt::format("address {}: {}", a, script.error().message));
+        out.push_back(core::shard_of(*script, shard_count));
+    }
+    for (const auto& hex : scripts) {
+        auto script = core::from_hex(hex);
+        if (!script || script->empty()) return fail(Errc::usage, fmt::format("--script {} is not a script in hex", hex));
+        out.push_back(core::shard_of(*script, shard_count));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+namespace {
+
+// Loopback and private addresses: uTP there only slows TCP down (reference/libtorrent.md P1).
+bool is_local_host(std::string_view h) {
+    if (h == "localhost" || h == "::1" || h.starts_with("127.") || h.starts_with("10.") || h.starts_with("192.168."))
+        return true;
+    if (h.starts_with("172.") && h.size() > 7) {
+        int second = std::atoi(std::string(h.substr(4, 3)).c_str());
+        return second >= 16 && second <= 31;
+    }
+    return false;
+}
+
+SwarmOptions swarm_options(const FetchOptions& o, const std::vector<Offer>& offers) {
+    SwarmOptions s;
+    s.listen = o.listen;
+    s.stall_timeout = o.stall_timeout;
+    for (const auto& off : offers) {
+        if (is_local_host(off.source.host)) s.tcp_only = true;
+        for (const auto* t : {&off.shards, &off.patches})
+            if (*t)
+                for (const auto& p : (*t)->peers) s.tcp_only = s.tcp_only || is_local_host(p.host);
+    }
+    return s;
+}
+
+std::vector<int> file_indices(const std::vector<std::uint32_t>& shards) {
+    return {shards.begin(), shards.end()};
+}
+
+// Seeding is a courtesy after the release is installed: its trouble is reported, not fatal.
+std::string seed_back(Swarm& swarm, Store& store, const ReleaseTorrent& t, const ShardPlan& plan,
+                      std::uint64_t downloaded, const FetchOptions& o, const std::atomic<bool>& stop) {
+    if (o.seed_ratio <= 0 || downloaded == 0) return {};
+    auto cur = store.installed();
+    if (!cur || !*cur) return "not seeding: the installed release cannot be read back";
+    SeedJob job{t.bytes, (*cur)->dir, file_indices(plan.shards), t.peers,
+                static_cast<std::uint64_t>(std::ceil(o.seed_ratio * static_cast<double>(downloaded))), o.seed_timeout};
+    ProgressBar bar("seeding", o.progress);
+    auto up = swarm.seed(job, [&](const TransferSample& s) { bar.update(s); }, stop);
+    bar.finish();
+    if (!up) return fmt::format("seeding stopped: {}", up.error().message);
+    return fmt::format("seeded {} back ({:.2f} x the {} downloaded{})", human_bytes(*up),
+                       static_cast<double>(*up) / static_cast<double>(downloaded), human_bytes(downloaded),
+                       *up >= job.upload_goal ? "" : stop.load() ? ", stopped by a signal" : ", seed timeout reached");
+}
+
+}  // namespace
+
+core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, const core::Manifest& m,
+                                                  const ReleaseTorrent& t, const std::vector<std::uint32_t>& files,
+                                                  const FetchOptions& o, const std::atomic<bool>& stop) {
+    auto stage = store.staging_dir(m);
+    if (!stage) return std::unexpected(stage.error());
+    ProgressBar bar(t.facts.name, o.progress);
+    DownloadJob job{t.bytes, *stage, file_indices(files), t.peers};
+    auto got = swarm.download(job, [&](const TransferSample& s) { bar.update(s); }, stop);
+    bar.finish();
+    if (got) fetch_log()->info("{}: {} downloaded into {}", t.facts.name, human_bytes(*got), stage->string());
+    return got;
+}
+
+FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
+    auto doc = trustnet::load_trustnet(o.trustnet);
+    if (!doc) return trouble(fmt::format("{}: {}", o.trustnet.string(), doc.error().message));
+    const auto& tn = doc->trustnet;
+    auto sources = release_sources(o, tn);
+    if (!sources) return trouble(sources.error().message);
+    auto store = Store::open(o.db);
+    if (!store) return trouble(fmt::format("{}: {}", o.db.string(), store.error().message));
+    auto cur = store->installed();
+    if (!cur) return trouble(fmt::format("{}: {}", o.db.string(), cur.error().message));
+    std::optional<std::uint64_t> installed_height;
+    if (*cur) installed_height = (*cur)->manifest.height.value;
+
+    auto found = discover(tn, *sources, installed_height);
+    if (!found) return trouble(found.error().message);
+    if (found->up_to_date) return std::vector<std::string>{found->message};
+    if (!found->accepted) return verdict(found->message);
+    const Accepted& a = *found->accepted;
+    std::vector<std::string> lines{a.verdict.message};
+
+    auto plan = plan_shards(o, a.manifest, *cur);
+    if (!plan) return trouble(plan.error().message);
+    auto shards = release_torrent(a.offers, a.manifest, Part::shards);
+    if (!shards) return trouble(shards.error().message);
+    auto swarm = Swarm::start(swarm_options(o, a.offers));
+    if (!swarm) return trouble(swarm.error().message);
+
+    std::optional<std::uint64_t> downloaded;
+    if (*cur) {
+        auto moved = move_forward(*swarm, *store, a, **cur, plan->shards, plan->full, o, stop);
+        if (moved) downloaded = *moved, lines.push_back("moved forward with patches");
+        else if (moved.error().code != Errc::not_found) return from_error(moved.error());
+        else fetch_log()->info("not moving forward with patches: {}; fetching the shards", moved.error().message);
+    }
+    if (!downloaded) {
+        auto got = download_into_staging(*swarm, *store, a.manifest, *shards, plan->shards, o, stop);
+        if (!got) return from_error(got.error());
+        downloaded = *got;
+        if (auto s = store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers); !s)
+            return from_error(s.error());
+    }
+    lines.push_back(fmt::format("installed {} height {} ({} of {} shards, {} downloaded)", core::network_name(a.manifest.network),
+                                a.manifest.height.value, plan->shards.size(), a.manifest.shard_count, human_bytes(*downloaded)));
+    if (auto note = seed_back(*swarm, *store, *shards, *plan, *downloaded, o, stop); !note.empty()) lines.push_back(note);
+    return lines;
+}
+
+}  // namespace utxo::verifier

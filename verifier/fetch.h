@@ -1,0 +1,59 @@
+// `utxo-verifier fetch`: discover releases, apply the agreement rule, download over BitTorrent,
+// install into the store (or move it forward with patches), then seed back.
+//
+// Order of events, and why a crash anywhere is harmless:
+//   1. discovery and agreement (network only; nothing written)
+//   2. the release's files download into Store::staging_dir(m) (the installed release is untouched)
+//   3. Store::install / forward verify every staged file against the signed manifest and switch
+//      the installed release in one LMDB transaction
+//   4. seeding from the installed files until the ratio, the timeout or a signal
+// A rerun after a crash re-adds the torrent over the staged files; libtorrent checks them and
+// downloads only what is missing.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/manifest.h"
+
+namespace utxo::verifier {
+
+struct FetchOptions {
+    std::filesystem::path trustnet;
+    std::vector<std::string> seeders;  // base URLs, e.g. http://127.0.0.1:8080
+    std::filesystem::path db;
+    // Wallet mode: only the shards of these. None of the three: the installed release's shards
+    // again (all of them on a first fetch).
+    std::vector<std::string> addresses;
+    std::vector<std::string> scripts;  // scriptPubKey hex
+    bool all = false;
+    double seed_ratio = 2.0;  // keep seeding until uploaded >= ratio x downloaded; 0: stop at once
+    std::chrono::seconds seed_timeout{600};
+    std::chrono::seconds stall_timeout{120};
+    std::string listen = "0.0.0.0:6881,[::]:6881";
+    bool progress = false;  // draw the progress line (the command sets it when stderr is a terminal)
+};
+
+struct FetchFailure {
+    int exit_code;  // 1 a negative verdict (refused, conflict, tampered data), 2 usage or I/O
+    std::string message;
+};
+
+// Lines for stdout on success (the verdict, what was installed, what was seeded).
+using FetchResult = std::expected<std::vector<std::string>, FetchFailure>;
+
+FetchResult run_fetch(const FetchOptions& options, const std::atomic<bool>& stop);
+
+// The shards a wallet needs: shard_of(script) for every script and every address (decoded for
+// `network`), sorted and unique. Errc::usage names a bad address or hex.
+core::Result<std::vector<std::uint32_t>> wallet_shards(const std::vector<std::string>& addresses,
+                                                       const std::vector<std::string>& scripts,
+                                                       core::Network network, std::uint32_t shard_count);
+
+}  // namespace utxo::verifier

@@ -1,0 +1,239 @@
+// Discovery: list releases from every source, fetch the manifests and signatures of one height at
+// a time (so memory holds one height's manifests, not every release's), apply the agreement rule.
+#include "verifier/fetch_discover.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "verifier/fetch_log.h"
+
+namespace utxo::verifier {
+
+using core::Errc;
+using core::fail;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxList = 16u << 20;      // /v1/releases
+constexpr std::size_t kMaxManifest = 64u << 20;  // 65536 shards stay far below this
+constexpr std::size_t kMaxSignature = 64u << 10;
+
+bool is_hex(std::string_view s, std::size_t n) {
+    return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// The x.pe peer hints of a magnet link (there may be several, or none).
+std::vector<PeerAddress> magnet_peers(std::string_view magnet) {
+    std::vector<PeerAddress> out;
+    auto q = magnet.find('?');
+    if (q == std::string_view::npos) return out;
+    std::string_view rest = magnet.substr(q + 1);
+    while (!rest.empty()) {
+        auto amp = rest.find('&');
+        std::string_view param = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        if (!param.starts_with("x.pe=")) continue;
+        if (auto value = percent_decode(param.substr(5)))
+            if (auto peer = parse_peer_address(*value)) out.push_back(*peer);
+    }
+    return out;
+}
+
+core::Result<std::optional<TorrentOffer>> parse_torrent_offer(const HttpUrl& source, const json& j) {
+    if (j.is_null()) return std::optional<TorrentOffer>{};
+    if (!j.is_object() || !j.contains("infohash") || !j.contains("torrent") || !j["infohash"].is_string() ||
+        !j["torrent"].is_string())
+        return fail(Errc::invalid, "a torrent entry lacks infohash or torrent");
+    TorrentOffer t;
+    t.infohash = j["infohash"].get<std::string>();
+    std::transform(t.infohash.begin(), t.infohash.end(), t.infohash.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!is_hex(t.infohash, 40)) return fail(Errc::invalid, "a torrent infohash is not 40 hex digits");
+    auto url = resolve_reference(source, j["torrent"].get<std::string>());
+    if (!url) return std::unexpected(url.error());
+    t.torrent = std::move(*url);
+    if (j.contains("magnet") && j["magnet"].is_string()) t.peers = magnet_peers(j["magnet"].get<std::string>());
+    return std::optional<TorrentOffer>{std::move(t)};
+}
+
+core::Result<Offer> parse_offer(const HttpUrl& source, const json& r) {
+    auto str = [&](const char* key) -> std::string {
+        return r.contains(key) && r[key].is_string() ? r[key].get<std::string>() : std::string();
+    };
+    Offer o;
+    o.source = source;
+    auto net = core::parse_network(str("network"));
+    if (!net || core::network_name(*net) != str("network")) return fail(Errc::invalid, fmt::format("unknown network \"{}\"", str("network")));
+    o.network = *net;
+    if (!r.contains("height") || !r["height"].is_number_unsigned()) return fail(Errc::invalid, "no height");
+    o.height = r["height"].get<std::uint64_t>();
+    o.block_hash = str("block_hash");
+    auto manifest = resolve_reference(source, str("manifest"));
+    if (!manifest) return std::unexpected(manifest.error());
+    o.manifest = std::move(*manifest);
+    if (r.contains("signatures") && r["signatures"].is_array())
+        for (const auto& s : r["signatures"]) {
+            if (!s.is_string()) continue;
+            if (auto url = resolve_reference(source, s.get<std::string>())) o.signatures.push_back(std::move(*url));
+        }
+    if (r.contains("torrents") && r["torrents"].is_object()) {
+        const auto& t = r["torrents"];
+        for (auto [key, slot] : {std::pair{"shards", &o.shards}, std::pair{"patches", &o.patches}}) {
+            if (!t.contains(key)) continue;
+            auto offer = parse_torrent_offer(source, t[key]);
+            if (!offer) return std::unexpected(offer.error());
+            *slot = std::move(*offer);
+        }
+    }
+    return o;
+}
+
+}  // namespace
+
+core::Result<std::vector<Offer>> parse_release_list(const HttpUrl& source, std::string_view body,
+                                                    std::vector<std::string>& skipped) {
+    json doc = json::parse(body, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("releases") || !doc["releases"].is_array())
+        return fail(Errc::invalid, "the release list is not the expected JSON ({\"releases\":[...]})");
+    std::vector<Offer> out;
+    for (const auto& r : doc["releases"]) {
+        if (!r.is_object()) continue;
+        auto offer = parse_offer(source, r);
+        if (offer) out.push_back(std::move(*offer));
+        else skipped.push_back(fmt::format("{}: a release entry was skipped: {}", source.str(), offer.error().message));
+    }
+    return out;
+}
+
+namespace {
+
+std::vector<Offer> list_all(const std::vector<HttpUrl>& sources, std::size_t& answered) {
+    std::vector<Offer> all;
+    auto log = fetch_log();
+    for (const auto& source : sources) {
+        auto url = join_path(source, "v1/releases");
+        auto body = http_get(url, {.max_body = kMaxList});
+        if (!body) {
+            log->warn("{}: {}", url.str(), body.error().message);
+            continue;
+        }
+        std::vector<std::string> skipped;
+        auto offers = parse_release_list(source, *body, skipped);
+        for (const auto& s : skipped) log->warn("{}", s);
+        if (!offers) {
+            log->warn("{}: {}", url.str(), offers.error().message);
+            continue;
+        }
+        ++answered;
+        for (auto& o : *offers) all.push_back(std::move(o));
+    }
+    return all;
+}
+
+// The manifest and every signature file one offer lists. Unreadable signatures are passed on
+// empty, so the agreement rule reports them instead of them vanishing.
+std::optional<trustnet::SignedManifest> download_signed(const Offer& o) {
+    auto manifest = http_get(o.manifest, {.max_body = kMaxManifest});
+    if (!manifest) {
+        fetch_log()->warn("{}: {}", o.manifest.str(), manifest.error().message);
+        return std::nullopt;
+    }
+    trustnet::SignedManifest out{o.manifest.str(), std::move(*manifest), {}};
+    for (const auto& s : o.signatures) {
+        auto bytes = http_get(s, {.max_body = kMaxSignature});
+        if (!bytes) fetch_log()->warn("{}: {}", s.str(), bytes.error().message);
+        out.signatures.push_back({s.str(), bytes ? std::move(*bytes) : std::string()});
+    }
+    return out;
+}
+
+}  // namespace
+
+namespace {
+
+struct HeightResult {
+    std::optional<Accepted> accepted;
+    trustnet::Verdict verdict;  // the deciding refusal when nothing was accepted
+};
+
+// Every distinct manifest offered for one height is a candidate; all the other copies are its
+// "others", so identical copies add signatures and a different signed manifest is a conflict.
+HeightResult evaluate_height(const trustnet::Trustnet& tn, const std::vector<const Offer*>& offers,
+                             std::optional<std::uint64_t> installed) {
+    std::vector<std::pair<const Offer*, trustnet::SignedManifest>> copies;
+    for (const Offer* o : offers)
+        if (auto s = download_signed(*o)) copies.emplace_back(o, std::move(*s));
+    HeightResult out;
+    out.verdict.refusal = trustnet::Refusal::missing_signatures;
+    out.verdict.message = fmt::format("no manifest for {} height {} could be downloaded",
+                                      core::network_name(offers.front()->network), offers.front()->height);
+    std::set<std::string> seen;
+    for (std::size_t d = 0; d < copies.size(); ++d) {
+        if (!seen.insert(copies[d].second.manifest).second) continue;
+        trustnet::Release release{offers.front()->network, offers.front()->height, copies[d].second, {}};
+        for (std::size_t i = 0; i < copies.size(); ++i)
+            if (i != d) release.others.push_back(copies[i].second);
+        auto verdict = trustnet::evaluate_agreement(tn, release, installed);
+        for (const auto& ig : verdict.ignored) fetch_log()->info("not counted: {}", ig.reason);
+        if (verdict.refusal == trustnet::Refusal::conflict) return {std::nullopt, std::move(verdict)};
+        if (!verdict.accepted() || out.accepted) {
+            if (!out.accepted) out.verdict = std::move(verdict);
+            continue;
+        }
+        auto manifest = core::decode_manifest(copies[d].second.manifest);
+        if (!manifest) {
+            out.verdict = {trustnet::Refusal::bad_manifest, fmt::format("{}: {}", copies[d].second.origin, manifest.error().message), {}, {}};
+            continue;
+        }
+        Accepted a{copies[d].second.manifest, std::move(*manifest), verdict, {}};
+        for (const auto& [o, copy] : copies)
+            if (copy.manifest == a.manifest_bytes) a.offers.push_back(*o);
+        out.verdict = std::move(verdict);
+        out.accepted = std::move(a);
+    }
+    return out;
+}
+
+}  // namespace
+
+core::Result<Discovery> discover(const trustnet::Trustnet& tn, const std::vector<HttpUrl>& sources,
+                                 std::optional<std::uint64_t> installed) {
+    std::size_t answered = 0;
+    auto offers = list_all(sources, answered);
+    if (answered == 0) return fail(Errc::io, fmt::format("none of the {} release source(s) answered", sources.size()));
+    std::map<std::uint64_t, std::vector<const Offer*>, std::greater<>> by_height;
+    for (const auto& o : offers) {
+        if (o.network != tn.network) continue;  // another network's releases are simply not ours
+        if (installed && o.height <= *installed) continue;
+        by_height[o.height].push_back(&o);
+    }
+    Discovery out;
+    if (by_height.empty()) {
+        out.up_to_date = true;
+        out.message = installed ? fmt::format("no release above the installed height {} is offered", *installed)
+                                : fmt::format("no release for network {} is offered", core::network_name(tn.network));
+        return out;
+    }
+    for (const auto& [height, at_height] : by_height) {
+        auto r = evaluate_height(tn, at_height, installed);
+        if (r.accepted) {
+            out.message = r.verdict.message;
+            out.accepted = std::move(r.accepted);
+            return out;
+        }
+        fetch_log()->info("{}", r.verdict.message);
+        // The newest refusal explains the outcome, unless a conflict turns up further down.
+        if (out.message.empty() || r.verdict.refusal == trustnet::Refusal::conflict) {
+            out.refusal = r.verdict.refusal;
+            out.message = r.verdict.message;
+        }
+        if (r.verdict.refusal == trustnet::Refusal::conflict) return out;
+    }
+    return out;
+}
+
+}  // namespace utxo::verifier

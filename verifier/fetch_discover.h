@@ -1,0 +1,66 @@
+// Discovery for `fetch`: what the seeders offer (GET /v1/releases, docs/seeder-http.md), and which
+// offered release the agreement rule (trustnet/agreement.h) accepts, newest first.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/manifest.h"
+#include "core/network.h"
+#include "trustnet/agreement.h"
+#include "trustnet/trustnet_file.h"
+#include "verifier/fetch_http.h"
+
+namespace utxo::verifier {
+
+struct TorrentOffer {
+    std::string infohash;            // 40 lowercase hex digits, as the seeder claims it
+    HttpUrl torrent;                 // the .torrent file (trackers and web seed included)
+    std::vector<PeerAddress> peers;  // the magnet's x.pe hints: the seeder's own BitTorrent address
+};
+
+// One release as one source lists it. Nothing here is trusted until the manifest is accepted.
+struct Offer {
+    HttpUrl source;  // the seeder (or authority URL) that listed it
+    core::Network network = core::Network::regtest;
+    std::uint64_t height = 0;
+    std::string block_hash;  // display hex
+    HttpUrl manifest;
+    std::vector<HttpUrl> signatures;
+    std::optional<TorrentOffer> shards;
+    std::optional<TorrentOffer> patches;
+};
+
+// Parses one /v1/releases answer. Entries that are unusable (unknown network, bad URL, ...) are
+// left out, each with a sentence in `skipped`; a body that is not the expected JSON fails.
+core::Result<std::vector<Offer>> parse_release_list(const HttpUrl& source, std::string_view body,
+                                                    std::vector<std::string>& skipped);
+
+// The accepted release and every offer that serves byte-identical manifest bytes.
+struct Accepted {
+    std::string manifest_bytes;
+    core::Manifest manifest;
+    trustnet::Verdict verdict;
+    std::vector<Offer> offers;  // download sources, in source order
+};
+
+struct Discovery {
+    std::optional<Accepted> accepted;
+    // Nothing accepted: the refusal that decides (a conflict at any height offered above the
+    // installed one wins; otherwise the newest release's refusal). none with up_to_date.
+    trustnet::Refusal refusal = trustnet::Refusal::none;
+    std::string message;      // one sentence for the user
+    bool up_to_date = false;  // nothing above the installed height is offered
+};
+
+// Lists every source (failures of single sources are warnings; Errc::io if none answers), then
+// evaluates the offered releases above `installed_height` from the newest down and keeps the
+// first one accepted. A conflict stops the search: a signed contradiction is never out-voted by
+// an older release.
+core::Result<Discovery> discover(const trustnet::Trustnet& trustnet, const std::vector<HttpUrl>& sources,
+                                 std::optional<std::uint64_t> installed_height);
+
+}  // namespace utxo::verifier

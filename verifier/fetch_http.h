@@ -1,0 +1,53 @@
+// The verifier's small HTTP/1.1 GET client for the seeder's index (docs/seeder-http.md): one
+// request per connection, a timeout on every step, answers bounded in size. Boost.Beast stays in
+// fetch_http.cpp; URL handling is plain code in fetch_url.cpp.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace utxo::verifier {
+
+// http://host[:port][/path]. Only plain http: seeders speak no TLS (yet).
+struct HttpUrl {
+    std::string host;  // without brackets for IPv6
+    std::string port = "80";
+    std::string path = "/";
+
+    std::string origin() const;  // "http://host:port", no path
+    std::string str() const;     // origin() + path
+};
+
+// Errc::usage with one sentence ("only http:// URLs are supported", ...).
+core::Result<HttpUrl> parse_http_url(std::string_view url);
+// A reference from a seeder's answer: an absolute http URL, or an absolute path on `base`'s origin.
+core::Result<HttpUrl> resolve_reference(const HttpUrl& base, std::string_view reference);
+// base's path joined with a relative path, with exactly one '/' between them.
+HttpUrl join_path(const HttpUrl& base, std::string_view relative);
+
+// "host:port" (also "[v6]:port") as found in a magnet's x.pe; nullopt if malformed.
+struct PeerAddress {
+    std::string host;
+    std::uint16_t port = 0;
+    friend bool operator==(const PeerAddress&, const PeerAddress&) = default;
+};
+std::optional<PeerAddress> parse_peer_address(std::string_view text);
+// Percent-decodes a URL query component ('+' stays '+'); nullopt on a bad escape.
+std::optional<std::string> percent_decode(std::string_view text);
+
+struct GetOptions {
+    std::chrono::seconds timeout{20};  // each of connect, write and read
+    std::size_t max_body = 16u << 20;  // larger answers are refused (Errc::too_large)
+};
+
+// GETs the URL. A 200 answer is the body; 404 is Errc::not_found; other statuses and transport
+// trouble are Errc::io, all as a phrase that follows the URL: "answered 500", "cannot connect
+// (Connection refused)", "no answer within 20 s".
+core::Result<std::string> http_get(const HttpUrl& url, const GetOptions& options = {});
+
+}  // namespace utxo::verifier

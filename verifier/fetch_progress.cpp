@@ -1,0 +1,55 @@
+// Progress line rendering: a pure function of the sample, so it is testable, and a throttled
+// writer that redraws it with "\r" and clears the rest of the line.
+#include "verifier/fetch_progress.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace utxo::verifier {
+
+std::string human_bytes(std::uint64_t bytes) {
+    static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) return fmt::format("{} B", bytes);
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1024 && u < 4) v /= 1024, ++u;
+    return fmt::format("{:.1f} {}", v, units[u]);
+}
+
+std::string progress_line(std::string_view label, const TransferSample& s) {
+    if (s.checking) return fmt::format("{}  checking files on disk  {} peers", label, s.peers);
+    unsigned percent = s.wanted == 0 ? 100 : static_cast<unsigned>(s.done * 100 / s.wanted);
+    std::string eta = "--";
+    if (s.rate > 0 && s.wanted >= s.done) {
+        std::uint64_t secs = (s.wanted - s.done) / s.rate;
+        eta = secs >= 3600 ? fmt::format("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+                           : fmt::format("{}:{:02}", secs / 60, secs % 60);
+    }
+    return fmt::format("{}  {} / {}  {}%  {}/s  ETA {}  {} peer{}", label, human_bytes(s.done), human_bytes(s.wanted),
+                       percent, human_bytes(s.rate), eta, s.peers, s.peers == 1 ? "" : "s");
+}
+
+ProgressBar::ProgressBar(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
+
+ProgressBar::~ProgressBar() { finish(); }
+
+void ProgressBar::update(const TransferSample& s) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    drawn_ = true;
+    // "\x1b[K" clears what a longer previous line left behind.
+    std::fprintf(stderr, "\r%s\x1b[K", progress_line(label_, s).c_str());
+    std::fflush(stderr);
+}
+
+void ProgressBar::finish() {
+    if (!drawn_) return;
+    std::fputc('\n', stderr);
+    std::fflush(stderr);
+    drawn_ = false;
+}
+
+}  // namespace utxo::verifier

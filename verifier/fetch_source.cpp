@@ -1,0 +1,77 @@
+// The release torrents of an accepted manifest: the .torrent served by a seeder is used only when
+// its infohash is the one the authorities signed and its files are exactly the manifest's.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "verifier/fetch_internal.h"
+#include "verifier/fetch_log.h"
+
+namespace utxo::verifier {
+
+using core::Errc;
+using core::fail;
+
+namespace {
+
+constexpr std::size_t kMaxTorrent = 64u << 20;
+
+// The file list must be the manifest's, in order: <part>/NNNNN.<ext> with the signed sizes.
+core::Status match_files(const TorrentFacts& facts, const core::Manifest& m, Part part) {
+    const bool shards = part == Part::shards;
+    const std::string name = shards ? "shards" : "patches";
+    std::size_t count = shards ? m.shards.size() : m.patches->files.size();
+    if (facts.name != name || facts.files.size() != count)
+        return fail(Errc::mismatch, fmt::format("the torrent holds {} files named \"{}\", the manifest {} {}",
+                                                facts.files.size(), facts.name, count, name));
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::string path = name + "/" + (shards ? core::shard_file_name(i) : core::patch_file_name(i));
+        std::uint64_t bytes = shards ? m.shards[i].bytes : m.patches->files[i].bytes;
+        if (facts.files[i].path != path || facts.files[i].size != bytes)
+            return fail(Errc::mismatch, fmt::format("the torrent's file {} is {} ({} bytes), the manifest's is {} ({} bytes)",
+                                                    i, facts.files[i].path, facts.files[i].size, path, bytes));
+    }
+    return {};
+}
+
+}  // namespace
+
+core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, const core::Manifest& m, Part part) {
+    const std::optional<std::string>& signed_hash =
+        part == Part::shards ? std::optional<std::string>(m.shards_infohash) : m.patches_infohash;
+    if (!signed_hash || (part == Part::patches && !m.patches))
+        return fail(Errc::not_found, "the release has no patches torrent");
+    ReleaseTorrent out;
+    std::string last_problem = "no source offers it";
+    for (const auto& o : offers) {
+        const auto& t = part == Part::shards ? o.shards : o.patches;
+        if (!t) continue;
+        for (const auto& p : t->peers)
+            if (std::find(out.peers.begin(), out.peers.end(), p) == out.peers.end()) out.peers.push_back(p);
+        if (!out.bytes.empty()) continue;
+        auto bytes = http_get(t->torrent, {.max_body = kMaxTorrent});
+        if (!bytes) {
+            last_problem = fmt::format("{}: {}", t->torrent.str(), bytes.error().message);
+            fetch_log()->warn("{}", last_problem);
+            continue;
+        }
+        auto facts = read_torrent_facts(*bytes);
+        core::Status ok = facts ? core::Status{} : core::Status{std::unexpected(facts.error())};
+        if (ok && (facts->infohash != *signed_hash || facts->has_v2))
+            ok = fail(Errc::mismatch, fmt::format("its infohash {} is not the signed {}", facts->infohash, *signed_hash));
+        if (ok) ok = match_files(*facts, m, part);
+        if (!ok) {
+            last_problem = fmt::format("{}: refused: {}", t->torrent.str(), ok.error().message);
+            fetch_log()->warn("{}", last_problem);
+            continue;
+        }
+        out.bytes = std::move(*bytes);
+        out.facts = std::move(*facts);
+    }
+    if (out.bytes.empty())
+        return fail(Errc::not_found, fmt::format("no usable {} torrent for the accepted release ({})",
+                                                 part == Part::shards ? "shards" : "patches", last_problem));
+    return out;
+}
+
+}  // namespace utxo::verifier

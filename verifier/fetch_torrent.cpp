@@ -1,0 +1,290 @@
+// The verifier's only libtorrent file. Settings follow reference/libtorrent.md: torrents added
+// unpaused and not auto-managed (P3), several connections per IP (P5), DHT/LSD/UPnP/NAT-PMP off
+// (peers come from the seeder's x.pe hint, its trackers and its web seed), alerts drained in one
+// loop.
+#include "verifier/fetch_torrent.h"
+
+#include <fmt/format.h>
+
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/address.hpp>
+#include <libtorrent/alert_types.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/session_params.hpp>
+#include <libtorrent/settings_pack.hpp>
+#include <libtorrent/torrent_handle.hpp>
+#include <libtorrent/torrent_info.hpp>
+#include <libtorrent/torrent_status.hpp>
+#include <thread>
+
+#include "verifier/fetch_log.h"
+
+namespace utxo::verifier {
+
+using core::Errc;
+using core::fail;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string hex_of(const lt::sha1_hash& h) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (char c : h) {
+        auto b = static_cast<unsigned char>(c);
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+core::Result<std::shared_ptr<const lt::torrent_info>> parse_torrent(std::string_view torrent) {
+    lt::load_torrent_limits limits;
+    limits.max_buffer_size = 64 << 20;
+    try {
+        return std::make_shared<const lt::torrent_info>(lt::span<const char>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())),
+                                                        limits, lt::from_span);
+    } catch (const std::exception& e) {
+        return fail(Errc::invalid, fmt::format("not a usable .torrent file ({})", e.what()));
+    }
+}
+
+lt::settings_pack session_settings(const SwarmOptions& o) {
+    lt::settings_pack p;
+    p.set_str(lt::settings_pack::listen_interfaces, o.listen);
+    p.set_int(lt::settings_pack::max_retry_port_bind, 0);  // P4: never listen somewhere unasked
+    p.set_bool(lt::settings_pack::enable_dht, false);
+    p.set_str(lt::settings_pack::dht_bootstrap_nodes, "");
+    p.set_bool(lt::settings_pack::enable_lsd, false);
+    p.set_bool(lt::settings_pack::enable_upnp, false);
+    p.set_bool(lt::settings_pack::enable_natpmp, false);
+    p.set_bool(lt::settings_pack::enable_ip_notifier, false);
+    p.set_bool(lt::settings_pack::enable_outgoing_utp, !o.tcp_only);
+    p.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
+    p.set_int(lt::settings_pack::stop_tracker_timeout, 2);
+    // Throughput knobs from reference §3.2 that cost fixed memory, not memory per byte of the set.
+    p.set_int(lt::settings_pack::max_queued_disk_bytes, 8 << 20);
+    p.set_int(lt::settings_pack::max_out_request_queue, 1500);
+    p.set_int(lt::settings_pack::send_buffer_watermark, 3 << 20);
+    p.set_int(lt::settings_pack::send_buffer_low_watermark, 1 << 20);
+    p.set_int(lt::settings_pack::alert_mask,
+              static_cast<int>(static_cast<std::uint32_t>(lt::alert_category::error | lt::alert_category::status |
+                                                          lt::alert_category::storage)));
+    return p;
+}
+
+void connect_hints(lt::torrent_handle& h, const std::vector<PeerAddress>& peers) {
+    for (const auto& p : peers) {
+        lt::error_code ec;
+        auto address = lt::make_address(p.host, ec);
+        if (ec) {
+            fetch_log()->debug("peer hint {} is not an IP address; left to the trackers", p.host);
+            continue;
+        }
+        h.connect_peer(lt::tcp::endpoint(address, p.port));
+    }
+}
+
+TransferSample sample_of(const lt::torrent_status& st) {
+    TransferSample s;
+    s.done = static_cast<std::uint64_t>(st.total_wanted_done);
+    s.wanted = static_cast<std::uint64_t>(st.total_wanted);
+    s.rate = static_cast<std::uint64_t>(st.download_payload_rate);
+    s.peers = st.num_peers;
+    s.checking = st.state == lt::torrent_status::checking_files || st.state == lt::torrent_status::checking_resume_data;
+    return s;
+}
+
+}  // namespace
+
+core::Result<TorrentFacts> read_torrent_facts(std::string_view torrent) {
+    auto ti = parse_torrent(torrent);
+    if (!ti) return std::unexpected(ti.error());
+    TorrentFacts f;
+    f.infohash = hex_of((*ti)->info_hashes().v1);
+    f.has_v2 = (*ti)->info_hashes().has_v2();
+    f.name = (*ti)->name();
+    const lt::file_storage& fs = (*ti)->files();
+    for (lt::file_index_t i : fs.file_range()) {
+        std::string path = fs.file_path(i);
+        for (char& c : path)
+            if (c == '\\') c = '/';
+        f.files.push_back({std::move(path), static_cast<std::uint64_t>(fs.file_size(i))});
+    }
+    return f;
+}
+
+struct Swarm::Impl {
+    lt::session session;
+    SwarmOptions options;
+
+    Impl(lt::session_params params, SwarmOptions o) : session(std::move(params)), options(std::move(o)) {}
+
+    // Waits until libtorrent reports its listen sockets; fails only if none could be opened.
+    core::Status await_listen() {
+        bool any = false;
+        std::string failure;
+        for (auto until = Clock::now() + std::chrono::seconds(3); Clock::now() < until && !any;) {
+            session.wait_for_alert(std::chrono::milliseconds(100));
+            std::vector<lt::alert*> alerts;
+            session.pop_alerts(&alerts);
+            for (auto* a : alerts) {
+                if (lt::alert_cast<lt::listen_succeeded_alert>(a)) any = true;
+                if (auto* f = lt::alert_cast<lt::listen_failed_alert>(a)) failure = f->message();
+            }
+            if (!failure.empty() && !any && session.listen_port() == 0 && !session.is_listening()) break;
+        }
+        if (!any && !session.is_listening())
+            return fail(Errc::io, fmt::format("cannot listen on {} ({})", options.listen, failure.empty() ? "no socket opened" : failure));
+        return {};
+    }
+
+    core::Result<lt::torrent_handle> add(std::string_view torrent, const std::filesystem::path& save_path,
+                                         const std::vector<int>& files, bool trust_all) {
+        auto ti = parse_torrent(torrent);
+        if (!ti) return std::unexpected(ti.error());
+        lt::add_torrent_params atp;
+        atp.ti = std::const_pointer_cast<lt::torrent_info>(*ti);
+        atp.save_path = save_path.string();
+        atp.file_priorities.assign(static_cast<std::size_t>((*ti)->num_files()), lt::dont_download);
+        for (int i : files) atp.file_priorities.at(static_cast<std::size_t>(i)) = lt::default_priority;
+        // A store's verified files are seeded without re-hashing (reference §7, "trust").
+        if (trust_all) atp.have_pieces.resize((*ti)->num_pieces(), true);
+        atp.flags &= ~(lt::torrent_flags::paused | lt::torrent_flags::auto_managed);
+        lt::error_code ec;
+        lt::torrent_handle h = session.add_torrent(std::move(atp), ec);
+        if (ec) return fail(Errc::io, fmt::format("libtorrent refused the torrent ({})", ec.message()));
+        return h;
+    }
+
+    // Removes the torrent and waits until libtorrent let go of it, so its files are complete on
+    // disk and the same torrent can be added again.
+    void remove(lt::torrent_handle& h) {
+        h.flush_cache();
+        session.remove_torrent(h);
+        for (auto until = Clock::now() + std::chrono::seconds(10); Clock::now() < until;) {
+            session.wait_for_alert(std::chrono::milliseconds(100));
+            std::vector<lt::alert*> alerts;
+            session.pop_alerts(&alerts);
+            for (auto* a : alerts)
+                if (lt::alert_cast<lt::torrent_removed_alert>(a)) return;
+        }
+    }
+};
+
+core::Result<Swarm> Swarm::start(const SwarmOptions& options) {
+    try {
+        lt::session_params params(session_settings(options));
+        auto impl = std::make_unique<Impl>(std::move(params), options);
+        if (auto s = impl->await_listen(); !s) return std::unexpected(s.error());
+        return Swarm(std::move(impl));
+    } catch (const std::exception& e) {
+        return fail(Errc::io, fmt::format("cannot start BitTorrent ({})", e.what()));
+    }
+}
+
+Swarm::Swarm(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Swarm::~Swarm() = default;
+Swarm::Swarm(Swarm&&) noexcept = default;
+Swarm& Swarm::operator=(Swarm&&) noexcept = default;
+
+namespace {
+
+// What the alerts of one loop turn said that matters to a transfer.
+struct AlertTally {
+    int hash_failures = 0;
+    std::string error;  // first disk or torrent error
+};
+
+void drain(lt::session& session, AlertTally& t) {
+    std::vector<lt::alert*> alerts;
+    session.pop_alerts(&alerts);
+    for (auto* a : alerts) {
+        if (lt::alert_cast<lt::hash_failed_alert>(a)) {
+            ++t.hash_failures;
+            fetch_log()->debug("{}", a->message());
+        } else if (auto* fe = lt::alert_cast<lt::file_error_alert>(a)) {
+            if (t.error.empty()) t.error = fmt::format("{}: {}", fe->filename(), fe->error.message());
+        } else if (auto* te = lt::alert_cast<lt::torrent_error_alert>(a)) {
+            if (t.error.empty()) t.error = te->error.message();
+        }
+    }
+}
+
+}  // namespace
+
+core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const ProgressFn& progress,
+                                            const std::atomic<bool>& stop) {
+    auto h = impl_->add(job.torrent, job.save_path, job.wanted, false);
+    if (!h) return std::unexpected(h.error());
+    connect_hints(*h, job.peers);
+    AlertTally tally;
+    auto last_gain = Clock::now(), last_connect = Clock::now();
+    std::uint64_t best = 0;
+    core::Status outcome;
+    lt::torrent_status st;
+    for (;;) {
+        impl_->session.wait_for_alert(std::chrono::milliseconds(200));
+        drain(impl_->session, tally);
+        st = h->status();
+        auto s = sample_of(st);
+        if (progress) progress(s);
+        auto now = Clock::now();
+        if (s.done > best || s.checking) last_gain = now, best = std::max(best, s.done);
+        if (!tally.error.empty()) {
+            outcome = fail(Errc::io, fmt::format("disk trouble while downloading ({})", tally.error));
+            break;
+        }
+        if (st.is_finished && !s.checking) break;
+        if (stop.load()) {
+            outcome = fail(Errc::io, "interrupted; run fetch again to resume");
+            break;
+        }
+        if (now - last_gain > impl_->options.stall_timeout) {
+            outcome = tally.hash_failures > 0
+                          ? fail(Errc::mismatch, fmt::format("{} piece(s) failed the torrent's hash check and no good copy came in {} s: "
+                                                             "the sources serve data that does not match the signed release",
+                                                             tally.hash_failures, impl_->options.stall_timeout.count()))
+                          : fail(Errc::io, fmt::format("no data arrived for {} s ({} peers connected)",
+                                                       impl_->options.stall_timeout.count(), s.peers));
+            break;
+        }
+        if (s.peers == 0 && now - last_connect > std::chrono::seconds(2)) {
+            connect_hints(*h, job.peers);  // the seeder may have restarted or dropped us
+            last_connect = now;
+        }
+    }
+    auto downloaded = static_cast<std::uint64_t>(st.total_payload_download);
+    auto infohash = hex_of(h->info_hashes().v1);
+    impl_->remove(*h);
+    if (!outcome) return std::unexpected(outcome.error());
+    // The edge pieces shared with unwanted files sat in this file; the store must not see it.
+    std::error_code ec;
+    std::filesystem::remove(job.save_path / ("." + infohash + ".parts"), ec);
+    return downloaded;
+}
+
+core::Result<std::uint64_t> Swarm::seed(const SeedJob& job, const ProgressFn& progress, const std::atomic<bool>& stop) {
+    auto ti = parse_torrent(job.torrent);
+    if (!ti) return std::unexpected(ti.error());
+    bool all = static_cast<int>(job.held.size()) == (*ti)->num_files();
+    // A wallet's subset is checked by libtorrent (a few files); the full set is trusted.
+    auto h = impl_->add(job.torrent, job.save_path, job.held, all);
+    if (!h) return std::unexpected(h.error());
+    connect_hints(*h, job.peers);
+    AlertTally tally;
+    std::uint64_t uploaded = 0;
+    for (auto until = Clock::now() + job.timeout; Clock::now() < until && !stop.load();) {
+        impl_->session.wait_for_alert(std::chrono::milliseconds(250));
+        drain(impl_->session, tally);
+        auto st = h->status();
+        uploaded = static_cast<std::uint64_t>(st.total_payload_upload);
+        if (progress) progress({uploaded, job.upload_goal, static_cast<std::uint64_t>(st.upload_payload_rate), st.num_peers, false});
+        if (!tally.error.empty() || uploaded >= job.upload_goal) break;
+    }
+    impl_->remove(*h);
+    if (!tally.error.empty()) return fail(Errc::io, fmt::format("disk trouble while seeding ({})", tally.error));
+    return uploaded;
+}
+
+}  // namespace utxo::verifier
