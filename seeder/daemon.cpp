@@ -1,0 +1,130 @@
+#include "seeder/daemon.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+#include <set>
+
+#include "seeder/http_server.h"
+#include "seeder/metrics.h"
+#include "seeder/release_catalog.h"
+#include "seeder/torrent_session.h"
+
+namespace utxo::seeder {
+
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    auto l = spdlog::get("seeder");
+    return l ? l : spdlog::default_logger();
+}
+
+// Keeps the session's torrents in step with each new snapshot of the releases directory.
+class Reconciler {
+public:
+    Reconciler(const Options& o, LinkConfig links, TorrentSession& session, CatalogBox& box, Metrics& metrics)
+        : options_(o), links_(std::move(links)), session_(session), box_(box), metrics_(metrics) {}
+
+    void rescan() {
+        auto previous = box_.get();
+        auto scan = scan_releases(options_.releases, options_.keep, links_, previous.get());
+        if (!scan) {
+            report_once("root", scan.error().message);
+            return;
+        }
+        for (const auto& p : scan->problems) report_once(p.dir.string(), p.message);
+        auto next = std::make_shared<Catalog>(*scan->catalog);
+        std::erase_if(next->releases, [&](const Release& r) { return !seed(r); });
+        for (const auto& key : seeded_) {
+            if (std::none_of(next->releases.begin(), next->releases.end(), [&](const Release& r) { return r.key() == key; })) {
+                session_.remove(key + "/shards");
+                session_.remove(key + "/patches");
+                logger()->info("dropped {} (no longer among the newest {})", key, options_.keep);
+            }
+        }
+        seeded_.clear();
+        for (const auto& r : next->releases) seeded_.insert(r.key());
+        metrics_.releases = next->releases.size();
+        box_.set(std::move(next));
+    }
+
+private:
+    const Options& options_;
+    LinkConfig links_;
+    TorrentSession& session_;
+    CatalogBox& box_;
+    Metrics& metrics_;
+    std::set<std::string> seeded_;
+    std::set<std::string> reported_;  // problems already logged, so a bad directory logs once
+
+    void report_once(const std::string& what, const std::string& message) {
+        if (reported_.insert(what + "\n" + message).second) logger()->warn("{}: {}", what, message);
+    }
+
+    // Adds a release's torrents to the session unless already there; false if it cannot be seeded.
+    bool seed(const Release& r) {
+        if (seeded_.contains(r.key())) return true;
+        for (const ReleaseTorrent* t : {&r.shards, r.torrent("patches")}) {
+            if (!t) continue;
+            if (auto s = session_.add(r.key() + "/" + t->part, t->original, r.dir, t->infohash); !s) {
+                report_once(r.dir.string(), s.error().message);
+                session_.remove(r.key() + "/shards");
+                return false;
+            }
+        }
+        logger()->info("seeding {} (shards {}{})", r.key(), r.shards.infohash,
+                       r.patches ? ", patches " + r.patches->infohash : std::string());
+        return true;
+    }
+};
+
+// Waits up to `timeout` for SIGINT or SIGTERM (blocked, so they queue until taken here).
+bool wait_for_stop(const sigset_t& set, std::chrono::milliseconds timeout) {
+    timespec ts{static_cast<time_t>(timeout.count() / 1000), static_cast<long>(timeout.count() % 1000) * 1000000};
+    int sig = sigtimedwait(&set, nullptr, &ts);
+    if (sig > 0) logger()->info("signal {}: stopping", sig);
+    return sig > 0;
+}
+
+}  // namespace
+
+core::Status run_seeder(const Options& options) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    signal(SIGPIPE, SIG_IGN);  // a peer closing mid-write is an error code, not a death
+
+    std::error_code ec;
+    if (!std::filesystem::is_directory(options.releases, ec))
+        return core::fail(core::Errc::usage, fmt::format("--releases {}: not a directory", options.releases.string()));
+    Metrics metrics;
+    CatalogBox box;
+    auto session = TorrentSession::start(options, metrics);
+    if (!session) return std::unexpected(session.error());
+    auto server = HttpServer::start(options, box, metrics);
+    if (!server) return std::unexpected(server.error());
+
+    // Port 0 means "any": links must carry the ports actually bound.
+    Options bound = options;
+    bound.listen.port = (*session)->listen_port();
+    bound.http.port = (*server)->port();
+    LinkConfig links{bound.http_base_url(), bound.listen.to_string(), options.trackers};
+    logger()->info("BitTorrent on {}, HTTP on {}", links.peer, links.http_base_url);
+
+    Reconciler reconciler(options, links, **session, box, metrics);
+    do {
+        reconciler.rescan();
+    } while (!wait_for_stop(set, options.rescan));
+    server->reset();  // stop answering first, then stop seeding
+    session->reset();
+    logger()->info("stopped");
+    return {};
+}
+
+}  // namespace utxo::seeder

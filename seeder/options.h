@@ -1,0 +1,44 @@
+// Configuration of the seeder daemon: one struct, documented defaults. main.cpp fills it from the
+// command line; nothing else reads the command line.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace utxo::seeder {
+
+struct HostPort {
+    std::string host;  // numeric IPv4 or IPv6 address, or a name
+    std::uint16_t port = 0;
+    // "127.0.0.1:6881", "[::1]:6881"
+    std::string to_string() const;
+};
+
+// "HOST:PORT" or "[V6]:PORT"; fails (usage) on a missing or out-of-range port or an empty host.
+core::Result<HostPort> parse_host_port(std::string_view text);
+
+struct Options {
+    std::filesystem::path releases;  // RELEASES/<network>/<height>-<hash>/ as utxo-indexer writes it
+    unsigned keep = 3;               // newest releases kept per network; older ones are dropped (not deleted)
+    HostPort listen{"127.0.0.1", 6881};  // BitTorrent listen address (TCP)
+    HostPort http{"127.0.0.1", 8080};    // HTTP API and web seed
+    // Base URL peers use to reach the HTTP server ("http://HOST:PORT" by default); set it when
+    // the seeder sits behind a proxy or listens on a wildcard address.
+    std::string public_http_url;
+    std::vector<std::string> trackers;  // announce URLs added to served torrents, magnets and our announces
+    std::int64_t upload_rate = 0;       // bytes per second, 0 = unlimited; applies to local peers too
+    bool dht = false, lsd = false, upnp = false, natpmp = false, utp = false;
+    std::chrono::milliseconds rescan{2000};  // how often the releases directory is re-read
+    std::chrono::seconds http_timeout{10};   // each read of a request, each write of a response chunk
+    unsigned max_connections = 256;          // HTTP connections open at once; more are closed at once
+
+    // public_http_url, or "http://HOST:PORT" from `http`.
+    std::string http_base_url() const;
+};
+
+}  // namespace utxo::seeder

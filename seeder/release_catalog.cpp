@@ -1,0 +1,188 @@
+#include "seeder/release_catalog.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "core/file_io.h"
+#include "core/manifest.h"
+#include "core/network.h"
+#include "seeder/torrent_decorate.h"
+
+namespace utxo::seeder {
+
+namespace fs = std::filesystem;
+using core::Errc;
+using core::fail;
+
+namespace {
+
+// A manifest lists 32 bytes of hashes and sizes per shard; 65536 shards stay far below this.
+constexpr std::size_t kMaxManifest = 64u << 20;
+constexpr std::size_t kMaxTorrent = 64u << 20;
+
+bool all_of(std::string_view s, int (*pred)(int)) {
+    return std::all_of(s.begin(), s.end(), [&](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
+}
+
+bool is_lower_hex(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// "<height>-<64 lowercase hex>", as core::release_dir_name writes it.
+bool is_release_name(std::string_view name) {
+    auto dash = name.find('-');
+    if (dash == 0 || dash == std::string_view::npos || dash > 10) return false;
+    return all_of(name.substr(0, dash), isdigit) && name.size() - dash - 1 == 64 && is_lower_hex(name.substr(dash + 1));
+}
+
+// "manifest.json.<KEYID>.minisig", KEYID alphanumeric (the signer writes 16 hex digits).
+bool is_signature_name(std::string_view name) {
+    constexpr std::string_view prefix = "manifest.json.", suffix = ".minisig";
+    if (!name.starts_with(prefix) || !name.ends_with(suffix)) return false;
+    auto id = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    return !id.empty() && id.size() <= 64 && all_of(id, isalnum);
+}
+
+std::vector<std::string> list_signatures(const fs::path& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        auto name = it->path().filename().string();
+        if (is_signature_name(name) && it->is_regular_file(ec)) out.push_back(name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& part, const std::string& infohash,
+                                          const LinkConfig& links) {
+    auto bytes = core::read_small_file(r.dir / (part + ".torrent"), kMaxTorrent);
+    if (!bytes) return std::unexpected(bytes.error());
+    ReleaseTorrent t{part, infohash, std::move(*bytes), {}, magnet_link(infohash, part, links)};
+    auto served = decorate_torrent(t.original, links.trackers, {web_seed_url(links, r)});
+    if (!served) return fail(served.error().code, fmt::format("{}.torrent: {}", part, served.error().message));
+    t.served = std::move(*served);
+    return t;
+}
+
+core::Result<Release> load_release(const fs::path& dir, const std::string& network, const LinkConfig& links) {
+    Release r;
+    r.network = network;
+    r.name = dir.filename().string();
+    r.dir = dir;
+    auto bytes = core::read_small_file(dir / "manifest.json", kMaxManifest);
+    if (!bytes) return std::unexpected(bytes.error());
+    auto m = core::decode_manifest(*bytes);
+    if (!m) return fail(m.error().code, "manifest.json: " + m.error().message);
+    if (core::network_name(m->network) != network || core::release_dir_name(m->height, m->block) != r.name)
+        return fail(Errc::mismatch, "the manifest's network, height or block hash does not match the directory");
+    r.manifest = std::move(*bytes);
+    r.height = m->height.value;
+    r.block_hash = m->block.to_display_hex();
+    auto shards = load_torrent(r, "shards", m->shards_infohash, links);
+    if (!shards) return std::unexpected(shards.error());
+    r.shards = std::move(*shards);
+    if (m->patches_infohash) {
+        auto patches = load_torrent(r, "patches", *m->patches_infohash, links);
+        if (!patches) return std::unexpected(patches.error());
+        r.patches = std::move(*patches);
+    }
+    r.signatures = list_signatures(dir);
+    return r;
+}
+
+bool newer(const Release& a, const Release& b) {
+    if (a.height != b.height) return a.height > b.height;
+    if (a.network != b.network) return a.network < b.network;
+    return a.name > b.name;
+}
+
+// Release directories of one network, newest first by height, at most `keep`.
+std::vector<fs::path> kept_dirs(const fs::path& net_dir, unsigned keep) {
+    std::vector<std::pair<std::uint64_t, fs::path>> found;
+    std::error_code ec;
+    for (fs::directory_iterator it(net_dir, ec), end; !ec && it != end; it.increment(ec)) {
+        auto name = it->path().filename().string();
+        std::error_code ec2;
+        if (!is_release_name(name) || !it->is_directory(ec2) || !fs::is_regular_file(it->path() / "manifest.json", ec2))
+            continue;
+        found.emplace_back(std::stoull(name.substr(0, name.find('-'))), it->path());
+    }
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second > b.second;
+    });
+    if (found.size() > keep) found.resize(keep);
+    std::vector<fs::path> out;
+    for (auto& f : found) out.push_back(std::move(f.second));
+    return out;
+}
+
+}  // namespace
+
+const ReleaseTorrent* Release::torrent(std::string_view part) const {
+    if (part == "shards") return &shards;
+    if (part == "patches" && patches) return &*patches;
+    return nullptr;
+}
+
+const Release* Catalog::find(std::string_view network, std::string_view name) const {
+    for (const auto& r : releases)
+        if (r.network == network && r.name == name) return &r;
+    return nullptr;
+}
+
+core::Result<ScanResult> scan_releases(const fs::path& root, unsigned keep, const LinkConfig& links,
+                                       const Catalog* previous) {
+    std::error_code ec;
+    auto canonical_root = fs::weakly_canonical(root, ec);
+    if (ec || !fs::is_directory(canonical_root, ec))
+        return fail(Errc::io, fmt::format("{}: not a readable directory", root.string()));
+    auto catalog = std::make_shared<Catalog>(Catalog{canonical_root, links, {}});
+    ScanResult out;
+    for (fs::directory_iterator it(canonical_root, ec), end; !ec && it != end; it.increment(ec)) {
+        auto network = it->path().filename().string();
+        std::error_code ec2;
+        if (!core::parse_network(network) || !it->is_directory(ec2)) continue;
+        for (const auto& dir : kept_dirs(it->path(), keep)) {
+            const Release* known = previous ? previous->find(network, dir.filename().string()) : nullptr;
+            if (known) {
+                catalog->releases.push_back(*known);
+                catalog->releases.back().signatures = list_signatures(dir);
+                continue;
+            }
+            auto r = load_release(dir, network, links);
+            if (r) catalog->releases.push_back(std::move(*r));
+            else out.problems.push_back({dir, r.error().message});
+        }
+    }
+    if (ec) return fail(Errc::io, fmt::format("{}: cannot list: {}", canonical_root.string(), ec.message()));
+    std::sort(catalog->releases.begin(), catalog->releases.end(), newer);
+    out.catalog = std::move(catalog);
+    return out;
+}
+
+std::string url_encode(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
+        else out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
+std::string web_seed_url(const LinkConfig& links, const Release& r) {
+    return fmt::format("{}/v1/files/{}/{}/", links.http_base_url, r.network, r.name);
+}
+
+std::string magnet_link(std::string_view infohash, std::string_view name, const LinkConfig& links) {
+    std::string m = fmt::format("magnet:?xt=urn:btih:{}&dn={}", infohash, url_encode(name));
+    // host:port stays readable; ':' and '[' ']' need no escaping for magnet parsers
+    if (!links.peer.empty()) m += "&x.pe=" + links.peer;
+    for (const auto& t : links.trackers) m += "&tr=" + url_encode(t);
+    return m;
+}
+
+}  // namespace utxo::seeder

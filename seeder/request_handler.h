@@ -1,0 +1,17 @@
+// The whole HTTP interface (docs/seeder-http.md) as one pure function of the request and a
+// read-only snapshot of the releases: no sockets, no state, so it is tested directly.
+#pragma once
+#include "seeder/http_types.h"
+#include "seeder/metrics.h"
+#include "seeder/release_catalog.h"
+
+namespace utxo::seeder {
+
+// GET and HEAD only (405 otherwise). Routes: /v1/releases, /v1/releases/<net>/<name>/<file>,
+// /v1/files/<net>/<name>/<shards|patches>/<file> (Range: 206 or 416), /metrics (when metrics
+// is given). 400 for targets that try to leave their directory, 404 for anything not kept.
+// Files are returned as FileSlice after resolving symlinks and checking the result is still a
+// regular file under catalog.root.
+HttpResponse handle_request(const HttpRequest& request, const Catalog& catalog, const Metrics* metrics);
+
+}  // namespace utxo::seeder

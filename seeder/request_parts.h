@@ -1,0 +1,33 @@
+// The two parts of a request that come straight from a peer and need care: the target path
+// (decoded segment by segment, with anything that could climb out of a directory refused) and
+// the Range header (one byte range, RFC 9110 §14.1.2).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace utxo::seeder {
+
+// "/a/b%20c?q" -> {"a", "b c"}. The query is dropped. Fails (invalid) on a target that does not
+// start with '/', a bad percent escape, or a segment that decodes to "." or "..", or contains
+// '/', '\\' or NUL (an encoded slash must never become a separator). Empty segments are kept,
+// so "/a//b" matches no route rather than a different one.
+core::Result<std::vector<std::string>> split_target(std::string_view target);
+
+// A file name we are willing to serve: letters, digits, '.', '_', '-', not starting with '.'.
+bool is_safe_file_name(std::string_view name);
+
+struct ByteRange {
+    std::uint64_t first = 0;
+    std::uint64_t length = 0;
+};
+
+// "bytes=a-b", "bytes=a-" or "bytes=-n" against a file of `size` bytes. nullopt when the header
+// is malformed, names several ranges, or cannot be satisfied (first byte past the end, empty).
+std::optional<ByteRange> parse_range(std::string_view header, std::uint64_t size);
+
+}  // namespace utxo::seeder

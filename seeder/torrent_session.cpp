@@ -1,0 +1,215 @@
+// Everything that includes libtorrent. Settings follow docs/shared reference measurements: TCP
+// only on loopback (uTP runs at ~5 MB/s there), torrents added unpaused and not auto-managed (so
+// the first peers are not refused), known-good files claimed without hashing.
+#include "seeder/torrent_session.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <libtorrent/alert_types.hpp>
+#include <libtorrent/ip_filter.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/session_params.hpp>
+#include <libtorrent/session_stats.hpp>
+#include <libtorrent/torrent_info.hpp>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "seeder/log_limit.h"
+
+namespace utxo::seeder {
+
+namespace lt = libtorrent;
+using core::Errc;
+using core::fail;
+
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    auto l = spdlog::get("seeder");
+    return l ? l : spdlog::default_logger();
+}
+
+std::string hex(const lt::sha1_hash& h) {
+    std::string out;
+    for (auto b : h) out += fmt::format("{:02x}", static_cast<unsigned char>(b));
+    return out;
+}
+
+bool is_wildcard(const std::string& host) { return host == "0.0.0.0" || host == "::" || host.empty(); }
+
+// The one place the session is configured.
+lt::settings_pack make_settings(const Options& o) {
+    lt::settings_pack p = lt::high_performance_seed();
+    p.set_str(lt::settings_pack::listen_interfaces, o.listen.to_string());
+    if (!is_wildcard(o.listen.host)) p.set_str(lt::settings_pack::outgoing_interfaces, o.listen.host);
+    p.set_int(lt::settings_pack::max_retry_port_bind, 0);  // never silently listen on PORT+1
+    p.set_bool(lt::settings_pack::enable_dht, o.dht);
+    if (!o.dht) p.set_str(lt::settings_pack::dht_bootstrap_nodes, "");
+    p.set_bool(lt::settings_pack::enable_lsd, o.lsd);
+    p.set_bool(lt::settings_pack::enable_upnp, o.upnp);
+    p.set_bool(lt::settings_pack::enable_natpmp, o.natpmp);
+    p.set_bool(lt::settings_pack::enable_ip_notifier, false);
+    p.set_bool(lt::settings_pack::enable_outgoing_utp, o.utp);
+    p.set_bool(lt::settings_pack::enable_incoming_utp, o.utp);
+    // Test swarms and NATed users put many peers behind one address.
+    p.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
+    p.set_int(lt::settings_pack::upload_rate_limit, static_cast<int>(std::min<std::int64_t>(o.upload_rate, INT32_MAX)));
+    p.set_int(lt::settings_pack::stop_tracker_timeout, 1);  // a clean stop within a couple of seconds
+    p.set_str(lt::settings_pack::user_agent, "utxo-seeder/0.1");
+    p.set_int(lt::settings_pack::alert_mask,
+              static_cast<int>(static_cast<std::uint32_t>(lt::alert_category::error | lt::alert_category::status |
+                                                          lt::alert_category::tracker | lt::alert_category::storage |
+                                                          lt::alert_category::performance_warning)));
+    return p;
+}
+
+}  // namespace
+
+struct TorrentSession::Impl {
+    Metrics& metrics;
+    std::vector<std::string> trackers;
+    lt::session session;
+    mutable std::mutex mutex;
+    std::map<std::string, lt::torrent_handle> torrents;
+    std::atomic<bool> stop{false};
+    std::thread loop;
+    LogLimiter limiter{30};
+    int peers_idx = lt::find_metric_idx("peer.num_peers_connected");
+    int sent_idx = lt::find_metric_idx("net.sent_payload_bytes");
+
+    Impl(const Options& o, Metrics& m) : metrics(m), trackers(o.trackers), session(lt::session_params{make_settings(o)}) {}
+
+    void warn_limited(const std::string& text) {
+        std::uint64_t dropped = 0;
+        if (!limiter.allow(dropped)) return;
+        if (dropped) logger()->warn("bittorrent: {} ({} similar messages dropped)", text, dropped);
+        else logger()->warn("bittorrent: {}", text);
+    }
+
+    void handle(lt::alert* a) {
+        if (auto* s = lt::alert_cast<lt::session_stats_alert>(a)) {
+            auto c = s->counters();
+            if (peers_idx >= 0) metrics.peers = static_cast<std::uint64_t>(c[peers_idx]);
+            if (sent_idx >= 0) metrics.bytes_uploaded = static_cast<std::uint64_t>(c[sent_idx]);
+        } else if (auto* t = lt::alert_cast<lt::tracker_reply_alert>(a)) {
+            logger()->debug("tracker {}: {} peers", t->tracker_url(), t->num_peers);
+        } else if (a->category() & (lt::alert_category::error | lt::alert_category::performance_warning)) {
+            warn_limited(a->message());
+        }
+    }
+
+    // Drains alerts and asks for fresh session counters once a second.
+    void run() {
+        auto next_stats = std::chrono::steady_clock::now();
+        while (!stop) {
+            session.wait_for_alert(std::chrono::milliseconds(250));
+            std::vector<lt::alert*> alerts;
+            session.pop_alerts(&alerts);
+            for (auto* a : alerts) handle(a);
+            if (std::chrono::steady_clock::now() >= next_stats) {
+                session.post_session_stats();
+                next_stats += std::chrono::seconds(1);
+            }
+        }
+    }
+
+    // Waits for the TCP listen socket: libtorrent binds asynchronously and reports by alert.
+    core::Status wait_listening(const Options& o) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (std::chrono::steady_clock::now() < deadline) {
+            session.wait_for_alert(std::chrono::milliseconds(100));
+            std::vector<lt::alert*> alerts;
+            session.pop_alerts(&alerts);
+            for (auto* a : alerts) {
+                if (auto* f = lt::alert_cast<lt::listen_failed_alert>(a); f && f->socket_type == lt::socket_type_t::tcp)
+                    return fail(Errc::io, fmt::format("cannot listen on {}: {}", o.listen.to_string(), f->error.message()));
+                if (auto* s = lt::alert_cast<lt::listen_succeeded_alert>(a); s && s->socket_type == lt::socket_type_t::tcp)
+                    return {};
+            }
+        }
+        return fail(Errc::io, fmt::format("cannot listen on {}: no answer from libtorrent", o.listen.to_string()));
+    }
+};
+
+TorrentSession::TorrentSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+core::Result<std::unique_ptr<TorrentSession>> TorrentSession::start(const Options& options, Metrics& metrics) {
+    std::unique_ptr<Impl> impl;
+    try {
+        impl = std::make_unique<Impl>(options, metrics);
+    } catch (const std::exception& e) {
+        return fail(Errc::io, fmt::format("cannot start the BitTorrent session: {}", e.what()));
+    }
+    if (auto s = impl->wait_listening(options); !s) return std::unexpected(s.error());
+    if (options.upload_rate > 0) {
+        // Loopback and LAN peers sit in libtorrent's local class, which ignores rate limits; put
+        // every address in the global class so the cap holds for them too.
+        lt::ip_filter f;
+        f.add_rule(lt::make_address_v4("0.0.0.0"), lt::make_address_v4("255.255.255.255"),
+                   1u << static_cast<std::uint32_t>(lt::session::global_peer_class_id));
+        f.add_rule(lt::make_address_v6("::"), lt::make_address_v6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+                   1u << static_cast<std::uint32_t>(lt::session::global_peer_class_id));
+        impl->session.set_peer_class_filter(f);
+    }
+    auto* raw = impl.get();
+    impl->loop = std::thread([raw] { raw->run(); });
+    return std::unique_ptr<TorrentSession>(new TorrentSession(std::move(impl)));
+}
+
+TorrentSession::~TorrentSession() {
+    impl_->stop = true;
+    if (impl_->loop.joinable()) impl_->loop.join();
+    lt::session_proxy proxy = impl_->session.abort();
+    impl_.reset();  // the proxy outlives the session object and waits for the network thread
+}
+
+core::Status TorrentSession::add(const std::string& key, std::string_view torrent, const std::filesystem::path& save_path,
+                                 std::string_view infohash) {
+    lt::error_code ec;
+    auto ti = std::make_shared<lt::torrent_info>(lt::span<char const>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), ec,
+                                                 lt::from_span);
+    if (ec) return fail(Errc::invalid, fmt::format("{}: libtorrent cannot read the torrent: {}", key, ec.message()));
+    if (hex(ti->info_hashes().v1) != infohash)
+        return fail(Errc::mismatch, fmt::format("{}: the torrent's infohash is not the manifest's", key));
+    lt::add_torrent_params atp;
+    atp.ti = ti;
+    atp.save_path = save_path.string();
+    atp.have_pieces.resize(ti->num_pieces(), true);  // trusted: no hashing, seeding starts at once
+    atp.flags &= ~(lt::torrent_flags::paused | lt::torrent_flags::auto_managed);
+    atp.trackers = impl_->trackers;
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->torrents.contains(key)) return {};
+    auto h = impl_->session.add_torrent(std::move(atp), ec);
+    if (ec) return fail(Errc::io, fmt::format("{}: libtorrent cannot add the torrent: {}", key, ec.message()));
+    impl_->torrents.emplace(key, h);
+    return {};
+}
+
+void TorrentSession::remove(const std::string& key) {
+    std::lock_guard lock(impl_->mutex);
+    auto it = impl_->torrents.find(key);
+    if (it == impl_->torrents.end()) return;
+    impl_->session.remove_torrent(it->second);  // no delete_files: releases stay on disk
+    impl_->torrents.erase(it);
+}
+
+std::vector<std::string> TorrentSession::keys() const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<std::string> out;
+    for (const auto& [k, h] : impl_->torrents) out.push_back(k);
+    return out;
+}
+
+std::uint16_t TorrentSession::listen_port() const { return impl_->session.listen_port(); }
+
+core::Result<std::string> torrent_infohash(std::string_view torrent) {
+    lt::error_code ec;
+    lt::torrent_info ti(lt::span<char const>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), ec, lt::from_span);
+    if (ec) return fail(Errc::invalid, fmt::format("libtorrent cannot read the torrent: {}", ec.message()));
+    return hex(ti.info_hashes().v1);
+}
+
+}  // namespace utxo::seeder
