@@ -66,4 +66,12 @@ struct ExportSummary {
 // hash_serialized_3 and recomputes MuHash, which must equal the store's running MuHash.
 core::Result<ExportSummary> export_core(const std::filesystem::path& db, const std::filesystem::path& out);
 
+struct AddressHolding {
+    std::string address;
+    std::uint64_t coins = 0;  // among the coins visited (the scan stops at `count` addresses)
+    core::Amount value;
+};
+// The first `count` distinct addresses of the set in key order (scripts without an address skipped).
+core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db, std::size_t count);
+
 }  // namespace utxo::indexer

@@ -109,6 +109,12 @@ int main(int argc, char** argv) {
     release_cmd->add_option("--release-every", release.release_every,
                             "the cadence N: patches from height - N (default 0: no patches)");
 
+    std::filesystem::path addresses_db;
+    std::size_t addresses_count = 10;
+    auto* addresses_cmd = app.add_subcommand("addresses", "list some addresses that hold coins in the store");
+    addresses_cmd->add_option("--db", addresses_db, "store directory")->required();
+    addresses_cmd->add_option("--count", addresses_count, "how many (default 10)");
+
     std::filesystem::path verify_dir;
     bool verify_quiet = false;
     auto* verify_cmd = app.add_subcommand("verify-release", "re-read a release and check every hash, count and "
@@ -160,6 +166,10 @@ int main(int argc, char** argv) {
             auto r = ix::cut_release(*store, release);
             if (!r) return report(r.error());
             fmt::print("{} {}\n", r->already_existed ? "exists:" : "cut:", r->dir.string());
+        } else if (*addresses_cmd) {
+            auto r = ix::sample_addresses(addresses_db, addresses_count);
+            if (!r) return report(r.error());
+            for (const auto& a : *r) fmt::print("{} {}\n", a.address, a.value.sat);
         } else if (*verify_cmd) {
             auto r = ix::verify_release(verify_dir);
             if (!r) {

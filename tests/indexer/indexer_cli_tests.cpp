@@ -5,8 +5,11 @@
 
 #include <chrono>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <thread>
 
+#include "core/address.h"
 #include "core/serialize.h"
 #include "test_support.h"
 
@@ -230,4 +233,23 @@ TEST_CASE("Usage errors exit 2 with one line") {
     CHECK(r.out.find("no UTXO store") != std::string::npos);
     r = run(indexer + " build --blocks x --network moon --db y");
     CHECK(r.exit_code != 0);
+}
+
+TEST_CASE("addresses lists distinct addresses that hold coins, with their value") {
+    test::TempDir dir;
+    auto chain = dir / "chain.hex";
+    REQUIRE(run(indexer + " synth --out " + q(chain) + " --blocks 120 --txs-per-block 20 --seed 2").exit_code == 0);
+    REQUIRE(run(indexer + " build --blocks " + q(chain) + " --network regtest --db " + q(dir / "db")).exit_code == 0);
+    auto r = run(indexer + " addresses --db " + q(dir / "db") + " --count 5");
+    REQUIRE(r.exit_code == 0);
+    std::istringstream lines(r.out);
+    std::set<std::string> seen;
+    for (std::string address; lines >> address;) {
+        std::int64_t value = -1;
+        lines >> value;
+        CHECK(value >= 0);
+        CHECK(utxo::core::address_to_script(address, utxo::core::Network::regtest));
+        seen.insert(address);
+    }
+    CHECK(seen.size() == 5);
 }
