@@ -1,10 +1,43 @@
 // `serve`: the Esplora-compatible HTTP API over the store.
+#include <fmt/format.h>
+
+#include <cstdio>
+
 #include "verifier/commands.h"
+#include "verifier/http_server.h"
+#include "verifier/query.h"
 
 namespace utxo::verifier {
 
+namespace {
+
+void run_serve(const std::filesystem::path& db, const std::string& listen) {
+    auto hp = parse_host_port(listen);
+    if (!hp) exit_with(hp.error());
+    std::optional<Store> store;
+    auto cur = open_installed(db, store);
+    if (!cur) exit_with(cur.error());
+    ServeOptions o;
+    o.host = hp->first, o.port = hp->second;
+    o.on_listening = [&](std::uint16_t port) {
+        // Tests and scripts read this line to learn the port when 0 was asked for.
+        fmt::print("listening on {}:{} (release {}, {})\n", o.host, port, cur->manifest.height.value,
+                   cur->full ? "full" : "wallet");
+        std::fflush(stdout);
+    };
+    if (auto s = serve_http(*store, o); !s) exit_with(s.error());
+}
+
+}  // namespace
+
 void add_serve_command(CLI::App& app) {
-    (void)app;
+    auto db = std::make_shared<std::filesystem::path>();
+    auto listen = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand("serve", "serve Esplora-compatible /address/:a/utxo, /scripthash/:h/utxo and "
+                                            "/blocks/tip/height over HTTP until SIGINT/SIGTERM");
+    cmd->add_option("--db", *db, "store directory")->required();
+    cmd->add_option("--http", *listen, "HOST:PORT to listen on (port 0: any free port)")->required();
+    cmd->callback([db, listen] { run_serve(*db, *listen); });
 }
 
 }  // namespace utxo::verifier

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/coin.h"
+#include "core/hash.h"
 #include "core/error.h"
 #include "core/manifest.h"
 #include "core/network.h"
@@ -65,6 +66,9 @@ public:
                          const std::vector<std::string>& authorities);
     // Coins paying to `script` among the held shards (fails if its shard is not held).
     core::Result<std::vector<OwnedCoin>> coins_for_script(core::ByteView script);
+    // The same by SHA256(script) (Esplora's script hash, raw digest order), for callers that do
+    // not know the script. Costs a decode and hash per coin of one shard.
+    core::Result<std::vector<OwnedCoin>> coins_for_script_hash(const core::Hash256& script_sha256);
     const std::filesystem::path& directory() const;
 
     // Re-reads every held shard file with the full canonical checks and recomputes each shard's

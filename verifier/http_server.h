@@ -1,0 +1,28 @@
+// The HTTP server of `serve` (Boost.Beast, the only file that includes it is http_server.cpp).
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/error.h"
+#include "verifier/store.h"
+
+namespace utxo::verifier {
+
+struct ServeOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;                      // 0: any free port (reported through on_listening)
+    std::chrono::seconds timeout{15};            // per read and per write of one request
+    std::size_t header_limit = 8 * 1024;         // a request's header bytes
+    std::size_t body_limit = 1024;               // every endpoint is a GET
+    std::function<void(std::uint16_t port)> on_listening;
+};
+
+// Serves handle_request() on host:port until SIGINT or SIGTERM, one thread; returns once stopped.
+core::Status serve_http(Store& store, const ServeOptions& options);
+
+// "HOST:PORT" or "[IPv6]:PORT".
+core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text);
+
+}  // namespace utxo::verifier
