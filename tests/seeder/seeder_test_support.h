@@ -1,0 +1,189 @@
+// Helpers for the seeder tests: real releases made by utxo-indexer, free loopback ports, child
+// processes that are always killed, and a minimal HTTP/1.1 client on raw sockets.
+#pragma once
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/serialize.h"
+#include "test_support.h"
+
+namespace seedtest {
+
+namespace fs = std::filesystem;
+
+inline std::string slurp(const fs::path& p) {
+    auto b = test::read_file(p);
+    return {b.begin(), b.end()};
+}
+
+// A regtest chain cut into releases 50 and 100 (16 shards; 100 has patches), made once per run;
+// `full` holds 20 more blocks so a second `run` adds release 150.
+struct Chain {
+    test::TempDir dir;
+    fs::path prefix = dir / "prefix.dat", full = dir / "full.dat";
+    Chain() {
+        auto indexer = test::bin("utxo-indexer").string();
+        auto hex = dir / "chain.hex";
+        auto r = test::run(indexer + " synth --out " + test::q(hex) + " --blocks 160 --txs-per-block 30 --seed 21");
+        if (r.exit_code != 0) throw std::runtime_error("synth failed: " + r.out);
+        std::vector<std::string> lines;
+        std::ifstream in(hex);
+        for (std::string l; std::getline(in, l);)
+            if (!l.empty()) lines.push_back(l);
+        write_blk(prefix, lines, 121);
+        write_blk(full, lines, lines.size());
+    }
+    static void write_blk(const fs::path& p, const std::vector<std::string>& lines, std::size_t n) {
+        utxo::core::Bytes file;
+        utxo::core::Writer w(file);
+        for (std::size_t i = 0; i < n && i < lines.size(); ++i) {
+            auto block = *utxo::core::from_hex(lines[i]);
+            w.bytes(std::array<std::uint8_t, 4>{0xfa, 0xbf, 0xb5, 0xda});
+            w.u32(static_cast<std::uint32_t>(block.size()));
+            w.bytes(block);
+        }
+        test::write_file(p, file);
+    }
+};
+
+inline Chain& chain() {
+    static Chain c;
+    return c;
+}
+
+// Runs the indexer over `blocks` into releases/ (db beside it), as an operator would.
+inline void cut_releases(const fs::path& blocks, const fs::path& db, const fs::path& releases) {
+    auto r = test::run(test::bin("utxo-indexer").string() + " run --source blocks:" + test::q(blocks) +
+                       " --network regtest --db " + test::q(db) + " --releases " + test::q(releases) +
+                       " --release-every 50 --confirmations 1 --shards 16");
+    if (r.exit_code != 0) throw std::runtime_error("indexer run failed: " + r.out);
+}
+
+inline fs::path release_dir(const fs::path& releases, int height) {
+    for (const auto& e : fs::directory_iterator(releases / "regtest"))
+        if (e.path().filename().string().starts_with(std::to_string(height) + "-")) return e.path();
+    throw std::runtime_error("no release at height " + std::to_string(height));
+}
+
+// A port nobody listens on right now (the kernel's pick; released before use, good enough on a test box).
+inline std::uint16_t free_port() {
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(s);
+    return ntohs(a.sin_port);
+}
+
+// A child process, killed (SIGKILL) when the guard goes out of scope unless it already ended.
+class Process {
+public:
+    Process(const std::vector<std::string>& args, const fs::path& log, const fs::path& cwd = {}) {
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+            int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            ::dup2(fd, 1);
+            ::dup2(fd, 2);
+            std::vector<char*> argv;
+            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+    }
+    ~Process() {
+        if (pid_ > 0 && !exited_) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    bool running() {
+        if (exited_) return false;
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            exited_ = true;
+            code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        return !exited_;
+    }
+    // Sends sig and waits up to `timeout`; the exit code, or -1 if it did not exit (or by a signal).
+    int stop(int sig, std::chrono::milliseconds timeout) {
+        ::kill(pid_, sig);
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (running() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return exited_ ? code_ : -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+    bool exited_ = false;
+    int code_ = -1;
+};
+
+struct Reply {
+    int status = 0;
+    std::map<std::string, std::string> headers;  // lowercase names
+    std::string body;
+};
+
+// Sends `raw` (a whole request) to 127.0.0.1:port, reads until the server closes or 5 s pass.
+inline Reply http_raw(std::uint16_t port, const std::string& raw) {
+    Reply reply;
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        ::close(s);
+        return reply;
+    }
+    ::send(s, raw.data(), raw.size(), MSG_NOSIGNAL);
+    std::string in;
+    char buf[65536];
+    for (ssize_t n; (n = ::recv(s, buf, sizeof buf, 0)) > 0;) in.append(buf, static_cast<std::size_t>(n));
+    ::close(s);
+    auto end = in.find("\r\n\r\n");
+    if (in.size() < 12 || end == std::string::npos) return reply;
+    reply.status = std::stoi(in.substr(9, 3));
+    std::size_t pos = in.find("\r\n") + 2;
+    while (pos < end) {
+        auto eol = in.find("\r\n", pos);
+        auto line = in.substr(pos, eol - pos);
+        auto colon = line.find(':');
+        std::string name = line.substr(0, colon);
+        std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+        reply.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
+        pos = eol + 2;
+    }
+    reply.body = in.substr(end + 4);
+    return reply;
+}
+
+inline Reply http_get(std::uint16_t port, const std::string& target, const std::string& extra_headers = "") {
+    return http_raw(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers + "\r\n");
+}
+
+}  // namespace seedtest
