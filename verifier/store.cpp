@@ -32,7 +32,9 @@ fs::path shard_path(const fs::path& release_dir, std::uint32_t index) {
 spdlog::logger& log() {
     static std::shared_ptr<spdlog::logger> logger = [] {
         if (auto l = spdlog::get("verifier")) return l;
-        return spdlog::stderr_color_mt("verifier");
+        auto l = spdlog::stderr_color_mt("verifier");
+        l->set_level(spdlog::level::warn);  // a library user (tests, fetch) turns it up if wanted
+        return l;
     }();
     return *logger;
 }

@@ -1,0 +1,137 @@
+// Store: installing verified release files, answering by script, refusing what does not match.
+#include <set>
+
+#include "core/sha256.h"
+#include "verifier/store.h"
+#include "verifier_fixture.h"
+
+using namespace utxo;
+using verifier::Store;
+namespace fs = std::filesystem;
+
+TEST_CASE("A full install answers every script exactly as the release's shard files say", "[store]") {
+    test::TempDir dir;
+    const auto rel_dir = vt::releases().at(200);
+    auto store = Store::open(dir / "store");
+    REQUIRE(store);
+    auto none = store->installed();
+    REQUIRE(none);
+    CHECK_FALSE(*none);
+    vt::install(*store, rel_dir);
+
+    auto cur = store->installed();
+    REQUIRE(cur);
+    REQUIRE(*cur);
+    const auto rel = vt::load_release(rel_dir);
+    CHECK((*cur)->manifest == rel.manifest);
+    CHECK((*cur)->full);
+    CHECK((*cur)->shards == vt::all_shards(rel.manifest));
+    CHECK((*cur)->authorities == std::vector<std::string>{"alice", "bob"});
+    CHECK((*cur)->manifest_sha256 == core::sha256(core::as_bytes(rel.bytes)).to_raw_hex());
+    CHECK((*cur)->dir == dir / "store" / "releases" / "regtest" / rel_dir.filename());
+    CHECK(test::read_file((*cur)->dir / "manifest.json") == test::read_file(rel_dir / "manifest.json"));
+    CHECK(fs::is_empty(dir / "store" / "staging"));
+
+    const auto expected = vt::expectations(rel_dir);
+    std::size_t total = 0;
+    for (const auto& [script, coins] : expected) {
+        auto got = store->coins_for_script(script);
+        REQUIRE(got);
+        CHECK(vt::keys(*got) == coins);
+        auto by_hash = store->coins_for_script_hash(core::sha256(script));
+        REQUIRE(by_hash);
+        CHECK(vt::keys(*by_hash) == coins);
+        total += coins.size();
+    }
+    CHECK(total == rel.manifest.coins);
+    auto nobody = store->coins_for_script(core::Bytes{0x51, 0x51});
+    REQUIRE(nobody);
+    CHECK(nobody->empty());
+    CHECK(store->check_installed());
+}
+
+TEST_CASE("A wallet install answers for its shards and says which shard is missing for others", "[store]") {
+    test::TempDir dir;
+    const auto rel_dir = vt::releases().at(200);
+    auto store = Store::open(dir / "store");
+    REQUIRE(store);
+    vt::install(*store, rel_dir, {3, 9});
+    auto cur = store->installed();
+    REQUIRE((cur && *cur));
+    CHECK_FALSE((*cur)->full);
+    CHECK((*cur)->shards == std::vector<std::uint32_t>{3, 9});
+    CHECK(fs::exists(verifier::shard_path((*cur)->dir, 3)));
+    CHECK_FALSE(fs::exists(verifier::shard_path((*cur)->dir, 4)));
+
+    int held = 0, other = 0;
+    for (const auto& [script, coins] : vt::expectations(rel_dir)) {
+        auto shard = core::shard_of(script, 16);
+        auto got = store->coins_for_script(script);
+        if (shard == 3 || shard == 9) {
+            REQUIRE(got);
+            CHECK(vt::keys(*got) == coins);
+            ++held;
+        } else {
+            REQUIRE_FALSE(got);
+            CHECK(got.error().code == core::Errc::not_found);
+            CHECK(got.error().message.find("shard " + std::to_string(shard) + " is not held") != std::string::npos);
+            ++other;
+        }
+    }
+    CHECK(held > 0);
+    CHECK(other > 0);
+
+    // The same release again with one more shard: the held ones are reused, not re-downloaded.
+    auto rel = vt::stage(*store, rel_dir, {5});
+    REQUIRE(store->install(rel.manifest, rel.bytes, {3, 5, 9}, false, {"alice"}));
+    cur = store->installed();
+    REQUIRE((cur && *cur));
+    CHECK((*cur)->shards == std::vector<std::uint32_t>{3, 5, 9});
+    CHECK(fs::exists(verifier::shard_path((*cur)->dir, 3)));
+    CHECK(store->check_installed());
+    CHECK(std::distance(fs::directory_iterator(dir / "store" / "releases" / "regtest"), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("A tampered staged shard is refused and the previous installation stays", "[store]") {
+    test::TempDir dir;
+    auto store = Store::open(dir / "store");
+    REQUIRE(store);
+    vt::install(*store, vt::releases().at(150));
+    auto before = store->installed();
+    REQUIRE((before && *before));
+
+    const auto rel_dir = vt::releases().at(200);
+    auto rel = vt::stage(*store, rel_dir, vt::all_shards(vt::load_release(rel_dir).manifest));
+    auto victim = verifier::shard_path(*store->staging_dir(rel.manifest), 7);
+    auto bytes = test::read_file(victim);
+    bytes[bytes.size() / 2] ^= 0x01;
+    test::write_file(victim, bytes);
+    auto s = store->install(rel.manifest, rel.bytes, vt::all_shards(rel.manifest), true, {});
+    REQUIRE_FALSE(s);
+    CHECK(s.error().code == core::Errc::mismatch);
+    CHECK(s.error().message.find("00007.shard: SHA-256 is") != std::string::npos);
+
+    auto after = store->installed();
+    REQUIRE((after && *after));
+    CHECK(after->value().manifest == before->value().manifest);
+    CHECK(fs::exists(verifier::shard_path((*after)->dir, 7)));
+
+    // A missing file, a wrong size and an older release are refused too.
+    fs::remove(victim);
+    s = store->install(rel.manifest, rel.bytes, vt::all_shards(rel.manifest), true, {});
+    REQUIRE_FALSE(s);
+    CHECK(s.error().code == core::Errc::not_found);
+    bytes.pop_back();
+    test::write_file(victim, bytes);
+    s = store->install(rel.manifest, rel.bytes, vt::all_shards(rel.manifest), true, {});
+    REQUIRE_FALSE(s);
+    CHECK(s.error().message.find("the manifest says") != std::string::npos);
+    auto old = vt::stage(*store, vt::releases().at(100), {0});
+    s = store->install(old.manifest, old.bytes, {0}, false, {});
+    REQUIRE_FALSE(s);
+    CHECK(s.error().message.find("older than the installed release 150") != std::string::npos);
+    // The untampered files install.
+    vt::install(*store, rel_dir);
+    CHECK(store->installed().value()->manifest.height.value == 200);
+    CHECK_FALSE(fs::exists((*before)->dir));
+}
