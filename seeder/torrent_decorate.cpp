@@ -91,7 +91,7 @@ core::Result<std::string> decorate_torrent(std::string_view torrent, const std::
     if (!trackers.empty()) {
         out["announce"] = bstring(trackers.front());
         std::string tiers = "l";
-        for (const auto& t : trackers) tiers += "l" + bstring(t) + "e";
+        for (const auto& t : trackers) tiers += fmt::format("l{}e", bstring(t));
         out["announce-list"] = tiers + "e";
     }
     if (!web_seeds.empty()) {
@@ -100,8 +100,12 @@ core::Result<std::string> decorate_torrent(std::string_view torrent, const std::
         out["url-list"] = list + "e";
     }
     std::string result = "d";
-    for (const auto& [k, v] : out) result += bstring(k) + v;
-    return result + "e";
+    for (const auto& [k, v] : out) {
+        result += bstring(k);
+        result += v;
+    }
+    result += 'e';
+    return result;
 }
 
 core::Result<std::string_view> info_dict_bytes(std::string_view torrent) {
