@@ -1,0 +1,136 @@
+// The HTTP API as a pure function, and `serve` end to end on 127.0.0.1.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "core/sha256.h"
+#include "verifier/esplora.h"
+#include "verifier/http_server.h"
+#include "verifier_fixture.h"
+
+using namespace utxo;
+using verifier::HttpRequest;
+using verifier::Store;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A script of the release with an address, in the given shard set (any shard when empty).
+std::pair<core::Bytes, std::string> some_address(const fs::path& rel_dir, std::vector<std::uint32_t> in = {}) {
+    for (const auto& [script, coins] : vt::expectations(rel_dir)) {
+        auto addr = core::script_to_address(script, core::Network::regtest);
+        auto shard = core::shard_of(script, 16);
+        if (addr && (in.empty() || std::find(in.begin(), in.end(), shard) != in.end())) return {script, *addr};
+    }
+    FAIL("no address found");
+    return {};
+}
+
+nlohmann::json esplora_expected(const std::set<vt::CoinKey>& coins) {
+    auto arr = nlohmann::json::array();
+    for (const auto& [txid, vout, value, height, coinbase] : coins)
+        arr.push_back({{"txid", txid}, {"vout", vout},
+                       {"status", {{"confirmed", true}, {"block_height", height}}}, {"value", value}});
+    return arr;
+}
+
+nlohmann::json sorted(nlohmann::json arr) {
+    std::sort(arr.begin(), arr.end(), [](const auto& a, const auto& b) { return a.dump() < b.dump(); });
+    return arr;
+}
+
+}  // namespace
+
+TEST_CASE("handle_request answers the three endpoints and their errors", "[esplora]") {
+    test::TempDir dir;
+    const auto rel_dir = vt::releases().at(200);
+    auto store = Store::open(dir / "store");
+    REQUIRE(store);
+    CHECK(verifier::handle_request({"GET", "/blocks/tip/height"}, *store).status == 503);
+    vt::install(*store, rel_dir, {0, 1, 2, 3, 4, 5, 6, 7});
+    const auto expected = vt::expectations(rel_dir);
+
+    auto tip = verifier::handle_request({"GET", "/blocks/tip/height"}, *store);
+    CHECK(tip.status == 200);
+    CHECK(tip.content_type == "text/plain");
+    CHECK(tip.body == "200");
+
+    auto [script, address] = some_address(rel_dir, {0, 1, 2, 3, 4, 5, 6, 7});
+    auto r = verifier::handle_request({"GET", "/address/" + address + "/utxo"}, *store);
+    CHECK(r.status == 200);
+    CHECK(sorted(nlohmann::json::parse(r.body)) == sorted(esplora_expected(expected.at(script))));
+    r = verifier::handle_request({"GET", "/scripthash/" + core::sha256(script).to_raw_hex() + "/utxo?x=1"}, *store);
+    CHECK(r.status == 200);
+    CHECK(sorted(nlohmann::json::parse(r.body)) == sorted(esplora_expected(expected.at(script))));
+    // Esplora's hash is in natural byte order; the reversed (Electrum) form finds nothing here.
+    r = verifier::handle_request({"GET", "/scripthash/" + core::sha256(script).to_display_hex() + "/utxo"}, *store);
+    CHECK((r.status == 200 || r.status == 404));
+    if (r.status == 200) CHECK(r.body == "[]");
+
+    auto [other, other_address] = some_address(rel_dir, {8, 9, 10, 11, 12, 13, 14, 15});
+    r = verifier::handle_request({"GET", "/address/" + other_address + "/utxo"}, *store);
+    CHECK(r.status == 404);
+    CHECK(r.body.find("is not held by this wallet store") != std::string::npos);
+    r = verifier::handle_request({"GET", "/address/bc1qnotanaddress/utxo"}, *store);
+    CHECK(r.status == 400);
+    CHECK(r.body.starts_with("invalid address bc1qnotanaddress: "));
+    CHECK(std::count(r.body.begin(), r.body.end(), '\n') == 1);
+    CHECK(verifier::handle_request({"GET", "/scripthash/abcd/utxo"}, *store).status == 400);
+    CHECK(verifier::handle_request({"GET", "/nothing"}, *store).status == 404);
+    CHECK(verifier::handle_request({"POST", "/blocks/tip/height"}, *store).status == 405);
+}
+
+TEST_CASE("parse_host_port", "[esplora]") {
+    CHECK(verifier::parse_host_port("127.0.0.1:8080").value() == std::pair<std::string, std::uint16_t>{"127.0.0.1", 8080});
+    CHECK(verifier::parse_host_port("[::1]:0").value().first == "::1");
+    CHECK_FALSE(verifier::parse_host_port("127.0.0.1"));
+    CHECK_FALSE(verifier::parse_host_port("127.0.0.1:99999"));
+    CHECK_FALSE(verifier::parse_host_port("host:12x"));
+}
+
+TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplora][e2e]") {
+    test::TempDir dir;
+    const auto rel_dir = vt::releases().at(200);
+    {
+        auto store = Store::open(dir / "store");
+        REQUIRE(store);
+        vt::install(*store, rel_dir);
+    }
+    const auto out = dir / "serve.out";
+    pid_t pid = fork();
+    if (pid == 0) {
+        std::string cmd = vt::verifier + " serve --db " + test::q(dir / "store") + " --http 127.0.0.1:0 > " +
+                          test::q(out) + " 2>&1";
+        execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
+        _exit(127);
+    }
+    std::string line;
+    for (int i = 0; i < 100 && line.find("listening on") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        auto b = test::read_file(out);
+        line.assign(b.begin(), b.end());
+    }
+    INFO(line);
+    REQUIRE(line.find("listening on 127.0.0.1:") != std::string::npos);
+    const std::string port = line.substr(line.find("127.0.0.1:") + 10, line.find(' ', line.find("127.0.0.1:")) - line.find("127.0.0.1:") - 10);
+    const std::string base = "http://127.0.0.1:" + port;
+
+    auto tip = test::run("curl -s " + base + "/blocks/tip/height");
+    CHECK(tip.out == "200");
+    auto [script, address] = some_address(rel_dir);
+    auto r = test::run("curl -s " + base + "/address/" + address + "/utxo");
+    CHECK(sorted(nlohmann::json::parse(r.out)) == sorted(esplora_expected(vt::expectations(rel_dir).at(script))));
+    auto bad = test::run("curl -s -o /dev/null -w '%{http_code}' " + base + "/address/nope/utxo");
+    CHECK(bad.out == "400");
+    auto big = test::run("curl -s -o /dev/null -w '%{http_code}' -H 'X-Big: " + std::string(20000, 'a') + "' " + base + "/blocks/tip/height");
+    CHECK(big.out == "431");
+
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+}
