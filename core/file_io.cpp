@@ -15,6 +15,15 @@ ScopedFd::~ScopedFd() {
     if (fd >= 0) ::close(fd);
 }
 
+ScopedFd& ScopedFd::operator=(ScopedFd&& o) noexcept {
+    if (this != &o) {
+        if (fd >= 0) ::close(fd);
+        fd = o.fd;
+        o.fd = -1;
+    }
+    return *this;
+}
+
 core::Status read_exact(int fd, std::uint8_t* out, std::size_t size) {
     std::size_t done = 0;
     while (done < size) {
@@ -82,10 +91,14 @@ core::Status write_file_atomically(const std::filesystem::path& path, core::Byte
     if (before_rename) before_rename();
     if (::rename(tmpl.c_str(), path.c_str()) != 0)
         return cleanup_fail(fmt::format("cannot replace the file: {}", std::strerror(errno)));
-    ScopedFd dfd;
-    dfd.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd.fd >= 0) ::fsync(dfd.fd);  // makes the rename itself durable
+    sync_parent_dir(path);  // makes the rename itself durable
     return {};
+}
+
+void sync_parent_dir(const std::filesystem::path& path) {
+    auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    ScopedFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.fd >= 0) (void)::fsync(fd.fd);
 }
 
 }  // namespace utxo::core

@@ -1,4 +1,5 @@
-// Small-file IO shared by the tools: bounded whole-file reads and atomic replacement.
+// Small-file IO shared by the tools: bounded whole-file reads and atomic replacement. Streaming
+// files (shards, snapshots) go through core/buffered_file.h.
 #pragma once
 #include <sys/types.h>
 
@@ -19,6 +20,8 @@ struct ScopedFd {
     explicit ScopedFd(int f) : fd(f) {}
     ScopedFd(const ScopedFd&) = delete;
     ScopedFd& operator=(const ScopedFd&) = delete;
+    ScopedFd(ScopedFd&& o) noexcept : fd(o.fd) { o.fd = -1; }
+    ScopedFd& operator=(ScopedFd&& o) noexcept;
     ~ScopedFd();
 };
 
@@ -36,5 +39,9 @@ Result<std::string> read_small_file(const std::filesystem::path& path, std::size
 // before_rename runs after the temporary file is complete (tests use it to simulate a crash).
 Status write_file_atomically(const std::filesystem::path& path, ByteView content, mode_t mode,
                              const std::function<void()>& before_rename = {});
+
+// fsyncs the directory holding path, which makes a rename into it durable. Best effort: a failure
+// here is not worth failing the write for, so it is ignored.
+void sync_parent_dir(const std::filesystem::path& path);
 
 }  // namespace utxo::core
