@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "core/file_io.h"
+#include "core/header_fields.h"
 #include "core/serialize.h"
 
 namespace utxo::core {
@@ -27,13 +28,11 @@ Result<PatchHeader> read_header(Reader& r) {
     if (r.remaining() < PatchHeader::kSize - sizeof kMagic)
         return fail(Errc::truncated, "patch file is shorter than its header");
     PatchHeader h;
-    h.version = *r.u16();
-    if (h.version != 1)
-        return fail(Errc::invalid, fmt::format("patch file version {} is not supported (only 1)", h.version));
-    NetworkMagic nm;
-    std::memcpy(nm.data(), r.bytes(4)->data(), 4);
-    auto net = network_from_magic(nm);
-    if (!net) return fail(Errc::invalid, fmt::format("patch file has unknown network magic {}", to_hex(nm)));
+    auto version = read_header_version(r, "patch file");
+    if (!version) return std::unexpected(version.error());
+    h.version = *version;
+    auto net = read_header_network(r, "patch file");
+    if (!net) return std::unexpected(net.error());
     h.network = *net;
     h.from_block = *r.hash<BlockHashTag>();
     h.from_height = Height{*r.u32()};
@@ -50,13 +49,7 @@ Status check_header(const PatchHeader& h) {
     if (!(h.from_height < h.to_height))
         return fail(Errc::invalid, fmt::format("patch goes from height {} to height {}; it must go forward",
                                                h.from_height.value, h.to_height.value));
-    if (!valid_shard_count(h.shard_count))
-        return fail(Errc::invalid, fmt::format("shard count {} is not a power of two between 1 and {}",
-                                               h.shard_count, kMaxShardCount));
-    if (h.shard_index >= h.shard_count)
-        return fail(Errc::invalid, fmt::format("shard index {} is not below the shard count {}",
-                                               h.shard_index, h.shard_count));
-    return {};
+    return check_shard_slot(h.shard_index, h.shard_count);
 }
 
 // A count read from the file, bounded by what the remaining bytes could hold, so a damaged

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "core/header_fields.h"
 #include "core/serialize.h"
 #include "core/sha256.h"
 
@@ -58,27 +59,19 @@ Result<ShardHeader> decode_shard_header(ByteView bytes) {
         return fail(Errc::invalid, "not a shard file (bad magic)");
     Reader r(bytes.subspan(sizeof kMagic));
     ShardHeader h;
-    // The lengths were checked above, so none of these reads can fail.
-    h.version = *r.u16();
-    if (h.version != 1)
-        return fail(Errc::invalid, fmt::format("shard file version {} is not supported (only 1)", h.version));
-    NetworkMagic magic;
-    std::memcpy(magic.data(), r.bytes(4)->data(), 4);
-    auto net = network_from_magic(magic);
-    if (!net)
-        return fail(Errc::invalid, fmt::format("shard file has unknown network magic {}", to_hex(magic)));
+    auto version = read_header_version(r, "shard file");
+    if (!version) return std::unexpected(version.error());
+    h.version = *version;
+    auto net = read_header_network(r, "shard file");
+    if (!net) return std::unexpected(net.error());
     h.network = *net;
+    // The length was checked above, so none of these reads can fail.
     h.block = *r.hash<BlockHashTag>();
     h.height = Height{*r.u32()};
     h.shard_index = *r.u32();
     h.shard_count = *r.u32();
     h.coin_count = *r.u64();
-    if (!valid_shard_count(h.shard_count))
-        return fail(Errc::invalid, fmt::format("shard count {} is not a power of two between 1 and {}",
-                                               h.shard_count, kMaxShardCount));
-    if (h.shard_index >= h.shard_count)
-        return fail(Errc::invalid, fmt::format("shard index {} is not below the shard count {}",
-                                               h.shard_index, h.shard_count));
+    if (auto st = check_shard_slot(h.shard_index, h.shard_count); !st) return std::unexpected(st.error());
     return h;
 }
 
