@@ -201,8 +201,9 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
         if (auto s = store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers); !s)
             return from_error(s.error());
     }
-    lines.push_back(fmt::format("installed {} height {} ({} of {} shards, {} downloaded)", core::network_name(a.manifest.network),
-                                a.manifest.height.value, plan->shards.size(), a.manifest.shard_count, human_bytes(*downloaded)));
+    lines.push_back(fmt::format("installed {} height {} ({} of {} shards, {} bytes downloaded)",
+                                core::network_name(a.manifest.network), a.manifest.height.value, plan->shards.size(),
+                                a.manifest.shard_count, *downloaded));
     if (auto note = seed_back(*swarm, *store, *shards, *plan, *downloaded, o, stop); !note.empty()) lines.push_back(note);
     return lines;
 }

@@ -18,7 +18,7 @@ std::string human_bytes(std::uint64_t bytes) {
 }
 
 std::string progress_line(std::string_view label, const TransferSample& s) {
-    if (s.checking) return fmt::format("{}  checking files on disk  {} peers", label, s.peers);
+    if (s.checking) return fmt::format("{}  checking files on disk  {} peer{}", label, s.peers, s.peers == 1 ? "" : "s");
     unsigned percent = s.wanted == 0 ? 100 : static_cast<unsigned>(s.done * 100 / s.wanted);
     std::string eta = "--";
     if (s.rate > 0 && s.wanted >= s.done) {

@@ -1,0 +1,477 @@
+// `utxo-verifier fetch` end to end with the real binaries on 127.0.0.1: three authorities index the
+// same synthetic chain independently and sign, utxo-seeder serves the releases (BitTorrent, HTTP
+// index, web seed), opentracker tracks, and fetch discovers, agrees, downloads, installs, moves
+// forward with patches, refuses what it must, and survives kill -9.
+#include <catch2/catch.hpp>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fcntl.h>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "core/address.h"
+#include "core/manifest.h"
+#include "core/shard.h"
+#include "test_support.h"
+#include "verifier/fetch_http.h"
+
+using test::q;
+using test::run;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string indexer = test::bin("utxo-indexer").string();
+const std::string signer = test::bin("utxo-signer").string();
+const std::string trustnet_bin = test::bin("utxo-trustnet").string();
+const std::string seeder = test::bin("utxo-seeder").string();
+const std::string verifier = test::bin("utxo-verifier").string();
+
+int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+// A child process that is killed (SIGKILL) and reaped when this goes out of scope, whatever
+// happened to the test; PR_SET_PDEATHSIG also takes it down if the test binary itself dies.
+class Process {
+public:
+    Process(std::vector<std::string> argv, const fs::path& log, std::map<std::string, std::string> env = {}) {
+        pid_ = ::fork();
+        if (pid_ != 0) return;
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+        for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+        std::vector<char*> args;
+        for (auto& s : argv) args.push_back(s.data());
+        args.push_back(nullptr);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+    ~Process() { kill9(); }
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    void kill9() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+    }
+    bool running() {
+        if (pid_ <= 0) return false;
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == 0) return true;
+        pid_ = -1;
+        return false;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+std::string sh_join(const std::vector<std::string>& args) {
+    std::string s;
+    for (const auto& a : args) s += "'" + a + "' ";
+    return s;
+}
+
+std::string slurp(const fs::path& p) {
+    auto b = test::read_file(p);
+    return {b.begin(), b.end()};
+}
+
+fs::path release_dir(const fs::path& releases, int height) {
+    for (const auto& e : fs::directory_iterator(releases / "regtest"))
+        if (e.path().filename().string().starts_with(std::to_string(height) + "-")) return e.path();
+    FAIL("no release at height " << height << " in " << releases);
+    return {};
+}
+
+// Everything the scenarios share, made once: a chain, three authorities' releases, their keys, a
+// trustnet requiring all three, an alternative release for conflicts, and a tracker.
+struct World {
+    test::TempDir dir;
+    fs::path chain = dir / "chain.dat";
+    std::vector<std::string> names{"alice", "bob", "carol"};
+    fs::path trustnet = dir / "trustnet";
+    fs::path alt = dir / "rel-alt";  // the same chain cut into 8 shards: another manifest at each height
+    int tracker_port = free_port();
+    std::unique_ptr<Process> tracker;
+
+    fs::path releases(const std::string& who) const { return dir / ("rel-" + who); }
+
+    std::string run_indexer(const fs::path& rel, int shards) const {
+        return indexer + " run --source blocks:" + q(chain) + " --network regtest --db " + q(rel.string() + ".db") +
+               " --releases " + q(rel) + " --release-every 50 --confirmations 3 --shards " + std::to_string(shards);
+    }
+
+    World() {
+        auto hex = dir / "chain.hex";
+        REQUIRE(run(indexer + " synth --out " + q(hex) + " --blocks 300 --txs-per-block 60 --seed 21").exit_code == 0);
+        write_blk(hex);
+        REQUIRE(run(trustnet_bin + " init " + q(trustnet) + " --network regtest").exit_code == 0);
+        for (const auto& n : names) {
+            auto r = run(run_indexer(releases(n), 16));
+            INFO(r.out);
+            REQUIRE(r.exit_code == 0);
+            REQUIRE(run(signer + " keygen --unencrypted --out " + q(dir / (n + ".key")) + " --pub " + q(dir / (n + ".pub")))
+                        .exit_code == 0);
+            REQUIRE(run(trustnet_bin + " add " + q(trustnet) + " " + n + " " + q(dir / (n + ".pub"))).exit_code == 0);
+        }
+        REQUIRE(run(run_indexer(alt, 8)).exit_code == 0);
+        // Debian's opentracker tracks only whitelisted infohashes: every torrent the tests serve.
+        auto whitelist = dir / "whitelist";
+        {
+            std::ofstream out(whitelist);
+            for (const auto& root : {releases("alice"), alt})
+                for (const auto& e : fs::directory_iterator(root / "regtest")) {
+                    auto m = test::read_json(e.path() / "manifest.json");
+                    for (const auto& t : m["torrents"])
+                        if (t.is_string()) out << t.get<std::string>() << "\n";
+                }
+        }
+        tracker = std::make_unique<Process>(
+            std::vector<std::string>{"/usr/bin/opentracker", "-i", "127.0.0.1", "-p", std::to_string(tracker_port), "-P",
+                                     std::to_string(tracker_port), "-w", whitelist.string()},
+            dir / "tracker.log");
+    }
+
+    // The blocks of chain.hex as a Core-style blk file, what a blocks: source reads.
+    void write_blk(const fs::path& hex) const {
+        utxo::core::Bytes out;
+        std::ifstream in(hex);
+        for (std::string line; std::getline(in, line);) {
+            if (line.empty()) continue;
+            auto block = *utxo::core::from_hex(line);
+            for (std::uint8_t b : {0xfa, 0xbf, 0xb5, 0xda}) out.push_back(b);
+            auto n = static_cast<std::uint32_t>(block.size());
+            for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
+            out.insert(out.end(), block.begin(), block.end());
+        }
+        test::write_file(chain, out);
+    }
+
+    std::string tracker_url() const { return "http://127.0.0.1:" + std::to_string(tracker_port) + "/announce"; }
+};
+
+World& world() {
+    static World w;
+    return w;
+}
+
+// A releases directory for one seeder: copies of alice's releases at `heights` (or of `from`),
+// signed by `signers`, each against their own release (so a signature means real agreement).
+fs::path serve_dir(const std::string& tag, const std::vector<int>& heights, const std::vector<std::string>& signers,
+                   const fs::path& from = {}) {
+    auto& w = world();
+    fs::path root = w.dir / ("served-" + tag);
+    for (int h : heights) {
+        fs::path src = release_dir(from.empty() ? w.releases("alice") : from, h);
+        fs::path dst = root / "regtest" / src.filename();
+        fs::create_directories(dst.parent_path());
+        fs::copy(src, dst, fs::copy_options::recursive);
+        for (const auto& s : signers) {
+            fs::path own = release_dir(from.empty() ? w.releases(s) : from, h);
+            auto r = run(signer + " sign --key " + q(w.dir / (s + ".key")) + " --release " + q(dst) + " --own " + q(own));
+            INFO(r.out);
+            REQUIRE(r.exit_code == 0);
+        }
+    }
+    return root;
+}
+
+struct Seeder {
+    int bt_port = free_port();
+    int http_port = free_port();
+    std::unique_ptr<Process> process;
+
+    explicit Seeder(const fs::path& releases, const std::vector<std::string>& extra = {}) {
+        std::vector<std::string> argv{seeder, "--releases", releases.string(), "--listen",
+                                      "127.0.0.1:" + std::to_string(bt_port), "--http",
+                                      "127.0.0.1:" + std::to_string(http_port), "--tracker", world().tracker_url()};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        process = std::make_unique<Process>(argv, releases.string() + ".log");
+        auto url = utxo::verifier::parse_http_url(this->url() + "/v1/releases");
+        for (auto until = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < until;) {
+            auto body = utxo::verifier::http_get(*url);
+            if (body && body->find("\"height\"") != std::string::npos) return;
+            std::this_thread::sleep_for(100ms);
+        }
+        FAIL("the seeder did not list its releases: " << slurp(releases.string() + ".log"));
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(http_port); }
+};
+
+std::vector<std::string> fetch_args(const fs::path& db, const std::vector<const Seeder*>& seeders,
+                                    const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> a{verifier, "fetch", "--trustnet", world().trustnet.string(), "--db", db.string(),
+                               "--listen", "127.0.0.1:" + std::to_string(free_port()), "--seed-ratio", "0"};
+    for (const auto* s : seeders) a.insert(a.end(), {"--seeder", s->url()});
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+}
+
+test::CommandResult fetch(const fs::path& db, const std::vector<const Seeder*>& seeders,
+                          const std::vector<std::string>& extra = {}, const std::string& env = "") {
+    return run(env + " timeout -s KILL 90 " + sh_join(fetch_args(db, seeders, extra)));
+}
+
+// `status --json`, or null when the store answers for nothing.
+nlohmann::json store_status(const fs::path& db) {
+    auto r = run(verifier + " status --json --db " + q(db));
+    if (r.exit_code != 0) return nullptr;
+    auto start = r.out.find('{');
+    return start == std::string::npos ? nlohmann::json() : nlohmann::json::parse(r.out.substr(start));
+}
+
+// The shard files a directory holds, by name, with their bytes.
+std::map<std::string, utxo::core::Bytes> shard_files(const fs::path& release) {
+    std::map<std::string, utxo::core::Bytes> out;
+    for (const auto& e : fs::directory_iterator(release / "shards"))
+        out[e.path().filename().string()] = test::read_file(e.path());
+    return out;
+}
+
+std::uint64_t tree_bytes(const fs::path& root) {
+    std::uint64_t n = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file(ec)) n += it->file_size(ec);
+    return n;
+}
+
+}  // namespace
+
+namespace {
+
+// The exact byte count fetch reports: "... (N bytes downloaded)".
+std::uint64_t downloaded_bytes(const std::string& out) {
+    auto end = out.find(" bytes downloaded)");
+    REQUIRE(end != std::string::npos);
+    auto start = out.rfind(' ', end - 1);
+    return std::stoull(out.substr(start + 1, end - start - 1));
+}
+
+std::uint64_t shards_total(int height) {
+    std::uint64_t n = 0;
+    for (const auto& [name, bytes] : shard_files(release_dir(world().releases("alice"), height))) n += bytes.size();
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("fetch installs the newest release all authorities signed, with every shard file", "[fetch]") {
+    auto& w = world();
+    Seeder s(serve_dir("full", {200, 250}, w.names));
+    test::TempDir db;
+    auto r = fetch(db.path(), {&s});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("release regtest height 250 accepted: signed by alice, bob, carol") != std::string::npos);
+    auto st = store_status(db.path());
+    REQUIRE(st.is_object());
+    CHECK(st["height"] == 250);
+    CHECK(st["full"] == true);
+    CHECK(st["authorities"] == nlohmann::json({"alice", "bob", "carol"}));
+    CHECK(shard_files(st["dir"].get<std::string>()) == shard_files(release_dir(w.releases("alice"), 250)));
+    CHECK(downloaded_bytes(r.out) >= shards_total(250));
+    auto text = run(verifier + " status --db " + q(db.path()));
+    CHECK(text.out.find("alice, bob, carol") != std::string::npos);
+
+    auto again = fetch(db.path(), {&s});
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find("no release above the installed height 250") != std::string::npos);
+}
+
+TEST_CASE("Wallet mode downloads and installs only the shards of the given addresses and scripts", "[fetch]") {
+    auto& w = world();
+    Seeder s(serve_dir("wallet", {250}, w.names));
+    test::TempDir db;
+    auto rel = release_dir(w.releases("alice"), 250);
+    std::vector<std::string> args;
+    std::set<std::string> want;
+    for (std::uint32_t i : {3u, 11u}) {
+        auto reader = utxo::core::ShardReader::open(rel / "shards" / utxo::core::shard_file_name(i));
+        REQUIRE(reader);
+        std::optional<std::string> address;
+        std::string script;
+        // An address for the first shard when the set has one there, a raw script otherwise.
+        while (auto c = reader->next()) {
+            if (!*c) break;
+            script = utxo::core::to_hex((*c)->second.script);
+            if (i == 3) address = utxo::core::script_to_address((*c)->second.script, utxo::core::Network::regtest);
+            if (address || i != 3) break;
+        }
+        REQUIRE(!script.empty());
+        if (address) args.insert(args.end(), {"--address", *address});
+        else args.insert(args.end(), {"--script", script});
+        want.insert(utxo::core::shard_file_name(i));
+    }
+    auto r = fetch(db.path(), {&s}, args);
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("2 of 16 shards") != std::string::npos);
+    auto st = store_status(db.path());
+    REQUIRE(st.is_object());
+    CHECK(st["full"] == false);
+    CHECK(st["shards"] == nlohmann::json({3, 11}));
+    auto held = shard_files(st["dir"].get<std::string>());
+    std::set<std::string> names;
+    for (const auto& [name, bytes] : held) {
+        names.insert(name);
+        CHECK(bytes == test::read_file(rel / "shards" / name));
+    }
+    CHECK(names == want);
+    // Pieces are 64 KiB, so a few neighbours' bytes come along, but far from the whole set.
+    CHECK(downloaded_bytes(r.out) < shards_total(250) / 2);
+}
+
+TEST_CASE("A release two of three authorities signed is refused under require all", "[fetch]") {
+    auto& w = world();
+    Seeder s(serve_dir("two", {250}, {"alice", "bob"}));
+    test::TempDir db;
+    auto r = fetch(db.path(), {&s});
+    INFO(r.out);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("missing: carol") != std::string::npos);
+    CHECK(store_status(db.path()).is_null());
+}
+
+TEST_CASE("A signed conflicting manifest for the same height is reported and nothing is installed", "[fetch]") {
+    auto& w = world();
+    Seeder good(serve_dir("good", {250}, w.names));
+    Seeder other(serve_dir("alt", {250}, {"carol"}, w.alt));  // carol also signed an 8-shard manifest
+    test::TempDir db;
+    auto r = fetch(db.path(), {&good, &other});
+    INFO(r.out);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("conflict at regtest height 250") != std::string::npos);
+    CHECK(r.out.find("carol signed") != std::string::npos);
+    CHECK(r.out.find(good.url()) != std::string::npos);
+    CHECK(r.out.find(other.url()) != std::string::npos);
+    CHECK(store_status(db.path()).is_null());
+}
+
+namespace {
+
+std::uint64_t allocated_bytes(const fs::path& root) {
+    std::uint64_t n = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        struct stat sb {};
+        if (it->is_regular_file(ec) && ::stat(it->path().c_str(), &sb) == 0) n += static_cast<std::uint64_t>(sb.st_blocks) * 512;
+    }
+    return n;
+}
+
+// A counter from the seeder's Prometheus text.
+std::uint64_t metric(const Seeder& s, const std::string& name) {
+    auto body = utxo::verifier::http_get(*utxo::verifier::parse_http_url(s.url() + "/metrics"));
+    REQUIRE(body);
+    auto at = body->find("\n" + name + " ");
+    REQUIRE(at != std::string::npos);
+    return std::stoull(body->substr(at + name.size() + 2));
+}
+
+void install_height(const fs::path& db, int height, const std::string& tag) {
+    Seeder s(serve_dir(tag, {height}, world().names));
+    auto r = fetch(db, {&s});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(store_status(db)["height"] == height);
+}
+
+}  // namespace
+
+TEST_CASE("A store at 150 moves forward to 200 with the patches of its shards", "[fetch]") {
+    auto& w = world();
+    test::TempDir db;
+    install_height(db.path(), 150, "fw150");
+    Seeder s(serve_dir("fw200", {150, 200}, w.names));
+    auto r = fetch(db.path(), {&s});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("moved forward with patches") != std::string::npos);
+    auto st = store_status(db.path());
+    CHECK(st["height"] == 200);
+    CHECK(shard_files(st["dir"].get<std::string>()) == shard_files(release_dir(w.releases("alice"), 200)));
+    // Only patch files came over the wire: less than the shards of 200.
+    CHECK(downloaded_bytes(r.out) < shards_total(200));
+}
+
+TEST_CASE("A tampered shard from the seeder is rejected and the store keeps its release", "[fetch]") {
+    auto& w = world();
+    test::TempDir db;
+    install_height(db.path(), 100, "t100");
+    auto before = store_status(db.path());
+    auto before_files = shard_files(before["dir"].get<std::string>());
+    fs::path served = serve_dir("tampered", {250}, w.names);
+    fs::path shard = release_dir(served, 250) / "shards" / utxo::core::shard_file_name(5);
+    auto bytes = test::read_file(shard);
+    bytes[bytes.size() / 2] ^= 0x01;  // same size, one bit: only the hashes can tell
+    test::write_file(shard, bytes);
+    Seeder s(served);
+    auto r = fetch(db.path(), {&s}, {"--stall-timeout", "4"});
+    INFO(r.out);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("failed the torrent's hash check") != std::string::npos);
+    auto after = store_status(db.path());
+    CHECK(after == before);
+    CHECK(shard_files(after["dir"].get<std::string>()) == before_files);
+}
+
+TEST_CASE("kill -9 during download and during install leaves the old release; fetch resumes", "[fetch]") {
+    auto& w = world();
+    test::TempDir db;
+    install_height(db.path(), 100, "k100");  // 200 does not patch from 100: the shards are downloaded
+    // A slow seeder (BitTorrent capped, web seed pointing nowhere) so the kill lands mid-download.
+    Seeder s(serve_dir("k200", {200}, w.names),
+             {"--upload-rate", "150000", "--public-url", "http://127.0.0.1:" + std::to_string(free_port())});
+    const std::uint64_t total = shards_total(200);
+    {
+        Process p(fetch_args(db.path(), {&s}), db.path().string() + ".fetch1.log");
+        auto staging = db.path() / "staging";
+        auto until = std::chrono::steady_clock::now() + 30s;
+        while (p.running() && allocated_bytes(staging) < total / 3 && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(50ms);
+        REQUIRE(p.running());  // still downloading: the kill interrupts it
+        p.kill9();
+    }
+    CHECK(store_status(db.path())["height"] == 100);
+    const std::uint64_t first = metric(s, "utxo_seeder_bytes_uploaded_total");
+    CHECK(first < total);
+
+    // Resume, then die inside install (after the staged release was moved into place).
+    auto crashed = fetch(db.path(), {&s}, {}, "UTXO_VERIFIER_CRASH_AT=renamed");
+    INFO(crashed.out);
+    CHECK(crashed.exit_code != 0);
+    CHECK(store_status(db.path())["height"] == 100);
+    // The resumed run fetched only what the killed one had not: about one copy in all.
+    CHECK(metric(s, "utxo_seeder_bytes_uploaded_total") < total + total / 4);
+
+    auto r = fetch(db.path(), {&s});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(downloaded_bytes(r.out) == 0);  // everything was already staged and checked
+    auto st = store_status(db.path());
+    CHECK(st["height"] == 200);
+    CHECK(shard_files(st["dir"].get<std::string>()) == shard_files(release_dir(w.releases("alice"), 200)));
+}
