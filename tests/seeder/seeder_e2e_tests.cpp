@@ -15,6 +15,7 @@
 
 namespace fs = std::filesystem;
 using seedtest::http_get;
+using seedtest::eventually_true;
 using seedtest::slurp;
 using test::q;
 
@@ -39,17 +40,6 @@ test::CommandResult aria2(const fs::path& out, std::uint16_t port, const std::st
     fmt::print(stderr, "aria2c {}: {:.2f} s\n", what.substr(0, 60),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return r;
-}
-
-// Polls `pred` every 100 ms until it holds or `seconds` pass.
-template <class F>
-bool eventually(F pred, int seconds) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return pred();
 }
 
 std::uint64_t metric(std::uint16_t port, const std::string& name) {
@@ -80,13 +70,13 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
     seedtest::Process tracker({"/usr/bin/opentracker", "-i", "127.0.0.1", "-p", std::to_string(tp), "-P",
                                std::to_string(tp), "-d", dir.path().string(), "-w", "wl.txt"},
                               dir / "tracker.log", dir.path());
-    REQUIRE(eventually([&] { return http_get(tp, "/stats").status != 0; }, 5));
+    REQUIRE(eventually_true([&] { return http_get(tp, "/stats").status != 0; }, 5));
 
     seedtest::Process seeder({test::bin("utxo-seeder").string(), "--releases", rel.string(), "--keep", "2", "--listen",
                               fmt::format("127.0.0.1:{}", bt), "--http", fmt::format("127.0.0.1:{}", hp), "--tracker",
                               tracker_url, "-v"},
                              dir / "seeder.log");
-    REQUIRE(eventually([&] { return http_get(hp, "/v1/releases").status == 200; }, 10));
+    REQUIRE(eventually_true([&] { return http_get(hp, "/v1/releases").status == 200; }, 10));
     auto list = nlohmann::json::parse(http_get(hp, "/v1/releases").body)["releases"];
     REQUIRE(list.size() == 2);
     REQUIRE(list[0]["height"] == 100);
@@ -98,7 +88,7 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
     INFO(bt_only.out << "\nseeder log:\n" << slurp(dir / "seeder.log") << "\ntracker log:\n" << slurp(dir / "tracker.log"));
     REQUIRE(bt_only.exit_code == 0);
     CHECK(tree(dir / "dl-magnet" / "shards") == tree(r100 / "shards"));
-    CHECK(eventually([&] { return metric(hp, "utxo_seeder_bytes_uploaded_total") > 0; }, 5));
+    CHECK(eventually_true([&] { return metric(hp, "utxo_seeder_bytes_uploaded_total") > 0; }, 5));
 
     // (b) the served .torrent (tracker and web seed) of the patches
     auto served = http_get(hp, list[0]["torrents"]["patches"]["torrent"].get<std::string>());
@@ -144,7 +134,7 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
     auto sig = "manifest.json.8577CC89AAA5A7C6.minisig";
     test::write_file(r100 / sig, utxo::core::as_bytes(std::string("untrusted comment: t\n")));
     seedtest::cut_releases(seedtest::chain().full, db, rel);
-    CHECK(eventually(
+    CHECK(eventually_true(
         [&] {
             auto l = nlohmann::json::parse(http_get(hp, "/v1/releases").body)["releases"];
             return l.size() == 2 && l[0]["height"] == 150 && l[1]["height"] == 100 && l[1]["signatures"].size() == 1;

@@ -1,0 +1,86 @@
+// The Beast server in-process on an ephemeral port: read timeouts (idle and slow headers),
+// keep-alive with pipelined requests, the connection cap, and file bodies streamed in chunks.
+#include <catch2/catch.hpp>
+
+#include "seeder/http_server.h"
+#include "seeder_test_support.h"
+
+using namespace utxo::seeder;
+namespace fs = std::filesystem;
+
+namespace {
+
+int connect_to(std::uint16_t port) {
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    return s;
+}
+
+// Seconds until the server closes the connection (recv returns 0 or an error).
+double seconds_until_closed(int s) {
+    auto t0 = std::chrono::steady_clock::now();
+    char buf[4096];
+    while (::recv(s, buf, sizeof buf, 0) > 0) {
+    }
+    ::close(s);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+struct Server {
+    test::TempDir dir;
+    Options options;
+    CatalogBox box;
+    Metrics metrics;
+    std::unique_ptr<HttpServer> server;
+    explicit Server(unsigned max_connections = 256) {
+        options.http = {"127.0.0.1", 0};
+        options.http_timeout = std::chrono::seconds(1);
+        options.max_connections = max_connections;
+        auto s = HttpServer::start(options, box, metrics);
+        REQUIRE(s);
+        server = std::move(*s);
+    }
+    std::uint16_t port() const { return server->port(); }
+};
+
+}  // namespace
+
+TEST_CASE("Idle and slow clients are cut off after the read timeout", "[seeder][http]") {
+    Server srv;
+    int idle = connect_to(srv.port());
+    CHECK(seconds_until_closed(idle) < 3);
+    int slow = connect_to(srv.port());
+    ::send(slow, "GET /v1/rel", 11, MSG_NOSIGNAL);  // a header that never ends
+    CHECK(seconds_until_closed(slow) < 3);
+}
+
+TEST_CASE("Keep-alive answers pipelined requests on one connection", "[seeder][http]") {
+    Server srv;
+    auto r = seedtest::http_raw(srv.port(),
+                                "GET /v1/releases HTTP/1.1\r\nHost: x\r\n\r\n"
+                                "HEAD /v1/releases HTTP/1.1\r\nHost: x\r\n\r\n"
+                                "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK(r.status == 200);
+    CHECK(r.body.starts_with("{\"releases\":[]}\n"));
+    CHECK(r.body.find("HTTP/1.1 200") != std::string::npos);
+    CHECK(r.body.find("HTTP/1.1 404") != std::string::npos);
+    auto codes = srv.metrics.requests();
+    CHECK(codes[200] == 2);
+    CHECK(codes[404] == 1);
+}
+
+TEST_CASE("Connections beyond the cap are closed at once", "[seeder][http]") {
+    Server srv(2);
+    int a = connect_to(srv.port()), b = connect_to(srv.port());
+    REQUIRE(seedtest::eventually_true([&] { return srv.metrics.http_connections == 2; }, 3));
+    int c = connect_to(srv.port());
+    CHECK(seconds_until_closed(c) < 0.5);
+    ::close(a);
+    ::close(b);
+}
