@@ -40,7 +40,8 @@ public:
         auto next = std::make_shared<Catalog>(*scan->catalog);
         std::erase_if(next->releases, [&](const Release& r) { return !seed(r); });
         for (const auto& key : seeded_) {
-            if (std::none_of(next->releases.begin(), next->releases.end(), [&](const Release& r) { return r.key() == key; })) {
+            if (std::none_of(next->releases.begin(), next->releases.end(),
+                             [&](const Release& r) { return r.key() == key; })) {
                 session_.remove(key + "/shards");
                 session_.remove(key + "/patches");
                 logger()->info("dropped {} (no longer among the newest {})", key, options_.keep);
@@ -84,7 +85,8 @@ private:
 
 // Waits up to `timeout` for SIGINT or SIGTERM (blocked, so they queue until taken here).
 bool wait_for_stop(const sigset_t& set, std::chrono::milliseconds timeout) {
-    timespec ts{static_cast<time_t>(timeout.count() / 1000), static_cast<long>(timeout.count() % 1000) * 1000000};
+    timespec ts{static_cast<time_t>(timeout.count() / 1000),
+                static_cast<long>(timeout.count() % 1000) * 1000000};
     int sig = sigtimedwait(&set, nullptr, &ts);
     if (sig > 0) logger()->info("signal {}: stopping", sig);
     return sig > 0;
@@ -102,7 +104,8 @@ core::Status run_seeder(const Options& options) {
 
     std::error_code ec;
     if (!std::filesystem::is_directory(options.releases, ec))
-        return core::fail(core::Errc::usage, fmt::format("--releases {}: not a directory", options.releases.string()));
+        return core::fail(core::Errc::usage,
+                          fmt::format("--releases {}: not a directory", options.releases.string()));
     Metrics metrics;
     CatalogBox box;
     auto session = TorrentSession::start(options, metrics);

@@ -83,15 +83,17 @@ private:
         parser_->header_limit(kHeaderLimit);
         parser_->body_limit(0);
         stream_.expires_after(shared_.options.http_timeout);
-        http::async_read_header(stream_, buffer_, *parser_,
-                                [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+        http::async_read_header(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
     }
 
     void on_header(beast::error_code ec) {
         if (ec == http::error::header_limit) return send_error(431, "header too large");
         if (ec == http::error::body_limit) return send_error(413, "request bodies are not accepted");
-        if (ec == http::error::bad_method || ec == http::error::bad_target || ec == http::error::bad_version ||
-            ec == http::error::bad_field || ec == http::error::bad_value || ec == http::error::bad_line_ending)
+        if (ec == http::error::bad_method || ec == http::error::bad_target ||
+            ec == http::error::bad_version || ec == http::error::bad_field || ec == http::error::bad_value ||
+            ec == http::error::bad_line_ending)
             return send_error(400, "malformed request");
         if (ec) return close();  // timeout, end of stream, reset
         if (!parser_->is_done()) return send_error(413, "request bodies are not accepted");
@@ -134,9 +136,9 @@ private:
         if (!res.head && !res.file) string_res_.body() = res.body;
         shared_.metrics.http_bytes_sent += string_res_.body().size();
         stream_.expires_after(shared_.options.http_timeout);
-        http::async_write(stream_, string_res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            self->after_response(ec);
-        });
+        http::async_write(
+            stream_, string_res_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->after_response(ec); });
     }
 
     void send_file(const HttpResponse& res) {
@@ -151,14 +153,16 @@ private:
         file_res_.body().more = true;
         serializer_.emplace(file_res_);
         stream_.expires_after(shared_.options.http_timeout);
-        http::async_write_header(stream_, *serializer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec) return self->close();
-            self->next_chunk();
-        });
+        http::async_write_header(stream_, *serializer_,
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     if (ec) return self->close();
+                                     self->next_chunk();
+                                 });
     }
 
     void next_chunk() {
-        auto n = ::pread(fd_, chunk_.data(), static_cast<std::size_t>(std::min<std::uint64_t>(chunk_.size(), remaining_)),
+        auto n = ::pread(fd_, chunk_.data(),
+                         static_cast<std::size_t>(std::min<std::uint64_t>(chunk_.size(), remaining_)),
                          static_cast<off_t>(offset_));
         if (n <= 0) return close();  // the file shrank or vanished: the length we promised cannot be kept
         offset_ += static_cast<std::uint64_t>(n);
@@ -167,15 +171,16 @@ private:
         file_res_.body().size = static_cast<std::size_t>(n);
         file_res_.body().more = remaining_ > 0;
         stream_.expires_after(shared_.options.http_timeout);
-        http::async_write(stream_, *serializer_, [self = shared_from_this(), n](beast::error_code ec, std::size_t) {
-            if (ec == http::error::need_buffer) ec = {};
-            if (ec) return self->close();
-            self->shared_.metrics.http_bytes_sent += static_cast<std::uint64_t>(n);
-            if (self->remaining_ > 0) return self->next_chunk();
-            ::close(self->fd_);
-            self->fd_ = -1;
-            self->after_response({});
-        });
+        http::async_write(stream_, *serializer_,
+                          [self = shared_from_this(), n](beast::error_code ec, std::size_t) {
+                              if (ec == http::error::need_buffer) ec = {};
+                              if (ec) return self->close();
+                              self->shared_.metrics.http_bytes_sent += static_cast<std::uint64_t>(n);
+                              if (self->remaining_ > 0) return self->next_chunk();
+                              ::close(self->fd_);
+                              self->fd_ = -1;
+                              self->after_response({});
+                          });
     }
 
     void after_response(beast::error_code ec) {
@@ -218,21 +223,25 @@ struct HttpServer::Impl {
     core::Status listen() {
         beast::error_code ec;
         auto address = asio::ip::make_address(shared.options.http.host, ec);
-        if (ec) return fail(Errc::usage, fmt::format("--http: '{}' is not a numeric address", shared.options.http.host));
+        if (ec)
+            return fail(Errc::usage,
+                        fmt::format("--http: '{}' is not a numeric address", shared.options.http.host));
         tcp::endpoint ep(address, shared.options.http.port);
         acceptor.open(ep.protocol(), ec);
         if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
         if (!ec) acceptor.bind(ep, ec);
         if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-        if (ec) return fail(Errc::io, fmt::format("cannot listen on {}: {}", shared.options.http.to_string(), ec.message()));
+        if (ec)
+            return fail(Errc::io, fmt::format("cannot listen on {}: {}", shared.options.http.to_string(),
+                                              ec.message()));
         return {};
     }
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-core::Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, const CatalogBox& catalogs,
-                                                            Metrics& metrics) {
+core::Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options,
+                                                            const CatalogBox& catalogs, Metrics& metrics) {
     auto impl = std::make_unique<Impl>(options, catalogs, metrics);
     if (auto s = impl->listen(); !s) return std::unexpected(s.error());
     impl->accept();

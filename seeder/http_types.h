@@ -27,9 +27,9 @@ struct HttpResponse {
     unsigned status = 200;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;  // extra: Content-Range, Allow, ...
-    std::string body;               // used when `file` is empty
-    std::optional<FileSlice> file;  // the body, read from disk
-    bool head = false;              // answer to HEAD: send the headers of the GET answer only
+    std::string body;                                          // used when `file` is empty
+    std::optional<FileSlice> file;                             // the body, read from disk
+    bool head = false;  // answer to HEAD: send the headers of the GET answer only
 
     std::uint64_t content_length() const { return file ? file->length : body.size(); }
     const std::string* header(std::string_view name) const {

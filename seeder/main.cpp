@@ -1,8 +1,9 @@
 // utxo-seeder: seed the kept releases over BitTorrent and serve them over HTTP until SIGINT/SIGTERM.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "seeder/daemon.h"
 
@@ -14,8 +15,10 @@ namespace {
 bool set_host_port(const std::string& option, const std::string& text, sd::HostPort& out) {
     if (text.empty()) return true;
     auto hp = sd::parse_host_port(text);
-    if (!hp) fmt::print(stderr, "utxo-seeder: {}: {}\n", option, hp.error().message);
-    else out = *hp;
+    if (!hp)
+        fmt::print(stderr, "utxo-seeder: {}: {}\n", option, hp.error().message);
+    else
+        out = *hp;
     return hp.has_value();
 }
 
@@ -30,15 +33,20 @@ int main(int argc, char** argv) {
     sd::Options o;
     bool verbose = false, quiet = false;
     std::string listen, http;
-    app.add_option("--releases", o.releases, "releases directory (RELEASES/<network>/<height>-<hash>/)")->required();
+    app.add_option("--releases", o.releases, "releases directory (RELEASES/<network>/<height>-<hash>/)")
+        ->required();
     app.add_option("--keep", o.keep, "newest releases kept per network (older ones are dropped, not deleted)")
-        ->capture_default_str()->check(CLI::Range(1u, 1000000u));
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1000000u));
     app.add_option("--listen", listen, "BitTorrent listen HOST:PORT (default 127.0.0.1:6881)");
     app.add_option("--http", http, "HTTP listen HOST:PORT, numeric (default 127.0.0.1:8080)");
-    app.add_option("--public-url", o.public_http_url, "base URL of the HTTP server as peers reach it (web seeds)");
-    app.add_option("--tracker", o.trackers, "announce URL for served torrents, magnets and our announces (repeatable)");
+    app.add_option("--public-url", o.public_http_url,
+                   "base URL of the HTTP server as peers reach it (web seeds)");
+    app.add_option("--tracker", o.trackers,
+                   "announce URL for served torrents, magnets and our announces (repeatable)");
     app.add_option("--upload-rate", o.upload_rate, "upload cap in bytes/s, local peers included (0 = none)")
-        ->capture_default_str()->check(CLI::NonNegativeNumber);
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     app.add_flag("--dht", o.dht, "join the BitTorrent DHT");
     app.add_flag("--lsd", o.lsd, "local service discovery");
     app.add_flag("--upnp", o.upnp, "UPnP port mapping");

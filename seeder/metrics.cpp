@@ -16,7 +16,8 @@ std::map<unsigned, std::uint64_t> Metrics::requests() const {
 
 namespace {
 
-void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help, std::uint64_t v) {
+void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            std::uint64_t v) {
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, v);
 }
 
@@ -31,8 +32,9 @@ std::string render_metrics(const Metrics& m) {
     metric(out, "utxo_seeder_http_bytes_sent_total", "counter", "HTTP body bytes sent (API and web seed).",
            m.http_bytes_sent.load());
     metric(out, "utxo_seeder_http_connections", "gauge", "HTTP connections open.", m.http_connections.load());
-    out += "# HELP utxo_seeder_http_requests_total HTTP requests answered, by status code.\n"
-           "# TYPE utxo_seeder_http_requests_total counter\n";
+    out +=
+        "# HELP utxo_seeder_http_requests_total HTTP requests answered, by status code.\n"
+        "# TYPE utxo_seeder_http_requests_total counter\n";
     for (const auto& [code, n] : m.requests())
         out += fmt::format("utxo_seeder_http_requests_total{{code=\"{}\"}} {}\n", code, n);
     return out;

@@ -28,14 +28,16 @@ bool all_of(std::string_view s, int (*pred)(int)) {
 }
 
 bool is_lower_hex(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // "<height>-<64 lowercase hex>", as core::release_dir_name writes it.
 bool is_release_name(std::string_view name) {
     auto dash = name.find('-');
     if (dash == 0 || dash == std::string_view::npos || dash > 10) return false;
-    return all_of(name.substr(0, dash), isdigit) && name.size() - dash - 1 == 64 && is_lower_hex(name.substr(dash + 1));
+    return all_of(name.substr(0, dash), isdigit) && name.size() - dash - 1 == 64 &&
+           is_lower_hex(name.substr(dash + 1));
 }
 
 // "manifest.json.<KEYID>.minisig", KEYID alphanumeric (the signer writes 16 hex digits).
@@ -57,13 +59,14 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
     return out;
 }
 
-core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& part, const std::string& infohash,
-                                          const LinkConfig& links) {
+core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& part,
+                                          const std::string& infohash, const LinkConfig& links) {
     auto bytes = core::read_small_file(r.dir / (part + ".torrent"), kMaxTorrent);
     if (!bytes) return std::unexpected(bytes.error());
     ReleaseTorrent t{part, infohash, std::move(*bytes), {}, magnet_link(infohash, part, links)};
     auto served = decorate_torrent(t.original, links.trackers, {web_seed_url(links, r)});
-    if (!served) return fail(served.error().code, fmt::format("{}.torrent: {}", part, served.error().message));
+    if (!served)
+        return fail(served.error().code, fmt::format("{}.torrent: {}", part, served.error().message));
     t.served = std::move(*served);
     return t;
 }
@@ -78,7 +81,8 @@ core::Result<Release> load_release(const fs::path& dir, const std::string& netwo
     auto m = core::decode_manifest(*bytes);
     if (!m) return fail(m.error().code, "manifest.json: " + m.error().message);
     if (core::network_name(m->network) != network || core::release_dir_name(m->height, m->block) != r.name)
-        return fail(Errc::mismatch, "the manifest's network, height or block hash does not match the directory");
+        return fail(Errc::mismatch,
+                    "the manifest's network, height or block hash does not match the directory");
     r.manifest = std::move(*bytes);
     r.height = m->height.value;
     r.block_hash = m->block.to_display_hex();
@@ -100,21 +104,21 @@ bool newer(const Release& a, const Release& b) {
     return a.name > b.name;
 }
 
-// Release directories of one network, newest first by height, at most `keep`.
-std::vector<fs::path> kept_dirs(const fs::path& net_dir, unsigned keep) {
+// Candidate release directories of one network, newest first by height.
+std::vector<fs::path> release_dirs(const fs::path& net_dir) {
     std::vector<std::pair<std::uint64_t, fs::path>> found;
     std::error_code ec;
     for (fs::directory_iterator it(net_dir, ec), end; !ec && it != end; it.increment(ec)) {
         auto name = it->path().filename().string();
         std::error_code ec2;
-        if (!is_release_name(name) || !it->is_directory(ec2) || !fs::is_regular_file(it->path() / "manifest.json", ec2))
+        if (!is_release_name(name) || !it->is_directory(ec2) ||
+            !fs::is_regular_file(it->path() / "manifest.json", ec2))
             continue;
         found.emplace_back(std::stoull(name.substr(0, name.find('-'))), it->path());
     }
     std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first > b.first : a.second > b.second;
     });
-    if (found.size() > keep) found.resize(keep);
     std::vector<fs::path> out;
     for (auto& f : found) out.push_back(std::move(f.second));
     return out;
@@ -146,16 +150,23 @@ core::Result<ScanResult> scan_releases(const fs::path& root, unsigned keep, cons
         auto network = it->path().filename().string();
         std::error_code ec2;
         if (!core::parse_network(network) || !it->is_directory(ec2)) continue;
-        for (const auto& dir : kept_dirs(it->path(), keep)) {
+        unsigned kept = 0;  // broken directories do not take the place of good releases
+        for (const auto& dir : release_dirs(it->path())) {
+            if (kept == keep) break;
             const Release* known = previous ? previous->find(network, dir.filename().string()) : nullptr;
             if (known) {
                 catalog->releases.push_back(*known);
                 catalog->releases.back().signatures = list_signatures(dir);
+                ++kept;
                 continue;
             }
             auto r = load_release(dir, network, links);
-            if (r) catalog->releases.push_back(std::move(*r));
-            else out.problems.push_back({dir, r.error().message});
+            if (r) {
+                catalog->releases.push_back(std::move(*r));
+                ++kept;
+            } else {
+                out.problems.push_back({dir, r.error().message});
+            }
         }
     }
     if (ec) return fail(Errc::io, fmt::format("{}: cannot list: {}", canonical_root.string(), ec.message()));
@@ -167,8 +178,10 @@ core::Result<ScanResult> scan_releases(const fs::path& root, unsigned keep, cons
 std::string url_encode(std::string_view s) {
     std::string out;
     for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-        else out += fmt::format("%{:02X}", c);
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
     }
     return out;
 }

@@ -64,11 +64,12 @@ struct ScanResult {
 };
 
 // Reads RELEASES/<network>/<height>-<hash>/ (names that fit, with a manifest.json; `.tmp-*` and
-// everything else ignored) and keeps the newest `keep` per network. Releases already in
+// everything else ignored) and keeps the newest `keep` good ones per network (a broken
+// directory is reported in `problems` and does not take a good release's place). Releases already in
 // `previous` are reused and only their signature list is re-read, so a rescan costs a few
 // directory listings. Fails (io) only when the root itself cannot be read.
-core::Result<ScanResult> scan_releases(const std::filesystem::path& root, unsigned keep, const LinkConfig& links,
-                                       const Catalog* previous);
+core::Result<ScanResult> scan_releases(const std::filesystem::path& root, unsigned keep,
+                                       const LinkConfig& links, const Catalog* previous);
 
 // BEP 19 base URL of a release: "<base>/v1/files/<network>/<name>/".
 std::string web_seed_url(const LinkConfig& links, const Release& r);

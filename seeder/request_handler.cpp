@@ -34,14 +34,16 @@ HttpResponse releases_list(const Catalog& catalog) {
         auto base = fmt::format("/v1/releases/{}/{}/", r.network, r.name);
         auto sigs = nlohmann::json::array();
         for (const auto& s : r.signatures) sigs.push_back(base + s);
-        list.push_back({{"network", r.network},
-                        {"height", r.height},
-                        {"block_hash", r.block_hash},
-                        {"name", r.name},
-                        {"manifest", base + "manifest.json"},
-                        {"signatures", sigs},
-                        {"web_seed", web_seed_url(catalog.links, r)},
-                        {"torrents", {{"shards", torrent_json(r, &r.shards)}, {"patches", torrent_json(r, r.torrent("patches"))}}}});
+        list.push_back(
+            {{"network", r.network},
+             {"height", r.height},
+             {"block_hash", r.block_hash},
+             {"name", r.name},
+             {"manifest", base + "manifest.json"},
+             {"signatures", sigs},
+             {"web_seed", web_seed_url(catalog.links, r)},
+             {"torrents",
+              {{"shards", torrent_json(r, &r.shards)}, {"patches", torrent_json(r, r.torrent("patches"))}}}});
     }
     HttpResponse res;
     res.body = nlohmann::json{{"releases", list}}.dump() + "\n";
@@ -76,8 +78,8 @@ HttpResponse file_response(const HttpRequest& req, const fs::path& path, std::st
         }
         r.status = 206;
         r.file = FileSlice{path, range->first, range->length};
-        r.headers.emplace_back("Content-Range",
-                               fmt::format("bytes {}-{}/{}", range->first, range->first + range->length - 1, size));
+        r.headers.emplace_back("Content-Range", fmt::format("bytes {}-{}/{}", range->first,
+                                                            range->first + range->length - 1, size));
     }
     return r;
 }
@@ -115,7 +117,8 @@ HttpResponse web_seed_file(const HttpRequest& req, const Catalog& catalog, const
     return file_response(req, *path, "application/octet-stream");
 }
 
-HttpResponse route(const HttpRequest& req, const Catalog& catalog, const Metrics* metrics, const Segments& s) {
+HttpResponse route(const HttpRequest& req, const Catalog& catalog, const Metrics* metrics,
+                   const Segments& s) {
     if (s.size() == 2 && s[0] == "v1" && s[1] == "releases") return releases_list(catalog);
     if (s.size() == 5 && s[0] == "v1" && s[1] == "releases") return release_file(req, catalog, s);
     if (s.size() == 6 && s[0] == "v1" && s[1] == "files") return web_seed_file(req, catalog, s);

@@ -44,7 +44,8 @@ std::string_view trim(std::string_view s) {
 
 std::optional<std::uint64_t> number(std::string_view s) {
     std::uint64_t v = 0;
-    if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
     return v;
@@ -78,9 +79,9 @@ bool is_safe_file_name(std::string_view name) {
 std::optional<ByteRange> parse_range(std::string_view header, std::uint64_t size) {
     header = trim(header);
     constexpr std::string_view unit = "bytes=";
-    if (header.size() < unit.size() || !std::equal(unit.begin(), unit.end(), header.begin(), [](char a, char b) {
-            return a == std::tolower(static_cast<unsigned char>(b));
-        }))
+    if (header.size() < unit.size() ||
+        !std::equal(unit.begin(), unit.end(), header.begin(),
+                    [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
         return std::nullopt;
     auto spec = trim(header.substr(unit.size()));
     auto dash = spec.find('-');

@@ -18,12 +18,14 @@ constexpr int kMaxDepth = 64;
 // Length of a byte string "N:..." starting at pos, with the position after it.
 core::Result<std::size_t> skip_string(std::string_view b, std::size_t pos) {
     std::size_t len = 0, i = pos;
-    if (i >= b.size() || !std::isdigit(static_cast<unsigned char>(b[i]))) return fail(Errc::invalid, "bencode: expected a string");
+    if (i >= b.size() || !std::isdigit(static_cast<unsigned char>(b[i])))
+        return fail(Errc::invalid, "bencode: expected a string");
     while (i < b.size() && std::isdigit(static_cast<unsigned char>(b[i]))) {
         if (len > b.size()) return fail(Errc::invalid, "bencode: string length too large");
         len = len * 10 + static_cast<std::size_t>(b[i++] - '0');
     }
-    if (i >= b.size() || b[i] != ':') return fail(Errc::invalid, "bencode: expected ':' after a string length");
+    if (i >= b.size() || b[i] != ':')
+        return fail(Errc::invalid, "bencode: expected ':' after a string length");
     ++i;
     if (len > b.size() - i) return fail(Errc::truncated, "bencode: string runs past the end");
     return i + len;

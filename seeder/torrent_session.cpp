@@ -56,13 +56,14 @@ lt::settings_pack make_settings(const Options& o) {
     p.set_bool(lt::settings_pack::enable_incoming_utp, o.utp);
     // Test swarms and NATed users put many peers behind one address.
     p.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
-    p.set_int(lt::settings_pack::upload_rate_limit, static_cast<int>(std::min<std::int64_t>(o.upload_rate, INT32_MAX)));
+    p.set_int(lt::settings_pack::upload_rate_limit,
+              static_cast<int>(std::min<std::int64_t>(o.upload_rate, INT32_MAX)));
     p.set_int(lt::settings_pack::stop_tracker_timeout, 1);  // a clean stop within a couple of seconds
     p.set_str(lt::settings_pack::user_agent, "utxo-seeder/0.1");
     p.set_int(lt::settings_pack::alert_mask,
-              static_cast<int>(static_cast<std::uint32_t>(lt::alert_category::error | lt::alert_category::status |
-                                                          lt::alert_category::tracker | lt::alert_category::storage |
-                                                          lt::alert_category::performance_warning)));
+              static_cast<int>(static_cast<std::uint32_t>(
+                  lt::alert_category::error | lt::alert_category::status | lt::alert_category::tracker |
+                  lt::alert_category::storage | lt::alert_category::performance_warning)));
     return p;
 }
 
@@ -80,13 +81,16 @@ struct TorrentSession::Impl {
     int peers_idx = lt::find_metric_idx("peer.num_peers_connected");
     int sent_idx = lt::find_metric_idx("net.sent_payload_bytes");
 
-    Impl(const Options& o, Metrics& m) : metrics(m), trackers(o.trackers), session(lt::session_params{make_settings(o)}) {}
+    Impl(const Options& o, Metrics& m)
+        : metrics(m), trackers(o.trackers), session(lt::session_params{make_settings(o)}) {}
 
     void warn_limited(const std::string& text) {
         std::uint64_t dropped = 0;
         if (!limiter.allow(dropped)) return;
-        if (dropped) logger()->warn("bittorrent: {} ({} similar messages dropped)", text, dropped);
-        else logger()->warn("bittorrent: {}", text);
+        if (dropped)
+            logger()->warn("bittorrent: {} ({} similar messages dropped)", text, dropped);
+        else
+            logger()->warn("bittorrent: {}", text);
     }
 
     void handle(lt::alert* a) {
@@ -124,19 +128,24 @@ struct TorrentSession::Impl {
             std::vector<lt::alert*> alerts;
             session.pop_alerts(&alerts);
             for (auto* a : alerts) {
-                if (auto* f = lt::alert_cast<lt::listen_failed_alert>(a); f && f->socket_type == lt::socket_type_t::tcp)
-                    return fail(Errc::io, fmt::format("cannot listen on {}: {}", o.listen.to_string(), f->error.message()));
-                if (auto* s = lt::alert_cast<lt::listen_succeeded_alert>(a); s && s->socket_type == lt::socket_type_t::tcp)
+                if (auto* f = lt::alert_cast<lt::listen_failed_alert>(a);
+                    f && f->socket_type == lt::socket_type_t::tcp)
+                    return fail(Errc::io, fmt::format("cannot listen on {}: {}", o.listen.to_string(),
+                                                      f->error.message()));
+                if (auto* s = lt::alert_cast<lt::listen_succeeded_alert>(a);
+                    s && s->socket_type == lt::socket_type_t::tcp)
                     return {};
             }
         }
-        return fail(Errc::io, fmt::format("cannot listen on {}: no answer from libtorrent", o.listen.to_string()));
+        return fail(Errc::io,
+                    fmt::format("cannot listen on {}: no answer from libtorrent", o.listen.to_string()));
     }
 };
 
 TorrentSession::TorrentSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-core::Result<std::unique_ptr<TorrentSession>> TorrentSession::start(const Options& options, Metrics& metrics) {
+core::Result<std::unique_ptr<TorrentSession>> TorrentSession::start(const Options& options,
+                                                                    Metrics& metrics) {
     std::unique_ptr<Impl> impl;
     try {
         impl = std::make_unique<Impl>(options, metrics);
@@ -166,12 +175,14 @@ TorrentSession::~TorrentSession() {
     impl_.reset();  // the proxy outlives the session object and waits for the network thread
 }
 
-core::Status TorrentSession::add(const std::string& key, std::string_view torrent, const std::filesystem::path& save_path,
-                                 std::string_view infohash) {
+core::Status TorrentSession::add(const std::string& key, std::string_view torrent,
+                                 const std::filesystem::path& save_path, std::string_view infohash) {
     lt::error_code ec;
-    auto ti = std::make_shared<lt::torrent_info>(lt::span<char const>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), ec,
-                                                 lt::from_span);
-    if (ec) return fail(Errc::invalid, fmt::format("{}: libtorrent cannot read the torrent: {}", key, ec.message()));
+    auto ti = std::make_shared<lt::torrent_info>(
+        lt::span<char const>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), ec, lt::from_span);
+    if (ec)
+        return fail(Errc::invalid,
+                    fmt::format("{}: libtorrent cannot read the torrent: {}", key, ec.message()));
     if (hex(ti->info_hashes().v1) != infohash)
         return fail(Errc::mismatch, fmt::format("{}: the torrent's infohash is not the manifest's", key));
     lt::add_torrent_params atp;
@@ -183,7 +194,8 @@ core::Status TorrentSession::add(const std::string& key, std::string_view torren
     std::lock_guard lock(impl_->mutex);
     if (impl_->torrents.contains(key)) return {};
     auto h = impl_->session.add_torrent(std::move(atp), ec);
-    if (ec) return fail(Errc::io, fmt::format("{}: libtorrent cannot add the torrent: {}", key, ec.message()));
+    if (ec)
+        return fail(Errc::io, fmt::format("{}: libtorrent cannot add the torrent: {}", key, ec.message()));
     impl_->torrents.emplace(key, h);
     return {};
 }
@@ -207,7 +219,8 @@ std::uint16_t TorrentSession::listen_port() const { return impl_->session.listen
 
 core::Result<std::string> torrent_infohash(std::string_view torrent) {
     lt::error_code ec;
-    lt::torrent_info ti(lt::span<char const>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), ec, lt::from_span);
+    lt::torrent_info ti(lt::span<char const>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), ec,
+                        lt::from_span);
     if (ec) return fail(Errc::invalid, fmt::format("libtorrent cannot read the torrent: {}", ec.message()));
     return hex(ti.info_hashes().v1);
 }

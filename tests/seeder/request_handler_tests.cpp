@@ -1,9 +1,8 @@
 // handle_request without sockets, over real releases made by utxo-indexer: the release list,
 // manifests, signatures (appearing on rescan), torrents, web seed ranges, and refusals.
-#include <catch2/catch.hpp>
-
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "seeder/release_catalog.h"
@@ -97,7 +96,8 @@ TEST_CASE("GET /v1/releases lists the kept releases, newest first, with links", 
     CHECK(fx.get(fx.base(50) + "manifest.json").status == 404);
 }
 
-TEST_CASE("Manifests, torrents and signature files are served; new signatures appear on rescan", "[seeder][handler]") {
+TEST_CASE("Manifests, torrents and signature files are served; new signatures appear on rescan",
+          "[seeder][handler]") {
     Fixture fx;
     auto dir = seedtest::release_dir(fx.root, 100);
     auto manifest = fx.get(fx.base(100) + "manifest.json");
@@ -159,8 +159,9 @@ TEST_CASE("Web seed files honour Range", "[seeder][handler]") {
     auto clamped = fx.get(target, "bytes=5-999999999");
     CHECK(clamped.content_length() == size - 5);
 
-    for (std::string bad : {fmt::format("bytes={}-", size), std::string("bytes=9-3"), std::string("bytes=-0"),
-                            std::string("bytes=0-1,5-6"), std::string("items=0-1"), std::string("bytes=x-1")}) {
+    for (std::string bad :
+         {fmt::format("bytes={}-", size), std::string("bytes=9-3"), std::string("bytes=-0"),
+          std::string("bytes=0-1,5-6"), std::string("items=0-1"), std::string("bytes=x-1")}) {
         CAPTURE(bad);
         auto r = fx.get(target, bad);
         CHECK(r.status == 416);
@@ -173,7 +174,8 @@ TEST_CASE("Web seed files honour Range", "[seeder][handler]") {
     CHECK(head.content_length() == size);
 }
 
-TEST_CASE("Missing files, bad methods and paths that leave the releases directory are refused", "[seeder][handler]") {
+TEST_CASE("Missing files, bad methods and paths that leave the releases directory are refused",
+          "[seeder][handler]") {
     Fixture fx;
     CHECK(fx.get("/nope").status == 404);
     CHECK(fx.get(fx.files(100) + "shards/99999.shard").status == 404);
@@ -182,9 +184,10 @@ TEST_CASE("Missing files, bad methods and paths that leave the releases director
     CHECK(fx.get(fx.files(100) + "shards/.hidden").status == 404);
     CHECK(fx.get(fx.files(100) + "manifest.json/x/y").status == 404);
 
-    for (std::string bad : std::vector<std::string>{"/v1/files/../x", "/v1/files/%2e%2e/%2e%2e/etc/passwd", "/v1/files/regtest/..",
-                            fx.files(100) + "shards/..%2f..%2fmanifest.json", fx.files(100) + "shards%2f00000.shard",
-                            fx.files(100) + "shards/%5c..", fx.files(100) + "shards/%zz", std::string("v1/releases")}) {
+    for (std::string bad : std::vector<std::string>{
+             "/v1/files/../x", "/v1/files/%2e%2e/%2e%2e/etc/passwd", "/v1/files/regtest/..",
+             fx.files(100) + "shards/..%2f..%2fmanifest.json", fx.files(100) + "shards%2f00000.shard",
+             fx.files(100) + "shards/%5c..", fx.files(100) + "shards/%zz", std::string("v1/releases")}) {
         CAPTURE(bad);
         CHECK(fx.get(bad).status == 400);
     }
@@ -206,17 +209,18 @@ TEST_CASE("Missing files, bad methods and paths that leave the releases director
     CHECK(m.body.find("utxo_seeder_http_requests_total{code=\"200\"} 1\n") != std::string::npos);
 }
 
-TEST_CASE("The scan ignores unfinished and foreign directories and reports broken releases", "[seeder][handler]") {
+TEST_CASE("The scan ignores unfinished and foreign directories and reports broken releases",
+          "[seeder][handler]") {
     Fixture fx;
     auto good = seedtest::release_dir(fx.root, 100);
     fs::copy(good, fx.root / "regtest" / (".tmp-" + good.filename().string()), fs::copy_options::recursive);
     fs::create_directories(fx.root / "regtest" / "junk");
     fs::create_directories(fx.root / "notanetwork" / good.filename());
-    // a release whose manifest is not canonical
-    auto broken = fx.root / "regtest" / ("7-" + std::string(64, 'a'));
+    // the newest release directory has a manifest that is not canonical
+    auto broken = fx.root / "regtest" / ("999-" + std::string(64, 'a'));
     fs::create_directories(broken);
     test::write_file(broken / "manifest.json", utxo::core::as_bytes(std::string("{ }\n")));
-    auto scan = scan_releases(fx.root, 3, kLinks, nullptr);
+    auto scan = scan_releases(fx.root, 2, kLinks, nullptr);
     REQUIRE(scan);
     CHECK(scan->catalog->releases.size() == 2);
     REQUIRE(scan->problems.size() == 1);

@@ -11,7 +11,8 @@ TEST_CASE("split_target decodes segments and refuses escapes from the tree", "[s
     CHECK(*split_target("/v1/releases") == std::vector<std::string>{"v1", "releases"});
     CHECK(*split_target("/a%20b/c?x=/../") == std::vector<std::string>{"a b", "c"});
     CHECK(*split_target("/a//b") == std::vector<std::string>{"a", "", "b"});
-    for (const char* bad : {"", "x", "/..", "/a/../b", "/%2E%2e", "/.", "/a%2Fb", "/a%5cb", "/a%00", "/a%2", "/a%g0"}) {
+    for (const char* bad :
+         {"", "x", "/..", "/a/../b", "/%2E%2e", "/.", "/a%2Fb", "/a%5cb", "/a%00", "/a%2", "/a%g0"}) {
         CAPTURE(bad);
         CHECK_FALSE(split_target(bad));
     }
@@ -34,20 +35,22 @@ TEST_CASE("parse_range accepts one byte range and nothing else", "[seeder][parts
     r = parse_range("bytes=9-", 10);
     REQUIRE(r);
     CHECK((r->first == 9 && r->length == 1));
-    for (const char* bad : {"bytes=10-", "bytes=-0", "bytes=3-2", "bytes=1-2,4-5", "bytes=", "bytes=-", "bytes=a-b",
-                            "bytes=99999999999999999999999-", "0-1", "bytes=+1-2"}) {
+    for (const char* bad : {"bytes=10-", "bytes=-0", "bytes=3-2", "bytes=1-2,4-5", "bytes=", "bytes=-",
+                            "bytes=a-b", "bytes=99999999999999999999999-", "0-1", "bytes=+1-2"}) {
         CAPTURE(bad);
         CHECK_FALSE(parse_range(bad, 10));
     }
     CHECK_FALSE(parse_range("bytes=0-", 0));
 }
 
-TEST_CASE("decorate_torrent adds trackers and web seeds outside info and refuses garbage", "[seeder][parts]") {
+TEST_CASE("decorate_torrent adds trackers and web seeds outside info and refuses garbage",
+          "[seeder][parts]") {
     std::string t = "d8:announce3:old4:infod4:name6:shardse7:comment1:xe";
     auto d = decorate_torrent(t, {"http://a/announce", "http://b/announce"}, {"http://w/"});
     REQUIRE(d);
-    CHECK(*d == "d8:announce17:http://a/announce13:announce-listll17:http://a/announceel17:http://b/announceee"
-                "7:comment1:x4:infod4:name6:shardse8:url-listl9:http://w/ee");
+    CHECK(*d ==
+          "d8:announce17:http://a/announce13:announce-listll17:http://a/announceel17:http://b/announceee"
+          "7:comment1:x4:infod4:name6:shardse8:url-listl9:http://w/ee");
     CHECK(*info_dict_bytes(*d) == "d4:name6:shardse");
     CHECK(*decorate_torrent(t, {}, {}) == "d7:comment1:x4:infod4:name6:shardsee");
     for (const char* bad : {"", "le", "d4:infod", "d3:abci1ee", "d4:infodeex", "d4:info5:abe",

@@ -2,11 +2,10 @@
 // opentracker as the only way peers find each other, aria2c as the stock client (BitTorrent only
 // via a magnet, mixed via the served .torrent, web seed only via a torrent whose url-list points
 // at us), /metrics, raw HTTP edge cases, new releases and signatures picked up, SIGTERM.
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <sys/stat.h>
 
-#include <fmt/format.h>
-
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -14,8 +13,8 @@
 #include "seeder_test_support.h"
 
 namespace fs = std::filesystem;
-using seedtest::http_get;
 using seedtest::eventually_true;
+using seedtest::http_get;
 using seedtest::slurp;
 using test::q;
 
@@ -32,8 +31,10 @@ std::map<std::string, std::string> tree(const fs::path& root) {
 test::CommandResult aria2(const fs::path& out, std::uint16_t port, const std::string& what) {
     auto start = std::chrono::steady_clock::now();
     auto r = test::run(fmt::format(
-        "timeout 60 aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false "
-        "--seed-time=0 --interface=127.0.0.1 --listen-port={} --dir={} --file-allocation=none --bt-stop-timeout=30 "
+        "timeout 60 aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false "
+        "--enable-peer-exchange=false "
+        "--seed-time=0 --interface=127.0.0.1 --listen-port={} --dir={} --file-allocation=none "
+        "--bt-stop-timeout=30 "
         "--bt-tracker-connect-timeout=5 --bt-tracker-timeout=5 --summary-interval=0 --console-log-level=warn "
         "--bt-save-metadata=false --auto-file-renaming=false {}",
         port, q(out), what));
@@ -72,9 +73,9 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
                               dir / "tracker.log", dir.path());
     REQUIRE(eventually_true([&] { return http_get(tp, "/stats").status != 0; }, 5));
 
-    seedtest::Process seeder({test::bin("utxo-seeder").string(), "--releases", rel.string(), "--keep", "2", "--listen",
-                              fmt::format("127.0.0.1:{}", bt), "--http", fmt::format("127.0.0.1:{}", hp), "--tracker",
-                              tracker_url, "-v"},
+    seedtest::Process seeder({test::bin("utxo-seeder").string(), "--releases", rel.string(), "--keep", "2",
+                              "--listen", fmt::format("127.0.0.1:{}", bt), "--http",
+                              fmt::format("127.0.0.1:{}", hp), "--tracker", tracker_url, "-v"},
                              dir / "seeder.log");
     REQUIRE(eventually_true([&] { return http_get(hp, "/v1/releases").status == 200; }, 10));
     auto list = nlohmann::json::parse(http_get(hp, "/v1/releases").body)["releases"];
@@ -85,7 +86,9 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
     // tracker is how it finds us.
     auto magnet = list[0]["torrents"]["shards"]["magnet"].get<std::string>();
     auto bt_only = aria2(dir / "dl-magnet", seedtest::free_port(), q(magnet));
-    INFO(bt_only.out << "\nseeder log:\n" << slurp(dir / "seeder.log") << "\ntracker log:\n" << slurp(dir / "tracker.log"));
+    INFO(bt_only.out << "\nseeder log:\n"
+                     << slurp(dir / "seeder.log") << "\ntracker log:\n"
+                     << slurp(dir / "tracker.log"));
     REQUIRE(bt_only.exit_code == 0);
     CHECK(tree(dir / "dl-magnet" / "shards") == tree(r100 / "shards"));
     CHECK(eventually_true([&] { return metric(hp, "utxo_seeder_bytes_uploaded_total") > 0; }, 5));
@@ -120,15 +123,19 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
     CHECK(range.headers["content-length"] == "7");
     CHECK(range.headers["content-range"] == fmt::format("bytes 3-9/{}", bytes.size()));
     CHECK(http_get(hp, target, fmt::format("Range: bytes={}-\r\n", bytes.size())).status == 416);
-    auto head = seedtest::http_raw(hp, "HEAD " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto head =
+        seedtest::http_raw(hp, "HEAD " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     CHECK(head.status == 200);
     CHECK(head.headers["content-length"] == std::to_string(bytes.size()));
     CHECK(head.body.empty());
-    CHECK(seedtest::http_raw(hp, "GET /v1/releases HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").status == 413);
+    CHECK(seedtest::http_raw(hp, "GET /v1/releases HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+              .status == 413);
     CHECK(http_get(hp, "/v1/releases", "X-Big: " + std::string(9000, 'a') + "\r\n").status == 431);
     CHECK(http_get(hp, "/v1/files/../../../etc/passwd").status == 400);
     CHECK(http_get(hp, "/v1/files/regtest/%2e%2e/%2e%2e/etc/passwd").status == 400);
-    CHECK(seedtest::http_raw(hp, "POST /v1/releases HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 405);
+    CHECK(
+        seedtest::http_raw(hp, "POST /v1/releases HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status ==
+        405);
 
     // A new signature and a new release appear without a restart; --keep 2 drops release 50.
     auto sig = "manifest.json.8577CC89AAA5A7C6.minisig";
@@ -137,7 +144,8 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
     CHECK(eventually_true(
         [&] {
             auto l = nlohmann::json::parse(http_get(hp, "/v1/releases").body)["releases"];
-            return l.size() == 2 && l[0]["height"] == 150 && l[1]["height"] == 100 && l[1]["signatures"].size() == 1;
+            return l.size() == 2 && l[0]["height"] == 150 && l[1]["height"] == 100 &&
+                   l[1]["signatures"].size() == 1;
         },
         10));
     CHECK(http_get(hp, fmt::format("/v1/releases/regtest/{}/{}", r100.filename().string(), sig)).body ==

@@ -36,7 +36,8 @@ struct Chain {
     Chain() {
         auto indexer = test::bin("utxo-indexer").string();
         auto hex = dir / "chain.hex";
-        auto r = test::run(indexer + " synth --out " + test::q(hex) + " --blocks 160 --txs-per-block 30 --seed 21");
+        auto r = test::run(indexer + " synth --out " + test::q(hex) +
+                           " --blocks 160 --txs-per-block 30 --seed 21");
         if (r.exit_code != 0) throw std::runtime_error("synth failed: " + r.out);
         std::vector<std::string> lines;
         std::ifstream in(hex);
@@ -194,7 +195,8 @@ inline Reply http_raw(std::uint16_t port, const std::string& raw) {
 }
 
 inline Reply http_get(std::uint16_t port, const std::string& target, const std::string& extra_headers = "") {
-    return http_raw(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers + "\r\n");
+    return http_raw(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                              extra_headers + "\r\n");
 }
 
 }  // namespace seedtest
