@@ -45,8 +45,7 @@ core::Status check_header(const fs::path& p, core::ByteView bytes, const core::M
     return {};
 }
 
-// One read per file: size, header and SHA-256, then fsync so the bytes the LMDB switch vouches
-// for are on disk before it.
+// One read per file: size, header and SHA-256. Durability comes after all files (one syncfs).
 core::Status verify_shard_file(const fs::path& p, const core::Manifest& m, std::uint32_t index) {
     const auto& entry = m.shards[index];
     std::error_code ec;
@@ -75,7 +74,17 @@ core::Status verify_shard_file(const fs::path& p, const core::Manifest& m, std::
     const std::string got = sha.finish().to_raw_hex();
     if (got != entry.sha256)
         return fail(Errc::mismatch, fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(), got, entry.sha256));
-    if (::fsync(fd.fd) != 0) return fail(Errc::io, fmt::format("{}: fsync failed: {}", p.string(), std::strerror(errno)));
+    return {};
+}
+
+// The verified bytes must be on disk before the LMDB switch vouches for them. One syncfs() flushes
+// them all: an fsync per file costs a device cache flush each (~3 ms here, 3 s for 1024 shards,
+// 15x the hashing) even when the file is already clean.
+core::Status sync_filesystem(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open: {}", dir.string(), std::strerror(errno)));
+    core::ScopedFd guard(fd);
+    if (::syncfs(fd) != 0) return fail(Errc::io, fmt::format("{}: syncfs failed: {}", dir.string(), std::strerror(errno)));
     return {};
 }
 
@@ -149,8 +158,7 @@ core::Status Store::install(const core::Manifest& m, const std::string& manifest
         if (auto s = verify_shard_file(shard_path(*stage, i), m, i); !s) return s;
     if (auto s = core::write_file_atomically(*stage / "manifest.json", core::as_bytes(manifest_bytes), 0644); !s)
         return s;
-    if (auto s = fsync_path(*stage / "shards"); !s) return s;
-    if (auto s = fsync_path(*stage); !s) return s;
+    if (auto s = sync_filesystem(*stage); !s) return s;
     crash_point("verified");
 
     const std::string name = core::release_dir_name(m.height, m.block);
