@@ -5,31 +5,72 @@
 #include <map>
 
 #include "core/address.h"
+#include "core/manifest.h"
+#include "core/shard.h"
 #include "indexer/commands.h"
 
 namespace utxo::indexer {
+
+namespace {
+
+// Collects the first `count` distinct addresses of the coins it is shown.
+class AddressSampler {
+public:
+    AddressSampler(core::Network net, std::size_t count) : net_(net), count_(count) {}
+    // False once `count` addresses are known and a new one shows up.
+    bool add(const core::Coin& coin) {
+        auto address = core::script_to_address(coin.script, net_);
+        if (!address) return true;
+        auto [it, added] = index_.emplace(*address, out_.size());
+        if (added) {
+            if (out_.size() == count_) return false;
+            out_.push_back({*address, 0, core::Amount{}});
+        }
+        ++out_[it->second].coins;
+        out_[it->second].value.sat += coin.value.sat;
+        return true;
+    }
+    std::vector<AddressHolding> take() { return std::move(out_); }
+
+private:
+    core::Network net_;
+    std::size_t count_;
+    std::vector<AddressHolding> out_;
+    std::map<std::string, std::size_t> index_;
+};
+
+}  // namespace
 
 core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db, std::size_t count) {
     auto store = core::UtxoStore::open_existing(db);
     if (!store) return std::unexpected(store.error());
     auto st = store->state();
     if (!st) return std::unexpected(st.error());
-    std::vector<AddressHolding> out;
-    std::map<std::string, std::size_t> index;
-    auto s = store->for_each_coin([&](const core::OutPoint&, const core::Coin& coin) -> core::Result<bool> {
-        auto address = core::script_to_address(coin.script, st->network);
-        if (!address) return true;
-        auto [it, added] = index.emplace(*address, out.size());
-        if (added) {
-            if (out.size() == count) return false;
-            out.push_back({*address, 0, core::Amount{}});
-        }
-        ++out[it->second].coins;
-        out[it->second].value.sat += coin.value.sat;
-        return true;
-    });
+    AddressSampler sampler(st->network, count);
+    auto s = store->for_each_coin(
+        [&](const core::OutPoint&, const core::Coin& coin) -> core::Result<bool> { return sampler.add(coin); });
     if (!s) return std::unexpected(s.error());
-    return out;
+    return sampler.take();
+}
+
+core::Result<std::vector<AddressHolding>> sample_release_addresses(const std::filesystem::path& release,
+                                                                   std::size_t count) {
+    auto shard = [&](std::uint32_t i) { return release / "shards" / core::shard_file_name(i); };
+    auto first = core::ShardReader::open(shard(0));  // its header gives the network and shard count
+    if (!first) return std::unexpected(first.error());
+    const core::ShardHeader header = first->header();
+    AddressSampler sampler(header.network, count);
+    for (std::uint32_t i = 0; i < header.shard_count; ++i) {
+        auto reader = core::ShardReader::open(shard(i));
+        if (!reader) return std::unexpected(reader.error());
+        while (true) {
+            auto c = reader->next();
+            if (!c) return std::unexpected(c.error());
+            if (!*c) break;
+            if (!sampler.add((*c)->second)) return sampler.take();
+        }
+    }
+    return sampler.take();
 }
 
 }  // namespace utxo::indexer

@@ -73,5 +73,8 @@ struct AddressHolding {
 };
 // The first `count` distinct addresses of the set in key order (scripts without an address skipped).
 core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db, std::size_t count);
+// The same from a release's shard files (shard by shard, each in outpoint order).
+core::Result<std::vector<AddressHolding>> sample_release_addresses(const std::filesystem::path& release,
+                                                                   std::size_t count);
 
 }  // namespace utxo::indexer

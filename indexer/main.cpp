@@ -109,10 +109,12 @@ int main(int argc, char** argv) {
     release_cmd->add_option("--release-every", release.release_every,
                             "the cadence N: patches from height - N (default 0: no patches)");
 
-    std::filesystem::path addresses_db;
+    std::filesystem::path addresses_db, addresses_release;
     std::size_t addresses_count = 10;
-    auto* addresses_cmd = app.add_subcommand("addresses", "list some addresses that hold coins in the store");
-    addresses_cmd->add_option("--db", addresses_db, "store directory")->required();
+    auto* addresses_cmd = app.add_subcommand("addresses", "list some addresses that hold coins in a store or release");
+    auto* from_db = addresses_cmd->add_option("--db", addresses_db, "store directory");
+    auto* from_release = addresses_cmd->add_option("--release", addresses_release, "release directory");
+    from_db->excludes(from_release);
     addresses_cmd->add_option("--count", addresses_count, "how many (default 10)");
 
     std::filesystem::path verify_dir;
@@ -122,7 +124,11 @@ int main(int argc, char** argv) {
     verify_cmd->add_option("dir", verify_dir, "release directory")->required();
     verify_cmd->add_flag("-q,--quiet", verify_quiet, "print only the verdict");
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;  // --help is 0; usage errors are 2, like every tool here
+    }
     if (verbose) spdlog::set_level(spdlog::level::info);
 
     try {
@@ -167,7 +173,10 @@ int main(int argc, char** argv) {
             if (!r) return report(r.error());
             fmt::print("{} {}\n", r->already_existed ? "exists:" : "cut:", r->dir.string());
         } else if (*addresses_cmd) {
-            auto r = ix::sample_addresses(addresses_db, addresses_count);
+            if (addresses_db.empty() == addresses_release.empty())
+                throw CLI::ValidationError("addresses", "give either --db or --release");
+            auto r = addresses_db.empty() ? ix::sample_release_addresses(addresses_release, addresses_count)
+                                          : ix::sample_addresses(addresses_db, addresses_count);
             if (!r) return report(r.error());
             for (const auto& a : *r) fmt::print("{} {}\n", a.address, a.value.sat);
         } else if (*verify_cmd) {
@@ -189,7 +198,7 @@ int main(int argc, char** argv) {
                        r->outputs, r->inputs, r->bytes, synth_out.string());
         }
     } catch (const CLI::Error& e) {
-        return app.exit(e);
+        return app.exit(e) == 0 ? 0 : 2;
     }
     return 0;
 }

@@ -1,31 +1,76 @@
 #!/usr/bin/env bash
-# The main job, for now: install what is missing, build, then build UTXO sets from real chain data
-# shipped in tests/data and print their commitments; round-trip a real Bitcoin Core snapshot.
+# The main job: the whole story on loopback. A synthetic chain; three authorities index it
+# independently and each signs the release only if it equals its own; a seeder serves it; a
+# trustnet names the three keys; a full node and a wallet bootstrap with `utxo-verifier fetch`.
+# Everything runs on 127.0.0.1 and is torn down at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh >/dev/null
-ix=build/bin/utxo-indexer
+bin=$PWD/build/bin
 work=$(mktemp -d /tmp/utxo-demo-XXXXXX)
-trap 'rm -rf "$work"' EXIT
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
-echo "== mainnet blocks 0-255 (real chain) =="
-$ix build --blocks tests/data/mainnet/mainnet_0-255.hex --network main --db "$work/mainnet"
-$ix stats --db "$work/mainnet"
+free_port() {  # a port nobody listens on, from bash alone
+  while :; do
+    local p=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+say() { printf '\n== %s ==\n' "$*"; }
 
-echo
-echo "== regtest blocks 0-150 (written by a real node) =="
-$ix build --blocks tests/data/floresta-regtest/regtest_blocks.hex --network regtest --db "$work/regtest"
-$ix stats --db "$work/regtest"
+say "a synthetic regtest chain (real serialization, 400 blocks)"
+"$bin/utxo-indexer" synth --out "$work/chain.dat" --blocks 400 --txs-per-block 400 --seed 42
 
-echo
-echo "== Bitcoin Core snapshot signet-100.dat: import, export, compare =="
-$ix import-core tests/data/core-snapshot/signet-100.dat --height 100 --db "$work/signet"
-$ix stats --db "$work/signet"
-$ix export-core --db "$work/signet" --out "$work/signet-100.again.dat"
-if cmp -s tests/data/core-snapshot/signet-100.dat "$work/signet-100.again.dat"; then
-  echo "the exported snapshot is byte-identical to the file Bitcoin Core wrote"
-else
-  echo "the exported snapshot differs from Bitcoin Core's file" >&2
-  exit 1
-fi
+say "three authorities index it independently"
+for a in alice bob carol; do
+  "$bin/utxo-indexer" run --source "blocks:$work/chain.dat" --network regtest --db "$work/$a/db" \
+    --releases "$work/$a/releases" --release-every 100 --confirmations 6 --shards 64 | tail -n 1
+done
+release=$(ls "$work/alice/releases/regtest" | sort -n | tail -n 1)
+echo "newest release: $release"
+
+say "publish alice's copy; each authority signs it only if it equals its own"
+mkdir -p "$work/published"
+cp -r "$work/alice/releases/regtest" "$work/published/"
+for a in alice bob carol; do
+  "$bin/utxo-signer" keygen --out "$work/$a.key" --pub "$work/$a.pub" --name "$a" --unencrypted >/dev/null
+  "$bin/utxo-signer" sign --key "$work/$a.key" --release "$work/published/regtest/$release" \
+    --own "$work/$a/releases/regtest/$release"
+done
+
+say "a trustnet with the three keys (require all)"
+"$bin/utxo-trustnet" init "$work/trustnet.txt" --network regtest
+for a in alice bob carol; do "$bin/utxo-trustnet" add "$work/trustnet.txt" "$a" "$work/$a.pub"; done
+"$bin/utxo-trustnet" list "$work/trustnet.txt"
+
+say "a seeder serves the release over BitTorrent and HTTP"
+bt=$(free_port); http=$(free_port)
+"$bin/utxo-seeder" --releases "$work/published" --listen "127.0.0.1:$bt" --http "127.0.0.1:$http" -q &
+pids+=($!)
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$http") 2>/dev/null && break; sleep 0.1; done
+
+say "a full node bootstraps the whole set"
+"$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" --seeder "http://127.0.0.1:$http" \
+  --db "$work/node" --all --seed-ratio 0
+"$bin/utxo-verifier" status --db "$work/node"
+
+say "a wallet bootstraps only the shards of three addresses"
+mapfile -t addresses < <("$bin/utxo-indexer" addresses --release "$work/published/regtest/$release" --count 3 |
+                         cut -d' ' -f1)
+args=()
+for a in "${addresses[@]}"; do args+=(--address "$a"); done
+"$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" --seeder "http://127.0.0.1:$http" \
+  --db "$work/wallet" "${args[@]}" --seed-ratio 0
+"$bin/utxo-verifier" status --db "$work/wallet"
+echo "wallet store: $(du -sh "$work/wallet" | cut -f1), full store: $(du -sh "$work/node" | cut -f1)"
+
+say "the wallet's UTXOs"
+"$bin/utxo-verifier" utxos --db "$work/wallet" "${args[@]}"
+"$bin/utxo-verifier" balance --db "$work/wallet" "${args[@]}"

@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
     v::add_export_core_command(app);
     v::add_check_command(app);
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;  // --help is 0; usage errors are 2, like every tool here
+    }
     return 0;
 }
