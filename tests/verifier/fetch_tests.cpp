@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fcntl.h>
 #include <map>
@@ -138,7 +139,13 @@ struct World {
         }
         REQUIRE(run(run_indexer(alt, 8)).exit_code == 0);
         // Debian's opentracker tracks only whitelisted infohashes: every torrent the tests serve.
-        auto whitelist = dir / "whitelist";
+        // Started as root it chroots into -d and drops to "nobody", so that directory and the list
+        // must be world-readable, and the list is named relative to it.
+        auto tracker_dir = dir / "tracker";
+        fs::create_directories(tracker_dir);
+        fs::permissions(tracker_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                         fs::perms::others_read | fs::perms::others_exec);
+        auto whitelist = tracker_dir / "whitelist";
         {
             std::ofstream out(whitelist);
             for (const auto& root : {releases("alice"), alt})
@@ -150,7 +157,7 @@ struct World {
         }
         tracker = std::make_unique<Process>(
             std::vector<std::string>{"/usr/bin/opentracker", "-i", "127.0.0.1", "-p", std::to_string(tracker_port), "-P",
-                                     std::to_string(tracker_port), "-w", whitelist.string()},
+                                     std::to_string(tracker_port), "-d", tracker_dir.string(), "-w", "whitelist"},
             dir / "tracker.log");
     }
 
@@ -223,9 +230,10 @@ struct Seeder {
 std::vector<std::string> fetch_args(const fs::path& db, const std::vector<const Seeder*>& seeders,
                                     const std::vector<std::string>& extra = {}) {
     std::vector<std::string> a{verifier, "fetch", "--trustnet", world().trustnet.string(), "--db", db.string(),
-                               "--listen", "127.0.0.1:" + std::to_string(free_port()), "--seed-ratio", "0"};
+                               "--listen", "127.0.0.1:" + std::to_string(free_port())};
     for (const auto* s : seeders) a.insert(a.end(), {"--seeder", s->url()});
     a.insert(a.end(), extra.begin(), extra.end());
+    if (std::find(extra.begin(), extra.end(), "--seed-ratio") == extra.end()) a.insert(a.end(), {"--seed-ratio", "0"});
     return a;
 }
 
@@ -474,4 +482,67 @@ TEST_CASE("kill -9 during download and during install leaves the old release; fe
     auto st = store_status(db.path());
     CHECK(st["height"] == 200);
     CHECK(shard_files(st["dir"].get<std::string>()) == shard_files(release_dir(w.releases("alice"), 200)));
+}
+
+namespace {
+
+// Whether the tracker lists a peer at 127.0.0.1:port for the infohash (we ask as a peer on the
+// unused port 9, which is refused at once if anyone tries it).
+bool tracker_lists(const std::string& infohash_hex, int port) {
+    std::string target = "/announce?info_hash=";
+    for (std::size_t i = 0; i < infohash_hex.size(); i += 2) target += "%" + infohash_hex.substr(i, 2);
+    target += "&peer_id=-UT0000-fetchtests01&port=9&uploaded=0&downloaded=0&left=1&compact=1&numwant=200";
+    auto url = utxo::verifier::parse_http_url("http://127.0.0.1:" + std::to_string(world().tracker_port) + target);
+    auto body = utxo::verifier::http_get(*url);
+    if (!body) return false;
+    auto at = body->find("5:peers");
+    if (at == std::string::npos) return false;
+    auto colon = body->find(':', at + 7);
+    std::size_t n = std::stoul(body->substr(at + 7, colon - at - 7));
+    std::string peers = body->substr(colon + 1, n);
+    for (std::size_t k = 0; k + 6 <= peers.size(); k += 6) {
+        auto p = static_cast<unsigned char>(peers[k + 4]) << 8 | static_cast<unsigned char>(peers[k + 5]);
+        if (peers.compare(k, 4, "\x7f\x00\x00\x01", 4) == 0 && p == port) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("After installing, fetch seeds to its ratio, and another client downloads from it via the tracker",
+          "[fetch]") {
+    auto& w = world();
+    fs::path served = serve_dir("ratio", {250}, w.names);
+    auto fast = std::make_unique<Seeder>(served);
+    // The only seeder left for the second client: 20 kB/s over BitTorrent, no web seed.
+    Seeder slow(served, {"--upload-rate", "2000", "--public-url", "http://127.0.0.1:" + std::to_string(free_port())});
+    test::TempDir a, b;
+    fs::path a_log = a.path().string() + ".log";
+    auto args = fetch_args(a.path(), {fast.get()}, {"--seed-ratio", "0.5", "--seed-timeout", "60"});
+    int a_port = std::stoi(args[std::find(args.begin(), args.end(), "--listen") - args.begin() + 1].substr(10));
+    Process first(args, a_log);
+    // Installed and listed by the tracker: the first client is seeding and findable (its download
+    // torrent announced "stopped" when it was removed, before the install).
+    auto ih = test::read_json(release_dir(served, 250) / "manifest.json")["torrents"]["shards"].get<std::string>();
+    auto until = std::chrono::steady_clock::now() + 30s;
+    while (!(store_status(a.path()).is_object() && tracker_lists(ih, a_port)) && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(100ms);
+    REQUIRE(store_status(a.path())["height"] == 250);
+    REQUIRE(tracker_lists(ih, a_port));
+    fast.reset();  // from now on the data is at the slow seeder and at the first client
+
+    auto start = std::chrono::steady_clock::now();
+    auto r = fetch(b.path(), {&slow});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(store_status(b.path())["height"] == 250);
+    CHECK(std::chrono::steady_clock::now() - start < 15s);  // the slow seeder alone needs ~20 s
+    // The first client stops by itself once it has uploaded what it downloaded.
+    for (auto end = std::chrono::steady_clock::now() + 20s; first.running() && std::chrono::steady_clock::now() < end;)
+        std::this_thread::sleep_for(100ms);
+    CHECK_FALSE(first.running());
+    auto log = slurp(a_log);
+    INFO(log);
+    CHECK(log.find("seeded ") != std::string::npos);
+    CHECK(log.find("timeout") == std::string::npos);
 }
