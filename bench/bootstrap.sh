@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Bootstrap benchmark (issue: seeder and verifier), all on 127.0.0.1, on one synthetic release:
+#  - fetch --all from one local seeder vs curl over the seeder's web seed + openssl dgst -sha256
+#  - export-core coins/s from the verified store
+#  - wallet mode: bytes downloaded for 10 addresses as a share of the release
+#  - swarm: one seeder capped at 20 MB/s, 8 clients over BitTorrent vs 8 HTTP downloads sharing
+#    the same 20 MB/s (curl --limit-rate 2.5 MB/s each)
+#  - peak memory of fetch on this release and on a small one
+#   bench/bootstrap.sh WORKDIR CHAIN.dat
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/build/bin
+work=${1:?WORKDIR}
+chain=${2:?CHAIN.dat (from utxo-indexer synth)}
+mkdir -p "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+now() { date +%s.%N; }
+since() { python3 -c "print($(now)-$1)"; }
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/v1/releases" >/dev/null && return; sleep 0.1; done; exit 2; }
+
+# One authority's release at the chain's tip (kept between runs).
+if [ ! -d "$work/releases" ]; then
+  "$bin/utxo-indexer" build --blocks "$chain" --network regtest --db "$work/db" >/dev/null
+  "$bin/utxo-indexer" release --db "$work/db" --releases "$work/releases" >/dev/null
+fi
+rel=$(ls -d "$work"/releases/regtest/*/ | tail -n 1); rel=${rel%/}; name=$(basename "$rel")
+coins=$(python3 -c "import json;print(json.load(open('$rel/manifest.json'))['full_set']['coins'])")
+shard_bytes=$(du -cb "$rel"/shards/*.shard | tail -n 1 | cut -f1)
+if [ ! -f "$work/bench.key" ]; then
+  "$bin/utxo-signer" keygen --out "$work/bench.key" --pub "$work/bench.pub" --name bench --unencrypted >/dev/null
+fi
+rm -f "$rel"/manifest.json.*.minisig
+"$bin/utxo-signer" sign --key "$work/bench.key" --release "$rel" --own "$rel" >/dev/null
+rm -f "$work/trustnet.txt"
+"$bin/utxo-trustnet" init "$work/trustnet.txt" --network regtest >/dev/null
+"$bin/utxo-trustnet" add "$work/trustnet.txt" bench "$work/bench.pub" >/dev/null
+
+start_seeder() {  # start_seeder EXTRA-ARGS...; sets http
+  http=$(free_port)
+  "$bin/utxo-seeder" --releases "$work/releases" --listen "127.0.0.1:$(free_port)" --http "127.0.0.1:$http" -q "$@" &
+  pids+=($!); seeder_pid=$!
+  wait_http "$http"
+}
+stop_seeder() { kill "$seeder_pid"; wait "$seeder_pid" 2>/dev/null || true; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; release $name: $coins coins, $shard_bytes shard bytes"
+start_seeder
+
+# Baseline: curl every shard file from the web seed, then openssl over them.
+rm -rf "$work/curl"; mkdir -p "$work/curl"
+for f in "$rel"/shards/*.shard; do
+  b=$(basename "$f"); printf 'url = "http://127.0.0.1:%s/v1/files/regtest/%s/shards/%s"\noutput = "%s/curl/%s"\n' "$http" "$name" "$b" "$work" "$b"
+done > "$work/curl.cfg"
+t0=$(now); curl -s -K "$work/curl.cfg"; curl_s=$(since "$t0")
+t0=$(now); openssl dgst -sha256 "$work"/curl/*.shard >/dev/null; openssl_s=$(since "$t0")
+
+# fetch --all
+rm -rf "$work/node"
+t0=$(now)
+/usr/bin/time -f "%M" -o "$work/fetch.rss" "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" \
+  --seeder "http://127.0.0.1:$http" --db "$work/node" --all --seed-ratio 0 --listen "127.0.0.1:$(free_port)" > "$work/fetch.txt"
+fetch_s=$(since "$t0")
+# ready to query: hashing the installed files once more, as install does, vs openssl
+t0=$(now); "$bin/utxo-verifier" status --db "$work/node" >/dev/null; status_s=$(since "$t0")
+
+t0=$(now); rm -f "$work/export.dat"; "$bin/utxo-verifier" export-core --db "$work/node" --out "$work/export.dat" >/dev/null
+export_s=$(since "$t0"); rm -f "$work/export.dat"
+
+# Wallet mode, 10 addresses
+mapfile -t addrs < <("$bin/utxo-indexer" addresses --release "$rel" --count 10 | cut -d' ' -f1)
+args=(); for a in "${addrs[@]}"; do args+=(--address "$a"); done
+rm -rf "$work/wallet"
+/usr/bin/time -f "%M" -o "$work/wallet.rss" "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" \
+  --seeder "http://127.0.0.1:$http" --db "$work/wallet" "${args[@]}" --seed-ratio 0 --listen "127.0.0.1:$(free_port)" > "$work/wallet.txt"
+wallet_bytes=$(sed -nE 's/.*, ([0-9]+) bytes downloaded.*/\1/p' "$work/wallet.txt" | tail -n 1)
+stop_seeder
+
+# Swarm: 8 BitTorrent clients vs 8 HTTP downloads, one server capped at 20 MB/s.
+start_seeder --upload-rate 20000000
+t0=$(now)
+for i in $(seq 8); do
+  rm -rf "$work/swarm$i"
+  "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" --seeder "http://127.0.0.1:$http" --db "$work/swarm$i" \
+    --all --seed-ratio 1 --seed-timeout 600 --listen "127.0.0.1:$(free_port)" > "$work/swarm$i.txt" 2>&1 &
+  pids+=($!)
+done
+until [ "$(grep -l '^installed' "$work"/swarm*.txt 2>/dev/null | wc -l)" -eq 8 ]; do sleep 0.5; done
+swarm_s=$(since "$t0")
+for p in "${pids[@]:2}"; do kill "$p" 2>/dev/null || true; done
+rm -rf "$work"/swarm*/
+t0=$(now)
+for i in $(seq 8); do
+  mkdir -p "$work/http$i"
+  sed "s|$work/curl/|$work/http$i/|" "$work/curl.cfg" > "$work/http$i.cfg"
+  curl -s --limit-rate 2500000 -K "$work/http$i.cfg" &
+  pids+=($!)
+done
+wait "${pids[@]: -8}"
+http_s=$(since "$t0")
+rm -rf "$work"/http*/
+stop_seeder
+
+mb() { python3 -c "print(f'{$1/1e6:,.1f}')"; }
+echo
+echo "== results =="
+printf '%-52s %.1f s, %s MB/s\n' "curl over the web seed (1024 files)" "$curl_s" "$(mb "$shard_bytes/$curl_s")"
+printf '%-52s %.1f s\n' "openssl dgst -sha256 over the same files" "$openssl_s"
+printf '%-52s %.1f s, %s MB/s\n' "baseline: curl + openssl" "$(python3 -c "print($curl_s+$openssl_s)")" "$(mb "$shard_bytes/($curl_s+$openssl_s)")"
+printf '%-52s %.1f s, %s MB/s (peak RSS %s KiB)\n' "fetch --all (download + verify + install)" "$fetch_s" "$(mb "$shard_bytes/$fetch_s")" "$(cat "$work/fetch.rss")"
+printf '%-52s %s\n' "ratio fetch throughput : baseline throughput" "$(python3 -c "print(f'{($curl_s+$openssl_s)/$fetch_s:.2f}')")"
+printf '%-52s %.1f s, %s coins/s\n' "export-core" "$export_s" "$(python3 -c "print(f'{$coins/$export_s:,.0f}')")"
+printf '%-52s %s of %s bytes = %s %% (peak RSS %s KiB)\n' "wallet mode, 10 addresses" "$wallet_bytes" "$shard_bytes" "$(python3 -c "print(f'{100*$wallet_bytes/$shard_bytes:.2f}')")" "$(cat "$work/wallet.rss")"
+printf '%-52s %.1f s\n' "swarm: 8 BitTorrent clients, seeder capped 20 MB/s" "$swarm_s"
+printf '%-52s %.1f s\n' "8 HTTP downloads sharing 20 MB/s" "$http_s"
+printf '%-52s %s\n' "ratio HTTP time : BitTorrent time" "$(python3 -c "print(f'{$http_s/$swarm_s:.2f}')")"
