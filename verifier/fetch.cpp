@@ -21,8 +21,12 @@ using core::fail;
 
 namespace {
 
-std::unexpected<FetchFailure> trouble(std::string message) { return std::unexpected(FetchFailure{2, std::move(message)}); }
-std::unexpected<FetchFailure> verdict(std::string message) { return std::unexpected(FetchFailure{1, std::move(message)}); }
+std::unexpected<FetchFailure> trouble(std::string message) {
+    return std::unexpected(FetchFailure{2, std::move(message)});
+}
+std::unexpected<FetchFailure> verdict(std::string message) {
+    return std::unexpected(FetchFailure{1, std::move(message)});
+}
 
 // Bad data from the network (hashes, sizes, headers that contradict the signed manifest) is a
 // negative verdict; everything else is trouble.
@@ -36,7 +40,8 @@ std::unexpected<FetchFailure> from_error(const core::Error& e) {
 core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const trustnet::Trustnet& tn) {
     std::vector<HttpUrl> out;
     auto add = [&](const HttpUrl& u) {
-        if (std::none_of(out.begin(), out.end(), [&](const HttpUrl& x) { return x.str() == u.str(); })) out.push_back(u);
+        if (std::none_of(out.begin(), out.end(), [&](const HttpUrl& x) { return x.str() == u.str(); }))
+            out.push_back(u);
     };
     for (const auto& s : o.seeders) {
         auto u = parse_http_url(s);
@@ -45,9 +50,12 @@ core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const 
     }
     for (const auto& a : tn.authorities)
         for (const auto& url : a.urls)
-            if (auto u = parse_http_url(url)) add(*u);
-            else fetch_log()->debug("authority {}: {} is not a release source we can read", a.name, url);
-    if (out.empty()) return fail(Errc::usage, "no release source: give --seeder URL or list http URLs in the trustnet");
+            if (auto u = parse_http_url(url))
+                add(*u);
+            else
+                fetch_log()->debug("authority {}: {} is not a release source we can read", a.name, url);
+    if (out.empty())
+        return fail(Errc::usage, "no release source: give --seeder URL or list http URLs in the trustnet");
     return out;
 }
 
@@ -56,7 +64,8 @@ struct ShardPlan {
     bool full = true;
 };
 
-core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest& m, const std::optional<Installed>& cur) {
+core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest& m,
+                                    const std::optional<Installed>& cur) {
     ShardPlan plan;
     if (!o.addresses.empty() || !o.scripts.empty()) {
         auto w = wallet_shards(o.addresses, o.scripts, m.network, m.shard_count);
@@ -67,8 +76,10 @@ core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest&
     }
     if (!o.all && cur && !cur->full) {  // a wallet store stays a wallet store
         if (cur->manifest.shard_count != m.shard_count)
-            return fail(Errc::usage, fmt::format("the new release has {} shards instead of {}; give the wallet's "
-                                                 "--address/--script again", m.shard_count, cur->manifest.shard_count));
+            return fail(Errc::usage,
+                        fmt::format("the new release has {} shards instead of {}; give the wallet's "
+                                    "--address/--script again",
+                                    m.shard_count, cur->manifest.shard_count));
         plan.shards = cur->shards;
         plan.full = false;
         return plan;
@@ -80,8 +91,8 @@ core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest&
 }  // namespace
 
 core::Result<std::vector<std::uint32_t>> wallet_shards(const std::vector<std::string>& addresses,
-                                                       const std::vector<std::string>& scripts, core::Network network,
-                                                       std::uint32_t shard_count) {
+                                                       const std::vector<std::string>& scripts,
+                                                       core::Network network, std::uint32_t shard_count) {
     std::vector<std::uint32_t> out;
     for (const auto& a : addresses) {
         auto script = core::address_to_script(a, network);
@@ -90,7 +101,8 @@ core::Result<std::vector<std::uint32_t>> wallet_shards(const std::vector<std::st
     }
     for (const auto& hex : scripts) {
         auto script = core::from_hex(hex);
-        if (!script || script->empty()) return fail(Errc::usage, fmt::format("--script {} is not a script in hex", hex));
+        if (!script || script->empty())
+            return fail(Errc::usage, fmt::format("--script {} is not a script in hex", hex));
         out.push_back(core::shard_of(*script, shard_count));
     }
     std::sort(out.begin(), out.end());
@@ -102,7 +114,8 @@ namespace {
 
 // Loopback and private addresses: uTP there only slows TCP down (reference/libtorrent.md P1).
 bool is_local_host(std::string_view h) {
-    if (h == "localhost" || h == "::1" || h.starts_with("127.") || h.starts_with("10.") || h.starts_with("192.168."))
+    if (h == "localhost" || h == "::1" || h.starts_with("127.") || h.starts_with("10.") ||
+        h.starts_with("192.168."))
         return true;
     if (h.starts_with("172.") && h.size() > 7) {
         int second = std::atoi(std::string(h.substr(4, 3)).c_str());
@@ -134,27 +147,36 @@ std::string seed_back(Swarm& swarm, Store& store, const ReleaseTorrent& t, const
     if (o.seed_ratio <= 0 || downloaded == 0) return {};
     auto cur = store.installed();
     if (!cur || !*cur) return "not seeding: the installed release cannot be read back";
-    SeedJob job{t.bytes, (*cur)->dir, file_indices(plan.shards), t.peers,
-                static_cast<std::uint64_t>(std::ceil(o.seed_ratio * static_cast<double>(downloaded))), o.seed_timeout};
+    SeedJob job{t.bytes,
+                (*cur)->dir,
+                file_indices(plan.shards),
+                t.peers,
+                static_cast<std::uint64_t>(std::ceil(o.seed_ratio * static_cast<double>(downloaded))),
+                o.seed_timeout};
     ProgressBar bar("seeding", o.progress);
-    auto up = swarm.seed(job, [&](const TransferSample& s) { bar.update(s); }, stop);
+    auto up = swarm.seed(
+        job, [&](const TransferSample& s) { bar.update(s); }, stop);
     bar.finish();
     if (!up) return fmt::format("seeding stopped: {}", up.error().message);
     return fmt::format("seeded {} back ({:.2f} x the {} downloaded{})", human_bytes(*up),
                        static_cast<double>(*up) / static_cast<double>(downloaded), human_bytes(downloaded),
-                       *up >= job.upload_goal ? "" : stop.load() ? ", stopped by a signal" : ", seed timeout reached");
+                       *up >= job.upload_goal ? ""
+                       : stop.load()          ? ", stopped by a signal"
+                                              : ", seed timeout reached");
 }
 
 }  // namespace
 
 core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, const core::Manifest& m,
-                                                  const ReleaseTorrent& t, const std::vector<std::uint32_t>& files,
+                                                  const ReleaseTorrent& t,
+                                                  const std::vector<std::uint32_t>& files,
                                                   const FetchOptions& o, const std::atomic<bool>& stop) {
     auto stage = store.staging_dir(m);
     if (!stage) return std::unexpected(stage.error());
     ProgressBar bar(t.facts.name, o.progress);
     DownloadJob job{t.bytes, *stage, file_indices(files), t.peers};
-    auto got = swarm.download(job, [&](const TransferSample& s) { bar.update(s); }, stop);
+    auto got = swarm.download(
+        job, [&](const TransferSample& s) { bar.update(s); }, stop);
     bar.finish();
     if (got) fetch_log()->info("{}: {} downloaded into {}", t.facts.name, human_bytes(*got), stage->string());
     return got;
@@ -190,21 +212,28 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
     std::optional<std::uint64_t> downloaded;
     if (*cur) {
         auto moved = move_forward(*swarm, *store, a, **cur, plan->shards, plan->full, o, stop);
-        if (moved) downloaded = *moved, lines.push_back("moved forward with patches");
-        else if (moved.error().code != Errc::not_found) return from_error(moved.error());
-        else fetch_log()->info("not moving forward with patches: {}; fetching the shards", moved.error().message);
+        if (moved)
+            downloaded = *moved, lines.push_back("moved forward with patches");
+        else if (moved.error().code != Errc::not_found)
+            return from_error(moved.error());
+        else
+            fetch_log()->info("not moving forward with patches: {}; fetching the shards",
+                              moved.error().message);
     }
     if (!downloaded) {
         auto got = download_into_staging(*swarm, *store, a.manifest, *shards, plan->shards, o, stop);
         if (!got) return from_error(got.error());
         downloaded = *got;
-        if (auto s = store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers); !s)
+        if (auto s =
+                store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers);
+            !s)
             return from_error(s.error());
     }
     lines.push_back(fmt::format("installed {} height {} ({} of {} shards, {} bytes downloaded)",
-                                core::network_name(a.manifest.network), a.manifest.height.value, plan->shards.size(),
-                                a.manifest.shard_count, *downloaded));
-    if (auto note = seed_back(*swarm, *store, *shards, *plan, *downloaded, o, stop); !note.empty()) lines.push_back(note);
+                                core::network_name(a.manifest.network), a.manifest.height.value,
+                                plan->shards.size(), a.manifest.shard_count, *downloaded));
+    if (auto note = seed_back(*swarm, *store, *shards, *plan, *downloaded, o, stop); !note.empty())
+        lines.push_back(note);
     return lines;
 }
 

@@ -2,13 +2,13 @@
 // onto stdout and the exit code (0 ok, 1 negative verdict, 2 usage or I/O).
 #include "verifier/fetch_command.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <cstdlib>
 
-#include "verifier/commands.h"
 #include "verifier/fetch.h"
 
 namespace utxo::verifier {
@@ -32,7 +32,14 @@ void catch_stop_signals() {
 void run(const FetchOptions& options) {
     catch_stop_signals();
     auto r = run_fetch(options, g_stop);
-    if (!r) exit_with(core::Error{core::Errc::io, r.error().message}, r.error().exit_code);
+    if (!r) {
+        // main.cpp maps every CLI11 error (RuntimeError included) to exit 2, which would turn a
+        // refusal (1) into "trouble"; the verdict's exit code must survive, so leave here.
+        fmt::print(stderr, "utxo-verifier: {}\n", r.error().message);
+        std::fflush(stdout);
+        std::fflush(stderr);
+        std::exit(r.error().exit_code);
+    }
     for (const auto& line : *r) fmt::print("{}\n", line);
     std::fflush(stdout);
 }
@@ -42,21 +49,28 @@ void run(const FetchOptions& options) {
 void add_fetch_command(CLI::App& app) {
     auto o = std::make_shared<FetchOptions>();
     auto seed_timeout = std::make_shared<long>(600), stall_timeout = std::make_shared<long>(120);
-    auto* cmd = app.add_subcommand("fetch", "find the newest release the trustnet accepts, download it over "
-                                            "BitTorrent, verify and install it, then seed");
+    auto* cmd = app.add_subcommand("fetch",
+                                   "find the newest release the trustnet accepts, download it over "
+                                   "BitTorrent, verify and install it, then seed");
     cmd->add_option("--trustnet", o->trustnet, "the trustnet file (authorities and policy)")->required();
     cmd->add_option("--seeder", o->seeders, "a seeder's base URL, e.g. http://127.0.0.1:8080 (repeatable)");
     cmd->add_option("--db", o->db, "the store directory")->required();
-    auto* addr = cmd->add_option("--address", o->addresses, "wallet mode: fetch the shard of this address (repeatable)");
-    auto* script = cmd->add_option("--script", o->scripts, "wallet mode: fetch the shard of this scriptPubKey hex (repeatable)");
+    auto* addr = cmd->add_option("--address", o->addresses,
+                                 "wallet mode: fetch the shard of this address (repeatable)");
+    auto* script = cmd->add_option("--script", o->scripts,
+                                   "wallet mode: fetch the shard of this scriptPubKey hex (repeatable)");
     auto* all = cmd->add_flag("--all", o->all, "fetch every shard (the default for a new store)");
     all->excludes(addr)->excludes(script);
     cmd->add_option("--seed-ratio", o->seed_ratio, "seed until uploaded >= R x downloaded; 0 stops at once")
-        ->default_val(2.0)->check(CLI::NonNegativeNumber);
+        ->default_val(2.0)
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--seed-timeout", *seed_timeout, "stop seeding after this many seconds")
-        ->default_val(600)->check(CLI::NonNegativeNumber);
-    cmd->add_option("--stall-timeout", *stall_timeout, "fail a download that gains nothing for this many seconds")
-        ->default_val(120)->check(CLI::PositiveNumber);
+        ->default_val(600)
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--stall-timeout", *stall_timeout,
+                    "fail a download that gains nothing for this many seconds")
+        ->default_val(120)
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--listen", o->listen, "BitTorrent listen interfaces, libtorrent syntax")
         ->default_val(o->listen);
     cmd->callback([o, seed_timeout, stall_timeout] {

@@ -24,7 +24,9 @@ constexpr std::size_t kMaxManifest = 64u << 20;  // 65536 shards stay far below 
 constexpr std::size_t kMaxSignature = 64u << 10;
 
 bool is_hex(std::string_view s, std::size_t n) {
-    return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 // The x.pe peer hints of a magnet link (there may be several, or none).
@@ -51,12 +53,14 @@ core::Result<std::optional<TorrentOffer>> parse_torrent_offer(const HttpUrl& sou
         return fail(Errc::invalid, "a torrent entry lacks infohash or torrent");
     TorrentOffer t;
     t.infohash = j["infohash"].get<std::string>();
-    std::transform(t.infohash.begin(), t.infohash.end(), t.infohash.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(t.infohash.begin(), t.infohash.end(), t.infohash.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (!is_hex(t.infohash, 40)) return fail(Errc::invalid, "a torrent infohash is not 40 hex digits");
     auto url = resolve_reference(source, j["torrent"].get<std::string>());
     if (!url) return std::unexpected(url.error());
     t.torrent = std::move(*url);
-    if (j.contains("magnet") && j["magnet"].is_string()) t.peers = magnet_peers(j["magnet"].get<std::string>());
+    if (j.contains("magnet") && j["magnet"].is_string())
+        t.peers = magnet_peers(j["magnet"].get<std::string>());
     return std::optional<TorrentOffer>{std::move(t)};
 }
 
@@ -67,7 +71,8 @@ core::Result<Offer> parse_offer(const HttpUrl& source, const json& r) {
     Offer o;
     o.source = source;
     auto net = core::parse_network(str("network"));
-    if (!net || core::network_name(*net) != str("network")) return fail(Errc::invalid, fmt::format("unknown network \"{}\"", str("network")));
+    if (!net || core::network_name(*net) != str("network"))
+        return fail(Errc::invalid, fmt::format("unknown network \"{}\"", str("network")));
     o.network = *net;
     if (!r.contains("height") || !r["height"].is_number_unsigned()) return fail(Errc::invalid, "no height");
     o.height = r["height"].get<std::uint64_t>();
@@ -78,7 +83,8 @@ core::Result<Offer> parse_offer(const HttpUrl& source, const json& r) {
     if (r.contains("signatures") && r["signatures"].is_array())
         for (const auto& s : r["signatures"]) {
             if (!s.is_string()) continue;
-            if (auto url = resolve_reference(source, s.get<std::string>())) o.signatures.push_back(std::move(*url));
+            if (auto url = resolve_reference(source, s.get<std::string>()))
+                o.signatures.push_back(std::move(*url));
         }
     if (r.contains("torrents") && r["torrents"].is_object()) {
         const auto& t = r["torrents"];
@@ -103,8 +109,11 @@ core::Result<std::vector<Offer>> parse_release_list(const HttpUrl& source, std::
     for (const auto& r : doc["releases"]) {
         if (!r.is_object()) continue;
         auto offer = parse_offer(source, r);
-        if (offer) out.push_back(std::move(*offer));
-        else skipped.push_back(fmt::format("{}: a release entry was skipped: {}", source.str(), offer.error().message));
+        if (offer)
+            out.push_back(std::move(*offer));
+        else
+            skipped.push_back(
+                fmt::format("{}: a release entry was skipped: {}", source.str(), offer.error().message));
     }
     return out;
 }
@@ -186,7 +195,10 @@ HeightResult evaluate_height(const trustnet::Trustnet& tn, const std::vector<con
         }
         auto manifest = core::decode_manifest(copies[d].second.manifest);
         if (!manifest) {
-            out.verdict = {trustnet::Refusal::bad_manifest, fmt::format("{}: {}", copies[d].second.origin, manifest.error().message), {}, {}};
+            out.verdict = {trustnet::Refusal::bad_manifest,
+                           fmt::format("{}: {}", copies[d].second.origin, manifest.error().message),
+                           {},
+                           {}};
             continue;
         }
         Accepted a{copies[d].second.manifest, std::move(*manifest), verdict, {}};
@@ -204,7 +216,8 @@ core::Result<Discovery> discover(const trustnet::Trustnet& tn, const std::vector
                                  std::optional<std::uint64_t> installed) {
     std::size_t answered = 0;
     auto offers = list_all(sources, answered);
-    if (answered == 0) return fail(Errc::io, fmt::format("none of the {} release source(s) answered", sources.size()));
+    if (answered == 0)
+        return fail(Errc::io, fmt::format("none of the {} release source(s) answered", sources.size()));
     std::map<std::uint64_t, std::vector<const Offer*>, std::greater<>> by_height;
     for (const auto& o : offers) {
         if (o.network != tn.network) continue;  // another network's releases are simply not ours
@@ -214,8 +227,9 @@ core::Result<Discovery> discover(const trustnet::Trustnet& tn, const std::vector
     Discovery out;
     if (by_height.empty()) {
         out.up_to_date = true;
-        out.message = installed ? fmt::format("no release above the installed height {} is offered", *installed)
-                                : fmt::format("no release for network {} is offered", core::network_name(tn.network));
+        out.message =
+            installed ? fmt::format("no release above the installed height {} is offered", *installed)
+                      : fmt::format("no release for network {} is offered", core::network_name(tn.network));
         return out;
     }
     for (const auto& [height, at_height] : by_height) {

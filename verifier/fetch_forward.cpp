@@ -16,13 +16,14 @@ using core::fail;
 namespace {
 
 // Why these patches cannot move this store, or empty when they can.
-std::string unusable_because(const core::Manifest& m, const Installed& cur, const std::vector<std::uint32_t>& shards,
-                             bool full) {
+std::string unusable_because(const core::Manifest& m, const Installed& cur,
+                             const std::vector<std::uint32_t>& shards, bool full) {
     const auto& old = cur.manifest;
     if (!m.patches || !m.patches_infohash) return "the release has no patches";
     if (m.network != old.network) return "the store holds another network";
     if (m.patches->from_height != old.height || m.patches->from_block != old.block)
-        return fmt::format("the patches start at height {}, the store is at {}", m.patches->from_height.value, old.height.value);
+        return fmt::format("the patches start at height {}, the store is at {}", m.patches->from_height.value,
+                           old.height.value);
     if (m.shard_count != old.shard_count) return "the shard count changed";
     // forward() keeps the held set and mode; another set needs other shard files.
     if (shards != cur.shards || full != cur.full) return "the wanted shards are not the held ones";
@@ -32,9 +33,10 @@ std::string unusable_because(const core::Manifest& m, const Installed& cur, cons
 }  // namespace
 
 core::Result<std::uint64_t> move_forward(Swarm& swarm, Store& store, const Accepted& a, const Installed& cur,
-                                         const std::vector<std::uint32_t>& shards, bool full, const FetchOptions& o,
-                                         const std::atomic<bool>& stop) {
-    if (auto why = unusable_because(a.manifest, cur, shards, full); !why.empty()) return fail(Errc::not_found, why);
+                                         const std::vector<std::uint32_t>& shards, bool full,
+                                         const FetchOptions& o, const std::atomic<bool>& stop) {
+    if (auto why = unusable_because(a.manifest, cur, shards, full); !why.empty())
+        return fail(Errc::not_found, why);
     auto patches = release_torrent(a.offers, a.manifest, Part::patches);
     if (!patches) return fail(Errc::not_found, patches.error().message);
     auto got = download_into_staging(swarm, store, a.manifest, *patches, shards, o, stop);

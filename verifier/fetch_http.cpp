@@ -41,7 +41,8 @@ core::Result<std::string> get_once(const HttpUrl& url, const GetOptions& o) {
     if (ec) return fail(Errc::io, fmt::format("cannot resolve {} ({})", url.host, ec.message()));
     stream.expires_after(o.timeout);
     ec = run_step(ioc, [&](auto h) { stream.async_connect(endpoints, std::move(h)); });
-    if (ec == beast::error::timeout) return fail(Errc::io, fmt::format("cannot connect (no answer within {} s)", o.timeout.count()));
+    if (ec == beast::error::timeout)
+        return fail(Errc::io, fmt::format("cannot connect (no answer within {} s)", o.timeout.count()));
     if (ec) return fail(Errc::io, fmt::format("cannot connect ({})", ec.message()));
 
     http::request<http::empty_body> req{http::verb::get, url.path, 11};
@@ -66,12 +67,15 @@ core::Result<std::string> get_once(const HttpUrl& url, const GetOptions& o) {
     }
     error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    if (ec == beast::error::timeout) return fail(Errc::io, fmt::format("no answer within {} s", o.timeout.count()));
-    if (ec == http::error::body_limit) return fail(Errc::too_large, fmt::format("the answer is larger than {} bytes", o.max_body));
+    if (ec == beast::error::timeout)
+        return fail(Errc::io, fmt::format("no answer within {} s", o.timeout.count()));
+    if (ec == http::error::body_limit)
+        return fail(Errc::too_large, fmt::format("the answer is larger than {} bytes", o.max_body));
     if (ec) return fail(Errc::io, fmt::format("the connection failed ({})", ec.message()));
     auto response = parser.release();
     if (response.result_int() == 404) return fail(Errc::not_found, "answered 404 (not found)");
-    if (response.result_int() != 200) return fail(Errc::io, fmt::format("answered {}", response.result_int()));
+    if (response.result_int() != 200)
+        return fail(Errc::io, fmt::format("answered {}", response.result_int()));
     return std::move(response.body());
 }
 

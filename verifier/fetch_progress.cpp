@@ -18,7 +18,8 @@ std::string human_bytes(std::uint64_t bytes) {
 }
 
 std::string progress_line(std::string_view label, const TransferSample& s) {
-    if (s.checking) return fmt::format("{}  checking files on disk  {} peer{}", label, s.peers, s.peers == 1 ? "" : "s");
+    if (s.checking)
+        return fmt::format("{}  checking files on disk  {} peer{}", label, s.peers, s.peers == 1 ? "" : "s");
     unsigned percent = s.wanted == 0 ? 100 : static_cast<unsigned>(s.done * 100 / s.wanted);
     std::string eta = "--";
     if (s.rate > 0 && s.wanted >= s.done) {
@@ -26,8 +27,9 @@ std::string progress_line(std::string_view label, const TransferSample& s) {
         eta = secs >= 3600 ? fmt::format("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
                            : fmt::format("{}:{:02}", secs / 60, secs % 60);
     }
-    return fmt::format("{}  {} / {}  {}%  {}/s  ETA {}  {} peer{}", label, human_bytes(s.done), human_bytes(s.wanted),
-                       percent, human_bytes(s.rate), eta, s.peers, s.peers == 1 ? "" : "s");
+    return fmt::format("{}  {} / {}  {}%  {}/s  ETA {}  {} peer{}", label, human_bytes(s.done),
+                       human_bytes(s.wanted), percent, human_bytes(s.rate), eta, s.peers,
+                       s.peers == 1 ? "" : "s");
 }
 
 ProgressBar::ProgressBar(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}

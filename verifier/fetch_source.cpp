@@ -28,15 +28,17 @@ core::Status match_files(const TorrentFacts& facts, const core::Manifest& m, Par
         std::string path = name + "/" + (shards ? core::shard_file_name(i) : core::patch_file_name(i));
         std::uint64_t bytes = shards ? m.shards[i].bytes : m.patches->files[i].bytes;
         if (facts.files[i].path != path || facts.files[i].size != bytes)
-            return fail(Errc::mismatch, fmt::format("the torrent's file {} is {} ({} bytes), the manifest's is {} ({} bytes)",
-                                                    i, facts.files[i].path, facts.files[i].size, path, bytes));
+            return fail(Errc::mismatch,
+                        fmt::format("the torrent's file {} is {} ({} bytes), the manifest's is {} ({} bytes)",
+                                    i, facts.files[i].path, facts.files[i].size, path, bytes));
     }
     return {};
 }
 
 }  // namespace
 
-core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, const core::Manifest& m, Part part) {
+core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, const core::Manifest& m,
+                                             Part part) {
     const std::optional<std::string>& signed_hash =
         part == Part::shards ? std::optional<std::string>(m.shards_infohash) : m.patches_infohash;
     if (!signed_hash || (part == Part::patches && !m.patches))
@@ -58,7 +60,8 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
         auto facts = read_torrent_facts(*bytes);
         core::Status ok = facts ? core::Status{} : core::Status{std::unexpected(facts.error())};
         if (ok && (facts->infohash != *signed_hash || facts->has_v2))
-            ok = fail(Errc::mismatch, fmt::format("its infohash {} is not the signed {}", facts->infohash, *signed_hash));
+            ok = fail(Errc::mismatch,
+                      fmt::format("its infohash {} is not the signed {}", facts->infohash, *signed_hash));
         if (ok) ok = match_files(*facts, m, part);
         if (!ok) {
             last_problem = fmt::format("{}: refused: {}", t->torrent.str(), ok.error().message);

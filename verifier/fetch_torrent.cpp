@@ -9,6 +9,7 @@
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/address.hpp>
 #include <libtorrent/alert_types.hpp>
+#include <libtorrent/posix_disk_io.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/session_params.hpp>
 #include <libtorrent/settings_pack.hpp>
@@ -42,8 +43,9 @@ core::Result<std::shared_ptr<const lt::torrent_info>> parse_torrent(std::string_
     lt::load_torrent_limits limits;
     limits.max_buffer_size = 64 << 20;
     try {
-        return std::make_shared<const lt::torrent_info>(lt::span<const char>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())),
-                                                        limits, lt::from_span);
+        return std::make_shared<const lt::torrent_info>(
+            lt::span<const char>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), limits,
+            lt::from_span);
     } catch (const std::exception& e) {
         return fail(Errc::invalid, fmt::format("not a usable .torrent file ({})", e.what()));
     }
@@ -68,8 +70,8 @@ lt::settings_pack session_settings(const SwarmOptions& o) {
     p.set_int(lt::settings_pack::send_buffer_watermark, 3 << 20);
     p.set_int(lt::settings_pack::send_buffer_low_watermark, 1 << 20);
     p.set_int(lt::settings_pack::alert_mask,
-              static_cast<int>(static_cast<std::uint32_t>(lt::alert_category::error | lt::alert_category::status |
-                                                          lt::alert_category::storage)));
+              static_cast<int>(static_cast<std::uint32_t>(
+                  lt::alert_category::error | lt::alert_category::status | lt::alert_category::storage)));
     return p;
 }
 
@@ -91,7 +93,8 @@ TransferSample sample_of(const lt::torrent_status& st) {
     s.wanted = static_cast<std::uint64_t>(st.total_wanted);
     s.rate = static_cast<std::uint64_t>(st.download_payload_rate);
     s.peers = st.num_peers;
-    s.checking = st.state == lt::torrent_status::checking_files || st.state == lt::torrent_status::checking_resume_data;
+    s.checking = st.state == lt::torrent_status::checking_files ||
+                 st.state == lt::torrent_status::checking_resume_data;
     return s;
 }
 
@@ -135,7 +138,8 @@ struct Swarm::Impl {
             if (!failure.empty() && !any && session.listen_port() == 0 && !session.is_listening()) break;
         }
         if (!any && !session.is_listening())
-            return fail(Errc::io, fmt::format("cannot listen on {} ({})", options.listen, failure.empty() ? "no socket opened" : failure));
+            return fail(Errc::io, fmt::format("cannot listen on {} ({})", options.listen,
+                                              failure.empty() ? "no socket opened" : failure));
         return {};
     }
 
@@ -175,6 +179,9 @@ struct Swarm::Impl {
 core::Result<Swarm> Swarm::start(const SwarmOptions& options) {
     try {
         lt::session_params params(session_settings(options));
+        // pread/pwrite instead of mmap: mapped file pages count as the process's memory, so with
+        // mmap the resident size would grow with the set being downloaded.
+        params.disk_io_constructor = lt::posix_disk_io_constructor;
         auto impl = std::make_unique<Impl>(std::move(params), options);
         if (auto s = impl->await_listen(); !s) return std::unexpected(s.error());
         return Swarm(std::move(impl));
@@ -241,12 +248,15 @@ core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const Progre
             break;
         }
         if (now - last_gain > impl_->options.stall_timeout) {
-            outcome = tally.hash_failures > 0
-                          ? fail(Errc::mismatch, fmt::format("{} piece(s) failed the torrent's hash check and no good copy came in {} s: "
-                                                             "the sources serve data that does not match the signed release",
-                                                             tally.hash_failures, impl_->options.stall_timeout.count()))
-                          : fail(Errc::io, fmt::format("no data arrived for {} s ({} peers connected)",
-                                                       impl_->options.stall_timeout.count(), s.peers));
+            outcome =
+                tally.hash_failures > 0
+                    ? fail(Errc::mismatch,
+                           fmt::format(
+                               "{} piece(s) failed the torrent's hash check and no good copy came in {} s: "
+                               "the sources serve data that does not match the signed release",
+                               tally.hash_failures, impl_->options.stall_timeout.count()))
+                    : fail(Errc::io, fmt::format("no data arrived for {} s ({} peers connected)",
+                                                 impl_->options.stall_timeout.count(), s.peers));
             break;
         }
         if (s.peers == 0 && now - last_connect > std::chrono::seconds(2)) {
@@ -264,7 +274,8 @@ core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const Progre
     return downloaded;
 }
 
-core::Result<std::uint64_t> Swarm::seed(const SeedJob& job, const ProgressFn& progress, const std::atomic<bool>& stop) {
+core::Result<std::uint64_t> Swarm::seed(const SeedJob& job, const ProgressFn& progress,
+                                        const std::atomic<bool>& stop) {
     auto ti = parse_torrent(job.torrent);
     if (!ti) return std::unexpected(ti.error());
     bool all = static_cast<int>(job.held.size()) == (*ti)->num_files();
@@ -279,11 +290,14 @@ core::Result<std::uint64_t> Swarm::seed(const SeedJob& job, const ProgressFn& pr
         drain(impl_->session, tally);
         auto st = h->status();
         uploaded = static_cast<std::uint64_t>(st.total_payload_upload);
-        if (progress) progress({uploaded, job.upload_goal, static_cast<std::uint64_t>(st.upload_payload_rate), st.num_peers, false});
+        if (progress)
+            progress({uploaded, job.upload_goal, static_cast<std::uint64_t>(st.upload_payload_rate),
+                      st.num_peers, false});
         if (!tally.error.empty() || uploaded >= job.upload_goal) break;
     }
     impl_->remove(*h);
-    if (!tally.error.empty()) return fail(Errc::io, fmt::format("disk trouble while seeding ({})", tally.error));
+    if (!tally.error.empty())
+        return fail(Errc::io, fmt::format("disk trouble while seeding ({})", tally.error));
     return uploaded;
 }
 

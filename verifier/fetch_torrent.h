@@ -85,7 +85,8 @@ public:
                                          const std::atomic<bool>& stop);
     // Seeds `held` until upload_goal is reached, the timeout passes or `stop` is set. Returns the
     // payload bytes uploaded.
-    core::Result<std::uint64_t> seed(const SeedJob& job, const ProgressFn& progress, const std::atomic<bool>& stop);
+    core::Result<std::uint64_t> seed(const SeedJob& job, const ProgressFn& progress,
+                                     const std::atomic<bool>& stop);
 
 private:
     struct Impl;

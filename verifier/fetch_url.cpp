@@ -37,7 +37,8 @@ std::optional<std::pair<std::string, std::string>> split_host_port(std::string_v
         if (close == std::string_view::npos) return std::nullopt;
         auto rest = authority.substr(close + 1);
         if (!rest.empty() && !rest.starts_with(':')) return std::nullopt;
-        return std::pair{std::string(authority.substr(1, close - 1)), std::string(rest.empty() ? "" : rest.substr(1))};
+        return std::pair{std::string(authority.substr(1, close - 1)),
+                         std::string(rest.empty() ? "" : rest.substr(1))};
     }
     auto colon = authority.rfind(':');
     if (colon == std::string_view::npos) return std::pair{std::string(authority), std::string()};
@@ -68,13 +69,15 @@ core::Result<HttpUrl> parse_http_url(std::string_view url) {
     HttpUrl out;
     out.host = hp->first;
     if (!hp->second.empty()) {
-        if (!parse_port(hp->second)) return fail(Errc::usage, fmt::format("{}: the URL's port is not a number from 1 to 65535", url));
+        if (!parse_port(hp->second))
+            return fail(Errc::usage, fmt::format("{}: the URL's port is not a number from 1 to 65535", url));
         out.port = hp->second;
     }
     if (slash != std::string_view::npos) out.path = std::string(rest.substr(slash));
     for (char c : out.path)
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
-            return fail(Errc::usage, fmt::format("{}: the URL's path holds a space or control character", url));
+            return fail(Errc::usage,
+                        fmt::format("{}: the URL's path holds a space or control character", url));
     return out;
 }
 

@@ -14,7 +14,8 @@ TEST_CASE("Seeder URLs parse, join and resolve the paths a release list gives", 
     CHECK(u->host == "127.0.0.1");
     CHECK(u->port == "8080");
     CHECK(join_path(*u, "v1/releases").str() == "http://127.0.0.1:8080/v1/releases");
-    CHECK(join_path(*parse_http_url("http://h/base/"), "/v1/releases").str() == "http://h:80/base/v1/releases");
+    CHECK(join_path(*parse_http_url("http://h/base/"), "/v1/releases").str() ==
+          "http://h:80/base/v1/releases");
     auto r = resolve_reference(*u, "/v1/releases/regtest/x/manifest.json");
     REQUIRE(r);
     CHECK(r->str() == "http://127.0.0.1:8080/v1/releases/regtest/x/manifest.json");
@@ -30,15 +31,19 @@ TEST_CASE("Seeder URLs parse, join and resolve the paths a release list gives", 
     CHECK_FALSE(percent_decode("%4"));
 }
 
-TEST_CASE("A release list gives offers with resolved URLs and magnet peer hints; bad entries are skipped", "[fetch]") {
+TEST_CASE("A release list gives offers with resolved URLs and magnet peer hints; bad entries are skipped",
+          "[fetch]") {
     std::string hash(64, 'a'), ih(40, 'b');
     std::string body = R"({"releases":[
-      {"network":"regtest","height":250,"block_hash":")" + hash + R"(","name":"250-x",
+      {"network":"regtest","height":250,"block_hash":")" +
+                       hash + R"(","name":"250-x",
        "manifest":"/v1/releases/regtest/250-x/manifest.json",
        "signatures":["/v1/releases/regtest/250-x/manifest.json.AB.minisig"],
        "web_seed":"http://127.0.0.1:8080/v1/files/regtest/250-x/",
-       "torrents":{"shards":{"infohash":")" + ih + R"(","torrent":"/v1/releases/regtest/250-x/shards.torrent",
-                             "magnet":"magnet:?xt=urn:btih:)" + ih + R"(&dn=shards&x.pe=127.0.0.1%3A6881&x.pe=10.0.0.2:7000&tr=x"},
+       "torrents":{"shards":{"infohash":")" +
+                       ih + R"(","torrent":"/v1/releases/regtest/250-x/shards.torrent",
+                             "magnet":"magnet:?xt=urn:btih:)" +
+                       ih + R"(&dn=shards&x.pe=127.0.0.1%3A6881&x.pe=10.0.0.2:7000&tr=x"},
                    "patches":null}},
       {"network":"mainnet","height":1},
       {"network":"regtest","height":200,"manifest":"/m","torrents":{"shards":{"infohash":"zz","torrent":"/t"}}}

@@ -2,7 +2,7 @@
 // same synthetic chain independently and sign, utxo-seeder serves the releases (BitTorrent, HTTP
 // index, web seed), opentracker tracks, and fetch discovers, agrees, downloads, installs, moves
 // forward with patches, refuses what it must, and survives kill -9.
-#include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
-#include <fcntl.h>
 #include <map>
 #include <set>
 #include <thread>
@@ -120,22 +120,27 @@ struct World {
     fs::path releases(const std::string& who) const { return dir / ("rel-" + who); }
 
     std::string run_indexer(const fs::path& rel, int shards) const {
-        return indexer + " run --source blocks:" + q(chain) + " --network regtest --db " + q(rel.string() + ".db") +
-               " --releases " + q(rel) + " --release-every 50 --confirmations 3 --shards " + std::to_string(shards);
+        return indexer + " run --source blocks:" + q(chain) + " --network regtest --db " +
+               q(rel.string() + ".db") + " --releases " + q(rel) +
+               " --release-every 50 --confirmations 3 --shards " + std::to_string(shards);
     }
 
     World() {
         auto hex = dir / "chain.hex";
-        REQUIRE(run(indexer + " synth --out " + q(hex) + " --blocks 300 --txs-per-block 60 --seed 21").exit_code == 0);
+        REQUIRE(run(indexer + " synth --out " + q(hex) + " --blocks 300 --txs-per-block 60 --seed 21")
+                    .exit_code == 0);
         write_blk(hex);
         REQUIRE(run(trustnet_bin + " init " + q(trustnet) + " --network regtest").exit_code == 0);
         for (const auto& n : names) {
             auto r = run(run_indexer(releases(n), 16));
             INFO(r.out);
             REQUIRE(r.exit_code == 0);
-            REQUIRE(run(signer + " keygen --unencrypted --out " + q(dir / (n + ".key")) + " --pub " + q(dir / (n + ".pub")))
+            REQUIRE(run(signer + " keygen --unencrypted --out " + q(dir / (n + ".key")) + " --pub " +
+                        q(dir / (n + ".pub")))
                         .exit_code == 0);
-            REQUIRE(run(trustnet_bin + " add " + q(trustnet) + " " + n + " " + q(dir / (n + ".pub"))).exit_code == 0);
+            REQUIRE(
+                run(trustnet_bin + " add " + q(trustnet) + " " + n + " " + q(dir / (n + ".pub"))).exit_code ==
+                0);
         }
         REQUIRE(run(run_indexer(alt, 8)).exit_code == 0);
         // Debian's opentracker tracks only whitelisted infohashes: every torrent the tests serve.
@@ -156,8 +161,9 @@ struct World {
                 }
         }
         tracker = std::make_unique<Process>(
-            std::vector<std::string>{"/usr/bin/opentracker", "-i", "127.0.0.1", "-p", std::to_string(tracker_port), "-P",
-                                     std::to_string(tracker_port), "-d", tracker_dir.string(), "-w", "whitelist"},
+            std::vector<std::string>{"/usr/bin/opentracker", "-i", "127.0.0.1", "-p",
+                                     std::to_string(tracker_port), "-P", std::to_string(tracker_port), "-d",
+                                     tracker_dir.string(), "-w", "whitelist"},
             dir / "tracker.log");
     }
 
@@ -176,7 +182,9 @@ struct World {
         test::write_file(chain, out);
     }
 
-    std::string tracker_url() const { return "http://127.0.0.1:" + std::to_string(tracker_port) + "/announce"; }
+    std::string tracker_url() const {
+        return "http://127.0.0.1:" + std::to_string(tracker_port) + "/announce";
+    }
 };
 
 World& world() {
@@ -186,8 +194,8 @@ World& world() {
 
 // A releases directory for one seeder: copies of alice's releases at `heights` (or of `from`),
 // signed by `signers`, each against their own release (so a signature means real agreement).
-fs::path serve_dir(const std::string& tag, const std::vector<int>& heights, const std::vector<std::string>& signers,
-                   const fs::path& from = {}) {
+fs::path serve_dir(const std::string& tag, const std::vector<int>& heights,
+                   const std::vector<std::string>& signers, const fs::path& from = {}) {
     auto& w = world();
     fs::path root = w.dir / ("served-" + tag);
     for (int h : heights) {
@@ -197,7 +205,8 @@ fs::path serve_dir(const std::string& tag, const std::vector<int>& heights, cons
         fs::copy(src, dst, fs::copy_options::recursive);
         for (const auto& s : signers) {
             fs::path own = release_dir(from.empty() ? w.releases(s) : from, h);
-            auto r = run(signer + " sign --key " + q(w.dir / (s + ".key")) + " --release " + q(dst) + " --own " + q(own));
+            auto r = run(signer + " sign --key " + q(w.dir / (s + ".key")) + " --release " + q(dst) +
+                         " --own " + q(own));
             INFO(r.out);
             REQUIRE(r.exit_code == 0);
         }
@@ -211,9 +220,15 @@ struct Seeder {
     std::unique_ptr<Process> process;
 
     explicit Seeder(const fs::path& releases, const std::vector<std::string>& extra = {}) {
-        std::vector<std::string> argv{seeder, "--releases", releases.string(), "--listen",
-                                      "127.0.0.1:" + std::to_string(bt_port), "--http",
-                                      "127.0.0.1:" + std::to_string(http_port), "--tracker", world().tracker_url()};
+        std::vector<std::string> argv{seeder,
+                                      "--releases",
+                                      releases.string(),
+                                      "--listen",
+                                      "127.0.0.1:" + std::to_string(bt_port),
+                                      "--http",
+                                      "127.0.0.1:" + std::to_string(http_port),
+                                      "--tracker",
+                                      world().tracker_url()};
         argv.insert(argv.end(), extra.begin(), extra.end());
         process = std::make_unique<Process>(argv, releases.string() + ".log");
         auto url = utxo::verifier::parse_http_url(this->url() + "/v1/releases");
@@ -229,11 +244,13 @@ struct Seeder {
 
 std::vector<std::string> fetch_args(const fs::path& db, const std::vector<const Seeder*>& seeders,
                                     const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> a{verifier, "fetch", "--trustnet", world().trustnet.string(), "--db", db.string(),
-                               "--listen", "127.0.0.1:" + std::to_string(free_port())};
+    std::vector<std::string> a{
+        verifier, "fetch",     "--trustnet", world().trustnet.string(),
+        "--db",   db.string(), "--listen",   "127.0.0.1:" + std::to_string(free_port())};
     for (const auto* s : seeders) a.insert(a.end(), {"--seeder", s->url()});
     a.insert(a.end(), extra.begin(), extra.end());
-    if (std::find(extra.begin(), extra.end(), "--seed-ratio") == extra.end()) a.insert(a.end(), {"--seed-ratio", "0"});
+    if (std::find(extra.begin(), extra.end(), "--seed-ratio") == extra.end())
+        a.insert(a.end(), {"--seed-ratio", "0"});
     return a;
 }
 
@@ -258,14 +275,6 @@ std::map<std::string, utxo::core::Bytes> shard_files(const fs::path& release) {
     return out;
 }
 
-std::uint64_t tree_bytes(const fs::path& root) {
-    std::uint64_t n = 0;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file(ec)) n += it->file_size(ec);
-    return n;
-}
-
 }  // namespace
 
 namespace {
@@ -280,7 +289,8 @@ std::uint64_t downloaded_bytes(const std::string& out) {
 
 std::uint64_t shards_total(int height) {
     std::uint64_t n = 0;
-    for (const auto& [name, bytes] : shard_files(release_dir(world().releases("alice"), height))) n += bytes.size();
+    for (const auto& [name, bytes] : shard_files(release_dir(world().releases("alice"), height)))
+        n += bytes.size();
     return n;
 }
 
@@ -293,7 +303,8 @@ TEST_CASE("fetch installs the newest release all authorities signed, with every 
     auto r = fetch(db.path(), {&s});
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out.find("release regtest height 250 accepted: signed by alice, bob, carol") != std::string::npos);
+    CHECK(r.out.find("release regtest height 250 accepted: signed by alice, bob, carol") !=
+          std::string::npos);
     auto st = store_status(db.path());
     REQUIRE(st.is_object());
     CHECK(st["height"] == 250);
@@ -309,7 +320,8 @@ TEST_CASE("fetch installs the newest release all authorities signed, with every 
     CHECK(again.out.find("no release above the installed height 250") != std::string::npos);
 }
 
-TEST_CASE("Wallet mode downloads and installs only the shards of the given addresses and scripts", "[fetch]") {
+TEST_CASE("Wallet mode downloads and installs only the shards of the given addresses and scripts",
+          "[fetch]") {
     auto& w = world();
     Seeder s(serve_dir("wallet", {250}, w.names));
     test::TempDir db;
@@ -325,12 +337,15 @@ TEST_CASE("Wallet mode downloads and installs only the shards of the given addre
         while (auto c = reader->next()) {
             if (!*c) break;
             script = utxo::core::to_hex((*c)->second.script);
-            if (i == 3) address = utxo::core::script_to_address((*c)->second.script, utxo::core::Network::regtest);
+            if (i == 3)
+                address = utxo::core::script_to_address((*c)->second.script, utxo::core::Network::regtest);
             if (address || i != 3) break;
         }
         REQUIRE(!script.empty());
-        if (address) args.insert(args.end(), {"--address", *address});
-        else args.insert(args.end(), {"--script", script});
+        if (address)
+            args.insert(args.end(), {"--address", *address});
+        else
+            args.insert(args.end(), {"--script", script});
         want.insert(utxo::core::shard_file_name(i));
     }
     auto r = fetch(db.path(), {&s}, args);
@@ -353,7 +368,6 @@ TEST_CASE("Wallet mode downloads and installs only the shards of the given addre
 }
 
 TEST_CASE("A release two of three authorities signed is refused under require all", "[fetch]") {
-    auto& w = world();
     Seeder s(serve_dir("two", {250}, {"alice", "bob"}));
     test::TempDir db;
     auto r = fetch(db.path(), {&s});
@@ -363,7 +377,8 @@ TEST_CASE("A release two of three authorities signed is refused under require al
     CHECK(store_status(db.path()).is_null());
 }
 
-TEST_CASE("A signed conflicting manifest for the same height is reported and nothing is installed", "[fetch]") {
+TEST_CASE("A signed conflicting manifest for the same height is reported and nothing is installed",
+          "[fetch]") {
     auto& w = world();
     Seeder good(serve_dir("good", {250}, w.names));
     Seeder other(serve_dir("alt", {250}, {"carol"}, w.alt));  // carol also signed an 8-shard manifest
@@ -383,9 +398,11 @@ namespace {
 std::uint64_t allocated_bytes(const fs::path& root) {
     std::uint64_t n = 0;
     std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
         struct stat sb {};
-        if (it->is_regular_file(ec) && ::stat(it->path().c_str(), &sb) == 0) n += static_cast<std::uint64_t>(sb.st_blocks) * 512;
+        if (it->is_regular_file(ec) && ::stat(it->path().c_str(), &sb) == 0)
+            n += static_cast<std::uint64_t>(sb.st_blocks) * 512;
     }
     return n;
 }
@@ -458,7 +475,8 @@ TEST_CASE("kill -9 during download and during install leaves the old release; fe
         Process p(fetch_args(db.path(), {&s}), db.path().string() + ".fetch1.log");
         auto staging = db.path() / "staging";
         auto until = std::chrono::steady_clock::now() + 30s;
-        while (p.running() && allocated_bytes(staging) < total / 3 && std::chrono::steady_clock::now() < until)
+        while (p.running() && allocated_bytes(staging) < total / 3 &&
+               std::chrono::steady_clock::now() < until)
             std::this_thread::sleep_for(50ms);
         REQUIRE(p.running());  // still downloading: the kill interrupts it
         p.kill9();
@@ -492,7 +510,8 @@ bool tracker_lists(const std::string& infohash_hex, int port) {
     std::string target = "/announce?info_hash=";
     for (std::size_t i = 0; i < infohash_hex.size(); i += 2) target += "%" + infohash_hex.substr(i, 2);
     target += "&peer_id=-UT0000-fetchtests01&port=9&uploaded=0&downloaded=0&left=1&compact=1&numwant=200";
-    auto url = utxo::verifier::parse_http_url("http://127.0.0.1:" + std::to_string(world().tracker_port) + target);
+    auto url =
+        utxo::verifier::parse_http_url("http://127.0.0.1:" + std::to_string(world().tracker_port) + target);
     auto body = utxo::verifier::http_get(*url);
     if (!body) return false;
     auto at = body->find("5:peers");
@@ -515,17 +534,21 @@ TEST_CASE("After installing, fetch seeds to its ratio, and another client downlo
     fs::path served = serve_dir("ratio", {250}, w.names);
     auto fast = std::make_unique<Seeder>(served);
     // The only seeder left for the second client: 20 kB/s over BitTorrent, no web seed.
-    Seeder slow(served, {"--upload-rate", "2000", "--public-url", "http://127.0.0.1:" + std::to_string(free_port())});
+    Seeder slow(served,
+                {"--upload-rate", "2000", "--public-url", "http://127.0.0.1:" + std::to_string(free_port())});
     test::TempDir a, b;
     fs::path a_log = a.path().string() + ".log";
     auto args = fetch_args(a.path(), {fast.get()}, {"--seed-ratio", "0.5", "--seed-timeout", "60"});
-    int a_port = std::stoi(args[std::find(args.begin(), args.end(), "--listen") - args.begin() + 1].substr(10));
+    int a_port =
+        std::stoi(args[std::find(args.begin(), args.end(), "--listen") - args.begin() + 1].substr(10));
     Process first(args, a_log);
     // Installed and listed by the tracker: the first client is seeding and findable (its download
     // torrent announced "stopped" when it was removed, before the install).
-    auto ih = test::read_json(release_dir(served, 250) / "manifest.json")["torrents"]["shards"].get<std::string>();
+    auto ih =
+        test::read_json(release_dir(served, 250) / "manifest.json")["torrents"]["shards"].get<std::string>();
     auto until = std::chrono::steady_clock::now() + 30s;
-    while (!(store_status(a.path()).is_object() && tracker_lists(ih, a_port)) && std::chrono::steady_clock::now() < until)
+    while (!(store_status(a.path()).is_object() && tracker_lists(ih, a_port)) &&
+           std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(100ms);
     REQUIRE(store_status(a.path())["height"] == 250);
     REQUIRE(tracker_lists(ih, a_port));
@@ -538,7 +561,8 @@ TEST_CASE("After installing, fetch seeds to its ratio, and another client downlo
     CHECK(store_status(b.path())["height"] == 250);
     CHECK(std::chrono::steady_clock::now() - start < 15s);  // the slow seeder alone needs ~20 s
     // The first client stops by itself once it has uploaded what it downloaded.
-    for (auto end = std::chrono::steady_clock::now() + 20s; first.running() && std::chrono::steady_clock::now() < end;)
+    for (auto end = std::chrono::steady_clock::now() + 20s;
+         first.running() && std::chrono::steady_clock::now() < end;)
         std::this_thread::sleep_for(100ms);
     CHECK_FALSE(first.running());
     auto log = slurp(a_log);
