@@ -2,6 +2,8 @@
 // onto stdout and the exit code (0 ok, 1 negative verdict, 2 usage or I/O).
 #include "verifier/fetch_command.h"
 
+#include "verifier/commands.h"
+
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
@@ -32,14 +34,7 @@ void catch_stop_signals() {
 void run(const FetchOptions& options) {
     catch_stop_signals();
     auto r = run_fetch(options, g_stop);
-    if (!r) {
-        // main.cpp maps every CLI11 error (RuntimeError included) to exit 2, which would turn a
-        // refusal (1) into "trouble"; the verdict's exit code must survive, so leave here.
-        fmt::print(stderr, "utxo-verifier: {}\n", r.error().message);
-        std::fflush(stdout);
-        std::fflush(stderr);
-        std::exit(r.error().exit_code);
-    }
+    if (!r) exit_with(core::Error{core::Errc::invalid, r.error().message}, r.error().exit_code);
     for (const auto& line : *r) fmt::print("{}\n", line);
     std::fflush(stdout);
 }

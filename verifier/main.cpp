@@ -31,7 +31,9 @@ int main(int argc, char** argv) {
     v::add_check_command(app);
 
     try {
-        app.parse(argc, argv);
+        app.parse(argc, argv);  // the commands run inside, as subcommand callbacks
+    } catch (const CLI::RuntimeError& e) {
+        return e.get_exit_code();  // a command's own verdict (1) or trouble (2), already printed
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;  // --help is 0; usage errors are 2, like every tool here
     }
