@@ -5,12 +5,15 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/bytes.h"
 
@@ -71,5 +74,37 @@ inline CommandResult run(const std::string& command) {
 }
 
 inline std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+// The non-empty lines of a text file (e.g. a chain of hex blocks).
+inline std::vector<std::string> read_lines(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) out.push_back(line);
+    return out;
+}
+
+// The first n hex blocks as a Core-style blk file: magic || size (u32 LE) || block, what a
+// blocks: chain source reads. Regtest magic.
+inline void write_blk_file(const std::filesystem::path& p, const std::vector<std::string>& hex_blocks,
+                           std::size_t n = SIZE_MAX) {
+    utxo::core::Bytes out;
+    for (std::size_t i = 0; i < n && i < hex_blocks.size(); ++i) {
+        auto block = *utxo::core::from_hex(hex_blocks[i]);
+        for (std::uint8_t b : {0xfa, 0xbf, 0xb5, 0xda}) out.push_back(b);
+        auto size = static_cast<std::uint32_t>(block.size());
+        for (int k = 0; k < 4; ++k) out.push_back(static_cast<std::uint8_t>(size >> (8 * k)));
+        out.insert(out.end(), block.begin(), block.end());
+    }
+    write_file(p, out);
+}
+
+// Every regular file under a directory, by relative path, with its bytes: for comparing trees.
+inline std::map<std::string, utxo::core::Bytes> file_tree(const std::filesystem::path& root) {
+    std::map<std::string, utxo::core::Bytes> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root))
+        if (e.is_regular_file()) out[std::filesystem::relative(e.path(), root).string()] = read_file(e.path());
+    return out;
+}
 
 }  // namespace test

@@ -34,39 +34,9 @@ std::string run_args(const fs::path& source, const fs::path& db, const fs::path&
            " --shards " + std::to_string(kShards);
 }
 
-// Every file under a directory, by relative path, with its bytes.
-std::map<std::string, Bytes> tree(const fs::path& root) {
-    std::map<std::string, Bytes> out;
-    for (const auto& e : fs::recursive_directory_iterator(root))
-        if (e.is_regular_file()) out[fs::relative(e.path(), root).string()] = test::read_file(e.path());
-    return out;
-}
-
-std::vector<std::string> lines_of(const fs::path& p) {
-    std::ifstream in(p);
-    std::vector<std::string> out;
-    for (std::string l; std::getline(in, l);)
-        if (!l.empty()) out.push_back(l);
-    return out;
-}
-
 void write_lines(const fs::path& p, const std::vector<std::string>& lines, std::size_t n) {
     std::ofstream out(p);
     for (std::size_t i = 0; i < n && i < lines.size(); ++i) out << lines[i] << "\n";
-}
-
-// The first n blocks as a Core-style blk file (regtest magic || size || block), what `run` reads
-// through a blocks: source.
-void write_blk(const fs::path& p, const std::vector<std::string>& lines, std::size_t n) {
-    Bytes file;
-    Writer w(file);
-    for (std::size_t i = 0; i < n && i < lines.size(); ++i) {
-        auto block = *from_hex(lines[i]);
-        w.bytes(std::array<std::uint8_t, 4>{0xfa, 0xbf, 0xb5, 0xda});
-        w.u32(static_cast<std::uint32_t>(block.size()));
-        w.bytes(block);
-    }
-    test::write_file(p, file);
 }
 
 struct Chain {
@@ -77,8 +47,8 @@ struct Chain {
         auto r = run(indexer + " synth --out " + q(hex) + " --blocks " + std::to_string(kBlocks) + " --txs-per-block " +
                      std::to_string(kTxs) + " --seed 21");
         REQUIRE(r.exit_code == 0);
-        auto lines = lines_of(hex);
-        write_blk(blk, lines, lines.size());
+        auto lines = test::read_lines(hex);
+        test::write_blk_file(blk, lines);
     }
 };
 
@@ -103,21 +73,21 @@ TEST_CASE("Releases are identical whatever the source, the restarts and the star
     auto r = run(run_args(chain().blk, dir / "db-a", dir / "rel-a"));
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    auto reference = tree(dir / "rel-a");
+    auto reference = test::file_tree(dir / "rel-a");
     REQUIRE(reference.size() > 0);
     // The last final height is 300 - 3 + 1 = 298: releases 50..250, the first without patches.
     CHECK(fs::exists(only_release(dir / "rel-a", 250) / "patches.torrent"));
     CHECK_FALSE(fs::exists(only_release(dir / "rel-a", 50) / "patches"));
 
     // B: the same chain fed in growing prefixes (a node that syncs), with a restart after each.
-    auto lines = lines_of(hex);
+    auto lines = test::read_lines(hex);
     for (std::size_t n : std::vector<std::size_t>{40, 120, 205, lines.size()}) {
-        write_blk(dir / "prefix.dat", lines, n);
+        test::write_blk_file(dir / "prefix.dat", lines, n);
         auto rb = run(run_args(dir / "prefix.dat", dir / "db-b", dir / "rel-b"));
         INFO(rb.out);
         REQUIRE(rb.exit_code == 0);
     }
-    CHECK(tree(dir / "rel-b") == reference);
+    CHECK(test::file_tree(dir / "rel-b") == reference);
 
     // C: start from a Core snapshot at height 120 (exported by another store), then follow.
     write_lines(dir / "to120.hex", lines, 121);
@@ -130,7 +100,7 @@ TEST_CASE("Releases are identical whatever the source, the restarts and the star
     // It cannot know the set changes before 120, so releases from 200 on (patching from 150) match.
     for (int h : {200, 250}) {
         auto name = only_release(dir / "rel-a", h).filename().string();
-        CHECK(tree(dir / "rel-c" / "regtest" / name) == tree(dir / "rel-a" / "regtest" / name));
+        CHECK(test::file_tree(dir / "rel-c" / "regtest" / name) == test::file_tree(dir / "rel-a" / "regtest" / name));
     }
 }
 
@@ -138,7 +108,7 @@ TEST_CASE("Manifest commitments equal stats, shards combine, patches rebuild the
     test::TempDir dir;
     const auto& hex = chain().hex;
     REQUIRE(run(run_args(chain().blk, dir / "db", dir / "rel")).exit_code == 0);
-    auto lines = lines_of(hex);
+    auto lines = test::read_lines(hex);
     for (int h : {150, 200}) {
         CAPTURE(h);
         auto rel = only_release(dir / "rel", h);
@@ -228,30 +198,30 @@ TEST_CASE("kill -9 at any moment, then a restart, gives the releases of an unint
     auto r = run(join(args("db", "rel")));
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    CHECK(tree(dir / "rel") == tree(dir / "rel-ref"));
+    CHECK(test::file_tree(dir / "rel") == test::file_tree(dir / "rel-ref"));
 }
 
 TEST_CASE("A reorganization deeper than K stops with a clear error and changes nothing", "[release]") {
     test::TempDir dir;
     REQUIRE(run(run_args(chain().blk, dir / "db", dir / "rel")).exit_code == 0);
     auto before = run(indexer + " stats --json --db " + q(dir / "db")).out;
-    auto releases_before = tree(dir / "rel");
+    auto releases_before = test::file_tree(dir / "rel");
     auto other = dir / "other.dat";  // another chain from the same genesis: every block differs
     REQUIRE(run(indexer + " synth --out " + q(other) + " --blocks 320 --txs-per-block 5 --seed 99").exit_code == 0);
     auto r = run(run_args(other, dir / "db", dir / "rel"));
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("reorganization deeper than 3 confirmations") != std::string::npos);
     CHECK(run(indexer + " stats --json --db " + q(dir / "db")).out == before);
-    CHECK(tree(dir / "rel") == releases_before);
+    CHECK(test::file_tree(dir / "rel") == releases_before);
 }
 
 TEST_CASE("Bad chain data gives a clear error and leaves store and releases as they were", "[release]") {
     test::TempDir dir;
-    auto lines = lines_of(chain().hex);
-    write_blk(dir / "prefix.dat", lines, 181);  // 0..180
+    auto lines = test::read_lines(chain().hex);
+    test::write_blk_file(dir / "prefix.dat", lines, 181);  // 0..180
     REQUIRE(run(run_args(dir / "prefix.dat", dir / "db", dir / "rel", 1)).exit_code == 0);
     auto before = run(indexer + " stats --json --db " + q(dir / "db")).out;
-    auto releases_before = tree(dir / "rel");
+    auto releases_before = test::file_tree(dir / "rel");
 
     SECTION("a block that spends a missing coin") {
         auto block = parse_block(*from_hex(lines[181]));
@@ -262,7 +232,7 @@ TEST_CASE("Bad chain data gives a clear error and leaves store and releases as t
         block->header.merkle_root = compute_merkle_root(block->txs);
         auto bad = lines;
         bad[181] = to_hex(serialize_block(*block));
-        write_blk(dir / "bad.dat", bad, 200);
+        test::write_blk_file(dir / "bad.dat", bad, 200);
         auto r = run(run_args(dir / "bad.dat", dir / "db", dir / "rel", 1));
         CHECK(r.exit_code == 2);
         CHECK(r.out.find("not in the UTXO set") != std::string::npos);
@@ -270,7 +240,7 @@ TEST_CASE("Bad chain data gives a clear error and leaves store and releases as t
     SECTION("a malformed block") {
         auto bad = lines;
         bad[183][200] = bad[183][200] == 'a' ? 'b' : 'a';
-        write_blk(dir / "bad.dat", bad, 200);
+        test::write_blk_file(dir / "bad.dat", bad, 200);
         auto r = run(run_args(dir / "bad.dat", dir / "db", dir / "rel", 1));
         CHECK(r.exit_code == 2);
     }
@@ -279,6 +249,6 @@ TEST_CASE("Bad chain data gives a clear error and leaves store and releases as t
     auto after = nlohmann::json::parse(run(indexer + " stats --json --db " + q(dir / "db")).out);
     CHECK(after["height"].get<int>() <= 182);
     CHECK(after["height"].get<int>() >= 180);
-    for (const auto& [path, bytes] : releases_before) CHECK(tree(dir / "rel").at(path) == bytes);
+    for (const auto& [path, bytes] : releases_before) CHECK(test::file_tree(dir / "rel").at(path) == bytes);
     (void)before;
 }

@@ -163,14 +163,6 @@ void print_throughput(ChainSource& src, utxo::indexer::HttpClient& http, std::ui
 }
 
 
-// Every file under a directory, by relative path, with its bytes.
-std::map<std::string, utxo::core::Bytes> tree(const std::filesystem::path& root) {
-    std::map<std::string, utxo::core::Bytes> out;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(root))
-        if (e.is_regular_file()) out[std::filesystem::relative(e.path(), root).string()] = test::read_file(e.path());
-    return out;
-}
-
 // `utxo-indexer run` over the node's RPC and over a blk file holding the same blocks cut
 // byte-identical releases; then the node goes away under a --follow run, which stops with one
 // clear sentence and leaves its store at a block boundary.
@@ -198,9 +190,9 @@ void check_releases_match_blk_file(ChainSource& src, std::uint32_t tip, const st
     auto by_file = run_from("blocks:" + (dir / "chain.dat").string(), "blk");
     INFO(by_file.out);
     REQUIRE(by_file.exit_code == 0);
-    auto rpc_tree = tree(dir / "rel-rpc");
+    auto rpc_tree = test::file_tree(dir / "rel-rpc");
     CHECK(rpc_tree.size() > 30);
-    CHECK(rpc_tree == tree(dir / "rel-blk"));
+    CHECK(rpc_tree == test::file_tree(dir / "rel-blk"));
 
     node.stop();
     auto gone = run_from(url, "rpc", " --follow --poll-seconds 1");

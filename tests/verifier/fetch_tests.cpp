@@ -129,7 +129,7 @@ struct World {
         auto hex = dir / "chain.hex";
         REQUIRE(run(indexer + " synth --out " + q(hex) + " --blocks 300 --txs-per-block 60 --seed 21")
                     .exit_code == 0);
-        write_blk(hex);
+        test::write_blk_file(chain, test::read_lines(hex));
         REQUIRE(run(trustnet_bin + " init " + q(trustnet) + " --network regtest").exit_code == 0);
         for (const auto& n : names) {
             auto r = run(run_indexer(releases(n), 16));
@@ -165,21 +165,6 @@ struct World {
                                      std::to_string(tracker_port), "-P", std::to_string(tracker_port), "-d",
                                      tracker_dir.string(), "-w", "whitelist"},
             dir / "tracker.log");
-    }
-
-    // The blocks of chain.hex as a Core-style blk file, what a blocks: source reads.
-    void write_blk(const fs::path& hex) const {
-        utxo::core::Bytes out;
-        std::ifstream in(hex);
-        for (std::string line; std::getline(in, line);) {
-            if (line.empty()) continue;
-            auto block = *utxo::core::from_hex(line);
-            for (std::uint8_t b : {0xfa, 0xbf, 0xb5, 0xda}) out.push_back(b);
-            auto n = static_cast<std::uint32_t>(block.size());
-            for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
-            out.insert(out.end(), block.begin(), block.end());
-        }
-        test::write_file(chain, out);
     }
 
     std::string tracker_url() const {
