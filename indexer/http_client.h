@@ -11,24 +11,14 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/url.h"
 
 namespace utxo::indexer {
 
-// http://[user:password@]host[:port][/path]. Only plain http: Core's RPC and REST speak no TLS.
-struct HttpUrl {
-    std::string host;
-    std::string port = "80";
-    std::string path = "/";      // target prefix, e.g. "/" or "/wallet/x"
-    std::string user_password;   // "user:password" as written in the URL (percent-decoded), or empty
-
-    // The URL without credentials, for messages: "http://127.0.0.1:8332" (path only if not "/").
-    std::string display() const;
-};
-// Errors are one sentence about the URL, e.g. "only http:// URLs are supported".
-core::Result<HttpUrl> parse_http_url(std::string_view url);
-
-// The value of an HTTP Basic Authorization header for "user:password".
-std::string basic_authorization(std::string_view user_password);
+// URLs and Basic authorization are core's (core/url.h).
+using core::basic_authorization;
+using core::HttpUrl;
+using core::parse_http_url;
 
 struct HttpOptions {
     std::string host;

@@ -10,20 +10,12 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/url.h"
 
 namespace utxo::verifier {
 
-// http://host[:port][/path]. Only plain http: seeders speak no TLS (yet).
-struct HttpUrl {
-    std::string host;  // without brackets for IPv6
-    std::string port = "80";
-    std::string path = "/";
-
-    std::string origin() const;  // "http://host:port", no path
-    std::string str() const;     // origin() + path
-};
-
-// Errc::usage with one sentence ("only http:// URLs are supported", ...).
+using core::HttpUrl;  // core/url.h
+// A seeder's URL: plain http://host[:port][/path] without credentials; errors name the URL.
 core::Result<HttpUrl> parse_http_url(std::string_view url);
 // A reference from a seeder's answer: an absolute http URL, or an absolute path on `base`'s origin.
 core::Result<HttpUrl> resolve_reference(const HttpUrl& base, std::string_view reference);
@@ -37,8 +29,7 @@ struct PeerAddress {
     friend bool operator==(const PeerAddress&, const PeerAddress&) = default;
 };
 std::optional<PeerAddress> parse_peer_address(std::string_view text);
-// Percent-decodes a URL query component ('+' stays '+'); nullopt on a bad escape.
-std::optional<std::string> percent_decode(std::string_view text);
+using core::percent_decode;
 
 struct GetOptions {
     std::chrono::seconds timeout{20};  // each of connect, write and read

@@ -1,0 +1,108 @@
+#include "core/url.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstring>
+
+namespace utxo::core {
+
+namespace {
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        if (i + 2 >= text.size()) return std::nullopt;
+        int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out += static_cast<char>(hi << 4 | lo);
+        i += 2;
+    }
+    return out;
+}
+
+std::optional<std::uint16_t> parse_port(std::string_view s) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || value == 0 || value > 65535)
+        return std::nullopt;
+    return static_cast<std::uint16_t>(value);
+}
+
+std::optional<std::pair<std::string, std::string>> split_host_port(std::string_view authority) {
+    if (authority.starts_with('[')) {
+        auto close = authority.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        auto rest = authority.substr(close + 1);
+        if (!rest.empty() && !rest.starts_with(':')) return std::nullopt;
+        return std::pair{std::string(authority.substr(1, close - 1)), std::string(rest.empty() ? "" : rest.substr(1))};
+    }
+    auto colon = authority.rfind(':');
+    if (colon == std::string_view::npos) return std::pair{std::string(authority), std::string()};
+    return std::pair{std::string(authority.substr(0, colon)), std::string(authority.substr(colon + 1))};
+}
+
+std::string HttpUrl::origin() const {
+    bool v6 = host.find(':') != std::string::npos;
+    return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", port);
+}
+
+std::string HttpUrl::str() const { return origin() + path; }
+
+std::string HttpUrl::display() const { return path == "/" ? origin() : str(); }
+
+Result<HttpUrl> parse_http_url(std::string_view url) {
+    constexpr std::string_view scheme = "http://";
+    std::string head(url.substr(0, std::min(url.size(), scheme.size())));
+    std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (head != scheme) return fail(Errc::usage, "only http:// URLs are supported");
+    std::string_view rest = url.substr(scheme.size());
+    auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    HttpUrl out;
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+        // Passwords may hold ':' '@' '/' only percent-encoded, as in any URL.
+        auto userinfo = percent_decode(authority.substr(0, at));
+        if (!userinfo) return fail(Errc::usage, "the URL's user:password has a bad %-escape");
+        out.user_password = std::move(*userinfo);
+        authority.remove_prefix(at + 1);
+    }
+    auto hp = split_host_port(authority);
+    if (!hp) return fail(Errc::usage, "the URL's host is malformed");
+    if (hp->first.empty()) return fail(Errc::usage, "the URL names no host");
+    out.host = hp->first;
+    if (!hp->second.empty()) {
+        if (!parse_port(hp->second))
+            return fail(Errc::usage, fmt::format("the URL's port '{}' is not a number from 1 to 65535", hp->second));
+        out.port = hp->second;
+    }
+    if (slash != std::string_view::npos) out.path = std::string(rest.substr(slash));
+    for (char c : out.path)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+            return fail(Errc::usage, "the URL's path holds a space or control character");
+    return out;
+}
+
+std::string basic_authorization(std::string_view user_password) {
+    std::string b64(sodium_base64_ENCODED_LEN(user_password.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(user_password.data()),
+                      user_password.size(), sodium_base64_VARIANT_ORIGINAL);
+    b64.resize(std::strlen(b64.c_str()));
+    return "Basic " + b64;
+}
+
+}  // namespace utxo::core

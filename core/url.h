@@ -1,0 +1,41 @@
+// Plain http:// URLs and the pieces the tools share: percent-decoding, host:port, Basic auth.
+// No networking here; each component keeps its own HTTP client.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/error.h"
+
+namespace utxo::core {
+
+// http://[user:password@]host[:port][/path]. Only plain http: Core's RPC and REST, and our
+// seeders, speak no TLS.
+struct HttpUrl {
+    std::string host;            // without brackets for IPv6
+    std::string port = "80";
+    std::string path = "/";      // e.g. "/" or "/wallet/x"
+    std::string user_password;   // "user:password", percent-decoded, or empty
+
+    std::string origin() const;   // "http://host:port"
+    std::string str() const;      // origin() + path, without credentials
+    std::string display() const;  // like str(), but the path only when it is not "/"
+};
+
+// Errc::usage with one phrase about the URL (callers add which URL): "only http:// URLs are
+// supported", "the URL names no host", ...
+Result<HttpUrl> parse_http_url(std::string_view url);
+
+// Percent-decodes ('+' stays '+'); nullopt on a bad escape.
+std::optional<std::string> percent_decode(std::string_view text);
+// A port number from 1 to 65535.
+std::optional<std::uint16_t> parse_port(std::string_view text);
+// "host", "host:port", "[v6]" or "[v6]:port" -> {host, port text (may be empty)}.
+std::optional<std::pair<std::string, std::string>> split_host_port(std::string_view authority);
+
+// The value of an HTTP Basic Authorization header for "user:password".
+std::string basic_authorization(std::string_view user_password);
+
+}  // namespace utxo::core
