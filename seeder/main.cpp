@@ -54,7 +54,11 @@ int main(int argc, char** argv) {
     app.add_flag("--utp", o.utp, "allow uTP besides TCP");
     app.add_flag("-v,--verbose", verbose, "debug logging (requests, tracker replies)");
     app.add_flag("-q,--quiet", quiet, "warnings and errors only");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;  // --help is 0; usage errors are 2, like every tool here
+    }
     if (!set_host_port("--listen", listen, o.listen) || !set_host_port("--http", http, o.http)) return 2;
     if (verbose) spdlog::set_level(spdlog::level::debug);
     if (quiet) spdlog::set_level(spdlog::level::warn);

@@ -132,9 +132,14 @@ struct TorrentSession::Impl {
                     f && f->socket_type == lt::socket_type_t::tcp)
                     return fail(Errc::io, fmt::format("cannot listen on {}: {}", o.listen.to_string(),
                                                       f->error.message()));
-                if (auto* s = lt::alert_cast<lt::listen_succeeded_alert>(a);
-                    s && s->socket_type == lt::socket_type_t::tcp)
-                    return {};
+                auto* s = lt::alert_cast<lt::listen_succeeded_alert>(a);
+                if (!s || s->socket_type != lt::socket_type_t::tcp) continue;
+                // With the port taken, libtorrent 2.0.8 was seen listening on an ephemeral port
+                // instead, even with max_retry_port_bind 0: peers and magnets would miss us.
+                if (o.listen.port != 0 && s->port != o.listen.port)
+                    return fail(Errc::io,
+                                fmt::format("cannot listen on {}: the port is in use", o.listen.to_string()));
+                return {};
             }
         }
         return fail(Errc::io,

@@ -153,6 +153,17 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
     CHECK(metric(hp, "utxo_seeder_releases") == 2);
     CHECK(fs::exists(r50 / "manifest.json"));  // dropped, not deleted
 
+    // Ports in use and bad options are usage/IO errors (exit 2), never a silent move to another port.
+    auto second = test::bin("utxo-seeder").string() + " --releases " + q(rel);
+    auto busy_bt = test::run(
+        second + fmt::format(" --listen 127.0.0.1:{} --http 127.0.0.1:{}", bt, seedtest::free_port()));
+    CHECK(busy_bt.exit_code == 2);
+    CHECK(busy_bt.out.find("cannot listen") != std::string::npos);
+    CHECK(test::run(second +
+                    fmt::format(" --listen 127.0.0.1:{} --http 127.0.0.1:{}", seedtest::free_port(), hp))
+              .exit_code == 2);
+    CHECK(test::run(second + " --keep 0").exit_code == 2);
+
     // SIGTERM: a clean stop, exit 0, within a couple of seconds
     auto t0 = std::chrono::steady_clock::now();
     CHECK(seeder.stop(SIGTERM, std::chrono::seconds(5)) == 0);
