@@ -154,7 +154,7 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
     CHECK(fs::exists(r50 / "manifest.json"));  // dropped, not deleted
 
     // Ports in use and bad options are usage/IO errors (exit 2), never a silent move to another port.
-    auto second = test::bin("utxo-seeder").string() + " --releases " + q(rel);
+    auto second = "timeout 20 " + test::bin("utxo-seeder").string() + " --releases " + q(rel);
     auto busy_bt = test::run(
         second + fmt::format(" --listen 127.0.0.1:{} --http 127.0.0.1:{}", bt, seedtest::free_port()));
     CHECK(busy_bt.exit_code == 2);
