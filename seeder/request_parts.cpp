@@ -1,7 +1,8 @@
 #include "seeder/request_parts.h"
 
+#include "core/url.h"
+
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace utxo::seeder {
@@ -11,25 +12,10 @@ using core::fail;
 
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 core::Result<std::string> decode_segment(std::string_view raw) {
-    std::string out;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] != '%') {
-            out += raw[i];
-            continue;
-        }
-        int hi = i + 2 < raw.size() ? hex_value(raw[i + 1]) : -1, lo = hi >= 0 ? hex_value(raw[i + 2]) : -1;
-        if (lo < 0) return fail(Errc::invalid, "bad percent escape");
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
+    auto decoded = core::percent_decode(raw);
+    if (!decoded) return fail(Errc::invalid, "bad percent escape");
+    std::string out = std::move(*decoded);
     if (out == "." || out == "..") return fail(Errc::invalid, "dot segment");
     if (out.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos)
         return fail(Errc::invalid, "separator or NUL inside a segment");
