@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cmath>
 
 #include "core/address.h"
@@ -200,7 +202,12 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
     if (found->up_to_date) return std::vector<std::string>{found->message};
     if (!found->accepted) return verdict(found->message);
     const Accepted& a = *found->accepted;
-    std::vector<std::string> lines{a.verdict.message};
+    // Lines are printed as they happen: "installed" must show while the client goes on seeding.
+    auto say = [](const std::string& line) {
+        fmt::print("{}\n", line);
+        std::fflush(stdout);
+    };
+    say(a.verdict.message);
 
     auto plan = plan_shards(o, a.manifest, *cur);
     if (!plan) return trouble(plan.error().message);
@@ -213,7 +220,7 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
     if (*cur) {
         auto moved = move_forward(*swarm, *store, a, **cur, plan->shards, plan->full, o, stop);
         if (moved)
-            downloaded = *moved, lines.push_back("moved forward with patches");
+            downloaded = *moved, say("moved forward with patches");
         else if (moved.error().code != Errc::not_found)
             return from_error(moved.error());
         else
@@ -221,17 +228,23 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
                               moved.error().message);
     }
     if (!downloaded) {
+        auto t0 = std::chrono::steady_clock::now();
         auto got = download_into_staging(*swarm, *store, a.manifest, *shards, plan->shards, o, stop);
         if (!got) return from_error(got.error());
         downloaded = *got;
+        auto t1 = std::chrono::steady_clock::now();
         if (auto s =
                 store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers);
             !s)
             return from_error(s.error());
+        auto t2 = std::chrono::steady_clock::now();
+        say(fmt::format("downloaded in {:.2f} s; verified and installed in {:.2f} s",
+                        std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count()));
     }
-    lines.push_back(fmt::format("installed {} height {} ({} of {} shards, {} bytes downloaded)",
-                                core::network_name(a.manifest.network), a.manifest.height.value,
-                                plan->shards.size(), a.manifest.shard_count, *downloaded));
+    say(fmt::format("installed {} height {} ({} of {} shards, {} bytes downloaded)",
+                    core::network_name(a.manifest.network), a.manifest.height.value, plan->shards.size(),
+                    a.manifest.shard_count, *downloaded));
+    std::vector<std::string> lines;
     if (auto note = seed_back(*swarm, *store, *shards, *plan, *downloaded, o, stop); !note.empty())
         lines.push_back(note);
     return lines;
