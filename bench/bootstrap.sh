@@ -13,7 +13,7 @@ bin=$root/build/bin
 work=${1:?WORKDIR}
 chain=${2:?CHAIN.dat (from utxo-indexer synth)}
 mkdir -p "$work"
-pids=()
+pids=(); swarm_pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 now() { date +%s.%N; }
@@ -49,12 +49,16 @@ stop_seeder() { kill "$seeder_pid"; wait "$seeder_pid" 2>/dev/null || true; }
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; release $name: $coins coins, $shard_bytes shard bytes"
 start_seeder
 
+curl_config() {  # curl_config OUTDIR > cfg: every shard file of the release from the current seeder
+  for f in "$rel"/shards/*.shard; do
+    b=$(basename "$f"); printf 'url = "http://127.0.0.1:%s/v1/files/regtest/%s/shards/%s"\noutput = "%s/%s"\n' "$http" "$name" "$b" "$1" "$b"
+  done
+}
+
 # Baseline: curl every shard file from the web seed, then openssl over them.
 rm -rf "$work/curl"; mkdir -p "$work/curl"
-for f in "$rel"/shards/*.shard; do
-  b=$(basename "$f"); printf 'url = "http://127.0.0.1:%s/v1/files/regtest/%s/shards/%s"\noutput = "%s/curl/%s"\n' "$http" "$name" "$b" "$work" "$b"
-done > "$work/curl.cfg"
-t0=$(now); curl -s -K "$work/curl.cfg"; curl_s=$(since "$t0")
+curl_config "$work/curl" > "$work/curl.cfg"
+t0=$(now); curl -sf -K "$work/curl.cfg"; curl_s=$(since "$t0")
 t0=$(now); openssl dgst -sha256 "$work"/curl/*.shard >/dev/null; openssl_s=$(since "$t0")
 
 # fetch --all
@@ -79,30 +83,41 @@ rm -rf "$work/wallet"
 wallet_bytes=$(sed -nE 's/.*, ([0-9]+) bytes downloaded.*/\1/p' "$work/wallet.txt" | tail -n 1)
 stop_seeder
 
-# Swarm: 8 BitTorrent clients vs 8 HTTP downloads, one server capped at 20 MB/s.
-start_seeder --upload-rate 20000000
+# Swarm: 8 BitTorrent clients vs 8 HTTP downloads, one server capped at 20 MB/s. The clients find
+# each other through opentracker (Debian's tracks whitelisted infohashes only; it chroots into -d)
+# and use BitTorrent only (--no-web-seeds), so the seeder's cap holds for everything they get.
+tracker_dir=$work/tracker; rm -rf "$tracker_dir"; mkdir -p "$tracker_dir"; chmod 755 "$tracker_dir"
+python3 -c "import json;print(json.load(open('$rel/manifest.json'))['torrents']['shards'])" > "$tracker_dir/whitelist"
+chmod 644 "$tracker_dir/whitelist"
+tracker=$(free_port)
+/usr/bin/opentracker -i 127.0.0.1 -p "$tracker" -P "$tracker" -d "$tracker_dir" -w whitelist > "$work/tracker.log" 2>&1 &
+pids+=($!); tracker_pid=$!
+sleep 0.5
+start_seeder --upload-rate 20000000 --tracker "http://127.0.0.1:$tracker/announce"
 t0=$(now)
 for i in $(seq 8); do
   rm -rf "$work/swarm$i"
   "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" --seeder "http://127.0.0.1:$http" --db "$work/swarm$i" \
-    --all --seed-ratio 1 --seed-timeout 600 --listen "127.0.0.1:$(free_port)" > "$work/swarm$i.txt" 2>&1 &
-  pids+=($!)
+    --all --no-web-seeds --seed-ratio 1 --seed-timeout 600 --listen "127.0.0.1:$(free_port)" > "$work/swarm$i.txt" 2>&1 &
+  pids+=($!); swarm_pids+=($!)
 done
 until [ "$(grep -l '^installed' "$work"/swarm*.txt 2>/dev/null | wc -l)" -eq 8 ]; do sleep 0.5; done
 swarm_s=$(since "$t0")
-for p in "${pids[@]:2}"; do kill "$p" 2>/dev/null || true; done
+for p in "${swarm_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 rm -rf "$work"/swarm*/
 t0=$(now)
+http_pids=()
 for i in $(seq 8); do
-  mkdir -p "$work/http$i"
-  sed "s|$work/curl/|$work/http$i/|" "$work/curl.cfg" > "$work/http$i.cfg"
-  curl -s --limit-rate 2500000 -K "$work/http$i.cfg" &
-  pids+=($!)
+  rm -rf "$work/http$i"; mkdir -p "$work/http$i"
+  curl_config "$work/http$i" > "$work/http$i.cfg"
+  curl -sf --limit-rate 2500000 -K "$work/http$i.cfg" &
+  pids+=($!); http_pids+=($!)
 done
-wait "${pids[@]: -8}"
+wait "${http_pids[@]}"
 http_s=$(since "$t0")
 rm -rf "$work"/http*/
 stop_seeder
+kill "$tracker_pid" 2>/dev/null || true
 
 mb() { python3 -c "print(f'{$1/1e6:,.1f}')"; }
 echo

@@ -2,6 +2,7 @@
 // fetch or a query against real data (deterministic: the first ones in key order).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "core/address.h"
@@ -53,24 +54,35 @@ core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem
     return sampler.take();
 }
 
+// One address from each of `count` shards spread evenly over the release, as a real wallet's
+// addresses would be: shard k * S / count, or the next shard that has an address.
 core::Result<std::vector<AddressHolding>> sample_release_addresses(const std::filesystem::path& release,
                                                                    std::size_t count) {
     auto shard = [&](std::uint32_t i) { return release / "shards" / core::shard_file_name(i); };
     auto first = core::ShardReader::open(shard(0));  // its header gives the network and shard count
     if (!first) return std::unexpected(first.error());
     const core::ShardHeader header = first->header();
-    AddressSampler sampler(header.network, count);
-    for (std::uint32_t i = 0; i < header.shard_count; ++i) {
-        auto reader = core::ShardReader::open(shard(i));
-        if (!reader) return std::unexpected(reader.error());
-        while (true) {
-            auto c = reader->next();
-            if (!c) return std::unexpected(c.error());
-            if (!*c) break;
-            if (!sampler.add((*c)->second)) return sampler.take();
+    std::vector<AddressHolding> out;
+    for (std::size_t k = 0; k < count; ++k) {
+        for (auto i = static_cast<std::uint32_t>(k * header.shard_count / count); i < header.shard_count; ++i) {
+            auto reader = core::ShardReader::open(shard(i));
+            if (!reader) return std::unexpected(reader.error());
+            AddressSampler sampler(header.network, 1);
+            while (true) {
+                auto c = reader->next();
+                if (!c) return std::unexpected(c.error());
+                if (!*c || !sampler.add((*c)->second)) break;
+            }
+            auto found = sampler.take();
+            if (!found.empty() && std::none_of(out.begin(), out.end(), [&](const auto& a) {
+                    return a.address == found[0].address;
+                })) {
+                out.push_back(found[0]);
+                break;
+            }
         }
     }
-    return sampler.take();
+    return out;
 }
 
 }  // namespace utxo::indexer

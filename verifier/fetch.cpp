@@ -130,6 +130,7 @@ SwarmOptions swarm_options(const FetchOptions& o, const std::vector<Offer>& offe
     SwarmOptions s;
     s.listen = o.listen;
     s.stall_timeout = o.stall_timeout;
+    s.web_seeds = o.web_seeds;
     for (const auto& off : offers) {
         if (is_local_host(off.source.host)) s.tcp_only = true;
         for (const auto* t : {&off.shards, &off.patches})

@@ -149,6 +149,11 @@ struct Swarm::Impl {
         if (!ti) return std::unexpected(ti.error());
         lt::add_torrent_params atp;
         atp.ti = std::const_pointer_cast<lt::torrent_info>(*ti);
+        if (!options.web_seeds) {  // a private copy without the url-list
+            auto copy = std::make_shared<lt::torrent_info>(**ti);
+            copy->set_web_seeds({});
+            atp.ti = std::move(copy);
+        }
         atp.save_path = save_path.string();
         atp.file_priorities.assign(static_cast<std::size_t>((*ti)->num_files()), lt::dont_download);
         for (int i : files) atp.file_priorities.at(static_cast<std::size_t>(i)) = lt::default_priority;

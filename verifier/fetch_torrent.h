@@ -42,6 +42,8 @@ struct SwarmOptions {
     bool tcp_only = false;
     // A download that gains no byte for this long fails (with the hash failures seen, if any).
     std::chrono::seconds stall_timeout{120};
+    // Use the torrents' web seeds (BEP 19 url-list). Off: BitTorrent peers only.
+    bool web_seeds = true;
 };
 
 struct TransferSample {
