@@ -3,8 +3,8 @@
 #  - fetch --all from one local seeder vs curl over the seeder's web seed + openssl dgst -sha256
 #  - export-core coins/s from the verified store
 #  - wallet mode: bytes downloaded for 10 addresses as a share of the release
-#  - swarm: one seeder capped at 20 MB/s, 8 clients over BitTorrent vs 8 HTTP downloads sharing
-#    the same 20 MB/s (curl --limit-rate 2.5 MB/s each)
+#  - swarm: one seeder capped at 20 MB/s, 8 clients over BitTorrent (found through opentracker,
+#    no web seeds) vs the least time 8 HTTP downloads from a 20 MB/s server can take
 #  - peak memory of fetch on this release and on a small one
 #   bench/bootstrap.sh WORKDIR CHAIN.dat
 set -euo pipefail
@@ -94,6 +94,7 @@ tracker=$(free_port)
 pids+=($!); tracker_pid=$!
 sleep 0.5
 start_seeder --upload-rate 20000000 --tracker "http://127.0.0.1:$tracker/announce"
+rm -f "$work"/swarm*.txt
 t0=$(now)
 for i in $(seq 8); do
   rm -rf "$work/swarm$i"
@@ -105,17 +106,10 @@ until [ "$(grep -l '^installed' "$work"/swarm*.txt 2>/dev/null | wc -l)" -eq 8 ]
 swarm_s=$(since "$t0")
 for p in "${swarm_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 rm -rf "$work"/swarm*/
-t0=$(now)
-http_pids=()
-for i in $(seq 8); do
-  rm -rf "$work/http$i"; mkdir -p "$work/http$i"
-  curl_config "$work/http$i" > "$work/http$i.cfg"
-  curl -sf --limit-rate 2500000 -K "$work/http$i.cfg" &
-  pids+=($!); http_pids+=($!)
-done
-wait "${http_pids[@]}"
-http_s=$(since "$t0")
-rm -rf "$work"/http*/
+# HTTP from the same server capped at 20 MB/s: 8 full downloads cannot take less than
+# 8 x bytes / 20 MB/s. (curl --limit-rate over 1024 small files does not hold a cap, and the
+# seeder's cap is libtorrent's, so this bound is reported rather than a run.)
+http_s=$(python3 -c "print(8*$shard_bytes/20e6)")
 stop_seeder
 kill "$tracker_pid" 2>/dev/null || true
 
@@ -132,5 +126,5 @@ printf '%-52s %s\n' "ratio ready-to-query : openssl over the files" "$(python3 -
 printf '%-52s %.1f s, %s coins/s\n' "export-core" "$export_s" "$(python3 -c "print(f'{$coins/$export_s:,.0f}')")"
 printf '%-52s %s of %s bytes = %s %% (peak RSS %s KiB)\n' "wallet mode, 10 addresses" "$wallet_bytes" "$shard_bytes" "$(python3 -c "print(f'{100*$wallet_bytes/$shard_bytes:.2f}')")" "$(cat "$work/wallet.rss")"
 printf '%-52s %.1f s\n' "swarm: 8 BitTorrent clients, seeder capped 20 MB/s" "$swarm_s"
-printf '%-52s %.1f s\n' "8 HTTP downloads sharing 20 MB/s" "$http_s"
+printf '%-52s %.1f s (bound: 8 x bytes / 20 MB/s)\n' "8 HTTP downloads from a 20 MB/s server" "$http_s"
 printf '%-52s %s\n' "ratio HTTP time : BitTorrent time" "$(python3 -c "print(f'{$http_s/$swarm_s:.2f}')")"
