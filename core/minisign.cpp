@@ -261,4 +261,14 @@ std::string statement_difference(const ReleaseStatement& claimed, const ReleaseS
     return {};
 }
 
+bool valid_authority_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || (c != '-' && c != '_' && c != '.'))) return false;
+    }
+    return true;
+}
+
 }  // namespace utxo::core

@@ -101,4 +101,8 @@ Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes);
 // ("it says height 199 but the manifest is height 200"); empty if they are equal.
 std::string statement_difference(const ReleaseStatement& claimed, const ReleaseStatement& actual);
 
+// An authority's name, as in `utxo-signer keygen --name` and trustnet lines: 1-64 characters,
+// letters and digits, with '-', '_' and '.' allowed after the first.
+bool valid_authority_name(std::string_view name);
+
 }  // namespace utxo::core

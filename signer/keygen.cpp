@@ -3,22 +3,13 @@
 #include "signer/log.h"
 
 #include "signer/commands.h"
+#include "core/minisign.h"
 #include "signer/files.h"
 #include "signer/passphrase.h"
 
 namespace utxo::signer {
 
 namespace {
-bool valid_name(std::string_view name) {
-    if (name.empty() || name.size() > 64) return false;
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        char c = name[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '-' && c != '_' && c != '.'))) return false;
-    }
-    return true;
-}
-
 Failure io_failure(const std::filesystem::path& file, const core::Error& error) {
     return Failure{2, fmt::format("{}: {}", file.string(), error.message)};
 }
@@ -26,7 +17,7 @@ Failure io_failure(const std::filesystem::path& file, const core::Error& error) 
 
 Outcome<KeygenResult> keygen(const KeygenOptions& o) {
     std::string name = o.name.empty() ? o.secret_key_file.stem().string() : o.name;
-    if (!valid_name(name))
+    if (!core::valid_authority_name(name))
         return std::unexpected(Failure{2, fmt::format("\"{}\" is not a valid authority name (letters, digits, "
                                                       "'.', '-', '_'; at most 64)", name)});
     for (const auto& file : {o.secret_key_file, o.public_key_file})

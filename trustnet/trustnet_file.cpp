@@ -154,15 +154,6 @@ std::string render(const TrustnetDocument& doc) {
     return out;
 }
 
-bool valid_authority_name(std::string_view name) {
-    if (name.empty() || name.size() > 64) return false;
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        char c = name[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '-' && c != '_' && c != '.'))) return false;
-    }
-    return true;
-}
 
 bool valid_url(std::string_view url) {
     auto sep = url.find("://");

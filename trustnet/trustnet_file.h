@@ -52,7 +52,7 @@ core::Result<TrustnetDocument> parse_trustnet(std::string_view text);
 std::vector<Problem> check_trustnet(std::string_view text);
 std::string render(const TrustnetDocument& doc);  // lines joined, with a final newline
 
-bool valid_authority_name(std::string_view name);
+using core::valid_authority_name;  // core/minisign.h
 bool valid_url(std::string_view url);
 std::string authority_line(const Authority& authority);
 

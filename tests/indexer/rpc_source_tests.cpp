@@ -17,6 +17,7 @@
 #include "indexer/chain_source.h"
 #include "indexer/http_client.h"
 #include "core/serialize.h"
+#include "test_process.h"
 #include "test_support.h"
 
 using utxo::indexer::ChainSource;
@@ -38,18 +39,7 @@ std::filesystem::path cache_dir() {
     return std::filesystem::temp_directory_path() / "utxo-torrent-bcoin-1.0.2";
 }
 
-// A port the kernel just handed out on loopback; bcoin binds it a moment later.
-int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
+using test::free_port;  // bcoin binds the port a moment later
 
 // The node process group, stopped when the test ends however it ends.
 class BcoinNode {

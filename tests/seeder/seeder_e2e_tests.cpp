@@ -70,7 +70,7 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
     auto tracker_url = fmt::format("http://127.0.0.1:{}/announce", tp);
     seedtest::Process tracker({"/usr/bin/opentracker", "-i", "127.0.0.1", "-p", std::to_string(tp), "-P",
                                std::to_string(tp), "-d", dir.path().string(), "-w", "wl.txt"},
-                              dir / "tracker.log", dir.path());
+                              dir / "tracker.log", {.cwd = dir.path()});
     REQUIRE(eventually_true([&] { return http_get(tp, "/stats").status != 0; }, 5));
 
     seedtest::Process seeder({test::bin("utxo-seeder").string(), "--releases", rel.string(), "--keep", "2",

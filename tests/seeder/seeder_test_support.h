@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/serialize.h"
+#include "test_process.h"
 #include "test_support.h"
 
 namespace seedtest {
@@ -78,68 +79,8 @@ inline fs::path release_dir(const fs::path& releases, int height) {
     throw std::runtime_error("no release at height " + std::to_string(height));
 }
 
-// A port nobody listens on right now (the kernel's pick; released before use, good enough on a test box).
-inline std::uint16_t free_port() {
-    int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
-
-// A child process, killed (SIGKILL) when the guard goes out of scope unless it already ended.
-class Process {
-public:
-    Process(const std::vector<std::string>& args, const fs::path& log, const fs::path& cwd = {}) {
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
-            int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            ::dup2(fd, 1);
-            ::dup2(fd, 2);
-            std::vector<char*> argv;
-            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-    }
-    ~Process() {
-        if (pid_ > 0 && !exited_) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-    }
-    Process(const Process&) = delete;
-    Process& operator=(const Process&) = delete;
-
-    bool running() {
-        if (exited_) return false;
-        int status = 0;
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-            exited_ = true;
-            code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        }
-        return !exited_;
-    }
-    // Sends sig and waits up to `timeout`; the exit code, or -1 if it did not exit (or by a signal).
-    int stop(int sig, std::chrono::milliseconds timeout) {
-        ::kill(pid_, sig);
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (running() && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        return exited_ ? code_ : -1;
-    }
-
-private:
-    pid_t pid_ = -1;
-    bool exited_ = false;
-    int code_ = -1;
-};
+using test::free_port;
+using test::Process;
 
 // Polls `pred` every 50 ms until it holds or `seconds` pass.
 template <class F>

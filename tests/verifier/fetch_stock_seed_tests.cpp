@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "test_process.h"
 #include "test_support.h"
 
 using test::q;
@@ -32,17 +33,6 @@ const std::string signer = test::bin("utxo-signer").string();
 const std::string trustnet_bin = test::bin("utxo-trustnet").string();
 const std::string verifier = test::bin("utxo-verifier").string();
 
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 bool accepts_connections(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -62,37 +52,8 @@ std::string slurp(const fs::path& p) {
 
 // A child process that is killed (SIGKILL) and reaped when this goes out of scope, whatever
 // happened to the test; PR_SET_PDEATHSIG also takes it down if the test binary itself dies.
-class Process {
-public:
-    Process(std::vector<std::string> argv, const fs::path& log) {
-        pid_ = ::fork();
-        if (pid_ != 0) return;
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        ::dup2(out, 1);
-        ::dup2(out, 2);
-        std::vector<char*> args;
-        for (auto& s : argv) args.push_back(s.data());
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-    }
-    ~Process() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGKILL);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-    }
-    Process(const Process&) = delete;
-    Process& operator=(const Process&) = delete;
-    bool running() {
-        int status = 0;
-        return pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == 0;
-    }
-
-private:
-    pid_t pid_ = -1;
-};
+using test::free_port;
+using test::Process;
 
 // A loopback HTTP/1.1 server answering GETs for a fixed set of paths, one connection at a time,
 // one request per connection (Connection: close). Unknown paths get 404. Stopped and joined when

@@ -19,6 +19,7 @@
 #include "core/address.h"
 #include "core/manifest.h"
 #include "core/shard.h"
+#include "test_process.h"
 #include "test_support.h"
 #include "verifier/fetch_http.h"
 
@@ -35,58 +36,11 @@ const std::string trustnet_bin = test::bin("utxo-trustnet").string();
 const std::string seeder = test::bin("utxo-seeder").string();
 const std::string verifier = test::bin("utxo-verifier").string();
 
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 // A child process that is killed (SIGKILL) and reaped when this goes out of scope, whatever
 // happened to the test; PR_SET_PDEATHSIG also takes it down if the test binary itself dies.
-class Process {
-public:
-    Process(std::vector<std::string> argv, const fs::path& log, std::map<std::string, std::string> env = {}) {
-        pid_ = ::fork();
-        if (pid_ != 0) return;
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        ::dup2(out, 1);
-        ::dup2(out, 2);
-        for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-        std::vector<char*> args;
-        for (auto& s : argv) args.push_back(s.data());
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-    }
-    ~Process() { kill9(); }
-    Process(const Process&) = delete;
-    Process& operator=(const Process&) = delete;
-
-    void kill9() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGKILL);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-    }
-    bool running() {
-        if (pid_ <= 0) return false;
-        int status = 0;
-        if (::waitpid(pid_, &status, WNOHANG) == 0) return true;
-        pid_ = -1;
-        return false;
-    }
-
-private:
-    pid_t pid_ = -1;
-};
+using test::free_port;
+using test::Process;
 
 std::string sh_join(const std::vector<std::string>& args) {
     std::string s;
