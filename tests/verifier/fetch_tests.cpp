@@ -233,6 +233,13 @@ std::uint64_t shards_total(int height) {
     return n;
 }
 
+std::uint64_t patches_total(int height) {
+    std::uint64_t n = 0;
+    for (const auto& e : fs::directory_iterator(release_dir(world().releases("alice"), height) / "patches"))
+        n += fs::file_size(e.path());
+    return n;
+}
+
 }  // namespace
 
 TEST_CASE("fetch installs the newest release all authorities signed, with every shard file", "[fetch]") {
@@ -377,8 +384,11 @@ TEST_CASE("A store at 150 moves forward to 200 with the patches of its shards", 
     auto st = store_status(db.path());
     CHECK(st["height"] == 200);
     CHECK(shard_files(st["dir"].get<std::string>()) == shard_files(release_dir(w.releases("alice"), 200)));
-    // Only patch files came over the wire: less than the shards of 200.
-    CHECK(downloaded_bytes(r.out) < shards_total(200));
+    // Only patch files came over the wire. (In this small fixture the patches are about as big as
+    // the shards, so compare with the patches themselves, allowing for BitTorrent's end-game
+    // duplicates; fetching the shards as well would at least double it.)
+    CHECK(downloaded_bytes(r.out) >= patches_total(200));
+    CHECK(downloaded_bytes(r.out) < patches_total(200) * 3 / 2);
 }
 
 TEST_CASE("A tampered shard from the seeder is rejected and the store keeps its release", "[fetch]") {
