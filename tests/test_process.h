@@ -32,6 +32,22 @@ inline std::uint16_t free_port() {
     return ntohs(a.sin_port);
 }
 
+// A TCP connection to 127.0.0.1:port with a receive timeout; -1 if nobody accepts.
+inline int connect_loopback(std::uint16_t port, int timeout_seconds = 5) {
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{timeout_seconds, 0};
+    ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        ::close(s);
+        return -1;
+    }
+    return s;
+}
+
 struct ProcessOptions {
     std::filesystem::path cwd;                // empty: the test's own
     std::map<std::string, std::string> env;   // added to the environment

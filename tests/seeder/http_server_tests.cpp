@@ -11,14 +11,8 @@ namespace fs = std::filesystem;
 namespace {
 
 int connect_to(std::uint16_t port) {
-    int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{5, 0};
-    ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    int s = test::connect_loopback(port);
+    REQUIRE(s >= 0);
     return s;
 }
 

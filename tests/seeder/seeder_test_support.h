@@ -102,17 +102,8 @@ struct Reply {
 // Sends `raw` (a whole request) to 127.0.0.1:port, reads until the server closes or 5 s pass.
 inline Reply http_raw(std::uint16_t port, const std::string& raw) {
     Reply reply;
-    int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{5, 0};
-    ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        ::close(s);
-        return reply;
-    }
+    int s = test::connect_loopback(port);
+    if (s < 0) return reply;
     ::send(s, raw.data(), raw.size(), MSG_NOSIGNAL);
     std::string in;
     char buf[65536];
