@@ -14,6 +14,7 @@ public:
     Status add(const OutPoint& outpoint, const Coin& coin);
     Hash256 finalize();  // print with to_display_hex()
 private:
+    static constexpr std::size_t kHashChunk = 64 << 10;
     Sha256Stream stream_;
     std::optional<OutPoint> last_;
     Bytes scratch_;

@@ -146,6 +146,22 @@ Status Cursor::put(ByteView key, ByteView value, unsigned flags) {
     return {};
 }
 
+Result<bool> Cursor::insert(ByteView key, ByteView value, bool append) {
+    MDB_val k = to_val(key), v = to_val(value);
+    int rc = mdb_cursor_put(cur_, &k, &v, append ? MDB_APPEND : MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) return false;
+    if (rc) return lmdb_fail("cursor_put", rc);
+    return true;
+}
+
+Result<std::optional<ByteView>> Cursor::find(ByteView key) {
+    MDB_val k = to_val(key), v{};
+    int rc = mdb_cursor_get(cur_, &k, &v, MDB_SET_KEY);
+    if (rc == MDB_NOTFOUND) return std::optional<ByteView>{};
+    if (rc) return lmdb_fail("cursor_get", rc);
+    return std::optional<ByteView>{from_val(v)};
+}
+
 Status Cursor::del() {
     if (int rc = mdb_cursor_del(cur_, 0)) return lmdb_fail("cursor_del", rc);
     return {};

@@ -85,6 +85,12 @@ public:
     Result<std::optional<Entry>> prev();
     Result<std::optional<Entry>> seek(ByteView key);  // first entry with key >= `key`
     Status put(ByteView key, ByteView value, unsigned flags = 0);  // MDB_APPEND for sorted loads
+    // Adds a new key (appended when `append`: the key is above every stored one); false if the key
+    // is already there.
+    Result<bool> insert(ByteView key, ByteView value, bool append);
+    // Positions on exactly `key` and returns its value; nullopt if absent.
+    Result<std::optional<ByteView>> find(ByteView key);
+    explicit operator bool() const { return cur_ != nullptr; }
     Status del();  // deletes the current entry
 
 private:

@@ -3,12 +3,28 @@
 #include <cstring>
 
 #include "core/serialize.h"
+#include "core/shard.h"
 
 namespace utxo::core {
 
 namespace {
 constexpr std::size_t kBatchCoins = 4096;
 constexpr std::size_t kMaxQueued = 4;  // bounds memory: the producer waits when the worker lags
+constexpr std::uint32_t kRouteByScript = UINT32_MAX;
+constexpr std::size_t kTxOutSerScriptAt = 36 + 4 + 8;  // outpoint, height/coinbase code, amount
+
+// The script of a TxOutSer element: CompactSize length, then the bytes.
+ByteView element_script(ByteView element) {
+    Reader r(element.subspan(kTxOutSerScriptAt));
+    auto script = r.var_bytes(element.size());
+    return script ? *script : ByteView{};
+}
+// The amount of a TxOutSer element (int64 little-endian after outpoint and code).
+std::int64_t element_amount(ByteView element) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = v << 8 | element[36 + 4 + i];
+    return static_cast<std::int64_t>(v);
+}
 }  // namespace
 
 MuHashPipeline::MuHashPipeline(std::size_t accumulators)
@@ -34,7 +50,7 @@ void MuHashPipeline::add(std::size_t accumulator, bool remove, const OutPoint& o
     d.resize(at + 8);
     Writer w(d);
     write_txout_ser(w, op, coin);
-    const std::uint32_t a = static_cast<std::uint32_t>(accumulator);
+    const std::uint32_t a = accumulator == kShardOfScript ? kRouteByScript : static_cast<std::uint32_t>(accumulator);
     const std::size_t len = d.size() - at - 8;
     std::memcpy(d.data() + at, &a, 4);
     d[at + 4] = remove ? 1 : 0;
@@ -73,16 +89,25 @@ void MuHashPipeline::work() {
             bool remove = p[4] != 0;
             std::size_t len = p[5] | std::size_t{p[6]} << 8 | std::size_t{p[7]} << 16;
             ByteView element(p + 8, len);
-            if (remove)
-                acc_[a].remove(element);
-            else
-                acc_[a].insert(element);
+            if (a == kRouteByScript) a = shard_of(element_script(element), static_cast<std::uint32_t>(acc_.size()));
+            const std::int64_t amount = element_amount(element);
+            Accumulated& acc = acc_[a];
+            ++acc.elements;
+            if (remove) {
+                acc.muhash.remove(element);
+                --acc.coins;
+                acc.amount -= amount;
+            } else {
+                acc.muhash.insert(element);
+                ++acc.coins;
+                acc.amount += amount;
+            }
             p += 8 + len;
         }
     }
 }
 
-std::vector<MuHash3072> MuHashPipeline::finish() {
+std::vector<MuHashPipeline::Accumulated> MuHashPipeline::finish() {
     if (filling_.count) hand_over();
     {
         std::lock_guard lock(mutex_);

@@ -18,25 +18,37 @@ namespace utxo::core {
 class MuHashPipeline {
 public:
     explicit MuHashPipeline(std::size_t accumulators = 1);
+    // Routes every coin to accumulator shard_of(script, accumulators) (a power of two), computed on
+    // the worker, so the caller pays nothing for the SHA256d of the script.
+    static constexpr std::size_t kShardOfScript = SIZE_MAX;
     ~MuHashPipeline();  // stops the worker (results discarded unless finish() was called)
     MuHashPipeline(const MuHashPipeline&) = delete;
     MuHashPipeline& operator=(const MuHashPipeline&) = delete;
 
+    // `accumulator` is an index, or kShardOfScript.
     void insert_coin(std::size_t accumulator, const OutPoint& outpoint, const Coin& coin);
     void remove_coin(std::size_t accumulator, const OutPoint& outpoint, const Coin& coin);
+    // What one accumulator gathered: the MuHash of the changes, and the net change of coin count
+    // and amount (inserted minus removed).
+    struct Accumulated {
+        MuHash3072 muhash;
+        std::int64_t coins = 0;
+        std::int64_t amount = 0;
+        std::uint64_t elements = 0;  // inserted plus removed
+    };
     // Waits until every queued element is folded in and returns the accumulators. Call once.
-    std::vector<MuHash3072> finish();
+    std::vector<Accumulated> finish();
 
 private:
     struct Batch {
-        Bytes data;  // records: u32 accumulator | u8 remove | u8 length | element
+        Bytes data;  // records: u32 accumulator | u8 remove | u24 length | element
         std::size_t count = 0;
     };
     void add(std::size_t accumulator, bool remove, const OutPoint& outpoint, const Coin& coin);
     void hand_over();
     void work();
 
-    std::vector<MuHash3072> acc_;
+    std::vector<Accumulated> acc_;
     Batch filling_;
     std::deque<Batch> queue_;
     std::mutex mutex_;

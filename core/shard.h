@@ -99,6 +99,9 @@ public:
     ShardWriter(ShardWriter&&) noexcept;
     ShardWriter& operator=(ShardWriter&&) noexcept;
     Status add(const OutPoint& outpoint, const Coin& coin);
+    // The fast path for a caller that already holds the coin's Core encoding and knows the coin
+    // belongs here (the release cutter, copying the store's records): only the order is checked.
+    Status add_encoded(const OutPoint& outpoint, ByteView coin_encoding);
     Status finish();
 
 private:

@@ -73,6 +73,22 @@ Status ShardWriter::add(const OutPoint& outpoint, const Coin& coin) {
     return s.file.flush_if_full();
 }
 
+Status ShardWriter::add_encoded(const OutPoint& outpoint, ByteView coin_encoding) {
+    auto& s = *impl_;
+    if (auto st = s.usable(); !st) return st;
+    if (s.last && !(*s.last < outpoint))
+        return fail(Errc::usage, fmt::format("coin {} does not come after {}: shard coins must be strictly "
+                                             "ascending by outpoint",
+                                             describe_outpoint(outpoint), describe_outpoint(*s.last)));
+    Writer w(s.file.buffer());
+    w.hash(outpoint.txid);
+    w.compact_size(outpoint.vout);
+    w.bytes(coin_encoding);
+    ++s.written;
+    s.last = outpoint;
+    return s.file.flush_if_full();
+}
+
 Status ShardWriter::finish() {
     auto& s = *impl_;
     if (auto st = s.usable(); !st) return st;

@@ -6,6 +6,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/fresh_coin_cache.h"
 #include "core/muhash_pipeline.h"
 #include "core/script.h"
 #include "core/utxo_store.h"
@@ -48,53 +49,81 @@ struct WriteBatch::Impl {
     Bytes coin_buf;
     Bytes undo_spent;
     std::size_t undo_spent_count = 0;
-    std::unordered_set<CoinKey, CoinKeyHash> created;
-    // MuHash updates run on a second core; folded into the state at commit.
+    std::unordered_set<CoinKey, CoinKeyHash> created;  // by the block being applied
+    FreshCoinCache fresh;                              // created in this batch, not yet in LMDB
+    lmdb::Cursor coin_cursor;                          // for spends: one descent finds and deletes
+    // MuHash, count and amount per script shard, on a second core; folded in at commit.
     std::unique_ptr<MuHashPipeline> muhash;
 
     MuHashPipeline& pipeline() {
-        if (!muhash) muhash = std::make_unique<MuHashPipeline>(1);
+        if (!muhash) muhash = std::make_unique<MuHashPipeline>(kStoreShardCount);
         return *muhash;
+    }
+    void insert_commitment(const OutPoint& op, const Coin& coin) {
+        pipeline().insert_coin(MuHashPipeline::kShardOfScript, op, coin);
+    }
+    void remove_commitment(const OutPoint& op, const Coin& coin) {
+        pipeline().remove_coin(MuHashPipeline::kShardOfScript, op, coin);
     }
 
     lmdb::Dbi coins() const { return store.impl_->coins; }
     lmdb::Dbi undo() const { return store.impl_->undo; }
     lmdb::Dbi meta() const { return store.impl_->meta; }
+    lmdb::Dbi shards() const { return store.impl_->shards; }
 };
 
 WriteBatch::WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state)
-    : impl_(new Impl{store, std::move(txn), {}, {}, {}, 0, {}, {}}), state_(std::move(state)) {}
+    : impl_(new Impl{store, std::move(txn), {}, {}, {}, 0, {}, {}, {}, {}}), state_(std::move(state)),
+      start_coins_(state_.coins), start_total_(state_.total.sat) {}
 WriteBatch::~WriteBatch() = default;
 WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
 
 namespace {
+
+// The coin a coinbase would overwrite (BIP30): looked up in the batch's cache, then in LMDB, and
+// taken out of both. Coinbases are the only transactions whose txid can repeat (the two mainnet
+// exceptions); any other transaction spends existing coins, so its txid is new, and a clash is
+// caught when the cache is written to LMDB.
+Result<std::optional<Bytes>> take_existing(WriteBatch::Impl& b, const CoinKey& key) {
+    Bytes old;
+    if (b.fresh.take(key, old)) return std::optional<Bytes>(std::move(old));
+    auto v = lmdb::get(b.txn, b.coins(), key);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return std::optional<Bytes>{};
+    old.assign((*v)->begin(), (*v)->end());
+    if (auto d = lmdb::del(b.txn, b.coins(), key); !d) return std::unexpected(d.error());
+    return std::optional<Bytes>(std::move(old));
+}
 
 Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const Coin& coin, std::uint32_t height) {
     auto key = coin_key(op);
     b.coin_buf.clear();
     Writer w(b.coin_buf);
     write_coin(w, coin);
-    MDB_val k = lmdb::to_val(key), v = lmdb::to_val(b.coin_buf);
-    int rc = mdb_put(b.txn.get(), b.coins(), &k, &v, MDB_NOOVERWRITE);
-    if (rc == MDB_KEYEXIST) {
-        if (!coin.coinbase || !is_bip30_repeat(st.network, height))
-            return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists", height, where(op)));
-        // The earlier coin is lost for good (BIP30): remove it from the commitments, remember it for undo.
-        Reader r(lmdb::from_val(v));
-        auto old = read_coin(r);
+    if (coin.coinbase) {
+        auto old = take_existing(b, key);
         if (!old) return std::unexpected(old.error());
-        b.pipeline().remove_coin(0, op, *old);
-        st.total.sat -= old->value.sat;
-        --st.coins;
-        Writer u(b.undo_spent);
-        u.bytes(key);
-        u.var_bytes(lmdb::from_val(v));
-        ++b.undo_spent_count;
-        v = lmdb::to_val(b.coin_buf);
-        rc = mdb_put(b.txn.get(), b.coins(), &k, &v, 0);
+        if (*old) {
+            if (!is_bip30_repeat(st.network, height))
+                return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists", height, where(op)));
+            // The earlier coin is lost for good (BIP30): out of the commitments, remembered for undo.
+            Reader r(**old);
+            auto prev = read_coin(r);
+            if (!prev) return std::unexpected(prev.error());
+            b.remove_commitment(op, *prev);
+            st.total.sat -= prev->value.sat;
+            --st.coins;
+            if (b.created.erase(key) == 0) {
+                Writer u(b.undo_spent);
+                u.bytes(key);
+                u.var_bytes(**old);
+                ++b.undo_spent_count;
+            }
+        }
     }
-    if (rc) return fail(Errc::io, fmt::format("LMDB put failed: {}", lmdb::error_text(rc)));
-    b.pipeline().insert_coin(0, op, coin);
+    if (!b.fresh.put(key, b.coin_buf))
+        return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists", height, where(op)));
+    b.insert_commitment(op, coin);
     st.total.sat += coin.value.sat;
     ++st.coins;
     b.created.insert(key);
@@ -103,27 +132,33 @@ Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const C
 
 Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::uint32_t height, const Txid& spender) {
     auto key = coin_key(op);
-    MDB_val k = lmdb::to_val(key), v{};
-    int rc = mdb_get(b.txn.get(), b.coins(), &k, &v);
-    if (rc == MDB_NOTFOUND)
-        return fail(Errc::not_found, fmt::format("block {}: transaction {} spends {}, which is not in the UTXO set",
-                                                 height, spender.to_display_hex(), where(op)));
-    if (rc) return fail(Errc::io, fmt::format("LMDB get failed: {}", lmdb::error_text(rc)));
-    ByteView value = lmdb::from_val(v);
-    Reader r(value);
+    b.coin_buf.clear();
+    if (!b.fresh.take(key, b.coin_buf)) {
+        if (!b.coin_cursor) {
+            auto c = lmdb::Cursor::open(b.txn, b.coins());
+            if (!c) return std::unexpected(c.error());
+            b.coin_cursor = std::move(*c);
+        }
+        auto found = b.coin_cursor.find(key);
+        if (!found) return std::unexpected(found.error());
+        if (!*found)
+            return fail(Errc::not_found, fmt::format("block {}: transaction {} spends {}, which is not in the UTXO "
+                                                     "set", height, spender.to_display_hex(), where(op)));
+        b.coin_buf.assign((*found)->begin(), (*found)->end());
+        if (auto d = b.coin_cursor.del(); !d) return d;
+    }
+    Reader r(b.coin_buf);
     auto coin = read_coin(r);
     if (!coin) return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}", where(op)));
-    b.pipeline().remove_coin(0, op, *coin);
+    b.remove_commitment(op, *coin);
     st.total.sat -= coin->value.sat;
     --st.coins;
     if (b.created.erase(key) == 0) {  // it existed before this block: undo must bring it back
         Writer u(b.undo_spent);
         u.bytes(key);
-        u.var_bytes(value);
+        u.var_bytes(b.coin_buf);
         ++b.undo_spent_count;
     }
-    rc = mdb_del(b.txn.get(), b.coins(), &k, nullptr);
-    if (rc) return fail(Errc::io, fmt::format("LMDB del failed: {}", lmdb::error_text(rc)));
     return {};
 }
 
@@ -188,12 +223,16 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
         if (auto d = lmdb::del(b.txn, b.undo(), height_key(height - depth)); !d) return std::unexpected(d.error());
     }
     state_.tip = ChainTip{Height{height}, block.hash};
+    if (b.fresh.memory_bytes() > b.store.impl_->options.cache_bytes) {
+        if (auto f = flush_created(); !f) return std::unexpected(f.error());
+    }
     return delta;
 }
 
 Status WriteBatch::undo_tip() {
     if (!state_.tip) return fail(Errc::usage, "the store is empty: there is no block to undo");
     Impl& b = *impl_;
+    if (auto f = flush_created(); !f) return f;  // undo works on the B-tree alone
     const std::uint32_t height = state_.tip->height.value;
     auto rec = lmdb::get(b.txn, b.undo(), height_key(height));
     if (!rec) return std::unexpected(rec.error());
@@ -225,7 +264,7 @@ Status WriteBatch::undo_tip() {
         Reader cr(**val);
         auto coin = read_coin(cr);
         if (!coin) return bad();
-        b.pipeline().remove_coin(0, op, *coin);
+        b.remove_commitment(op, *coin);
         state_.total.sat -= coin->value.sat;
         --state_.coins;
         if (auto d = lmdb::del(b.txn, b.coins(), *key); !d) return std::unexpected(d.error());
@@ -236,7 +275,7 @@ Status WriteBatch::undo_tip() {
         auto coin = read_coin(cr);
         if (!coin) return bad();
         if (auto s = lmdb::put(b.txn, b.coins(), key, val); !s) return std::unexpected(s.error());
-        b.pipeline().insert_coin(0, op, *coin);
+        b.insert_commitment(op, *coin);
         state_.total.sat += coin->value.sat;
         ++state_.coins;
     }
@@ -263,7 +302,7 @@ Status WriteBatch::load_coin(const OutPoint& op, const Coin& coin) {
     if (rc == MDB_KEYEXIST) return fail(Errc::invalid, fmt::format("coin {} appears twice", where(op)));
     if (rc) return fail(Errc::io, fmt::format("LMDB put failed: {}", lmdb::error_text(rc)));
     if (!b.last_loaded || key > *b.last_loaded) b.last_loaded = key;
-    b.pipeline().insert_coin(0, op, coin);
+    b.insert_commitment(op, coin);
     state_.total.sat += coin.value.sat;
     ++state_.coins;
     return {};
@@ -274,11 +313,70 @@ Status WriteBatch::set_tip(const ChainTip& tip) {
     return {};
 }
 
+Status WriteBatch::flush_created() {
+    Impl& b = *impl_;
+    if (b.fresh.empty()) return {};
+    auto cur = lmdb::Cursor::open(b.txn, b.coins());
+    if (!cur) return std::unexpected(cur.error());
+    // Keys above the largest stored one can be appended (no search, pages filled to the brim).
+    std::optional<CoinKey> last_stored;
+    auto last = cur->last();
+    if (!last) return std::unexpected(last.error());
+    if (*last && (*last)->first.size() == 36) std::memcpy(last_stored.emplace().data(), (*last)->first.data(), 36);
+    for (const auto& e : b.fresh.sorted()) {
+        const bool append = !last_stored || *e.key > *last_stored;
+        auto put = cur->insert(*e.key, e.coin, append);
+        if (!put) return std::unexpected(put.error());
+        if (!*put) {
+            Reader r(e.coin);
+            auto coin = read_coin(r);
+            return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists",
+                                                   coin ? coin->height.value : 0, where(outpoint_from_key(*e.key))));
+        }
+    }
+    b.fresh.clear();
+    return {};
+}
+
+// Folds the pipeline's per-shard changes into the shards table and the full-set figures. The
+// full set's count and amount were kept on the way; the shards must add up to the same change.
+static Status fold_shard_changes(WriteBatch::Impl& b, StoreState& st, std::uint64_t coins_before,
+                                 std::int64_t total_before) {
+    std::vector<MuHashPipeline::Accumulated> changes = b.muhash->finish();
+    b.muhash.reset();
+    std::int64_t coins_change = 0, amount_change = 0;
+    for (std::uint32_t i = 0; i < kStoreShardCount; ++i) {
+        const auto& c = changes[i];
+        if (c.elements == 0) continue;
+        ShardTotals t;
+        auto have = lmdb::get(b.txn, b.shards(), shard_key(i));
+        if (!have) return std::unexpected(have.error());
+        if (*have) {
+            auto decoded = decode_shard_totals(**have);
+            if (!decoded)
+                return fail(Errc::invalid, fmt::format("{}: the totals of shard {} are corrupt",
+                                                       b.store.directory().string(), i));
+            t = std::move(*decoded);
+        }
+        t.coins = static_cast<std::uint64_t>(static_cast<std::int64_t>(t.coins) + c.coins);
+        t.total.sat += c.amount;
+        t.muhash *= c.muhash;
+        st.muhash *= c.muhash;
+        coins_change += c.coins;
+        amount_change += c.amount;
+        if (auto p = lmdb::put(b.txn, b.shards(), shard_key(i), encode_shard_totals(t)); !p) return p;
+    }
+    if (static_cast<std::int64_t>(st.coins - coins_before) != coins_change || st.total.sat - total_before != amount_change)
+        return fail(Errc::mismatch, "internal error: the shard totals do not add up to the set's change");
+    return {};
+}
+
 Status WriteBatch::commit() {
     Impl& b = *impl_;
+    if (auto f = flush_created(); !f) return f;
+    b.coin_cursor = lmdb::Cursor{};  // a write cursor must be closed before its transaction ends
     if (b.muhash) {
-        state_.muhash *= b.muhash->finish()[0];
-        b.muhash.reset();
+        if (auto s = fold_shard_changes(b, state_, start_coins_, start_total_); !s) return s;
     }
     Bytes coins, total, tip;
     Writer(coins).u64(state_.coins);

@@ -15,7 +15,7 @@ namespace utxo::core {
 
 namespace {
 
-constexpr std::uint32_t kStoreFormat = 1;
+constexpr std::uint32_t kStoreFormat = 2;  // 2: per-shard totals
 // Meta keys.
 constexpr std::string_view kMetaFormat = "format";
 constexpr std::string_view kMetaNetwork = "network";
@@ -43,6 +43,29 @@ CoinKey coin_key(const OutPoint& outpoint) {
     k[34] = std::uint8_t(outpoint.vout >> 8);
     k[35] = std::uint8_t(outpoint.vout);
     return k;
+}
+
+std::array<std::uint8_t, 2> shard_key(std::uint32_t shard) { return {std::uint8_t(shard >> 8), std::uint8_t(shard)}; }
+
+Bytes encode_shard_totals(const ShardTotals& t) {
+    Bytes out;
+    Writer w(out);
+    w.u64(t.coins);
+    w.i64(t.total.sat);
+    w.bytes(t.muhash.serialize());
+    return out;
+}
+
+Result<ShardTotals> decode_shard_totals(ByteView bytes) {
+    if (bytes.size() != 16 + MuHash3072::kSerializedSize) return fail(Errc::invalid, "shard totals: wrong size");
+    Reader r(bytes);
+    ShardTotals t;
+    t.coins = *r.u64();
+    t.total = Amount{*r.i64()};
+    auto m = MuHash3072::deserialize(bytes.subspan(16));
+    if (!m) return std::unexpected(m.error());
+    t.muhash = std::move(*m);
+    return t;
 }
 
 OutPoint outpoint_from_key(ByteView key) {
@@ -115,7 +138,8 @@ static Result<UtxoStore> open_store(const std::filesystem::path& dir, std::optio
     impl->env = std::move(*env);
     auto txn = lmdb::Txn::begin(impl->env, true);
     if (!txn) return std::unexpected(txn.error());
-    for (auto [dbi, name] : {std::pair{&impl->coins, "coins"}, {&impl->undo, "undo"}, {&impl->meta, "meta"}}) {
+    for (auto [dbi, name] : {std::pair{&impl->coins, "coins"}, {&impl->undo, "undo"}, {&impl->meta, "meta"},
+                             {&impl->shards, "shards"}}) {
         auto d = lmdb::open_db(*txn, name, true);
         if (!d) return std::unexpected(d.error());
         *dbi = *d;
@@ -130,6 +154,16 @@ static Result<UtxoStore> open_store(const std::filesystem::path& dir, std::optio
         if (auto s = lmdb::put(*txn, impl->meta, as_bytes(kMetaNetwork), as_bytes(network_name(*create_for))); !s)
             return std::unexpected(s.error());
     } else {
+        auto format = meta_get(*txn, impl->meta, kMetaFormat);
+        if (!format) return std::unexpected(format.error());
+        std::uint32_t have_format = 0;
+        if (*format && (*format)->size() == 4) {
+            Reader r(**format);
+            have_format = *r.u32();
+        }
+        if (have_format != kStoreFormat)  // the open transaction is dropped: nothing changes
+            return fail(Errc::invalid, fmt::format("{}: the store has format {}, this version reads format {}; "
+                                                   "build it again", dir.string(), have_format, kStoreFormat));
         std::string_view have(reinterpret_cast<const char*>((*net)->data()), (*net)->size());
         if (create_for && parse_network(have) != create_for)
             return fail(Errc::mismatch, fmt::format("{}: the store is for network '{}', not '{}'", dir.string(), have,
@@ -188,6 +222,38 @@ Status UtxoStore::for_each_coin(const CoinVisitor& visit) {
         if (!go_on) return std::unexpected(go_on.error());
         if (!*go_on) return {};
     }
+}
+
+Status UtxoStore::for_each_raw_coin(const RawCoinVisitor& visit) {
+    auto txn = lmdb::Txn::begin(impl_->env, false);
+    if (!txn) return std::unexpected(txn.error());
+    auto cur = lmdb::Cursor::open(*txn, impl_->coins);
+    if (!cur) return std::unexpected(cur.error());
+    for (auto e = cur->first();; e = cur->next()) {
+        if (!e) return std::unexpected(e.error());
+        if (!*e) return {};
+        if ((*e)->first.size() != 36)
+            return fail(Errc::invalid, fmt::format("{}: the store holds a coin key of {} bytes", impl_->dir.string(),
+                                                   (*e)->first.size()));
+        auto go_on = visit((*e)->first, (*e)->second);
+        if (!go_on) return std::unexpected(go_on.error());
+        if (!*go_on) return {};
+    }
+}
+
+Result<std::vector<ShardTotals>> UtxoStore::shard_totals() {
+    auto txn = lmdb::Txn::begin(impl_->env, false);
+    if (!txn) return std::unexpected(txn.error());
+    std::vector<ShardTotals> out(kStoreShardCount);
+    for (std::uint32_t i = 0; i < kStoreShardCount; ++i) {
+        auto v = lmdb::get(*txn, impl_->shards, shard_key(i));
+        if (!v) return std::unexpected(v.error());
+        if (!*v) continue;
+        auto t = decode_shard_totals(**v);
+        if (!t) return fail(Errc::invalid, fmt::format("{}: the totals of shard {} are corrupt", impl_->dir.string(), i));
+        out[i] = std::move(*t);
+    }
+    return out;
 }
 
 Result<Hash256> UtxoStore::hash_serialized_3() {

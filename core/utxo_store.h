@@ -15,11 +15,12 @@
 #include "core/lmdb.h"
 #include "core/muhash.h"
 #include "core/network.h"
+#include "core/shard.h"
+#include "core/fresh_coin_cache.h"
 #include "core/transaction.h"
 
 namespace utxo::core {
 
-using CoinKey = std::array<std::uint8_t, 36>;
 CoinKey coin_key(const OutPoint& outpoint);
 OutPoint outpoint_from_key(ByteView key);
 
@@ -37,9 +38,23 @@ struct StoreState {
     MuHash3072 muhash;
 };
 
+// The shards the store keeps totals for: those of a release's default shard rule. A release with
+// S <= kStoreShardCount shards (S divides it) combines them; larger S needs a pass over the coins.
+inline constexpr std::uint32_t kStoreShardCount = kDefaultShardCount;
+
+// Coin count, amount and MuHash of the coins whose script falls in one shard.
+struct ShardTotals {
+    std::uint64_t coins = 0;
+    Amount total;
+    MuHash3072 muhash;
+};
+
 struct StoreOptions {
     std::uint32_t undo_depth = 288;  // blocks that can be undone; older undo records are pruned
     bool no_sync = false;            // skip fsync at commit (throw-away stores, benchmarks)
+    // Memory for coins created inside a write batch and not yet written to LMDB (see
+    // fresh_coin_cache.h); the batch writes them out when it passes this, and at commit.
+    std::size_t cache_bytes = std::size_t{1} << 30;
 };
 
 struct BlockDelta {
@@ -70,6 +85,9 @@ public:
     const StoreState& state() const { return state_; }
     // Applies the block that extends the tip (or the network's genesis block on an empty store).
     Result<BlockDelta> apply_block(const Block& block);
+    // Writes the coins created so far to LMDB (apply_block does it when the cache is full, commit
+    // always); lookups and the B-tree then agree. Fails if a coin already exists there.
+    Status flush_created();
     // Takes back the tip block using its undo record.
     Status undo_tip();
     // Bulk load into an empty store (import of a snapshot): coins in ascending key order are
@@ -82,18 +100,11 @@ public:
 
 private:
     friend class UtxoStore;
-
-// How the set changed over the blocks (from, to]: the coins that existed at `from` and are gone at
-// `to`, and the coins present at `to` that did not exist at `from`. Coins created and spent inside
-// the interval appear in neither list. Both lists are in key order.
-struct IntervalChanges {
-    BlockHash from_block;  // the block at height `from`
-    std::vector<std::pair<OutPoint, Coin>> spent;
-    std::vector<std::pair<OutPoint, Coin>> created;
-};
     WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state);
     std::unique_ptr<Impl> impl_;
     StoreState state_;
+    std::uint64_t start_coins_ = 0;  // the set's count and amount when the batch began
+    std::int64_t start_total_ = 0;
 };
 
 class UtxoStore {
@@ -115,6 +126,11 @@ public:
     // The callback returns false to stop early.
     using CoinVisitor = std::function<Result<bool>(const OutPoint&, const Coin&)>;
     Status for_each_coin(const CoinVisitor& visit);
+    // The same walk over the raw records: key (coin_key) and Core coin encoding, not decoded.
+    using RawCoinVisitor = std::function<Result<bool>(ByteView key, ByteView coin)>;
+    Status for_each_raw_coin(const RawCoinVisitor& visit);
+    // Count, amount and MuHash of each of the kStoreShardCount script shards, in shard order.
+    Result<std::vector<ShardTotals>> shard_totals();
     // hash_serialized_3 of the whole set (one full pass).
     Result<Hash256> hash_serialized_3();
     // Changes between height `from` and the tip, from the undo records of blocks from+1..tip.

@@ -11,6 +11,12 @@ struct UtxoStore::Impl {
     lmdb::Dbi coins = 0;  // coin key (txid raw || vout BE) -> Core coin encoding
     lmdb::Dbi undo = 0;   // height BE -> undo record (see utxo_batch.cpp)
     lmdb::Dbi meta = 0;   // "format", "network", "tip", "coins", "total", "muhash"
+    lmdb::Dbi shards = 0; // shard index BE u16 -> coins u64 || total i64 || MuHash state (768 B)
 };
+
+// The shards table's records (absent = an empty shard).
+Bytes encode_shard_totals(const ShardTotals& totals);
+Result<ShardTotals> decode_shard_totals(ByteView bytes);
+std::array<std::uint8_t, 2> shard_key(std::uint32_t shard);
 
 }  // namespace utxo::core

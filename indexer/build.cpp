@@ -12,6 +12,9 @@ namespace utxo::indexer {
 
 core::Result<BuildSummary> build(const BuildOptions& options) {
     auto started = std::chrono::steady_clock::now();
+    std::error_code ec;
+    if (!std::filesystem::exists(options.blocks, ec))  // before the store is created
+        return core::fail(core::Errc::not_found, fmt::format("{}: no such file", options.blocks.string()));
     auto store = core::UtxoStore::open(options.db, options.network);
     if (!store) return std::unexpected(store.error());
     auto batch = store->begin_write();

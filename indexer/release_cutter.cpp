@@ -35,10 +35,32 @@ struct SetSummary {
     core::MuHash3072 muhash;
 };
 
-// One pass over the store in key order: every coin goes to its shard file and its shard's MuHash,
-// and into hash_serialized_3 for the whole set.
+// The per-shard totals of a release with `shard_count` shards, from the store's own (kept per
+// kStoreShardCount shards as blocks are applied): release shard s gathers store shards i with
+// i mod shard_count == s, since both are the low bits of the same digest. nullopt when the
+// release has more shards than the store keeps.
+core::Result<std::optional<std::vector<core::ShardTotals>>> totals_from_store(core::UtxoStore& store,
+                                                                              std::uint32_t shard_count) {
+    if (shard_count > core::kStoreShardCount) return std::optional<std::vector<core::ShardTotals>>{};
+    auto kept = store.shard_totals();
+    if (!kept) return std::unexpected(kept.error());
+    std::vector<core::ShardTotals> out(shard_count);
+    for (std::uint32_t i = 0; i < core::kStoreShardCount; ++i) {
+        core::ShardTotals& t = out[i % shard_count];
+        t.coins += (*kept)[i].coins;
+        t.total.sat += (*kept)[i].total.sat;
+        t.muhash *= (*kept)[i].muhash;
+    }
+    return std::optional<std::vector<core::ShardTotals>>(std::move(out));
+}
+
+// One pass over the store in key order: every coin's record is copied as it is into its shard
+// file, and the coin goes into hash_serialized_3 for the whole set. The per-shard MuHashes come
+// from the store; only a release with more shards than the store keeps computes them here.
 core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreState& st, const fs::path& dir,
                                       std::uint32_t shard_count) {
+    auto kept = totals_from_store(store, shard_count);
+    if (!kept) return std::unexpected(kept.error());
     std::vector<core::ShardWriter> writers;
     writers.reserve(shard_count);
     for (std::uint32_t i = 0; i < shard_count; ++i) {
@@ -50,22 +72,45 @@ core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreS
     }
     SetSummary sum;
     sum.shards.resize(shard_count);
-    core::MuHashPipeline pipeline(shard_count);  // per-shard MuHash on the second core
+    std::vector<core::Amount> amounts(shard_count);
+    std::optional<core::MuHashPipeline> pipeline;  // per-shard MuHash on the second core, if needed
+    if (!*kept) pipeline.emplace(shard_count);
     core::HashSerialized3 hash3;
-    auto walked = store.for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> core::Result<bool> {
-        std::uint32_t s = core::shard_of(coin.script, shard_count);
-        if (auto a = writers[s].add(op, coin); !a) return std::unexpected(a.error());
-        if (auto a = hash3.add(op, coin); !a) return std::unexpected(a.error());
-        pipeline.insert_coin(s, op, coin);
+    auto walked = store.for_each_raw_coin([&](core::ByteView key, core::ByteView value) -> core::Result<bool> {
+        const core::OutPoint op = core::outpoint_from_key(key);
+        core::Reader r(value);
+        auto coin = core::read_coin(r);
+        if (!coin || !r.empty())
+            return fail(Errc::invalid, fmt::format("{}: the store holds a corrupt record for coin {}",
+                                                   store.directory().string(), core::describe_outpoint(op)));
+        const std::uint32_t s = core::shard_of(coin->script, shard_count);
+        if (auto a = writers[s].add_encoded(op, value); !a) return std::unexpected(a.error());
+        if (auto a = hash3.add(op, *coin); !a) return std::unexpected(a.error());
+        if (pipeline) pipeline->insert_coin(s, op, *coin);
         ++sum.shards[s].coins;
+        amounts[s].sat += coin->value.sat;
         ++sum.coins;
-        sum.total.sat += coin.value.sat;
+        sum.total.sat += coin->value.sat;
         return true;
     });
     if (!walked) return std::unexpected(walked.error());
     for (auto& w : writers)
         if (auto f = w.finish(); !f) return std::unexpected(f.error());
-    std::vector<core::MuHash3072> muhash = pipeline.finish();
+    std::vector<core::MuHash3072> muhash(shard_count);
+    if (pipeline) {
+        auto acc = pipeline->finish();
+        for (std::uint32_t i = 0; i < shard_count; ++i) muhash[i] = std::move(acc[i].muhash);
+    } else {
+        for (std::uint32_t i = 0; i < shard_count; ++i) {
+            const core::ShardTotals& t = (**kept)[i];
+            if (t.coins != sum.shards[i].coins || t.total != amounts[i])
+                return fail(Errc::mismatch, fmt::format("{}: the store is inconsistent: shard {} holds {} coins of "
+                                                        "{} sat, its recorded totals say {} coins of {} sat",
+                                                        store.directory().string(), i, sum.shards[i].coins,
+                                                        amounts[i].sat, t.coins, t.total.sat));
+            muhash[i] = t.muhash;
+        }
+    }
     for (std::uint32_t i = 0; i < shard_count; ++i) {
         sum.shards[i].muhash = muhash[i].finalize().to_display_hex();
         sum.muhash *= muhash[i];

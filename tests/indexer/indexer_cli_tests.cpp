@@ -225,9 +225,11 @@ TEST_CASE("A built store exports a snapshot that imports to the same set") {
 }
 
 TEST_CASE("Usage errors exit 2 with one line") {
-    auto r = run(indexer + " build --blocks /nonexistent --network regtest --db /tmp/x-never");
+    test::TempDir dir;
+    auto r = run(indexer + " build --blocks /nonexistent --network regtest --db " + q(dir / "db"));
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("/nonexistent") != std::string::npos);
+    CHECK(!std::filesystem::exists(dir / "db"));  // nothing created for a run that cannot start
     r = run(indexer + " stats --db /nonexistent-db");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("no UTXO store") != std::string::npos);
