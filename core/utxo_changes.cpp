@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
+#include <cstring>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/utxo_store.h"
 #include "core/utxo_store_impl.h"
@@ -50,6 +52,20 @@ Result<UndoLists> parse_undo(ByteView record, std::uint32_t height) {
     return out;
 }
 
+struct KeyHash {
+    std::size_t operator()(const CoinKey& k) const noexcept {
+        std::uint64_t a;
+        std::memcpy(&a, k.data(), 8);  // txids are uniformly random
+        return a ^ k[35];
+    }
+};
+
+std::unexpected<Error> missing_undo(std::uint32_t height, std::uint32_t from, std::uint32_t depth) {
+    return fail(Errc::not_found, fmt::format("the store has no undo data for block {} (it keeps {} blocks, or it began "
+                                             "from a snapshot above height {})",
+                                             height, depth, from));
+}
+
 Result<Coin> decode(ByteView value, const CoinKey& key) {
     Reader r(value);
     auto coin = read_coin(r);
@@ -63,6 +79,22 @@ Result<Coin> decode(ByteView value, const CoinKey& key) {
 
 }  // namespace
 
+Status UtxoStore::undo_available_since(std::uint32_t from) {
+    auto txn = lmdb::Txn::begin(impl_->env, false);
+    if (!txn) return std::unexpected(txn.error());
+    auto st = state();
+    if (!st) return std::unexpected(st.error());
+    if (!st->tip || st->tip->height.value < from)
+        return fail(Errc::usage, fmt::format("the store is not above height {}", from));
+    for (std::uint32_t h : {from + 1, st->tip->height.value}) {
+        if (h > st->tip->height.value) continue;
+        auto rec = lmdb::get(*txn, impl_->undo, height_key(h));
+        if (!rec) return std::unexpected(rec.error());
+        if (!*rec) return missing_undo(h, from, impl_->options.undo_depth);
+    }
+    return {};
+}
+
 Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
     auto txn = lmdb::Txn::begin(impl_->env, false);
     if (!txn) return std::unexpected(txn.error());
@@ -73,32 +105,36 @@ Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
     const std::uint32_t to = st->tip->height.value;
     // Walk forward: a coin removed in the interval counts as spent only if it existed at `from`,
     // i.e. no earlier block of the interval added it.
-    std::map<CoinKey, Bytes> spent;
-    std::map<CoinKey, bool> added;  // keys added inside the interval
+    std::unordered_map<CoinKey, Bytes, KeyHash> spent;
+    std::unordered_set<CoinKey, KeyHash> added;  // keys added inside the interval
     BlockHash from_block;
     for (std::uint32_t h = from + 1; h <= to; ++h) {
         auto rec = lmdb::get(*txn, impl_->undo, height_key(h));
         if (!rec) return std::unexpected(rec.error());
-        if (!*rec)
-            return fail(Errc::not_found, fmt::format("the store has no undo data for block {} (it keeps {} blocks, or "
-                                                     "it began from a snapshot above height {})",
-                                                     h, impl_->options.undo_depth, from));
+        if (!*rec) return missing_undo(h, from, impl_->options.undo_depth);
         auto lists = parse_undo(**rec, h);
         if (!lists) return std::unexpected(lists.error());
         if (h == from + 1) from_block = lists->prev;
         for (auto& [key, value] : lists->removed) {
             if (added.erase(key) == 0) spent.emplace(key, std::move(value));
         }
-        for (const auto& key : lists->added) added.emplace(key, true);
+        for (const auto& key : lists->added) added.insert(key);
     }
     IntervalChanges out;
     out.from_block = from == to ? st->tip->hash : from_block;
-    for (const auto& [key, value] : spent) {
-        auto coin = decode(value, key);
+    // Both lists in key order (the lookups below then walk the B-tree forward).
+    std::vector<const std::pair<const CoinKey, Bytes>*> spent_sorted;
+    spent_sorted.reserve(spent.size());
+    for (const auto& entry : spent) spent_sorted.push_back(&entry);
+    std::sort(spent_sorted.begin(), spent_sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    for (const auto* entry : spent_sorted) {
+        auto coin = decode(entry->second, entry->first);
         if (!coin) return std::unexpected(coin.error());
-        out.spent.emplace_back(outpoint_from_key(key), std::move(*coin));
+        out.spent.emplace_back(outpoint_from_key(entry->first), std::move(*coin));
     }
-    for (const auto& [key, _] : added) {
+    std::vector<CoinKey> added_sorted(added.begin(), added.end());
+    std::sort(added_sorted.begin(), added_sorted.end());
+    for (const auto& key : added_sorted) {
         auto value = lmdb::get(*txn, impl_->coins, key);
         if (!value) return std::unexpected(value.error());
         if (!*value)

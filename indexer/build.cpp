@@ -15,7 +15,9 @@ core::Result<BuildSummary> build(const BuildOptions& options) {
     std::error_code ec;
     if (!std::filesystem::exists(options.blocks, ec))  // before the store is created
         return core::fail(core::Errc::not_found, fmt::format("{}: no such file", options.blocks.string()));
-    auto store = core::UtxoStore::open(options.db, options.network);
+    core::StoreOptions store_options;
+    store_options.cache_bytes = options.cache_mb << 20;
+    auto store = core::UtxoStore::open(options.db, options.network, store_options);
     if (!store) return std::unexpected(store.error());
     auto batch = store->begin_write();
     if (!batch) return std::unexpected(batch.error());

@@ -128,6 +128,7 @@ core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>&
     // Patches need the undo records of a whole release interval.
     core::StoreOptions store_options;
     store_options.undo_depth = std::max<std::uint32_t>(288, options.release_every + options.confirmations + 16);
+    store_options.cache_bytes = options.cache_mb << 20;
     auto store = core::UtxoStore::open(options.db, options.source.network, store_options);
     if (!store) return std::unexpected(store.error());
     auto source = open_chain_source(options.source);
