@@ -7,9 +7,10 @@
 #    no web seeds) vs the least time 8 HTTP downloads from a 20 MB/s server can take
 #  - peak memory of fetch on this release and on a small one
 #   bench/bootstrap.sh WORKDIR CHAIN.dat
+# BIN=DIR picks the executables (default: build/bin of this checkout).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/build/bin
+bin=${BIN:-$root/build/bin}
 work=${1:?WORKDIR}
 chain=${2:?CHAIN.dat (from utxo-indexer synth)}
 mkdir -p "$work"

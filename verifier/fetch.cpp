@@ -14,6 +14,7 @@
 #include "verifier/fetch_internal.h"
 #include "verifier/fetch_log.h"
 #include "verifier/fetch_progress.h"
+#include "verifier/staged_checker.h"
 #include "verifier/store.h"
 
 namespace utxo::verifier {
@@ -173,11 +174,12 @@ std::string seed_back(Swarm& swarm, Store& store, const ReleaseTorrent& t, const
 core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, const core::Manifest& m,
                                                   const ReleaseTorrent& t,
                                                   const std::vector<std::uint32_t>& files,
-                                                  const FetchOptions& o, const std::atomic<bool>& stop) {
+                                                  const FetchOptions& o, const std::atomic<bool>& stop,
+                                                  std::function<void(int)> file_completed) {
     auto stage = store.staging_dir(m);
     if (!stage) return std::unexpected(stage.error());
     ProgressBar bar(t.facts.name, o.progress);
-    DownloadJob job{t.bytes, *stage, file_indices(files), t.peers};
+    DownloadJob job{t.bytes, *stage, file_indices(files), t.peers, std::move(file_completed)};
     auto got = swarm.download(
         job, [&](const TransferSample& s) { bar.update(s); }, stop);
     bar.finish();
@@ -230,12 +232,22 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
     }
     if (!downloaded) {
         auto t0 = std::chrono::steady_clock::now();
-        auto got = download_into_staging(*swarm, *store, a.manifest, *shards, plan->shards, o, stop);
+        auto stage = store->staging_dir(a.manifest);
+        if (!stage) return trouble(stage.error().message);
+        // Each shard file is checked and synced as soon as it is complete, while the others still
+        // download; install then reads only the files this did not get to (StagedChecker).
+        StagedChecker checker(a.manifest, *stage);
+        auto got = download_into_staging(*swarm, *store, a.manifest, *shards, plan->shards, o, stop,
+                                         [&](int file) { checker.submit(static_cast<std::uint32_t>(file)); });
         if (!got) return from_error(got.error());
         downloaded = *got;
         auto t1 = std::chrono::steady_clock::now();
-        if (auto s =
-                store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers);
+        auto early = checker.finish();
+        fetch_log()->info("{} of {} shard files were checked during the download ({:.2f} s waiting for the last)",
+                          early.size(), plan->shards.size(),
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
+        if (auto s = store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers,
+                                    early);
             !s)
             return from_error(s.error());
         auto t2 = std::chrono::steady_clock::now();

@@ -1,5 +1,6 @@
 // Pieces of `fetch` shared between its source files (not a public interface).
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,11 +30,13 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
                                              Part part);
 
 // Downloads `files` (indices into the torrent) into Store::staging_dir(m), with a progress line
-// when asked. Returns the payload bytes downloaded.
+// when asked. Returns the payload bytes downloaded. `file_completed` (optional) is told each file
+// index as soon as that file is complete on disk.
 core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, const core::Manifest& m,
                                                   const ReleaseTorrent& t,
                                                   const std::vector<std::uint32_t>& files,
-                                                  const FetchOptions& o, const std::atomic<bool>& stop);
+                                                  const FetchOptions& o, const std::atomic<bool>& stop,
+                                                  std::function<void(int)> file_completed = {});
 
 // Moves the store from `cur` to the accepted release with the patches of the held shards,
 // downloading only those patch files, then forward() verifies and installs. Returns the bytes

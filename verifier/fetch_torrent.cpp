@@ -71,7 +71,8 @@ lt::settings_pack session_settings(const SwarmOptions& o) {
     p.set_int(lt::settings_pack::send_buffer_low_watermark, 1 << 20);
     p.set_int(lt::settings_pack::alert_mask,
               static_cast<int>(static_cast<std::uint32_t>(
-                  lt::alert_category::error | lt::alert_category::status | lt::alert_category::storage)));
+                  lt::alert_category::error | lt::alert_category::status | lt::alert_category::storage |
+                  lt::alert_category::file_progress)));
     return p;
 }
 
@@ -205,14 +206,17 @@ namespace {
 // What the alerts of one loop turn said that matters to a transfer.
 struct AlertTally {
     int hash_failures = 0;
-    std::string error;  // first disk or torrent error
+    std::string error;                // first disk or torrent error
+    std::vector<int> files_completed;  // since the last drain
 };
 
 void drain(lt::session& session, AlertTally& t) {
     std::vector<lt::alert*> alerts;
     session.pop_alerts(&alerts);
     for (auto* a : alerts) {
-        if (lt::alert_cast<lt::hash_failed_alert>(a)) {
+        if (auto* fc = lt::alert_cast<lt::file_completed_alert>(a)) {
+            t.files_completed.push_back(static_cast<int>(fc->index));
+        } else if (lt::alert_cast<lt::hash_failed_alert>(a)) {
             ++t.hash_failures;
             fetch_log()->debug("{}", a->message());
         } else if (auto* fe = lt::alert_cast<lt::file_error_alert>(a)) {
@@ -238,6 +242,9 @@ core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const Progre
     for (;;) {
         impl_->session.wait_for_alert(std::chrono::milliseconds(200));
         drain(impl_->session, tally);
+        if (job.file_completed)
+            for (int f : tally.files_completed) job.file_completed(f);
+        tally.files_completed.clear();
         st = h->status();
         auto s = sample_of(st);
         if (progress) progress(s);
@@ -293,6 +300,7 @@ core::Result<std::uint64_t> Swarm::seed(const SeedJob& job, const ProgressFn& pr
     for (auto until = Clock::now() + job.timeout; Clock::now() < until && !stop.load();) {
         impl_->session.wait_for_alert(std::chrono::milliseconds(250));
         drain(impl_->session, tally);
+        tally.files_completed.clear();
         auto st = h->status();
         uploaded = static_cast<std::uint64_t>(st.total_payload_upload);
         if (progress)

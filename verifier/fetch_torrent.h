@@ -60,6 +60,9 @@ struct DownloadJob {
     std::filesystem::path save_path;  // files land at save_path / <torrent file path>
     std::vector<int> wanted;          // file indices to download; the others get priority 0
     std::vector<PeerAddress> peers;   // connected directly (and again whenever none is connected)
+    // Called (on the downloading thread) with a wanted file's index once all its pieces passed the
+    // torrent's hash check and are written. Not called for files found complete on disk at start.
+    std::function<void(int)> file_completed;
 };
 
 struct SeedJob {

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/coin.h"
@@ -30,6 +31,7 @@
 #include "core/error.h"
 #include "core/manifest.h"
 #include "core/network.h"
+#include "verifier/shard_check.h"
 
 namespace utxo::verifier {
 
@@ -48,6 +50,10 @@ struct OwnedCoin {
     core::Coin coin;
 };
 
+// Shard files (by index) already checked against the manifest before install, with the stamp of
+// the bytes checked (StagedChecker, during the download; their writeback has been started).
+using EarlyChecks = std::unordered_map<std::uint32_t, FileStamp>;
+
 class Store {
 public:
     // Opens or creates DIR.
@@ -59,11 +65,12 @@ public:
     core::Result<std::optional<Installed>> installed();
     // Where a release's files are staged before installation (created if missing).
     core::Result<std::filesystem::path> staging_dir(const core::Manifest& m);
-    // Checks every staged file listed for `shards` against the manifest (size, SHA-256, shard
-    // header, coin count, per-shard MuHash), then installs it as described above.
+    // Checks every staged file listed for `shards` against the manifest (size, header with its
+    // coin count, SHA-256) and makes it durable, then installs it as described above. A file in
+    // `early` whose stamp is unchanged was checked already and is not read again.
     core::Status install(const core::Manifest& m, const std::string& manifest_bytes,
                          const std::vector<std::uint32_t>& shards, bool full,
-                         const std::vector<std::string>& authorities);
+                         const std::vector<std::string>& authorities, const EarlyChecks& early = {});
     // Coins paying to `script` among the held shards (fails if its shard is not held).
     core::Result<std::vector<OwnedCoin>> coins_for_script(core::ByteView script);
     // The same by SHA256(script) (Esplora's script hash, raw digest order), for callers that do
