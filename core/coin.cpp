@@ -65,28 +65,28 @@ Bytes decompress_p2pk_uncompressed(std::uint64_t n_size, ByteView x) {
     return script;
 }
 
-Bytes decompress_special(std::uint64_t n_size, ByteView p) {
-    Bytes s;
+// Writes the script into `s`, reusing its capacity (no allocation when reading coins in a loop).
+void decompress_special(std::uint64_t n_size, ByteView p, Bytes& s) {
     switch (n_size) {
         case 0:
-            s = {kOpDup, kOpHash160, 20};
+            s.assign({kOpDup, kOpHash160, 20});
             s.insert(s.end(), p.begin(), p.end());
             s.push_back(kOpEqualVerify);
             s.push_back(kOpCheckSig);
-            return s;
+            return;
         case 1:
-            s = {kOpHash160, 20};
+            s.assign({kOpHash160, 20});
             s.insert(s.end(), p.begin(), p.end());
             s.push_back(kOpEqual);
-            return s;
+            return;
         case 2:
         case 3:
-            s = {33, static_cast<std::uint8_t>(n_size)};
+            s.assign({33, static_cast<std::uint8_t>(n_size)});
             s.insert(s.end(), p.begin(), p.end());
             s.push_back(kOpCheckSig);
-            return s;
+            return;
         default:
-            return decompress_p2pk_uncompressed(n_size, p);
+            s = decompress_p2pk_uncompressed(n_size, p);
     }
 }
 
@@ -145,20 +145,30 @@ void write_compressed_script(Writer& out, ByteView s) {
     }
 }
 
-Result<Bytes> read_compressed_script(Reader& in) {
+Status read_compressed_script(Reader& in, Bytes& script) {
     auto n_size = in.varint(UINT32_MAX);
     if (!n_size) return std::unexpected(n_size.error());
     if (*n_size < kSpecialScripts) {
         auto payload = in.bytes(special_payload_size(*n_size));
         if (!payload) return std::unexpected(payload.error());
-        return decompress_special(*n_size, *payload);
+        decompress_special(*n_size, *payload, script);
+        return {};
     }
     std::uint64_t len = *n_size - kSpecialScripts;
     auto raw = in.bytes(static_cast<std::size_t>(len));
     if (!raw) return std::unexpected(raw.error());
     // Core skips an over-long script and stores a single OP_RETURN in its place.
-    if (len > kMaxRawScript) return Bytes{kOpReturn};
-    return Bytes(raw->begin(), raw->end());
+    if (len > kMaxRawScript)
+        script.assign({kOpReturn});
+    else
+        script.assign(raw->begin(), raw->end());
+    return {};
+}
+
+Result<Bytes> read_compressed_script(Reader& in) {
+    Bytes script;
+    if (auto s = read_compressed_script(in, script); !s) return std::unexpected(s.error());
+    return script;
 }
 
 void write_coin(Writer& out, const Coin& coin) {
@@ -167,18 +177,21 @@ void write_coin(Writer& out, const Coin& coin) {
     write_compressed_script(out, coin.script);
 }
 
-Result<Coin> read_coin(Reader& in) {
+Status read_coin(Reader& in, Coin& coin) {
     auto code = in.varint(UINT32_MAX);
     if (!code) return std::unexpected(code.error());
     auto amount = in.varint(UINT64_MAX);
     if (!amount) return std::unexpected(amount.error());
-    auto script = read_compressed_script(in);
-    if (!script) return std::unexpected(script.error());
-    Coin coin;
+    if (auto s = read_compressed_script(in, coin.script); !s) return s;
     coin.height = Height{static_cast<std::uint32_t>(*code >> 1)};
     coin.coinbase = (*code & 1) != 0;
     coin.value = Amount{static_cast<std::int64_t>(decompress_amount(*amount))};
-    coin.script = std::move(*script);
+    return {};
+}
+
+Result<Coin> read_coin(Reader& in) {
+    Coin coin;
+    if (auto s = read_coin(in, coin); !s) return std::unexpected(s.error());
     return coin;
 }
 

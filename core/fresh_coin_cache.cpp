@@ -4,14 +4,17 @@
 
 namespace utxo::core {
 
+FreshCoinCache::FreshCoinCache() { small_.max_load_factor(0.8f); }
+
 bool FreshCoinCache::put(const CoinKey& key, ByteView coin) {
-    if (contains(key)) return false;
     if (coin.size() <= kInline) {
+        if (!large_.empty() && large_.contains(key)) return false;
         Small s;
         s.size = static_cast<std::uint8_t>(coin.size());
         std::memcpy(s.bytes.data(), coin.data(), coin.size());
-        small_.emplace(key, s);
+        return small_.emplace(key, s).second;
     } else {
+        if (contains(key)) return false;
         large_.emplace(key, Bytes(coin.begin(), coin.end()));
         large_bytes_ += coin.size();
     }
@@ -20,7 +23,8 @@ bool FreshCoinCache::put(const CoinKey& key, ByteView coin) {
 
 bool FreshCoinCache::take(const CoinKey& key, Bytes& out) {
     if (auto it = small_.find(key); it != small_.end()) {
-        out.insert(out.end(), it->second.bytes.begin(), it->second.bytes.begin() + it->second.size);
+        const Small& v = it->second;
+        out.insert(out.end(), v.bytes.begin(), v.bytes.begin() + v.size);
         small_.erase(it);
         return true;
     }
@@ -34,24 +38,43 @@ bool FreshCoinCache::take(const CoinKey& key, Bytes& out) {
 }
 
 std::size_t FreshCoinCache::memory_bytes() const {
-    // A node holds the next pointer, the key and the value, plus malloc's header, rounded to 16.
-    constexpr std::size_t small_node = (sizeof(void*) + sizeof(std::pair<CoinKey, Small>) + 8 + 15) / 16 * 16;
+    // A slot holds the key, the value and robin hood's distance; a large_ node also the next
+    // pointer and malloc's header.
+    constexpr std::size_t slot = sizeof(std::pair<CoinKey, Small>) + 4;
     constexpr std::size_t large_node = (sizeof(void*) + sizeof(std::pair<CoinKey, Bytes>) + 8 + 15) / 16 * 16;
-    return small_.size() * small_node + small_.bucket_count() * sizeof(void*) + large_.size() * large_node +
-           large_.bucket_count() * sizeof(void*) + large_bytes_;
+    return small_.bucket_count() * slot + large_.size() * large_node + large_.bucket_count() * sizeof(void*) +
+           large_bytes_;
 }
 
 std::vector<FreshCoinCache::Entry> FreshCoinCache::sorted() const {
+    // Sorted on the first 8 key bytes held beside the pointer (big-endian, so integer order is
+    // byte order), which settles nearly every comparison without touching the table.
+    struct Sortable {
+        std::uint64_t prefix;
+        Entry entry;
+    };
+    auto prefix_of = [](const CoinKey& k) {
+        std::uint64_t p = 0;
+        for (int i = 0; i < 8; ++i) p = p << 8 | k[i];
+        return p;
+    };
+    std::vector<Sortable> items;
+    items.reserve(size());
+    for (const auto& [k, v] : small_) items.push_back({prefix_of(k), {&k, ByteView(v.bytes.data(), v.size)}});
+    for (const auto& [k, v] : large_) items.push_back({prefix_of(k), {&k, ByteView(v)}});
+    std::sort(items.begin(), items.end(), [](const Sortable& a, const Sortable& b) {
+        if (a.prefix != b.prefix) return a.prefix < b.prefix;
+        return *a.entry.key < *b.entry.key;
+    });
     std::vector<Entry> out;
-    out.reserve(size());
-    for (const auto& [k, v] : small_) out.push_back({&k, ByteView(v.bytes.data(), v.size)});
-    for (const auto& [k, v] : large_) out.push_back({&k, ByteView(v)});
-    std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return *a.key < *b.key; });
+    out.reserve(items.size());
+    for (const auto& i : items) out.push_back(i.entry);
     return out;
 }
 
 void FreshCoinCache::clear() {
     small_ = {};
+    small_.max_load_factor(0.8f);
     large_ = {};
     large_bytes_ = 0;
 }

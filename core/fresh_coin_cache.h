@@ -9,6 +9,8 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <tsl/robin_map.h>
+
 #include <unordered_map>
 #include <vector>
 
@@ -20,6 +22,7 @@ using CoinKey = std::array<std::uint8_t, 36>;
 
 class FreshCoinCache {
 public:
+    FreshCoinCache();
     // Adds a coin; false (and nothing changed) if the key is already here.
     bool put(const CoinKey& key, ByteView encoded_coin);
     // Removes the coin and appends its encoding to `out`; false if the key is not here.
@@ -39,9 +42,10 @@ public:
     void clear();
 
 private:
-    // Encodings up to this size live inside the map node (a node is then the same malloc size
-    // class as one without them); longer ones, rare, go to `large_`.
-    static constexpr std::size_t kInline = 55;
+    // Encodings up to this size (every standard script type with any amount and height) live in
+    // the table's own slots, so a lookup costs one cache miss and no allocation; longer ones,
+    // rare, go to `large_`.
+    static constexpr std::size_t kInline = 47;
     struct Small {
         std::uint8_t size;
         std::array<std::uint8_t, kInline> bytes;
@@ -53,7 +57,13 @@ private:
             return a ^ (std::uint64_t{k[34]} << 8 | k[35]) * 0x9E3779B97F4A7C15ull;
         }
     };
-    std::unordered_map<CoinKey, Small, KeyHash> small_;
+    struct KeyEqual {
+        bool operator()(const CoinKey& a, const CoinKey& b) const noexcept {
+            return std::memcmp(a.data(), b.data(), a.size()) == 0;
+        }
+    };
+    // Open addressing (robin hood): the slot holds key and value; no node allocations.
+    tsl::robin_map<CoinKey, Small, KeyHash, KeyEqual> small_;
     std::unordered_map<CoinKey, Bytes, KeyHash> large_;
     std::size_t large_bytes_ = 0;
 };

@@ -65,7 +65,12 @@ void MuHashPipeline::hand_over() {
     cv_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
     queue_.push_back(std::move(filling_));
     filling_ = Batch{};
-    filling_.data.reserve(kBatchCoins * 96);
+    if (!spare_.empty()) {  // a large allocation per batch would be a malloc_consolidate per batch
+        filling_.data = std::move(spare_.back());
+        spare_.pop_back();
+    } else {
+        filling_.data.reserve(kBatchCoins * 96);
+    }
     lock.unlock();
     cv_.notify_all();
 }
@@ -104,6 +109,9 @@ void MuHashPipeline::work() {
             }
             p += 8 + len;
         }
+        batch.data.clear();
+        std::lock_guard lock(mutex_);
+        spare_.push_back(std::move(batch.data));
     }
 }
 

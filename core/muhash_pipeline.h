@@ -51,6 +51,7 @@ private:
     std::vector<Accumulated> acc_;
     Batch filling_;
     std::deque<Batch> queue_;
+    std::vector<Bytes> spare_;  // emptied buffers handed back by the worker, reused by the producer
     std::mutex mutex_;
     std::condition_variable cv_;
     bool closing_ = false;

@@ -51,6 +51,9 @@ struct WriteBatch::Impl {
     std::size_t undo_spent_count = 0;
     std::unordered_set<CoinKey, CoinKeyHash> created;  // by the block being applied
     FreshCoinCache fresh;                              // created in this batch, not yet in LMDB
+    Coin scratch;                                      // reused per coin: no allocation per output
+    Bytes record;                                      // the block's undo record, reused
+    std::vector<CoinKey> created_sorted;
     lmdb::Cursor coin_cursor;                          // for spends: one descent finds and deletes
     // MuHash, count and amount per script shard, on a second core; folded in at commit.
     std::unique_ptr<MuHashPipeline> muhash;
@@ -73,7 +76,7 @@ struct WriteBatch::Impl {
 };
 
 WriteBatch::WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state)
-    : impl_(new Impl{store, std::move(txn), {}, {}, {}, 0, {}, {}, {}, {}}), state_(std::move(state)),
+    : impl_(new Impl{store, std::move(txn), {}, {}, {}, 0, {}, {}, {}, {}, {}, {}, {}}), state_(std::move(state)),
       start_coins_(state_.coins), start_total_(state_.total.sat) {}
 WriteBatch::~WriteBatch() = default;
 WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
@@ -148,10 +151,10 @@ Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::
         if (auto d = b.coin_cursor.del(); !d) return d;
     }
     Reader r(b.coin_buf);
-    auto coin = read_coin(r);
-    if (!coin) return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}", where(op)));
-    b.remove_commitment(op, *coin);
-    st.total.sat -= coin->value.sat;
+    Coin& coin = b.scratch;
+    if (!read_coin(r, coin)) return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}", where(op)));
+    b.remove_commitment(op, coin);
+    st.total.sat -= coin.value.sat;
     --st.coins;
     if (b.created.erase(key) == 0) {  // it existed before this block: undo must bring it back
         Writer u(b.undo_spent);
@@ -202,18 +205,24 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
             for (std::uint32_t i = 0; i < tx.outputs.size(); ++i) {
                 const TxOut& out = tx.outputs[i];
                 if (is_unspendable(out.script_pubkey)) continue;
-                Coin coin{Height{height}, tx.is_coinbase(), out.value, out.script_pubkey};
+                Coin& coin = b.scratch;
+                coin.height = Height{height};
+                coin.coinbase = tx.is_coinbase();
+                coin.value = out.value;
+                coin.script.assign(out.script_pubkey.begin(), out.script_pubkey.end());
                 if (auto s = add_coin(b, state_, OutPoint{tx.txid, i}, coin, height); !s) return std::unexpected(s.error());
                 ++delta.created;
             }
         }
     }
-    Bytes record;
+    Bytes& record = b.record;
+    record.clear();
     Writer w(record);
     w.hash(block.header.prev_block);
     w.compact_size(b.undo_spent_count);
     w.bytes(b.undo_spent);
-    std::vector<CoinKey> created(b.created.begin(), b.created.end());
+    std::vector<CoinKey>& created = b.created_sorted;
+    created.assign(b.created.begin(), b.created.end());
     std::sort(created.begin(), created.end());
     w.compact_size(created.size());
     for (const auto& k : created) w.bytes(k);
