@@ -59,11 +59,15 @@ curl_config() {  # curl_config OUTDIR > cfg: every shard file of the release fro
 # Baseline: curl every shard file from the web seed, then openssl over them.
 rm -rf "$work/curl"; mkdir -p "$work/curl"
 curl_config "$work/curl" > "$work/curl.cfg"
+# Each timed step starts with no dirty data of an earlier step waiting to be written back (fetch
+# makes its files durable, and would otherwise also pay for the baseline's writeback).
+sync
 t0=$(now); curl -sf -K "$work/curl.cfg"; curl_s=$(since "$t0")
 t0=$(now); openssl dgst -sha256 "$work"/curl/*.shard >/dev/null; openssl_s=$(since "$t0")
 
 # fetch --all
 rm -rf "$work/node"
+sync
 t0=$(now)
 /usr/bin/time -f "%M" -o "$work/fetch.rss" "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" \
   --seeder "http://127.0.0.1:$http" --db "$work/node" --all --seed-ratio 0 --listen "127.0.0.1:$(free_port)" > "$work/fetch.txt"

@@ -77,11 +77,12 @@ core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreS
     std::optional<core::MuHashPipeline> pipeline;  // per-shard MuHash on the second core, if needed
     if (!*kept) pipeline.emplace(shard_count);
     core::HashSerialized3 hash3;
+    core::Coin decoded;  // reused: no allocation per coin
     auto walked = store.for_each_raw_coin([&](core::ByteView key, core::ByteView value) -> core::Result<bool> {
         const core::OutPoint op = core::outpoint_from_key(key);
         core::Reader r(value);
-        auto coin = core::read_coin(r);
-        if (!coin || !r.empty())
+        const core::Coin* coin = &decoded;
+        if (!core::read_coin(r, decoded) || !r.empty())
             return fail(Errc::invalid, fmt::format("{}: the store holds a corrupt record for coin {}",
                                                    store.directory().string(), core::describe_outpoint(op)));
         const std::uint32_t s = core::shard_of(coin->script, shard_count);

@@ -40,10 +40,9 @@ core::Result<bool> RawShardReader::next(ExportEntry& out) {
         core::Reader in(core::ByteView(buf_.get() + pos_, end_ - pos_));
         auto txid = in.hash<core::TxidTag>();
         auto vout = in.compact_size(UINT32_MAX);
-        auto coin = txid && vout ? core::read_coin(in) : core::Result<core::Coin>(std::unexpected(vout.error()));
-        if (txid && vout && coin) {
+        // Decoded into the entry's own coin, whose script buffer is reused: no allocation per coin.
+        if (txid && vout && core::read_coin(in, out.second)) {
             out.first = core::OutPoint{*txid, static_cast<std::uint32_t>(*vout)};
-            out.second = std::move(*coin);
             pos_ += in.position(), --left_;
             return true;
         }
@@ -137,7 +136,8 @@ void ShardMerge::replay(std::uint32_t leaf) {
 
 core::Status ShardMerge::pop(ExportEntry& out) {
     const std::uint32_t i = losers_[0].shard;
-    out = std::move(heads_[i].entry);
+    // Swapped, not moved: the head gets the slot's old script buffer to decode its next coin into.
+    std::swap(out, heads_[i].entry);
     if (auto s = advance(i); !s) return s;
     replay(i);
     return {};
