@@ -93,6 +93,18 @@ core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest&
 
 }  // namespace
 
+// The shards a wallet's --address/--script need that the installed wallet store lacks (empty for
+// a full store, or without addresses).
+static core::Result<std::vector<std::uint32_t>> shards_to_add(const FetchOptions& o, const Installed& cur) {
+    std::vector<std::uint32_t> missing;
+    if (cur.full || (o.addresses.empty() && o.scripts.empty())) return missing;
+    auto wanted = wallet_shards(o.addresses, o.scripts, cur.manifest.network, cur.manifest.shard_count);
+    if (!wanted) return std::unexpected(wanted.error());
+    for (auto i : *wanted)
+        if (std::find(cur.shards.begin(), cur.shards.end(), i) == cur.shards.end()) missing.push_back(i);
+    return missing;
+}
+
 core::Result<std::vector<std::uint32_t>> wallet_shards(const std::vector<std::string>& addresses,
                                                        const std::vector<std::string>& scripts,
                                                        core::Network network, std::uint32_t shard_count) {
@@ -202,6 +214,25 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
 
     auto found = discover(tn, *sources, installed_height);
     if (!found) return trouble(found.error().message);
+    // A wallet store at the newest release that is given addresses of shards it does not hold
+    // takes those shards of the release it has (accepted again under the same rule).
+    std::vector<std::uint32_t> adding;
+    if (found->up_to_date && *cur) {
+        auto added = shards_to_add(o, **cur);
+        if (!added) return trouble(added.error().message);
+        adding = std::move(*added);
+        if (!adding.empty()) {
+            const std::uint64_t h = (*cur)->manifest.height.value;
+            found = discover(tn, *sources, h > 0 ? std::optional<std::uint64_t>(h - 1) : std::nullopt);
+            if (!found) return trouble(found.error().message);
+            if (found->accepted && found->accepted->manifest.block != (*cur)->manifest.block)
+                found->accepted.reset();
+            if (!found->accepted)
+                return verdict(fmt::format("the installed release {} is no longer accepted from the sources, so its "
+                                           "shards for the new addresses cannot be added ({})",
+                                           h, found->message));
+        }
+    }
     if (found->up_to_date) return std::vector<std::string>{found->message};
     if (!found->accepted) return verdict(found->message);
     const Accepted& a = *found->accepted;
@@ -220,7 +251,9 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
     if (!swarm) return trouble(swarm.error().message);
 
     std::optional<std::uint64_t> downloaded;
-    if (*cur) {
+    // Only the shards not held yet are downloaded when the installed release is extended.
+    const std::vector<std::uint32_t>& to_download = adding.empty() ? plan->shards : adding;
+    if (*cur && adding.empty()) {
         auto moved = move_forward(*swarm, *store, a, **cur, plan->shards, plan->full, o, stop);
         if (moved)
             downloaded = *moved, say("moved forward with patches");
@@ -237,14 +270,14 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
         // Each shard file is checked and synced as soon as it is complete, while the others still
         // download; install then reads only the files this did not get to (StagedChecker).
         StagedChecker checker(a.manifest, *stage);
-        auto got = download_into_staging(*swarm, *store, a.manifest, *shards, plan->shards, o, stop,
+        auto got = download_into_staging(*swarm, *store, a.manifest, *shards, to_download, o, stop,
                                          [&](int file) { checker.submit(static_cast<std::uint32_t>(file)); });
         if (!got) return from_error(got.error());
         downloaded = *got;
         auto t1 = std::chrono::steady_clock::now();
         auto early = checker.finish();
         fetch_log()->info("{} of {} shard files were checked during the download ({:.2f} s waiting for the last)",
-                          early.size(), plan->shards.size(),
+                          early.size(), to_download.size(),
                           std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
         if (auto s = store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers,
                                     early);

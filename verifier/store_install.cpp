@@ -84,7 +84,10 @@ core::Status prepare_shards_dir(const fs::path& stage, const std::optional<Insta
     const bool same = cur && cur->manifest.block == m.block && cur->manifest.height == m.height;
     for (auto i : held) {
         const fs::path want = shard_path(stage, i);
-        if (!same || fs::exists(want, ec) || !fs::exists(shard_path(cur->dir, i), ec)) continue;
+        if (!same || !fs::exists(shard_path(cur->dir, i), ec)) continue;
+        // The installed, verified copy wins over whatever is staged: a download of neighbouring
+        // shards leaves the edges of a v1 piece in files it was not asked for.
+        fs::remove(want, ec);
         fs::create_hard_link(shard_path(cur->dir, i), want, ec);
         if (ec) fs::copy_file(shard_path(cur->dir, i), want, ec);
         if (ec) return fail(Errc::io, fmt::format("{}: cannot link: {}", want.string(), ec.message()));

@@ -311,6 +311,33 @@ TEST_CASE("Wallet mode downloads and installs only the shards of the given addre
     CHECK(names == want);
     // Pieces are 64 KiB, so a few neighbours' bytes come along, but far from the whole set.
     CHECK(downloaded_bytes(r.out) < shards_total(250) / 2);
+
+    // The same addresses again: nothing newer, nothing to add.
+    auto again = fetch(db.path(), {&s}, args);
+    INFO(again.out);
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find("no release above the installed height 250") != std::string::npos);
+
+    // One more script, from shard 5: only that shard is fetched, of the release already installed.
+    auto reader = utxo::core::ShardReader::open(rel / "shards" / utxo::core::shard_file_name(5));
+    REQUIRE(reader);
+    auto first = reader->next();
+    REQUIRE(first);
+    REQUIRE(first->has_value());
+    args.insert(args.end(), {"--script", utxo::core::to_hex((*first)->second.script)});
+    auto more = fetch(db.path(), {&s}, args);
+    INFO(more.out);
+    REQUIRE(more.exit_code == 0);
+    CHECK(more.out.find("3 of 16 shards") != std::string::npos);
+    const auto shard5 = fs::file_size(rel / "shards" / utxo::core::shard_file_name(5));
+    CHECK(downloaded_bytes(more.out) < shard5 + 2 * 65536);
+    auto st2 = store_status(db.path());
+    REQUIRE(st2.is_object());
+    CHECK(st2["height"] == 250);
+    CHECK(st2["shards"] == nlohmann::json({3, 5, 11}));
+    for (const auto& [name, bytes] : shard_files(st2["dir"].get<std::string>()))
+        CHECK(bytes == test::read_file(rel / "shards" / name));
+    CHECK(shard_files(st2["dir"].get<std::string>()).size() == 3);
 }
 
 TEST_CASE("A release two of three authorities signed is refused under require all", "[fetch]") {
