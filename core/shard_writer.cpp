@@ -32,6 +32,15 @@ struct ShardWriter::Impl {
             return fail(Errc::usage, fmt::format("the writer of {} failed earlier", file.path().string()));
         return {};
     }
+    // The writer is open and `outpoint` comes after the last coin written.
+    Status may_add(const OutPoint& outpoint) const {
+        if (auto st = usable(); !st) return st;
+        if (last && !(*last < outpoint))
+            return fail(Errc::usage, fmt::format("coin {} does not come after {}: shard coins must be strictly "
+                                                 "ascending by outpoint",
+                                                 describe_outpoint(outpoint), describe_outpoint(*last)));
+        return {};
+    }
 };
 
 Result<ShardWriter> ShardWriter::create(const std::filesystem::path& path, const ShardHeader& header,
@@ -60,11 +69,7 @@ Result<ShardWriter> ShardWriter::create(const std::filesystem::path& path, const
 
 Status ShardWriter::add(const OutPoint& outpoint, const Coin& coin) {
     auto& s = *impl_;
-    if (auto st = s.usable(); !st) return st;
-    if (s.last && !(*s.last < outpoint))
-        return fail(Errc::usage, fmt::format("coin {} does not come after {}: shard coins must be strictly "
-                                             "ascending by outpoint",
-                                             describe_outpoint(outpoint), describe_outpoint(*s.last)));
+    if (auto st = s.may_add(outpoint); !st) return st;
     if (auto st = check_shard_coin(s.header, outpoint, coin); !st) return st;
     Writer w(s.file.buffer());
     write_shard_coin(w, outpoint, coin);
@@ -75,11 +80,7 @@ Status ShardWriter::add(const OutPoint& outpoint, const Coin& coin) {
 
 Status ShardWriter::add_encoded(const OutPoint& outpoint, ByteView coin_encoding) {
     auto& s = *impl_;
-    if (auto st = s.usable(); !st) return st;
-    if (s.last && !(*s.last < outpoint))
-        return fail(Errc::usage, fmt::format("coin {} does not come after {}: shard coins must be strictly "
-                                             "ascending by outpoint",
-                                             describe_outpoint(outpoint), describe_outpoint(*s.last)));
+    if (auto st = s.may_add(outpoint); !st) return st;
     Writer w(s.file.buffer());
     w.hash(outpoint.txid);
     w.compact_size(outpoint.vout);

@@ -79,15 +79,22 @@ Result<Coin> decode(ByteView value, const CoinKey& key) {
 
 }  // namespace
 
-Status UtxoStore::undo_available_since(std::uint32_t from) {
-    auto txn = lmdb::Txn::begin(impl_->env, false);
-    if (!txn) return std::unexpected(txn.error());
-    auto st = state();
+// The store's tip, which must be at least at height `from`.
+static Result<ChainTip> tip_from(UtxoStore& store, std::uint32_t from) {
+    auto st = store.state();
     if (!st) return std::unexpected(st.error());
     if (!st->tip || st->tip->height.value < from)
         return fail(Errc::usage, fmt::format("the store is not above height {}", from));
-    for (std::uint32_t h : {from + 1, st->tip->height.value}) {
-        if (h > st->tip->height.value) continue;
+    return *st->tip;
+}
+
+Status UtxoStore::undo_available_since(std::uint32_t from) {
+    auto txn = lmdb::Txn::begin(impl_->env, false);
+    if (!txn) return std::unexpected(txn.error());
+    auto tip = tip_from(*this, from);
+    if (!tip) return std::unexpected(tip.error());
+    for (std::uint32_t h : {from + 1, tip->height.value}) {
+        if (h > tip->height.value) continue;
         auto rec = lmdb::get(*txn, impl_->undo, height_key(h));
         if (!rec) return std::unexpected(rec.error());
         if (!*rec) return missing_undo(h, from, impl_->options.undo_depth);
@@ -98,11 +105,9 @@ Status UtxoStore::undo_available_since(std::uint32_t from) {
 Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
     auto txn = lmdb::Txn::begin(impl_->env, false);
     if (!txn) return std::unexpected(txn.error());
-    auto st = state();
-    if (!st) return std::unexpected(st.error());
-    if (!st->tip || st->tip->height.value < from)
-        return fail(Errc::usage, fmt::format("the store is not above height {}", from));
-    const std::uint32_t to = st->tip->height.value;
+    auto tip = tip_from(*this, from);
+    if (!tip) return std::unexpected(tip.error());
+    const std::uint32_t to = tip->height.value;
     // Walk forward: a coin removed in the interval counts as spent only if it existed at `from`,
     // i.e. no earlier block of the interval added it.
     std::unordered_map<CoinKey, Bytes, KeyHash> spent;
@@ -121,7 +126,7 @@ Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
         for (const auto& key : lists->added) added.insert(key);
     }
     IntervalChanges out;
-    out.from_block = from == to ? st->tip->hash : from_block;
+    out.from_block = from == to ? tip->hash : from_block;
     // Both lists in key order (the lookups below then walk the B-tree forward).
     std::vector<const std::pair<const CoinKey, Bytes>*> spent_sorted;
     spent_sorted.reserve(spent.size());

@@ -208,20 +208,15 @@ Result<std::optional<Coin>> UtxoStore::find(const OutPoint& outpoint) {
 }
 
 Status UtxoStore::for_each_coin(const CoinVisitor& visit) {
-    auto txn = lmdb::Txn::begin(impl_->env, false);
-    if (!txn) return std::unexpected(txn.error());
-    auto cur = lmdb::Cursor::open(*txn, impl_->coins);
-    if (!cur) return std::unexpected(cur.error());
-    for (auto e = cur->first();; e = cur->next()) {
-        if (!e) return std::unexpected(e.error());
-        if (!*e) return {};
-        OutPoint op = outpoint_from_key((*e)->first);
-        auto coin = decode_coin((*e)->second, op);
-        if (!coin) return std::unexpected(coin.error());
-        auto go_on = visit(op, *coin);
-        if (!go_on) return std::unexpected(go_on.error());
-        if (!*go_on) return {};
-    }
+    Coin coin;  // reused: no allocation per coin
+    return for_each_raw_coin([&](ByteView key, ByteView value) -> Result<bool> {
+        OutPoint op = outpoint_from_key(key);
+        Reader r(value);
+        if (!read_coin(r, coin) || !r.empty())
+            return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}:{}",
+                                                   op.txid.to_display_hex(), op.vout));
+        return visit(op, coin);
+    });
 }
 
 Status UtxoStore::for_each_raw_coin(const RawCoinVisitor& visit) {
