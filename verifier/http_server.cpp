@@ -26,8 +26,14 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket socket, Store& store, const ServeOptions& o)
-        : stream_(std::move(socket)), store_(store), options_(o) {}
+    // `live` counts open sessions (one thread: a plain counter).
+    Session(tcp::socket socket, Store& store, const ServeOptions& o, std::size_t& live)
+        : stream_(std::move(socket)), store_(store), options_(o), live_(live) {
+        ++live_;
+    }
+    ~Session() { --live_; }
+    // The answer to a connection over the cap: 503 at once, then close.
+    void refuse() { reply(503, "too many connections", 11, false); }
     void read() {
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
@@ -73,13 +79,21 @@ private:
     http::response<http::string_body> res_;
     Store& store_;
     const ServeOptions& options_;
+    std::size_t& live_;
 };
 
-void accept_loop(tcp::acceptor& acceptor, Store& store, const ServeOptions& o) {
+void accept_loop(tcp::acceptor& acceptor, Store& store, const ServeOptions& o, std::size_t& live) {
     acceptor.async_accept([&](beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted) return;  // stopping
-        if (!ec) std::make_shared<Session>(std::move(socket), store, o)->read();
-        accept_loop(acceptor, store, o);
+        if (!ec) {
+            const bool over = live >= o.max_connections;
+            auto session = std::make_shared<Session>(std::move(socket), store, o, live);
+            if (over)
+                session->refuse();
+            else
+                session->read();
+        }
+        accept_loop(acceptor, store, o, live);
     });
 }
 
@@ -119,7 +133,8 @@ core::Status serve_http(Store& store, const ServeOptions& o) {
         log().info("signal {}: stopping", sig);
         ioc.stop();
     });
-    accept_loop(acceptor, store, o);
+    std::size_t live = 0;
+    accept_loop(acceptor, store, o, live);
     if (o.on_listening) o.on_listening(acceptor.local_endpoint().port());
     ioc.run();
     return {};

@@ -9,6 +9,7 @@
 #include "core/sha256.h"
 #include "verifier/esplora.h"
 #include "verifier/http_server.h"
+#include "test_process.h"
 #include "verifier_fixture.h"
 
 using namespace utxo;
@@ -102,8 +103,8 @@ TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplor
     const auto out = dir / "serve.out";
     pid_t pid = fork();
     if (pid == 0) {
-        std::string cmd = vt::verifier + " serve --db " + test::q(dir / "store") + " --http 127.0.0.1:0 > " +
-                          test::q(out) + " 2>&1";
+        std::string cmd = vt::verifier + " serve --db " + test::q(dir / "store") +
+                          " --http 127.0.0.1:0 --max-connections 2 > " + test::q(out) + " 2>&1";
         execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
         _exit(127);
     }
@@ -127,6 +128,25 @@ TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplor
     CHECK(bad.out == "400");
     auto big = test::run("curl -s -o /dev/null -w '%{http_code}' -H 'X-Big: " + std::string(20000, 'a') + "' " + base + "/blocks/tip/height");
     CHECK(big.out == "431");
+
+    {  // two idle connections fill the cap: a third is told 503; once they go, it is served again
+        struct Connection {
+            int fd;
+            ~Connection() {
+                if (fd >= 0) ::close(fd);
+            }
+        };
+        Connection idle1{test::connect_loopback(static_cast<std::uint16_t>(std::stoi(port)))};
+        Connection idle2{test::connect_loopback(static_cast<std::uint16_t>(std::stoi(port)))};
+        REQUIRE(idle1.fd >= 0);
+        REQUIRE(idle2.fd >= 0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        auto full = test::run("curl -s -o /dev/null -w '%{http_code}' " + base + "/blocks/tip/height");
+        CHECK(full.out == "503");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto again = test::run("curl -s " + base + "/blocks/tip/height");
+    CHECK(again.out == "200");
 
     kill(pid, SIGTERM);
     int status = 0;
