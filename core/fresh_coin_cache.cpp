@@ -40,10 +40,20 @@ bool FreshCoinCache::take(const CoinKey& key, Bytes& out) {
 std::size_t FreshCoinCache::memory_bytes() const {
     // A slot holds the key, the value and robin hood's distance; a large_ node also the next
     // pointer and malloc's header.
-    constexpr std::size_t slot = sizeof(std::pair<CoinKey, Small>) + 4;
+    constexpr std::size_t slot = kSlotBytes;
     constexpr std::size_t large_node = (sizeof(void*) + sizeof(std::pair<CoinKey, Bytes>) + 8 + 15) / 16 * 16;
     return small_.bucket_count() * slot + large_.size() * large_node + large_.bucket_count() * sizeof(void*) +
            large_bytes_;
+}
+
+bool FreshCoinCache::over_budget(std::size_t budget) const {
+    const std::size_t now = memory_bytes();
+    if (now > budget) return true;
+    // Within a block or two of the next growth, count the doubled table (and the old one, which
+    // lives until the move is done).
+    const auto growth_at = static_cast<std::size_t>(0.75 * static_cast<double>(small_.bucket_count()));
+    const std::size_t slots_bytes = small_.bucket_count() * kSlotBytes;
+    return small_.size() >= growth_at && now + 2 * slots_bytes > budget;
 }
 
 std::vector<FreshCoinCache::Entry> FreshCoinCache::sorted() const {

@@ -30,8 +30,11 @@ public:
     bool contains(const CoinKey& key) const { return small_.contains(key) || large_.contains(key); }
     std::size_t size() const { return small_.size() + large_.size(); }
     bool empty() const { return size() == 0; }
-    // An estimate of the heap this cache holds (nodes, buckets and large encodings).
+    // An estimate of the heap this cache holds (slots, nodes and large encodings).
     std::size_t memory_bytes() const;
+    // Whether the cache holds more than `budget` bytes, or will once its table next doubles
+    // (which it does when it is 80% full): the caller then writes it out first.
+    bool over_budget(std::size_t budget) const;
 
     struct Entry {
         const CoinKey* key;
@@ -50,6 +53,7 @@ private:
         std::uint8_t size;
         std::array<std::uint8_t, kInline> bytes;
     };
+    static constexpr std::size_t kSlotBytes = sizeof(std::pair<CoinKey, Small>) + 4;
     struct KeyHash {
         std::size_t operator()(const CoinKey& k) const noexcept {
             std::uint64_t a;

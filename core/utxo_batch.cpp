@@ -232,7 +232,7 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
         if (auto d = lmdb::del(b.txn, b.undo(), height_key(height - depth)); !d) return std::unexpected(d.error());
     }
     state_.tip = ChainTip{Height{height}, block.hash};
-    if (b.fresh.memory_bytes() > b.store.impl_->options.cache_bytes) {
+    if (b.fresh.over_budget(b.store.impl_->options.cache_bytes)) {
         if (auto f = flush_created(); !f) return std::unexpected(f.error());
     }
     return delta;
