@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <cstring>
+#include <optional>
 #include <set>
 
+#include "core/file_io.h"
 #include "seeder/http_server.h"
 #include "seeder/metrics.h"
 #include "seeder/release_catalog.h"
@@ -50,6 +53,7 @@ public:
         seeded_.clear();
         for (const auto& r : next->releases) seeded_.insert(r.key());
         metrics_.releases = next->releases.size();
+        update_whitelist(*next);
         box_.set(std::move(next));
     }
 
@@ -61,6 +65,30 @@ private:
     Metrics& metrics_;
     std::set<std::string> seeded_;
     std::set<std::string> reported_;  // problems already logged, so a bad directory logs once
+    std::optional<std::string> whitelist_;  // what the whitelist file holds, once written
+
+    // Writes the tracker whitelist when the kept infohashes change (atomically: the tracker never
+    // reads half a file), then asks the tracker to re-read it.
+    void update_whitelist(const Catalog& catalog) {
+        if (options_.tracker_whitelist.empty()) return;
+        std::set<std::string> hashes;
+        for (const auto& r : catalog.releases) {
+            hashes.insert(r.shards.infohash);
+            if (r.patches) hashes.insert(r.patches->infohash);
+        }
+        std::string text;
+        for (const auto& h : hashes) text += h + "\n";
+        if (whitelist_ == text) return;
+        if (auto s = core::write_file_atomically(options_.tracker_whitelist, core::as_bytes(text), 0644); !s) {
+            report_once(options_.tracker_whitelist.string(), s.error().message);
+            return;
+        }
+        whitelist_ = text;
+        logger()->info("{}: {} infohashes", options_.tracker_whitelist.string(), hashes.size());
+        if (options_.tracker_pid > 0 && ::kill(options_.tracker_pid, SIGHUP) != 0)
+            report_once("--tracker-pid", fmt::format("cannot signal tracker pid {}: {}", options_.tracker_pid,
+                                                     std::strerror(errno)));
+    }
 
     void report_once(const std::string& what, const std::string& message) {
         if (reported_.insert(what + "\n" + message).second) logger()->warn("{}: {}", what, message);

@@ -44,6 +44,10 @@ int main(int argc, char** argv) {
                    "base URL of the HTTP server as peers reach it (web seeds)");
     app.add_option("--tracker", o.trackers,
                    "announce URL for served torrents, magnets and our announces (repeatable)");
+    app.add_option("--tracker-whitelist", o.tracker_whitelist,
+                   "keep this file listing the kept releases' infohashes (opentracker -w)");
+    app.add_option("--tracker-pid", o.tracker_pid, "send SIGHUP to this tracker pid after each whitelist change")
+        ->check(CLI::PositiveNumber);
     app.add_option("--upload-rate", o.upload_rate, "upload cap in bytes/s, local peers included (0 = none)")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);

@@ -31,6 +31,10 @@ struct Options {
     // the seeder sits behind a proxy or listens on a wildcard address.
     std::string public_http_url;
     std::vector<std::string> trackers;  // announce URLs added to served torrents, magnets and our announces
+    // Kept up to date with the infohashes of the kept releases, one per line, for opentracker's
+    // -w whitelist; the tracker with this pid (if > 0) is sent SIGHUP to re-read it.
+    std::filesystem::path tracker_whitelist;
+    int tracker_pid = 0;
     std::int64_t upload_rate = 0;       // bytes per second, 0 = unlimited; applies to local peers too
     bool dht = false, lsd = false, upnp = false, natpmp = false, utp = false;
     std::chrono::milliseconds rescan{2000};  // how often the releases directory is re-read

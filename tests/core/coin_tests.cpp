@@ -172,7 +172,7 @@ TEST_CASE("the worked coin of §1.6 encodes to the reference bytes") {
     CHECK(r.empty());
 }
 
-TEST_CASE("coin code and flags round-trip; an oversize code is refused") {
+TEST_CASE("coin code and flags round-trip, an oversize code is refused") {
     Coin cb{Height{0x7fffffff}, true, Amount{0}, hex("51")};
     Bytes out;
     Writer w(out);

@@ -96,7 +96,7 @@ TEST_CASE("GET /v1/releases lists the kept releases, newest first, with links", 
     CHECK(fx.get(fx.base(50) + "manifest.json").status == 404);
 }
 
-TEST_CASE("Manifests, torrents and signature files are served; new signatures appear on rescan",
+TEST_CASE("Manifests, torrents and signature files are served, new signatures appear on rescan",
           "[seeder][handler]") {
     Fixture fx;
     auto dir = seedtest::release_dir(fx.root, 100);

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "seeder/torrent_decorate.h"
@@ -51,32 +52,40 @@ std::uint64_t metric(std::uint16_t port, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans; SIGTERM", "[seeder][e2e]") {
+TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans, SIGTERM", "[seeder][e2e]") {
     test::TempDir dir;
     auto rel = dir / "rel", db = dir / "db";
     seedtest::cut_releases(seedtest::chain().prefix, db, rel);
     auto r100 = seedtest::release_dir(rel, 100), r50 = seedtest::release_dir(rel, 50);
 
-    // opentracker (Debian's build only tracks whitelisted infohashes; it chroots to -d and runs as nobody)
-    std::ofstream wl(dir / "wl.txt");
-    for (const auto& r : {r50, r100}) {
-        auto manifest = nlohmann::json::parse(slurp(r / "manifest.json"));
-        for (const auto& [part, ih] : manifest["torrents"].items())
-            if (!ih.is_null()) wl << ih.get<std::string>() << "\n";
-    }
-    wl.close();
+    // opentracker (Debian's build only tracks whitelisted infohashes; it chroots to -d and runs as
+    // nobody). The seeder keeps the whitelist: it must list exactly the kept releases' infohashes.
+    auto expected_whitelist = [&](std::vector<fs::path> releases) {
+        std::set<std::string> hashes;
+        for (const auto& r : releases) {
+            auto manifest = nlohmann::json::parse(slurp(r / "manifest.json"));
+            for (const auto& [part, ih] : manifest["torrents"].items())
+                if (!ih.is_null()) hashes.insert(ih.get<std::string>());
+        }
+        std::string text;
+        for (const auto& h : hashes) text += h + "\n";
+        return text;
+    };
     ::chmod(dir.path().c_str(), 0755);
     auto tp = seedtest::free_port(), bt = seedtest::free_port(), hp = seedtest::free_port();
     auto tracker_url = fmt::format("http://127.0.0.1:{}/announce", tp);
+    seedtest::Process seeder({test::bin("utxo-seeder").string(), "--releases", rel.string(), "--keep", "2",
+                              "--listen", fmt::format("127.0.0.1:{}", bt), "--http",
+                              fmt::format("127.0.0.1:{}", hp), "--tracker", tracker_url, "--tracker-whitelist",
+                              (dir / "wl.txt").string(), "-v"},
+                             dir / "seeder.log");
+    REQUIRE(eventually_true([&] { return fs::exists(dir / "wl.txt"); }, 10));
+    CHECK(slurp(dir / "wl.txt") == expected_whitelist({r50, r100}));
+    CHECK((fs::status(dir / "wl.txt").permissions() & fs::perms::others_read) != fs::perms::none);
     seedtest::Process tracker({"/usr/bin/opentracker", "-i", "127.0.0.1", "-p", std::to_string(tp), "-P",
                                std::to_string(tp), "-d", dir.path().string(), "-w", "wl.txt"},
                               dir / "tracker.log", {.cwd = dir.path()});
     REQUIRE(eventually_true([&] { return http_get(tp, "/stats").status != 0; }, 5));
-
-    seedtest::Process seeder({test::bin("utxo-seeder").string(), "--releases", rel.string(), "--keep", "2",
-                              "--listen", fmt::format("127.0.0.1:{}", bt), "--http",
-                              fmt::format("127.0.0.1:{}", hp), "--tracker", tracker_url, "-v"},
-                             dir / "seeder.log");
     REQUIRE(eventually_true([&] { return http_get(hp, "/v1/releases").status == 200; }, 10));
     auto list = nlohmann::json::parse(http_get(hp, "/v1/releases").body)["releases"];
     REQUIRE(list.size() == 2);
@@ -152,6 +161,8 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed; rescans;
           "untrusted comment: t\n");
     CHECK(metric(hp, "utxo_seeder_releases") == 2);
     CHECK(fs::exists(r50 / "manifest.json"));  // dropped, not deleted
+    auto r150 = seedtest::release_dir(rel, 150);
+    CHECK(eventually_true([&] { return slurp(dir / "wl.txt") == expected_whitelist({r100, r150}); }, 10));
 
     // Ports in use and bad options are usage/IO errors (exit 2), never a silent move to another port.
     auto second = "timeout 20 " + test::bin("utxo-seeder").string() + " --releases " + q(rel);

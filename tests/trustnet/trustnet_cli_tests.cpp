@@ -57,7 +57,7 @@ TEST_CASE("cli: init, add, list, check, remove") {
     CHECK(run(tn("list " + f)).output.find("alice") == std::string::npos);
 }
 
-TEST_CASE("cli: check names the file and line of each problem; usage errors exit 2") {
+TEST_CASE("cli: check names the file and line of each problem, usage errors exit 2") {
     test::TempDir d;
     test::write(d / "t.txt", "utxo-trustnet 1\nnetwork regtest\nrequire some\nauthority x RWQ\n");
     auto r = run(tn("check " + quote((d / "t.txt").string())));

@@ -31,7 +31,7 @@ TEST_CASE("Seeder URLs parse, join and resolve the paths a release list gives", 
     CHECK_FALSE(percent_decode("%4"));
 }
 
-TEST_CASE("A release list gives offers with resolved URLs and magnet peer hints; bad entries are skipped",
+TEST_CASE("A release list gives offers with resolved URLs and magnet peer hints, bad entries are skipped",
           "[fetch]") {
     std::string hash(64, 'a'), ih(40, 'b');
     std::string body = R"({"releases":[
@@ -66,7 +66,7 @@ TEST_CASE("A release list gives offers with resolved URLs and magnet peer hints;
     CHECK_FALSE(parse_release_list(*base, "not json", skipped));
 }
 
-TEST_CASE("Wallet shards are the scripts' shards, sorted and unique; bad input is a usage error", "[fetch]") {
+TEST_CASE("Wallet shards are the scripts' shards, sorted and unique, bad input is a usage error", "[fetch]") {
     auto p2pkh = "76a914" + std::string(40, '1') + "88ac";
     auto bytes = *utxo::core::from_hex(p2pkh);
     auto s = wallet_shards({}, {p2pkh, p2pkh}, utxo::core::Network::regtest, 1024);

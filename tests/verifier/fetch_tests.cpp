@@ -439,7 +439,7 @@ TEST_CASE("A tampered shard from the seeder is rejected and the store keeps its 
     CHECK(shard_files(after["dir"].get<std::string>()) == before_files);
 }
 
-TEST_CASE("kill -9 during download and during install leaves the old release; fetch resumes", "[fetch]") {
+TEST_CASE("kill -9 during download and during install leaves the old release, fetch resumes", "[fetch]") {
     auto& w = world();
     test::TempDir db;
     install_height(db.path(), 100, "k100");  // 200 does not patch from 100: the shards are downloaded
