@@ -54,7 +54,7 @@ struct StoreOptions {
     bool no_sync = false;            // skip fsync at commit (throw-away stores, benchmarks)
     // Memory for coins created inside a write batch and not yet written to LMDB (see
     // fresh_coin_cache.h); the batch writes them out when it passes this, and at commit.
-    std::size_t cache_bytes = std::size_t{1} << 30;
+    std::size_t cache_bytes = std::size_t{2} << 30;
 };
 
 struct BlockDelta {

@@ -16,7 +16,7 @@ struct BuildOptions {
     core::Network network = core::Network::mainnet;
     std::filesystem::path db;
     bool progress = false;  // draw a progress line on stderr
-    std::size_t cache_mb = 1024;  // memory for new coins before they are written to LMDB
+    std::size_t cache_mb = 2048;  // memory for new coins before they are written to LMDB
 };
 struct BuildSummary {
     std::uint64_t blocks = 0;

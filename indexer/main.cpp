@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     build_cmd->add_option("--blocks", build.blocks, "hex-lines file, blk*.dat file or blocks directory")->required();
     build_cmd->add_option("--network", build_net, "main, test, testnet4, signet or regtest")->required();
     build_cmd->add_option("--db", build.db, "store directory (created if missing)")->required();
-    build_cmd->add_option("--cache-mb", build.cache_mb, "memory for new coins before they go to LMDB (default 1024)")
+    build_cmd->add_option("--cache-mb", build.cache_mb, "memory for new coins before they go to LMDB (default 2048)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
 
     std::filesystem::path stats_db;
@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--confirmations", run.confirmations, "apply only blocks with at least K confirmations")
         ->required()->check(CLI::Range(1u, 100'000u));
     run_cmd->add_option("--shards", run.shard_count, "shards per release, a power of two (default 1024)");
-    run_cmd->add_option("--cache-mb", run.cache_mb, "memory for new coins before they go to LMDB (default 1024)")
+    run_cmd->add_option("--cache-mb", run.cache_mb, "memory for new coins before they go to LMDB (default 2048)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
     run_cmd->add_flag("--follow", run.follow, "keep polling and cut each release as its height becomes final");
     run_cmd->add_option("--poll-seconds", run.poll_seconds, "seconds between polls with --follow (default 10)");

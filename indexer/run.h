@@ -19,7 +19,7 @@ struct RunOptions {
     bool follow = false;                 // keep polling for new final blocks
     unsigned poll_seconds = 10;
     std::uint32_t batch_blocks = 100;    // blocks fetched and committed together
-    std::size_t cache_mb = 1024;         // memory for new coins before they are written to LMDB
+    std::size_t cache_mb = 2048;         // memory for new coins before they are written to LMDB
     bool progress = false;
 };
 
