@@ -5,7 +5,8 @@
 #  - wallet mode: bytes downloaded for 10 addresses as a share of the release
 #  - swarm: one seeder capped at 20 MB/s, 8 clients over BitTorrent (found through opentracker,
 #    no web seeds) vs the least time 8 HTTP downloads from a 20 MB/s server can take
-#  - peak memory of fetch on this release and on a small one
+#  - peak memory of fetch --all on this release and on one about 7 times smaller, both at the same
+#    capped rate (50 MB/s) so that each transfer reaches its steady state
 #   bench/bootstrap.sh WORKDIR CHAIN.dat
 # BIN=DIR picks the executables (default: build/bin of this checkout).
 set -euo pipefail
@@ -88,6 +89,38 @@ rm -rf "$work/wallet"
 wallet_bytes=$(sed -nE 's/.*, ([0-9]+) bytes downloaded.*/\1/p' "$work/wallet.txt" | tail -n 1)
 stop_seeder
 
+# Memory: fetch --all of a small release (its own chain, kept in WORKDIR/small) and of this one, at
+# the same capped rate, BitTorrent only. Buffers depend on the rate; what must not change with
+# the set's size is the peak.
+small=$work/small
+if [ ! -d "$small/releases" ]; then
+  mkdir -p "$small"
+  "$bin/utxo-indexer" synth --out "$small/chain.dat" --blocks 400 --txs-per-block 5000 --seed 2 >/dev/null
+  "$bin/utxo-indexer" build --blocks "$small/chain.dat" --network regtest --db "$small/db" >/dev/null
+  "$bin/utxo-indexer" release --db "$small/db" --releases "$small/releases" >/dev/null
+  rm -rf "$small/db" "$small/chain.dat"
+fi
+small_rel=$(ls -d "$small"/releases/regtest/*/ | tail -n 1)
+rm -f "$small_rel"/manifest.json.*.minisig
+"$bin/utxo-signer" sign --key "$work/bench.key" --release "$small_rel" --own "$small_rel" >/dev/null
+small_bytes=$(du -cb "$small_rel"/shards/*.shard | tail -n 1 | cut -f1)
+capped_rss() {  # capped_rss RELEASES-DIR -> peak RSS KiB of fetch --all at 50 MB/s
+  local h; h=$(free_port)
+  "$bin/utxo-seeder" --releases "$1" --listen "127.0.0.1:$(free_port)" --http "127.0.0.1:$h" -q \
+    --upload-rate 50000000 & local sp=$!
+  pids+=("$sp")
+  wait_http "$h"
+  rm -rf "$work/rss-store"; sync
+  /usr/bin/time -f "%M" -o "$work/rss.kb" "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" \
+    --seeder "http://127.0.0.1:$h" --db "$work/rss-store" --all --no-web-seeds --seed-ratio 0 \
+    --listen "127.0.0.1:$(free_port)" >/dev/null
+  kill "$sp"; wait "$sp" 2>/dev/null || true
+  rm -rf "$work/rss-store"
+  cat "$work/rss.kb"
+}
+small_rss=$(capped_rss "$small/releases")
+large_rss=$(capped_rss "$work/releases")
+
 # Swarm: 8 BitTorrent clients vs 8 HTTP downloads, one server capped at 20 MB/s. The clients find
 # each other through opentracker (Debian's tracks whitelisted infohashes only; it chroots into -d)
 # and use BitTorrent only (--no-web-seeds), so the seeder's cap holds for everything they get.
@@ -130,6 +163,8 @@ printf '%-52s %s s download, %s s verify + install\n' "fetch phases" "$download_
 printf '%-52s %s\n' "ratio ready-to-query : openssl over the files" "$(python3 -c "print(f'{$ready_s/$openssl_s:.2f}')")"
 printf '%-52s %.1f s, %s coins/s\n' "export-core" "$export_s" "$(python3 -c "print(f'{$coins/$export_s:,.0f}')")"
 printf '%-52s %s of %s bytes = %s %% (peak RSS %s KiB)\n' "wallet mode, 10 addresses" "$wallet_bytes" "$shard_bytes" "$(python3 -c "print(f'{100*$wallet_bytes/$shard_bytes:.2f}')")" "$(cat "$work/wallet.rss")"
+printf '%-52s %s KiB for %s bytes, %s KiB for %s bytes\n' "peak RSS of fetch --all at 50 MB/s, small vs this" "$small_rss" "$small_bytes" "$large_rss" "$shard_bytes"
+printf '%-52s %s (for %s x the bytes)\n' "ratio peak RSS : small release's" "$(python3 -c "print(f'{$large_rss/$small_rss:.2f}')")" "$(python3 -c "print(f'{$shard_bytes/$small_bytes:.1f}')")"
 printf '%-52s %.1f s\n' "swarm: 8 BitTorrent clients, seeder capped 20 MB/s" "$swarm_s"
 printf '%-52s %.1f s (bound: 8 x bytes / 20 MB/s)\n' "8 HTTP downloads from a 20 MB/s server" "$http_s"
 printf '%-52s %s\n' "ratio HTTP time : BitTorrent time" "$(python3 -c "print(f'{$http_s/$swarm_s:.2f}')")"
