@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <thread>
 
 #include "seeder/log_limit.h"
+#include "seeder/rate_limiter.h"
 #include "seeder/request_handler.h"
 
 namespace utxo::seeder {
@@ -42,6 +44,7 @@ struct Shared {
     const CatalogBox& catalogs;
     Metrics& metrics;
     LogLimiter limiter{60};
+    RateLimiter rate{options.upload_rate};  // file bodies of every connection together
 
     void log_request(const HttpRequest& req, unsigned status) {
         std::uint64_t dropped = 0;
@@ -67,6 +70,7 @@ public:
 private:
     beast::tcp_stream stream_;
     Shared& shared_;
+    asio::steady_timer pause_{stream_.get_executor()};  // waits for the upload budget
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::empty_body>> parser_;
     bool keep_alive_ = false;
@@ -160,7 +164,19 @@ private:
                                  });
     }
 
+    // Waits for the shared upload budget (--upload-rate), then sends the next chunk.
     void next_chunk() {
+        const auto want = std::min<std::uint64_t>(chunk_.size(), remaining_);
+        const auto wait = shared_.rate.reserve(want);
+        if (wait <= std::chrono::nanoseconds::zero()) return send_chunk();
+        pause_.expires_after(wait);
+        pause_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (ec) return self->close();
+            self->send_chunk();
+        });
+    }
+
+    void send_chunk() {
         auto n = ::pread(fd_, chunk_.data(),
                          static_cast<std::size_t>(std::min<std::uint64_t>(chunk_.size(), remaining_)),
                          static_cast<off_t>(offset_));

@@ -175,6 +175,34 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
               .exit_code == 2);
     CHECK(test::run(second + " --keep 0").exit_code == 2);
 
+    // --upload-rate also caps HTTP file bodies, all connections together.
+    {
+        auto capped_http = seedtest::free_port();
+        const std::uint64_t rate = 4'000;  // the 16 small shard files take about 3 s
+        seedtest::Process capped({test::bin("utxo-seeder").string(), "--releases", rel.string(), "--listen",
+                                  fmt::format("127.0.0.1:{}", seedtest::free_port()), "--http",
+                                  fmt::format("127.0.0.1:{}", capped_http), "--upload-rate", std::to_string(rate)},
+                                 dir / "capped.log");
+        REQUIRE(eventually_true([&] { return http_get(capped_http, "/v1/releases").status == 200; }, 10));
+        std::uint64_t bytes = 0, largest = 0;
+        auto t0 = std::chrono::steady_clock::now();
+        for (const auto& e : fs::directory_iterator(r100 / "shards")) {
+            auto got = http_get(capped_http, fmt::format("/v1/files/regtest/{}/shards/{}", r100.filename().string(),
+                                                         e.path().filename().string()));
+            REQUIRE(got.status == 200);
+            CHECK(got.body == slurp(e.path()));
+            bytes += got.body.size();
+            largest = std::max<std::uint64_t>(largest, got.body.size());
+        }
+        const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        fmt::print(stderr, "capped HTTP: {} bytes in {:.2f} s\n", bytes, took);
+        INFO(bytes << " bytes in " << took << " s");
+        REQUIRE(bytes > 2 * largest);
+        // Each file waits for the ones before it; only the last one's own time is not waited for.
+        CHECK(took >= 0.9 * static_cast<double>(bytes - largest) / static_cast<double>(rate));
+        CHECK(took < 3.0 * static_cast<double>(bytes) / static_cast<double>(rate) + 2.0);
+    }
+
     // SIGTERM: a clean stop, exit 0, within a couple of seconds
     auto t0 = std::chrono::steady_clock::now();
     CHECK(seeder.stop(SIGTERM, std::chrono::seconds(5)) == 0);
