@@ -40,12 +40,14 @@ rm -f "$work/trustnet.txt"
 "$bin/utxo-trustnet" init "$work/trustnet.txt" --network regtest >/dev/null
 "$bin/utxo-trustnet" add "$work/trustnet.txt" bench "$work/bench.pub" >/dev/null
 
-start_seeder() {  # start_seeder EXTRA-ARGS...; sets http
+start_seeder_for() {  # start_seeder_for RELEASES-DIR EXTRA-ARGS...; sets http and seeder_pid
+  local releases=$1; shift
   http=$(free_port)
-  "$bin/utxo-seeder" --releases "$work/releases" --listen "127.0.0.1:$(free_port)" --http "127.0.0.1:$http" -q "$@" &
+  "$bin/utxo-seeder" --releases "$releases" --listen "127.0.0.1:$(free_port)" --http "127.0.0.1:$http" -q "$@" &
   pids+=($!); seeder_pid=$!
   wait_http "$http"
 }
+start_seeder() { start_seeder_for "$work/releases" "$@"; }
 stop_seeder() { kill "$seeder_pid"; wait "$seeder_pid" 2>/dev/null || true; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; release $name: $coins coins, $shard_bytes shard bytes"
@@ -104,22 +106,18 @@ small_rel=$(ls -d "$small"/releases/regtest/*/ | tail -n 1)
 rm -f "$small_rel"/manifest.json.*.minisig
 "$bin/utxo-signer" sign --key "$work/bench.key" --release "$small_rel" --own "$small_rel" >/dev/null
 small_bytes=$(du -cb "$small_rel"/shards/*.shard | tail -n 1 | cut -f1)
-capped_rss() {  # capped_rss RELEASES-DIR -> peak RSS KiB of fetch --all at 50 MB/s
-  local h; h=$(free_port)
-  "$bin/utxo-seeder" --releases "$1" --listen "127.0.0.1:$(free_port)" --http "127.0.0.1:$h" -q \
-    --upload-rate 50000000 & local sp=$!
-  pids+=("$sp")
-  wait_http "$h"
+capped_rss() {  # capped_rss RELEASES-DIR; sets rss: peak RSS KiB of fetch --all at 50 MB/s
+  start_seeder_for "$1" --upload-rate 50000000
   rm -rf "$work/rss-store"; sync
   /usr/bin/time -f "%M" -o "$work/rss.kb" "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" \
-    --seeder "http://127.0.0.1:$h" --db "$work/rss-store" --all --no-web-seeds --seed-ratio 0 \
+    --seeder "http://127.0.0.1:$http" --db "$work/rss-store" --all --no-web-seeds --seed-ratio 0 \
     --listen "127.0.0.1:$(free_port)" >/dev/null
-  kill "$sp"; wait "$sp" 2>/dev/null || true
+  stop_seeder
   rm -rf "$work/rss-store"
-  cat "$work/rss.kb"
+  rss=$(cat "$work/rss.kb")
 }
-small_rss=$(capped_rss "$small/releases")
-large_rss=$(capped_rss "$work/releases")
+capped_rss "$small/releases"; small_rss=$rss
+capped_rss "$work/releases"; large_rss=$rss
 
 # Swarm: 8 BitTorrent clients vs 8 HTTP downloads, one server capped at 20 MB/s. The clients find
 # each other through opentracker (Debian's tracks whitelisted infohashes only; it chroots into -d)

@@ -4,21 +4,19 @@
 // survivors are written in key order at flush, which turns random inserts into one forward walk
 // over the tree (appends, when the keys are above everything stored). This is what lets indexing
 // run faster than LMDB's own random insert rate. Memory is bounded by the caller, who flushes when
-// memory_bytes() passes its budget.
+// over_budget() says so.
 #pragma once
-#include <array>
-#include <cstdint>
-#include <cstring>
 #include <tsl/robin_map.h>
 
+#include <array>
+#include <cstdint>
 #include <unordered_map>
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/coin_key.h"
 
 namespace utxo::core {
-
-using CoinKey = std::array<std::uint8_t, 36>;
 
 class FreshCoinCache {
 public:
@@ -54,21 +52,9 @@ private:
         std::array<std::uint8_t, kInline> bytes;
     };
     static constexpr std::size_t kSlotBytes = sizeof(std::pair<CoinKey, Small>) + 4;
-    struct KeyHash {
-        std::size_t operator()(const CoinKey& k) const noexcept {
-            std::uint64_t a;
-            std::memcpy(&a, k.data(), 8);  // txids are uniformly random
-            return a ^ (std::uint64_t{k[34]} << 8 | k[35]) * 0x9E3779B97F4A7C15ull;
-        }
-    };
-    struct KeyEqual {
-        bool operator()(const CoinKey& a, const CoinKey& b) const noexcept {
-            return std::memcmp(a.data(), b.data(), a.size()) == 0;
-        }
-    };
     // Open addressing (robin hood): the slot holds key and value; no node allocations.
-    tsl::robin_map<CoinKey, Small, KeyHash, KeyEqual> small_;
-    std::unordered_map<CoinKey, Bytes, KeyHash> large_;
+    tsl::robin_map<CoinKey, Small, CoinKeyHash, CoinKeyEqual> small_;
+    std::unordered_map<CoinKey, Bytes, CoinKeyHash, CoinKeyEqual> large_;
     std::size_t large_bytes_ = 0;
 };
 

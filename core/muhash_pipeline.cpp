@@ -11,7 +11,9 @@ namespace {
 constexpr std::size_t kBatchCoins = 4096;
 constexpr std::size_t kMaxQueued = 4;  // bounds memory: the producer waits when the worker lags
 constexpr std::uint32_t kRouteByScript = UINT32_MAX;
-constexpr std::size_t kTxOutSerScriptAt = 36 + 4 + 8;  // outpoint, height/coinbase code, amount
+// TxOutSer (write_txout_ser): outpoint (36) || code u32 || amount i64 LE || CompactSize || script.
+constexpr std::size_t kTxOutSerAmountAt = 36 + 4;
+constexpr std::size_t kTxOutSerScriptAt = kTxOutSerAmountAt + 8;
 
 // The script of a TxOutSer element: CompactSize length, then the bytes.
 ByteView element_script(ByteView element) {
@@ -19,10 +21,10 @@ ByteView element_script(ByteView element) {
     auto script = r.var_bytes(element.size());
     return script ? *script : ByteView{};
 }
-// The amount of a TxOutSer element (int64 little-endian after outpoint and code).
+// The amount of a TxOutSer element.
 std::int64_t element_amount(ByteView element) {
     std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = v << 8 | element[36 + 4 + i];
+    for (int i = 7; i >= 0; --i) v = v << 8 | element[kTxOutSerAmountAt + i];
     return static_cast<std::int64_t>(v);
 }
 }  // namespace

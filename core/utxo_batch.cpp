@@ -20,14 +20,6 @@ std::array<std::uint8_t, 4> height_key(std::uint32_t h) {
     return {std::uint8_t(h >> 24), std::uint8_t(h >> 16), std::uint8_t(h >> 8), std::uint8_t(h)};
 }
 
-struct CoinKeyHash {
-    std::size_t operator()(const CoinKey& k) const noexcept {
-        std::uint64_t a;
-        std::memcpy(&a, k.data(), 8);  // txids are uniformly random
-        return a ^ (std::uint64_t{k[35]} << 1);
-    }
-};
-
 // Core's two BIP30 exceptions: these mainnet coinbases overwrote an earlier identical coinbase.
 bool is_bip30_repeat(Network net, std::uint32_t height) {
     return net == Network::mainnet && (height == 91842 || height == 91880);
@@ -49,7 +41,7 @@ struct WriteBatch::Impl {
     Bytes coin_buf;
     Bytes undo_spent;
     std::size_t undo_spent_count = 0;
-    std::unordered_set<CoinKey, CoinKeyHash> created;  // by the block being applied
+    std::unordered_set<CoinKey, CoinKeyHash, CoinKeyEqual> created;  // by the block being applied
     FreshCoinCache fresh;                              // created in this batch, not yet in LMDB
     Coin scratch;                                      // reused per coin: no allocation per output
     Bytes record;                                      // the block's undo record, reused
@@ -150,9 +142,8 @@ Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::
         b.coin_buf.assign((*found)->begin(), (*found)->end());
         if (auto d = b.coin_cursor.del(); !d) return d;
     }
-    Reader r(b.coin_buf);
     Coin& coin = b.scratch;
-    if (!read_coin(r, coin)) return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}", where(op)));
+    if (auto d = decode_stored_coin(b.coin_buf, op, coin); !d) return d;
     b.remove_commitment(op, coin);
     st.total.sat -= coin.value.sat;
     --st.coins;

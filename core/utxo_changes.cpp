@@ -52,14 +52,6 @@ Result<UndoLists> parse_undo(ByteView record, std::uint32_t height) {
     return out;
 }
 
-struct KeyHash {
-    std::size_t operator()(const CoinKey& k) const noexcept {
-        std::uint64_t a;
-        std::memcpy(&a, k.data(), 8);  // txids are uniformly random
-        return a ^ k[35];
-    }
-};
-
 std::unexpected<Error> missing_undo(std::uint32_t height, std::uint32_t from, std::uint32_t depth) {
     return fail(Errc::not_found, fmt::format("the store has no undo data for block {} (it keeps {} blocks, or it began "
                                              "from a snapshot above height {})",
@@ -67,13 +59,8 @@ std::unexpected<Error> missing_undo(std::uint32_t height, std::uint32_t from, st
 }
 
 Result<Coin> decode(ByteView value, const CoinKey& key) {
-    Reader r(value);
-    auto coin = read_coin(r);
-    if (!coin || !r.empty()) {
-        OutPoint op = outpoint_from_key(key);
-        return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}:{}",
-                                               op.txid.to_display_hex(), op.vout));
-    }
+    Coin coin;
+    if (auto d = decode_stored_coin(value, outpoint_from_key(key), coin); !d) return std::unexpected(d.error());
     return coin;
 }
 
@@ -110,8 +97,8 @@ Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
     const std::uint32_t to = tip->height.value;
     // Walk forward: a coin removed in the interval counts as spent only if it existed at `from`,
     // i.e. no earlier block of the interval added it.
-    std::unordered_map<CoinKey, Bytes, KeyHash> spent;
-    std::unordered_set<CoinKey, KeyHash> added;  // keys added inside the interval
+    std::unordered_map<CoinKey, Bytes, CoinKeyHash, CoinKeyEqual> spent;
+    std::unordered_set<CoinKey, CoinKeyHash, CoinKeyEqual> added;  // keys added inside the interval
     BlockHash from_block;
     for (std::uint32_t h = from + 1; h <= to; ++h) {
         auto rec = lmdb::get(*txn, impl_->undo, height_key(h));

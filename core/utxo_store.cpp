@@ -24,16 +24,15 @@ constexpr std::string_view kMetaCoins = "coins";
 constexpr std::string_view kMetaTotal = "total";
 constexpr std::string_view kMetaMuhash = "muhash";
 
-Result<Coin> decode_coin(ByteView value, const OutPoint& where) {
-    Reader r(value);
-    auto coin = read_coin(r);
-    if (!coin || !r.empty())
-        return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}:{}",
-                                               where.txid.to_display_hex(), where.vout));
-    return coin;
-}
-
 }  // namespace
+
+Status decode_stored_coin(ByteView record, const OutPoint& outpoint, Coin& coin) {
+    Reader r(record);
+    if (!read_coin(r, coin) || !r.empty())
+        return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}:{}",
+                                               outpoint.txid.to_display_hex(), outpoint.vout));
+    return {};
+}
 
 CoinKey coin_key(const OutPoint& outpoint) {
     CoinKey k;
@@ -202,35 +201,30 @@ Result<std::optional<Coin>> UtxoStore::find(const OutPoint& outpoint) {
     auto v = lmdb::get(*txn, impl_->coins, key);
     if (!v) return std::unexpected(v.error());
     if (!*v) return std::optional<Coin>{};
-    auto coin = decode_coin(**v, outpoint);
-    if (!coin) return std::unexpected(coin.error());
-    return std::optional<Coin>{std::move(*coin)};
+    Coin coin;
+    if (auto d = decode_stored_coin(**v, outpoint, coin); !d) return std::unexpected(d.error());
+    return std::optional<Coin>{std::move(coin)};
 }
 
 Status UtxoStore::for_each_coin(const CoinVisitor& visit) {
-    Coin coin;  // reused: no allocation per coin
-    return for_each_raw_coin([&](ByteView key, ByteView value) -> Result<bool> {
-        OutPoint op = outpoint_from_key(key);
-        Reader r(value);
-        if (!read_coin(r, coin) || !r.empty())
-            return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}:{}",
-                                                   op.txid.to_display_hex(), op.vout));
-        return visit(op, coin);
-    });
+    return for_each_coin_record([&](const OutPoint& op, const Coin& coin, ByteView) { return visit(op, coin); });
 }
 
-Status UtxoStore::for_each_raw_coin(const RawCoinVisitor& visit) {
+Status UtxoStore::for_each_coin_record(const CoinRecordVisitor& visit) {
     auto txn = lmdb::Txn::begin(impl_->env, false);
     if (!txn) return std::unexpected(txn.error());
     auto cur = lmdb::Cursor::open(*txn, impl_->coins);
     if (!cur) return std::unexpected(cur.error());
+    Coin coin;  // reused: no allocation per coin
     for (auto e = cur->first();; e = cur->next()) {
         if (!e) return std::unexpected(e.error());
         if (!*e) return {};
         if ((*e)->first.size() != 36)
             return fail(Errc::invalid, fmt::format("{}: the store holds a coin key of {} bytes", impl_->dir.string(),
                                                    (*e)->first.size()));
-        auto go_on = visit((*e)->first, (*e)->second);
+        const OutPoint op = outpoint_from_key((*e)->first);
+        if (auto d = decode_stored_coin((*e)->second, op, coin); !d) return d;
+        auto go_on = visit(op, coin, (*e)->second);
         if (!go_on) return std::unexpected(go_on.error());
         if (!*go_on) return {};
     }

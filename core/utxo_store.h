@@ -16,7 +16,7 @@
 #include "core/muhash.h"
 #include "core/network.h"
 #include "core/shard.h"
-#include "core/fresh_coin_cache.h"
+#include "core/coin_key.h"
 #include "core/transaction.h"
 
 namespace utxo::core {
@@ -126,9 +126,10 @@ public:
     // The callback returns false to stop early.
     using CoinVisitor = std::function<Result<bool>(const OutPoint&, const Coin&)>;
     Status for_each_coin(const CoinVisitor& visit);
-    // The same walk over the raw records: key (coin_key) and Core coin encoding, not decoded.
-    using RawCoinVisitor = std::function<Result<bool>(ByteView key, ByteView coin)>;
-    Status for_each_raw_coin(const RawCoinVisitor& visit);
+    // The same walk, also giving each coin's record as stored (Core's coin encoding), for callers
+    // that copy it as it is.
+    using CoinRecordVisitor = std::function<Result<bool>(const OutPoint&, const Coin&, ByteView record)>;
+    Status for_each_coin_record(const CoinRecordVisitor& visit);
     // Count, amount and MuHash of each of the kStoreShardCount script shards, in shard order.
     Result<std::vector<ShardTotals>> shard_totals();
     // hash_serialized_3 of the whole set (one full pass).

@@ -14,6 +14,10 @@ struct UtxoStore::Impl {
     lmdb::Dbi shards = 0; // shard index BE u16 -> coins u64 || total i64 || MuHash state (768 B)
 };
 
+// A coin's record as the store holds it (Core's coin encoding, nothing after it), decoded into
+// `coin` (its script buffer reused); the error names the coin.
+Status decode_stored_coin(ByteView record, const OutPoint& outpoint, Coin& coin);
+
 // The shards table's records (absent = an empty shard).
 Bytes encode_shard_totals(const ShardTotals& totals);
 Result<ShardTotals> decode_shard_totals(ByteView bytes);

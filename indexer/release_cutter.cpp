@@ -77,22 +77,16 @@ core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreS
     std::optional<core::MuHashPipeline> pipeline;  // per-shard MuHash on the second core, if needed
     if (!*kept) pipeline.emplace(shard_count);
     core::HashSerialized3 hash3;
-    core::Coin decoded;  // reused: no allocation per coin
-    auto walked = store.for_each_raw_coin([&](core::ByteView key, core::ByteView value) -> core::Result<bool> {
-        const core::OutPoint op = core::outpoint_from_key(key);
-        core::Reader r(value);
-        const core::Coin* coin = &decoded;
-        if (!core::read_coin(r, decoded) || !r.empty())
-            return fail(Errc::invalid, fmt::format("{}: the store holds a corrupt record for coin {}",
-                                                   store.directory().string(), core::describe_outpoint(op)));
-        const std::uint32_t s = core::shard_of(coin->script, shard_count);
-        if (auto a = writers[s].add_encoded(op, value); !a) return std::unexpected(a.error());
-        if (auto a = hash3.add(op, *coin); !a) return std::unexpected(a.error());
-        if (pipeline) pipeline->insert_coin(s, op, *coin);
+    auto walked = store.for_each_coin_record([&](const core::OutPoint& op, const core::Coin& coin,
+                                                 core::ByteView record) -> core::Result<bool> {
+        const std::uint32_t s = core::shard_of(coin.script, shard_count);
+        if (auto a = writers[s].add_encoded(op, record); !a) return std::unexpected(a.error());
+        if (auto a = hash3.add(op, coin); !a) return std::unexpected(a.error());
+        if (pipeline) pipeline->insert_coin(s, op, coin);
         ++sum.shards[s].coins;
-        amounts[s].sat += coin->value.sat;
+        amounts[s].sat += coin.value.sat;
         ++sum.coins;
-        sum.total.sat += coin->value.sat;
+        sum.total.sat += coin.value.sat;
         return true;
     });
     if (!walked) return std::unexpected(walked.error());
@@ -240,11 +234,9 @@ core::Result<ReleaseSummary> cut_release(core::UtxoStore& store, const ReleaseOp
     std::future<core::Result<PatchesPart>> patches_job;
     if (with_patches)
         patches_job = std::async(std::launch::async, [&] {
-            auto started_patches = std::chrono::steady_clock::now();
+            StepTimer patches_timer;
             auto part = make_patches(store, *st, tmp, options.shard_count, height.value - n);
-            spdlog::get("indexer")->info(
-                "release step patches (beside the shards): {:.2f}s",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started_patches).count());
+            patches_timer.done("patches (beside the shards)");
             return part;
         });
     auto shards_part = [&]() -> core::Result<core::Manifest> {
