@@ -1,4 +1,4 @@
-// The verifier's only libtorrent file. Settings follow reference/libtorrent.md: torrents added
+// The verifier's libtorrent session (its disk backend is in hashing_disk_io.cpp). Settings follow reference/libtorrent.md: torrents added
 // unpaused and not auto-managed (P3), several connections per IP (P5), DHT/LSD/UPnP/NAT-PMP off
 // (peers come from the seeder's x.pe hint, its trackers and its web seed), alerts drained in one
 // loop.
@@ -9,7 +9,6 @@
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/address.hpp>
 #include <libtorrent/alert_types.hpp>
-#include <libtorrent/posix_disk_io.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/session_params.hpp>
 #include <libtorrent/settings_pack.hpp>
@@ -19,6 +18,7 @@
 #include <thread>
 
 #include "verifier/fetch_log.h"
+#include "verifier/hashing_disk_io.h"
 
 namespace utxo::verifier {
 
@@ -186,8 +186,9 @@ core::Result<Swarm> Swarm::start(const SwarmOptions& options) {
     try {
         lt::session_params params(session_settings(options));
         // pread/pwrite instead of mmap: mapped file pages count as the process's memory, so with
-        // mmap the resident size would grow with the set being downloaded.
-        params.disk_io_constructor = lt::posix_disk_io_constructor;
+        // mmap the resident size would grow with the set being downloaded. Pieces are hashed as
+        // they are written (hashing_disk_io.h).
+        params.disk_io_constructor = hashing_posix_disk_io();
         auto impl = std::make_unique<Impl>(std::move(params), options);
         if (auto s = impl->await_listen(); !s) return std::unexpected(s.error());
         return Swarm(std::move(impl));

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <thread>
@@ -266,6 +267,41 @@ TEST_CASE("fetch installs the newest release all authorities signed, with every 
     CHECK(again.out.find("no release above the installed height 250") != std::string::npos);
 }
 
+namespace {
+
+// fetch with -v: its log says how the pieces were hashed.
+test::CommandResult fetch_verbose(const fs::path& db, const std::vector<const Seeder*>& seeders,
+                                  const std::vector<std::string>& extra = {}) {
+    auto args = fetch_args(db, seeders, extra);
+    args.insert(args.begin() + 1, "-v");
+    return run("timeout -s KILL 90 " + sh_join(args));
+}
+
+// "piece hashes: N taken while writing, M read back from disk" -> {N, M}
+std::pair<int, int> piece_hash_counts(const std::string& out) {
+    auto at = out.find("piece hashes: ");
+    REQUIRE(at != std::string::npos);
+    int memory = 0, disk = 0;
+    REQUIRE(std::sscanf(out.c_str() + at, "piece hashes: %d taken while writing, %d read back", &memory, &disk) == 2);
+    return {memory, disk};
+}
+
+}  // namespace
+
+TEST_CASE("Pieces are hashed from the blocks as they are written, and the files are exact", "[fetch]") {
+    auto& w = world();
+    Seeder s(serve_dir("hashing", {250}, w.names));
+    test::TempDir db;
+    auto r = fetch_verbose(db.path(), {&s});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    auto [memory, disk] = piece_hash_counts(r.out);
+    CHECK(memory > 0);
+    CHECK(memory >= disk);  // read-back is the exception (out-of-order or repeated blocks)
+    auto st = store_status(db.path());
+    CHECK(shard_files(st["dir"].get<std::string>()) == shard_files(release_dir(w.releases("alice"), 250)));
+}
+
 TEST_CASE("Wallet mode downloads and installs only the shards of the given addresses and scripts",
           "[fetch]") {
     auto& w = world();
@@ -430,10 +466,11 @@ TEST_CASE("A tampered shard from the seeder is rejected and the store keeps its 
     bytes[bytes.size() / 2] ^= 0x01;  // same size, one bit: only the hashes can tell
     test::write_file(shard, bytes);
     Seeder s(served);
-    auto r = fetch(db.path(), {&s}, {"--stall-timeout", "4"});
+    auto r = fetch_verbose(db.path(), {&s}, {"--stall-timeout", "4"});
     INFO(r.out);
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("failed the torrent's hash check") != std::string::npos);
+    CHECK(piece_hash_counts(r.out).first > 0);  // the pieces hashed while written were checked too
     auto after = store_status(db.path());
     CHECK(after == before);
     CHECK(shard_files(after["dir"].get<std::string>()) == before_files);

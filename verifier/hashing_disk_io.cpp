@@ -1,0 +1,217 @@
+// hashing_posix_disk_io: posix_disk_io, with each piece's SHA-1 taken from the blocks as they are
+// written. Every call runs on libtorrent's network thread, as posix_disk_io's own do.
+#include "verifier/hashing_disk_io.h"
+
+#include "verifier/fetch_log.h"
+
+#include <boost/asio/post.hpp>
+#include <cstdint>
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/disk_interface.hpp>
+#include <libtorrent/file_storage.hpp>
+#include <libtorrent/hasher.hpp>
+#include <libtorrent/io_context.hpp>
+#include <libtorrent/peer_request.hpp>
+#include <libtorrent/posix_disk_io.hpp>
+#include <libtorrent/storage_defs.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+namespace utxo::verifier {
+
+namespace {
+
+// The SHA-1 of one piece's bytes written so far, while they came in order from its start.
+struct PieceHash {
+    lt::hasher sha1;
+    int next = 0;         // offset in the piece of the next byte expected
+    bool usable = true;   // false once a block came out of order, twice, or failed to write
+};
+
+class HashingPosixDiskIo final : public lt::disk_interface {
+public:
+    HashingPosixDiskIo(lt::io_context& ios, const lt::settings_interface& settings, lt::counters& counters)
+        : ios_(ios), inner_(lt::posix_disk_io_constructor(ios, settings, counters)) {}
+    ~HashingPosixDiskIo() override {
+        fetch_log()->info("piece hashes: {} taken while writing, {} read back from disk", from_memory_, read_back_);
+    }
+
+    lt::storage_holder new_torrent(const lt::storage_params& p, const std::shared_ptr<void>& torrent) override {
+        lt::storage_holder held = inner_->new_torrent(p, torrent);
+        lt::storage_index_t idx = held;
+        Storage& s = storages_[idx];
+        s.files = &p.files;  // the torrent's own, which outlives its storage
+        s.inner = std::move(held);
+        return lt::storage_holder(idx, *this);
+    }
+
+    // Dropping the inner holder is what removes the storage from posix_disk_io.
+    void remove_torrent(lt::storage_index_t idx) override { storages_.erase(idx); }
+
+    void async_read(lt::storage_index_t storage, const lt::peer_request& r,
+                    std::function<void(lt::disk_buffer_holder, const lt::storage_error&)> handler,
+                    lt::disk_job_flags_t flags) override {
+        inner_->async_read(storage, r, std::move(handler), flags);
+    }
+
+    bool async_write(lt::storage_index_t storage, const lt::peer_request& r, const char* buf,
+                     std::shared_ptr<lt::disk_observer> observer,
+                     std::function<void(const lt::storage_error&)> handler, lt::disk_job_flags_t flags) override {
+        PieceHash* piece = follow(storage, r.piece);
+        if (piece && piece->usable) {
+            if (r.start == piece->next) {
+                piece->sha1.update(buf, r.length);
+                piece->next += r.length;
+            } else {
+                piece->usable = false;
+            }
+        }
+        // posix_disk_io has written the block when this returns, and posted its handler, which
+        // runs before anything posted later (such as a hash answered from memory).
+        return inner_->async_write(
+            storage, r, buf, std::move(observer),
+            [this, storage, p = r.piece, handler = std::move(handler)](const lt::storage_error& e) {
+                if (e) {
+                    forget(storage, p);
+                    write_failures_.insert({storage, p});
+                }
+                handler(e);
+            },
+            flags);
+    }
+
+    void async_hash(lt::storage_index_t storage, lt::piece_index_t piece, lt::span<lt::sha256_hash> v2,
+                    lt::disk_job_flags_t flags,
+                    std::function<void(lt::piece_index_t, const lt::sha1_hash&, const lt::storage_error&)> handler)
+        override {
+        auto known = take(storage, piece);
+        if (!known || !v2.empty() || !(flags & lt::disk_interface::v1_hash)) {
+            ++read_back_;
+            inner_->async_hash(storage, piece, v2, flags, std::move(handler));
+            return;
+        }
+        // Answered once the piece's write handlers have run: if one of them failed, the piece is
+        // read back from disk instead.
+        boost::asio::post(ios_, [this, storage, piece, v2, flags, hash = *known, handler = std::move(handler)] {
+            if (write_failures_.erase({storage, piece}) > 0)
+                inner_->async_hash(storage, piece, v2, flags, handler);
+            else
+                ++from_memory_, handler(piece, hash, lt::storage_error());
+        });
+    }
+
+    void async_hash2(lt::storage_index_t storage, lt::piece_index_t piece, int offset, lt::disk_job_flags_t flags,
+                     std::function<void(lt::piece_index_t, const lt::sha256_hash&, const lt::storage_error&)> handler)
+        override {
+        inner_->async_hash2(storage, piece, offset, flags, std::move(handler));
+    }
+
+    void async_move_storage(lt::storage_index_t storage, std::string p, lt::move_flags_t flags,
+                            std::function<void(lt::status_t, const std::string&, const lt::storage_error&)> handler)
+        override {
+        inner_->async_move_storage(storage, std::move(p), flags, std::move(handler));
+    }
+
+    void async_release_files(lt::storage_index_t storage, std::function<void()> handler) override {
+        inner_->async_release_files(storage, std::move(handler));
+    }
+
+    void async_check_files(lt::storage_index_t storage, const lt::add_torrent_params* resume_data,
+                           lt::aux::vector<std::string, lt::file_index_t> links,
+                           std::function<void(lt::status_t, const lt::storage_error&)> handler) override {
+        inner_->async_check_files(storage, resume_data, std::move(links), std::move(handler));
+    }
+
+    void async_stop_torrent(lt::storage_index_t storage, std::function<void()> handler) override {
+        if (auto it = storages_.find(storage); it != storages_.end()) it->second.pieces.clear();
+        inner_->async_stop_torrent(storage, std::move(handler));
+    }
+
+    void async_rename_file(lt::storage_index_t storage, lt::file_index_t index, std::string name,
+                           std::function<void(const std::string&, lt::file_index_t, const lt::storage_error&)> handler)
+        override {
+        inner_->async_rename_file(storage, index, std::move(name), std::move(handler));
+    }
+
+    void async_delete_files(lt::storage_index_t storage, lt::remove_flags_t options,
+                            std::function<void(const lt::storage_error&)> handler) override {
+        if (auto it = storages_.find(storage); it != storages_.end()) it->second.pieces.clear();
+        inner_->async_delete_files(storage, options, std::move(handler));
+    }
+
+    void async_set_file_priority(
+        lt::storage_index_t storage, lt::aux::vector<lt::download_priority_t, lt::file_index_t> prio,
+        std::function<void(const lt::storage_error&, lt::aux::vector<lt::download_priority_t, lt::file_index_t>)>
+            handler) override {
+        inner_->async_set_file_priority(storage, std::move(prio), std::move(handler));
+    }
+
+    // A piece that failed its check is cleared before it is downloaded again.
+    void async_clear_piece(lt::storage_index_t storage, lt::piece_index_t index,
+                           std::function<void(lt::piece_index_t)> handler) override {
+        forget(storage, index);
+        inner_->async_clear_piece(storage, index, std::move(handler));
+    }
+
+    void update_stats_counters(lt::counters& c) const override { inner_->update_stats_counters(c); }
+
+    std::vector<lt::open_file_state> get_status(lt::storage_index_t storage) const override {
+        return inner_->get_status(storage);
+    }
+
+    void abort(bool wait) override { inner_->abort(wait); }
+    void submit_jobs() override { inner_->submit_jobs(); }
+    void settings_updated() override { inner_->settings_updated(); }
+
+private:
+    struct Storage {
+        const lt::file_storage* files = nullptr;
+        std::unordered_map<int, PieceHash> pieces;  // pieces being written
+        lt::storage_holder inner;                   // last: released first
+    };
+
+    // The running hash of a piece, started at its first write; null for an unknown storage.
+    PieceHash* follow(lt::storage_index_t storage, lt::piece_index_t piece) {
+        auto it = storages_.find(storage);
+        if (it == storages_.end()) return nullptr;
+        return &it->second.pieces[static_cast<int>(piece)];
+    }
+
+    void forget(lt::storage_index_t storage, lt::piece_index_t piece) {
+        if (auto it = storages_.find(storage); it != storages_.end())
+            it->second.pieces.erase(static_cast<int>(piece));
+    }
+
+    // The piece's SHA-1 if every one of its bytes was written here once, in order; the piece is
+    // forgotten either way.
+    std::optional<lt::sha1_hash> take(lt::storage_index_t storage, lt::piece_index_t piece) {
+        auto it = storages_.find(storage);
+        if (it == storages_.end()) return std::nullopt;
+        auto p = it->second.pieces.find(static_cast<int>(piece));
+        if (p == it->second.pieces.end()) return std::nullopt;
+        std::optional<lt::sha1_hash> out;
+        if (p->second.usable && p->second.next == it->second.files->piece_size(piece)) out = p->second.sha1.final();
+        it->second.pieces.erase(p);
+        return out;
+    }
+
+    lt::io_context& ios_;
+    std::uint64_t from_memory_ = 0, read_back_ = 0;
+    std::unique_ptr<lt::disk_interface> inner_;
+    std::map<lt::storage_index_t, Storage> storages_;  // declared after inner_: released before it
+    std::set<std::pair<lt::storage_index_t, lt::piece_index_t>> write_failures_;  // until the hash job
+};
+
+}  // namespace
+
+lt::disk_io_constructor_type hashing_posix_disk_io() {
+    return [](lt::io_context& ios, const lt::settings_interface& settings, lt::counters& counters) {
+        return std::unique_ptr<lt::disk_interface>(new HashingPosixDiskIo(ios, settings, counters));
+    };
+}
+
+}  // namespace utxo::verifier
