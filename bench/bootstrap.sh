@@ -8,7 +8,8 @@
 #  - peak memory of fetch --all on this release and on one about 7 times smaller, both at the same
 #    capped rate (50 MB/s) so that each transfer reaches its steady state
 #   bench/bootstrap.sh WORKDIR CHAIN.dat
-# BIN=DIR picks the executables (default: build/bin of this checkout).
+# BIN=DIR picks the executables (default: build/bin of this checkout); ROUNDS=N the number of
+# curl+openssl / fetch pairs whose medians are reported (default 3).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${BIN:-$root/build/bin}
@@ -59,25 +60,34 @@ curl_config() {  # curl_config OUTDIR > cfg: every shard file of the release fro
   done
 }
 
-# Baseline: curl every shard file from the web seed, then openssl over them.
-rm -rf "$work/curl"; mkdir -p "$work/curl"
+# Baseline: curl every shard file from the web seed, then openssl over them; then fetch --all.
+# ROUNDS pairs (default 3), each pair back to back, and the medians reported: on this 2-core
+# machine both sides vary from run to run (curl most).
 curl_config "$work/curl" > "$work/curl.cfg"
-# Each timed step starts with no dirty data of an earlier step waiting to be written back (fetch
-# makes its files durable, and would otherwise also pay for the baseline's writeback).
-sync
-t0=$(now); curl -sf -K "$work/curl.cfg"; curl_s=$(since "$t0")
-t0=$(now); openssl dgst -sha256 "$work"/curl/*.shard >/dev/null; openssl_s=$(since "$t0")
-
-# fetch --all
-rm -rf "$work/node"
-sync
-t0=$(now)
-/usr/bin/time -f "%M" -o "$work/fetch.rss" "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" \
-  --seeder "http://127.0.0.1:$http" --db "$work/node" --all --seed-ratio 0 --listen "127.0.0.1:$(free_port)" > "$work/fetch.txt"
-fetch_s=$(since "$t0")
-# ready to query: fetch's own verify-and-install phase, after the download
-ready_s=$(sed -nE 's/.*verified and installed in ([0-9.]+) s.*/\1/p' "$work/fetch.txt")
-download_s=$(sed -nE 's/^downloaded in ([0-9.]+) s.*/\1/p' "$work/fetch.txt")
+median() { python3 -c "import statistics,sys;print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
+curls=(); openssls=(); fetches=(); downloads=(); readies=(); pair_ratios=()
+for round in $(seq "${ROUNDS:-3}"); do
+  rm -rf "$work/curl"; mkdir -p "$work/curl"
+  # Each timed step starts with no dirty data of an earlier step waiting to be written back
+  # (fetch makes its files durable, and would otherwise also pay for the baseline's writeback).
+  sync
+  t0=$(now); curl -sf -K "$work/curl.cfg"; c=$(since "$t0")
+  t0=$(now); openssl dgst -sha256 "$work"/curl/*.shard >/dev/null; o=$(since "$t0")
+  rm -rf "$work/node" "$work/curl"
+  sync
+  t0=$(now)
+  /usr/bin/time -f "%M" -o "$work/fetch.rss" "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" \
+    --seeder "http://127.0.0.1:$http" --db "$work/node" --all --seed-ratio 0 --listen "127.0.0.1:$(free_port)" > "$work/fetch.txt"
+  f=$(since "$t0")
+  # fetch's own phases: the download (each file checked as it completes), then verify + install
+  d=$(sed -nE 's/^downloaded in ([0-9.]+) s.*/\1/p' "$work/fetch.txt")
+  r=$(sed -nE 's/.*verified and installed in ([0-9.]+) s.*/\1/p' "$work/fetch.txt")
+  curls+=("$c"); openssls+=("$o"); fetches+=("$f"); downloads+=("$d"); readies+=("$r")
+  pair_ratios+=("$(python3 -c "print(f'{($c+$o)/($d+$r):.2f}')")")
+done
+curl_s=$(median "${curls[@]}"); openssl_s=$(median "${openssls[@]}"); fetch_s=$(median "${fetches[@]}")
+download_s=$(median "${downloads[@]}"); ready_s=$(median "${readies[@]}")
+phase_s=$(python3 -c "print($download_s+$ready_s)")
 
 t0=$(now); rm -f "$work/export.dat"; "$bin/utxo-verifier" export-core --db "$work/node" --out "$work/export.dat" >/dev/null
 export_s=$(since "$t0"); rm -f "$work/export.dat"
@@ -163,12 +173,15 @@ kill "$tracker_pid" 2>/dev/null || true
 mb() { python3 -c "print(f'{$1/1e6:,.1f}')"; }
 echo
 echo "== results =="
-printf '%-52s %.1f s, %s MB/s\n' "curl over the web seed (1024 files)" "$curl_s" "$(mb "$shard_bytes/$curl_s")"
-printf '%-52s %.1f s\n' "openssl dgst -sha256 over the same files" "$openssl_s"
-printf '%-52s %.1f s, %s MB/s\n' "baseline: curl + openssl" "$(python3 -c "print($curl_s+$openssl_s)")" "$(mb "$shard_bytes/($curl_s+$openssl_s)")"
-printf '%-52s %.1f s, %s MB/s (peak RSS %s KiB)\n' "fetch --all (download + verify + install)" "$fetch_s" "$(mb "$shard_bytes/$fetch_s")" "$(cat "$work/fetch.rss")"
-printf '%-52s %s\n' "ratio fetch throughput : baseline throughput" "$(python3 -c "print(f'{($curl_s+$openssl_s)/$fetch_s:.2f}')")"
+echo "(medians of ${ROUNDS:-3} back-to-back pairs; per pair, curl ${curls[*]} s, openssl ${openssls[*]} s, fetch ${fetches[*]} s)"
+printf '%-52s %.2f s, %s MB/s\n' "curl over the web seed (1024 files)" "$curl_s" "$(mb "$shard_bytes/$curl_s")"
+printf '%-52s %.2f s\n' "openssl dgst -sha256 over the same files" "$openssl_s"
+printf '%-52s %.2f s, %s MB/s\n' "baseline: curl + openssl" "$(python3 -c "print($curl_s+$openssl_s)")" "$(mb "$shard_bytes/($curl_s+$openssl_s)")"
 printf '%-52s %s s download, %s s verify + install\n' "fetch phases" "$download_s" "$ready_s"
+printf '%-52s %.2f s, %s MB/s\n' "fetch download-and-verify phase" "$phase_s" "$(mb "$shard_bytes/$phase_s")"
+printf '%-52s %s (per pair: %s)\n' "ratio fetch phase throughput : baseline (goal)" "$(python3 -c "print(f'{($curl_s+$openssl_s)/$phase_s:.2f}')")" "${pair_ratios[*]}"
+printf '%-52s %.2f s, %s MB/s (peak RSS %s KiB)\n' "whole fetch --all process (discovery, start, exit)" "$fetch_s" "$(mb "$shard_bytes/$fetch_s")" "$(cat "$work/fetch.rss")"
+printf '%-52s %s\n' "ratio whole process : baseline" "$(python3 -c "print(f'{($curl_s+$openssl_s)/$fetch_s:.2f}')")"
 printf '%-52s %s\n' "ratio ready-to-query : openssl over the files" "$(python3 -c "print(f'{$ready_s/$openssl_s:.2f}')")"
 printf '%-52s %.1f s, %s coins/s\n' "export-core" "$export_s" "$(python3 -c "print(f'{$coins/$export_s:,.0f}')")"
 printf '%-52s %s of %s bytes = %s %% (peak RSS %s KiB)\n' "wallet mode, 10 addresses" "$wallet_bytes" "$shard_bytes" "$(python3 -c "print(f'{100*$wallet_bytes/$shard_bytes:.2f}')")" "$(cat "$work/wallet.rss")"
