@@ -277,27 +277,34 @@ test::CommandResult fetch_verbose(const fs::path& db, const std::vector<const Se
     return run("timeout -s KILL 90 " + sh_join(args));
 }
 
-// "piece hashes: N taken while writing, M read back from disk" -> {N, M}
-std::pair<int, int> piece_hash_counts(const std::string& out) {
+// "piece hashes: N taken while writing, M read back from disk; B blocks written in W writes"
+struct DiskCounts {
+    int from_memory = 0, read_back = 0, blocks = 0, writes = 0;
+};
+DiskCounts disk_counts(const std::string& out) {
     auto at = out.find("piece hashes: ");
     REQUIRE(at != std::string::npos);
-    int memory = 0, disk = 0;
-    REQUIRE(std::sscanf(out.c_str() + at, "piece hashes: %d taken while writing, %d read back", &memory, &disk) == 2);
-    return {memory, disk};
+    DiskCounts c;
+    REQUIRE(std::sscanf(out.c_str() + at,
+                        "piece hashes: %d taken while writing, %d read back from disk; %d blocks written in %d writes",
+                        &c.from_memory, &c.read_back, &c.blocks, &c.writes) == 4);
+    return c;
 }
 
 }  // namespace
 
-TEST_CASE("Pieces are hashed from the blocks as they are written, and the files are exact", "[fetch]") {
+TEST_CASE("Pieces are hashed from the blocks as they are written, written whole, and the files are exact",
+          "[fetch]") {
     auto& w = world();
     Seeder s(serve_dir("hashing", {250}, w.names));
     test::TempDir db;
     auto r = fetch_verbose(db.path(), {&s});
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    auto [memory, disk] = piece_hash_counts(r.out);
-    CHECK(memory > 0);
-    CHECK(memory >= disk);  // read-back is the exception (out-of-order or repeated blocks)
+    auto c = disk_counts(r.out);
+    CHECK(c.from_memory > 0);
+    CHECK(c.from_memory >= c.read_back);  // read-back is the exception (out-of-order or repeated blocks)
+    CHECK(c.writes < c.blocks);           // in-order blocks of a piece went to disk together
     auto st = store_status(db.path());
     CHECK(shard_files(st["dir"].get<std::string>()) == shard_files(release_dir(w.releases("alice"), 250)));
 }
@@ -470,7 +477,7 @@ TEST_CASE("A tampered shard from the seeder is rejected and the store keeps its 
     INFO(r.out);
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("failed the torrent's hash check") != std::string::npos);
-    CHECK(piece_hash_counts(r.out).first > 0);  // the pieces hashed while written were checked too
+    CHECK(disk_counts(r.out).from_memory > 0);  // the pieces hashed while written were checked too
     auto after = store_status(db.path());
     CHECK(after == before);
     CHECK(shard_files(after["dir"].get<std::string>()) == before_files);
