@@ -116,18 +116,29 @@ small_rel=$(ls -d "$small"/releases/regtest/*/ | tail -n 1)
 rm -f "$small_rel"/manifest.json.*.minisig
 "$bin/utxo-signer" sign --key "$work/bench.key" --release "$small_rel" --own "$small_rel" >/dev/null
 small_bytes=$(du -cb "$small_rel"/shards/*.shard | tail -n 1 | cut -f1)
-capped_rss() {  # capped_rss RELEASES-DIR; sets rss: peak RSS KiB of fetch --all at 50 MB/s
+capped_rss() {  # capped_rss RELEASES-DIR; sets rss: peak RSS KiB of fetch --all at 50 MB/s, and
+  # anon: the process's anonymous memory (KiB) sampled every 0.5 s while it ran, oldest first
   start_seeder_for "$1" --upload-rate 50000000
   rm -rf "$work/rss-store"; sync
   /usr/bin/time -f "%M" -o "$work/rss.kb" "$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" \
     --seeder "http://127.0.0.1:$http" --db "$work/rss-store" --all --no-web-seeds --seed-ratio 0 \
-    --listen "127.0.0.1:$(free_port)" >/dev/null
+    --listen "127.0.0.1:$(free_port)" >/dev/null &
+  local timer=$! fetch_pid="" samples=()
+  while kill -0 "$timer" 2>/dev/null; do
+    [ -z "$fetch_pid" ] && fetch_pid=$(pgrep -P "$timer" utxo-verifier || true)
+    if [ -n "$fetch_pid" ]; then
+      a=$(awk '/^RssAnon/{print $2}' "/proc/$fetch_pid/status" 2>/dev/null || true)
+      [ -n "$a" ] && samples+=("$a")
+    fi
+    sleep 0.5
+  done
+  wait "$timer"
   stop_seeder
   rm -rf "$work/rss-store"
-  rss=$(cat "$work/rss.kb")
+  rss=$(cat "$work/rss.kb"); anon="${samples[*]}"
 }
 capped_rss "$small/releases"; small_rss=$rss
-capped_rss "$work/releases"; large_rss=$rss
+capped_rss "$work/releases"; large_rss=$rss; large_anon=$anon
 
 # Swarm: 8 BitTorrent clients vs 8 HTTP downloads, one server capped at 20 MB/s. The clients find
 # each other through opentracker (Debian's tracks whitelisted infohashes only; it chroots into -d)
@@ -186,6 +197,7 @@ printf '%-52s %s\n' "ratio ready-to-query : openssl over the files" "$(python3 -
 printf '%-52s %.1f s, %s coins/s\n' "export-core" "$export_s" "$(python3 -c "print(f'{$coins/$export_s:,.0f}')")"
 printf '%-52s %s of %s bytes = %s %% (peak RSS %s KiB)\n' "wallet mode, 10 addresses" "$wallet_bytes" "$shard_bytes" "$(python3 -c "print(f'{100*$wallet_bytes/$shard_bytes:.2f}')")" "$(cat "$work/wallet.rss")"
 printf '%-52s %s KiB for %s bytes, %s KiB for %s bytes\n' "peak RSS of fetch --all at 50 MB/s, small vs this" "$small_rss" "$small_bytes" "$large_rss" "$shard_bytes"
+printf '%-52s %s\n' "anonymous memory of that fetch, KiB every 0.5 s" "$large_anon"
 printf '%-52s %s (for %s x the bytes)\n' "ratio peak RSS : small release's" "$(python3 -c "print(f'{$large_rss/$small_rss:.2f}')")" "$(python3 -c "print(f'{$shard_bytes/$small_bytes:.1f}')")"
 printf '%-52s %.1f s\n' "swarm: 8 BitTorrent clients, seeder capped 20 MB/s" "$swarm_s"
 printf '%-52s %.1f s (bound: 8 x bytes / 20 MB/s)\n' "8 HTTP downloads from a 20 MB/s server" "$http_s"
