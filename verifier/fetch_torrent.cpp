@@ -66,15 +66,15 @@ lt::settings_pack session_settings(const SwarmOptions& o) {
     p.set_int(lt::settings_pack::stop_tracker_timeout, 2);
     // Throughput knobs from reference §3.2 that cost fixed memory, not memory per byte of the set.
     p.set_int(lt::settings_pack::max_queued_disk_bytes, 8 << 20);
-    // libtorrent sizes a peer's receive buffer to what its socket holds, and the kernel grows an
-    // unbounded socket buffer to several MB on a fast link: the peak memory of a download then
-    // rose with its length (bigger bursts over a longer transfer), 36 -> 52 MB for 7 x the set
-    // at one capped rate. 1 MiB per socket keeps it flat (22 -> 22-27 MB) and cost no
-    // throughput on loopback; it still allows 20 MB/s per peer at 50 ms round trip.
-    p.set_int(lt::settings_pack::recv_socket_buffer_size, 1 << 20);
     p.set_int(lt::settings_pack::max_out_request_queue, 1500);
     p.set_int(lt::settings_pack::send_buffer_watermark, 3 << 20);
     p.set_int(lt::settings_pack::send_buffer_low_watermark, 1 << 20);
+    // libtorrent sizes a peer's receive buffer to what its socket holds, and the kernel grows an
+    // unbounded socket buffer to several MB on a fast link: the peak memory of a download then
+    // rose with its length (bigger bursts over a longer transfer), 33-36 -> 48-52 MB for
+    // 7 x the set at one capped rate. 1 MiB per socket keeps it flat (22 -> 22-27 MB) and cost no
+    // throughput on loopback; it still allows 20 MB/s per peer at 50 ms round trip.
+    p.set_int(lt::settings_pack::recv_socket_buffer_size, 1 << 20);
     p.set_int(lt::settings_pack::alert_mask,
               static_cast<int>(static_cast<std::uint32_t>(
                   lt::alert_category::error | lt::alert_category::status | lt::alert_category::storage |
