@@ -14,7 +14,9 @@ namespace utxo::indexer {
 
 namespace {
 
-// Collects the first `count` distinct addresses of the coins it is shown.
+// Collects the first `count` distinct addresses of the coins it is shown. An address is taken up
+// by a coin with a value (a 0-sat coin, which the synthetic chains also make, counts only for an
+// address already taken), so that a wallet tried with them has something to show.
 class AddressSampler {
 public:
     AddressSampler(core::Network net, std::size_t count) : net_(net), count_(count) {}
@@ -22,6 +24,7 @@ public:
     bool add(const core::Coin& coin) {
         auto address = core::script_to_address(coin.script, net_);
         if (!address) return true;
+        if (coin.value.sat == 0 && !index_.contains(*address)) return true;
         auto [it, added] = index_.emplace(*address, out_.size());
         if (added) {
             if (out_.size() == count_) return false;
