@@ -78,17 +78,20 @@ public:
                      std::shared_ptr<lt::disk_observer> observer, WriteHandler handler,
                      lt::disk_job_flags_t flags) override {
         ++blocks_;
-        auto it = storages_.find(storage);
-        if (it == storages_.end()) return write_now(storage, r, buf, std::move(observer), std::move(handler), flags);
-        PieceWrite& p = it->second.pieces[static_cast<int>(r.piece)];
+        Storage* s = find(storage);
+        if (!s) return write_now(storage, r, buf, std::move(observer), std::move(handler), flags);
+        PieceWrite& p = s->pieces[static_cast<int>(r.piece)];
         if (p.in_order && r.start == p.next) {
             p.sha1.update(buf, r.length);
             p.next += r.length;
-            if (p.pending.empty()) p.pending_start = r.start;
+            if (p.pending.empty()) {
+                p.pending_start = r.start;
+                p.pending.reserve(static_cast<std::size_t>(s->files->piece_size(r.piece) - r.start));
+            }
             p.pending.insert(p.pending.end(), buf, buf + r.length);
             p.waiting.push_back(std::move(handler));
             p.flags = flags;
-            if (p.next == it->second.files->piece_size(r.piece)) flush(storage, r.piece, p);
+            if (p.next == s->files->piece_size(r.piece)) flush(storage, r.piece, p);
             return false;
         }
         p.in_order = false;
@@ -111,7 +114,7 @@ public:
         // the piece is read back from disk instead.
         boost::asio::post(ios_, [this, storage, piece, v2, flags, hash = *known, handler = std::move(handler)] {
             if (write_failures_.erase({storage, piece}) > 0)
-                inner_->async_hash(storage, piece, v2, flags, handler);
+                ++read_back_, inner_->async_hash(storage, piece, v2, flags, handler);
             else
                 ++from_memory_, handler(piece, hash, lt::storage_error());
         });
@@ -144,8 +147,7 @@ public:
     }
 
     void async_stop_torrent(lt::storage_index_t storage, std::function<void()> handler) override {
-        flush_storage(storage);
-        if (auto it = storages_.find(storage); it != storages_.end()) it->second.pieces.clear();
+        write_and_forget(storage);
         inner_->async_stop_torrent(storage, std::move(handler));
     }
 
@@ -158,8 +160,7 @@ public:
 
     void async_delete_files(lt::storage_index_t storage, lt::remove_flags_t options,
                             std::function<void(const lt::storage_error&)> handler) override {
-        flush_storage(storage);
-        if (auto it = storages_.find(storage); it != storages_.end()) it->second.pieces.clear();
+        write_and_forget(storage);
         inner_->async_delete_files(storage, options, std::move(handler));
     }
 
@@ -175,8 +176,7 @@ public:
     void async_clear_piece(lt::storage_index_t storage, lt::piece_index_t index,
                            std::function<void(lt::piece_index_t)> handler) override {
         flush_piece(storage, index);
-        if (auto it = storages_.find(storage); it != storages_.end())
-            it->second.pieces.erase(static_cast<int>(index));
+        if (Storage* s = find(storage)) s->pieces.erase(static_cast<int>(index));
         inner_->async_clear_piece(storage, index, std::move(handler));
     }
 
@@ -231,29 +231,38 @@ private:
         p.pending.shrink_to_fit();
     }
 
-    void flush_piece(lt::storage_index_t storage, lt::piece_index_t piece) {
+    Storage* find(lt::storage_index_t storage) {
         auto it = storages_.find(storage);
-        if (it == storages_.end()) return;
-        auto p = it->second.pieces.find(static_cast<int>(piece));
-        if (p != it->second.pieces.end()) flush(storage, piece, p->second);
+        return it == storages_.end() ? nullptr : &it->second;
+    }
+
+    void flush_piece(lt::storage_index_t storage, lt::piece_index_t piece) {
+        Storage* s = find(storage);
+        if (!s) return;
+        if (auto p = s->pieces.find(static_cast<int>(piece)); p != s->pieces.end()) flush(storage, piece, p->second);
     }
 
     void flush_storage(lt::storage_index_t storage) {
-        auto it = storages_.find(storage);
-        if (it == storages_.end()) return;
-        for (auto& [piece, p] : it->second.pieces) flush(storage, lt::piece_index_t(piece), p);
+        if (Storage* s = find(storage))
+            for (auto& [piece, p] : s->pieces) flush(storage, lt::piece_index_t(piece), p);
+    }
+
+    // Before the torrent stops or its files go: held blocks are written, running hashes dropped.
+    void write_and_forget(lt::storage_index_t storage) {
+        flush_storage(storage);
+        if (Storage* s = find(storage)) s->pieces.clear();
     }
 
     // The piece's SHA-1 if every one of its bytes was written here once, in order; the piece is
     // forgotten either way (its blocks are written by now).
     std::optional<lt::sha1_hash> take(lt::storage_index_t storage, lt::piece_index_t piece) {
-        auto it = storages_.find(storage);
-        if (it == storages_.end()) return std::nullopt;
-        auto p = it->second.pieces.find(static_cast<int>(piece));
-        if (p == it->second.pieces.end()) return std::nullopt;
+        Storage* s = find(storage);
+        if (!s) return std::nullopt;
+        auto p = s->pieces.find(static_cast<int>(piece));
+        if (p == s->pieces.end()) return std::nullopt;
         std::optional<lt::sha1_hash> out;
-        if (p->second.in_order && p->second.next == it->second.files->piece_size(piece)) out = p->second.sha1.final();
-        it->second.pieces.erase(p);
+        if (p->second.in_order && p->second.next == s->files->piece_size(piece)) out = p->second.sha1.final();
+        s->pieces.erase(p);
         return out;
     }
 
