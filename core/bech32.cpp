@@ -101,8 +101,7 @@ Result<Bech32String> bech32_decode(std::string_view text) {
     if (text.size() > kMaxLength)
         return fail(Errc::too_large,
                     fmt::format("bech32 text is {} characters long, more than {}", text.size(), kMaxLength));
-    auto chars = check_characters(text);
-    if (!chars) return std::unexpected(chars.error());
+    UTXO_TRY(check_characters(text));
     const std::size_t sep = text.rfind('1');
     if (sep == std::string_view::npos) return fail(Errc::invalid, "bech32 text has no '1' separator");
     if (sep == 0) return fail(Errc::invalid, "bech32 text has an empty human-readable part");
@@ -137,23 +136,22 @@ std::string segwit_address_encode(std::string_view hrp, int witness_version, Byt
 }
 
 Result<SegwitProgram> segwit_address_parse(std::string_view hrp, std::string_view address) {
-    auto decoded = bech32_decode(address);
-    if (!decoded) return std::unexpected(decoded.error());
+    UTXO_TRY_ASSIGN(auto decoded, bech32_decode(address));
     std::string want;
     for (char c : hrp) want.push_back(lower(c));
-    if (decoded->hrp != want)
+    if (decoded.hrp != want)
         return fail(Errc::mismatch,
-                    fmt::format("address prefix '{}' is not this network's '{}'", decoded->hrp, want));
-    if (decoded->values.empty())
+                    fmt::format("address prefix '{}' is not this network's '{}'", decoded.hrp, want));
+    if (decoded.values.empty())
         return fail(Errc::invalid, "the data part is empty, so there is no witness version");
-    const int version = decoded->values[0];
+    const int version = decoded.values[0];
     if (version > 16)
         return fail(Errc::invalid, fmt::format("witness version {} does not exist (0 to 16)", version));
     const auto expected = version == 0 ? Bech32Variant::bech32 : Bech32Variant::bech32m;
-    if (decoded->variant != expected)
+    if (decoded.variant != expected)
         return fail(Errc::invalid, fmt::format("witness version {} addresses must use {}", version,
                                                version == 0 ? "bech32, not bech32m" : "bech32m, not bech32"));
-    auto program = convert_bits(ByteView(decoded->values).subspan(1), 5, 8, false);
+    auto program = convert_bits(ByteView(decoded.values).subspan(1), 5, 8, false);
     if (!program) return fail(Errc::invalid, "the witness program has invalid padding bits");
     if (!program_length_ok(version, program->size()))
         return fail(Errc::invalid, fmt::format("a {}-byte witness program is not allowed for version {}",

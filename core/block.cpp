@@ -14,10 +14,6 @@ constexpr std::size_t kHeaderSize = 80;
 // No transaction encodes in fewer bytes (version, two counts, lock time); bounds the count.
 constexpr std::size_t kMinTxSize = 10;
 
-template <class T>
-std::unexpected<Error> pass(const Result<T>& r) {
-    return std::unexpected(r.error());
-}
 
 Hash256 hash_pair(const Hash256& a, const Hash256& b) {
     std::uint8_t buf[64];
@@ -110,29 +106,25 @@ void write_block_header(Writer& out, const BlockHeader& header) {
 Result<Block> parse_block(ByteView bytes) {
     Reader in(bytes);
     Block block;
-    auto header = read_block_header(in);
-    if (!header) return pass(header);
-    block.header = *header;
+    UTXO_TRY_ASSIGN(auto header, read_block_header(in));
+    block.header = header;
     // The header bytes are the hashed form; no need to write them out again.
     block.hash = hash_cast<BlockHash>(sha256d(bytes.first(kHeaderSize)));
 
-    auto count = in.compact_size();
-    if (!count) return pass(count);
-    if (*count > in.remaining() / kMinTxSize)
+    UTXO_TRY_ASSIGN(auto count, in.compact_size());
+    if (count > in.remaining() / kMinTxSize)
         return fail(Errc::truncated, fmt::format("block claims {} transactions but only {} bytes follow",
-                                                 *count, in.remaining()));
-    block.txs.reserve(*count);
-    for (std::uint64_t i = 0; i < *count; ++i) {
+                                                 count, in.remaining()));
+    block.txs.reserve(count);
+    for (std::uint64_t i = 0; i < count; ++i) {
         auto tx = read_transaction(in);
         if (!tx) return fail(tx.error().code, fmt::format("transaction {}: {}", i, tx.error().message));
         block.txs.push_back(std::move(*tx));
     }
     if (!in.empty())
         return fail(Errc::invalid, fmt::format("{} trailing bytes after the block", in.remaining()));
-    auto coinbases = check_coinbases(block.txs);
-    if (!coinbases) return pass(coinbases);
-    auto merkle = check_merkle_root(block);
-    if (!merkle) return pass(merkle);
+    UTXO_TRY(check_coinbases(block.txs));
+    UTXO_TRY(check_merkle_root(block));
     return block;
 }
 

@@ -62,7 +62,7 @@ Result<ChunkedFileReader> ChunkedFileReader::open(const std::filesystem::path& p
     if (::fstat(r.fd_.fd, &st) == 0 && st.st_size >= 0)
         want = std::clamp<std::size_t>(static_cast<std::size_t>(st.st_size) + 1, kLowWater * 2, limit);
     r.buf_.resize(want);
-    if (auto filled = r.fill(); !filled) return std::unexpected(filled.error());
+    UTXO_TRY(r.fill());
     return r;
 }
 
@@ -88,7 +88,7 @@ Status ChunkedFileReader::fill() {
 
 Result<bool> ChunkedFileReader::at_end() {
     if (pos_ == end_ && !eof_) {
-        if (auto st = fill(); !st) return std::unexpected(st.error());
+        UTXO_TRY(fill());
     }
     return pos_ == end_;
 }
@@ -179,7 +179,7 @@ Status AtomicFileWriter::pwrite_all(ByteView data, std::uint64_t offset) {
 // Pending overwrites first, then the buffer at the end of the file.
 Status AtomicFileWriter::write_out() {
     for (const auto& [offset, bytes] : pending_) {
-        if (auto st = pwrite_all(bytes, offset); !st) return st;
+        UTXO_TRY(pwrite_all(bytes, offset));
     }
     pending_.clear();
     auto st = pwrite_all(buf_, on_disk_);
@@ -195,7 +195,7 @@ Status AtomicFileWriter::usable() const {
 }
 
 Status AtomicFileWriter::flush() {
-    if (auto st = usable(); !st) return st;
+    UTXO_TRY(usable());
     Status st = open_fd();
     if (st) st = write_out();
     if (!options_.keep_open && fd_.fd >= 0) {
@@ -214,7 +214,7 @@ void AtomicFileWriter::overwrite(std::uint64_t offset, ByteView bytes) {
 }
 
 Status AtomicFileWriter::commit() {
-    if (auto st = usable(); !st) return st;
+    UTXO_TRY(usable());
     Status st = open_fd();
     if (st) st = write_out();
     if (st && options_.sync && ::fsync(fd_.fd) != 0)

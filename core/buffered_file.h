@@ -62,7 +62,7 @@ public:
                 return v;
             }
             if (v.error().code != Errc::truncated || eof_) return v;
-            if (auto st = fill(); !st) return std::unexpected(st.error());
+            UTXO_TRY(fill());
         }
     }
 

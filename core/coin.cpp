@@ -146,28 +146,25 @@ void write_compressed_script(Writer& out, ByteView s) {
 }
 
 Status read_compressed_script(Reader& in, Bytes& script) {
-    auto n_size = in.varint(UINT32_MAX);
-    if (!n_size) return std::unexpected(n_size.error());
-    if (*n_size < kSpecialScripts) {
-        auto payload = in.bytes(special_payload_size(*n_size));
-        if (!payload) return std::unexpected(payload.error());
-        decompress_special(*n_size, *payload, script);
+    UTXO_TRY_ASSIGN(auto n_size, in.varint(UINT32_MAX));
+    if (n_size < kSpecialScripts) {
+        UTXO_TRY_ASSIGN(auto payload, in.bytes(special_payload_size(n_size)));
+        decompress_special(n_size, payload, script);
         return {};
     }
-    std::uint64_t len = *n_size - kSpecialScripts;
-    auto raw = in.bytes(static_cast<std::size_t>(len));
-    if (!raw) return std::unexpected(raw.error());
+    std::uint64_t len = n_size - kSpecialScripts;
+    UTXO_TRY_ASSIGN(auto raw, in.bytes(static_cast<std::size_t>(len)));
     // Core skips an over-long script and stores a single OP_RETURN in its place.
     if (len > kMaxRawScript)
         script.assign({kOpReturn});
     else
-        script.assign(raw->begin(), raw->end());
+        script.assign(raw.begin(), raw.end());
     return {};
 }
 
 Result<Bytes> read_compressed_script(Reader& in) {
     Bytes script;
-    if (auto s = read_compressed_script(in, script); !s) return std::unexpected(s.error());
+    UTXO_TRY(read_compressed_script(in, script));
     return script;
 }
 
@@ -178,20 +175,18 @@ void write_coin(Writer& out, const Coin& coin) {
 }
 
 Status read_coin(Reader& in, Coin& coin) {
-    auto code = in.varint(UINT32_MAX);
-    if (!code) return std::unexpected(code.error());
-    auto amount = in.varint(UINT64_MAX);
-    if (!amount) return std::unexpected(amount.error());
-    if (auto s = read_compressed_script(in, coin.script); !s) return s;
-    coin.height = Height{static_cast<std::uint32_t>(*code >> 1)};
-    coin.coinbase = (*code & 1) != 0;
-    coin.value = Amount{static_cast<std::int64_t>(decompress_amount(*amount))};
+    UTXO_TRY_ASSIGN(auto code, in.varint(UINT32_MAX));
+    UTXO_TRY_ASSIGN(auto amount, in.varint(UINT64_MAX));
+    UTXO_TRY(read_compressed_script(in, coin.script));
+    coin.height = Height{static_cast<std::uint32_t>(code >> 1)};
+    coin.coinbase = (code & 1) != 0;
+    coin.value = Amount{static_cast<std::int64_t>(decompress_amount(amount))};
     return {};
 }
 
 Result<Coin> read_coin(Reader& in) {
     Coin coin;
-    if (auto s = read_coin(in, coin); !s) return std::unexpected(s.error());
+    UTXO_TRY(read_coin(in, coin));
     return coin;
 }
 

@@ -31,3 +31,23 @@ using Status = std::expected<void, Error>;
 }
 
 }  // namespace utxo::core
+
+// The one way a failure is passed up. Both work in any function that returns a Result or Status.
+//
+//   UTXO_TRY(batch.commit());                        // returns the error, if any
+//   UTXO_TRY_ASSIGN(auto store, UtxoStore::open(p)); // declares `store` from the value, or returns
+#define UTXO_TRY(...)                                                         \
+    do {                                                                      \
+        if (auto&& utxo_try_result_ = (__VA_ARGS__); !utxo_try_result_)       \
+            return ::std::unexpected(::std::move(utxo_try_result_.error()));  \
+    } while (false)
+
+#define UTXO_TRY_ASSIGN(declaration, ...) \
+    UTXO_TRY_ASSIGN_IMPL_(UTXO_TRY_CONCAT_(utxo_try_value_, __COUNTER__), declaration, __VA_ARGS__)
+
+#define UTXO_TRY_CONCAT_INNER_(a, b) a##b
+#define UTXO_TRY_CONCAT_(a, b) UTXO_TRY_CONCAT_INNER_(a, b)
+#define UTXO_TRY_ASSIGN_IMPL_(tmp, declaration, ...)                   \
+    auto tmp = (__VA_ARGS__);                                         \
+    if (!tmp) return ::std::unexpected(::std::move(tmp.error()));     \
+    declaration = ::std::move(*tmp)

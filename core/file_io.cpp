@@ -63,11 +63,9 @@ core::Status write_all(int fd, core::ByteView content) {
 
 core::Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_size) {
     ScopedFd fd;
-    auto size = open_regular_file(path, max_size, fd);
-    if (!size) return std::unexpected(size.error());
-    std::string out(*size, '\0');
-    auto status = read_exact(fd.fd, reinterpret_cast<std::uint8_t*>(out.data()), out.size());
-    if (!status) return std::unexpected(status.error());
+    UTXO_TRY_ASSIGN(auto size, open_regular_file(path, max_size, fd));
+    std::string out(size, '\0');
+    UTXO_TRY(read_exact(fd.fd, reinterpret_cast<std::uint8_t*>(out.data()), out.size()));
     return out;
 }
 

@@ -9,18 +9,16 @@
 namespace utxo::core {
 
 Result<std::uint16_t> read_header_version(Reader& r, std::string_view kind) {
-    auto version = r.u16();
-    if (!version) return std::unexpected(version.error());
-    if (*version != 1)
-        return fail(Errc::invalid, fmt::format("{} version {} is not supported (only 1)", kind, *version));
-    return *version;
+    UTXO_TRY_ASSIGN(auto version, r.u16());
+    if (version != 1)
+        return fail(Errc::invalid, fmt::format("{} version {} is not supported (only 1)", kind, version));
+    return version;
 }
 
 Result<Network> read_header_network(Reader& r, std::string_view kind) {
-    auto bytes = r.bytes(4);
-    if (!bytes) return std::unexpected(bytes.error());
+    UTXO_TRY_ASSIGN(auto bytes, r.bytes(4));
     NetworkMagic magic;
-    std::memcpy(magic.data(), bytes->data(), magic.size());
+    std::memcpy(magic.data(), bytes.data(), magic.size());
     auto net = network_from_magic(magic);
     if (!net) return fail(Errc::invalid, fmt::format("{} has unknown network magic {}", kind, to_hex(magic)));
     return *net;

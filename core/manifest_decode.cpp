@@ -88,9 +88,8 @@ public:
 
     template <class H>
     Result<H> display_hash(const char* key) const {
-        auto s = hex(key, 64);
-        if (!s) return std::unexpected(s.error());
-        return *H::from_display_hex(*s);
+        UTXO_TRY_ASSIGN(auto s, hex(key, 64));
+        return *H::from_display_hex(s);
     }
 
     const json& operator[](const char* key) const { return j_.at(key); }
@@ -103,41 +102,34 @@ private:
     std::string where_;
 };
 
-// Unwraps a Result into `target`, or returns its error from the enclosing function.
-#define MANIFEST_TRY(target, expr)                              \
-    do {                                                        \
-        auto r_ = (expr);                                       \
-        if (!r_) return std::unexpected(std::move(r_.error())); \
-        target = std::move(*r_);                                \
-    } while (0)
 
 Result<ShardEntry> shard_entry(const json& j, std::size_t i) {
     Obj o(j, fmt::format("shards[{}]", i));
-    if (auto st = o.keys({"bytes", "coins", "muhash", "sha256"}); !st) return std::unexpected(st.error());
+    UTXO_TRY(o.keys({"bytes", "coins", "muhash", "sha256"}));
     ShardEntry s;
-    MANIFEST_TRY(s.bytes, o.uint("bytes"));
-    MANIFEST_TRY(s.coins, o.uint("coins"));
-    MANIFEST_TRY(s.muhash, o.hex("muhash", 64));
-    MANIFEST_TRY(s.sha256, o.hex("sha256", 64));
+    UTXO_TRY_ASSIGN(s.bytes, o.uint("bytes"));
+    UTXO_TRY_ASSIGN(s.coins, o.uint("coins"));
+    UTXO_TRY_ASSIGN(s.muhash, o.hex("muhash", 64));
+    UTXO_TRY_ASSIGN(s.sha256, o.hex("sha256", 64));
     return s;
 }
 
 Result<FileEntry> file_entry(const json& j, std::size_t i) {
     Obj o(j, fmt::format("patches.files[{}]", i));
-    if (auto st = o.keys({"bytes", "sha256"}); !st) return std::unexpected(st.error());
+    UTXO_TRY(o.keys({"bytes", "sha256"}));
     FileEntry f;
-    MANIFEST_TRY(f.bytes, o.uint("bytes"));
-    MANIFEST_TRY(f.sha256, o.hex("sha256", 64));
+    UTXO_TRY_ASSIGN(f.bytes, o.uint("bytes"));
+    UTXO_TRY_ASSIGN(f.sha256, o.hex("sha256", 64));
     return f;
 }
 
 Status read_full_set(const Obj& top, Manifest& m) {
     Obj o(top["full_set"], "full_set");
-    if (auto st = o.keys({"coins", "hash_serialized_3", "muhash", "total_amount"}); !st) return st;
-    MANIFEST_TRY(m.coins, o.uint("coins"));
-    MANIFEST_TRY(m.hash_serialized_3, o.display_hash<Hash256>("hash_serialized_3"));
-    MANIFEST_TRY(m.muhash, o.display_hash<Hash256>("muhash"));
-    MANIFEST_TRY(m.total_amount.sat, o.amount("total_amount"));
+    UTXO_TRY(o.keys({"coins", "hash_serialized_3", "muhash", "total_amount"}));
+    UTXO_TRY_ASSIGN(m.coins, o.uint("coins"));
+    UTXO_TRY_ASSIGN(m.hash_serialized_3, o.display_hash<Hash256>("hash_serialized_3"));
+    UTXO_TRY_ASSIGN(m.muhash, o.display_hash<Hash256>("muhash"));
+    UTXO_TRY_ASSIGN(m.total_amount.sat, o.amount("total_amount"));
     return {};
 }
 
@@ -145,9 +137,8 @@ Status read_shards(const Obj& top, Manifest& m) {
     const json& list = top["shards"];
     if (!list.is_array()) return std::unexpected(invalid("shards must be an array"));
     for (std::size_t i = 0; i < list.size(); ++i) {
-        auto s = shard_entry(list[i], i);
-        if (!s) return std::unexpected(s.error());
-        m.shards.push_back(std::move(*s));
+        UTXO_TRY_ASSIGN(auto s, shard_entry(list[i], i));
+        m.shards.push_back(std::move(s));
     }
     return {};
 }
@@ -155,26 +146,27 @@ Status read_shards(const Obj& top, Manifest& m) {
 Status read_patches(const Obj& top, Manifest& m) {
     if (top["patches"].is_null()) return {};
     Obj o(top["patches"], "patches");
-    if (auto st = o.keys({"files", "from_block_hash", "from_height"}); !st) return st;
+    UTXO_TRY(o.keys({"files", "from_block_hash", "from_height"}));
     PatchSet p;
     const json& files = o["files"];
     if (!files.is_array()) return std::unexpected(invalid("patches.files must be an array"));
     for (std::size_t i = 0; i < files.size(); ++i) {
-        auto f = file_entry(files[i], i);
-        if (!f) return std::unexpected(f.error());
-        p.files.push_back(std::move(*f));
+        UTXO_TRY_ASSIGN(auto f, file_entry(files[i], i));
+        p.files.push_back(std::move(f));
     }
-    MANIFEST_TRY(p.from_block, o.display_hash<BlockHash>("from_block_hash"));
-    MANIFEST_TRY(p.from_height.value, o.uint("from_height", UINT32_MAX));
+    UTXO_TRY_ASSIGN(p.from_block, o.display_hash<BlockHash>("from_block_hash"));
+    UTXO_TRY_ASSIGN(p.from_height.value, o.uint("from_height", UINT32_MAX));
     m.patches = std::move(p);
     return {};
 }
 
 Status read_torrents(const Obj& top, Manifest& m) {
     Obj o(top["torrents"], "torrents");
-    if (auto st = o.keys({"patches", "shards"}); !st) return st;
-    MANIFEST_TRY(m.shards_infohash, o.hex("shards", 40));
-    if (!o["patches"].is_null()) MANIFEST_TRY(m.patches_infohash, o.hex("patches", 40));
+    UTXO_TRY(o.keys({"patches", "shards"}));
+    UTXO_TRY_ASSIGN(m.shards_infohash, o.hex("shards", 40));
+    if (!o["patches"].is_null()) {
+        UTXO_TRY_ASSIGN(m.patches_infohash, o.hex("patches", 40));
+    }
     return {};
 }
 
@@ -183,28 +175,27 @@ Status read_top(const Obj& top, Manifest& m) {
                             "shard_count", "shard_rule", "shards", "torrents"});
         !st)
         return st;
-    MANIFEST_TRY(m.block, top.display_hash<BlockHash>("block_hash"));
-    MANIFEST_TRY(m.format, top.uint("format", UINT32_MAX));
-    MANIFEST_TRY(m.height.value, top.uint("height", UINT32_MAX));
+    UTXO_TRY_ASSIGN(m.block, top.display_hash<BlockHash>("block_hash"));
+    UTXO_TRY_ASSIGN(m.format, top.uint("format", UINT32_MAX));
+    UTXO_TRY_ASSIGN(m.height.value, top.uint("height", UINT32_MAX));
     std::string name;
-    MANIFEST_TRY(name, top.str("network"));
+    UTXO_TRY_ASSIGN(name, top.str("network"));
     auto net = parse_network(name);
     if (!net) return std::unexpected(invalid(fmt::format("network \"{}\" is unknown", name)));
     m.network = *net;
-    MANIFEST_TRY(m.piece_size, top.uint("piece_size", UINT32_MAX));
-    MANIFEST_TRY(m.shard_count, top.uint("shard_count", UINT32_MAX));
+    UTXO_TRY_ASSIGN(m.piece_size, top.uint("piece_size", UINT32_MAX));
+    UTXO_TRY_ASSIGN(m.shard_count, top.uint("shard_count", UINT32_MAX));
     std::string rule;
-    MANIFEST_TRY(rule, top.str("shard_rule"));
+    UTXO_TRY_ASSIGN(rule, top.str("shard_rule"));
     if (rule != kShardRule)
         return std::unexpected(
             invalid(fmt::format("shard_rule \"{}\" is unknown (only \"{}\")", rule, kShardRule)));
-    if (auto st = read_full_set(top, m); !st) return st;
-    if (auto st = read_shards(top, m); !st) return st;
-    if (auto st = read_patches(top, m); !st) return st;
+    UTXO_TRY(read_full_set(top, m));
+    UTXO_TRY(read_shards(top, m));
+    UTXO_TRY(read_patches(top, m));
     return read_torrents(top, m);
 }
 
-#undef MANIFEST_TRY
 
 // What the fields mean together.
 Status check_consistency(const Manifest& m) {
@@ -243,8 +234,8 @@ Result<Manifest> decode_manifest(std::string_view bytes) {
     json j = json::parse(bytes.begin(), bytes.end(), nullptr, false);
     if (j.is_discarded()) return std::unexpected(invalid("is not valid JSON"));
     Manifest m;
-    if (auto st = read_top(Obj(j, ""), m); !st) return std::unexpected(st.error());
-    if (auto st = check_consistency(m); !st) return std::unexpected(st.error());
+    UTXO_TRY(read_top(Obj(j, ""), m));
+    UTXO_TRY(check_consistency(m));
     std::string again = encode_manifest(m);
     if (again != bytes) {
         auto diff = std::mismatch(again.begin(), again.end(), bytes.begin(), bytes.end());

@@ -28,12 +28,10 @@ Result<PatchHeader> read_header(Reader& r) {
     if (r.remaining() < PatchHeader::kSize - sizeof kMagic)
         return fail(Errc::truncated, "patch file is shorter than its header");
     PatchHeader h;
-    auto version = read_header_version(r, "patch file");
-    if (!version) return std::unexpected(version.error());
-    h.version = *version;
-    auto net = read_header_network(r, "patch file");
-    if (!net) return std::unexpected(net.error());
-    h.network = *net;
+    UTXO_TRY_ASSIGN(auto version, read_header_version(r, "patch file"));
+    h.version = version;
+    UTXO_TRY_ASSIGN(auto net, read_header_network(r, "patch file"));
+    h.network = net;
     h.from_block = *r.hash<BlockHashTag>();
     h.from_height = Height{*r.u32()};
     h.to_block = *r.hash<BlockHashTag>();
@@ -64,10 +62,9 @@ Result<std::uint64_t> read_count(Reader& r, std::size_t min_record, const char* 
 }
 
 Status read_spent(Reader& r, std::vector<OutPoint>& spent) {
-    auto n = read_count(r, 33, "spent");
-    if (!n) return std::unexpected(n.error());
-    spent.reserve(*n);
-    for (std::uint64_t i = 0; i < *n; ++i) {
+    UTXO_TRY_ASSIGN(auto n, read_count(r, 33, "spent"));
+    spent.reserve(n);
+    for (std::uint64_t i = 0; i < n; ++i) {
         auto txid = r.hash<TxidTag>();
         if (!txid)
             return fail(Errc::truncated, fmt::format("spent outpoint {}: {}", i, txid.error().message));
@@ -80,10 +77,9 @@ Status read_spent(Reader& r, std::vector<OutPoint>& spent) {
 }
 
 Status read_created(Reader& r, std::vector<std::pair<OutPoint, Coin>>& created) {
-    auto n = read_count(r, 36, "created");
-    if (!n) return std::unexpected(n.error());
-    created.reserve(*n);
-    for (std::uint64_t i = 0; i < *n; ++i) {
+    UTXO_TRY_ASSIGN(auto n, read_count(r, 36, "created"));
+    created.reserve(n);
+    for (std::uint64_t i = 0; i < n; ++i) {
         auto rec = read_shard_coin(r);
         if (!rec) return fail(rec.error().code, fmt::format("created coin {}: {}", i, rec.error().message));
         created.push_back(std::move(*rec));
@@ -156,17 +152,17 @@ ShardHeader shard_header_after(const PatchHeader& h) {
 }
 
 Status check_patch(const Patch& p) {
-    if (auto st = check_header(p.header); !st) return st;
+    UTXO_TRY(check_header(p.header));
     if (auto st = check_ascending(
             p.spent, [](const OutPoint& o) { return o; }, "spent");
         !st)
         return st;
     auto created_key = [](const std::pair<OutPoint, Coin>& c) { return c.first; };
-    if (auto st = check_ascending(p.created, created_key, "created"); !st) return st;
-    if (auto st = check_disjoint(p); !st) return st;
+    UTXO_TRY(check_ascending(p.created, created_key, "created"));
+    UTXO_TRY(check_disjoint(p));
     ShardHeader to = shard_header_after(p.header);  // created coins must fit the new shard
     for (const auto& [o, c] : p.created) {
-        if (auto st = check_shard_coin(to, o, c); !st) return st;
+        UTXO_TRY(check_shard_coin(to, o, c));
     }
     return {};
 }
@@ -174,22 +170,20 @@ Status check_patch(const Patch& p) {
 Result<Patch> decode_patch(ByteView bytes) {
     Reader r(bytes);
     Patch p;
-    auto h = read_header(r);
-    if (!h) return std::unexpected(h.error());
-    p.header = *h;
-    if (auto st = check_header(p.header); !st) return std::unexpected(st.error());
-    if (auto st = read_spent(r, p.spent); !st) return std::unexpected(st.error());
-    if (auto st = read_created(r, p.created); !st) return std::unexpected(st.error());
+    UTXO_TRY_ASSIGN(auto h, read_header(r));
+    p.header = h;
+    UTXO_TRY(check_header(p.header));
+    UTXO_TRY(read_spent(r, p.spent));
+    UTXO_TRY(read_created(r, p.created));
     if (!r.empty())
         return fail(Errc::invalid, fmt::format("{} bytes follow the last created coin", r.remaining()));
-    if (auto st = check_patch(p); !st) return std::unexpected(st.error());
+    UTXO_TRY(check_patch(p));
     return p;
 }
 
 Result<Patch> read_patch_file(const std::filesystem::path& path) {
-    auto data = read_small_file(path, kMaxPatchFile);
-    if (!data) return std::unexpected(data.error());
-    auto p = decode_patch(as_bytes(*data));
+    UTXO_TRY_ASSIGN(auto data, read_small_file(path, kMaxPatchFile));
+    auto p = decode_patch(as_bytes(data));
     if (!p) return fail(p.error().code, fmt::format("{}: {}", path.string(), p.error().message));
     return p;
 }

@@ -37,14 +37,14 @@ struct Merge {
     Status created_before(const OutPoint* limit) {
         const auto& list = patch.created;
         while (created < list.size() && (!limit || list[created].first < *limit)) {
-            if (auto st = out.add(list[created].first, list[created].second); !st) return st;
+            UTXO_TRY(out.add(list[created].first, list[created].second));
             ++created;
         }
         return {};
     }
 
     Status old_coin(const OutPoint& o, const Coin& c) {
-        if (auto st = created_before(&o); !st) return st;
+        UTXO_TRY(created_before(&o));
         if (created < patch.created.size() && patch.created[created].first == o)
             return fail(Errc::mismatch,
                         fmt::format("created coin {} already exists in the old shard", describe_outpoint(o)));
@@ -66,22 +66,19 @@ struct Merge {
 
 Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch,
                    const std::filesystem::path& new_shard) {
-    if (auto st = check_patch(patch); !st) return st;
-    auto reader = ShardReader::open(old_shard);
-    if (!reader) return std::unexpected(reader.error());
-    if (auto st = check_chain(reader->header(), patch.header); !st) return st;
-    auto writer = ShardWriter::create(new_shard, shard_header_after(patch.header));
-    if (!writer) return std::unexpected(writer.error());
-    Merge m{patch, *writer};
+    UTXO_TRY(check_patch(patch));
+    UTXO_TRY_ASSIGN(auto reader, ShardReader::open(old_shard));
+    UTXO_TRY(check_chain(reader.header(), patch.header));
+    UTXO_TRY_ASSIGN(auto writer, ShardWriter::create(new_shard, shard_header_after(patch.header)));
+    Merge m{patch, writer};
     while (true) {
-        auto next = reader->next();
-        if (!next) return std::unexpected(next.error());
-        if (!*next) break;
-        if (auto st = m.old_coin((*next)->first, (*next)->second); !st) return st;
+        UTXO_TRY_ASSIGN(auto next, reader.next());
+        if (!next) break;
+        UTXO_TRY(m.old_coin((next)->first, (next)->second));
     }
     if (m.spent < patch.spent.size()) return m.missing();
-    if (auto st = m.created_before(nullptr); !st) return st;
-    return writer->finish();
+    UTXO_TRY(m.created_before(nullptr));
+    return writer.finish();
 }
 
 }  // namespace utxo::core

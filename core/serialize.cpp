@@ -42,7 +42,7 @@ Result<std::uint64_t> Reader::le(int n) {
 
 template <class T>
 static Result<T> narrow(Result<std::uint64_t> v) {
-    if (!v) return std::unexpected(v.error());
+    UTXO_TRY(v);
     return static_cast<T>(*v);
 }
 
@@ -64,18 +64,16 @@ Result<ByteView> Reader::bytes(std::size_t n) {
 
 Result<std::uint64_t> Reader::compact_size(std::uint64_t max) {
     std::size_t start = pos_;
-    auto first = u8();
-    if (!first) return std::unexpected(first.error());
+    UTXO_TRY_ASSIGN(auto first, u8());
     std::uint64_t value;
     std::uint64_t minimum;
-    if (*first < 253) {
-        value = *first;
+    if (first < 253) {
+        value = first;
         minimum = 0;
     } else {
-        int width = *first == 0xfd ? 2 : *first == 0xfe ? 4 : 8;
-        auto v = le(width);
-        if (!v) return std::unexpected(v.error());
-        value = *v;
+        int width = first == 0xfd ? 2 : first == 0xfe ? 4 : 8;
+        UTXO_TRY_ASSIGN(auto v, le(width));
+        value = v;
         minimum = width == 2 ? 253 : width == 4 ? 0x10000 : 0x100000000;
     }
     if (value < minimum)
@@ -89,12 +87,11 @@ Result<std::uint64_t> Reader::varint(std::uint64_t max) {
     std::size_t start = pos_;
     std::uint64_t n = 0;
     while (true) {
-        auto b = u8();
-        if (!b) return std::unexpected(b.error());
+        UTXO_TRY_ASSIGN(auto b, u8());
         if (n > (max >> 7))
             return fail(Errc::too_large, fmt::format("VARINT at byte {} is too large", start));
-        n = (n << 7) | (*b & 0x7f);
-        if (*b & 0x80) {
+        n = (n << 7) | (b & 0x7f);
+        if (b & 0x80) {
             if (n == max) return fail(Errc::too_large, fmt::format("VARINT at byte {} is too large", start));
             ++n;
         } else {
@@ -104,9 +101,8 @@ Result<std::uint64_t> Reader::varint(std::uint64_t max) {
 }
 
 Result<ByteView> Reader::var_bytes(std::uint64_t max) {
-    auto n = compact_size(max);
-    if (!n) return std::unexpected(n.error());
-    return bytes(static_cast<std::size_t>(*n));
+    UTXO_TRY_ASSIGN(auto n, compact_size(max));
+    return bytes(static_cast<std::size_t>(n));
 }
 
 std::size_t compact_size_length(std::uint64_t n) {

@@ -56,9 +56,8 @@ public:
     Result<ByteView> bytes(std::size_t n);  // a view into the input, no copy
     template <class Tag>
     Result<BasicHash<Tag>> hash() {
-        auto b = bytes(32);
-        if (!b) return std::unexpected(b.error());
-        return BasicHash<Tag>::from_raw(*b);
+        UTXO_TRY_ASSIGN(auto b, bytes(32));
+        return BasicHash<Tag>::from_raw(b);
     }
     // Canonical CompactSize no larger than max (Core's defaults).
     Result<std::uint64_t> compact_size(std::uint64_t max = kMaxCompactSize);

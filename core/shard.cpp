@@ -59,19 +59,17 @@ Result<ShardHeader> decode_shard_header(ByteView bytes) {
         return fail(Errc::invalid, "not a shard file (bad magic)");
     Reader r(bytes.subspan(sizeof kMagic));
     ShardHeader h;
-    auto version = read_header_version(r, "shard file");
-    if (!version) return std::unexpected(version.error());
-    h.version = *version;
-    auto net = read_header_network(r, "shard file");
-    if (!net) return std::unexpected(net.error());
-    h.network = *net;
+    UTXO_TRY_ASSIGN(auto version, read_header_version(r, "shard file"));
+    h.version = version;
+    UTXO_TRY_ASSIGN(auto net, read_header_network(r, "shard file"));
+    h.network = net;
     // The length was checked above, so none of these reads can fail.
     h.block = *r.hash<BlockHashTag>();
     h.height = Height{*r.u32()};
     h.shard_index = *r.u32();
     h.shard_count = *r.u32();
     h.coin_count = *r.u64();
-    if (auto st = check_shard_slot(h.shard_index, h.shard_count); !st) return std::unexpected(st.error());
+    UTXO_TRY(check_shard_slot(h.shard_index, h.shard_count));
     return h;
 }
 
@@ -85,24 +83,21 @@ void write_shard_coin(Writer& out, const OutPoint& outpoint, const Coin& coin) {
 // a coin record has other freedoms: a compressible script stored raw, an amount that decodes by
 // wrapping around. Re-encoding and comparing closes all of them at once.
 Result<std::pair<OutPoint, Coin>> read_shard_coin(Reader& in) {
-    auto txid = in.hash<TxidTag>();
-    if (!txid) return std::unexpected(txid.error());
-    auto vout = in.compact_size(UINT32_MAX);
-    if (!vout) return std::unexpected(vout.error());
+    UTXO_TRY_ASSIGN(auto txid, in.hash<TxidTag>());
+    UTXO_TRY_ASSIGN(auto vout, in.compact_size(UINT32_MAX));
     std::size_t coin_start = in.position();
     // An empty view still points at the current position of the (contiguous) input.
     const std::uint8_t* coin_bytes = (*in.bytes(0)).data();
-    auto coin = read_coin(in);
-    if (!coin) return std::unexpected(coin.error());
+    UTXO_TRY_ASSIGN(auto coin, read_coin(in));
     std::size_t coin_size = in.position() - coin_start;
     thread_local Bytes again;  // one per thread, so the hot path does not allocate
     again.clear();
     Writer w(again);
-    write_coin(w, *coin);
+    write_coin(w, coin);
     if (again.size() != coin_size || std::memcmp(again.data(), coin_bytes, coin_size) != 0)
         return fail(Errc::non_canonical, fmt::format("non-canonical coin encoding at byte {}", coin_start));
-    OutPoint op{*txid, static_cast<std::uint32_t>(*vout)};
-    return std::pair<OutPoint, Coin>{op, std::move(*coin)};
+    OutPoint op{txid, static_cast<std::uint32_t>(vout)};
+    return std::pair<OutPoint, Coin>{op, std::move(coin)};
 }
 
 Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, const Coin& coin) {

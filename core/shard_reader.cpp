@@ -27,9 +27,8 @@ struct ShardReader::Impl {
 };
 
 Status ShardReader::Impl::check_end() {
-    auto at_end = file.at_end();
-    if (!at_end) return std::unexpected(at_end.error());
-    if (!*at_end)
+    UTXO_TRY_ASSIGN(auto at_end, file.at_end());
+    if (!at_end)
         return fail(Errc::invalid,
                     fmt::format("{}: bytes follow the last of the {} coins the header announces",
                                 file.path().string(), header.coin_count));
@@ -66,15 +65,14 @@ Result<std::optional<std::pair<OutPoint, Coin>>> ShardReader::Impl::next() {
 }
 
 Result<ShardReader> ShardReader::open(const std::filesystem::path& path, std::size_t buffer_size) {
-    auto file = ChunkedFileReader::open(path, buffer_size, IoWording::ours);
-    if (!file) return std::unexpected(file.error());
-    ByteView head = file->unread();
+    UTXO_TRY_ASSIGN(auto file, ChunkedFileReader::open(path, buffer_size, IoWording::ours));
+    ByteView head = file.unread();
     auto header = decode_shard_header(head.first(std::min(head.size(), ShardHeader::kSize)));
     if (!header)
         return fail(header.error().code, fmt::format("{}: {}", path.string(), header.error().message));
-    file->skip(ShardHeader::kSize);
+    file.skip(ShardHeader::kSize);
     auto impl = std::make_unique<Impl>();
-    impl->file = std::move(*file);
+    impl->file = std::move(file);
     impl->header = *header;
     return ShardReader(std::move(impl));
 }

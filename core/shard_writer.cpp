@@ -34,7 +34,7 @@ struct ShardWriter::Impl {
     }
     // The writer is open and `outpoint` comes after the last coin written.
     Status may_add(const OutPoint& outpoint) const {
-        if (auto st = usable(); !st) return st;
+        UTXO_TRY(usable());
         if (last && !(*last < outpoint))
             return fail(Errc::usage, fmt::format("coin {} does not come after {}: shard coins must be strictly "
                                                  "ascending by outpoint",
@@ -54,14 +54,13 @@ Result<ShardWriter> ShardWriter::create(const std::filesystem::path& path, const
     if (std::filesystem::exists(path, ec))
         return fail(Errc::usage,
                     fmt::format("{} already exists; a shard file is never replaced", path.string()));
-    auto file = AtomicFileWriter::create(path, {.temp_suffix = ".tmp",
+    UTXO_TRY_ASSIGN(auto file, AtomicFileWriter::create(path, {.temp_suffix = ".tmp",
                                                 .wording = IoWording::ours,
                                                 .flush_at = kFlushAt,
                                                 .keep_open = false,
-                                                .sync = durability == Durability::sync_each_file});
-    if (!file) return std::unexpected(file.error());
+                                                .sync = durability == Durability::sync_each_file}));
     auto impl = std::make_unique<Impl>();
-    impl->file = std::move(*file);
+    impl->file = std::move(file);
     impl->file.buffer() = std::move(head);
     impl->header = h;
     return ShardWriter(std::move(impl));
@@ -69,8 +68,8 @@ Result<ShardWriter> ShardWriter::create(const std::filesystem::path& path, const
 
 Status ShardWriter::add(const OutPoint& outpoint, const Coin& coin) {
     auto& s = *impl_;
-    if (auto st = s.may_add(outpoint); !st) return st;
-    if (auto st = check_shard_coin(s.header, outpoint, coin); !st) return st;
+    UTXO_TRY(s.may_add(outpoint));
+    UTXO_TRY(check_shard_coin(s.header, outpoint, coin));
     Writer w(s.file.buffer());
     write_shard_coin(w, outpoint, coin);
     ++s.written;
@@ -80,7 +79,7 @@ Status ShardWriter::add(const OutPoint& outpoint, const Coin& coin) {
 
 Status ShardWriter::add_encoded(const OutPoint& outpoint, ByteView coin_encoding) {
     auto& s = *impl_;
-    if (auto st = s.may_add(outpoint); !st) return st;
+    UTXO_TRY(s.may_add(outpoint));
     Writer w(s.file.buffer());
     w.hash(outpoint.txid);
     w.compact_size(outpoint.vout);
@@ -92,7 +91,7 @@ Status ShardWriter::add_encoded(const OutPoint& outpoint, ByteView coin_encoding
 
 Status ShardWriter::finish() {
     auto& s = *impl_;
-    if (auto st = s.usable(); !st) return st;
+    UTXO_TRY(s.usable());
     // The coin count is known only now: it goes into the header, buffered or already on disk.
     s.header.coin_count = s.written;
     Bytes count;

@@ -37,9 +37,8 @@ struct SnapshotReader::Impl {
 };
 
 Status SnapshotReader::Impl::check_no_trailing_bytes() {
-    auto at_end = file.at_end();
-    if (!at_end) return std::unexpected(at_end.error());
-    if (!*at_end)
+    UTXO_TRY_ASSIGN(auto at_end, file.at_end());
+    if (!at_end)
         return fail(Errc::invalid, fmt::format("Bad snapshot - coins left over after deserializing {} coins.",
                                                header.coin_count));
     return {};
@@ -51,11 +50,9 @@ Status SnapshotReader::Impl::read_group_header() {
         std::uint64_t count;
     };
     auto g = file.parse([](Reader& r) -> Result<Group> {
-        auto txid = r.hash<TxidTag>();
-        if (!txid) return std::unexpected(txid.error());
-        auto count = r.compact_size();
-        if (!count) return std::unexpected(count.error());
-        return Group{*txid, *count};
+        UTXO_TRY_ASSIGN(auto txid, r.hash<TxidTag>());
+        UTXO_TRY_ASSIGN(auto count, r.compact_size());
+        return Group{txid, count};
     });
     if (!g) {
         if (g.error().code == Errc::io) return std::unexpected(g.error());
@@ -78,11 +75,9 @@ Status SnapshotReader::Impl::read_group_header() {
 
 Result<SnapshotCoin> SnapshotReader::Impl::read_one() {
     auto c = file.parse([this](Reader& r) -> Result<SnapshotCoin> {
-        auto vout = r.compact_size();
-        if (!vout) return std::unexpected(vout.error());
-        auto coin = read_coin(r);
-        if (!coin) return std::unexpected(coin.error());
-        return SnapshotCoin{OutPoint{group_txid, static_cast<std::uint32_t>(*vout)}, std::move(*coin)};
+        UTXO_TRY_ASSIGN(auto vout, r.compact_size());
+        UTXO_TRY_ASSIGN(auto coin, read_coin(r));
+        return SnapshotCoin{OutPoint{group_txid, static_cast<std::uint32_t>(vout)}, std::move(coin)};
     });
     if (!c) {
         if (c.error().code == Errc::io) return std::unexpected(c.error());
@@ -119,15 +114,13 @@ Result<std::optional<SnapshotCoin>> SnapshotReader::Impl::next() {
 
 Result<SnapshotReader> SnapshotReader::open(const std::filesystem::path& path,
                                             std::optional<Height> base_height) {
-    auto file = ChunkedFileReader::open(path, kChunk, IoWording::bitcoin_core);
-    if (!file) return std::unexpected(file.error());
-    auto header = decode_snapshot_header(file->unread());
-    if (!header) return std::unexpected(header.error());
-    file->skip(SnapshotHeader::kSize);
+    UTXO_TRY_ASSIGN(auto file, ChunkedFileReader::open(path, kChunk, IoWording::bitcoin_core));
+    UTXO_TRY_ASSIGN(auto header, decode_snapshot_header(file.unread()));
+    file.skip(SnapshotHeader::kSize);
     auto impl = std::make_unique<Impl>();
-    impl->file = std::move(*file);
+    impl->file = std::move(file);
     impl->base_height = base_height;
-    impl->header = *header;
+    impl->header = header;
     return SnapshotReader(std::move(impl));
 }
 

@@ -45,7 +45,7 @@ struct SnapshotWriter::Impl {
 
 // Refuses what Core's loader would reject, so every file we finish is loadable.
 Status SnapshotWriter::Impl::check(const OutPoint& outpoint, const Coin& coin) const {
-    if (auto st = usable(); !st) return st;
+    UTXO_TRY(usable());
     if (written == header.coin_count)
         return fail(Errc::mismatch,
                     fmt::format("more coins than the {} announced in the header", header.coin_count));
@@ -72,14 +72,13 @@ Result<SnapshotWriter> SnapshotWriter::create(const std::filesystem::path& path,
                     fmt::format("{} already exists. If you are sure this is what you want, move it out of "
                                 "the way first.",
                                 path.string()));
-    auto file = AtomicFileWriter::create(path, {.temp_suffix = ".incomplete",
+    UTXO_TRY_ASSIGN(auto file, AtomicFileWriter::create(path, {.temp_suffix = ".incomplete",
                                                 .wording = IoWording::bitcoin_core,
                                                 .flush_at = kFlushAt,
                                                 .keep_open = true,
-                                                .sync = true});
-    if (!file) return std::unexpected(file.error());
+                                                .sync = true}));
     auto impl = std::make_unique<Impl>();
-    impl->file = std::move(*file);
+    impl->file = std::move(file);
     impl->header = header;
     Bytes& out = impl->file.buffer();
     out.reserve(kFlushAt + (64 << 10));
@@ -90,7 +89,7 @@ Result<SnapshotWriter> SnapshotWriter::create(const std::filesystem::path& path,
 
 Status SnapshotWriter::add(const OutPoint& outpoint, const Coin& coin) {
     auto& s = *impl_;
-    if (auto st = s.check(outpoint, coin); !st) return st;
+    UTXO_TRY(s.check(outpoint, coin));
     if (s.last && s.last->txid != outpoint.txid) s.close_group();
     Writer w(s.group_body);
     w.compact_size(outpoint.vout);
@@ -103,7 +102,7 @@ Status SnapshotWriter::add(const OutPoint& outpoint, const Coin& coin) {
 
 Status SnapshotWriter::finish() {
     auto& s = *impl_;
-    if (auto st = s.usable(); !st) return st;
+    UTXO_TRY(s.usable());
     if (s.written != s.header.coin_count) {
         s.file.abandon();
         return fail(Errc::mismatch,

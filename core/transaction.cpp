@@ -24,72 +24,56 @@ ByteView slice(const std::uint8_t* begin, const std::uint8_t* end) {
     return {begin, static_cast<std::size_t>(end - begin)};
 }
 
-template <class T>
-std::unexpected<Error> pass(const Result<T>& r) {
-    return std::unexpected(r.error());
-}
 
 Result<std::size_t> read_count(Reader& in, std::size_t min_size, const char* what) {
-    auto n = in.compact_size();
-    if (!n) return pass(n);
-    if (*n > in.remaining() / min_size)
+    UTXO_TRY_ASSIGN(auto n, in.compact_size());
+    if (n > in.remaining() / min_size)
         return fail(Errc::truncated,
-                    fmt::format("{} count {} cannot fit in the {} bytes left", what, *n, in.remaining()));
-    return static_cast<std::size_t>(*n);
+                    fmt::format("{} count {} cannot fit in the {} bytes left", what, n, in.remaining()));
+    return static_cast<std::size_t>(n);
 }
 
 Result<TxIn> read_input(Reader& in) {
     TxIn txin;
-    auto txid = in.hash<TxidTag>();
-    if (!txid) return pass(txid);
-    auto vout = in.u32();
-    if (!vout) return pass(vout);
-    auto script = in.var_bytes();
-    if (!script) return pass(script);
-    auto sequence = in.u32();
-    if (!sequence) return pass(sequence);
-    txin.prevout = OutPoint{*txid, *vout};
-    txin.script_sig.assign(script->begin(), script->end());
-    txin.sequence = *sequence;
+    UTXO_TRY_ASSIGN(auto txid, in.hash<TxidTag>());
+    UTXO_TRY_ASSIGN(auto vout, in.u32());
+    UTXO_TRY_ASSIGN(auto script, in.var_bytes());
+    UTXO_TRY_ASSIGN(auto sequence, in.u32());
+    txin.prevout = OutPoint{txid, vout};
+    txin.script_sig.assign(script.begin(), script.end());
+    txin.sequence = sequence;
     return txin;
 }
 
 Result<TxOut> read_output(Reader& in) {
-    auto value = in.i64();
-    if (!value) return pass(value);
-    auto script = in.var_bytes();
-    if (!script) return pass(script);
-    return TxOut{Amount{*value}, Bytes(script->begin(), script->end())};
+    UTXO_TRY_ASSIGN(auto value, in.i64());
+    UTXO_TRY_ASSIGN(auto script, in.var_bytes());
+    return TxOut{Amount{value}, Bytes(script.begin(), script.end())};
 }
 
 // Inputs (count already read) then outputs.
 Status read_inputs_outputs(Reader& in, Transaction& tx, std::size_t input_count) {
     tx.inputs.reserve(input_count);
     for (std::size_t i = 0; i < input_count; ++i) {
-        auto txin = read_input(in);
-        if (!txin) return pass(txin);
-        tx.inputs.push_back(std::move(*txin));
+        UTXO_TRY_ASSIGN(auto txin, read_input(in));
+        tx.inputs.push_back(std::move(txin));
     }
-    auto output_count = read_count(in, kMinOutputSize, "output");
-    if (!output_count) return pass(output_count);
-    tx.outputs.reserve(*output_count);
-    for (std::size_t i = 0; i < *output_count; ++i) {
-        auto txout = read_output(in);
-        if (!txout) return pass(txout);
-        tx.outputs.push_back(std::move(*txout));
+    UTXO_TRY_ASSIGN(auto output_count, read_count(in, kMinOutputSize, "output"));
+    tx.outputs.reserve(output_count);
+    for (std::size_t i = 0; i < output_count; ++i) {
+        UTXO_TRY_ASSIGN(auto txout, read_output(in));
+        tx.outputs.push_back(std::move(txout));
     }
     return {};
 }
 
 Status read_witnesses(Reader& in, Transaction& tx) {
     for (auto& txin : tx.inputs) {
-        auto items = read_count(in, 1, "witness item");
-        if (!items) return pass(items);
-        txin.witness.reserve(*items);
-        for (std::size_t i = 0; i < *items; ++i) {
-            auto item = in.var_bytes();
-            if (!item) return pass(item);
-            txin.witness.emplace_back(item->begin(), item->end());
+        UTXO_TRY_ASSIGN(auto items, read_count(in, 1, "witness item"));
+        txin.witness.reserve(items);
+        for (std::size_t i = 0; i < items; ++i) {
+            UTXO_TRY_ASSIGN(auto item, in.var_bytes());
+            txin.witness.emplace_back(item.begin(), item.end());
         }
     }
     // BIP144: the extended format is only allowed when some witness is present.
@@ -101,11 +85,10 @@ Status read_witnesses(Reader& in, Transaction& tx) {
 
 // Marker 0x00 was read as an empty input count; the flag must follow and must be 1.
 Status read_segwit_flag(Reader& in) {
-    auto flag = in.u8();
-    if (!flag) return pass(flag);
-    if (*flag != 1)
+    UTXO_TRY_ASSIGN(auto flag, in.u8());
+    if (flag != 1)
         return fail(Errc::invalid,
-                    fmt::format("unknown transaction witness flag {} (only 1 is defined)", *flag));
+                    fmt::format("unknown transaction witness flag {} (only 1 is defined)", flag));
     return {};
 }
 
@@ -124,33 +107,28 @@ void Transaction::compute_ids() {
 Result<Transaction> read_transaction(Reader& in) {
     Transaction tx;
     const std::uint8_t* start = mark(in);
-    auto version = in.i32();
-    if (!version) return pass(version);
-    tx.version = *version;
+    UTXO_TRY_ASSIGN(auto version, in.i32());
+    tx.version = version;
 
     // BIP144: an empty input count is the segwit marker; the real count follows the flag.
     const std::uint8_t* body = mark(in);  // inputs and outputs, shared by both serializations
     auto input_count = read_count(in, kMinInputSize, "input");
-    if (!input_count) return pass(input_count);
+    UTXO_TRY(input_count);
     const bool segwit = *input_count == 0;
     if (segwit) {
-        auto flag = read_segwit_flag(in);
-        if (!flag) return pass(flag);
+        UTXO_TRY(read_segwit_flag(in));
         body = mark(in);
         input_count = read_count(in, kMinInputSize, "input");
-        if (!input_count) return pass(input_count);
+        UTXO_TRY(input_count);
     }
 
-    auto io = read_inputs_outputs(in, tx, *input_count);
-    if (!io) return pass(io);
+    UTXO_TRY(read_inputs_outputs(in, tx, *input_count));
     const std::uint8_t* body_end = mark(in);
     if (segwit) {
-        auto w = read_witnesses(in, tx);
-        if (!w) return pass(w);
+        UTXO_TRY(read_witnesses(in, tx));
     }
-    auto lock_time = in.u32();
-    if (!lock_time) return pass(lock_time);
-    tx.lock_time = *lock_time;
+    UTXO_TRY_ASSIGN(auto lock_time, in.u32());
+    tx.lock_time = lock_time;
     const std::uint8_t* end = mark(in);
 
     if (!segwit) {

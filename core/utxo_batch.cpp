@@ -82,11 +82,10 @@ namespace {
 Result<std::optional<Bytes>> take_existing(WriteBatch::Impl& b, const CoinKey& key) {
     Bytes old;
     if (b.fresh.take(key, old)) return std::optional<Bytes>(std::move(old));
-    auto v = lmdb::get(b.txn, b.coins(), key);
-    if (!v) return std::unexpected(v.error());
-    if (!*v) return std::optional<Bytes>{};
-    old.assign((*v)->begin(), (*v)->end());
-    if (auto d = lmdb::del(b.txn, b.coins(), key); !d) return std::unexpected(d.error());
+    UTXO_TRY_ASSIGN(auto v, lmdb::get(b.txn, b.coins(), key));
+    if (!v) return std::optional<Bytes>{};
+    old.assign((v)->begin(), (v)->end());
+    UTXO_TRY(lmdb::del(b.txn, b.coins(), key));
     return std::optional<Bytes>(std::move(old));
 }
 
@@ -97,16 +96,15 @@ Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const C
     write_coin(w, coin);
     if (coin.coinbase) {
         auto old = take_existing(b, key);
-        if (!old) return std::unexpected(old.error());
+        UTXO_TRY(old);
         if (*old) {
             if (!is_bip30_repeat(st.network, height))
                 return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists", height, where(op)));
             // The earlier coin is lost for good (BIP30): out of the commitments, remembered for undo.
             Reader r(**old);
-            auto prev = read_coin(r);
-            if (!prev) return std::unexpected(prev.error());
-            b.remove_commitment(op, *prev);
-            st.total.sat -= prev->value.sat;
+            UTXO_TRY_ASSIGN(auto prev, read_coin(r));
+            b.remove_commitment(op, prev);
+            st.total.sat -= prev.value.sat;
             --st.coins;
             if (b.created.erase(key) == 0) {
                 Writer u(b.undo_spent);
@@ -130,20 +128,18 @@ Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::
     b.coin_buf.clear();
     if (!b.fresh.take(key, b.coin_buf)) {
         if (!b.coin_cursor) {
-            auto c = lmdb::Cursor::open(b.txn, b.coins());
-            if (!c) return std::unexpected(c.error());
-            b.coin_cursor = std::move(*c);
+            UTXO_TRY_ASSIGN(auto c, lmdb::Cursor::open(b.txn, b.coins()));
+            b.coin_cursor = std::move(c);
         }
-        auto found = b.coin_cursor.find(key);
-        if (!found) return std::unexpected(found.error());
-        if (!*found)
+        UTXO_TRY_ASSIGN(auto found, b.coin_cursor.find(key));
+        if (!found)
             return fail(Errc::not_found, fmt::format("block {}: transaction {} spends {}, which is not in the UTXO "
                                                      "set", height, spender.to_display_hex(), where(op)));
-        b.coin_buf.assign((*found)->begin(), (*found)->end());
-        if (auto d = b.coin_cursor.del(); !d) return d;
+        b.coin_buf.assign((found)->begin(), (found)->end());
+        UTXO_TRY(b.coin_cursor.del());
     }
     Coin& coin = b.scratch;
-    if (auto d = decode_stored_coin(b.coin_buf, op, coin); !d) return d;
+    UTXO_TRY(decode_stored_coin(b.coin_buf, op, coin));
     b.remove_commitment(op, coin);
     st.total.sat -= coin.value.sat;
     --st.coins;
@@ -177,9 +173,8 @@ Result<std::uint32_t> next_height(const StoreState& st, const Block& block) {
 }  // namespace
 
 Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
-    auto h = next_height(state_, block);
-    if (!h) return std::unexpected(h.error());
-    const std::uint32_t height = *h;
+    UTXO_TRY_ASSIGN(auto h, next_height(state_, block));
+    const std::uint32_t height = h;
     Impl& b = *impl_;
     b.created.clear();
     b.undo_spent.clear();
@@ -189,7 +184,7 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
         for (const Transaction& tx : block.txs) {
             if (!tx.is_coinbase()) {
                 for (const TxIn& in : tx.inputs) {
-                    if (auto s = spend_coin(b, state_, in.prevout, height, tx.txid); !s) return std::unexpected(s.error());
+                    UTXO_TRY(spend_coin(b, state_, in.prevout, height, tx.txid));
                     ++delta.spent;
                 }
             }
@@ -201,7 +196,7 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
                 coin.coinbase = tx.is_coinbase();
                 coin.value = out.value;
                 coin.script.assign(out.script_pubkey.begin(), out.script_pubkey.end());
-                if (auto s = add_coin(b, state_, OutPoint{tx.txid, i}, coin, height); !s) return std::unexpected(s.error());
+                UTXO_TRY(add_coin(b, state_, OutPoint{tx.txid, i}, coin, height));
                 ++delta.created;
             }
         }
@@ -217,14 +212,14 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
     std::sort(created.begin(), created.end());
     w.compact_size(created.size());
     for (const auto& k : created) w.bytes(k);
-    if (auto s = lmdb::put(b.txn, b.undo(), height_key(height), record); !s) return std::unexpected(s.error());
+    UTXO_TRY(lmdb::put(b.txn, b.undo(), height_key(height), record));
     const std::uint32_t depth = b.store.impl_->options.undo_depth;
     if (height >= depth) {
-        if (auto d = lmdb::del(b.txn, b.undo(), height_key(height - depth)); !d) return std::unexpected(d.error());
+        UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height - depth)));
     }
     state_.tip = ChainTip{Height{height}, block.hash};
     if (b.fresh.over_budget(b.store.impl_->options.cache_bytes)) {
-        if (auto f = flush_created(); !f) return std::unexpected(f.error());
+        UTXO_TRY(flush_created());
     }
     return delta;
 }
@@ -232,14 +227,13 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
 Status WriteBatch::undo_tip() {
     if (!state_.tip) return fail(Errc::usage, "the store is empty: there is no block to undo");
     Impl& b = *impl_;
-    if (auto f = flush_created(); !f) return f;  // undo works on the B-tree alone
+    UTXO_TRY(flush_created());  // undo works on the B-tree alone
     const std::uint32_t height = state_.tip->height.value;
-    auto rec = lmdb::get(b.txn, b.undo(), height_key(height));
-    if (!rec) return std::unexpected(rec.error());
-    if (!*rec)
+    UTXO_TRY_ASSIGN(auto rec, lmdb::get(b.txn, b.undo(), height_key(height)));
+    if (!rec)
         return fail(Errc::not_found, fmt::format("cannot undo block {}: its undo record is gone (only the last {} "
                                                  "blocks can be undone)", height, b.store.impl_->options.undo_depth));
-    Bytes record((*rec)->begin(), (*rec)->end());  // copy: the writes below invalidate the view
+    Bytes record((rec)->begin(), (rec)->end());  // copy: the writes below invalidate the view
     Reader r(record);
     auto bad = [&] { return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height)); };
     auto prev = r.hash<BlockHashTag>();
@@ -259,7 +253,7 @@ Status WriteBatch::undo_tip() {
         if (!key) return bad();
         OutPoint op = outpoint_from_key(*key);
         auto val = lmdb::get(b.txn, b.coins(), *key);
-        if (!val) return std::unexpected(val.error());
+        UTXO_TRY(val);
         if (!*val) return bad();
         Reader cr(**val);
         auto coin = read_coin(cr);
@@ -267,19 +261,19 @@ Status WriteBatch::undo_tip() {
         b.remove_commitment(op, *coin);
         state_.total.sat -= coin->value.sat;
         --state_.coins;
-        if (auto d = lmdb::del(b.txn, b.coins(), *key); !d) return std::unexpected(d.error());
+        UTXO_TRY(lmdb::del(b.txn, b.coins(), *key));
     }
     for (auto [key, val] : restore) {  // ...then bring back what it removed
         OutPoint op = outpoint_from_key(key);
         Reader cr(val);
         auto coin = read_coin(cr);
         if (!coin) return bad();
-        if (auto s = lmdb::put(b.txn, b.coins(), key, val); !s) return std::unexpected(s.error());
+        UTXO_TRY(lmdb::put(b.txn, b.coins(), key, val));
         b.insert_commitment(op, *coin);
         state_.total.sat += coin->value.sat;
         ++state_.coins;
     }
-    if (auto d = lmdb::del(b.txn, b.undo(), height_key(height)); !d) return std::unexpected(d.error());
+    UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height)));
     if (height == 0)
         state_.tip.reset();
     else
@@ -316,18 +310,15 @@ Status WriteBatch::set_tip(const ChainTip& tip) {
 Status WriteBatch::flush_created() {
     Impl& b = *impl_;
     if (b.fresh.empty()) return {};
-    auto cur = lmdb::Cursor::open(b.txn, b.coins());
-    if (!cur) return std::unexpected(cur.error());
+    UTXO_TRY_ASSIGN(auto cur, lmdb::Cursor::open(b.txn, b.coins()));
     // Keys above the largest stored one can be appended (no search, pages filled to the brim).
     std::optional<CoinKey> last_stored;
-    auto last = cur->last();
-    if (!last) return std::unexpected(last.error());
-    if (*last && (*last)->first.size() == 36) std::memcpy(last_stored.emplace().data(), (*last)->first.data(), 36);
+    UTXO_TRY_ASSIGN(auto last, cur.last());
+    if (last && (last)->first.size() == 36) std::memcpy(last_stored.emplace().data(), (last)->first.data(), 36);
     for (const auto& e : b.fresh.sorted()) {
         const bool append = !last_stored || *e.key > *last_stored;
-        auto put = cur->insert(*e.key, e.coin, append);
-        if (!put) return std::unexpected(put.error());
-        if (!*put) {
+        UTXO_TRY_ASSIGN(auto put, cur.insert(*e.key, e.coin, append));
+        if (!put) {
             Reader r(e.coin);
             auto coin = read_coin(r);
             return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists",
@@ -350,7 +341,7 @@ static Status fold_shard_changes(WriteBatch::Impl& b, StoreState& st, std::uint6
         if (c.elements == 0) continue;
         ShardTotals t;
         auto have = lmdb::get(b.txn, b.shards(), shard_key(i));
-        if (!have) return std::unexpected(have.error());
+        UTXO_TRY(have);
         if (*have) {
             auto decoded = decode_shard_totals(**have);
             if (!decoded)
@@ -364,7 +355,7 @@ static Status fold_shard_changes(WriteBatch::Impl& b, StoreState& st, std::uint6
         st.muhash *= c.muhash;
         coins_change += c.coins;
         amount_change += c.amount;
-        if (auto p = lmdb::put(b.txn, b.shards(), shard_key(i), encode_shard_totals(t)); !p) return p;
+        UTXO_TRY(lmdb::put(b.txn, b.shards(), shard_key(i), encode_shard_totals(t)));
     }
     if (static_cast<std::int64_t>(st.coins - coins_before) != coins_change || st.total.sat - total_before != amount_change)
         return fail(Errc::mismatch, "internal error: the shard totals do not add up to the set's change");
@@ -373,25 +364,25 @@ static Status fold_shard_changes(WriteBatch::Impl& b, StoreState& st, std::uint6
 
 Status WriteBatch::commit() {
     Impl& b = *impl_;
-    if (auto f = flush_created(); !f) return f;
+    UTXO_TRY(flush_created());
     b.coin_cursor = lmdb::Cursor{};  // a write cursor must be closed before its transaction ends
     if (b.muhash) {
-        if (auto s = fold_shard_changes(b, state_, start_coins_, start_total_); !s) return s;
+        UTXO_TRY(fold_shard_changes(b, state_, start_coins_, start_total_));
     }
     Bytes coins, total, tip;
     Writer(coins).u64(state_.coins);
     Writer(total).i64(state_.total.sat);
     auto put_meta = [&](std::string_view key, ByteView value) { return lmdb::put(b.txn, b.meta(), as_bytes(key), value); };
-    if (auto s = put_meta("coins", coins); !s) return s;
-    if (auto s = put_meta("total", total); !s) return s;
-    if (auto s = put_meta("muhash", state_.muhash.serialize()); !s) return s;
+    UTXO_TRY(put_meta("coins", coins));
+    UTXO_TRY(put_meta("total", total));
+    UTXO_TRY(put_meta("muhash", state_.muhash.serialize()));
     if (state_.tip) {
         auto hk = height_key(state_.tip->height.value);
         tip.assign(hk.begin(), hk.end());
         tip.insert(tip.end(), state_.tip->hash.raw().begin(), state_.tip->hash.raw().end());
-        if (auto s = put_meta("tip", tip); !s) return s;
-    } else if (auto d = lmdb::del(b.txn, b.meta(), as_bytes(std::string_view("tip"))); !d) {
-        return std::unexpected(d.error());
+        UTXO_TRY(put_meta("tip", tip));
+    } else {
+        UTXO_TRY(lmdb::del(b.txn, b.meta(), as_bytes(std::string_view("tip"))));
     }
     return b.txn.commit();
 }

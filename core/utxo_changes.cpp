@@ -60,7 +60,7 @@ std::unexpected<Error> missing_undo(std::uint32_t height, std::uint32_t from, st
 
 Result<Coin> decode(ByteView value, const CoinKey& key) {
     Coin coin;
-    if (auto d = decode_stored_coin(value, outpoint_from_key(key), coin); !d) return std::unexpected(d.error());
+    UTXO_TRY(decode_stored_coin(value, outpoint_from_key(key), coin));
     return coin;
 }
 
@@ -68,75 +68,66 @@ Result<Coin> decode(ByteView value, const CoinKey& key) {
 
 // The store's tip, which must be at least at height `from`.
 static Result<ChainTip> tip_from(UtxoStore& store, std::uint32_t from) {
-    auto st = store.state();
-    if (!st) return std::unexpected(st.error());
-    if (!st->tip || st->tip->height.value < from)
+    UTXO_TRY_ASSIGN(auto st, store.state());
+    if (!st.tip || st.tip->height.value < from)
         return fail(Errc::usage, fmt::format("the store is not above height {}", from));
-    return *st->tip;
+    return *st.tip;
 }
 
 Status UtxoStore::undo_available_since(std::uint32_t from) {
-    auto txn = lmdb::Txn::begin(impl_->env, false);
-    if (!txn) return std::unexpected(txn.error());
-    auto tip = tip_from(*this, from);
-    if (!tip) return std::unexpected(tip.error());
-    for (std::uint32_t h : {from + 1, tip->height.value}) {
-        if (h > tip->height.value) continue;
-        auto rec = lmdb::get(*txn, impl_->undo, height_key(h));
-        if (!rec) return std::unexpected(rec.error());
-        if (!*rec) return missing_undo(h, from, impl_->options.undo_depth);
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
+    UTXO_TRY_ASSIGN(auto tip, tip_from(*this, from));
+    for (std::uint32_t h : {from + 1, tip.height.value}) {
+        if (h > tip.height.value) continue;
+        UTXO_TRY_ASSIGN(auto rec, lmdb::get(txn, impl_->undo, height_key(h)));
+        if (!rec) return missing_undo(h, from, impl_->options.undo_depth);
     }
     return {};
 }
 
 Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
-    auto txn = lmdb::Txn::begin(impl_->env, false);
-    if (!txn) return std::unexpected(txn.error());
-    auto tip = tip_from(*this, from);
-    if (!tip) return std::unexpected(tip.error());
-    const std::uint32_t to = tip->height.value;
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
+    UTXO_TRY_ASSIGN(auto tip, tip_from(*this, from));
+    const std::uint32_t to = tip.height.value;
     // Walk forward: a coin removed in the interval counts as spent only if it existed at `from`,
     // i.e. no earlier block of the interval added it.
     std::unordered_map<CoinKey, Bytes, CoinKeyHash, CoinKeyEqual> spent;
     std::unordered_set<CoinKey, CoinKeyHash, CoinKeyEqual> added;  // keys added inside the interval
     BlockHash from_block;
     for (std::uint32_t h = from + 1; h <= to; ++h) {
-        auto rec = lmdb::get(*txn, impl_->undo, height_key(h));
-        if (!rec) return std::unexpected(rec.error());
+        auto rec = lmdb::get(txn, impl_->undo, height_key(h));
+        UTXO_TRY(rec);
         if (!*rec) return missing_undo(h, from, impl_->options.undo_depth);
-        auto lists = parse_undo(**rec, h);
-        if (!lists) return std::unexpected(lists.error());
-        if (h == from + 1) from_block = lists->prev;
-        for (auto& [key, value] : lists->removed) {
+        UTXO_TRY_ASSIGN(auto lists, parse_undo(**rec, h));
+        if (h == from + 1) from_block = lists.prev;
+        for (auto& [key, value] : lists.removed) {
             if (added.erase(key) == 0) spent.emplace(key, std::move(value));
         }
-        for (const auto& key : lists->added) added.insert(key);
+        for (const auto& key : lists.added) added.insert(key);
     }
     IntervalChanges out;
-    out.from_block = from == to ? tip->hash : from_block;
+    out.from_block = from == to ? tip.hash : from_block;
     // Both lists in key order (the lookups below then walk the B-tree forward).
     std::vector<const std::pair<const CoinKey, Bytes>*> spent_sorted;
     spent_sorted.reserve(spent.size());
     for (const auto& entry : spent) spent_sorted.push_back(&entry);
     std::sort(spent_sorted.begin(), spent_sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
     for (const auto* entry : spent_sorted) {
-        auto coin = decode(entry->second, entry->first);
-        if (!coin) return std::unexpected(coin.error());
-        out.spent.emplace_back(outpoint_from_key(entry->first), std::move(*coin));
+        UTXO_TRY_ASSIGN(auto coin, decode(entry->second, entry->first));
+        out.spent.emplace_back(outpoint_from_key(entry->first), std::move(coin));
     }
     std::vector<CoinKey> added_sorted(added.begin(), added.end());
     std::sort(added_sorted.begin(), added_sorted.end());
     for (const auto& key : added_sorted) {
-        auto value = lmdb::get(*txn, impl_->coins, key);
-        if (!value) return std::unexpected(value.error());
+        auto value = lmdb::get(txn, impl_->coins, key);
+        UTXO_TRY(value);
         if (!*value)
             return fail(Errc::invalid, fmt::format("the store is inconsistent: coin {}:{} was added after height {} "
                                                    "and is gone, but no undo record removed it",
                                                    outpoint_from_key(key).txid.to_display_hex(),
                                                    outpoint_from_key(key).vout, from));
-        auto coin = decode(**value, key);
-        if (!coin) return std::unexpected(coin.error());
-        out.created.emplace_back(outpoint_from_key(key), std::move(*coin));
+        UTXO_TRY_ASSIGN(auto coin, decode(**value, key));
+        out.created.emplace_back(outpoint_from_key(key), std::move(coin));
     }
     return out;
 }

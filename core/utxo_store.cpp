@@ -61,9 +61,8 @@ Result<ShardTotals> decode_shard_totals(ByteView bytes) {
     ShardTotals t;
     t.coins = *r.u64();
     t.total = Amount{*r.i64()};
-    auto m = MuHash3072::deserialize(bytes.subspan(16));
-    if (!m) return std::unexpected(m.error());
-    t.muhash = std::move(*m);
+    UTXO_TRY_ASSIGN(auto m, MuHash3072::deserialize(bytes.subspan(16)));
+    t.muhash = std::move(m);
     return t;
 }
 
@@ -86,15 +85,14 @@ Result<StoreState> read_state(lmdb::Txn& txn, lmdb::Dbi meta, const std::filesys
         return fail(Errc::invalid, fmt::format("{}: store metadata is corrupt ({})", dir.string(), what));
     };
     StoreState s;
-    auto net = meta_get(txn, meta, kMetaNetwork);
-    if (!net) return std::unexpected(net.error());
-    if (!*net) return bad("no network");
-    auto parsed = parse_network(std::string_view(reinterpret_cast<const char*>((*net)->data()), (*net)->size()));
+    UTXO_TRY_ASSIGN(auto net, meta_get(txn, meta, kMetaNetwork));
+    if (!net) return bad("no network");
+    auto parsed = parse_network(std::string_view(reinterpret_cast<const char*>((net)->data()), (net)->size()));
     if (!parsed) return bad("unknown network");
     s.network = *parsed;
 
     auto tip = meta_get(txn, meta, kMetaTip);
-    if (!tip) return std::unexpected(tip.error());
+    UTXO_TRY(tip);
     if (*tip) {
         if ((*tip)->size() != 36) return bad("tip");
         ByteView t = **tip;
@@ -132,29 +130,24 @@ static Result<UtxoStore> open_store(const std::filesystem::path& dir, std::optio
     auto impl = std::make_unique<UtxoStore::Impl>();
     impl->dir = dir;
     impl->options = options;
-    auto env = lmdb::Env::open(dir, {.no_sync = options.no_sync});
-    if (!env) return std::unexpected(env.error());
-    impl->env = std::move(*env);
-    auto txn = lmdb::Txn::begin(impl->env, true);
-    if (!txn) return std::unexpected(txn.error());
+    UTXO_TRY_ASSIGN(auto env, lmdb::Env::open(dir, {.no_sync = options.no_sync}));
+    impl->env = std::move(env);
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl->env, true));
     for (auto [dbi, name] : {std::pair{&impl->coins, "coins"}, {&impl->undo, "undo"}, {&impl->meta, "meta"},
                              {&impl->shards, "shards"}}) {
-        auto d = lmdb::open_db(*txn, name, true);
-        if (!d) return std::unexpected(d.error());
-        *dbi = *d;
+        UTXO_TRY_ASSIGN(auto d, lmdb::open_db(txn, name, true));
+        *dbi = d;
     }
-    auto net = meta_get(*txn, impl->meta, kMetaNetwork);
-    if (!net) return std::unexpected(net.error());
-    if (!*net) {
+    UTXO_TRY_ASSIGN(auto net, meta_get(txn, impl->meta, kMetaNetwork));
+    if (!net) {
         if (!create_for) return fail(Errc::invalid, fmt::format("{}: not a UTXO store", dir.string()));
         Bytes fmt_bytes;
         Writer(fmt_bytes).u32(kStoreFormat);
-        if (auto s = lmdb::put(*txn, impl->meta, as_bytes(kMetaFormat), fmt_bytes); !s) return std::unexpected(s.error());
-        if (auto s = lmdb::put(*txn, impl->meta, as_bytes(kMetaNetwork), as_bytes(network_name(*create_for))); !s)
-            return std::unexpected(s.error());
+        UTXO_TRY(lmdb::put(txn, impl->meta, as_bytes(kMetaFormat), fmt_bytes));
+        UTXO_TRY(lmdb::put(txn, impl->meta, as_bytes(kMetaNetwork), as_bytes(network_name(*create_for))));
     } else {
-        auto format = meta_get(*txn, impl->meta, kMetaFormat);
-        if (!format) return std::unexpected(format.error());
+        auto format = meta_get(txn, impl->meta, kMetaFormat);
+        UTXO_TRY(format);
         std::uint32_t have_format = 0;
         if (*format && (*format)->size() == 4) {
             Reader r(**format);
@@ -163,12 +156,12 @@ static Result<UtxoStore> open_store(const std::filesystem::path& dir, std::optio
         if (have_format != kStoreFormat)  // the open transaction is dropped: nothing changes
             return fail(Errc::invalid, fmt::format("{}: the store has format {}, this version reads format {}; "
                                                    "build it again", dir.string(), have_format, kStoreFormat));
-        std::string_view have(reinterpret_cast<const char*>((*net)->data()), (*net)->size());
+        std::string_view have(reinterpret_cast<const char*>((net)->data()), (net)->size());
         if (create_for && parse_network(have) != create_for)
             return fail(Errc::mismatch, fmt::format("{}: the store is for network '{}', not '{}'", dir.string(), have,
                                                     network_name(*create_for)));
     }
-    if (auto s = txn->commit(); !s) return std::unexpected(s.error());
+    UTXO_TRY(txn.commit());
     return UtxoStore(std::move(impl));
 }
 
@@ -181,28 +174,24 @@ Result<UtxoStore> UtxoStore::open_existing(const std::filesystem::path& dir, con
 }
 
 Result<StoreState> UtxoStore::state() {
-    auto txn = lmdb::Txn::begin(impl_->env, false);
-    if (!txn) return std::unexpected(txn.error());
-    return read_state(*txn, impl_->meta, impl_->dir);
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
+    return read_state(txn, impl_->meta, impl_->dir);
 }
 
 Result<WriteBatch> UtxoStore::begin_write() {
-    auto txn = lmdb::Txn::begin(impl_->env, true);
-    if (!txn) return std::unexpected(txn.error());
-    auto st = read_state(*txn, impl_->meta, impl_->dir);
-    if (!st) return std::unexpected(st.error());
-    return WriteBatch(*this, std::move(*txn), std::move(*st));
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, true));
+    UTXO_TRY_ASSIGN(auto st, read_state(txn, impl_->meta, impl_->dir));
+    return WriteBatch(*this, std::move(txn), std::move(st));
 }
 
 Result<std::optional<Coin>> UtxoStore::find(const OutPoint& outpoint) {
-    auto txn = lmdb::Txn::begin(impl_->env, false);
-    if (!txn) return std::unexpected(txn.error());
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
     auto key = coin_key(outpoint);
-    auto v = lmdb::get(*txn, impl_->coins, key);
-    if (!v) return std::unexpected(v.error());
+    auto v = lmdb::get(txn, impl_->coins, key);
+    UTXO_TRY(v);
     if (!*v) return std::optional<Coin>{};
     Coin coin;
-    if (auto d = decode_stored_coin(**v, outpoint, coin); !d) return std::unexpected(d.error());
+    UTXO_TRY(decode_stored_coin(**v, outpoint, coin));
     return std::optional<Coin>{std::move(coin)};
 }
 
@@ -211,32 +200,28 @@ Status UtxoStore::for_each_coin(const CoinVisitor& visit) {
 }
 
 Status UtxoStore::for_each_coin_record(const CoinRecordVisitor& visit) {
-    auto txn = lmdb::Txn::begin(impl_->env, false);
-    if (!txn) return std::unexpected(txn.error());
-    auto cur = lmdb::Cursor::open(*txn, impl_->coins);
-    if (!cur) return std::unexpected(cur.error());
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
+    UTXO_TRY_ASSIGN(auto cur, lmdb::Cursor::open(txn, impl_->coins));
     Coin coin;  // reused: no allocation per coin
-    for (auto e = cur->first();; e = cur->next()) {
-        if (!e) return std::unexpected(e.error());
+    for (auto e = cur.first();; e = cur.next()) {
+        UTXO_TRY(e);
         if (!*e) return {};
         if ((*e)->first.size() != 36)
             return fail(Errc::invalid, fmt::format("{}: the store holds a coin key of {} bytes", impl_->dir.string(),
                                                    (*e)->first.size()));
         const OutPoint op = outpoint_from_key((*e)->first);
-        if (auto d = decode_stored_coin((*e)->second, op, coin); !d) return d;
-        auto go_on = visit(op, coin, (*e)->second);
-        if (!go_on) return std::unexpected(go_on.error());
-        if (!*go_on) return {};
+        UTXO_TRY(decode_stored_coin((*e)->second, op, coin));
+        UTXO_TRY_ASSIGN(auto go_on, visit(op, coin, (*e)->second));
+        if (!go_on) return {};
     }
 }
 
 Result<std::vector<ShardTotals>> UtxoStore::shard_totals() {
-    auto txn = lmdb::Txn::begin(impl_->env, false);
-    if (!txn) return std::unexpected(txn.error());
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
     std::vector<ShardTotals> out(kStoreShardCount);
     for (std::uint32_t i = 0; i < kStoreShardCount; ++i) {
-        auto v = lmdb::get(*txn, impl_->shards, shard_key(i));
-        if (!v) return std::unexpected(v.error());
+        auto v = lmdb::get(txn, impl_->shards, shard_key(i));
+        UTXO_TRY(v);
         if (!*v) continue;
         auto t = decode_shard_totals(**v);
         if (!t) return fail(Errc::invalid, fmt::format("{}: the totals of shard {} are corrupt", impl_->dir.string(), i));
@@ -248,10 +233,10 @@ Result<std::vector<ShardTotals>> UtxoStore::shard_totals() {
 Result<Hash256> UtxoStore::hash_serialized_3() {
     HashSerialized3 hasher;
     auto s = for_each_coin([&](const OutPoint& op, const Coin& coin) -> Result<bool> {
-        if (auto a = hasher.add(op, coin); !a) return std::unexpected(a.error());
+        UTXO_TRY(hasher.add(op, coin));
         return true;
     });
-    if (!s) return std::unexpected(s.error());
+    UTXO_TRY(s);
     return hasher.finalize();
 }
 

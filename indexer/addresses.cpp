@@ -46,14 +46,11 @@ private:
 }  // namespace
 
 core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db, std::size_t count) {
-    auto store = core::UtxoStore::open_existing(db);
-    if (!store) return std::unexpected(store.error());
-    auto st = store->state();
-    if (!st) return std::unexpected(st.error());
-    AddressSampler sampler(st->network, count);
-    auto s = store->for_each_coin(
-        [&](const core::OutPoint&, const core::Coin& coin) -> core::Result<bool> { return sampler.add(coin); });
-    if (!s) return std::unexpected(s.error());
+    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open_existing(db));
+    UTXO_TRY_ASSIGN(auto st, store.state());
+    AddressSampler sampler(st.network, count);
+    UTXO_TRY(store.for_each_coin(
+        [&](const core::OutPoint&, const core::Coin& coin) -> core::Result<bool> { return sampler.add(coin); }));
     return sampler.take();
 }
 
@@ -63,18 +60,16 @@ core::Result<std::vector<AddressHolding>> sample_release_addresses(const std::fi
                                                                    std::size_t count) {
     auto shard = [&](std::uint32_t i) { return release / "shards" / core::shard_file_name(i); };
     auto first = core::ShardReader::open(shard(0));  // its header gives the network and shard count
-    if (!first) return std::unexpected(first.error());
+    UTXO_TRY(first);
     const core::ShardHeader header = first->header();
     std::vector<AddressHolding> out;
     for (std::size_t k = 0; k < count; ++k) {
         for (auto i = static_cast<std::uint32_t>(k * header.shard_count / count); i < header.shard_count; ++i) {
-            auto reader = core::ShardReader::open(shard(i));
-            if (!reader) return std::unexpected(reader.error());
+            UTXO_TRY_ASSIGN(auto reader, core::ShardReader::open(shard(i)));
             AddressSampler sampler(header.network, 1);
             while (true) {
-                auto c = reader->next();
-                if (!c) return std::unexpected(c.error());
-                if (!*c || !sampler.add((*c)->second)) break;
+                UTXO_TRY_ASSIGN(auto c, reader.next());
+                if (!c || !sampler.add((c)->second)) break;
             }
             auto found = sampler.take();
             if (!found.empty() && std::none_of(out.begin(), out.end(), [&](const auto& a) {

@@ -38,7 +38,7 @@ core::Result<BlockIndex> BlockIndex::build(std::vector<std::filesystem::path> fi
     index.files_ = std::move(files);
     index.key_ = key;
     for (std::size_t f = 0; f < index.files_.size(); ++f)
-        if (auto s = index.scan(f, core::params(network).magic); !s) return std::unexpected(s.error());
+        UTXO_TRY(index.scan(f, core::params(network).magic));
     return index;
 }
 
@@ -134,9 +134,8 @@ core::Result<BlockIndex> open_block_index(const std::filesystem::path& path, cor
     std::error_code ec;
     if (!std::filesystem::is_directory(path, ec)) {
         if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, fmt::format("{}: no such file", path.string()));
-        auto key = read_xor_key(path.parent_path());
-        if (!key) return std::unexpected(key.error());
-        return BlockIndex::build({path}, network, *key);
+        UTXO_TRY_ASSIGN(auto key, read_xor_key(path.parent_path()));
+        return BlockIndex::build({path}, network, key);
     }
     std::vector<std::filesystem::path> files;
     for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
@@ -147,9 +146,8 @@ core::Result<BlockIndex> open_block_index(const std::filesystem::path& path, cor
     if (files.empty()) return fail(Errc::not_found, fmt::format("{}: no blk*.dat files here", path.string()));
     // Core numbers its files in the order it wrote them, which keeps reads mostly sequential.
     std::sort(files.begin(), files.end());
-    auto key = read_xor_key(path);
-    if (!key) return std::unexpected(key.error());
-    return BlockIndex::build(std::move(files), network, *key);
+    UTXO_TRY_ASSIGN(auto key, read_xor_key(path));
+    return BlockIndex::build(std::move(files), network, key);
 }
 
 }  // namespace utxo::indexer

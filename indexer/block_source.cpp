@@ -64,9 +64,8 @@ public:
 
     Result<std::optional<Bytes>> next() override {
         if (pos_ >= chain_.size()) return std::optional<Bytes>{};
-        auto block = index_.read(chain_[pos_++]);
-        if (!block) return std::unexpected(block.error());
-        return std::optional<Bytes>(std::move(*block));
+        UTXO_TRY_ASSIGN(auto block, index_.read(chain_[pos_++]));
+        return std::optional<Bytes>(std::move(block));
     }
     std::optional<std::size_t> total() const override { return chain_.size(); }
 
@@ -78,9 +77,8 @@ private:
 
 Result<std::unique_ptr<BlockFileSource>> open_blk_files(const std::filesystem::path& path, core::Network network,
                                                         const std::optional<core::BlockHash>& start) {
-    auto index = open_block_index(path, network);
-    if (!index) return std::unexpected(index.error());
-    return std::unique_ptr<BlockFileSource>(new BlkFilesSource(std::move(*index), start));
+    UTXO_TRY_ASSIGN(auto index, open_block_index(path, network));
+    return std::unique_ptr<BlockFileSource>(new BlkFilesSource(std::move(index), start));
 }
 
 bool looks_like_blk_file(const std::filesystem::path& p) {

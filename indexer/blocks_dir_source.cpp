@@ -36,9 +36,8 @@ public:
             return beyond_tip(static_cast<std::uint32_t>(std::max<std::uint64_t>(from, chain_.size())));
         out.reserve(count);
         for (std::uint32_t h = from; h < from + count; ++h) {
-            auto block = index_.read(chain_[h]);
-            if (!block) return std::unexpected(block.error());
-            out.push_back(std::move(*block));
+            UTXO_TRY_ASSIGN(auto block, index_.read(chain_[h]));
+            out.push_back(std::move(block));
         }
         return out;
     }
@@ -58,14 +57,13 @@ private:
 core::Result<std::unique_ptr<ChainSource>> open_blocks_dir_source(const SourceOptions& options,
                                                                   const std::filesystem::path& path) {
     std::string name = "blocks:" + path.string();
-    auto index = open_block_index(path, options.network);
-    if (!index) return std::unexpected(index.error());  // already names the file
-    auto chain = index->chain_after(std::nullopt);
+    UTXO_TRY_ASSIGN(auto index, open_block_index(path, options.network));  // its errors name the file
+    auto chain = index.chain_after(std::nullopt);
     const auto& genesis = core::params(options.network).genesis;
     if (chain.empty() || chain[0].hash != genesis)
         return fail(Errc::mismatch, fmt::format("{}: the blocks do not start with {}'s genesis block {}", name,
                                                 core::network_name(options.network), genesis.to_display_hex()));
-    return std::unique_ptr<ChainSource>(new BlocksDirSource(std::move(name), std::move(*index), std::move(chain)));
+    return std::unique_ptr<ChainSource>(new BlocksDirSource(std::move(name), std::move(index), std::move(chain)));
 }
 
 }  // namespace utxo::indexer

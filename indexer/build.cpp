@@ -17,37 +17,33 @@ core::Result<BuildSummary> build(const BuildOptions& options) {
         return core::fail(core::Errc::not_found, fmt::format("{}: no such file", options.blocks.string()));
     core::StoreOptions store_options;
     store_options.cache_bytes = options.cache_mb << 20;
-    auto store = core::UtxoStore::open(options.db, options.network, store_options);
-    if (!store) return std::unexpected(store.error());
-    auto batch = store->begin_write();
-    if (!batch) return std::unexpected(batch.error());
+    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open(options.db, options.network, store_options));
+    UTXO_TRY_ASSIGN(auto batch, store.begin_write());
     std::optional<core::BlockHash> start;
-    if (batch->state().tip) start = batch->state().tip->hash;
-    auto source = BlockFileSource::open(options.blocks, options.network, start);
-    if (!source) return std::unexpected(source.error());
+    if (batch.state().tip) start = batch.state().tip->hash;
+    UTXO_TRY_ASSIGN(auto source, BlockFileSource::open(options.blocks, options.network, start));
 
-    Progress progress(options.progress, (*source)->total());
+    Progress progress(options.progress, (source)->total());
     BuildSummary summary;
     while (true) {
-        auto raw = (*source)->next();
-        if (!raw) return std::unexpected(raw.error());
+        auto raw = (source)->next();
+        UTXO_TRY(raw);
         if (!*raw) break;
         auto block = core::parse_block(**raw);
         if (!block) {
-            std::uint32_t at = batch->state().tip ? batch->state().tip->height.value + 1 : 0;
+            std::uint32_t at = batch.state().tip ? batch.state().tip->height.value + 1 : 0;
             return core::fail(block.error().code, fmt::format("{}: block {} is malformed: {}", options.blocks.string(),
                                                               at, block.error().message));
         }
-        auto delta = batch->apply_block(*block);
-        if (!delta) return std::unexpected(delta.error());
+        UTXO_TRY_ASSIGN(auto delta, batch.apply_block(*block));
         ++summary.blocks;
-        summary.created += delta->created;
-        summary.spent += delta->spent;
-        progress.update(summary.blocks, batch->state().tip->height.value, summary.created + summary.spent);
+        summary.created += delta.created;
+        summary.spent += delta.spent;
+        progress.update(summary.blocks, batch.state().tip->height.value, summary.created + summary.spent);
     }
     progress.finish();
-    summary.tip = batch->state().tip;
-    if (auto s = batch->commit(); !s) return std::unexpected(s.error());
+    summary.tip = batch.state().tip;
+    UTXO_TRY(batch.commit());
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::get("indexer")->info("applied {} blocks ({} coins created, {} spent) in {:.2f}s", summary.blocks,
                                  summary.created, summary.spent, summary.seconds);

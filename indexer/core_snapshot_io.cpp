@@ -25,13 +25,13 @@ class GroupedHasher {
 public:
     core::Status add(const core::OutPoint& op, const core::Coin& coin) {
         if (!group_.empty() && group_.front().first.txid != op.txid) {
-            if (auto s = flush(); !s) return s;
+            UTXO_TRY(flush());
         }
         group_.emplace_back(op, coin);
         return {};
     }
     core::Result<core::Hash256> finish() {
-        if (auto s = flush(); !s) return std::unexpected(s.error());
+        UTXO_TRY(flush());
         return hasher_.finalize();
     }
 
@@ -39,7 +39,7 @@ private:
     core::Status flush() {
         std::sort(group_.begin(), group_.end(), [](const auto& a, const auto& b) { return a.first.vout < b.first.vout; });
         for (const auto& [op, coin] : group_)
-            if (auto s = hasher_.add(op, coin); !s) return s;
+            UTXO_TRY(hasher_.add(op, coin));
         group_.clear();
         return {};
     }
@@ -71,14 +71,11 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
     if (!reader) return core::fail(reader.error().code, fmt::format("{}: {}", name, reader.error().message));
     const core::SnapshotHeader header = reader->header();
     auto known = find_known_snapshot(header.network, header.base_block);
-    auto height = snapshot_height(options, header, known);
-    if (!height) return std::unexpected(height.error());
+    UTXO_TRY_ASSIGN(auto height, snapshot_height(options, header, known));
 
-    auto store = core::UtxoStore::open(options.db, header.network);
-    if (!store) return std::unexpected(store.error());
-    auto batch = store->begin_write();
-    if (!batch) return std::unexpected(batch.error());
-    if (batch->state().tip || batch->state().coins)
+    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open(options.db, header.network));
+    UTXO_TRY_ASSIGN(auto batch, store.begin_write());
+    if (batch.state().tip || batch.state().coins)
         return core::fail(core::Errc::usage, fmt::format("{}: the store is not empty; import into a new directory",
                                                          options.db.string()));
     GroupedHasher hasher;
@@ -86,40 +83,37 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
         auto next = reader->next();
         if (!next) return core::fail(next.error().code, fmt::format("{}: {}", name, next.error().message));
         if (!*next) break;
-        if ((*next)->coin.height.value > *height)
+        if ((*next)->coin.height.value > height)
             return core::fail(core::Errc::invalid, fmt::format("{}: Bad snapshot data after deserializing {} coins (a "
                                                                "coin is newer than the base block)", name,
                                                                reader->coins_read() - 1));
-        if (auto s = batch->load_coin((*next)->outpoint, (*next)->coin); !s)
+        if (auto s = batch.load_coin((*next)->outpoint, (*next)->coin); !s)
             return core::fail(s.error().code, fmt::format("{}: {}", name, s.error().message));
         if (auto s = hasher.add((*next)->outpoint, (*next)->coin); !s)
             return core::fail(s.error().code, fmt::format("{}: {}", name, s.error().message));
     }
-    auto hash = hasher.finish();
-    if (!hash) return std::unexpected(hash.error());
-    ImportSummary summary{header.network, core::ChainTip{core::Height{*height}, header.base_block}, header.coin_count,
-                          *hash, false, 0};
+    UTXO_TRY_ASSIGN(auto hash, hasher.finish());
+    ImportSummary summary{header.network, core::ChainTip{core::Height{height}, header.base_block}, header.coin_count,
+                          hash, false, 0};
     if (known) {  // a real Core snapshot: its content must be what Core itself would accept
-        if (hash->to_display_hex() != known->hash_serialized_3)
+        if (hash.to_display_hex() != known->hash_serialized_3)
             return core::fail(core::Errc::mismatch, fmt::format("{}: Bad snapshot content hash: expected {}, got {}",
-                                                                name, known->hash_serialized_3, hash->to_display_hex()));
+                                                                name, known->hash_serialized_3, hash.to_display_hex()));
         summary.matched_core_params = true;
     }
-    if (auto s = batch->set_tip(summary.tip); !s) return std::unexpected(s.error());
-    if (auto s = batch->commit(); !s) return std::unexpected(s.error());
+    UTXO_TRY(batch.set_tip(summary.tip));
+    UTXO_TRY(batch.commit());
     summary.seconds = seconds_since(started);
-    spdlog::get("indexer")->info("imported {} coins at height {} in {:.2f}s", summary.coins, *height, summary.seconds);
+    spdlog::get("indexer")->info("imported {} coins at height {} in {:.2f}s", summary.coins, height, summary.seconds);
     return summary;
 }
 
 core::Result<ExportSummary> export_core(const std::filesystem::path& db, const std::filesystem::path& out) {
     auto started = Clock::now();
-    auto store = core::UtxoStore::open_existing(db);
-    if (!store) return std::unexpected(store.error());
-    auto st = store->state();
-    if (!st) return std::unexpected(st.error());
-    if (!st->tip) return core::fail(core::Errc::usage, fmt::format("{}: the store is empty", db.string()));
-    core::SnapshotHeader header{2, st->network, st->tip->hash, st->coins};
+    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open_existing(db));
+    UTXO_TRY_ASSIGN(auto st, store.state());
+    if (!st.tip) return core::fail(core::Errc::usage, fmt::format("{}: the store is empty", db.string()));
+    core::SnapshotHeader header{2, st.network, st.tip->hash, st.coins};
     auto writer = core::SnapshotWriter::create(out, header);
     if (!writer) return core::fail(writer.error().code, fmt::format("{}: {}", out.string(), writer.error().message));
 
@@ -134,27 +128,27 @@ core::Result<ExportSummary> export_core(const std::filesystem::path& db, const s
             std::sort(group.begin(), group.end(),
                       [](const auto& a, const auto& b) { return core::chainstate_key_less(a.first, b.first); });
         for (const auto& [op, coin] : group)
-            if (auto s = writer->add(op, coin); !s) return s;
+            UTXO_TRY(writer->add(op, coin));
         group.clear();
         return {};
     };
-    auto s = store->for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> core::Result<bool> {
+    auto s = store.for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> core::Result<bool> {
         if (!group.empty() && group.front().first.txid != op.txid)
-            if (auto f = flush(); !f) return std::unexpected(f.error());
+            UTXO_TRY(flush());
         group.emplace_back(op, coin);
-        if (auto h = hasher.add(op, coin); !h) return std::unexpected(h.error());
+        UTXO_TRY(hasher.add(op, coin));
         muhash.insert_coin(op, coin);
         return true;
     });
-    if (!s) return std::unexpected(s.error());
-    if (auto f = flush(); !f) return std::unexpected(f.error());
-    if (muhash.finalize() != st->muhash.finalize())
+    UTXO_TRY(s);
+    UTXO_TRY(flush());
+    if (muhash.finalize() != st.muhash.finalize())
         return core::fail(core::Errc::mismatch,
                           fmt::format("{}: the store is inconsistent: its coins hash to MuHash {}, but it recorded {}",
                                       db.string(), muhash.finalize().to_display_hex(),
-                                      st->muhash.finalize().to_display_hex()));
+                                      st.muhash.finalize().to_display_hex()));
     if (auto f = writer->finish(); !f) return core::fail(f.error().code, fmt::format("{}: {}", out.string(), f.error().message));
-    ExportSummary summary{st->coins, *st->tip, hasher.finalize(), muhash.finalize(), seconds_since(started)};
+    ExportSummary summary{st.coins, *st.tip, hasher.finalize(), muhash.finalize(), seconds_since(started)};
     spdlog::get("indexer")->info("exported {} coins to {} in {:.2f}s", summary.coins, out.string(), summary.seconds);
     return summary;
 }

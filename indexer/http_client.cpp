@@ -116,7 +116,7 @@ struct HttpClient::Impl {
         for (int attempt = 0;; ++attempt) {
             bool reused = connected;
             if (!connected)
-                if (auto c = connect(); !c) return std::unexpected(c.error());
+                UTXO_TRY(connect());
             bool stale = false;
             auto response = exchange(req, stale);
             if (response || !(reused && stale) || attempt > 0) return response;

@@ -43,14 +43,13 @@ struct SetSummary {
 core::Result<std::optional<std::vector<core::ShardTotals>>> totals_from_store(core::UtxoStore& store,
                                                                               std::uint32_t shard_count) {
     if (shard_count > core::kStoreShardCount) return std::optional<std::vector<core::ShardTotals>>{};
-    auto kept = store.shard_totals();
-    if (!kept) return std::unexpected(kept.error());
+    UTXO_TRY_ASSIGN(auto kept, store.shard_totals());
     std::vector<core::ShardTotals> out(shard_count);
     for (std::uint32_t i = 0; i < core::kStoreShardCount; ++i) {
         core::ShardTotals& t = out[i % shard_count];
-        t.coins += (*kept)[i].coins;
-        t.total.sat += (*kept)[i].total.sat;
-        t.muhash *= (*kept)[i].muhash;
+        t.coins += (kept)[i].coins;
+        t.total.sat += (kept)[i].total.sat;
+        t.muhash *= (kept)[i].muhash;
     }
     return std::optional<std::vector<core::ShardTotals>>(std::move(out));
 }
@@ -61,14 +60,14 @@ core::Result<std::optional<std::vector<core::ShardTotals>>> totals_from_store(co
 core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreState& st, const fs::path& dir,
                                       std::uint32_t shard_count) {
     auto kept = totals_from_store(store, shard_count);
-    if (!kept) return std::unexpected(kept.error());
+    UTXO_TRY(kept);
     std::vector<core::ShardWriter> writers;
     writers.reserve(shard_count);
     for (std::uint32_t i = 0; i < shard_count; ++i) {
         core::ShardHeader h{1, st.network, st.tip->hash, st.tip->height, i, shard_count, 0};
         auto w = core::ShardWriter::create(dir / core::shard_file_name(i), h,
                                            core::ShardWriter::Durability::caller_syncs);  // one syncfs later
-        if (!w) return std::unexpected(w.error());
+        UTXO_TRY(w);
         writers.push_back(std::move(*w));
     }
     SetSummary sum;
@@ -80,8 +79,8 @@ core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreS
     auto walked = store.for_each_coin_record([&](const core::OutPoint& op, const core::Coin& coin,
                                                  core::ByteView record) -> core::Result<bool> {
         const std::uint32_t s = core::shard_of(coin.script, shard_count);
-        if (auto a = writers[s].add_encoded(op, record); !a) return std::unexpected(a.error());
-        if (auto a = hash3.add(op, coin); !a) return std::unexpected(a.error());
+        UTXO_TRY(writers[s].add_encoded(op, record));
+        UTXO_TRY(hash3.add(op, coin));
         if (pipeline) pipeline->insert_coin(s, op, coin);
         ++sum.shards[s].coins;
         amounts[s].sat += coin.value.sat;
@@ -89,9 +88,9 @@ core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreS
         sum.total.sat += coin.value.sat;
         return true;
     });
-    if (!walked) return std::unexpected(walked.error());
+    UTXO_TRY(walked);
     for (auto& w : writers)
-        if (auto f = w.finish(); !f) return std::unexpected(f.error());
+        UTXO_TRY(w.finish());
     std::vector<core::MuHash3072> muhash(shard_count);
     if (pipeline) {
         auto acc = pipeline->finish();
@@ -143,18 +142,15 @@ struct PatchesPart {
 };
 core::Result<PatchesPart> make_patches(core::UtxoStore& store, const core::StoreState& st, const fs::path& tmp,
                                        std::uint32_t shard_count, std::uint32_t from) {
-    auto changes = store.changes_since(from);
-    if (!changes) return std::unexpected(changes.error());
+    UTXO_TRY_ASSIGN(auto changes, store.changes_since(from));
     std::error_code ec;
     fs::create_directories(tmp / "patches", ec);
     if (ec) return fail(Errc::io, fmt::format("{}: cannot create: {}", (tmp / "patches").string(), ec.message()));
-    auto patches = write_patches(st, &*changes, tmp / "patches", shard_count, from);
-    if (!patches) return std::unexpected(patches.error());
-    auto hashed = hash_release_part(tmp, "patches", shard_count);
-    if (!hashed) return std::unexpected(hashed.error());
-    patches->files = std::move(hashed->files);
-    if (auto s = write_file(tmp / "patches.torrent", hashed->torrent); !s) return std::unexpected(s.error());
-    return PatchesPart{std::move(*patches), std::move(hashed->infohash)};
+    UTXO_TRY_ASSIGN(auto patches, write_patches(st, &changes, tmp / "patches", shard_count, from));
+    UTXO_TRY_ASSIGN(auto hashed, hash_release_part(tmp, "patches", shard_count));
+    patches.files = std::move(hashed.files);
+    UTXO_TRY(write_file(tmp / "patches.torrent", hashed.torrent));
+    return PatchesPart{std::move(patches), std::move(hashed.infohash)};
 }
 
 core::Status write_file(const fs::path& path, core::ByteView bytes) {
@@ -201,12 +197,11 @@ core::Result<ReleaseSummary> cut_release(core::UtxoStore& store, const ReleaseOp
     if (!core::valid_shard_count(options.shard_count))
         return fail(Errc::usage, fmt::format("the shard count must be a power of two up to {}, not {}",
                                              core::kMaxShardCount, options.shard_count));
-    auto st = store.state();
-    if (!st) return std::unexpected(st.error());
-    if (!st->tip) return fail(Errc::usage, fmt::format("{}: the store is empty", store.directory().string()));
-    const core::Height height = st->tip->height;
+    UTXO_TRY_ASSIGN(auto st, store.state());
+    if (!st.tip) return fail(Errc::usage, fmt::format("{}: the store is empty", store.directory().string()));
+    const core::Height height = st.tip->height;
     ReleaseSummary summary;
-    summary.dir = release_path(options.releases, st->network, height, st->tip->hash);
+    summary.dir = release_path(options.releases, st.network, height, st.tip->hash);
     if (fs::exists(summary.dir / "manifest.json")) {
         summary.already_existed = true;
         return summary;
@@ -235,42 +230,40 @@ core::Result<ReleaseSummary> cut_release(core::UtxoStore& store, const ReleaseOp
     if (with_patches)
         patches_job = std::async(std::launch::async, [&] {
             StepTimer patches_timer;
-            auto part = make_patches(store, *st, tmp, options.shard_count, height.value - n);
+            auto part = make_patches(store, st, tmp, options.shard_count, height.value - n);
             patches_timer.done("patches (beside the shards)");
             return part;
         });
     auto shards_part = [&]() -> core::Result<core::Manifest> {
-        auto set = write_shards(store, *st, tmp / "shards", options.shard_count);
-        if (!set) return std::unexpected(set.error());
+        UTXO_TRY_ASSIGN(auto set, write_shards(store, st, tmp / "shards", options.shard_count));
         timer.done("shard files");
-        if (set->muhash.finalize() != st->muhash.finalize() || set->coins != st->coins || set->total != st->total)
+        if (set.muhash.finalize() != st.muhash.finalize() || set.coins != st.coins || set.total != st.total)
             return fail(Errc::mismatch, fmt::format("{}: the store is inconsistent: its coins do not add up to its "
                                                     "recorded count, amount and MuHash", store.directory().string()));
         core::Manifest m;
-        m.network = st->network;
+        m.network = st.network;
         m.height = height;
-        m.block = st->tip->hash;
+        m.block = st.tip->hash;
         m.shard_count = options.shard_count;
         m.piece_size = kPieceSize;
-        m.coins = set->coins;
-        m.total_amount = set->total;
-        m.hash_serialized_3 = set->hash_serialized_3;
-        m.muhash = set->muhash.finalize();
-        auto shards = hash_release_part(tmp, "shards", options.shard_count);
-        if (!shards) return std::unexpected(shards.error());
-        m.shards = std::move(set->shards);
+        m.coins = set.coins;
+        m.total_amount = set.total;
+        m.hash_serialized_3 = set.hash_serialized_3;
+        m.muhash = set.muhash.finalize();
+        UTXO_TRY_ASSIGN(auto shards, hash_release_part(tmp, "shards", options.shard_count));
+        m.shards = std::move(set.shards);
         for (std::uint32_t i = 0; i < options.shard_count; ++i) {
-            m.shards[i].bytes = shards->files[i].bytes;
-            m.shards[i].sha256 = shards->files[i].sha256;
+            m.shards[i].bytes = shards.files[i].bytes;
+            m.shards[i].sha256 = shards.files[i].sha256;
         }
-        m.shards_infohash = shards->infohash;
-        if (auto s = write_file(tmp / "shards.torrent", shards->torrent); !s) return std::unexpected(s.error());
+        m.shards_infohash = shards.infohash;
+        UTXO_TRY(write_file(tmp / "shards.torrent", shards.torrent));
         timer.done("shard hashes and torrent");
         return m;
     }();
     std::optional<core::Result<PatchesPart>> patches_part;
     if (patches_job.valid()) patches_part = patches_job.get();  // joined before anything can return
-    if (!shards_part) return std::unexpected(shards_part.error());
+    UTXO_TRY(shards_part);
     if (patches_part && !*patches_part) return std::unexpected(patches_part->error());
     core::Manifest& m = summary.manifest;
     m = std::move(*shards_part);
@@ -279,12 +272,12 @@ core::Result<ReleaseSummary> cut_release(core::UtxoStore& store, const ReleaseOp
         m.patches_infohash = std::move((*patches_part)->infohash);
     }
     std::string manifest = core::encode_manifest(m);
-    if (auto s = write_file(tmp / "manifest.json", core::as_bytes(manifest)); !s) return std::unexpected(s.error());
-    if (auto s = sync_tree(tmp); !s) return std::unexpected(s.error());
+    UTXO_TRY(write_file(tmp / "manifest.json", core::as_bytes(manifest)));
+    UTXO_TRY(sync_tree(tmp));
     timer.done("sync");
     fs::rename(tmp, summary.dir, ec);
     if (ec) return fail(Errc::io, fmt::format("{}: cannot rename into place: {}", summary.dir.string(), ec.message()));
-    if (auto s = sync_tree(net_dir); !s) return std::unexpected(s.error());
+    UTXO_TRY(sync_tree(net_dir));
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::get("indexer")->info("release {} cut: {} coins in {} shards, {:.2f}s", summary.dir.string(), m.coins,
                                  m.shard_count, summary.seconds);

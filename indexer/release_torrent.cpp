@@ -12,17 +12,15 @@ core::Result<HashedPart> hash_release_part(const std::filesystem::path& release_
     PieceHasher hasher(kPieceSize);
     for (std::uint32_t i = 0; i < count; ++i) {
         std::string name = part + "/" + (part == "shards" ? core::shard_file_name(i) : core::patch_file_name(i));
-        if (auto s = hasher.hash_file(release_dir / name, name); !s) return std::unexpected(s.error());
+        UTXO_TRY(hasher.hash_file(release_dir / name, name));
     }
     auto pieces = hasher.finish();
     HashedPart out;
     for (const auto& f : hasher.files()) out.files.push_back({f.file.size, f.sha256.to_raw_hex()});
-    auto torrent = make_torrent(part, hasher.torrent_files(), kPieceSize, pieces);
-    if (!torrent) return std::unexpected(torrent.error());
-    auto infohash = infohash_hex(*torrent);
-    if (!infohash) return std::unexpected(infohash.error());
-    out.torrent = std::move(*torrent);
-    out.infohash = std::move(*infohash);
+    UTXO_TRY_ASSIGN(auto torrent, make_torrent(part, hasher.torrent_files(), kPieceSize, pieces));
+    UTXO_TRY_ASSIGN(auto infohash, infohash_hex(torrent));
+    out.torrent = std::move(torrent);
+    out.infohash = std::move(infohash);
     return out;
 }
 

@@ -42,9 +42,8 @@ public:
     std::string name() const override { return name_; }
 
     core::Result<std::uint32_t> tip_height() override {
-        auto body = get("rest/chaininfo.json", "chaininfo");
-        if (!body) return std::unexpected(body.error());
-        auto info = nlohmann::json::parse(*body, nullptr, /*allow_exceptions=*/false);
+        UTXO_TRY_ASSIGN(auto body, get("rest/chaininfo.json", "chaininfo"));
+        auto info = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
         if (!info.is_object() || !info.contains("blocks") || !info["blocks"].is_number_unsigned() ||
             info["blocks"].get<std::uint64_t>() > UINT32_MAX)
             return fail(Errc::invalid, fmt::format("{}: chaininfo: no \"blocks\" height in the answer", name_));
@@ -52,12 +51,11 @@ public:
     }
 
     core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
-        auto body = get(fmt::format("rest/blockhashbyheight/{}.bin", height), fmt::format("blockhashbyheight {}", height));
-        if (!body) return std::unexpected(body.error());
-        if (body->size() != 32)
+        UTXO_TRY_ASSIGN(auto body, get(fmt::format("rest/blockhashbyheight/{}.bin", height), fmt::format("blockhashbyheight {}", height)));
+        if (body.size() != 32)
             return fail(Errc::invalid, fmt::format("{}: blockhashbyheight {}: {} bytes, not a 32-byte hash", name_,
-                                                   height, body->size()));
-        return core::BlockHash::from_raw(core::as_bytes(*body));
+                                                   height, body.size()));
+        return core::BlockHash::from_raw(core::as_bytes(body));
     }
 
     core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override;
@@ -85,20 +83,18 @@ core::Result<std::string> RestSource::get(const std::string& target, const std::
 // request, instead of one request per height.
 core::Status RestSource::append_hashes(std::uint32_t from, std::uint32_t count, std::vector<core::BlockHash>& out) {
     while (count > 0) {
-        auto first = block_hash(from);
-        if (!first) return std::unexpected(first.error());
+        UTXO_TRY_ASSIGN(auto first, block_hash(from));
         std::uint32_t n = std::min(count, max_headers_per_request);
         auto what = fmt::format("headers {} from height {}", n, from);
-        auto body = get(fmt::format("rest/headers/{}.bin?count={}", first->to_display_hex(), n), what);
-        if (!body) return std::unexpected(body.error());
-        if (body->size() % 80 != 0 || body->size() / 80 > n)
-            return fail(Errc::invalid, fmt::format("{}: {}: {} bytes are not whole headers", name_, what, body->size()));
-        if (body->size() / 80 < n)  // the chain ends earlier
+        UTXO_TRY_ASSIGN(auto body, get(fmt::format("rest/headers/{}.bin?count={}", first.to_display_hex(), n), what));
+        if (body.size() % 80 != 0 || body.size() / 80 > n)
+            return fail(Errc::invalid, fmt::format("{}: {}: {} bytes are not whole headers", name_, what, body.size()));
+        if (body.size() / 80 < n)  // the chain ends earlier
             return fail(Errc::not_found, fmt::format("{}: {}: the node's chain ends at height {}", name_, what,
-                                                     from + body->size() / 80 - 1));
-        auto bytes = core::as_bytes(*body);
+                                                     from + body.size() / 80 - 1));
+        auto bytes = core::as_bytes(body);
         for (std::size_t i = 0; i < n; ++i) out.push_back(header_hash(bytes.subspan(i * 80, 80)));
-        if (out[out.size() - n] != *first)
+        if (out[out.size() - n] != first)
             return fail(Errc::mismatch, fmt::format("{}: {}: the first header is not the requested block", name_, what));
         from += n;
         count -= n;
@@ -111,17 +107,16 @@ core::Result<std::vector<core::Bytes>> RestSource::blocks(std::uint32_t from, st
         return fail(Errc::usage, fmt::format("{}: heights from {} count {} pass 2^32", name_, from, count));
     std::vector<core::BlockHash> hashes;
     hashes.reserve(count);
-    if (auto s = append_hashes(from, count, hashes); !s) return std::unexpected(s.error());
+    UTXO_TRY(append_hashes(from, count, hashes));
     std::vector<core::Bytes> out;
     out.reserve(count);
     // REST has no batches; the keep-alive connection saves a handshake per block.
     for (const auto& hash : hashes) {
         auto what = fmt::format("block {}", hash.to_display_hex());
-        auto body = get(fmt::format("rest/block/{}.bin", hash.to_display_hex()), what);
-        if (!body) return std::unexpected(body.error());
-        if (body->size() < 80 || header_hash(core::as_bytes(*body)) != hash)
+        UTXO_TRY_ASSIGN(auto body, get(fmt::format("rest/block/{}.bin", hash.to_display_hex()), what));
+        if (body.size() < 80 || header_hash(core::as_bytes(body)) != hash)
             return fail(Errc::mismatch, fmt::format("{}: {}: the answer is another block", name_, what));
-        out.emplace_back(body->begin(), body->end());
+        out.emplace_back(body.begin(), body.end());
     }
     return out;
 }

@@ -84,18 +84,16 @@ public:
     std::string name() const override { return name_; }
 
     core::Result<std::uint32_t> tip_height() override {
-        auto r = batch({{"getblockcount", json::array()}});
-        if (!r) return std::unexpected(r.error());
-        const json& v = (*r)[0];
+        UTXO_TRY_ASSIGN(auto r, batch({{"getblockcount", json::array()}}));
+        const json& v = (r)[0];
         if (!v.is_number_unsigned() || v.get<std::uint64_t>() > UINT32_MAX)
             return fail(Errc::invalid, fmt::format("{}: getblockcount: not a height: {}", name_, v.dump()));
         return static_cast<std::uint32_t>(v.get<std::uint64_t>());
     }
 
     core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
-        auto r = hashes(height, 1);
-        if (!r) return std::unexpected(r.error());
-        return (*r)[0];
+        UTXO_TRY_ASSIGN(auto r, hashes(height, 1));
+        return (r)[0];
     }
 
     core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override;
@@ -144,14 +142,13 @@ core::Result<std::vector<json>> RpcSource::batch(const std::vector<Call>& calls)
     json request = json::array();
     for (std::size_t i = 0; i < calls.size(); ++i)
         request.push_back({{"jsonrpc", "1.0"}, {"id", i}, {"method", calls[i].method}, {"params", calls[i].params}});
-    auto answer = post(request.dump());
-    if (!answer) return std::unexpected(answer.error());
-    if (!answer->is_array() || answer->size() != calls.size())
+    UTXO_TRY_ASSIGN(auto answer, post(request.dump()));
+    if (!answer.is_array() || answer.size() != calls.size())
         return fail(Errc::invalid, fmt::format("{}: the answer to a batch of {} calls is not {} results", name_,
                                                calls.size(), calls.size()));
     std::vector<json> results(calls.size());
     std::vector<bool> seen(calls.size());
-    for (auto& item : *answer) {  // servers may answer a batch in any order
+    for (auto& item : answer) {  // servers may answer a batch in any order
         const json* id = item.is_object() && item.contains("id") ? &item["id"] : nullptr;
         if (!id || !id->is_number_unsigned() || id->get<std::size_t>() >= calls.size() || seen[id->get<std::size_t>()])
             return fail(Errc::invalid, fmt::format("{}: a batch answer has a missing or unknown id", name_));
@@ -172,12 +169,11 @@ core::Result<std::vector<core::BlockHash>> RpcSource::hashes(std::uint32_t from,
     std::vector<Call> calls;
     calls.reserve(count);
     for (std::uint32_t i = 0; i < count; ++i) calls.push_back({"getblockhash", json::array({from + i})});
-    auto results = batch(calls);
-    if (!results) return std::unexpected(results.error());
+    UTXO_TRY_ASSIGN(auto results, batch(calls));
     std::vector<core::BlockHash> out;
     out.reserve(count);
     for (std::uint32_t i = 0; i < count; ++i) {
-        const json& v = (*results)[i];
+        const json& v = (results)[i];
         auto hash = v.is_string() ? core::BlockHash::from_display_hex(v.get_ref<const std::string&>()) : std::nullopt;
         if (!hash)
             return fail(Errc::invalid, fmt::format("{}: getblockhash {}: not a block hash: {}", name_, from + i, v.dump()));
@@ -192,11 +188,10 @@ core::Result<std::size_t> RpcSource::fetch_blocks(const std::vector<core::BlockH
     std::vector<Call> calls;
     calls.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) calls.push_back({"getblock", json::array({hs[i].to_display_hex(), 0})});
-    auto results = batch(calls);
-    if (!results) return std::unexpected(results.error());
+    UTXO_TRY_ASSIGN(auto results, batch(calls));
     std::size_t bytes = 0;
     for (std::size_t i = begin; i < end; ++i) {
-        json& v = (*results)[i - begin];
+        json& v = (results)[i - begin];
         auto raw = v.is_string() ? core::from_hex(v.get_ref<const std::string&>()) : std::nullopt;
         v = nullptr;  // the hex is twice the block's size: free it as soon as it is decoded
         if (!raw || raw->size() < 80)
@@ -218,20 +213,19 @@ core::Result<std::vector<core::Bytes>> RpcSource::blocks(std::uint32_t from, std
     if (count == 0) return std::vector<core::Bytes>{};
     if (from + std::uint64_t{count} - 1 > UINT32_MAX)
         return fail(Errc::usage, fmt::format("{}: heights from {} count {} pass 2^32", name_, from, count));
-    auto hs = hashes(from, count);
-    if (!hs) return std::unexpected(hs.error());
+    UTXO_TRY_ASSIGN(auto hs, hashes(from, count));
     std::vector<core::Bytes> out;
     out.reserve(count);
     const std::size_t target = std::max<std::size_t>(max_response_bytes_ / 8, 1);  // raw bytes per batch
     std::size_t at = 0;
-    while (at < hs->size()) {
-        std::size_t end = std::min(hs->size(), at + blocks_per_batch_);
-        auto got = fetch_blocks(*hs, at, end, out);
+    while (at < hs.size()) {
+        std::size_t end = std::min(hs.size(), at + blocks_per_batch_);
+        auto got = fetch_blocks(hs, at, end, out);
         if (!got && got.error().code == Errc::too_large && end - at > 1) {
             blocks_per_batch_ = std::max<std::size_t>(1, (end - at) / 4);  // retry smaller
             continue;
         }
-        if (!got) return std::unexpected(got.error());
+        UTXO_TRY(got);
         const std::size_t per_block = std::max<std::size_t>(1, *got / (end - at));
         blocks_per_batch_ = std::clamp<std::size_t>(target / per_block, 1, 1000);
         at = end;

@@ -41,7 +41,7 @@ struct Runner {
             spdlog::get("indexer")->warn("{}; skipped", r.error().message);
             return {};
         }
-        if (!r) return std::unexpected(r.error());
+        UTXO_TRY(r);
         if (!r->already_existed) {
             ++summary.releases;
             fmt::print("release {} ({} coins)\n", r->dir.string(), r->manifest.coins);
@@ -52,13 +52,12 @@ struct Runner {
     // The source must still have our tip in its best chain; otherwise a reorg went deeper than K.
     core::Status check_no_deep_reorg(const core::StoreState& st) {
         if (!st.tip) return {};
-        auto theirs = source.block_hash(st.tip->height.value);
-        if (!theirs) return std::unexpected(theirs.error());
-        if (*theirs != st.tip->hash)
+        UTXO_TRY_ASSIGN(auto theirs, source.block_hash(st.tip->height.value));
+        if (theirs != st.tip->hash)
             return fail(Errc::mismatch,
                         fmt::format("{}: block {} is now {}, but the store applied {}: a reorganization deeper than "
                                     "{} confirmations; nothing was changed",
-                                    source.name(), st.tip->height.value, theirs->to_display_hex(),
+                                    source.name(), st.tip->height.value, theirs.to_display_hex(),
                                     st.tip->hash.to_display_hex(), options.confirmations));
         return {};
     }
@@ -66,38 +65,33 @@ struct Runner {
     std::uint64_t pass_blocks = 0, pass_ops = 0;  // for the progress line of one catch-up pass
 
     core::Status apply_range(std::uint32_t from, std::uint32_t to, Progress& progress) {
-        auto raw = source.blocks(from, to - from + 1);
-        if (!raw) return std::unexpected(raw.error());
-        auto batch = store.begin_write();
-        if (!batch) return std::unexpected(batch.error());
+        UTXO_TRY_ASSIGN(auto raw, source.blocks(from, to - from + 1));
+        UTXO_TRY_ASSIGN(auto batch, store.begin_write());
         std::uint32_t h = from;
-        for (const auto& bytes : *raw) {
+        for (const auto& bytes : raw) {
             auto block = core::parse_block(bytes);
             if (!block)
                 return fail(block.error().code, fmt::format("{}: block {} is malformed: {}", source.name(), h,
                                                             block.error().message));
-            auto delta = batch->apply_block(*block);
-            if (!delta) return std::unexpected(delta.error());
+            UTXO_TRY_ASSIGN(auto delta, batch.apply_block(*block));
             ++summary.blocks;
             ++pass_blocks;
-            pass_ops += delta->created + delta->spent;
+            pass_ops += delta.created + delta.spent;
             progress.update(pass_blocks, h, pass_ops);
             ++h;
         }
-        return batch->commit();
+        return batch.commit();
     }
 
     // One pass: bring the store up to the last final block.
     core::Status catch_up() {
-        auto st = store.state();
-        if (!st) return std::unexpected(st.error());
-        if (auto s = ensure_release_at_tip(*st); !s) return s;
-        auto tip = source.tip_height();
-        if (!tip) return std::unexpected(tip.error());
-        if (*tip + 1 < options.confirmations) return {};
-        const std::uint32_t final_height = *tip + 1 - options.confirmations;
-        if (auto s = check_no_deep_reorg(*st); !s) return s;
-        std::uint32_t next = st->tip ? st->tip->height.value + 1 : 0;
+        UTXO_TRY_ASSIGN(auto st, store.state());
+        UTXO_TRY(ensure_release_at_tip(st));
+        UTXO_TRY_ASSIGN(auto tip, source.tip_height());
+        if (tip + 1 < options.confirmations) return {};
+        const std::uint32_t final_height = tip + 1 - options.confirmations;
+        UTXO_TRY(check_no_deep_reorg(st));
+        std::uint32_t next = st.tip ? st.tip->height.value + 1 : 0;
         Progress progress(options.progress, final_height >= next ? final_height - next + 1 : 0);
         pass_blocks = pass_ops = 0;
         while (next <= final_height && !stop) {
@@ -107,12 +101,11 @@ struct Runner {
                 std::uint32_t release = std::max(n, (next + n - 1) / n * n);
                 end = std::min(end, release);
             }
-            if (auto s = apply_range(next, end, progress); !s) return s;
+            UTXO_TRY(apply_range(next, end, progress));
             next = end + 1;
-            auto now = store.state();
-            if (!now) return std::unexpected(now.error());
-            if (auto s = ensure_release_at_tip(*now); !s) return s;
-            summary.tip = now->tip;
+            UTXO_TRY_ASSIGN(auto now, store.state());
+            UTXO_TRY(ensure_release_at_tip(now));
+            summary.tip = now.tip;
         }
         progress.finish();
         return {};
@@ -129,21 +122,19 @@ core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>&
     core::StoreOptions store_options;
     store_options.undo_depth = std::max<std::uint32_t>(288, options.release_every + options.confirmations + 16);
     store_options.cache_bytes = options.cache_mb << 20;
-    auto store = core::UtxoStore::open(options.db, options.source.network, store_options);
-    if (!store) return std::unexpected(store.error());
+    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open(options.db, options.source.network, store_options));
     auto source = open_chain_source(options.source);
-    if (!source) return std::unexpected(source.error());
-    Runner runner{options, stop, *store, **source, {}};
+    UTXO_TRY(source);
+    Runner runner{options, stop, store, **source, {}};
     while (true) {
-        if (auto s = runner.catch_up(); !s) return std::unexpected(s.error());
+        UTXO_TRY(runner.catch_up());
         if (!options.follow || stop) break;
         for (unsigned i = 0; i < options.poll_seconds * 10 && !stop; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         if (stop) break;
     }
-    auto st = store->state();
-    if (!st) return std::unexpected(st.error());
-    runner.summary.tip = st->tip;
+    UTXO_TRY_ASSIGN(auto st, store.state());
+    runner.summary.tip = st.tip;
     return runner.summary;
 }
 

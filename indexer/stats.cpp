@@ -6,13 +6,10 @@
 namespace utxo::indexer {
 
 core::Result<StoreStats> stats(const std::filesystem::path& db) {
-    auto store = core::UtxoStore::open_existing(db);
-    if (!store) return std::unexpected(store.error());
-    auto st = store->state();
-    if (!st) return std::unexpected(st.error());
-    auto hs3 = store->hash_serialized_3();
-    if (!hs3) return std::unexpected(hs3.error());
-    return StoreStats{st->network, st->tip, st->coins, st->total, *hs3, st->muhash.finalize()};
+    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open_existing(db));
+    UTXO_TRY_ASSIGN(auto st, store.state());
+    UTXO_TRY_ASSIGN(auto hs3, store.hash_serialized_3());
+    return StoreStats{st.network, st.tip, st.coins, st.total, hs3, st.muhash.finalize()};
 }
 
 std::string stats_json(const StoreStats& s) {

@@ -204,13 +204,13 @@ core::Block regtest_genesis() {
 
 core::Status generate_chain(const SynthOptions& options, const std::function<core::Status(const core::Block&)>& emit) {
     core::Block genesis = regtest_genesis();
-    if (auto s = emit(genesis); !s) return s;
+    UTXO_TRY(emit(genesis));
     ChainGenerator gen(options);
     core::BlockHash prev = genesis.hash;
     std::uint32_t time = genesis.header.time;
     for (std::uint32_t h = 1; h <= options.blocks; ++h) {
         core::Block b = gen.next_block(h, prev, time += 600);
-        if (auto s = emit(b); !s) return s;
+        UTXO_TRY(emit(b));
         prev = b.hash;
     }
     return {};
@@ -248,7 +248,7 @@ core::Result<SynthSummary> write_synthetic_chain(const SynthOptions& options, co
         if (!ok) return core::fail(core::Errc::io, fmt::format("{}: write failed", tmp.string()));
         return {};
     };
-    if (auto s = generate_chain(options, emit); !s) return std::unexpected(s.error());
+    UTXO_TRY(generate_chain(options, emit));
     if (std::fflush(f.get()) != 0 || fsync(fileno(f.get())) != 0)
         return core::fail(core::Errc::io, fmt::format("{}: write failed", tmp.string()));
     f.reset();

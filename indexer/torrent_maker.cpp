@@ -67,7 +67,7 @@ std::string hex_of(const lt::sha1_hash& h) {
 core::Result<core::Bytes> make_torrent(std::string_view name, const std::vector<TorrentFile>& files,
                                        std::uint32_t piece_size,
                                        const std::vector<Sha1Digest>& piece_hashes) {
-    if (auto ok = check_layout(name, files, piece_size); !ok) return std::unexpected(ok.error());
+    UTXO_TRY(check_layout(name, files, piece_size));
     const std::uint64_t pieces = piece_count(files, piece_size);
     if (pieces != piece_hashes.size())
         return fail(Errc::usage, fmt::format("torrent '{}': {} piece hashes given for {} pieces", name,
@@ -89,7 +89,7 @@ core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::
                                                          std::string_view name,
                                                          const std::vector<TorrentFile>& files,
                                                          std::uint32_t piece_size) {
-    if (auto ok = check_layout(name, files, piece_size); !ok) return std::unexpected(ok.error());
+    UTXO_TRY(check_layout(name, files, piece_size));
     try {
         lt::file_storage fs = storage_for(files);
         lt::create_torrent ct(fs, static_cast<int>(piece_size), lt::create_torrent::v1_only);
@@ -145,9 +145,8 @@ core::Result<TorrentContents> read_torrent(core::ByteView torrent) {
 }
 
 core::Result<std::string> infohash_hex(core::ByteView torrent) {
-    auto c = read_torrent(torrent);
-    if (!c) return std::unexpected(c.error());
-    return c->infohash;
+    UTXO_TRY_ASSIGN(auto c, read_torrent(torrent));
+    return c.infohash;
 }
 
 }  // namespace utxo::indexer

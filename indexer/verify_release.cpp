@@ -61,10 +61,9 @@ struct Verifier {
 // decode_manifest refuses non-canonical bytes and checks the fields against each other (shard
 // count, coin sums, patches present with their torrent); what it leaves is checked here.
 Result<core::Manifest> load_manifest(const fs::path& dir) {
-    auto bytes = read_all(dir / "manifest.json", "manifest.json");
-    if (!bytes) return std::unexpected(bytes.error());
+    UTXO_TRY_ASSIGN(auto bytes, read_all(dir / "manifest.json", "manifest.json"));
     auto m =
-        core::decode_manifest(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+        core::decode_manifest(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     if (!m) return in_file("manifest.json", m.error());
     // BitTorrent needs whole 16 KiB blocks per piece; libtorrent wants a power of two.
     if (m->piece_size < 16 * 1024 || (m->piece_size & (m->piece_size - 1)) != 0)
@@ -153,13 +152,12 @@ Status compare_torrent(const std::string& tname, const TorrentContents& c,
 Status check_torrent(Verifier& v, const std::string& part, const std::string& infohash,
                      const std::vector<TorrentFile>& files, const std::vector<Sha1Digest>& pieces) {
     const std::string tname = part + ".torrent";
-    auto bytes = read_all(v.dir / tname, tname);
-    if (!bytes) return std::unexpected(bytes.error());
-    auto c = read_torrent(*bytes);
+    UTXO_TRY_ASSIGN(auto bytes, read_all(v.dir / tname, tname));
+    auto c = read_torrent(bytes);
     if (!c) return in_file(tname, c.error());
     if (c->infohash != infohash)
         return mismatch("{}: infohash is {}, manifest says {}", tname, c->infohash, infohash);
-    if (auto st = compare_torrent(tname, *c, files, pieces, v.m.piece_size); !st) return st;
+    UTXO_TRY(compare_torrent(tname, *c, files, pieces, v.m.piece_size));
     auto rebuilt = make_torrent(part, files, v.m.piece_size, pieces);
     if (!rebuilt) return in_file(tname, rebuilt.error());
     auto expected = infohash_hex(*rebuilt);
@@ -200,9 +198,9 @@ Status check_patch_header(const Verifier& v, std::uint32_t i, const core::PatchH
 Status hash_shards(Verifier& v) {
     PieceHasher hasher(v.m.piece_size);
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
-        if (auto st = hasher.hash_file(v.dir / shard_rel(i), shard_rel(i)); !st) return st;
+        UTXO_TRY(hasher.hash_file(v.dir / shard_rel(i), shard_rel(i)));
         const core::ShardEntry& e = v.m.shards[i];
-        if (auto st = check_file_entry(hasher.files().back(), e.bytes, e.sha256); !st) return st;
+        UTXO_TRY(check_file_entry(hasher.files().back(), e.bytes, e.sha256));
     }
     v.report.files += v.m.shard_count;
     v.report.bytes += hasher.total_bytes();
@@ -219,16 +217,15 @@ Status hash_patches(Verifier& v) {
     PieceHasher hasher(v.m.piece_size);
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
         const std::string name = patch_rel(i);
-        auto bytes = read_all(v.dir / name, name);
-        if (!bytes) return std::unexpected(bytes.error());
+        UTXO_TRY_ASSIGN(auto bytes, read_all(v.dir / name, name));
         hasher.begin_file(name);
-        hasher.update(*bytes);
+        hasher.update(bytes);
         hasher.end_file();
         if (auto st = check_file_entry(hasher.files().back(), ps.files[i].bytes, ps.files[i].sha256); !st)
             return st;
-        auto patch = core::decode_patch(*bytes);
+        auto patch = core::decode_patch(bytes);
         if (!patch) return in_file(name, patch.error());
-        if (auto st = check_patch_header(v, i, patch->header); !st) return st;
+        UTXO_TRY(check_patch_header(v, i, patch->header));
     }
     v.report.files += v.m.shard_count;
     v.report.bytes += hasher.total_bytes();
@@ -292,7 +289,7 @@ struct Merge {
 
 Status Merge::advance(std::uint32_t i) {
     auto rec = readers[i].next();  // its errors already name the file and the coin
-    if (!rec) return std::unexpected(rec.error());
+    UTXO_TRY(rec);
     current[i] = std::move(*rec);
     if (!current[i]) return {};
     heap.push_back(i);
@@ -312,15 +309,13 @@ Status Merge::consume(std::uint32_t i) {
 }
 
 Result<Merge> open_shards(const Verifier& v) {
-    if (auto st = ensure_fd_limit(std::uint64_t{v.m.shard_count} + 64); !st)
-        return std::unexpected(st.error());
+    UTXO_TRY(ensure_fd_limit(std::uint64_t{v.m.shard_count} + 64));
     Merge mg;
     mg.readers.reserve(v.m.shard_count);
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
-        auto r = core::ShardReader::open(v.dir / shard_rel(i), core::ShardReader::kMergeReadBuffer);
-        if (!r) return std::unexpected(r.error());
-        if (auto st = check_shard_header(v, i, r->header()); !st) return std::unexpected(st.error());
-        mg.readers.push_back(std::move(*r));
+        UTXO_TRY_ASSIGN(auto r, core::ShardReader::open(v.dir / shard_rel(i), core::ShardReader::kMergeReadBuffer));
+        UTXO_TRY(check_shard_header(v, i, r.header()));
+        mg.readers.push_back(std::move(r));
     }
     mg.current.resize(v.m.shard_count);
     mg.muhash.resize(v.m.shard_count);
@@ -330,13 +325,13 @@ Result<Merge> open_shards(const Verifier& v) {
 // Pass 2: all shards merged in (txid, vout) order, which hash_serialized_3 needs.
 Status merge_shards(Verifier& v, Merge& mg) {
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i)
-        if (auto st = mg.advance(i); !st) return st;
+        UTXO_TRY(mg.advance(i));
     auto cmp = [&mg](auto a, auto b) { return mg.later(a, b); };
     while (!mg.heap.empty()) {
         std::pop_heap(mg.heap.begin(), mg.heap.end(), cmp);
         std::uint32_t i = mg.heap.back();
         mg.heap.pop_back();
-        if (auto st = mg.consume(i); !st) return st;
+        UTXO_TRY(mg.consume(i));
     }
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
         std::string got = mg.muhash[i].finalize().to_display_hex();
@@ -376,8 +371,8 @@ Status check_full_set(Verifier& v, Merge& mg) {
 
 Status check_files_present(Verifier& v) {
     const std::uint32_t patches = v.m.patches ? v.m.shard_count : 0;
-    if (auto st = check_listing(v.dir, "shards", v.m.shard_count, core::shard_file_name); !st) return st;
-    if (auto st = check_listing(v.dir, "patches", patches, core::patch_file_name); !st) return st;
+    UTXO_TRY(check_listing(v.dir, "shards", v.m.shard_count, core::shard_file_name));
+    UTXO_TRY(check_listing(v.dir, "patches", patches, core::patch_file_name));
     std::error_code ec;
     if (!patches && fs::exists(v.dir / "patches.torrent", ec))
         return mismatch("patches.torrent: present, but the manifest has no patches");
@@ -390,27 +385,25 @@ Status check_files_present(Verifier& v) {
 
 Result<VerifyReport> verify_release(const fs::path& dir) {
     Verifier v{dir, {}, {}};
-    auto m = load_manifest(dir);
-    if (!m) return std::unexpected(m.error());
-    v.m = std::move(*m);
+    UTXO_TRY_ASSIGN(auto m, load_manifest(dir));
+    v.m = std::move(m);
     v.passed(fmt::format("manifest.json: canonical, {} height {} block {}, {} shards",
                          core::network_name(v.m.network), v.m.height.value, v.m.block.to_display_hex(),
                          v.m.shard_count));
-    if (auto st = check_dir_name(dir, v.m); !st) return std::unexpected(st.error());
+    UTXO_TRY(check_dir_name(dir, v.m));
     v.passed("directory name matches height and block hash");
-    if (auto st = check_files_present(v); !st) return std::unexpected(st.error());
+    UTXO_TRY(check_files_present(v));
 
     auto t1 = Clock::now();
-    if (auto st = hash_shards(v); !st) return std::unexpected(st.error());
+    UTXO_TRY(hash_shards(v));
     if (v.m.patches)
-        if (auto st = hash_patches(v); !st) return std::unexpected(st.error());
+        UTXO_TRY(hash_patches(v));
     v.report.hash_seconds = seconds_since(t1);
 
     auto t2 = Clock::now();
-    auto mg = open_shards(v);
-    if (!mg) return std::unexpected(mg.error());
-    if (auto st = merge_shards(v, *mg); !st) return std::unexpected(st.error());
-    if (auto st = check_full_set(v, *mg); !st) return std::unexpected(st.error());
+    UTXO_TRY_ASSIGN(auto mg, open_shards(v));
+    UTXO_TRY(merge_shards(v, mg));
+    UTXO_TRY(check_full_set(v, mg));
     v.report.coins_seconds = seconds_since(t2);
     return std::move(v.report);
 }

@@ -137,14 +137,13 @@ core::Status run_seeder(const Options& options) {
     Metrics metrics;
     CatalogBox box;
     auto session = TorrentSession::start(options, metrics);
-    if (!session) return std::unexpected(session.error());
-    auto server = HttpServer::start(options, box, metrics);
-    if (!server) return std::unexpected(server.error());
+    UTXO_TRY(session);
+    UTXO_TRY_ASSIGN(auto server, HttpServer::start(options, box, metrics));
 
     // Port 0 means "any": links must carry the ports actually bound.
     Options bound = options;
     bound.listen.port = (*session)->listen_port();
-    bound.http.port = (*server)->port();
+    bound.http.port = (server)->port();
     LinkConfig links{bound.http_base_url(), bound.listen.to_string(), options.trackers};
     logger()->info("BitTorrent on {}, HTTP on {}", links.peer, links.http_base_url);
 
@@ -152,7 +151,7 @@ core::Status run_seeder(const Options& options) {
     do {
         reconciler.rescan();
     } while (!wait_for_stop(set, options.rescan));
-    server->reset();  // stop answering first, then stop seeding
+    server.reset();  // stop answering first, then stop seeding
     session->reset();
     logger()->info("stopped");
     return {};

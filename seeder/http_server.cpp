@@ -259,7 +259,7 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 core::Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options,
                                                             const CatalogBox& catalogs, Metrics& metrics) {
     auto impl = std::make_unique<Impl>(options, catalogs, metrics);
-    if (auto s = impl->listen(); !s) return std::unexpected(s.error());
+    UTXO_TRY(impl->listen());
     impl->accept();
     for (int i = 0; i < 2; ++i) impl->threads.emplace_back([raw = impl.get()] { raw->ioc.run(); });
     return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));

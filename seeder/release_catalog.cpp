@@ -61,9 +61,8 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
 
 core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& part,
                                           const std::string& infohash, const LinkConfig& links) {
-    auto bytes = core::read_small_file(r.dir / (part + ".torrent"), kMaxTorrent);
-    if (!bytes) return std::unexpected(bytes.error());
-    ReleaseTorrent t{part, infohash, std::move(*bytes), {}, magnet_link(infohash, part, links)};
+    UTXO_TRY_ASSIGN(auto bytes, core::read_small_file(r.dir / (part + ".torrent"), kMaxTorrent));
+    ReleaseTorrent t{part, infohash, std::move(bytes), {}, magnet_link(infohash, part, links)};
     auto served = decorate_torrent(t.original, links.trackers, {web_seed_url(links, r)});
     if (!served)
         return fail(served.error().code, fmt::format("{}.torrent: {}", part, served.error().message));
@@ -76,23 +75,20 @@ core::Result<Release> load_release(const fs::path& dir, const std::string& netwo
     r.network = network;
     r.name = dir.filename().string();
     r.dir = dir;
-    auto bytes = core::read_small_file(dir / "manifest.json", kMaxManifest);
-    if (!bytes) return std::unexpected(bytes.error());
-    auto m = core::decode_manifest(*bytes);
+    UTXO_TRY_ASSIGN(auto bytes, core::read_small_file(dir / "manifest.json", kMaxManifest));
+    auto m = core::decode_manifest(bytes);
     if (!m) return fail(m.error().code, "manifest.json: " + m.error().message);
     if (core::network_name(m->network) != network || core::release_dir_name(m->height, m->block) != r.name)
         return fail(Errc::mismatch,
                     "the manifest's network, height or block hash does not match the directory");
-    r.manifest = std::move(*bytes);
+    r.manifest = std::move(bytes);
     r.height = m->height.value;
     r.block_hash = m->block.to_display_hex();
-    auto shards = load_torrent(r, "shards", m->shards_infohash, links);
-    if (!shards) return std::unexpected(shards.error());
-    r.shards = std::move(*shards);
+    UTXO_TRY_ASSIGN(auto shards, load_torrent(r, "shards", m->shards_infohash, links));
+    r.shards = std::move(shards);
     if (m->patches_infohash) {
-        auto patches = load_torrent(r, "patches", *m->patches_infohash, links);
-        if (!patches) return std::unexpected(patches.error());
-        r.patches = std::move(*patches);
+        UTXO_TRY_ASSIGN(auto patches, load_torrent(r, "patches", *m->patches_infohash, links));
+        r.patches = std::move(patches);
     }
     r.signatures = list_signatures(dir);
     return r;

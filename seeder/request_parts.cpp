@@ -46,9 +46,8 @@ core::Result<std::vector<std::string>> split_target(std::string_view target) {
     std::size_t pos = 1;
     while (true) {
         auto slash = target.find('/', pos);
-        auto seg = decode_segment(target.substr(pos, slash == std::string_view::npos ? slash : slash - pos));
-        if (!seg) return std::unexpected(seg.error());
-        out.push_back(std::move(*seg));
+        UTXO_TRY_ASSIGN(auto seg, decode_segment(target.substr(pos, slash == std::string_view::npos ? slash : slash - pos)));
+        out.push_back(std::move(seg));
         if (slash == std::string_view::npos) break;
         pos = slash + 1;
     }

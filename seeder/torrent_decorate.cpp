@@ -67,14 +67,12 @@ core::Result<std::map<std::string, std::string_view>> top_level(std::string_view
     std::map<std::string, std::string_view> out;
     std::size_t i = 1;
     while (i < b.size() && b[i] != 'e') {
-        auto k = skip_string(b, i);
-        if (!k) return std::unexpected(k.error());
+        UTXO_TRY_ASSIGN(auto k, skip_string(b, i));
         auto colon = b.find(':', i);
-        std::string key(b.substr(colon + 1, *k - colon - 1));
-        auto v = skip_value(b, *k, 1);
-        if (!v) return std::unexpected(v.error());
-        out[key] = b.substr(*k, *v - *k);
-        i = *v;
+        std::string key(b.substr(colon + 1, k - colon - 1));
+        UTXO_TRY_ASSIGN(auto v, skip_value(b, k, 1));
+        out[key] = b.substr(k, v - k);
+        i = v;
     }
     if (i + 1 != b.size()) return fail(Errc::invalid, "a .torrent must hold exactly one dictionary");
     if (!out.contains("info")) return fail(Errc::invalid, "the .torrent has no info dictionary");
@@ -85,10 +83,9 @@ core::Result<std::map<std::string, std::string_view>> top_level(std::string_view
 
 core::Result<std::string> decorate_torrent(std::string_view torrent, const std::vector<std::string>& trackers,
                                            const std::vector<std::string>& web_seeds) {
-    auto keys = top_level(torrent);
-    if (!keys) return std::unexpected(keys.error());
+    UTXO_TRY_ASSIGN(auto keys, top_level(torrent));
     std::map<std::string, std::string> out;
-    for (const auto& [k, v] : *keys)
+    for (const auto& [k, v] : keys)
         if (k != "announce" && k != "announce-list" && k != "url-list") out[k] = std::string(v);
     if (!trackers.empty()) {
         out["announce"] = bstring(trackers.front());
@@ -111,9 +108,8 @@ core::Result<std::string> decorate_torrent(std::string_view torrent, const std::
 }
 
 core::Result<std::string_view> info_dict_bytes(std::string_view torrent) {
-    auto keys = top_level(torrent);
-    if (!keys) return std::unexpected(keys.error());
-    return keys->at("info");
+    UTXO_TRY_ASSIGN(auto keys, top_level(torrent));
+    return keys.at("info");
 }
 
 }  // namespace utxo::seeder

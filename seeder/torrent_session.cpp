@@ -157,7 +157,7 @@ core::Result<std::unique_ptr<TorrentSession>> TorrentSession::start(const Option
     } catch (const std::exception& e) {
         return fail(Errc::io, fmt::format("cannot start the BitTorrent session: {}", e.what()));
     }
-    if (auto s = impl->wait_listening(options); !s) return std::unexpected(s.error());
+    UTXO_TRY(impl->wait_listening(options));
     if (options.upload_rate > 0) {
         // Loopback and LAN peers sit in libtorrent's local class, which ignores rate limits; put
         // every address in the global class so the cap holds for them too.

@@ -61,7 +61,7 @@ core::Result<SecureBuffer> read_line(int fd, std::string_view prompt) {
 
 core::Result<SecureBuffer> read_passphrase_file(const std::filesystem::path& path) {
     auto content = read_secret_file(path, kMaxPassphrase);
-    if (!content) return std::unexpected(content.error());
+    UTXO_TRY(content);
     auto text = content->text();
     auto end = text.find('\n');
     std::size_t len = end == std::string_view::npos ? text.size() : end;

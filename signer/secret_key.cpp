@@ -126,11 +126,9 @@ SecureBuffer encode_secret_key_file(const SecretKey& key, const SecureBuffer* pa
 
 core::Result<SecretKey> decode_secret_key_file(core::ByteView bytes, const PassphraseSource& get_passphrase) {
     std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    auto line = key_line(text);
-    if (!line) return std::unexpected(line.error());
-    auto blob = decode_blob(*line);
-    if (!blob) return std::unexpected(blob.error());
-    std::uint8_t* b = blob->data();
+    UTXO_TRY_ASSIGN(auto line, key_line(text));
+    UTXO_TRY_ASSIGN(auto blob, decode_blob(line));
+    std::uint8_t* b = blob.data();
     if (b[0] != 'E' || b[1] != 'd') return core::fail(core::Errc::invalid, "unsupported key algorithm (expected \"Ed\")");
     if (b[4] != 'B' || b[5] != '2') return core::fail(core::Errc::invalid, "unsupported checksum algorithm (expected \"B2\")");
     bool encrypted = b[2] == 'S' && b[3] == 'c';
@@ -139,9 +137,8 @@ core::Result<SecretKey> decode_secret_key_file(core::ByteView bytes, const Passp
     if (encrypted) {
         if (load_le64(b + kOpsOffset) > kMaxOpslimit || load_le64(b + kMemOffset) > kMaxMemlimit)
             return core::fail(core::Errc::too_large, "scrypt limits in the key are beyond any sane value");
-        auto pass = get_passphrase();
-        if (!pass) return std::unexpected(pass.error());
-        if (!apply_kdf(b, *pass)) return core::fail(core::Errc::invalid, "scrypt refused the key's limits");
+        UTXO_TRY_ASSIGN(auto pass, get_passphrase());
+        if (!apply_kdf(b, pass)) return core::fail(core::Errc::invalid, "scrypt refused the key's limits");
     }
     std::uint8_t chk[32];
     key_checksum(b, chk);

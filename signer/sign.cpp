@@ -46,40 +46,34 @@ std::string signature_file_name(const core::KeyId& id) { return fmt::format("man
 Outcome<SignResult> sign_release(const SignOptions& o) {
     auto release_path = o.release_dir / "manifest.json";
     auto own_path = o.own_dir / "manifest.json";
-    auto theirs = read_file(release_path, kMaxManifest);
-    if (!theirs) return std::unexpected(theirs.error());
-    auto ours = read_file(own_path, kMaxManifest);
-    if (!ours) return std::unexpected(ours.error());
-    if (auto diff = first_difference(*ours, *theirs))
+    UTXO_TRY_ASSIGN(auto theirs, read_file(release_path, kMaxManifest));
+    UTXO_TRY_ASSIGN(auto ours, read_file(own_path, kMaxManifest));
+    if (auto diff = first_difference(ours, theirs))
         return failure(1, release_path, fmt::format("not signed: differs from your own manifest {} at {}",
                                                     own_path.string(), *diff));
-    auto statement = statement_of(release_path, *theirs);
-    if (!statement) return std::unexpected(statement.error());
-    auto key = load_secret_key(o);
-    if (!key) return std::unexpected(key.error());
+    UTXO_TRY_ASSIGN(auto statement, statement_of(release_path, theirs));
+    UTXO_TRY_ASSIGN(auto key, load_secret_key(o));
 
-    auto sig = sign_data(*key, core::as_bytes(*theirs), core::format_trusted_comment(*statement),
-                         fmt::format("signature from utxo-torrent authority key {}", key->id().to_hex()));
+    auto sig = sign_data(key, core::as_bytes(theirs), core::format_trusted_comment(statement),
+                         fmt::format("signature from utxo-torrent authority key {}", key.id().to_hex()));
     // A signature we cannot verify ourselves must never be published.
-    if (auto check = core::verify_signature(key->public_key(), sig, core::as_bytes(*theirs)); !check)
+    if (auto check = core::verify_signature(key.public_key(), sig, core::as_bytes(theirs)); !check)
         return failure(2, o.secret_key_file, "the key produced a signature that does not verify");
-    auto sig_path = o.release_dir / signature_file_name(key->id());
+    auto sig_path = o.release_dir / signature_file_name(key.id());
     auto text = core::signature_file(sig);
     if (auto w = write_file_atomically(sig_path, core::as_bytes(text), 0644); !w)
         return failure(2, sig_path, w.error().message);
-    log().info("signed {} at height {} with key {}", release_path.string(), statement->height, key->id().to_hex());
+    log().info("signed {} at height {} with key {}", release_path.string(), statement.height, key.id().to_hex());
     return SignResult{sig_path, sig.trusted_comment};
 }
 
 Outcome<VerifyResult> verify_release(const std::filesystem::path& public_key_file,
                                      const std::filesystem::path& release_dir) {
-    auto pub_text = read_file(public_key_file, kMaxKeyFile);
-    if (!pub_text) return std::unexpected(pub_text.error());
-    auto pub = core::parse_public_key_file(*pub_text);
+    UTXO_TRY_ASSIGN(auto pub_text, read_file(public_key_file, kMaxKeyFile));
+    auto pub = core::parse_public_key_file(pub_text);
     if (!pub) return failure(2, public_key_file, pub.error().message);
     auto manifest_path = release_dir / "manifest.json";
-    auto manifest = read_file(manifest_path, kMaxManifest);
-    if (!manifest) return std::unexpected(manifest.error());
+    UTXO_TRY_ASSIGN(auto manifest, read_file(manifest_path, kMaxManifest));
     auto sig_path = release_dir / signature_file_name(pub->id);
     if (!std::filesystem::exists(sig_path))
         return failure(1, sig_path, fmt::format("no signature by key {} (file does not exist)", pub->id.to_hex()));
@@ -87,13 +81,12 @@ Outcome<VerifyResult> verify_release(const std::filesystem::path& public_key_fil
     if (!sig_text) return std::unexpected(Failure{1, sig_text.error().message});
     auto sig = core::parse_signature_file(*sig_text);
     if (!sig) return failure(1, sig_path, sig.error().message);
-    if (auto ok = core::verify_signature(*pub, *sig, core::as_bytes(*manifest)); !ok)
+    if (auto ok = core::verify_signature(*pub, *sig, core::as_bytes(manifest)); !ok)
         return failure(1, sig_path, ok.error().message);
-    auto actual = statement_of(manifest_path, *manifest);
-    if (!actual) return std::unexpected(actual.error());
+    UTXO_TRY_ASSIGN(auto actual, statement_of(manifest_path, manifest));
     auto claimed = core::parse_trusted_comment(sig->trusted_comment);
     if (!claimed) return failure(1, sig_path, claimed.error().message);
-    if (auto diff = core::statement_difference(*claimed, *actual); !diff.empty())
+    if (auto diff = core::statement_difference(*claimed, actual); !diff.empty())
         return failure(1, sig_path, "trusted comment does not match manifest.json: " + diff);
     return VerifyResult{sig_path, sig->trusted_comment};
 }

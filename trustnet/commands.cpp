@@ -23,9 +23,8 @@ std::expected<TrustnetDocument, Failure> load(const std::filesystem::path& file)
 core::Result<core::MinisignPublicKey> read_key_argument(const std::string& arg) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(arg, ec)) {
-        auto text = core::read_small_file(arg, 4096);
-        if (!text) return std::unexpected(text.error());
-        auto key = core::parse_public_key_file(*text);
+        UTXO_TRY_ASSIGN(auto text, core::read_small_file(arg, 4096));
+        auto key = core::parse_public_key_file(text);
         if (!key) return core::fail(key.error().code, fmt::format("{}: {}", arg, key.error().message));
         return key;
     }
@@ -47,29 +46,26 @@ Outcome cmd_init(const std::filesystem::path& file, const std::string& network) 
 
 Outcome cmd_add(const std::filesystem::path& file, const std::string& name, const std::string& key_arg,
                 const std::vector<std::string>& urls) {
-    auto doc = load(file);
-    if (!doc) return std::unexpected(doc.error());
+    UTXO_TRY_ASSIGN(auto doc, load(file));
     auto key = read_key_argument(key_arg);
     if (!key) return failure(2, file, key.error().message);
-    if (auto added = add_authority(*doc, name, *key, urls); !added)
+    if (auto added = add_authority(doc, name, *key, urls); !added)
         return failure(added.error().code == core::Errc::mismatch ? 1 : 2, file, added.error().message);
-    if (auto saved = save_trustnet(file, *doc); !saved) return failure(2, file, saved.error().message);
+    if (auto saved = save_trustnet(file, doc); !saved) return failure(2, file, saved.error().message);
     return fmt::format("added {} (key id {})\n", name, key->id.to_hex());
 }
 
 Outcome cmd_remove(const std::filesystem::path& file, const std::string& name) {
-    auto doc = load(file);
-    if (!doc) return std::unexpected(doc.error());
-    if (auto removed = remove_authority(*doc, name); !removed)
+    UTXO_TRY_ASSIGN(auto doc, load(file));
+    if (auto removed = remove_authority(doc, name); !removed)
         return failure(removed.error().code == core::Errc::not_found ? 1 : 2, file, removed.error().message);
-    if (auto saved = save_trustnet(file, *doc); !saved) return failure(2, file, saved.error().message);
+    if (auto saved = save_trustnet(file, doc); !saved) return failure(2, file, saved.error().message);
     return fmt::format("removed {}\n", name);
 }
 
 Outcome cmd_list(const std::filesystem::path& file, bool json) {
-    auto doc = load(file);
-    if (!doc) return std::unexpected(doc.error());
-    const auto& tn = doc->trustnet;
+    UTXO_TRY_ASSIGN(auto doc, load(file));
+    const auto& tn = doc.trustnet;
     if (json) {
         nlohmann::json out{{"format", 1}, {"network", core::network_name(tn.network)}, {"required", tn.required()}};
         out["require"] = tn.require_k ? nlohmann::json(*tn.require_k) : nlohmann::json("all");

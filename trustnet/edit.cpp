@@ -60,9 +60,8 @@ core::Status remove_authority(TrustnetDocument& doc, std::string_view name) {
 }
 
 core::Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path) {
-    auto text = core::read_small_file(path, kMaxTrustnetFile);
-    if (!text) return std::unexpected(text.error());
-    return parse_trustnet(*text);
+    UTXO_TRY_ASSIGN(auto text, core::read_small_file(path, kMaxTrustnetFile));
+    return parse_trustnet(text);
 }
 
 core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocument& doc,

@@ -38,17 +38,15 @@ std::expected<SignedManifest, Failure> read_release_dir(const std::filesystem::p
 Outcome cmd_verify(const VerifyOptions& o) {
     auto doc = load_trustnet(o.trustnet_file);
     if (!doc) return std::unexpected(Failure{2, fmt::format("{}: {}", o.trustnet_file.string(), doc.error().message)});
-    auto candidate = read_release_dir(o.release_dir);
-    if (!candidate) return std::unexpected(candidate.error());
-    Release release{doc->trustnet.network, 0, std::move(*candidate), {}};
+    UTXO_TRY_ASSIGN(auto candidate, read_release_dir(o.release_dir));
+    Release release{doc->trustnet.network, 0, std::move(candidate), {}};
     if (auto s = core::statement_for_manifest(core::as_bytes(release.candidate.manifest))) {
         release.network = s->network;  // a directory offers what its manifest says
         release.height = s->height;
     }
     for (const auto& dir : o.other_dirs) {
-        auto other = read_release_dir(dir);
-        if (!other) return std::unexpected(other.error());
-        release.others.push_back(std::move(*other));
+        UTXO_TRY_ASSIGN(auto other, read_release_dir(dir));
+        release.others.push_back(std::move(other));
     }
     auto verdict = evaluate_agreement(doc->trustnet, release, o.installed_height);
     std::string notes;

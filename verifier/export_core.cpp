@@ -45,7 +45,7 @@ public:
         for (std::size_t b = 0; b < entries.size();) {
             std::size_t e = b + 1;
             while (e < entries.size() && entries[e].first.txid == entries[b].first.txid) ++e;
-            if (auto s = write_group(entries.subspan(b, e - b)); !s) return s;
+            UTXO_TRY(write_group(entries.subspan(b, e - b)));
             b = e;
         }
         return {};
@@ -54,10 +54,10 @@ public:
 private:
     core::Status write_group(std::span<const ExportEntry> group) {
         for (const auto& [op, coin] : group)
-            if (auto s = hasher_.add(op, coin); !s) return s;
+            UTXO_TRY(hasher_.add(op, coin));
         if (group.back().first.vout < 16512) {
             for (const auto& [op, coin] : group)
-                if (auto s = writer_.add(op, coin); !s) return s;
+                UTXO_TRY(writer_.add(op, coin));
             return {};
         }
         order_.clear();
@@ -66,7 +66,7 @@ private:
             return core::chainstate_key_less(a->first, b->first);
         });
         for (const auto* e : order_)
-            if (auto s = writer_.add(e->first, e->second); !s) return s;
+            UTXO_TRY(writer_.add(e->first, e->second));
         return {};
     }
     core::SnapshotWriter& writer_;
@@ -83,9 +83,9 @@ core::Status fill_batch(ShardMerge& merge, Batch& batch) {
         return batch.entries[batch.count++];
     };
     while (!merge.empty() && batch.count < kBatchCoins)
-        if (auto s = merge.pop(slot()); !s) return s;
+        UTXO_TRY(merge.pop(slot()));
     while (!merge.empty() && merge.next_txid() == batch.entries[batch.count - 1].first.txid)
-        if (auto s = merge.pop(slot()); !s) return s;
+        UTXO_TRY(merge.pop(slot()));
     return {};
 }
 
@@ -94,7 +94,7 @@ core::Status fill_batch(ShardMerge& merge, Batch& batch) {
 core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
     const auto started = std::chrono::steady_clock::now();
     auto cur = store.installed();
-    if (!cur) return std::unexpected(cur.error());
+    UTXO_TRY(cur);
     if (!*cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", store.directory().string()));
     const Installed& in = **cur;
     if (!in.full)
@@ -105,7 +105,7 @@ core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
     auto writer = core::SnapshotWriter::create(out, header);
     if (!writer) return fail(writer.error().code, fmt::format("{}: {}", out.string(), writer.error().message));
     ShardMerge merge;
-    if (auto s = merge.open(in); !s) return std::unexpected(s.error());
+    UTXO_TRY(merge.open(in));
 
     core::HashSerialized3 hasher;
     ExportSummary summary;
@@ -131,8 +131,8 @@ core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
     }
     full.close();
     snapshot_thread.join();
-    if (!merged) return std::unexpected(merged.error());
-    if (!written) return std::unexpected(written.error());
+    UTXO_TRY(merged);
+    UTXO_TRY(written);
 
     summary.hash_serialized_3 = hasher.finalize();
     if (summary.coins != in.manifest.coins || summary.hash_serialized_3 != in.manifest.hash_serialized_3)

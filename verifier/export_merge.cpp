@@ -25,7 +25,7 @@ core::Result<RawShardReader> RawShardReader::open(const fs::path& p) {
     if (!size) return fail(size.error().code, fmt::format("{}: {}", p.string(), size.error().message));
     ::posix_fadvise(r.fd_.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     r.buf_.reset(new std::uint8_t[kReadBuffer]);
-    if (auto s = r.fill(); !s) return std::unexpected(s.error());
+    UTXO_TRY(r.fill());
     if (r.end_ < core::ShardHeader::kSize) return fail(Errc::truncated, fmt::format("{}: too short", p.string()));
     auto h = core::decode_shard_header(core::ByteView(r.buf_.get(), core::ShardHeader::kSize));
     if (!h) return fail(h.error().code, fmt::format("{}: {}", p.string(), h.error().message));
@@ -47,7 +47,7 @@ core::Result<bool> RawShardReader::next(ExportEntry& out) {
             return true;
         }
         if (attempt == 0 && !eof_) {  // the record may straddle the buffer's end
-            if (auto s = fill(); !s) return std::unexpected(s.error());
+            UTXO_TRY(fill());
             continue;
         }
     }
@@ -72,22 +72,20 @@ core::Status RawShardReader::fill() {
 
 core::Status ShardMerge::open(const Installed& in) {
     for (auto i : in.shards) {
-        auto r = RawShardReader::open(shard_path(in.dir, i));
-        if (!r) return std::unexpected(r.error());
-        readers_.push_back(std::move(*r));
+        UTXO_TRY_ASSIGN(auto r, RawShardReader::open(shard_path(in.dir, i)));
+        readers_.push_back(std::move(r));
     }
     heads_.resize(readers_.size());
     for (std::uint32_t i = 0; i < readers_.size(); ++i)
-        if (auto s = advance(i); !s) return s;
+        UTXO_TRY(advance(i));
     build();
     return {};
 }
 
 core::Status ShardMerge::advance(std::uint32_t i) {
     Head& h = heads_[i];
-    auto more = readers_[i].next(h.entry);
-    if (!more) return std::unexpected(more.error());
-    if (!*more) {
+    UTXO_TRY_ASSIGN(auto more, readers_[i].next(h.entry));
+    if (!more) {
         if (!h.done) --live_;
         h.done = true;
         return {};
@@ -138,7 +136,7 @@ core::Status ShardMerge::pop(ExportEntry& out) {
     const std::uint32_t i = losers_[0].shard;
     // Swapped, not moved: the head gets the slot's old script buffer to decode its next coin into.
     std::swap(out, heads_[i].entry);
-    if (auto s = advance(i); !s) return s;
+    UTXO_TRY(advance(i));
     replay(i);
     return {};
 }

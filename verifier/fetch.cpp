@@ -47,9 +47,8 @@ core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const 
             out.push_back(u);
     };
     for (const auto& s : o.seeders) {
-        auto u = parse_http_url(s);
-        if (!u) return std::unexpected(u.error());
-        add(*u);
+        UTXO_TRY_ASSIGN(auto u, parse_http_url(s));
+        add(u);
     }
     for (const auto& a : tn.authorities)
         for (const auto& url : a.urls)
@@ -71,9 +70,8 @@ core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest&
                                     const std::optional<Installed>& cur) {
     ShardPlan plan;
     if (!o.addresses.empty() || !o.scripts.empty()) {
-        auto w = wallet_shards(o.addresses, o.scripts, m.network, m.shard_count);
-        if (!w) return std::unexpected(w.error());
-        plan.shards = std::move(*w);
+        UTXO_TRY_ASSIGN(auto w, wallet_shards(o.addresses, o.scripts, m.network, m.shard_count));
+        plan.shards = std::move(w);
         plan.full = plan.shards.size() == m.shard_count;
         return plan;
     }
@@ -98,9 +96,8 @@ core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest&
 static core::Result<std::vector<std::uint32_t>> shards_to_add(const FetchOptions& o, const Installed& cur) {
     std::vector<std::uint32_t> missing;
     if (cur.full || (o.addresses.empty() && o.scripts.empty())) return missing;
-    auto wanted = wallet_shards(o.addresses, o.scripts, cur.manifest.network, cur.manifest.shard_count);
-    if (!wanted) return std::unexpected(wanted.error());
-    for (auto i : *wanted)
+    UTXO_TRY_ASSIGN(auto wanted, wallet_shards(o.addresses, o.scripts, cur.manifest.network, cur.manifest.shard_count));
+    for (auto i : wanted)
         if (std::find(cur.shards.begin(), cur.shards.end(), i) == cur.shards.end()) missing.push_back(i);
     return missing;
 }
@@ -188,14 +185,13 @@ core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, co
                                                   const std::vector<std::uint32_t>& files,
                                                   const FetchOptions& o, const std::atomic<bool>& stop,
                                                   std::function<void(int)> file_completed) {
-    auto stage = store.staging_dir(m);
-    if (!stage) return std::unexpected(stage.error());
+    UTXO_TRY_ASSIGN(auto stage, store.staging_dir(m));
     ProgressBar bar(t.facts.name, o.progress);
-    DownloadJob job{t.bytes, *stage, file_indices(files), t.peers, std::move(file_completed)};
+    DownloadJob job{t.bytes, stage, file_indices(files), t.peers, std::move(file_completed)};
     auto got = swarm.download(
         job, [&](const TransferSample& s) { bar.update(s); }, stop);
     bar.finish();
-    if (got) fetch_log()->info("{}: {} downloaded into {}", t.facts.name, human_bytes(*got), stage->string());
+    if (got) fetch_log()->info("{}: {} downloaded into {}", t.facts.name, human_bytes(*got), stage.string());
     return got;
 }
 

@@ -56,9 +56,8 @@ core::Result<std::optional<TorrentOffer>> parse_torrent_offer(const HttpUrl& sou
     std::transform(t.infohash.begin(), t.infohash.end(), t.infohash.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     if (!is_hex(t.infohash, 40)) return fail(Errc::invalid, "a torrent infohash is not 40 hex digits");
-    auto url = resolve_reference(source, j["torrent"].get<std::string>());
-    if (!url) return std::unexpected(url.error());
-    t.torrent = std::move(*url);
+    UTXO_TRY_ASSIGN(auto url, resolve_reference(source, j["torrent"].get<std::string>()));
+    t.torrent = std::move(url);
     if (j.contains("magnet") && j["magnet"].is_string())
         t.peers = magnet_peers(j["magnet"].get<std::string>());
     return std::optional<TorrentOffer>{std::move(t)};
@@ -77,9 +76,8 @@ core::Result<Offer> parse_offer(const HttpUrl& source, const json& r) {
     if (!r.contains("height") || !r["height"].is_number_unsigned()) return fail(Errc::invalid, "no height");
     o.height = r["height"].get<std::uint64_t>();
     o.block_hash = str("block_hash");
-    auto manifest = resolve_reference(source, str("manifest"));
-    if (!manifest) return std::unexpected(manifest.error());
-    o.manifest = std::move(*manifest);
+    UTXO_TRY_ASSIGN(auto manifest, resolve_reference(source, str("manifest")));
+    o.manifest = std::move(manifest);
     if (r.contains("signatures") && r["signatures"].is_array())
         for (const auto& s : r["signatures"]) {
             if (!s.is_string()) continue;
@@ -90,9 +88,8 @@ core::Result<Offer> parse_offer(const HttpUrl& source, const json& r) {
         const auto& t = r["torrents"];
         for (auto [key, slot] : {std::pair{"shards", &o.shards}, std::pair{"patches", &o.patches}}) {
             if (!t.contains(key)) continue;
-            auto offer = parse_torrent_offer(source, t[key]);
-            if (!offer) return std::unexpected(offer.error());
-            *slot = std::move(*offer);
+            UTXO_TRY_ASSIGN(auto offer, parse_torrent_offer(source, t[key]));
+            *slot = std::move(offer);
         }
     }
     return o;

@@ -39,13 +39,10 @@ core::Result<std::uint64_t> move_forward(Swarm& swarm, Store& store, const Accep
         return fail(Errc::not_found, why);
     auto patches = release_torrent(a.offers, a.manifest, Part::patches);
     if (!patches) return fail(Errc::not_found, patches.error().message);
-    auto got = download_into_staging(swarm, store, a.manifest, *patches, shards, o, stop);
-    if (!got) return std::unexpected(got.error());
-    auto stage = store.staging_dir(a.manifest);
-    if (!stage) return std::unexpected(stage.error());
-    if (auto s = forward(store, a.manifest, a.manifest_bytes, *stage / "patches", a.verdict.signers); !s)
-        return std::unexpected(s.error());
-    return *got;
+    UTXO_TRY_ASSIGN(auto got, download_into_staging(swarm, store, a.manifest, *patches, shards, o, stop));
+    UTXO_TRY_ASSIGN(auto stage, store.staging_dir(a.manifest));
+    UTXO_TRY(forward(store, a.manifest, a.manifest_bytes, stage / "patches", a.verdict.signers));
+    return got;
 }
 
 }  // namespace utxo::verifier

@@ -108,13 +108,12 @@ TransferSample sample_of(const lt::torrent_status& st) {
 }  // namespace
 
 core::Result<TorrentFacts> read_torrent_facts(std::string_view torrent) {
-    auto ti = parse_torrent(torrent);
-    if (!ti) return std::unexpected(ti.error());
+    UTXO_TRY_ASSIGN(auto ti, parse_torrent(torrent));
     TorrentFacts f;
-    f.infohash = hex_of((*ti)->info_hashes().v1);
-    f.has_v2 = (*ti)->info_hashes().has_v2();
-    f.name = (*ti)->name();
-    const lt::file_storage& fs = (*ti)->files();
+    f.infohash = hex_of((ti)->info_hashes().v1);
+    f.has_v2 = (ti)->info_hashes().has_v2();
+    f.name = (ti)->name();
+    const lt::file_storage& fs = (ti)->files();
     for (lt::file_index_t i : fs.file_range()) {
         std::string path = fs.file_path(i);
         for (char& c : path)
@@ -153,7 +152,7 @@ struct Swarm::Impl {
     core::Result<lt::torrent_handle> add(std::string_view torrent, const std::filesystem::path& save_path,
                                          const std::vector<int>& files, bool trust_all) {
         auto ti = parse_torrent(torrent);
-        if (!ti) return std::unexpected(ti.error());
+        UTXO_TRY(ti);
         lt::add_torrent_params atp;
         atp.ti = std::const_pointer_cast<lt::torrent_info>(*ti);
         if (!options.web_seeds) {  // a private copy without the url-list
@@ -196,7 +195,7 @@ core::Result<Swarm> Swarm::start(const SwarmOptions& options) {
         // they are written (hashing_disk_io.h).
         params.disk_io_constructor = hashing_posix_disk_io();
         auto impl = std::make_unique<Impl>(std::move(params), options);
-        if (auto s = impl->await_listen(); !s) return std::unexpected(s.error());
+        UTXO_TRY(impl->await_listen());
         return Swarm(std::move(impl));
     } catch (const std::exception& e) {
         return fail(Errc::io, fmt::format("cannot start BitTorrent ({})", e.what()));
@@ -238,9 +237,8 @@ void drain(lt::session& session, AlertTally& t) {
 
 core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const ProgressFn& progress,
                                             const std::atomic<bool>& stop) {
-    auto h = impl_->add(job.torrent, job.save_path, job.wanted, false);
-    if (!h) return std::unexpected(h.error());
-    connect_hints(*h, job.peers);
+    UTXO_TRY_ASSIGN(auto h, impl_->add(job.torrent, job.save_path, job.wanted, false));
+    connect_hints(h, job.peers);
     AlertTally tally;
     auto last_gain = Clock::now(), last_connect = Clock::now();
     std::uint64_t best = 0;
@@ -252,7 +250,7 @@ core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const Progre
         if (job.file_completed)
             for (int f : tally.files_completed) job.file_completed(f);
         tally.files_completed.clear();
-        st = h->status();
+        st = h.status();
         auto s = sample_of(st);
         if (progress) progress(s);
         auto now = Clock::now();
@@ -279,14 +277,14 @@ core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const Progre
             break;
         }
         if (s.peers == 0 && now - last_connect > std::chrono::seconds(2)) {
-            connect_hints(*h, job.peers);  // the seeder may have restarted or dropped us
+            connect_hints(h, job.peers);  // the seeder may have restarted or dropped us
             last_connect = now;
         }
     }
     auto downloaded = static_cast<std::uint64_t>(st.total_payload_download);
-    auto infohash = hex_of(h->info_hashes().v1);
-    impl_->remove(*h);
-    if (!outcome) return std::unexpected(outcome.error());
+    auto infohash = hex_of(h.info_hashes().v1);
+    impl_->remove(h);
+    UTXO_TRY(outcome);
     // The edge pieces shared with unwanted files sat in this file; the store must not see it.
     std::error_code ec;
     std::filesystem::remove(job.save_path / ("." + infohash + ".parts"), ec);
@@ -295,27 +293,25 @@ core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const Progre
 
 core::Result<std::uint64_t> Swarm::seed(const SeedJob& job, const ProgressFn& progress,
                                         const std::atomic<bool>& stop) {
-    auto ti = parse_torrent(job.torrent);
-    if (!ti) return std::unexpected(ti.error());
-    bool all = static_cast<int>(job.held.size()) == (*ti)->num_files();
+    UTXO_TRY_ASSIGN(auto ti, parse_torrent(job.torrent));
+    bool all = static_cast<int>(job.held.size()) == (ti)->num_files();
     // A wallet's subset is checked by libtorrent (a few files); the full set is trusted.
-    auto h = impl_->add(job.torrent, job.save_path, job.held, all);
-    if (!h) return std::unexpected(h.error());
-    connect_hints(*h, job.peers);
+    UTXO_TRY_ASSIGN(auto h, impl_->add(job.torrent, job.save_path, job.held, all));
+    connect_hints(h, job.peers);
     AlertTally tally;
     std::uint64_t uploaded = 0;
     for (auto until = Clock::now() + job.timeout; Clock::now() < until && !stop.load();) {
         impl_->session.wait_for_alert(std::chrono::milliseconds(250));
         drain(impl_->session, tally);
         tally.files_completed.clear();
-        auto st = h->status();
+        auto st = h.status();
         uploaded = static_cast<std::uint64_t>(st.total_payload_upload);
         if (progress)
             progress({uploaded, job.upload_goal, static_cast<std::uint64_t>(st.upload_payload_rate),
                       st.num_peers, false});
         if (!tally.error.empty() || uploaded >= job.upload_goal) break;
     }
-    impl_->remove(*h);
+    impl_->remove(h);
     if (!tally.error.empty())
         return fail(Errc::io, fmt::format("disk trouble while seeding ({})", tally.error));
     return uploaded;

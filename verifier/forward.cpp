@@ -51,23 +51,20 @@ core::Result<core::Patch> read_checked_patch(const fs::path& p, const core::File
 
 core::Status forward(Store& store, const core::Manifest& m, const std::string& manifest_bytes,
                      const fs::path& patches_dir, const std::vector<std::string>& authorities) {
-    auto cur = store.installed();
-    if (!cur) return std::unexpected(cur.error());
-    if (auto s = check_chain(*cur, m); !s) return s;
-    auto stage = store.staging_dir(m);
-    if (!stage) return std::unexpected(stage.error());
-    for (auto i : (*cur)->shards) {
+    UTXO_TRY_ASSIGN(auto cur, store.installed());
+    UTXO_TRY(check_chain(cur, m));
+    UTXO_TRY_ASSIGN(auto stage, store.staging_dir(m));
+    for (auto i : (cur)->shards) {
         const fs::path p = patches_dir / core::patch_file_name(i);
-        auto patch = read_checked_patch(p, m.patches->files[i]);
-        if (!patch) return std::unexpected(patch.error());
-        const fs::path out = shard_path(*stage, i);
+        UTXO_TRY_ASSIGN(auto patch, read_checked_patch(p, m.patches->files[i]));
+        const fs::path out = shard_path(stage, i);
         std::error_code ec;
         fs::remove(out, ec);  // a result of an earlier attempt; apply_patch never replaces a file
-        if (auto s = core::apply_patch(shard_path((*cur)->dir, i), *patch, out); !s)
-            return unusable(fmt::format("{}: does not apply to {}: {}", p.string(), shard_path((*cur)->dir, i).string(),
+        if (auto s = core::apply_patch(shard_path((cur)->dir, i), patch, out); !s)
+            return unusable(fmt::format("{}: does not apply to {}: {}", p.string(), shard_path((cur)->dir, i).string(),
                                         s.error().message));
     }
-    auto s = store.install(m, manifest_bytes, (*cur)->shards, (*cur)->full, authorities);
+    auto s = store.install(m, manifest_bytes, (cur)->shards, (cur)->full, authorities);
     if (!s && s.error().code == Errc::mismatch)  // a patch result that is not the signed shard file
         return unusable(s.error().message);
     return s;

@@ -38,11 +38,10 @@ nlohmann::json coin_json(const OwnedCoin& c) {
 }
 
 core::Result<Installed> open_installed(const std::filesystem::path& db, std::optional<Store>& store) {
-    auto s = Store::open(db);
-    if (!s) return std::unexpected(s.error());
-    store.emplace(std::move(*s));
+    UTXO_TRY_ASSIGN(auto s, Store::open(db));
+    store.emplace(std::move(s));
     auto cur = store->installed();
-    if (!cur) return std::unexpected(cur.error());
+    UTXO_TRY(cur);
     if (!*cur)
         return fail(Errc::not_found, fmt::format("{}: no release is installed (run `utxo-verifier fetch` first)",
                                                  db.string()));

@@ -68,8 +68,7 @@ core::Result<CheckedFile> check_shard_file(const fs::path& p, const core::Manife
     if (*size != entry.bytes)
         return fail(Errc::mismatch, fmt::format("{}: the file is {} bytes, the manifest says {}", p.string(), *size,
                                                 entry.bytes));
-    auto before = stamp_of_fd(out.fd.fd, p);
-    if (!before) return std::unexpected(before.error());
+    UTXO_TRY_ASSIGN(auto before, stamp_of_fd(out.fd.fd, p));
     ::posix_fadvise(out.fd.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     // One buffer per thread: the early checker and install each reuse theirs for every file.
     thread_local std::vector<std::uint8_t> buf(std::size_t{1} << 20);
@@ -80,8 +79,7 @@ core::Result<CheckedFile> check_shard_file(const fs::path& p, const core::Manife
         if (auto s = core::read_exact(out.fd.fd, buf.data(), want); !s)
             return fail(s.error().code, fmt::format("{}: {}", p.string(), s.error().message));
         if (done == 0 && want >= core::ShardHeader::kSize) {
-            if (auto s = check_header(p, core::ByteView(buf.data(), core::ShardHeader::kSize), m, index); !s)
-                return std::unexpected(s.error());
+            UTXO_TRY(check_header(p, core::ByteView(buf.data(), core::ShardHeader::kSize), m, index));
         }
         sha.update(core::ByteView(buf.data(), want));
         done += want;
@@ -92,10 +90,9 @@ core::Result<CheckedFile> check_shard_file(const fs::path& p, const core::Manife
     if (got != entry.sha256)
         return fail(Errc::mismatch,
                     fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(), got, entry.sha256));
-    auto after = stamp_of_fd(out.fd.fd, p);
-    if (!after) return std::unexpected(after.error());
-    if (*after != *before) return fail(Errc::io, fmt::format("{}: the file changed while it was checked", p.string()));
-    out.stamp = *before;
+    UTXO_TRY_ASSIGN(auto after, stamp_of_fd(out.fd.fd, p));
+    if (after != before) return fail(Errc::io, fmt::format("{}: the file changed while it was checked", p.string()));
+    out.stamp = before;
     return out;
 }
 

@@ -57,9 +57,8 @@ core::Bytes encode_installed(const InstalledRecord& r) {
 namespace {
 
 core::Result<std::string> read_string(core::Reader& in, std::uint64_t max) {
-    auto b = in.var_bytes(max);
-    if (!b) return std::unexpected(b.error());
-    return std::string(reinterpret_cast<const char*>(b->data()), b->size());
+    UTXO_TRY_ASSIGN(auto b, in.var_bytes(max));
+    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
 }  // namespace
@@ -95,10 +94,9 @@ core::Result<InstalledRecord> decode_installed(core::ByteView bytes) {
 }
 
 core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& impl) {
-    auto txn = core::lmdb::Txn::begin(impl.env, false);
-    if (!txn) return std::unexpected(txn.error());
-    auto v = core::lmdb::get(*txn, impl.meta, core::as_bytes(kInstalledKey));
-    if (!v) return std::unexpected(v.error());
+    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl.env, false));
+    auto v = core::lmdb::get(txn, impl.meta, core::as_bytes(kInstalledKey));
+    UTXO_TRY(v);
     if (!*v) return std::optional<InstalledRecord>{};
     auto r = decode_installed(**v);
     if (!r) return fail(r.error().code, fmt::format("{}: {}", (impl.dir / "index").string(), r.error().message));
@@ -170,15 +168,12 @@ core::Result<Store> Store::open(const fs::path& dir) {
     impl->dir = dir;
     core::lmdb::EnvOptions options;
     options.map_size = std::size_t{1} << 34;
-    auto env = core::lmdb::Env::open(dir / "index", options);
-    if (!env) return std::unexpected(env.error());
-    impl->env = std::move(*env);
-    auto txn = core::lmdb::Txn::begin(impl->env, true);
-    if (!txn) return std::unexpected(txn.error());
-    auto meta = core::lmdb::open_db(*txn, "meta", true);
-    if (!meta) return std::unexpected(meta.error());
-    impl->meta = *meta;
-    if (auto s = txn->commit(); !s) return std::unexpected(s.error());
+    UTXO_TRY_ASSIGN(auto env, core::lmdb::Env::open(dir / "index", options));
+    impl->env = std::move(env);
+    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl->env, true));
+    UTXO_TRY_ASSIGN(auto meta, core::lmdb::open_db(txn, "meta", true));
+    impl->meta = meta;
+    UTXO_TRY(txn.commit());
     // Only one process clears crash leftovers, and never while another one installs.
     if (auto lock = StoreLock::take(dir, false)) recover_releases(*impl);
     return Store(std::move(impl));
@@ -187,20 +182,19 @@ core::Result<Store> Store::open(const fs::path& dir) {
 const fs::path& Store::directory() const { return impl_->dir; }
 
 core::Result<std::optional<Installed>> Store::installed() {
-    auto rec = read_installed_record(*impl_);
-    if (!rec) return std::unexpected(rec.error());
-    if (!*rec) return std::optional<Installed>{};
-    auto m = core::decode_manifest((*rec)->manifest_bytes);
+    UTXO_TRY_ASSIGN(auto rec, read_installed_record(*impl_));
+    if (!rec) return std::optional<Installed>{};
+    auto m = core::decode_manifest((rec)->manifest_bytes);
     if (!m) return fail(Errc::invalid, fmt::format("{}: the installed manifest: {}", (impl_->dir / "index").string(),
                                                    m.error().message));
     Installed out;
     out.manifest = std::move(*m);
-    out.manifest_sha256 = core::sha256(core::as_bytes((*rec)->manifest_bytes)).to_raw_hex();
-    out.shards = (*rec)->shards;
-    out.full = (*rec)->full;
-    out.authorities = (*rec)->authorities;
-    out.accepted_at = (*rec)->accepted_at;
-    out.dir = impl_->dir / (*rec)->dir;
+    out.manifest_sha256 = core::sha256(core::as_bytes((rec)->manifest_bytes)).to_raw_hex();
+    out.shards = (rec)->shards;
+    out.full = (rec)->full;
+    out.authorities = (rec)->authorities;
+    out.accepted_at = (rec)->accepted_at;
+    out.dir = impl_->dir / (rec)->dir;
     return std::optional<Installed>{std::move(out)};
 }
 

@@ -107,20 +107,16 @@ core::Status Store::install(const core::Manifest& m, const std::string& manifest
                             const std::vector<std::string>& authorities, const EarlyChecks& early) {
     if (core::encode_manifest(m) != manifest_bytes)
         return fail(Errc::mismatch, "the manifest bytes are not the canonical encoding of the manifest given");
-    auto held = held_list(m, shards, full);
-    if (!held) return std::unexpected(held.error());
-    auto lock = StoreLock::take(impl_->dir, true);
-    if (!lock) return std::unexpected(lock.error());
-    auto cur = installed();
-    if (!cur) return std::unexpected(cur.error());
-    if (auto s = check_succession(*cur, m); !s) return s;
-    auto stage = staging_dir(m);
-    if (!stage) return std::unexpected(stage.error());
-    if (auto s = prepare_shards_dir(*stage, *cur, m, *held); !s) return s;
+    UTXO_TRY_ASSIGN(auto held, held_list(m, shards, full));
+    UTXO_TRY(StoreLock::take(impl_->dir, true));
+    UTXO_TRY_ASSIGN(auto cur, installed());
+    UTXO_TRY(check_succession(cur, m));
+    UTXO_TRY_ASSIGN(auto stage, staging_dir(m));
+    UTXO_TRY(prepare_shards_dir(stage, cur, m, held));
     std::vector<core::ScopedFd> to_sync;
     bool sync_all = false;
-    for (auto i : *held) {
-        const fs::path p = shard_path(*stage, i);
+    for (auto i : held) {
+        const fs::path p = shard_path(stage, i);
         if (auto it = early.find(i); it != early.end()) {
             auto now = file_stamp(p);
             if (now && *now == it->second) {  // checked during the download, writeback started
@@ -128,46 +124,44 @@ core::Status Store::install(const core::Manifest& m, const std::string& manifest
                 continue;
             }
         }
-        auto checked = check_shard_file(p, m, i);
-        if (!checked) return std::unexpected(checked.error());
+        UTXO_TRY_ASSIGN(auto checked, check_shard_file(p, m, i));
         if (sync_all) continue;
-        to_sync.push_back(std::move(checked->fd));
+        to_sync.push_back(std::move(checked.fd));
         if (to_sync.size() > kSyncEachUpTo) sync_all = true, to_sync.clear();
     }
-    if (auto s = core::write_file_atomically(*stage / "manifest.json", core::as_bytes(manifest_bytes), 0644); !s)
+    if (auto s = core::write_file_atomically(stage / "manifest.json", core::as_bytes(manifest_bytes), 0644); !s)
         return s;
     if (sync_all) {
-        if (auto s = sync_filesystem(*stage); !s) return s;
+        UTXO_TRY(sync_filesystem(stage));
     }
     for (const auto& fd : to_sync)
         if (::fdatasync(fd.fd) != 0)
-            return fail(Errc::io, fmt::format("{}: fdatasync failed: {}", stage->string(), std::strerror(errno)));
+            return fail(Errc::io, fmt::format("{}: fdatasync failed: {}", stage.string(), std::strerror(errno)));
     crash_point("verified");
 
     const std::string name = core::release_dir_name(m.height, m.block);
     fs::path rel = fs::path("releases") / std::string(core::network_name(m.network)) / name;
-    if (*cur && (*cur)->dir == impl_->dir / rel) rel += "~1";  // the installed release, re-installed
+    if (cur && (cur)->dir == impl_->dir / rel) rel += "~1";  // the installed release, re-installed
     const fs::path target = impl_->dir / rel;
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
     fs::remove_all(target, ec);  // not installed (checked above): a leftover of an interrupted install
-    fs::rename(*stage, target, ec);
+    fs::rename(stage, target, ec);
     if (ec) return fail(Errc::io, fmt::format("{}: cannot move into place: {}", target.string(), ec.message()));
-    if (auto s = fsync_path(target.parent_path()); !s) return s;
-    if (auto s = fsync_path(impl_->dir / "staging"); !s) return s;
+    UTXO_TRY(fsync_path(target.parent_path()));
+    UTXO_TRY(fsync_path(impl_->dir / "staging"));
     crash_point("renamed");
 
-    InstalledRecord rec{static_cast<std::int64_t>(std::time(nullptr)), full, rel.string(), *held, authorities,
+    InstalledRecord rec{static_cast<std::int64_t>(std::time(nullptr)), full, rel.string(), held, authorities,
                         manifest_bytes};
-    auto txn = core::lmdb::Txn::begin(impl_->env, true);
-    if (!txn) return std::unexpected(txn.error());
+    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, true));
     auto value = encode_installed(rec);
-    if (auto s = core::lmdb::put(*txn, impl_->meta, core::as_bytes(kInstalledKey), value); !s) return s;
-    if (auto s = txn->commit(); !s) return s;
+    UTXO_TRY(core::lmdb::put(txn, impl_->meta, core::as_bytes(kInstalledKey), value));
+    UTXO_TRY(txn.commit());
     crash_point("switched");
 
-    if (*cur && (*cur)->dir != target) fs::remove_all((*cur)->dir, ec);
-    log().info("installed release {} ({} of {} shards)", name, held->size(), m.shard_count);
+    if (cur && (cur)->dir != target) fs::remove_all((cur)->dir, ec);
+    log().info("installed release {} ({} of {} shards)", name, held.size(), m.shard_count);
     return {};
 }
 

@@ -23,10 +23,9 @@ namespace {
 // Skips one compressed script and returns its bytes (the leading VARINT included).
 core::Result<core::ByteView> take_compressed_script(core::Reader& in, core::ByteView data) {
     const std::size_t start = in.position();
-    auto n = in.varint(UINT32_MAX);
-    if (!n) return std::unexpected(n.error());
-    std::size_t len = *n < 2 ? 20 : *n < 6 ? 32 : *n - 6;
-    if (auto b = in.bytes(len); !b) return std::unexpected(b.error());
+    UTXO_TRY_ASSIGN(auto n, in.varint(UINT32_MAX));
+    std::size_t len = n < 2 ? 20 : n < 6 ? 32 : n - 6;
+    UTXO_TRY(in.bytes(len));
     return data.subspan(start, in.position() - start);
 }
 
@@ -66,11 +65,10 @@ core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path, const Scri
 }  // namespace
 
 core::Result<std::vector<OwnedCoin>> Store::coins_for_script(core::ByteView script) {
-    auto cur = installed();
-    if (!cur) return std::unexpected(cur.error());
-    if (!*cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
-    const std::uint32_t shard = core::shard_of(script, (*cur)->manifest.shard_count);
-    const auto& held = (*cur)->shards;
+    UTXO_TRY_ASSIGN(auto cur, installed());
+    if (!cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
+    const std::uint32_t shard = core::shard_of(script, (cur)->manifest.shard_count);
+    const auto& held = (cur)->shards;
     if (!std::binary_search(held.begin(), held.end(), shard))
         return fail(Errc::not_found, fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
                                                  "this script", shard));
@@ -79,25 +77,24 @@ core::Result<std::vector<OwnedCoin>> Store::coins_for_script(core::ByteView scri
     core::Bytes target;
     core::Writer w(target);
     core::write_compressed_script(w, script);
-    return scan_shard(shard_path((*cur)->dir, shard), [&](core::ByteView c) {
+    return scan_shard(shard_path((cur)->dir, shard), [&](core::ByteView c) {
         return std::equal(c.begin(), c.end(), target.begin(), target.end());
     });
 }
 
 core::Result<std::vector<OwnedCoin>> Store::coins_for_script_hash(const core::Hash256& script_sha256) {
-    auto cur = installed();
-    if (!cur) return std::unexpected(cur.error());
-    if (!*cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
+    UTXO_TRY_ASSIGN(auto cur, installed());
+    if (!cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
     // The shard rule hashes SHA256d(script) = SHA256(script_sha256): the shard is known without the script.
     const auto d = core::sha256(script_sha256.raw()).raw();
     const std::uint32_t le = d[0] | (d[1] << 8) | (d[2] << 16) | (std::uint32_t{d[3]} << 24);
-    const std::uint32_t shard = le & ((*cur)->manifest.shard_count - 1);
-    const auto& held = (*cur)->shards;
+    const std::uint32_t shard = le & ((cur)->manifest.shard_count - 1);
+    const auto& held = (cur)->shards;
     if (!std::binary_search(held.begin(), held.end(), shard))
         return fail(Errc::not_found, fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
                                                  "this script hash", shard));
     // Each script is decoded and hashed: a few hundred ns per coin of the one shard.
-    return scan_shard(shard_path((*cur)->dir, shard), [&](core::ByteView c) {
+    return scan_shard(shard_path((cur)->dir, shard), [&](core::ByteView c) {
         core::Reader in(c);
         auto script = core::read_compressed_script(in);
         return script && core::sha256(*script) == script_sha256;
@@ -105,12 +102,11 @@ core::Result<std::vector<OwnedCoin>> Store::coins_for_script_hash(const core::Ha
 }
 
 core::Status Store::check_installed() {
-    auto cur = installed();
-    if (!cur) return std::unexpected(cur.error());
-    if (!*cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
-    const auto& m = (*cur)->manifest;
-    for (auto i : (*cur)->shards) {
-        const fs::path p = shard_path((*cur)->dir, i);
+    UTXO_TRY_ASSIGN(auto cur, installed());
+    if (!cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
+    const auto& m = (cur)->manifest;
+    for (auto i : (cur)->shards) {
+        const fs::path p = shard_path((cur)->dir, i);
         auto reader = core::ShardReader::open(p);
         if (!reader) return fail(reader.error().code, fmt::format("{}: {}", p.string(), reader.error().message));
         core::MuHash3072 mu;

@@ -19,12 +19,11 @@ namespace {
 Bytes hex(std::string_view h) { return *from_hex(h); }
 
 Result<std::vector<std::pair<OutPoint, Coin>>> read_all(const fs::path& p) {
-    auto reader = ShardReader::open(p);
-    if (!reader) return std::unexpected(reader.error());
+    UTXO_TRY_ASSIGN(auto reader, ShardReader::open(p));
     std::vector<std::pair<OutPoint, Coin>> coins;
     while (true) {
-        auto c = reader->next();
-        if (!c) return std::unexpected(c.error());
+        auto c = reader.next();
+        UTXO_TRY(c);
         if (!*c) return coins;
         coins.push_back(std::move(**c));
     }
@@ -73,12 +72,11 @@ std::vector<std::pair<OutPoint, Coin>> random_coins(std::size_t n, std::uint32_t
 
 Status write_shard(const fs::path& p, const ShardHeader& h,
                    const std::vector<std::pair<OutPoint, Coin>>& coins) {
-    auto w = ShardWriter::create(p, h);
-    if (!w) return std::unexpected(w.error());
+    UTXO_TRY_ASSIGN(auto w, ShardWriter::create(p, h));
     for (const auto& [o, c] : coins) {
-        if (auto st = w->add(o, c); !st) return st;
+        UTXO_TRY(w.add(o, c));
     }
-    return w->finish();
+    return w.finish();
 }
 
 // Hand-made file bytes, for damage the writer refuses to produce.

@@ -45,12 +45,11 @@ void write_file(const fs::path& p, const Bytes& data) {
 
 // Reads a whole file; returns the coins or the first error.
 Result<std::vector<SnapshotCoin>> read_all(const fs::path& p, std::optional<Height> base = std::nullopt) {
-    auto reader = SnapshotReader::open(p, base);
-    if (!reader) return std::unexpected(reader.error());
+    UTXO_TRY_ASSIGN(auto reader, SnapshotReader::open(p, base));
     std::vector<SnapshotCoin> coins;
     while (true) {
-        auto c = reader->next();
-        if (!c) return std::unexpected(c.error());
+        auto c = reader.next();
+        UTXO_TRY(c);
         if (!*c) return coins;
         coins.push_back(std::move(**c));
     }
