@@ -59,7 +59,7 @@ std::optional<std::string> known_hrp(std::string_view address) {
     return std::nullopt;
 }
 
-Result<Bytes> segwit_to_script(std::string_view address, const NetworkParams& p) {
+[[nodiscard]] Result<Bytes> segwit_to_script(std::string_view address, const NetworkParams& p) {
     auto sw = segwit_address_parse(p.bech32_hrp, address);
     if (!sw) return fail(sw.error().code, fmt::format("invalid segwit address: {}", sw.error().message));
     Bytes s{static_cast<std::uint8_t>(sw->version == 0 ? OP_0 : OP_1 + sw->version - 1),
@@ -78,7 +78,7 @@ bool prefix_of_another_network(std::uint8_t prefix, const NetworkParams& p) {
     return false;
 }
 
-Result<Bytes> base58_to_script(std::string_view address, const NetworkParams& p) {
+[[nodiscard]] Result<Bytes> base58_to_script(std::string_view address, const NetworkParams& p) {
     auto payload = base58check_parse(address);
     if (!payload)
         return fail(payload.error().code, fmt::format("invalid base58 address: {}", payload.error().message));

@@ -40,7 +40,7 @@ std::string base58_encode(ByteView data) {
     return out;
 }
 
-Result<Bytes> base58_decode(std::string_view text) {
+[[nodiscard]] Result<Bytes> base58_decode(std::string_view text) {
     if (text.size() > kMaxDecodeLength)
         return fail(Errc::too_large, fmt::format("base58 text is {} characters long, more than {}",
                                                  text.size(), kMaxDecodeLength));

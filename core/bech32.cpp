@@ -42,7 +42,7 @@ std::vector<std::uint8_t> checksum_input(std::string_view hrp, ByteView values) 
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-Status check_characters(std::string_view text) {
+[[nodiscard]] Status check_characters(std::string_view text) {
     bool has_lower = false, has_upper = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);

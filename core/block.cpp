@@ -45,7 +45,7 @@ std::vector<Hash256> txid_leaves(const std::vector<Transaction>& txs) {
     return leaves;
 }
 
-Status check_coinbases(const std::vector<Transaction>& txs) {
+[[nodiscard]] Status check_coinbases(const std::vector<Transaction>& txs) {
     if (txs.empty()) return fail(Errc::invalid, "block has no transactions");
     if (!txs[0].is_coinbase()) return fail(Errc::invalid, "first transaction of the block is not a coinbase");
     for (std::size_t i = 1; i < txs.size(); ++i)
@@ -54,7 +54,7 @@ Status check_coinbases(const std::vector<Transaction>& txs) {
     return {};
 }
 
-Status check_merkle_root(const Block& block) {
+[[nodiscard]] Status check_merkle_root(const Block& block) {
     bool mutated = false;
     Hash256 root = merkle_root(txid_leaves(block.txs), mutated);
     if (root != block.header.merkle_root)

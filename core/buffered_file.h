@@ -34,7 +34,7 @@ public:
 
     // Opens path and reads the first chunk. The buffer is sized to the file, between
     // 2 x kLowWater and max(max_buffer, 2 x kLowWater); it grows only for a record larger than it.
-    static Result<ChunkedFileReader> open(const std::filesystem::path& path, std::size_t max_buffer,
+    [[nodiscard]] static Result<ChunkedFileReader> open(const std::filesystem::path& path, std::size_t max_buffer,
                                           IoWording wording);
     ChunkedFileReader() = default;
 
@@ -45,9 +45,9 @@ public:
     bool eof() const { return eof_; }
     void skip(std::size_t n) { pos_ += n; }
     // Refills when less than kLowWater is buffered.
-    Status top_up() { return end_ - pos_ < kLowWater && !eof_ ? fill() : Status{}; }
+    [[nodiscard]] Status top_up() { return end_ - pos_ < kLowWater && !eof_ ? fill() : Status{}; }
     // Whether nothing follows the bytes consumed so far (reading on if the buffer is empty).
-    Result<bool> at_end();
+    [[nodiscard]] Result<bool> at_end();
 
     // Runs parse(Reader&) on the buffered bytes. A Errc::truncated before the end of the file
     // means the record was split by the buffer, so it refills and retries; only a successful parse
@@ -67,7 +67,7 @@ public:
     }
 
 private:
-    Status fill();
+    [[nodiscard]] Status fill();
 
     std::filesystem::path path_;
     IoWording wording_ = IoWording::ours;
@@ -95,7 +95,7 @@ public:
     };
 
     // Creates (truncates) the temporary file with mode 0644; the caller checks that path is free.
-    static Result<AtomicFileWriter> create(const std::filesystem::path& path, Options options);
+    [[nodiscard]] static Result<AtomicFileWriter> create(const std::filesystem::path& path, Options options);
     AtomicFileWriter() = default;
     ~AtomicFileWriter();
     AtomicFileWriter(AtomicFileWriter&& o) noexcept;
@@ -108,24 +108,24 @@ public:
 
     // The bytes not yet written; callers append to it.
     Bytes& buffer() { return buf_; }
-    Status flush_if_full() { return buf_.size() >= options_.flush_at ? flush() : Status{}; }
+    [[nodiscard]] Status flush_if_full() { return buf_.size() >= options_.flush_at ? flush() : Status{}; }
     // Appends the buffer to the temporary file.
-    Status flush();
+    [[nodiscard]] Status flush();
     // Replaces bytes already handed over (buffered or written) before commit; the part on disk is
     // rewritten with the next flush.
     void overwrite(std::uint64_t offset, ByteView bytes);
     // Flushes, fsyncs (Options::sync), closes and renames into place; then syncs the directory.
-    Status commit();
+    [[nodiscard]] Status commit();
     // Closes and removes the temporary file.
     void abandon();
 
 private:
     enum class State { writing, committed, abandoned };
-    Status usable() const;
+    [[nodiscard]] Status usable() const;
     Status open_fd();
-    Status close_fd();
+    [[nodiscard]] Status close_fd();
     Status pwrite_all(ByteView data, std::uint64_t offset);
-    Status write_out();
+    [[nodiscard]] Status write_out();
     Status fail_and_abandon(Status st);
 
     std::filesystem::path path_;

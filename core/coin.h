@@ -25,14 +25,14 @@ std::uint64_t decompress_amount(std::uint64_t compressed);
 // Core's ScriptCompression. P2PK with an uncompressed key is only compressed when the key is on
 // the curve (checked with libsecp256k1); reading forms 4/5 decompresses the key.
 void write_compressed_script(Writer& out, ByteView script);
-Result<Bytes> read_compressed_script(Reader& in);
+[[nodiscard]] Result<Bytes> read_compressed_script(Reader& in);
 Status read_compressed_script(Reader& in, Bytes& script);  // reuses script's capacity
 
 void write_coin(Writer& out, const Coin& coin);
-Result<Coin> read_coin(Reader& in);
+[[nodiscard]] Result<Coin> read_coin(Reader& in);
 // Reads into `coin`, reusing its script's capacity: no allocation per coin in a loop. On failure
 // `coin` holds garbage.
-Status read_coin(Reader& in, Coin& coin);
+[[nodiscard]] Status read_coin(Reader& in, Coin& coin);
 
 // The serialization both hash_serialized_3 and MuHash3072 use per coin ("TxOutSer"):
 // txid raw || vout u32 || (height*2+coinbase) u32 || value i64 || CompactSize(len) || script.

@@ -49,7 +49,7 @@ core::Result<std::size_t> open_regular_file(const std::filesystem::path& path, s
 
 namespace {
 
-core::Status write_all(int fd, core::ByteView content) {
+[[nodiscard]] core::Status write_all(int fd, core::ByteView content) {
     std::size_t done = 0;
     while (done < content.size()) {
         ssize_t n = ::write(fd, content.data() + done, content.size() - done);

@@ -27,17 +27,17 @@ struct ScopedFd {
 
 // Opens a regular file for reading and returns its size; refuses files above max_size
 // (Errc::too_large) and anything that is not a regular file.
-Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size, ScopedFd& fd);
+[[nodiscard]] Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size, ScopedFd& fd);
 // Reads exactly n bytes (Errc::truncated if the file ends first).
-Status read_exact(int fd, std::uint8_t* out, std::size_t n);
+[[nodiscard]] Status read_exact(int fd, std::uint8_t* out, std::size_t n);
 
 // Whole file, refusing anything larger than max_size (Errc::too_large) or unreadable (Errc::io).
-Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_size);
+[[nodiscard]] Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_size);
 
 // Writes a temporary file in the same directory with the given mode, fsyncs it, renames it over
 // path and fsyncs the directory: a crash leaves either the old file or the new one, never half.
 // before_rename runs after the temporary file is complete (tests use it to simulate a crash).
-Status write_file_atomically(const std::filesystem::path& path, ByteView content, mode_t mode,
+[[nodiscard]] Status write_file_atomically(const std::filesystem::path& path, ByteView content, mode_t mode,
                              const std::function<void()>& before_rename = {});
 
 // fsyncs the directory holding path, which makes a rename into it durable. Best effort: a failure

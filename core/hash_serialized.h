@@ -11,7 +11,7 @@ namespace utxo::core {
 
 class HashSerialized3 {
 public:
-    Status add(const OutPoint& outpoint, const Coin& coin);
+    [[nodiscard]] Status add(const OutPoint& outpoint, const Coin& coin);
     Hash256 finalize();  // print with to_display_hex()
 private:
     static constexpr std::size_t kHashChunk = 64 << 10;

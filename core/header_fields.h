@@ -11,10 +11,10 @@
 namespace utxo::core {
 
 // The format version u16, which must be 1. kind names the file in the message ("shard file").
-Result<std::uint16_t> read_header_version(Reader& r, std::string_view kind);
+[[nodiscard]] Result<std::uint16_t> read_header_version(Reader& r, std::string_view kind);
 // The 4-byte network magic, which must name a known network.
-Result<Network> read_header_network(Reader& r, std::string_view kind);
+[[nodiscard]] Result<Network> read_header_network(Reader& r, std::string_view kind);
 // The shard a header names: a count that valid_shard_count accepts and an index below it.
-Status check_shard_slot(std::uint32_t shard_index, std::uint32_t shard_count);
+[[nodiscard]] Status check_shard_slot(std::uint32_t shard_index, std::uint32_t shard_count);
 
 }  // namespace utxo::core

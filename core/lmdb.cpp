@@ -79,7 +79,7 @@ Result<std::optional<ByteView>> get(Txn& txn, Dbi db, ByteView key) {
     return std::optional<ByteView>{from_val(v)};
 }
 
-Status put(Txn& txn, Dbi db, ByteView key, ByteView value, unsigned flags) {
+[[nodiscard]] Status put(Txn& txn, Dbi db, ByteView key, ByteView value, unsigned flags) {
     MDB_val k = to_val(key), v = to_val(value);
     if (int rc = mdb_put(txn.get(), db, &k, &v, flags)) return lmdb_fail("put", rc);
     return {};
@@ -98,7 +98,7 @@ Status clear(Txn& txn, Dbi db) {
     return {};
 }
 
-Result<std::size_t> count(Txn& txn, Dbi db) {
+[[nodiscard]] Result<std::size_t> count(Txn& txn, Dbi db) {
     MDB_stat st;
     if (int rc = mdb_stat(txn.get(), db, &st)) return lmdb_fail("stat", rc);
     return st.ms_entries;

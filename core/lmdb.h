@@ -23,7 +23,7 @@ struct EnvOptions {
 class Env {
 public:
     // Opens (creating if needed) an environment in directory `dir`.
-    static Result<Env> open(const std::filesystem::path& dir, const EnvOptions& options);
+    [[nodiscard]] static Result<Env> open(const std::filesystem::path& dir, const EnvOptions& options);
     Env() = default;
     ~Env();
     Env(Env&& o) noexcept : env_(std::exchange(o.env_, nullptr)) {}
@@ -37,7 +37,7 @@ private:
 
 class Txn {
 public:
-    static Result<Txn> begin(Env& env, bool write);
+    [[nodiscard]] static Result<Txn> begin(Env& env, bool write);
     Txn() = default;
     ~Txn() { abort(); }
     Txn(Txn&& o) noexcept : txn_(std::exchange(o.txn_, nullptr)) {}
@@ -54,18 +54,18 @@ private:
 using Dbi = MDB_dbi;
 
 // Opens a named database inside a transaction (create = MDB_CREATE).
-Result<Dbi> open_db(Txn& txn, const char* name, bool create);
+[[nodiscard]] Result<Dbi> open_db(Txn& txn, const char* name, bool create);
 
 inline MDB_val to_val(ByteView b) { return MDB_val{b.size(), const_cast<std::uint8_t*>(b.data())}; }
 inline ByteView from_val(const MDB_val& v) { return {static_cast<const std::uint8_t*>(v.mv_data), v.mv_size}; }
 
 // The value stays valid until the transaction ends or the next write.
-Result<std::optional<ByteView>> get(Txn& txn, Dbi db, ByteView key);
+[[nodiscard]] Result<std::optional<ByteView>> get(Txn& txn, Dbi db, ByteView key);
 Status put(Txn& txn, Dbi db, ByteView key, ByteView value, unsigned flags = 0);
 // True if the key existed and was deleted.
-Result<bool> del(Txn& txn, Dbi db, ByteView key);
+[[nodiscard]] Result<bool> del(Txn& txn, Dbi db, ByteView key);
 // Drops every record of a database, keeping the database itself.
-Status clear(Txn& txn, Dbi db);
+[[nodiscard]] Status clear(Txn& txn, Dbi db);
 Result<std::size_t> count(Txn& txn, Dbi db);
 
 std::string error_text(int rc);
@@ -73,28 +73,28 @@ std::string error_text(int rc);
 class Cursor {
 public:
     using Entry = std::pair<ByteView, ByteView>;
-    static Result<Cursor> open(Txn& txn, Dbi db);
+    [[nodiscard]] static Result<Cursor> open(Txn& txn, Dbi db);
     Cursor() = default;
     ~Cursor();
     Cursor(Cursor&& o) noexcept : cur_(std::exchange(o.cur_, nullptr)) {}
     Cursor& operator=(Cursor&& o) noexcept;
 
-    Result<std::optional<Entry>> first();
+    [[nodiscard]] Result<std::optional<Entry>> first();
     Result<std::optional<Entry>> next();
-    Result<std::optional<Entry>> last();
+    [[nodiscard]] Result<std::optional<Entry>> last();
     Result<std::optional<Entry>> prev();
-    Result<std::optional<Entry>> seek(ByteView key);  // first entry with key >= `key`
+    [[nodiscard]] Result<std::optional<Entry>> seek(ByteView key);  // first entry with key >= `key`
     Status put(ByteView key, ByteView value, unsigned flags = 0);  // MDB_APPEND for sorted loads
     // Adds a new key (appended when `append`: the key is above every stored one); false if the key
     // is already there.
-    Result<bool> insert(ByteView key, ByteView value, bool append);
+    [[nodiscard]] Result<bool> insert(ByteView key, ByteView value, bool append);
     // Positions on exactly `key` and returns its value; nullopt if absent.
-    Result<std::optional<ByteView>> find(ByteView key);
+    [[nodiscard]] Result<std::optional<ByteView>> find(ByteView key);
     explicit operator bool() const { return cur_ != nullptr; }
-    Status del();  // deletes the current entry
+    [[nodiscard]] Status del();  // deletes the current entry
 
 private:
-    Result<std::optional<Entry>> move(MDB_cursor_op op, MDB_val* key = nullptr);
+    [[nodiscard]] Result<std::optional<Entry>> move(MDB_cursor_op op, MDB_val* key = nullptr);
     explicit Cursor(MDB_cursor* c) : cur_(c) {}
     MDB_cursor* cur_ = nullptr;
 };

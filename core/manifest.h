@@ -74,7 +74,7 @@ std::string encode_manifest(const Manifest& m);  // canonical bytes, trailing ne
 // shard coin counts not summing to full_set.coins, total_amount outside the money range,
 // patches and torrents.patches not both null or both present, patches.from_height >= height,
 // piece_size 0.
-Result<Manifest> decode_manifest(std::string_view bytes);
+[[nodiscard]] Result<Manifest> decode_manifest(std::string_view bytes);
 
 // Release directory name: "<height>-<block hash display hex>"; shard and patch file names.
 std::string release_dir_name(Height height, const BlockHash& block);

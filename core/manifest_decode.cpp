@@ -30,7 +30,7 @@ public:
     Obj(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
 
     // Exactly these keys: a missing one is invalid, an extra one not canonical.
-    Status keys(std::initializer_list<const char*> names) const {
+    [[nodiscard]] Status keys(std::initializer_list<const char*> names) const {
         if (!j_.is_object())
             return std::unexpected(invalid(where_.empty() ? "must be a JSON object"
                                                           : fmt::format("{} must be an object", where_)));
@@ -46,7 +46,7 @@ public:
         return {};
     }
 
-    Result<std::uint64_t> uint(const char* key, std::uint64_t max = UINT64_MAX) const {
+    [[nodiscard]] Result<std::uint64_t> uint(const char* key, std::uint64_t max = UINT64_MAX) const {
         const json& v = j_.at(key);
         if (v.is_number_float())
             return std::unexpected(not_canonical(fmt::format("{} is not an integer", path(key))));
@@ -56,7 +56,7 @@ public:
         return v.get<std::uint64_t>();
     }
 
-    Result<std::int64_t> amount(const char* key) const {
+    [[nodiscard]] Result<std::int64_t> amount(const char* key) const {
         const json& v = j_.at(key);
         if (v.is_number_float())
             return std::unexpected(not_canonical(fmt::format("{} is not an integer", path(key))));
@@ -67,14 +67,14 @@ public:
         return v.get<std::int64_t>();
     }
 
-    Result<std::string> str(const char* key) const {
+    [[nodiscard]] Result<std::string> str(const char* key) const {
         const json& v = j_.at(key);
         if (!v.is_string()) return std::unexpected(invalid(fmt::format("{} must be a string", path(key))));
         return v.get<std::string>();
     }
 
     // Exactly `digits` lowercase hex digits.
-    Result<std::string> hex(const char* key, std::size_t digits) const {
+    [[nodiscard]] Result<std::string> hex(const char* key, std::size_t digits) const {
         auto s = str(key);
         if (!s) return s;
         bool is_hex = std::all_of(s->begin(), s->end(),
@@ -87,7 +87,7 @@ public:
     }
 
     template <class H>
-    Result<H> display_hash(const char* key) const {
+    [[nodiscard]] Result<H> display_hash(const char* key) const {
         UTXO_TRY_ASSIGN(auto s, hex(key, 64));
         return *H::from_display_hex(s);
     }
@@ -103,7 +103,7 @@ private:
 };
 
 
-Result<ShardEntry> shard_entry(const json& j, std::size_t i) {
+[[nodiscard]] Result<ShardEntry> shard_entry(const json& j, std::size_t i) {
     Obj o(j, fmt::format("shards[{}]", i));
     UTXO_TRY(o.keys({"bytes", "coins", "muhash", "sha256"}));
     ShardEntry s;
@@ -114,7 +114,7 @@ Result<ShardEntry> shard_entry(const json& j, std::size_t i) {
     return s;
 }
 
-Result<FileEntry> file_entry(const json& j, std::size_t i) {
+[[nodiscard]] Result<FileEntry> file_entry(const json& j, std::size_t i) {
     Obj o(j, fmt::format("patches.files[{}]", i));
     UTXO_TRY(o.keys({"bytes", "sha256"}));
     FileEntry f;
@@ -123,7 +123,7 @@ Result<FileEntry> file_entry(const json& j, std::size_t i) {
     return f;
 }
 
-Status read_full_set(const Obj& top, Manifest& m) {
+[[nodiscard]] Status read_full_set(const Obj& top, Manifest& m) {
     Obj o(top["full_set"], "full_set");
     UTXO_TRY(o.keys({"coins", "hash_serialized_3", "muhash", "total_amount"}));
     UTXO_TRY_ASSIGN(m.coins, o.uint("coins"));
@@ -133,7 +133,7 @@ Status read_full_set(const Obj& top, Manifest& m) {
     return {};
 }
 
-Status read_shards(const Obj& top, Manifest& m) {
+[[nodiscard]] Status read_shards(const Obj& top, Manifest& m) {
     const json& list = top["shards"];
     if (!list.is_array()) return std::unexpected(invalid("shards must be an array"));
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -143,7 +143,7 @@ Status read_shards(const Obj& top, Manifest& m) {
     return {};
 }
 
-Status read_patches(const Obj& top, Manifest& m) {
+[[nodiscard]] Status read_patches(const Obj& top, Manifest& m) {
     if (top["patches"].is_null()) return {};
     Obj o(top["patches"], "patches");
     UTXO_TRY(o.keys({"files", "from_block_hash", "from_height"}));
@@ -160,7 +160,7 @@ Status read_patches(const Obj& top, Manifest& m) {
     return {};
 }
 
-Status read_torrents(const Obj& top, Manifest& m) {
+[[nodiscard]] Status read_torrents(const Obj& top, Manifest& m) {
     Obj o(top["torrents"], "torrents");
     UTXO_TRY(o.keys({"patches", "shards"}));
     UTXO_TRY_ASSIGN(m.shards_infohash, o.hex("shards", 40));
@@ -170,7 +170,7 @@ Status read_torrents(const Obj& top, Manifest& m) {
     return {};
 }
 
-Status read_top(const Obj& top, Manifest& m) {
+[[nodiscard]] Status read_top(const Obj& top, Manifest& m) {
     if (auto st = top.keys({"block_hash", "format", "full_set", "height", "network", "patches", "piece_size",
                             "shard_count", "shard_rule", "shards", "torrents"});
         !st)
@@ -198,7 +198,7 @@ Status read_top(const Obj& top, Manifest& m) {
 
 
 // What the fields mean together.
-Status check_consistency(const Manifest& m) {
+[[nodiscard]] Status check_consistency(const Manifest& m) {
     if (m.format != 1)
         return std::unexpected(invalid(fmt::format("format {} is not supported (only 1)", m.format)));
     if (!valid_shard_count(m.shard_count))

@@ -59,16 +59,16 @@ std::optional<Bytes> base64_decode(std::string_view text);
 std::array<std::uint8_t, 64> blake2b_512(ByteView data);
 
 // The base64 line minisign prints for a key (and accepts with -P).
-Result<MinisignPublicKey> parse_public_key_line(std::string_view base64_line);
+[[nodiscard]] Result<MinisignPublicKey> parse_public_key_line(std::string_view base64_line);
 std::string public_key_line(const MinisignPublicKey& key);
 // A public key file: an "untrusted comment:" line, then the key line. A lone key line is
 // also accepted, so a person can paste what minisign prints.
-Result<MinisignPublicKey> parse_public_key_file(std::string_view text);
+[[nodiscard]] Result<MinisignPublicKey> parse_public_key_file(std::string_view text);
 std::string public_key_file(const MinisignPublicKey& key, std::string_view comment);
 
 // Errors name what is wrong ("truncated: no trusted comment line", ...); callers prefix the
 // file name. Comments must be single printable lines.
-Result<MinisignSignature> parse_signature_file(std::string_view text);
+[[nodiscard]] Result<MinisignSignature> parse_signature_file(std::string_view text);
 std::string signature_file(const MinisignSignature& sig);
 
 // What Ed25519 signs for a data signature: BLAKE2b-512(data) for "ED", data itself for "Ed".
@@ -79,7 +79,7 @@ Bytes global_signature_message(const MinisignSignature& sig);
 // minisign -V order: key id, data signature, global signature. Errc::mismatch for a key id
 // of another key, Errc::invalid for a signature that does not verify. require_prehashed
 // refuses legacy "Ed" signatures (minisign -H).
-Status verify_signature(const MinisignPublicKey& key, const MinisignSignature& sig, ByteView data,
+[[nodiscard]] Status verify_signature(const MinisignPublicKey& key, const MinisignSignature& sig, ByteView data,
                         bool require_prehashed = true);
 
 // --- utxo-torrent's trusted comment -----------------------------------------------------
@@ -94,9 +94,9 @@ struct ReleaseStatement {
 };
 
 std::string format_trusted_comment(const ReleaseStatement& statement);
-Result<ReleaseStatement> parse_trusted_comment(std::string_view comment);
+[[nodiscard]] Result<ReleaseStatement> parse_trusted_comment(std::string_view comment);
 // Reads "network", "height" and "block_hash" from manifest.json and hashes its bytes.
-Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes);
+[[nodiscard]] Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes);
 // The first field where a signed statement and the actual manifest differ, as a phrase
 // ("it says height 199 but the manifest is height 200"); empty if they are equal.
 std::string statement_difference(const ReleaseStatement& claimed, const ReleaseStatement& actual);

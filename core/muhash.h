@@ -37,7 +37,7 @@ public:
 
     // State as Core serializes it (numerator then denominator), for checkpointing.
     Bytes serialize() const;
-    static Result<MuHash3072> deserialize(ByteView bytes);
+    [[nodiscard]] static Result<MuHash3072> deserialize(ByteView bytes);
 
 private:
     struct State;

@@ -20,7 +20,7 @@ constexpr char kMagic[8] = {'U', 'T', 'X', 'O', 'P', 'T', 'C', 'H'};
 // near this is damage, and the limit keeps read_patch_file from reading whatever it is given.
 constexpr std::size_t kMaxPatchFile = std::size_t{1} << 30;
 
-Result<PatchHeader> read_header(Reader& r) {
+[[nodiscard]] Result<PatchHeader> read_header(Reader& r) {
     auto magic = r.bytes(sizeof kMagic);
     if (!magic) return fail(Errc::truncated, "patch file is shorter than its header");
     if (std::memcmp(magic->data(), kMagic, sizeof kMagic) != 0)
@@ -41,7 +41,7 @@ Result<PatchHeader> read_header(Reader& r) {
     return h;
 }
 
-Status check_header(const PatchHeader& h) {
+[[nodiscard]] Status check_header(const PatchHeader& h) {
     if (h.version != 1)
         return fail(Errc::invalid, fmt::format("patch version {} is not supported (only 1)", h.version));
     if (!(h.from_height < h.to_height))
@@ -52,7 +52,7 @@ Status check_header(const PatchHeader& h) {
 
 // A count read from the file, bounded by what the remaining bytes could hold, so a damaged
 // count cannot make us reserve gigabytes.
-Result<std::uint64_t> read_count(Reader& r, std::size_t min_record, const char* what) {
+[[nodiscard]] Result<std::uint64_t> read_count(Reader& r, std::size_t min_record, const char* what) {
     auto n = r.u64();
     if (!n) return fail(Errc::truncated, fmt::format("patch file ends before its {} count", what));
     if (*n > r.remaining() / min_record)
@@ -61,7 +61,7 @@ Result<std::uint64_t> read_count(Reader& r, std::size_t min_record, const char* 
     return *n;
 }
 
-Status read_spent(Reader& r, std::vector<OutPoint>& spent) {
+[[nodiscard]] Status read_spent(Reader& r, std::vector<OutPoint>& spent) {
     UTXO_TRY_ASSIGN(auto n, read_count(r, 33, "spent"));
     spent.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -76,7 +76,7 @@ Status read_spent(Reader& r, std::vector<OutPoint>& spent) {
     return {};
 }
 
-Status read_created(Reader& r, std::vector<std::pair<OutPoint, Coin>>& created) {
+[[nodiscard]] Status read_created(Reader& r, std::vector<std::pair<OutPoint, Coin>>& created) {
     UTXO_TRY_ASSIGN(auto n, read_count(r, 36, "created"));
     created.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -88,7 +88,7 @@ Status read_created(Reader& r, std::vector<std::pair<OutPoint, Coin>>& created) 
 }
 
 template <class T, class Key>
-Status check_ascending(const std::vector<T>& items, Key key, const char* what) {
+[[nodiscard]] Status check_ascending(const std::vector<T>& items, Key key, const char* what) {
     for (std::size_t i = 1; i < items.size(); ++i) {
         if (!(key(items[i - 1]) < key(items[i])))
             return fail(
@@ -100,7 +100,7 @@ Status check_ascending(const std::vector<T>& items, Key key, const char* what) {
 }
 
 // Both lists are sorted, so one merge pass finds any outpoint in both.
-Status check_disjoint(const Patch& p) {
+[[nodiscard]] Status check_disjoint(const Patch& p) {
     std::size_t i = 0, j = 0;
     while (i < p.spent.size() && j < p.created.size()) {
         if (p.spent[i] < p.created[j].first)
@@ -181,7 +181,7 @@ Result<Patch> decode_patch(ByteView bytes) {
     return p;
 }
 
-Result<Patch> read_patch_file(const std::filesystem::path& path) {
+[[nodiscard]] Result<Patch> read_patch_file(const std::filesystem::path& path) {
     UTXO_TRY_ASSIGN(auto data, read_small_file(path, kMaxPatchFile));
     auto p = decode_patch(as_bytes(data));
     if (!p) return fail(p.error().code, fmt::format("{}: {}", path.string(), p.error().message));

@@ -38,13 +38,13 @@ struct Patch {
 };
 
 Bytes encode_patch(const Patch& patch);      // checks nothing; callers sort
-Result<Patch> decode_patch(ByteView bytes);  // every canonical check (order, counts, shard of created coins)
+[[nodiscard]] Result<Patch> decode_patch(ByteView bytes);  // every canonical check (order, counts, shard of created coins)
 Result<Patch> read_patch_file(const std::filesystem::path& path);
 
 // The rules decode_patch enforces, for a Patch built in memory: version 1, from_height <
 // to_height, a valid shard count and index, both lists strictly ascending, no outpoint in both,
 // every created coin passing check_shard_coin for the to-side header. Messages name the outpoint.
-Status check_patch(const Patch& patch);
+[[nodiscard]] Status check_patch(const Patch& patch);
 // The header of the shard after the patch (to block and height; coin_count 0).
 ShardHeader shard_header_after(const PatchHeader& header);
 
@@ -53,7 +53,7 @@ ShardHeader shard_header_after(const PatchHeader& header);
 // (shard's network/block/height == patch's network/from; index and count equal), or the patch
 // fails check_patch. The new file is written through ShardWriter, so it appears only when
 // complete and an existing new_shard is never replaced.
-Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch,
+[[nodiscard]] Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch,
                    const std::filesystem::path& new_shard);
 
 }  // namespace utxo::core

@@ -9,7 +9,7 @@ namespace utxo::core {
 
 namespace {
 
-Status check_chain(const ShardHeader& old, const PatchHeader& p) {
+[[nodiscard]] Status check_chain(const ShardHeader& old, const PatchHeader& p) {
     if (old.network != p.network)
         return fail(Errc::mismatch, fmt::format("the shard is for {} but the patch is for {}",
                                                 network_name(old.network), network_name(p.network)));
@@ -34,7 +34,7 @@ struct Merge {
     std::size_t created = 0;
 
     // Writes the created coins that sort before `limit` (all of them without a limit).
-    Status created_before(const OutPoint* limit) {
+    [[nodiscard]] Status created_before(const OutPoint* limit) {
         const auto& list = patch.created;
         while (created < list.size() && (!limit || list[created].first < *limit)) {
             UTXO_TRY(out.add(list[created].first, list[created].second));
@@ -43,7 +43,7 @@ struct Merge {
         return {};
     }
 
-    Status old_coin(const OutPoint& o, const Coin& c) {
+    [[nodiscard]] Status old_coin(const OutPoint& o, const Coin& c) {
         UTXO_TRY(created_before(&o));
         if (created < patch.created.size() && patch.created[created].first == o)
             return fail(Errc::mismatch,
@@ -56,7 +56,7 @@ struct Merge {
         return out.add(o, c);
     }
 
-    Status missing() const {
+    [[nodiscard]] Status missing() const {
         return fail(Errc::not_found, fmt::format("spent coin {} is not in the old shard",
                                                  describe_outpoint(patch.spent[spent])));
     }

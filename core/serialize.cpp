@@ -41,7 +41,7 @@ Result<std::uint64_t> Reader::le(int n) {
 }
 
 template <class T>
-static Result<T> narrow(Result<std::uint64_t> v) {
+[[nodiscard]] static Result<T> narrow(Result<std::uint64_t> v) {
     UTXO_TRY(v);
     return static_cast<T>(*v);
 }

@@ -47,26 +47,26 @@ public:
     std::size_t position() const { return pos_; }
     bool empty() const { return remaining() == 0; }
 
-    Result<std::uint8_t> u8();
+    [[nodiscard]] Result<std::uint8_t> u8();
     Result<std::uint16_t> u16();
-    Result<std::uint32_t> u32();
+    [[nodiscard]] Result<std::uint32_t> u32();
     Result<std::uint64_t> u64();
-    Result<std::int32_t> i32();
+    [[nodiscard]] Result<std::int32_t> i32();
     Result<std::int64_t> i64();
-    Result<ByteView> bytes(std::size_t n);  // a view into the input, no copy
+    [[nodiscard]] Result<ByteView> bytes(std::size_t n);  // a view into the input, no copy
     template <class Tag>
-    Result<BasicHash<Tag>> hash() {
+    [[nodiscard]] Result<BasicHash<Tag>> hash() {
         UTXO_TRY_ASSIGN(auto b, bytes(32));
         return BasicHash<Tag>::from_raw(b);
     }
     // Canonical CompactSize no larger than max (Core's defaults).
-    Result<std::uint64_t> compact_size(std::uint64_t max = kMaxCompactSize);
+    [[nodiscard]] Result<std::uint64_t> compact_size(std::uint64_t max = kMaxCompactSize);
     // Core VARINT that must fit in `max` (UINT32_MAX for heights and script sizes).
-    Result<std::uint64_t> varint(std::uint64_t max = UINT64_MAX);
+    [[nodiscard]] Result<std::uint64_t> varint(std::uint64_t max = UINT64_MAX);
     Result<ByteView> var_bytes(std::uint64_t max = kMaxCompactSize);  // CompactSize + bytes
 
 private:
-    Result<std::uint64_t> le(int n);
+    [[nodiscard]] Result<std::uint64_t> le(int n);
     ByteView data_;
     std::size_t pos_ = 0;
 };

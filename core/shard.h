@@ -40,13 +40,13 @@ struct ShardHeader {
 };
 
 Bytes encode_shard_header(const ShardHeader& h);
-Result<ShardHeader> decode_shard_header(ByteView bytes);  // exactly kSize bytes
+[[nodiscard]] Result<ShardHeader> decode_shard_header(ByteView bytes);  // exactly kSize bytes
 
 // Appends one coin record (txid || CompactSize(vout) || Coin) to a buffer.
 void write_shard_coin(Writer& out, const OutPoint& outpoint, const Coin& coin);
 // Reads one coin record, refusing any encoding write_shard_coin would not produce (a script that
 // could be compressed but is stored raw, an amount that only decodes by wrapping around, ...).
-Result<std::pair<OutPoint, Coin>> read_shard_coin(Reader& in);
+[[nodiscard]] Result<std::pair<OutPoint, Coin>> read_shard_coin(Reader& in);
 
 // Core never keeps a script longer than this in the UTXO set (MAX_SCRIPT_SIZE); the coin encoding
 // cannot carry one either (it reads back as OP_RETURN).
@@ -54,7 +54,7 @@ inline constexpr std::size_t kMaxShardScriptSize = 10000;
 // The per-coin rules of a shard file apart from order: the script maps to header.shard_index, the
 // value is in MoneyRange, the coin is no younger than the header's height, the script fits.
 // The message names the outpoint.
-Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, const Coin& coin);
+[[nodiscard]] Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, const Coin& coin);
 // "txid display hex:vout", as errors print an outpoint.
 std::string describe_outpoint(const OutPoint& outpoint);
 
@@ -65,13 +65,13 @@ public:
     // that merge all shards at once pass kMergeReadBuffer so memory stays ~S x 256 KiB.
     static constexpr std::size_t kDefaultReadBuffer = 4 << 20;
     static constexpr std::size_t kMergeReadBuffer = 256 << 10;
-    static Result<ShardReader> open(const std::filesystem::path& path, std::size_t buffer_size = kDefaultReadBuffer);
+    [[nodiscard]] static Result<ShardReader> open(const std::filesystem::path& path, std::size_t buffer_size = kDefaultReadBuffer);
     ~ShardReader();
     ShardReader(ShardReader&&) noexcept;
     ShardReader& operator=(ShardReader&&) noexcept;
     const ShardHeader& header() const;
     // Next coin in order; nullopt after the last (having checked that nothing follows).
-    Result<std::optional<std::pair<OutPoint, Coin>>> next();
+    [[nodiscard]] Result<std::optional<std::pair<OutPoint, Coin>>> next();
 
 private:
     struct Impl;
@@ -93,15 +93,15 @@ public:
     // sync_each_file: finish() fsyncs the file and its directory. caller_syncs: for a caller that
     // writes many files and makes them durable at once (the release cutter's one syncfs).
     enum class Durability { sync_each_file, caller_syncs };
-    static Result<ShardWriter> create(const std::filesystem::path& path, const ShardHeader& header,
+    [[nodiscard]] static Result<ShardWriter> create(const std::filesystem::path& path, const ShardHeader& header,
                                       Durability durability = Durability::sync_each_file);
     ~ShardWriter();
     ShardWriter(ShardWriter&&) noexcept;
     ShardWriter& operator=(ShardWriter&&) noexcept;
-    Status add(const OutPoint& outpoint, const Coin& coin);
+    [[nodiscard]] Status add(const OutPoint& outpoint, const Coin& coin);
     // The fast path for a caller that already holds the coin's Core encoding and knows the coin
     // belongs here (the release cutter, copying the store's records): only the order is checked.
-    Status add_encoded(const OutPoint& outpoint, ByteView coin_encoding);
+    [[nodiscard]] Status add_encoded(const OutPoint& outpoint, ByteView coin_encoding);
     Status finish();
 
 private:

@@ -19,7 +19,7 @@ struct ShardReader::Impl {
     bool done = false;
     std::optional<Error> failed;  // sticky: after an error every next() repeats it
 
-    Status check_end();
+    [[nodiscard]] Status check_end();
     Result<std::optional<std::pair<OutPoint, Coin>>> next();
     Error at_coin(const Error& e) const {
         return Error{e.code, fmt::format("{}: coin {}: {}", file.path().string(), coins_read, e.message)};

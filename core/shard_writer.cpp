@@ -25,7 +25,7 @@ struct ShardWriter::Impl {
     std::optional<OutPoint> last;
     std::uint64_t written = 0;
 
-    Status usable() const {
+    [[nodiscard]] Status usable() const {
         if (file.committed())
             return fail(Errc::usage, fmt::format("{} is already finished", file.path().string()));
         if (file.failed())
@@ -33,7 +33,7 @@ struct ShardWriter::Impl {
         return {};
     }
     // The writer is open and `outpoint` comes after the last coin written.
-    Status may_add(const OutPoint& outpoint) const {
+    [[nodiscard]] Status may_add(const OutPoint& outpoint) const {
         UTXO_TRY(usable());
         if (last && !(*last < outpoint))
             return fail(Errc::usage, fmt::format("coin {} does not come after {}: shard coins must be strictly "

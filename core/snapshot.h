@@ -37,7 +37,7 @@ class SnapshotReader {
 public:
     // With base_height, coins above it are rejected as Core's loader does (the file itself
     // does not carry the height).
-    static Result<SnapshotReader> open(const std::filesystem::path& path,
+    [[nodiscard]] static Result<SnapshotReader> open(const std::filesystem::path& path,
                                        std::optional<Height> base_height = std::nullopt);
     ~SnapshotReader();
     SnapshotReader(SnapshotReader&&) noexcept;
@@ -45,7 +45,7 @@ public:
 
     const SnapshotHeader& header() const;
     // The next coin; nullopt after the last one (having checked nothing follows it).
-    Result<std::optional<SnapshotCoin>> next();
+    [[nodiscard]] Result<std::optional<SnapshotCoin>> next();
     std::uint64_t coins_read() const;
 
 private:
@@ -59,12 +59,12 @@ private:
 // and refuses to overwrite an existing file, as Core does.
 class SnapshotWriter {
 public:
-    static Result<SnapshotWriter> create(const std::filesystem::path& path, const SnapshotHeader& header);
+    [[nodiscard]] static Result<SnapshotWriter> create(const std::filesystem::path& path, const SnapshotHeader& header);
     ~SnapshotWriter();  // without finish(), removes the .incomplete file
     SnapshotWriter(SnapshotWriter&&) noexcept;
     SnapshotWriter& operator=(SnapshotWriter&&) noexcept;
 
-    Status add(const OutPoint& outpoint, const Coin& coin);
+    [[nodiscard]] Status add(const OutPoint& outpoint, const Coin& coin);
     Status finish();  // checks the count against the header, flushes, fsyncs, renames
 
 private:
@@ -78,6 +78,6 @@ bool chainstate_key_less(const OutPoint& a, const OutPoint& b);
 
 // The 51-byte header on its own, with the loader's magic/version/network checks on decode.
 Bytes encode_snapshot_header(const SnapshotHeader& header);
-Result<SnapshotHeader> decode_snapshot_header(ByteView bytes);
+[[nodiscard]] Result<SnapshotHeader> decode_snapshot_header(ByteView bytes);
 
 }  // namespace utxo::core

@@ -30,9 +30,9 @@ struct SnapshotReader::Impl {
     bool done = false;
     std::optional<Error> failed;  // sticky: after an error every next() repeats it
 
-    Result<std::optional<SnapshotCoin>> next();
+    [[nodiscard]] Result<std::optional<SnapshotCoin>> next();
     Status check_no_trailing_bytes();
-    Status read_group_header();
+    [[nodiscard]] Status read_group_header();
     Result<SnapshotCoin> read_one();
 };
 

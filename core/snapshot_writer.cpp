@@ -35,12 +35,12 @@ struct SnapshotWriter::Impl {
         group_body.clear();
         group_count = 0;
     }
-    Status usable() const {
+    [[nodiscard]] Status usable() const {
         if (file.committed()) return fail(Errc::usage, "the snapshot is already finished");
         if (file.failed()) return fail(Errc::usage, "the snapshot writer failed earlier and cannot continue");
         return {};
     }
-    Status check(const OutPoint& outpoint, const Coin& coin) const;
+    [[nodiscard]] Status check(const OutPoint& outpoint, const Coin& coin) const;
 };
 
 // Refuses what Core's loader would reject, so every file we finish is loadable.

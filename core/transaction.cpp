@@ -25,7 +25,7 @@ ByteView slice(const std::uint8_t* begin, const std::uint8_t* end) {
 }
 
 
-Result<std::size_t> read_count(Reader& in, std::size_t min_size, const char* what) {
+[[nodiscard]] Result<std::size_t> read_count(Reader& in, std::size_t min_size, const char* what) {
     UTXO_TRY_ASSIGN(auto n, in.compact_size());
     if (n > in.remaining() / min_size)
         return fail(Errc::truncated,
@@ -33,7 +33,7 @@ Result<std::size_t> read_count(Reader& in, std::size_t min_size, const char* wha
     return static_cast<std::size_t>(n);
 }
 
-Result<TxIn> read_input(Reader& in) {
+[[nodiscard]] Result<TxIn> read_input(Reader& in) {
     TxIn txin;
     UTXO_TRY_ASSIGN(auto txid, in.hash<TxidTag>());
     UTXO_TRY_ASSIGN(auto vout, in.u32());
@@ -45,14 +45,14 @@ Result<TxIn> read_input(Reader& in) {
     return txin;
 }
 
-Result<TxOut> read_output(Reader& in) {
+[[nodiscard]] Result<TxOut> read_output(Reader& in) {
     UTXO_TRY_ASSIGN(auto value, in.i64());
     UTXO_TRY_ASSIGN(auto script, in.var_bytes());
     return TxOut{Amount{value}, Bytes(script.begin(), script.end())};
 }
 
 // Inputs (count already read) then outputs.
-Status read_inputs_outputs(Reader& in, Transaction& tx, std::size_t input_count) {
+[[nodiscard]] Status read_inputs_outputs(Reader& in, Transaction& tx, std::size_t input_count) {
     tx.inputs.reserve(input_count);
     for (std::size_t i = 0; i < input_count; ++i) {
         UTXO_TRY_ASSIGN(auto txin, read_input(in));
@@ -67,7 +67,7 @@ Status read_inputs_outputs(Reader& in, Transaction& tx, std::size_t input_count)
     return {};
 }
 
-Status read_witnesses(Reader& in, Transaction& tx) {
+[[nodiscard]] Status read_witnesses(Reader& in, Transaction& tx) {
     for (auto& txin : tx.inputs) {
         UTXO_TRY_ASSIGN(auto items, read_count(in, 1, "witness item"));
         txin.witness.reserve(items);
@@ -84,7 +84,7 @@ Status read_witnesses(Reader& in, Transaction& tx) {
 }
 
 // Marker 0x00 was read as an empty input count; the flag must follow and must be 1.
-Status read_segwit_flag(Reader& in) {
+[[nodiscard]] Status read_segwit_flag(Reader& in) {
     UTXO_TRY_ASSIGN(auto flag, in.u8());
     if (flag != 1)
         return fail(Errc::invalid,

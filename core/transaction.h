@@ -42,9 +42,9 @@ struct Transaction {
 // Reads one transaction (witness form if marker/flag present) and fills txid/wtxid, hashing the
 // input bytes in place. Refused per BIP144: a flag other than 1, or a witness flag whose
 // witnesses are all empty. Counts are bounded by the bytes left, so forged counts cannot allocate.
-Result<Transaction> read_transaction(Reader& in);
+[[nodiscard]] Result<Transaction> read_transaction(Reader& in);
 // Parses a buffer holding exactly one transaction.
-Result<Transaction> parse_transaction(ByteView bytes);
+[[nodiscard]] Result<Transaction> parse_transaction(ByteView bytes);
 void write_transaction(Writer& out, const Transaction& tx, bool with_witness = true);
 Bytes serialize_transaction(const Transaction& tx, bool with_witness = true);
 
@@ -67,12 +67,12 @@ struct Block {
     void compute_ids();  // every tx's txid/wtxid and the block hash, for blocks built in code
 };
 
-Result<BlockHeader> read_block_header(Reader& in);
+[[nodiscard]] Result<BlockHeader> read_block_header(Reader& in);
 void write_block_header(Writer& out, const BlockHeader& header);
 // Parses exactly one block (no trailing bytes) and checks that it has at least one
 // transaction, that the first and only the first is a coinbase, and that the merkle root matches
 // (and is not the CVE-2012-2459 mutated form). Witness data is not covered by these checks.
-Result<Block> parse_block(ByteView bytes);
+[[nodiscard]] Result<Block> parse_block(ByteView bytes);
 Bytes serialize_block(const Block& block);
 Hash256 compute_merkle_root(const std::vector<Transaction>& txs);  // over txids
 // BIP141: the same tree over wtxids, the coinbase's counted as zero (for the commitment check).

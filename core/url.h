@@ -26,7 +26,7 @@ struct HttpUrl {
 
 // Errc::usage with one phrase about the URL (callers add which URL): "only http:// URLs are
 // supported", "the URL names no host", ...
-Result<HttpUrl> parse_http_url(std::string_view url);
+[[nodiscard]] Result<HttpUrl> parse_http_url(std::string_view url);
 
 // Percent-decodes ('+' stays '+'); nullopt on a bad escape.
 std::optional<std::string> percent_decode(std::string_view text);

@@ -79,7 +79,7 @@ namespace {
 // taken out of both. Coinbases are the only transactions whose txid can repeat (the two mainnet
 // exceptions); any other transaction spends existing coins, so its txid is new, and a clash is
 // caught when the cache is written to LMDB.
-Result<std::optional<Bytes>> take_existing(WriteBatch::Impl& b, const CoinKey& key) {
+[[nodiscard]] Result<std::optional<Bytes>> take_existing(WriteBatch::Impl& b, const CoinKey& key) {
     Bytes old;
     if (b.fresh.take(key, old)) return std::optional<Bytes>(std::move(old));
     UTXO_TRY_ASSIGN(auto v, lmdb::get(b.txn, b.coins(), key));
@@ -89,7 +89,7 @@ Result<std::optional<Bytes>> take_existing(WriteBatch::Impl& b, const CoinKey& k
     return std::optional<Bytes>(std::move(old));
 }
 
-Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const Coin& coin, std::uint32_t height) {
+[[nodiscard]] Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const Coin& coin, std::uint32_t height) {
     auto key = coin_key(op);
     b.coin_buf.clear();
     Writer w(b.coin_buf);
@@ -123,7 +123,7 @@ Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const C
     return {};
 }
 
-Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::uint32_t height, const Txid& spender) {
+[[nodiscard]] Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::uint32_t height, const Txid& spender) {
     auto key = coin_key(op);
     b.coin_buf.clear();
     if (!b.fresh.take(key, b.coin_buf)) {
@@ -152,7 +152,7 @@ Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::
     return {};
 }
 
-Result<std::uint32_t> next_height(const StoreState& st, const Block& block) {
+[[nodiscard]] Result<std::uint32_t> next_height(const StoreState& st, const Block& block) {
     if (!st.tip) {
         if (!block.header.prev_block.is_zero() || block.hash != params(st.network).genesis)
             return fail(Errc::mismatch, fmt::format("the store is empty, so the first block must be the {} genesis "
@@ -331,7 +331,7 @@ Status WriteBatch::flush_created() {
 
 // Folds the pipeline's per-shard changes into the shards table and the full-set figures. The
 // full set's count and amount were kept on the way; the shards must add up to the same change.
-static Status fold_shard_changes(WriteBatch::Impl& b, StoreState& st, std::uint64_t coins_before,
+[[nodiscard]] static Status fold_shard_changes(WriteBatch::Impl& b, StoreState& st, std::uint64_t coins_before,
                                  std::int64_t total_before) {
     std::vector<MuHashPipeline::Accumulated> changes = b.muhash->finish();
     b.muhash.reset();

@@ -23,7 +23,7 @@ struct UndoLists {
     std::vector<CoinKey> added;                      // still there after the block
 };
 
-Result<UndoLists> parse_undo(ByteView record, std::uint32_t height) {
+[[nodiscard]] Result<UndoLists> parse_undo(ByteView record, std::uint32_t height) {
     auto bad = [&] { return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height)); };
     Reader r(record);
     UndoLists out;
@@ -58,7 +58,7 @@ std::unexpected<Error> missing_undo(std::uint32_t height, std::uint32_t from, st
                                              height, depth, from));
 }
 
-Result<Coin> decode(ByteView value, const CoinKey& key) {
+[[nodiscard]] Result<Coin> decode(ByteView value, const CoinKey& key) {
     Coin coin;
     UTXO_TRY(decode_stored_coin(value, outpoint_from_key(key), coin));
     return coin;
@@ -67,7 +67,7 @@ Result<Coin> decode(ByteView value, const CoinKey& key) {
 }  // namespace
 
 // The store's tip, which must be at least at height `from`.
-static Result<ChainTip> tip_from(UtxoStore& store, std::uint32_t from) {
+[[nodiscard]] static Result<ChainTip> tip_from(UtxoStore& store, std::uint32_t from) {
     UTXO_TRY_ASSIGN(auto st, store.state());
     if (!st.tip || st.tip->height.value < from)
         return fail(Errc::usage, fmt::format("the store is not above height {}", from));

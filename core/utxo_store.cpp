@@ -76,11 +76,11 @@ OutPoint outpoint_from_key(ByteView key) {
 // ---------------------------------------------------------------------------------------------
 namespace {
 
-Result<std::optional<ByteView>> meta_get(lmdb::Txn& txn, lmdb::Dbi meta, std::string_view key) {
+[[nodiscard]] Result<std::optional<ByteView>> meta_get(lmdb::Txn& txn, lmdb::Dbi meta, std::string_view key) {
     return lmdb::get(txn, meta, as_bytes(key));
 }
 
-Result<StoreState> read_state(lmdb::Txn& txn, lmdb::Dbi meta, const std::filesystem::path& dir) {
+[[nodiscard]] Result<StoreState> read_state(lmdb::Txn& txn, lmdb::Dbi meta, const std::filesystem::path& dir) {
     auto bad = [&](std::string_view what) {
         return fail(Errc::invalid, fmt::format("{}: store metadata is corrupt ({})", dir.string(), what));
     };
@@ -123,7 +123,7 @@ UtxoStore::UtxoStore(UtxoStore&&) noexcept = default;
 UtxoStore& UtxoStore::operator=(UtxoStore&&) noexcept = default;
 const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
 
-static Result<UtxoStore> open_store(const std::filesystem::path& dir, std::optional<Network> create_for,
+[[nodiscard]] static Result<UtxoStore> open_store(const std::filesystem::path& dir, std::optional<Network> create_for,
                                     const StoreOptions& options) {
     if (!create_for && !std::filesystem::exists(dir / "data.mdb"))
         return fail(Errc::not_found, fmt::format("{}: no UTXO store here", dir.string()));

@@ -84,15 +84,15 @@ public:
     // The batch's view; its muhash is brought up to date only by commit().
     const StoreState& state() const { return state_; }
     // Applies the block that extends the tip (or the network's genesis block on an empty store).
-    Result<BlockDelta> apply_block(const Block& block);
+    [[nodiscard]] Result<BlockDelta> apply_block(const Block& block);
     // Writes the coins created so far to LMDB (apply_block does it when the cache is full, commit
     // always); lookups and the B-tree then agree. Fails if a coin already exists there.
-    Status flush_created();
+    [[nodiscard]] Status flush_created();
     // Takes back the tip block using its undo record.
-    Status undo_tip();
+    [[nodiscard]] Status undo_tip();
     // Bulk load into an empty store (import of a snapshot): coins in ascending key order are
     // appended fast; out-of-order ones are inserted normally. set_tip() ends the load.
-    Status load_coin(const OutPoint& outpoint, const Coin& coin);
+    [[nodiscard]] Status load_coin(const OutPoint& outpoint, const Coin& coin);
     Status set_tip(const ChainTip& tip);
     [[nodiscard]] Status commit();
 
@@ -111,35 +111,35 @@ class UtxoStore {
 public:
     // Opens the store in `dir`, creating it for `network` if it does not exist.
     // An existing store for another network is refused.
-    static Result<UtxoStore> open(const std::filesystem::path& dir, Network network, const StoreOptions& options = {});
+    [[nodiscard]] static Result<UtxoStore> open(const std::filesystem::path& dir, Network network, const StoreOptions& options = {});
     // Opens an existing store, whatever its network.
-    static Result<UtxoStore> open_existing(const std::filesystem::path& dir, const StoreOptions& options = {});
+    [[nodiscard]] static Result<UtxoStore> open_existing(const std::filesystem::path& dir, const StoreOptions& options = {});
     ~UtxoStore();
     UtxoStore(UtxoStore&&) noexcept;
     UtxoStore& operator=(UtxoStore&&) noexcept;
 
-    Result<StoreState> state();
+    [[nodiscard]] Result<StoreState> state();
     Result<WriteBatch> begin_write();
     // Looks one coin up.
-    Result<std::optional<Coin>> find(const OutPoint& outpoint);
+    [[nodiscard]] Result<std::optional<Coin>> find(const OutPoint& outpoint);
     // Visits every coin in key order (txid raw, vout numeric) inside one read snapshot.
     // The callback returns false to stop early.
     using CoinVisitor = std::function<Result<bool>(const OutPoint&, const Coin&)>;
-    Status for_each_coin(const CoinVisitor& visit);
+    [[nodiscard]] Status for_each_coin(const CoinVisitor& visit);
     // The same walk, also giving each coin's record as stored (Core's coin encoding), for callers
     // that copy it as it is.
     using CoinRecordVisitor = std::function<Result<bool>(const OutPoint&, const Coin&, ByteView record)>;
-    Status for_each_coin_record(const CoinRecordVisitor& visit);
+    [[nodiscard]] Status for_each_coin_record(const CoinRecordVisitor& visit);
     // Count, amount and MuHash of each of the kStoreShardCount script shards, in shard order.
-    Result<std::vector<ShardTotals>> shard_totals();
+    [[nodiscard]] Result<std::vector<ShardTotals>> shard_totals();
     // hash_serialized_3 of the whole set (one full pass).
-    Result<Hash256> hash_serialized_3();
+    [[nodiscard]] Result<Hash256> hash_serialized_3();
     // Changes between height `from` and the tip, from the undo records of blocks from+1..tip.
     // Fails if any of those records is gone (pruned, or the store began from a snapshot after `from`).
-    Result<IntervalChanges> changes_since(std::uint32_t from);
+    [[nodiscard]] Result<IntervalChanges> changes_since(std::uint32_t from);
     // Whether changes_since(from) can succeed, without reading the records: those of blocks
     // from+1..tip are all there (they are written per block and pruned oldest first).
-    Status undo_available_since(std::uint32_t from);
+    [[nodiscard]] Status undo_available_since(std::uint32_t from);
     const std::filesystem::path& directory() const;
 
     struct Impl;  // opaque; defined in utxo_store_impl.h

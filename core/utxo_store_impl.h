@@ -16,11 +16,11 @@ struct UtxoStore::Impl {
 
 // A coin's record as the store holds it (Core's coin encoding, nothing after it), decoded into
 // `coin` (its script buffer reused); the error names the coin.
-Status decode_stored_coin(ByteView record, const OutPoint& outpoint, Coin& coin);
+[[nodiscard]] Status decode_stored_coin(ByteView record, const OutPoint& outpoint, Coin& coin);
 
 // The shards table's records (absent = an empty shard).
 Bytes encode_shard_totals(const ShardTotals& totals);
-Result<ShardTotals> decode_shard_totals(ByteView bytes);
+[[nodiscard]] Result<ShardTotals> decode_shard_totals(ByteView bytes);
 std::array<std::uint8_t, 2> shard_key(std::uint32_t shard);
 
 }  // namespace utxo::core

@@ -29,14 +29,14 @@ class BlockIndex {
 public:
     // Scans every file (records of magic || size || block, possibly followed by zero padding,
     // obfuscated with `key`). Errors name the file and offset.
-    static core::Result<BlockIndex> build(std::vector<std::filesystem::path> files, core::Network network, XorKey key);
+    [[nodiscard]] static core::Result<BlockIndex> build(std::vector<std::filesystem::path> files, core::Network network, XorKey key);
 
     // The longest chain that starts with a child of `start` (nullopt: of the all-zero hash, so
     // the chain starts at genesis). Where blocks fork, the branch with more descendants wins.
     std::vector<BlockLocation> chain_after(const std::optional<core::BlockHash>& start) const;
 
     // Reads and de-obfuscates one block.
-    core::Result<core::Bytes> read(const BlockLocation& loc) const;
+    [[nodiscard]] core::Result<core::Bytes> read(const BlockLocation& loc) const;
 
     const std::vector<std::filesystem::path>& files() const { return files_; }
 
@@ -44,7 +44,7 @@ private:
     struct HashHasher {
         std::size_t operator()(const core::BlockHash& h) const noexcept;
     };
-    core::Status scan(std::size_t f, const core::NetworkMagic& magic);
+    [[nodiscard]] core::Status scan(std::size_t f, const core::NetworkMagic& magic);
     std::size_t depth(const core::BlockHash& h, std::unordered_map<core::BlockHash, std::size_t, HashHasher>& memo) const;
 
     std::vector<std::filesystem::path> files_;
@@ -55,6 +55,6 @@ private:
 
 // Indexes PATH: a blocks directory (its blk*.dat files, sorted, with the directory's xor.dat key)
 // or one blk-format file (with the key of the directory it is in).
-core::Result<BlockIndex> open_block_index(const std::filesystem::path& path, core::Network network);
+[[nodiscard]] core::Result<BlockIndex> open_block_index(const std::filesystem::path& path, core::Network network);
 
 }  // namespace utxo::indexer

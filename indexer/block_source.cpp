@@ -24,7 +24,7 @@ public:
     HexLinesSource(std::filesystem::path path, std::ifstream in, std::optional<core::BlockHash> start)
         : path_(std::move(path)), in_(std::move(in)), skip_until_(std::move(start)) {}
 
-    Result<std::optional<Bytes>> next() override {
+    [[nodiscard]] Result<std::optional<Bytes>> next() override {
         std::string line;
         while (std::getline(in_, line)) {
             ++line_no_;
@@ -62,7 +62,7 @@ public:
     BlkFilesSource(BlockIndex index, const std::optional<core::BlockHash>& start)
         : index_(std::move(index)), chain_(index_.chain_after(start)) {}
 
-    Result<std::optional<Bytes>> next() override {
+    [[nodiscard]] Result<std::optional<Bytes>> next() override {
         if (pos_ >= chain_.size()) return std::optional<Bytes>{};
         UTXO_TRY_ASSIGN(auto block, index_.read(chain_[pos_++]));
         return std::optional<Bytes>(std::move(block));
@@ -75,7 +75,7 @@ private:
     std::size_t pos_ = 0;
 };
 
-Result<std::unique_ptr<BlockFileSource>> open_blk_files(const std::filesystem::path& path, core::Network network,
+[[nodiscard]] Result<std::unique_ptr<BlockFileSource>> open_blk_files(const std::filesystem::path& path, core::Network network,
                                                         const std::optional<core::BlockHash>& start) {
     UTXO_TRY_ASSIGN(auto index, open_block_index(path, network));
     return std::unique_ptr<BlockFileSource>(new BlkFilesSource(std::move(index), start));

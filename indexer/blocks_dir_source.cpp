@@ -22,14 +22,14 @@ public:
 
     std::string name() const override { return name_; }
 
-    core::Result<std::uint32_t> tip_height() override { return static_cast<std::uint32_t>(chain_.size() - 1); }
+    [[nodiscard]] core::Result<std::uint32_t> tip_height() override { return static_cast<std::uint32_t>(chain_.size() - 1); }
 
-    core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
+    [[nodiscard]] core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
         if (height >= chain_.size()) return beyond_tip(height);
         return chain_[height].hash;
     }
 
-    core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override {
+    [[nodiscard]] core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override {
         std::vector<core::Bytes> out;
         if (count == 0) return out;
         if (from + std::uint64_t{count} > chain_.size())  // name the first missing height

@@ -17,12 +17,12 @@ public:
     // Describes the source for messages, e.g. "rpc:http://127.0.0.1:8332" (never a password).
     virtual std::string name() const = 0;
     // Height of the source's best block.
-    virtual core::Result<std::uint32_t> tip_height() = 0;
+    [[nodiscard]] virtual core::Result<std::uint32_t> tip_height() = 0;
     // Hash of the best chain's block at `height`.
-    virtual core::Result<core::BlockHash> block_hash(std::uint32_t height) = 0;
+    [[nodiscard]] virtual core::Result<core::BlockHash> block_hash(std::uint32_t height) = 0;
     // Raw serialized blocks at heights [from, from + count) of the best chain, in order.
     // Implementations batch requests (JSON-RPC batch) where they can.
-    virtual core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) = 0;
+    [[nodiscard]] virtual core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) = 0;
 };
 
 // Parses "rpc:URL", "rest:URL" or "blocks:DIR" and opens the source.
@@ -39,6 +39,6 @@ struct SourceOptions {
     // (raw blocks as hex, twice their size), so callers size `count` to fit.
     std::size_t max_response_bytes = std::size_t{64} << 20;
 };
-core::Result<std::unique_ptr<ChainSource>> open_chain_source(const SourceOptions& options);
+[[nodiscard]] core::Result<std::unique_ptr<ChainSource>> open_chain_source(const SourceOptions& options);
 
 }  // namespace utxo::indexer

@@ -27,7 +27,7 @@ struct BuildSummary {
 };
 // Applies every block that follows the store's tip, in one transaction: an error or an
 // interruption leaves the store exactly as it was.
-core::Result<BuildSummary> build(const BuildOptions& options);
+[[nodiscard]] core::Result<BuildSummary> build(const BuildOptions& options);
 
 struct StoreStats {
     core::Network network;
@@ -37,7 +37,7 @@ struct StoreStats {
     core::Hash256 hash_serialized_3;
     core::Hash256 muhash;
 };
-core::Result<StoreStats> stats(const std::filesystem::path& db);
+[[nodiscard]] core::Result<StoreStats> stats(const std::filesystem::path& db);
 std::string stats_json(const StoreStats& s);  // one object: height, block_hash, coins, total_amount, ...
 std::string stats_text(const StoreStats& s);
 
@@ -54,7 +54,7 @@ struct ImportSummary {
     bool matched_core_params = false;  // hash checked against Core's published assumeutxo value
     double seconds = 0;
 };
-core::Result<ImportSummary> import_core(const ImportOptions& options);
+[[nodiscard]] core::Result<ImportSummary> import_core(const ImportOptions& options);
 
 struct ExportSummary {
     std::uint64_t coins = 0;
@@ -65,7 +65,7 @@ struct ExportSummary {
 };
 // Writes the store as a Core snapshot file; refuses an existing file. On the way it computes
 // hash_serialized_3 and recomputes MuHash, which must equal the store's running MuHash.
-core::Result<ExportSummary> export_core(const std::filesystem::path& db, const std::filesystem::path& out);
+[[nodiscard]] core::Result<ExportSummary> export_core(const std::filesystem::path& db, const std::filesystem::path& out);
 
 struct AddressHolding {
     std::string address;
@@ -73,9 +73,9 @@ struct AddressHolding {
     core::Amount value;
 };
 // The first `count` distinct addresses of the set in key order (scripts without an address skipped).
-core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db, std::size_t count);
+[[nodiscard]] core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db, std::size_t count);
 // The same from a release's shard files (shard by shard, each in outpoint order).
-core::Result<std::vector<AddressHolding>> sample_release_addresses(const std::filesystem::path& release,
+[[nodiscard]] core::Result<std::vector<AddressHolding>> sample_release_addresses(const std::filesystem::path& release,
                                                                    std::size_t count);
 
 }  // namespace utxo::indexer

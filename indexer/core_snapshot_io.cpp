@@ -23,20 +23,20 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 // so one txid's coins are buffered, sorted and fed together.
 class GroupedHasher {
 public:
-    core::Status add(const core::OutPoint& op, const core::Coin& coin) {
+    [[nodiscard]] core::Status add(const core::OutPoint& op, const core::Coin& coin) {
         if (!group_.empty() && group_.front().first.txid != op.txid) {
             UTXO_TRY(flush());
         }
         group_.emplace_back(op, coin);
         return {};
     }
-    core::Result<core::Hash256> finish() {
+    [[nodiscard]] core::Result<core::Hash256> finish() {
         UTXO_TRY(flush());
         return hasher_.finalize();
     }
 
 private:
-    core::Status flush() {
+    [[nodiscard]] core::Status flush() {
         std::sort(group_.begin(), group_.end(), [](const auto& a, const auto& b) { return a.first.vout < b.first.vout; });
         for (const auto& [op, coin] : group_)
             UTXO_TRY(hasher_.add(op, coin));
@@ -47,7 +47,7 @@ private:
     std::vector<std::pair<core::OutPoint, core::Coin>> group_;
 };
 
-core::Result<std::uint32_t> snapshot_height(const ImportOptions& options, const core::SnapshotHeader& header,
+[[nodiscard]] core::Result<std::uint32_t> snapshot_height(const ImportOptions& options, const core::SnapshotHeader& header,
                                             const std::optional<KnownSnapshot>& known) {
     const std::string name = options.snapshot.string();
     if (known && options.height && *options.height != known->height)

@@ -60,7 +60,7 @@ struct HttpClient::Impl {
         connected = false;
     }
 
-    core::Status connect() {
+    [[nodiscard]] core::Status connect() {
         tcp::resolver resolver(ioc);
         error_code ec;
         auto endpoints = resolver.resolve(options.host, options.port, ec);
@@ -76,7 +76,7 @@ struct HttpClient::Impl {
 
     // One write and read on the open connection. `stale` is set when the failure looks like a
     // closed keep-alive connection, so the caller may reconnect and send again.
-    core::Result<HttpResponse> exchange(const http::request<http::string_body>& req, bool& stale) {
+    [[nodiscard]] core::Result<HttpResponse> exchange(const http::request<http::string_body>& req, bool& stale) {
         stream.expires_after(options.timeout);
         error_code ec = run([&](auto handler) { http::async_write(stream, req, std::move(handler)); });
         http::response_parser<http::string_body> parser;
@@ -103,7 +103,7 @@ struct HttpClient::Impl {
         return HttpResponse{response.result_int(), std::move(response.body())};
     }
 
-    core::Result<HttpResponse> send(http::verb verb, std::string_view target, std::string_view body,
+    [[nodiscard]] core::Result<HttpResponse> send(http::verb verb, std::string_view target, std::string_view body,
                                     const HttpHeaders& headers) {
         http::request<http::string_body> req{verb, beast::string_view(target.data(), target.size()), 11};
         req.set(http::field::host, options.host);

@@ -44,7 +44,7 @@ public:
     // Sends one request and reads the whole answer. Any status is a result; errors are transport
     // trouble, as a phrase to follow the peer's name: "cannot connect (Connection refused)",
     // "no answer within 30 s", "the answer is larger than 64 MiB", ...
-    core::Result<HttpResponse> post(std::string_view target, std::string_view body, const HttpHeaders& headers);
+    [[nodiscard]] core::Result<HttpResponse> post(std::string_view target, std::string_view body, const HttpHeaders& headers);
     core::Result<HttpResponse> get(std::string_view target, const HttpHeaders& headers);
 
 private:

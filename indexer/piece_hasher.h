@@ -47,7 +47,7 @@ public:
     void update(core::ByteView data);
     void end_file();
     // begin_file + the file's bytes read from disk in large blocks + end_file.
-    core::Status hash_file(const std::filesystem::path& disk_path, std::string torrent_path);
+    [[nodiscard]] core::Status hash_file(const std::filesystem::path& disk_path, std::string torrent_path);
 
     // Hashes the last, shorter piece and returns all piece hashes. Call once, after the last file.
     std::vector<Sha1Digest> finish();

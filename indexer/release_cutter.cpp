@@ -40,7 +40,7 @@ struct SetSummary {
 // kStoreShardCount shards as blocks are applied): release shard s gathers store shards i with
 // i mod shard_count == s, since both are the low bits of the same digest. nullopt when the
 // release has more shards than the store keeps.
-core::Result<std::optional<std::vector<core::ShardTotals>>> totals_from_store(core::UtxoStore& store,
+[[nodiscard]] core::Result<std::optional<std::vector<core::ShardTotals>>> totals_from_store(core::UtxoStore& store,
                                                                               std::uint32_t shard_count) {
     if (shard_count > core::kStoreShardCount) return std::optional<std::vector<core::ShardTotals>>{};
     UTXO_TRY_ASSIGN(auto kept, store.shard_totals());
@@ -57,7 +57,7 @@ core::Result<std::optional<std::vector<core::ShardTotals>>> totals_from_store(co
 // One pass over the store in key order: every coin's record is copied as it is into its shard
 // file, and the coin goes into hash_serialized_3 for the whole set. The per-shard MuHashes come
 // from the store; only a release with more shards than the store keeps computes them here.
-core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreState& st, const fs::path& dir,
+[[nodiscard]] core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreState& st, const fs::path& dir,
                                       std::uint32_t shard_count) {
     auto kept = totals_from_store(store, shard_count);
     UTXO_TRY(kept);
@@ -114,7 +114,7 @@ core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreS
     return sum;
 }
 
-core::Result<core::PatchSet> write_patches(const core::StoreState& st, core::IntervalChanges* changes,
+[[nodiscard]] core::Result<core::PatchSet> write_patches(const core::StoreState& st, core::IntervalChanges* changes,
                                            const fs::path& dir, std::uint32_t shard_count, std::uint32_t from) {
     std::vector<core::Patch> patches(shard_count);
     for (std::uint32_t i = 0; i < shard_count; ++i)
@@ -132,7 +132,7 @@ core::Result<core::PatchSet> write_patches(const core::StoreState& st, core::Int
     return core::PatchSet{changes->from_block, core::Height{from}, {}};
 }
 
-core::Status write_file(const fs::path& path, core::ByteView bytes);
+[[nodiscard]] core::Status write_file(const fs::path& path, core::ByteView bytes);
 
 // The patches part of a release: the changes since height `from` (from the store's undo records),
 // one patch file per shard, their hashes and patches.torrent.
@@ -140,7 +140,7 @@ struct PatchesPart {
     core::PatchSet set;
     std::string infohash;
 };
-core::Result<PatchesPart> make_patches(core::UtxoStore& store, const core::StoreState& st, const fs::path& tmp,
+[[nodiscard]] core::Result<PatchesPart> make_patches(core::UtxoStore& store, const core::StoreState& st, const fs::path& tmp,
                                        std::uint32_t shard_count, std::uint32_t from) {
     UTXO_TRY_ASSIGN(auto changes, store.changes_since(from));
     std::error_code ec;
@@ -153,7 +153,7 @@ core::Result<PatchesPart> make_patches(core::UtxoStore& store, const core::Store
     return PatchesPart{std::move(patches), std::move(hashed.infohash)};
 }
 
-core::Status write_file(const fs::path& path, core::ByteView bytes) {
+[[nodiscard]] core::Status write_file(const fs::path& path, core::ByteView bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     out.close();
@@ -162,7 +162,7 @@ core::Status write_file(const fs::path& path, core::ByteView bytes) {
 }
 
 // Makes everything written under `dir` durable with one syncfs instead of a fsync per file.
-core::Status sync_tree(const fs::path& dir) {
+[[nodiscard]] core::Status sync_tree(const fs::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
     if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open", dir.string()));
     int rc = ::syncfs(fd);

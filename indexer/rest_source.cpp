@@ -41,7 +41,7 @@ public:
 
     std::string name() const override { return name_; }
 
-    core::Result<std::uint32_t> tip_height() override {
+    [[nodiscard]] core::Result<std::uint32_t> tip_height() override {
         UTXO_TRY_ASSIGN(auto body, get("rest/chaininfo.json", "chaininfo"));
         auto info = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
         if (!info.is_object() || !info.contains("blocks") || !info["blocks"].is_number_unsigned() ||
@@ -50,7 +50,7 @@ public:
         return static_cast<std::uint32_t>(info["blocks"].get<std::uint64_t>());
     }
 
-    core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
+    [[nodiscard]] core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
         UTXO_TRY_ASSIGN(auto body, get(fmt::format("rest/blockhashbyheight/{}.bin", height), fmt::format("blockhashbyheight {}", height)));
         if (body.size() != 32)
             return fail(Errc::invalid, fmt::format("{}: blockhashbyheight {}: {} bytes, not a 32-byte hash", name_,
@@ -58,10 +58,10 @@ public:
         return core::BlockHash::from_raw(core::as_bytes(body));
     }
 
-    core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override;
+    [[nodiscard]] core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override;
 
 private:
-    core::Result<std::string> get(const std::string& target, const std::string& what);
+    [[nodiscard]] core::Result<std::string> get(const std::string& target, const std::string& what);
     core::Status append_hashes(std::uint32_t from, std::uint32_t count, std::vector<core::BlockHash>& out);
 
     std::string name_;

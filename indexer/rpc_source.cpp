@@ -83,7 +83,7 @@ public:
 
     std::string name() const override { return name_; }
 
-    core::Result<std::uint32_t> tip_height() override {
+    [[nodiscard]] core::Result<std::uint32_t> tip_height() override {
         UTXO_TRY_ASSIGN(auto r, batch({{"getblockcount", json::array()}}));
         const json& v = (r)[0];
         if (!v.is_number_unsigned() || v.get<std::uint64_t>() > UINT32_MAX)
@@ -91,21 +91,21 @@ public:
         return static_cast<std::uint32_t>(v.get<std::uint64_t>());
     }
 
-    core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
+    [[nodiscard]] core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
         UTXO_TRY_ASSIGN(auto r, hashes(height, 1));
         return (r)[0];
     }
 
-    core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override;
+    [[nodiscard]] core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override;
 
 private:
     void set_credentials(const std::string& user_password) {
         headers_ = {{"Content-Type", "application/json"}};
         if (!user_password.empty()) headers_.emplace_back("Authorization", basic_authorization(user_password));
     }
-    core::Result<std::vector<core::BlockHash>> hashes(std::uint32_t from, std::uint32_t count);
+    [[nodiscard]] core::Result<std::vector<core::BlockHash>> hashes(std::uint32_t from, std::uint32_t count);
     core::Result<std::vector<json>> batch(const std::vector<Call>& calls);
-    core::Result<json> post(const std::string& body);
+    [[nodiscard]] core::Result<json> post(const std::string& body);
     core::Result<std::size_t> fetch_blocks(const std::vector<core::BlockHash>& hs, std::size_t begin, std::size_t end,
                                            std::vector<core::Bytes>& out);
 

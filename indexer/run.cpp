@@ -32,7 +32,7 @@ struct Runner {
 
     // A release whose height is the store's tip must exist before the store moves on: this also
     // finishes one that a crash interrupted.
-    core::Status ensure_release_at_tip(const core::StoreState& st) {
+    [[nodiscard]] core::Status ensure_release_at_tip(const core::StoreState& st) {
         if (!st.tip || !is_release_height(st.tip->height.value)) return {};
         auto r = cut_release(store, release_options());
         if (!r && r.error().code == Errc::not_found) {
@@ -50,7 +50,7 @@ struct Runner {
     }
 
     // The source must still have our tip in its best chain; otherwise a reorg went deeper than K.
-    core::Status check_no_deep_reorg(const core::StoreState& st) {
+    [[nodiscard]] core::Status check_no_deep_reorg(const core::StoreState& st) {
         if (!st.tip) return {};
         UTXO_TRY_ASSIGN(auto theirs, source.block_hash(st.tip->height.value));
         if (theirs != st.tip->hash)
@@ -64,7 +64,7 @@ struct Runner {
 
     std::uint64_t pass_blocks = 0, pass_ops = 0;  // for the progress line of one catch-up pass
 
-    core::Status apply_range(std::uint32_t from, std::uint32_t to, Progress& progress) {
+    [[nodiscard]] core::Status apply_range(std::uint32_t from, std::uint32_t to, Progress& progress) {
         UTXO_TRY_ASSIGN(auto raw, source.blocks(from, to - from + 1));
         UTXO_TRY_ASSIGN(auto batch, store.begin_write());
         std::uint32_t h = from;
@@ -84,7 +84,7 @@ struct Runner {
     }
 
     // One pass: bring the store up to the last final block.
-    core::Status catch_up() {
+    [[nodiscard]] core::Status catch_up() {
         UTXO_TRY_ASSIGN(auto st, store.state());
         UTXO_TRY(ensure_release_at_tip(st));
         UTXO_TRY_ASSIGN(auto tip, source.tip_height());

@@ -32,6 +32,6 @@ struct RunSummary {
 // Applies every final block after the store's tip, committing at block boundaries and always at
 // release heights, and cuts each release before going past it, so `kill -9` at any moment and a
 // restart give the same releases as an uninterrupted run. Stops when `stop` becomes true.
-core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>& stop);
+[[nodiscard]] core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>& stop);
 
 }  // namespace utxo::indexer

@@ -18,7 +18,7 @@ namespace {
 
 constexpr std::uint32_t kBlockSize = 16 * 1024;  // BitTorrent request size; pieces are multiples of it
 
-core::Status check_layout(std::string_view name, const std::vector<TorrentFile>& files,
+[[nodiscard]] core::Status check_layout(std::string_view name, const std::vector<TorrentFile>& files,
                           std::uint32_t piece_size) {
     if (name.empty() || name.find('/') != std::string_view::npos)
         return fail(Errc::usage, fmt::format("torrent name '{}' must be one non-empty path component", name));

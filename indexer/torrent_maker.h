@@ -21,12 +21,12 @@ namespace utxo::indexer {
 // name: the torrent's root directory ("shards", "patches"); every file path starts with "name/".
 // files in torrent order, none empty; piece_hashes: one per piece, as PieceHasher::finish() gives.
 // Fails (usage) when the sizes and the number of pieces disagree or a path is outside `name`.
-core::Result<core::Bytes> make_torrent(std::string_view name, const std::vector<TorrentFile>& files,
+[[nodiscard]] core::Result<core::Bytes> make_torrent(std::string_view name, const std::vector<TorrentFile>& files,
                                        std::uint32_t piece_size, const std::vector<Sha1Digest>& piece_hashes);
 
 // The same torrent, but hashed by libtorrent's own set_piece_hashes from the files under `root`
 // (root / file.path). Slower; it exists to cross-check our hashing.
-core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::path& root,
+[[nodiscard]] core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::path& root,
                                                          std::string_view name,
                                                          const std::vector<TorrentFile>& files,
                                                          std::uint32_t piece_size);
@@ -42,8 +42,8 @@ struct TorrentContents {
 };
 
 // Fails (invalid) when libtorrent cannot parse the bytes.
-core::Result<TorrentContents> read_torrent(core::ByteView torrent);
+[[nodiscard]] core::Result<TorrentContents> read_torrent(core::ByteView torrent);
 // v1 infohash (SHA-1 of the bencoded info dictionary) as 40 lowercase hex digits.
-core::Result<std::string> infohash_hex(core::ByteView torrent);
+[[nodiscard]] core::Result<std::string> infohash_hex(core::ByteView torrent);
 
 }  // namespace utxo::indexer

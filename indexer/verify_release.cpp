@@ -43,7 +43,7 @@ std::unexpected<core::Error> in_file(const std::string& name, const core::Error&
 std::string shard_rel(std::uint32_t i) { return "shards/" + core::shard_file_name(i); }
 std::string patch_rel(std::uint32_t i) { return "patches/" + core::patch_file_name(i); }
 
-Result<core::Bytes> read_all(const fs::path& path, const std::string& name) {
+[[nodiscard]] Result<core::Bytes> read_all(const fs::path& path, const std::string& name) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return fail(Errc::io, fmt::format("{}: cannot open", name));
     core::Bytes out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -60,7 +60,7 @@ struct Verifier {
 
 // decode_manifest refuses non-canonical bytes and checks the fields against each other (shard
 // count, coin sums, patches present with their torrent); what it leaves is checked here.
-Result<core::Manifest> load_manifest(const fs::path& dir) {
+[[nodiscard]] Result<core::Manifest> load_manifest(const fs::path& dir) {
     UTXO_TRY_ASSIGN(auto bytes, read_all(dir / "manifest.json", "manifest.json"));
     auto m =
         core::decode_manifest(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
@@ -74,7 +74,7 @@ Result<core::Manifest> load_manifest(const fs::path& dir) {
     return m;
 }
 
-Status check_dir_name(const fs::path& dir, const core::Manifest& m) {
+[[nodiscard]] Status check_dir_name(const fs::path& dir, const core::Manifest& m) {
     fs::path norm = dir.lexically_normal();
     std::string actual = (norm.has_filename() ? norm : norm.parent_path()).filename().string();
     std::string expected = core::release_dir_name(m.height, m.block);
@@ -84,7 +84,7 @@ Status check_dir_name(const fs::path& dir, const core::Manifest& m) {
 }
 
 // `sub` must hold exactly `count` files named by `name_of`, nothing else.
-Status check_listing(const fs::path& dir, const std::string& sub, std::uint32_t count,
+[[nodiscard]] Status check_listing(const fs::path& dir, const std::string& sub, std::uint32_t count,
                      std::string (*name_of)(std::uint32_t)) {
     std::set<std::string> present;
     std::error_code ec;
@@ -105,7 +105,7 @@ Status check_listing(const fs::path& dir, const std::string& sub, std::uint32_t 
     return {};
 }
 
-Status check_file_entry(const HashedFile& f, std::uint64_t bytes, const std::string& sha256) {
+[[nodiscard]] Status check_file_entry(const HashedFile& f, std::uint64_t bytes, const std::string& sha256) {
     if (f.file.size != bytes)
         return mismatch("{}: bytes is {}, manifest says {}", f.file.path, f.file.size, bytes);
     if (f.sha256.to_raw_hex() != sha256)
@@ -124,7 +124,7 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
     return "past the end";
 }
 
-Status compare_torrent(const std::string& tname, const TorrentContents& c,
+[[nodiscard]] Status compare_torrent(const std::string& tname, const TorrentContents& c,
                        const std::vector<TorrentFile>& files, const std::vector<Sha1Digest>& pieces,
                        std::uint32_t piece_size) {
     if (c.has_v2) return mismatch("{}: carries v2 metadata; releases use v1-only torrents", tname);
@@ -149,7 +149,7 @@ Status compare_torrent(const std::string& tname, const TorrentContents& c,
 
 // The torrent file against the manifest's infohash and against the files just hashed. Rebuilding
 // the torrent also catches info-dictionary content no field above covers (say, a "private" flag).
-Status check_torrent(Verifier& v, const std::string& part, const std::string& infohash,
+[[nodiscard]] Status check_torrent(Verifier& v, const std::string& part, const std::string& infohash,
                      const std::vector<TorrentFile>& files, const std::vector<Sha1Digest>& pieces) {
     const std::string tname = part + ".torrent";
     UTXO_TRY_ASSIGN(auto bytes, read_all(v.dir / tname, tname));
@@ -171,7 +171,7 @@ Status check_torrent(Verifier& v, const std::string& part, const std::string& in
     return {};
 }
 
-Status check_patch_header(const Verifier& v, std::uint32_t i, const core::PatchHeader& h) {
+[[nodiscard]] Status check_patch_header(const Verifier& v, std::uint32_t i, const core::PatchHeader& h) {
     const std::string name = patch_rel(i);
     const core::PatchSet& ps = *v.m.patches;
     if (h.network != v.m.network)
@@ -195,7 +195,7 @@ Status check_patch_header(const Verifier& v, std::uint32_t i, const core::PatchH
 }
 
 // Pass 1 for shards: raw bytes in index order -> size, SHA-256, and the torrent's pieces.
-Status hash_shards(Verifier& v) {
+[[nodiscard]] Status hash_shards(Verifier& v) {
     PieceHasher hasher(v.m.piece_size);
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
         UTXO_TRY(hasher.hash_file(v.dir / shard_rel(i), shard_rel(i)));
@@ -212,7 +212,7 @@ Status hash_shards(Verifier& v) {
 }
 
 // Patches are small, so each is read into memory once and both hashed and decoded from there.
-Status hash_patches(Verifier& v) {
+[[nodiscard]] Status hash_patches(Verifier& v) {
     const core::PatchSet& ps = *v.m.patches;
     PieceHasher hasher(v.m.piece_size);
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
@@ -240,7 +240,7 @@ Status hash_patches(Verifier& v) {
 
 // The merge keeps every shard file open at once. Like Bitcoin Core's RaiseFileDescriptorLimit,
 // raise the soft limit to what is needed when the hard limit allows it.
-Status ensure_fd_limit(std::uint64_t need) {
+[[nodiscard]] Status ensure_fd_limit(std::uint64_t need) {
     rlimit rl{};
     if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
         return {};
@@ -252,7 +252,7 @@ Status ensure_fd_limit(std::uint64_t need) {
     return {};
 }
 
-Status check_shard_header(const Verifier& v, std::uint32_t i, const core::ShardHeader& h) {
+[[nodiscard]] Status check_shard_header(const Verifier& v, std::uint32_t i, const core::ShardHeader& h) {
     const std::string name = shard_rel(i);
     if (h.network != v.m.network)
         return mismatch("{}: network is {}, manifest says {}", name, core::network_name(h.network),
@@ -283,7 +283,7 @@ struct Merge {
     std::int64_t total = 0;
 
     bool later(std::uint32_t a, std::uint32_t b) const { return current[b]->first < current[a]->first; }
-    Status advance(std::uint32_t i);
+    [[nodiscard]] Status advance(std::uint32_t i);
     Status consume(std::uint32_t i);
 };
 
@@ -308,7 +308,7 @@ Status Merge::consume(std::uint32_t i) {
     return advance(i);
 }
 
-Result<Merge> open_shards(const Verifier& v) {
+[[nodiscard]] Result<Merge> open_shards(const Verifier& v) {
     UTXO_TRY(ensure_fd_limit(std::uint64_t{v.m.shard_count} + 64));
     Merge mg;
     mg.readers.reserve(v.m.shard_count);
@@ -323,7 +323,7 @@ Result<Merge> open_shards(const Verifier& v) {
 }
 
 // Pass 2: all shards merged in (txid, vout) order, which hash_serialized_3 needs.
-Status merge_shards(Verifier& v, Merge& mg) {
+[[nodiscard]] Status merge_shards(Verifier& v, Merge& mg) {
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i)
         UTXO_TRY(mg.advance(i));
     auto cmp = [&mg](auto a, auto b) { return mg.later(a, b); };
@@ -346,7 +346,7 @@ Status merge_shards(Verifier& v, Merge& mg) {
 }
 
 // The shards are individually right by now, so a difference here is the manifest's full_set.
-Status check_full_set(Verifier& v, Merge& mg) {
+[[nodiscard]] Status check_full_set(Verifier& v, Merge& mg) {
     const core::Manifest& m = v.m;
     if (mg.coins != m.coins)
         return mismatch("manifest.json: full_set.coins is {}, the shards hold {}", m.coins, mg.coins);
@@ -369,7 +369,7 @@ Status check_full_set(Verifier& v, Merge& mg) {
     return {};
 }
 
-Status check_files_present(Verifier& v) {
+[[nodiscard]] Status check_files_present(Verifier& v) {
     const std::uint32_t patches = v.m.patches ? v.m.shard_count : 0;
     UTXO_TRY(check_listing(v.dir, "shards", v.m.shard_count, core::shard_file_name));
     UTXO_TRY(check_listing(v.dir, "patches", patches, core::patch_file_name));

@@ -35,6 +35,6 @@ struct VerifyReport {
     double coins_seconds = 0;  // pass 2: parse, merge, MuHash, hash_serialized_3
 };
 
-core::Result<VerifyReport> verify_release(const std::filesystem::path& dir);
+[[nodiscard]] core::Result<VerifyReport> verify_release(const std::filesystem::path& dir);
 
 }  // namespace utxo::indexer

@@ -10,6 +10,6 @@ namespace utxo::seeder {
 // serves, rescans the releases directory every options.rescan, and returns after a signal once
 // everything is stopped. Fails (usage, io) when it cannot start: bad releases directory, a port
 // in use, an address that is not numeric.
-core::Status run_seeder(const Options& options);
+[[nodiscard]] core::Status run_seeder(const Options& options);
 
 }  // namespace utxo::seeder

@@ -236,7 +236,7 @@ struct HttpServer::Impl {
         });
     }
 
-    core::Status listen() {
+    [[nodiscard]] core::Status listen() {
         beast::error_code ec;
         auto address = asio::ip::make_address(shared.options.http.host, ec);
         if (ec)

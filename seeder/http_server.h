@@ -16,7 +16,7 @@ class HttpServer {
 public:
     // Binds options.http (a numeric address) and serves on two threads until destroyed.
     // catalogs and metrics must outlive the server.
-    static core::Result<std::unique_ptr<HttpServer>> start(const Options& options, const CatalogBox& catalogs,
+    [[nodiscard]] static core::Result<std::unique_ptr<HttpServer>> start(const Options& options, const CatalogBox& catalogs,
                                                            Metrics& metrics);
     ~HttpServer();  // closes the listener and every connection, joins the threads
     HttpServer(const HttpServer&) = delete;

@@ -20,7 +20,7 @@ struct HostPort {
 };
 
 // "HOST:PORT" or "[V6]:PORT"; fails (usage) on a missing or out-of-range port or an empty host.
-core::Result<HostPort> parse_host_port(std::string_view text);
+[[nodiscard]] core::Result<HostPort> parse_host_port(std::string_view text);
 
 struct Options {
     std::filesystem::path releases;  // RELEASES/<network>/<height>-<hash>/ as utxo-indexer writes it

@@ -59,7 +59,7 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
     return out;
 }
 
-core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& part,
+[[nodiscard]] core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& part,
                                           const std::string& infohash, const LinkConfig& links) {
     UTXO_TRY_ASSIGN(auto bytes, core::read_small_file(r.dir / (part + ".torrent"), kMaxTorrent));
     ReleaseTorrent t{part, infohash, std::move(bytes), {}, magnet_link(infohash, part, links)};
@@ -70,7 +70,7 @@ core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& p
     return t;
 }
 
-core::Result<Release> load_release(const fs::path& dir, const std::string& network, const LinkConfig& links) {
+[[nodiscard]] core::Result<Release> load_release(const fs::path& dir, const std::string& network, const LinkConfig& links) {
     Release r;
     r.network = network;
     r.name = dir.filename().string();

@@ -68,7 +68,7 @@ struct ScanResult {
 // directory is reported in `problems` and does not take a good release's place). Releases already in
 // `previous` are reused and only their signature list is re-read, so a rescan costs a few
 // directory listings. Fails (io) only when the root itself cannot be read.
-core::Result<ScanResult> scan_releases(const std::filesystem::path& root, unsigned keep,
+[[nodiscard]] core::Result<ScanResult> scan_releases(const std::filesystem::path& root, unsigned keep,
                                        const LinkConfig& links, const Catalog* previous);
 
 // BEP 19 base URL of a release: "<base>/v1/files/<network>/<name>/".

@@ -12,7 +12,7 @@ using core::fail;
 
 namespace {
 
-core::Result<std::string> decode_segment(std::string_view raw) {
+[[nodiscard]] core::Result<std::string> decode_segment(std::string_view raw) {
     auto decoded = core::percent_decode(raw);
     if (!decoded) return fail(Errc::invalid, "bad percent escape");
     std::string out = std::move(*decoded);

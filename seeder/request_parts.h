@@ -16,7 +16,7 @@ namespace utxo::seeder {
 // start with '/', a bad percent escape, or a segment that decodes to "." or "..", or contains
 // '/', '\\' or NUL (an encoded slash must never become a separator). Empty segments are kept,
 // so "/a//b" matches no route rather than a different one.
-core::Result<std::vector<std::string>> split_target(std::string_view target);
+[[nodiscard]] core::Result<std::vector<std::string>> split_target(std::string_view target);
 
 // A file name we are willing to serve: letters, digits, '.', '_', '-', not starting with '.'.
 bool is_safe_file_name(std::string_view name);

@@ -16,7 +16,7 @@ namespace {
 constexpr int kMaxDepth = 64;
 
 // Length of a byte string "N:..." starting at pos, with the position after it.
-core::Result<std::size_t> skip_string(std::string_view b, std::size_t pos) {
+[[nodiscard]] core::Result<std::size_t> skip_string(std::string_view b, std::size_t pos) {
     std::size_t len = 0, i = pos;
     if (i >= b.size() || !std::isdigit(static_cast<unsigned char>(b[i])))
         return fail(Errc::invalid, "bencode: expected a string");
@@ -32,7 +32,7 @@ core::Result<std::size_t> skip_string(std::string_view b, std::size_t pos) {
 }
 
 // Position just after the value starting at pos.
-core::Result<std::size_t> skip_value(std::string_view b, std::size_t pos, int depth) {
+[[nodiscard]] core::Result<std::size_t> skip_value(std::string_view b, std::size_t pos, int depth) {
     if (depth > kMaxDepth) return fail(Errc::too_large, "bencode: nested too deeply");
     if (pos >= b.size()) return fail(Errc::truncated, "bencode: value runs past the end");
     char c = b[pos];
@@ -62,7 +62,7 @@ core::Result<std::size_t> skip_value(std::string_view b, std::size_t pos, int de
 std::string bstring(std::string_view s) { return fmt::format("{}:{}", s.size(), s); }
 
 // Top-level keys (decoded) to raw values, in the byte order bencode requires.
-core::Result<std::map<std::string, std::string_view>> top_level(std::string_view b) {
+[[nodiscard]] core::Result<std::map<std::string, std::string_view>> top_level(std::string_view b) {
     if (b.empty() || b[0] != 'd') return fail(Errc::invalid, "a .torrent must be a bencoded dictionary");
     std::map<std::string, std::string_view> out;
     std::size_t i = 1;

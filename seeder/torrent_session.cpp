@@ -121,7 +121,7 @@ struct TorrentSession::Impl {
     }
 
     // Waits for the TCP listen socket: libtorrent binds asynchronously and reports by alert.
-    core::Status wait_listening(const Options& o) {
+    [[nodiscard]] core::Status wait_listening(const Options& o) {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         while (std::chrono::steady_clock::now() < deadline) {
             session.wait_for_alert(std::chrono::milliseconds(100));

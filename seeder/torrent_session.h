@@ -20,7 +20,7 @@ public:
     // Starts listening on options.listen (TCP; no fallback to other ports) with DHT, LSD, UPnP,
     // NAT-PMP and uTP as the options say (all off by default). Fails (io) when the port cannot be
     // bound within a few seconds.
-    static core::Result<std::unique_ptr<TorrentSession>> start(const Options& options, Metrics& metrics);
+    [[nodiscard]] static core::Result<std::unique_ptr<TorrentSession>> start(const Options& options, Metrics& metrics);
     ~TorrentSession();  // stops the alert loop, then the session (tracker "stopped" waits 1 s at most)
     TorrentSession(const TorrentSession&) = delete;
     TorrentSession& operator=(const TorrentSession&) = delete;
@@ -28,7 +28,7 @@ public:
     // Seeds `torrent` (a release's own .torrent bytes) from save_path without hashing anything: the
     // indexer verified the files. Our trackers are added to the announce list. Fails (invalid) when
     // libtorrent cannot parse the torrent, (mismatch) when its infohash is not `infohash`.
-    core::Status add(const std::string& key, std::string_view torrent, const std::filesystem::path& save_path,
+    [[nodiscard]] core::Status add(const std::string& key, std::string_view torrent, const std::filesystem::path& save_path,
                      std::string_view infohash);
     // Stops seeding; the files stay on disk.
     void remove(const std::string& key);
@@ -42,6 +42,6 @@ private:
 };
 
 // v1 infohash of .torrent bytes as libtorrent computes it, 40 lowercase hex digits.
-core::Result<std::string> torrent_infohash(std::string_view torrent);
+[[nodiscard]] core::Result<std::string> torrent_infohash(std::string_view torrent);
 
 }  // namespace utxo::seeder

@@ -32,7 +32,7 @@ struct KeygenResult {
     core::MinisignPublicKey public_key;
     std::string name;
 };
-Outcome<KeygenResult> keygen(const KeygenOptions& options);
+[[nodiscard]] Outcome<KeygenResult> keygen(const KeygenOptions& options);
 
 struct SignOptions {
     std::filesystem::path secret_key_file;  // --key
@@ -44,7 +44,7 @@ struct SignResult {
     std::filesystem::path signature_file;
     std::string trusted_comment;
 };
-Outcome<SignResult> sign_release(const SignOptions& options);
+[[nodiscard]] Outcome<SignResult> sign_release(const SignOptions& options);
 
 struct VerifyResult {
     std::filesystem::path signature_file;
@@ -52,7 +52,7 @@ struct VerifyResult {
 };
 // Checks the signature of one authority (its public key file) over DIR/manifest.json,
 // including that the trusted comment describes exactly that manifest.
-Outcome<VerifyResult> verify_release(const std::filesystem::path& public_key_file,
+[[nodiscard]] Outcome<VerifyResult> verify_release(const std::filesystem::path& public_key_file,
                                      const std::filesystem::path& release_dir);
 
 // "manifest.json.<KEYID>.minisig": one file per authority beside the manifest.

@@ -37,7 +37,7 @@ private:
     bool active_ = false;
 };
 
-core::Result<SecureBuffer> read_line(int fd, std::string_view prompt) {
+[[nodiscard]] core::Result<SecureBuffer> read_line(int fd, std::string_view prompt) {
     (void)!::write(fd, prompt.data(), prompt.size());
     SecureBuffer line(kMaxPassphrase);
     std::size_t n = 0;

@@ -10,14 +10,14 @@
 namespace utxo::signer {
 
 // The first line of the file (without its line ending). Errc::usage if it is empty.
-core::Result<SecureBuffer> read_passphrase_file(const std::filesystem::path& path);
+[[nodiscard]] core::Result<SecureBuffer> read_passphrase_file(const std::filesystem::path& path);
 
 // Prompts on /dev/tty (not stdin, so piped data is never taken for a passphrase). With
 // confirm, asks twice and refuses a mismatch. Errc::io if there is no terminal.
-core::Result<SecureBuffer> prompt_passphrase(std::string_view prompt, bool confirm);
+[[nodiscard]] core::Result<SecureBuffer> prompt_passphrase(std::string_view prompt, bool confirm);
 
 // --passphrase-file if given, else the terminal prompt.
-core::Result<SecureBuffer> obtain_passphrase(const std::optional<std::filesystem::path>& file,
+[[nodiscard]] core::Result<SecureBuffer> obtain_passphrase(const std::optional<std::filesystem::path>& file,
                                              std::string_view prompt, bool confirm);
 
 }  // namespace utxo::signer

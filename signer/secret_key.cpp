@@ -50,7 +50,7 @@ bool apply_kdf(std::uint8_t* blob, const SecureBuffer& passphrase) {
 }
 
 // The base64 line of the file (line 2), located without copying the secret out of secure memory.
-core::Result<std::string_view> key_line(std::string_view text) {
+[[nodiscard]] core::Result<std::string_view> key_line(std::string_view text) {
     if (!text.starts_with(kUntrusted)) return core::fail(core::Errc::invalid, "not a minisign secret key file (no \"untrusted comment:\" line)");
     auto nl = text.find('\n');
     if (nl == std::string_view::npos) return core::fail(core::Errc::truncated, "truncated: no key line");
@@ -61,7 +61,7 @@ core::Result<std::string_view> key_line(std::string_view text) {
     return line;
 }
 
-core::Result<SecureBuffer> decode_blob(std::string_view line) {
+[[nodiscard]] core::Result<SecureBuffer> decode_blob(std::string_view line) {
     SecureBuffer blob(kKeyFileBytes + 3);
     std::size_t len = 0;
     const char* end = nullptr;

@@ -17,13 +17,13 @@ std::unexpected<Failure> failure(int code, const std::filesystem::path& file, st
     return std::unexpected(Failure{code, fmt::format("{}: {}", file.string(), what)});
 }
 
-Outcome<std::string> read_file(const std::filesystem::path& path, std::size_t max) {
+[[nodiscard]] Outcome<std::string> read_file(const std::filesystem::path& path, std::size_t max) {
     auto content = read_small_file(path, max);
     if (!content) return failure(2, path, content.error().message);
     return std::move(*content);
 }
 
-Outcome<SecretKey> load_secret_key(const SignOptions& o) {
+[[nodiscard]] Outcome<SecretKey> load_secret_key(const SignOptions& o) {
     auto text = read_secret_file(o.secret_key_file, kMaxKeyFile);
     if (!text) return failure(2, o.secret_key_file, text.error().message);
     auto key = decode_secret_key_file(text->view(), [&] {
@@ -34,7 +34,7 @@ Outcome<SecretKey> load_secret_key(const SignOptions& o) {
 }
 
 // The statement the manifest makes about itself; a manifest without one cannot be signed.
-Outcome<core::ReleaseStatement> statement_of(const std::filesystem::path& path, std::string_view manifest) {
+[[nodiscard]] Outcome<core::ReleaseStatement> statement_of(const std::filesystem::path& path, std::string_view manifest) {
     auto statement = core::statement_for_manifest(core::as_bytes(manifest));
     if (!statement) return failure(1, path, statement.error().message);
     return *statement;

@@ -14,13 +14,13 @@ std::unexpected<Failure> failure(int code, const std::filesystem::path& file, st
 }
 
 // Edits need a file that parses; its problems are the user's to fix first (exit 2).
-std::expected<TrustnetDocument, Failure> load(const std::filesystem::path& file) {
+[[nodiscard]] std::expected<TrustnetDocument, Failure> load(const std::filesystem::path& file) {
     auto doc = load_trustnet(file);
     if (!doc) return failure(2, file, doc.error().message);
     return std::move(*doc);
 }
 
-core::Result<core::MinisignPublicKey> read_key_argument(const std::string& arg) {
+[[nodiscard]] core::Result<core::MinisignPublicKey> read_key_argument(const std::string& arg) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(arg, ec)) {
         UTXO_TRY_ASSIGN(auto text, core::read_small_file(arg, 4096));
@@ -63,7 +63,7 @@ Outcome cmd_remove(const std::filesystem::path& file, const std::string& name) {
     return fmt::format("removed {}\n", name);
 }
 
-Outcome cmd_list(const std::filesystem::path& file, bool json) {
+[[nodiscard]] Outcome cmd_list(const std::filesystem::path& file, bool json) {
     UTXO_TRY_ASSIGN(auto doc, load(file));
     const auto& tn = doc.trustnet;
     if (json) {

@@ -16,13 +16,13 @@ struct Failure {
 };
 using Outcome = std::expected<std::string, Failure>;  // success: text for stdout
 
-Outcome cmd_init(const std::filesystem::path& file, const std::string& network);
+[[nodiscard]] Outcome cmd_init(const std::filesystem::path& file, const std::string& network);
 // key_arg: a public key file, or the base64 key line minisign prints.
-Outcome cmd_add(const std::filesystem::path& file, const std::string& name, const std::string& key_arg,
+[[nodiscard]] Outcome cmd_add(const std::filesystem::path& file, const std::string& name, const std::string& key_arg,
                 const std::vector<std::string>& urls);
-Outcome cmd_remove(const std::filesystem::path& file, const std::string& name);
+[[nodiscard]] Outcome cmd_remove(const std::filesystem::path& file, const std::string& name);
 Outcome cmd_list(const std::filesystem::path& file, bool json);
-Outcome cmd_check(const std::filesystem::path& file);
+[[nodiscard]] Outcome cmd_check(const std::filesystem::path& file);
 
 // Applies the agreement rule to DIR/manifest.json and the DIR/manifest.json.*.minisig files;
 // each --other DIR is another manifest seen for the same block height (conflict detection).
@@ -32,6 +32,6 @@ struct VerifyOptions {
     std::vector<std::filesystem::path> other_dirs;
     std::optional<std::uint64_t> installed_height;
 };
-Outcome cmd_verify(const VerifyOptions& options);
+[[nodiscard]] Outcome cmd_verify(const VerifyOptions& options);
 
 }  // namespace utxo::trustnet

@@ -12,7 +12,7 @@ namespace {
 constexpr std::size_t kMaxTrustnetFile = 1u << 20;
 
 // Re-parses after an edit so an edit can never produce a file that later fails to load.
-core::Status reparse(TrustnetDocument& doc) {
+[[nodiscard]] core::Status reparse(TrustnetDocument& doc) {
     auto again = parse_trustnet(render(doc));
     if (!again) return core::fail(core::Errc::invalid, "edit would produce an invalid file: " + again.error().message);
     doc = std::move(*again);
@@ -64,7 +64,7 @@ core::Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path) 
     return parse_trustnet(text);
 }
 
-core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocument& doc,
+[[nodiscard]] core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocument& doc,
                            const std::function<void()>& before_rename) {
     mode_t mode = 0644;
     struct stat st{};

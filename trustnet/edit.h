@@ -16,14 +16,14 @@ std::string initial_trustnet(core::Network network);
 
 // Appends "authority NAME KEY URL..." after the last authority line (or at the end). Refuses a
 // bad name or URL (Errc::usage) and a name, key or key id already listed (Errc::mismatch).
-core::Status add_authority(TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
+[[nodiscard]] core::Status add_authority(TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
                            std::vector<std::string> urls);
 // Removes that authority's line only. Errc::not_found if no such name; Errc::usage if the
 // remaining authorities would be fewer than "require K".
-core::Status remove_authority(TrustnetDocument& doc, std::string_view name);
+[[nodiscard]] core::Status remove_authority(TrustnetDocument& doc, std::string_view name);
 
 // Reading and atomically replacing the file (the old file's mode is kept).
-core::Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path);
+[[nodiscard]] core::Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path);
 core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocument& doc,
                            const std::function<void()>& before_rename = {});
 

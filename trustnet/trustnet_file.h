@@ -47,7 +47,7 @@ struct TrustnetDocument {
 // Syntax, duplicate names and duplicate keys: everything that makes a file unusable. Errors read
 // "line N: ...". A file with no authorities, or "require K" above their count, still parses so it
 // can be edited; check_trustnet reports those.
-core::Result<TrustnetDocument> parse_trustnet(std::string_view text);
+[[nodiscard]] core::Result<TrustnetDocument> parse_trustnet(std::string_view text);
 // Every problem, with line numbers, including the semantic ones above. Empty means usable.
 std::vector<Problem> check_trustnet(std::string_view text);
 std::string render(const TrustnetDocument& doc);  // lines joined, with a final newline

@@ -14,7 +14,7 @@ namespace {
 constexpr std::size_t kMaxManifest = 64u << 20;
 
 // DIR/manifest.json and every DIR/manifest.json.*.minisig, in name order.
-std::expected<SignedManifest, Failure> read_release_dir(const std::filesystem::path& dir) {
+[[nodiscard]] std::expected<SignedManifest, Failure> read_release_dir(const std::filesystem::path& dir) {
     auto manifest_path = dir / "manifest.json";
     auto manifest = core::read_small_file(manifest_path, kMaxManifest);
     if (!manifest) return std::unexpected(Failure{2, fmt::format("{}: {}", manifest_path.string(), manifest.error().message)});

@@ -41,7 +41,7 @@ class SnapshotStage {
 public:
     SnapshotStage(core::SnapshotWriter& w, core::HashSerialized3& h) : writer_(w), hasher_(h) {}
     // A batch holds whole txid groups.
-    core::Status write(std::span<const ExportEntry> entries) {
+    [[nodiscard]] core::Status write(std::span<const ExportEntry> entries) {
         for (std::size_t b = 0; b < entries.size();) {
             std::size_t e = b + 1;
             while (e < entries.size() && entries[e].first.txid == entries[b].first.txid) ++e;
@@ -52,7 +52,7 @@ public:
     }
 
 private:
-    core::Status write_group(std::span<const ExportEntry> group) {
+    [[nodiscard]] core::Status write_group(std::span<const ExportEntry> group) {
         for (const auto& [op, coin] : group)
             UTXO_TRY(hasher_.add(op, coin));
         if (group.back().first.vout < 16512) {
@@ -76,7 +76,7 @@ private:
 
 // Fills `batch` with the next coins, at least kBatchCoins unless the merge ends, completing the
 // last txid group.
-core::Status fill_batch(ShardMerge& merge, Batch& batch) {
+[[nodiscard]] core::Status fill_batch(ShardMerge& merge, Batch& batch) {
     batch.count = 0;
     auto slot = [&]() -> ExportEntry& {
         if (batch.count == batch.entries.size()) batch.entries.emplace_back();

@@ -17,6 +17,6 @@ struct ExportSummary {
 // Merges all shard files (txid raw, vout) into `out` in Core's chainstate order, computing
 // hash_serialized_3 on the way; the file appears only if count and hash equal the manifest's
 // (Errc::mismatch otherwise). Refuses wallet stores (Errc::usage) and an existing `out`.
-core::Result<ExportSummary> export_core(Store& store, const std::filesystem::path& out);
+[[nodiscard]] core::Result<ExportSummary> export_core(Store& store, const std::filesystem::path& out);
 
 }  // namespace utxo::verifier

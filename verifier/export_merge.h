@@ -31,13 +31,13 @@ public:
     // S readers' buffers stay a few tens of MB: they are touched once, page by page, at open.
     static constexpr std::size_t kReadBuffer = 64 << 10;
 
-    static core::Result<RawShardReader> open(const std::filesystem::path& p);
+    [[nodiscard]] static core::Result<RawShardReader> open(const std::filesystem::path& p);
     // The next coin into `out`; false after the last one.
-    core::Result<bool> next(ExportEntry& out);
+    [[nodiscard]] core::Result<bool> next(ExportEntry& out);
 
 private:
     RawShardReader() = default;
-    core::Status fill();
+    [[nodiscard]] core::Status fill();
     std::filesystem::path path_;
     core::ScopedFd fd_;
     std::unique_ptr<std::uint8_t[]> buf_;  // kReadBuffer bytes, not zero-filled
@@ -49,12 +49,12 @@ private:
 // Memory: about S x RawShardReader::kReadBuffer.
 class ShardMerge {
 public:
-    core::Status open(const Installed& in);
+    [[nodiscard]] core::Status open(const Installed& in);
     bool empty() const { return live_ == 0; }
     // The txid of the coin pop() returns next (only while !empty()).
     const core::Txid& next_txid() const { return heads_[losers_[0].shard].entry.first.txid; }
     // Moves the smallest coin out into `out`, then refills from its shard.
-    core::Status pop(ExportEntry& out);
+    [[nodiscard]] core::Status pop(ExportEntry& out);
 
 private:
     struct Head {
@@ -75,7 +75,7 @@ private:
         if (x.done || y.done) return !x.done && y.done;
         return x.entry.first < y.entry.first;
     }
-    core::Status advance(std::uint32_t i);
+    [[nodiscard]] core::Status advance(std::uint32_t i);
     Node node_of(std::uint32_t i) const;
     void build();
     void replay(std::uint32_t leaf);

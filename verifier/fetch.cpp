@@ -40,7 +40,7 @@ std::unexpected<FetchFailure> from_error(const core::Error& e) {
 }
 
 // --seeder URLs first, then the authorities' http URLs (which may serve the same API), once each.
-core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const trustnet::Trustnet& tn) {
+[[nodiscard]] core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const trustnet::Trustnet& tn) {
     std::vector<HttpUrl> out;
     auto add = [&](const HttpUrl& u) {
         if (std::none_of(out.begin(), out.end(), [&](const HttpUrl& x) { return x.str() == u.str(); }))
@@ -66,7 +66,7 @@ struct ShardPlan {
     bool full = true;
 };
 
-core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest& m,
+[[nodiscard]] core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest& m,
                                     const std::optional<Installed>& cur) {
     ShardPlan plan;
     if (!o.addresses.empty() || !o.scripts.empty()) {
@@ -93,7 +93,7 @@ core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest&
 
 // The shards a wallet's --address/--script need that the installed wallet store lacks (empty for
 // a full store, or without addresses).
-static core::Result<std::vector<std::uint32_t>> shards_to_add(const FetchOptions& o, const Installed& cur) {
+[[nodiscard]] static core::Result<std::vector<std::uint32_t>> shards_to_add(const FetchOptions& o, const Installed& cur) {
     std::vector<std::uint32_t> missing;
     if (cur.full || (o.addresses.empty() && o.scripts.empty())) return missing;
     UTXO_TRY_ASSIGN(auto wanted, wallet_shards(o.addresses, o.scripts, cur.manifest.network, cur.manifest.shard_count));

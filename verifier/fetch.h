@@ -49,11 +49,11 @@ struct FetchFailure {
 // Lines for stdout on success (the verdict, what was installed, what was seeded).
 using FetchResult = std::expected<std::vector<std::string>, FetchFailure>;
 
-FetchResult run_fetch(const FetchOptions& options, const std::atomic<bool>& stop);
+[[nodiscard]] FetchResult run_fetch(const FetchOptions& options, const std::atomic<bool>& stop);
 
 // The shards a wallet needs: shard_of(script) for every script and every address (decoded for
 // `network`), sorted and unique. Errc::usage names a bad address or hex.
-core::Result<std::vector<std::uint32_t>> wallet_shards(const std::vector<std::string>& addresses,
+[[nodiscard]] core::Result<std::vector<std::uint32_t>> wallet_shards(const std::vector<std::string>& addresses,
                                                        const std::vector<std::string>& scripts,
                                                        core::Network network, std::uint32_t shard_count);
 

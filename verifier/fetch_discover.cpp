@@ -46,7 +46,7 @@ std::vector<PeerAddress> magnet_peers(std::string_view magnet) {
     return out;
 }
 
-core::Result<std::optional<TorrentOffer>> parse_torrent_offer(const HttpUrl& source, const json& j) {
+[[nodiscard]] core::Result<std::optional<TorrentOffer>> parse_torrent_offer(const HttpUrl& source, const json& j) {
     if (j.is_null()) return std::optional<TorrentOffer>{};
     if (!j.is_object() || !j.contains("infohash") || !j.contains("torrent") || !j["infohash"].is_string() ||
         !j["torrent"].is_string())
@@ -63,7 +63,7 @@ core::Result<std::optional<TorrentOffer>> parse_torrent_offer(const HttpUrl& sou
     return std::optional<TorrentOffer>{std::move(t)};
 }
 
-core::Result<Offer> parse_offer(const HttpUrl& source, const json& r) {
+[[nodiscard]] core::Result<Offer> parse_offer(const HttpUrl& source, const json& r) {
     auto str = [&](const char* key) -> std::string {
         return r.contains(key) && r[key].is_string() ? r[key].get<std::string>() : std::string();
     };

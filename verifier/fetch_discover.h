@@ -36,7 +36,7 @@ struct Offer {
 
 // Parses one /v1/releases answer. Entries that are unusable (unknown network, bad URL, ...) are
 // left out, each with a sentence in `skipped`; a body that is not the expected JSON fails.
-core::Result<std::vector<Offer>> parse_release_list(const HttpUrl& source, std::string_view body,
+[[nodiscard]] core::Result<std::vector<Offer>> parse_release_list(const HttpUrl& source, std::string_view body,
                                                     std::vector<std::string>& skipped);
 
 // The accepted release and every offer that serves byte-identical manifest bytes.
@@ -60,7 +60,7 @@ struct Discovery {
 // evaluates the offered releases above `installed_height` from the newest down and keeps the
 // first one accepted. A conflict stops the search: a signed contradiction is never out-voted by
 // an older release.
-core::Result<Discovery> discover(const trustnet::Trustnet& trustnet, const std::vector<HttpUrl>& sources,
+[[nodiscard]] core::Result<Discovery> discover(const trustnet::Trustnet& trustnet, const std::vector<HttpUrl>& sources,
                                  std::optional<std::uint64_t> installed_height);
 
 }  // namespace utxo::verifier

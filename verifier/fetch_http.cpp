@@ -32,7 +32,7 @@ error_code run_step(asio::io_context& ioc, Start start) {
     return result;
 }
 
-core::Result<std::string> get_once(const HttpUrl& url, const GetOptions& o) {
+[[nodiscard]] core::Result<std::string> get_once(const HttpUrl& url, const GetOptions& o) {
     asio::io_context ioc;
     beast::tcp_stream stream(ioc);
     asio::ip::tcp::resolver resolver(ioc);

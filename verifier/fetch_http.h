@@ -16,9 +16,9 @@ namespace utxo::verifier {
 
 using core::HttpUrl;  // core/url.h
 // A seeder's URL: plain http://host[:port][/path] without credentials; errors name the URL.
-core::Result<HttpUrl> parse_http_url(std::string_view url);
+[[nodiscard]] core::Result<HttpUrl> parse_http_url(std::string_view url);
 // A reference from a seeder's answer: an absolute http URL, or an absolute path on `base`'s origin.
-core::Result<HttpUrl> resolve_reference(const HttpUrl& base, std::string_view reference);
+[[nodiscard]] core::Result<HttpUrl> resolve_reference(const HttpUrl& base, std::string_view reference);
 // base's path joined with a relative path, with exactly one '/' between them.
 HttpUrl join_path(const HttpUrl& base, std::string_view relative);
 
@@ -39,6 +39,6 @@ struct GetOptions {
 // GETs the URL. A 200 answer is the body; 404 is Errc::not_found; other statuses and transport
 // trouble are Errc::io, all as a phrase that follows the URL: "answered 500", "cannot connect
 // (Connection refused)", "no answer within 20 s".
-core::Result<std::string> http_get(const HttpUrl& url, const GetOptions& options = {});
+[[nodiscard]] core::Result<std::string> http_get(const HttpUrl& url, const GetOptions& options = {});
 
 }  // namespace utxo::verifier

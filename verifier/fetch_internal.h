@@ -26,13 +26,13 @@ struct ReleaseTorrent {
 // The first .torrent among the offers whose v1 infohash is the manifest's (torrents.shards or
 // torrents.patches) and whose files are exactly the manifest's files, in order, with their sizes.
 // Errc::not_found when no offer has one (each rejected file is logged with its reason).
-core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, const core::Manifest& m,
+[[nodiscard]] core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, const core::Manifest& m,
                                              Part part);
 
 // Downloads `files` (indices into the torrent) into Store::staging_dir(m), with a progress line
 // when asked. Returns the payload bytes downloaded. `file_completed` (optional) is told each file
 // index as soon as that file is complete on disk.
-core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, const core::Manifest& m,
+[[nodiscard]] core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, const core::Manifest& m,
                                                   const ReleaseTorrent& t,
                                                   const std::vector<std::uint32_t>& files,
                                                   const FetchOptions& o, const std::atomic<bool>& stop,
@@ -42,7 +42,7 @@ core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, co
 // downloading only those patch files, then forward() verifies and installs. Returns the bytes
 // downloaded. Errc::not_found when patches cannot do it here (they start elsewhere, no patches
 // torrent, a wanted shard is not held): the caller fetches the shards instead.
-core::Result<std::uint64_t> move_forward(Swarm& swarm, Store& store, const Accepted& a, const Installed& cur,
+[[nodiscard]] core::Result<std::uint64_t> move_forward(Swarm& swarm, Store& store, const Accepted& a, const Installed& cur,
                                          const std::vector<std::uint32_t>& shards, bool full,
                                          const FetchOptions& o, const std::atomic<bool>& stop);
 

@@ -17,7 +17,7 @@ namespace {
 constexpr std::size_t kMaxTorrent = 64u << 20;
 
 // The file list must be the manifest's, in order: <part>/NNNNN.<ext> with the signed sizes.
-core::Status match_files(const TorrentFacts& facts, const core::Manifest& m, Part part) {
+[[nodiscard]] core::Status match_files(const TorrentFacts& facts, const core::Manifest& m, Part part) {
     const bool shards = part == Part::shards;
     const std::string name = shards ? "shards" : "patches";
     std::size_t count = shards ? m.shards.size() : m.patches->files.size();

@@ -39,7 +39,7 @@ std::string hex_of(const lt::sha1_hash& h) {
     return out;
 }
 
-core::Result<std::shared_ptr<const lt::torrent_info>> parse_torrent(std::string_view torrent) {
+[[nodiscard]] core::Result<std::shared_ptr<const lt::torrent_info>> parse_torrent(std::string_view torrent) {
     lt::load_torrent_limits limits;
     limits.max_buffer_size = 64 << 20;
     try {
@@ -130,7 +130,7 @@ struct Swarm::Impl {
     Impl(lt::session_params params, SwarmOptions o) : session(std::move(params)), options(std::move(o)) {}
 
     // Waits until libtorrent reports its listen sockets; fails only if none could be opened.
-    core::Status await_listen() {
+    [[nodiscard]] core::Status await_listen() {
         bool any = false;
         std::string failure;
         for (auto until = Clock::now() + std::chrono::seconds(3); Clock::now() < until && !any;) {
@@ -149,7 +149,7 @@ struct Swarm::Impl {
         return {};
     }
 
-    core::Result<lt::torrent_handle> add(std::string_view torrent, const std::filesystem::path& save_path,
+    [[nodiscard]] core::Result<lt::torrent_handle> add(std::string_view torrent, const std::filesystem::path& save_path,
                                          const std::vector<int>& files, bool trust_all) {
         auto ti = parse_torrent(torrent);
         UTXO_TRY(ti);

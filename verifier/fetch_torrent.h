@@ -33,7 +33,7 @@ struct TorrentFacts {
     std::vector<File> files;  // torrent order
 };
 // Errc::invalid when libtorrent cannot parse the bytes.
-core::Result<TorrentFacts> read_torrent_facts(std::string_view torrent);
+[[nodiscard]] core::Result<TorrentFacts> read_torrent_facts(std::string_view torrent);
 
 struct SwarmOptions {
     std::string listen = "0.0.0.0:6881,[::]:6881";  // libtorrent listen_interfaces
@@ -77,7 +77,7 @@ struct SeedJob {
 class Swarm {
 public:
     // Errc::io when the session cannot listen as asked.
-    static core::Result<Swarm> start(const SwarmOptions& options);
+    [[nodiscard]] static core::Result<Swarm> start(const SwarmOptions& options);
     ~Swarm();
     Swarm(Swarm&&) noexcept;
     Swarm& operator=(Swarm&&) noexcept;
@@ -86,11 +86,11 @@ public:
     // session (and its ".parts" file of partial edge pieces). Returns the payload bytes
     // downloaded. Errc::mismatch when data failed hash checks and no good data came until the
     // stall timeout (a tampered source); Errc::io for a stall, a disk error or `stop`.
-    core::Result<std::uint64_t> download(const DownloadJob& job, const ProgressFn& progress,
+    [[nodiscard]] core::Result<std::uint64_t> download(const DownloadJob& job, const ProgressFn& progress,
                                          const std::atomic<bool>& stop);
     // Seeds `held` until upload_goal is reached, the timeout passes or `stop` is set. Returns the
     // payload bytes uploaded.
-    core::Result<std::uint64_t> seed(const SeedJob& job, const ProgressFn& progress,
+    [[nodiscard]] core::Result<std::uint64_t> seed(const SeedJob& job, const ProgressFn& progress,
                                      const std::atomic<bool>& stop);
 
 private:

@@ -20,7 +20,7 @@ namespace {
 // the same (download the new shards), and the message says which file and why.
 std::unexpected<core::Error> unusable(std::string message) { return fail(Errc::not_found, std::move(message)); }
 
-core::Status check_chain(const std::optional<Installed>& cur, const core::Manifest& m) {
+[[nodiscard]] core::Status check_chain(const std::optional<Installed>& cur, const core::Manifest& m) {
     if (!cur) return unusable("no release is installed to move forward from");
     const auto& old = cur->manifest;
     if (!m.patches) return unusable(fmt::format("release {} has no patches", m.height.value));
@@ -33,7 +33,7 @@ core::Status check_chain(const std::optional<Installed>& cur, const core::Manife
 }
 
 // The patch file must be the one the signed manifest lists before it is parsed at all.
-core::Result<core::Patch> read_checked_patch(const fs::path& p, const core::FileEntry& entry) {
+[[nodiscard]] core::Result<core::Patch> read_checked_patch(const fs::path& p, const core::FileEntry& entry) {
     auto bytes = core::read_small_file(p, std::size_t{1} << 34);
     if (!bytes) return unusable(fmt::format("{}: {}", p.string(), bytes.error().message));
     if (bytes->size() != entry.bytes)

@@ -21,7 +21,7 @@ namespace utxo::verifier {
 // a patch file missing, not matching its manifest entry, or not applying. Any other code is a
 // failure of the install itself (I/O, a conflicting release). On any failure the store still
 // answers for its previous release.
-core::Status forward(Store& store, const core::Manifest& new_manifest, const std::string& manifest_bytes,
+[[nodiscard]] core::Status forward(Store& store, const core::Manifest& new_manifest, const std::string& manifest_bytes,
                      const std::filesystem::path& patches_dir, const std::vector<std::string>& authorities);
 
 }  // namespace utxo::verifier

@@ -21,9 +21,9 @@ struct ServeOptions {
 };
 
 // Serves handle_request() on host:port until SIGINT or SIGTERM, one thread; returns once stopped.
-core::Status serve_http(Store& store, const ServeOptions& options);
+[[nodiscard]] core::Status serve_http(Store& store, const ServeOptions& options);
 
 // "HOST:PORT" or "[IPv6]:PORT".
-core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text);
+[[nodiscard]] core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text);
 
 }  // namespace utxo::verifier

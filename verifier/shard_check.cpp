@@ -28,13 +28,13 @@ FileStamp stamp_of(const struct stat& st) {
             static_cast<std::uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim)};
 }
 
-core::Result<FileStamp> stamp_of_fd(int fd, const fs::path& p) {
+[[nodiscard]] core::Result<FileStamp> stamp_of_fd(int fd, const fs::path& p) {
     struct stat st{};
     if (::fstat(fd, &st) != 0) return fail(Errc::io, fmt::format("{}: cannot stat: {}", p.string(), std::strerror(errno)));
     return stamp_of(st);
 }
 
-core::Status check_header(const fs::path& p, core::ByteView bytes, const core::Manifest& m, std::uint32_t index) {
+[[nodiscard]] core::Status check_header(const fs::path& p, core::ByteView bytes, const core::Manifest& m, std::uint32_t index) {
     auto h = core::decode_shard_header(bytes);
     if (!h) return fail(Errc::invalid, fmt::format("{}: {}", p.string(), h.error().message));
     core::ShardHeader want;

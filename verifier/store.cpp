@@ -56,7 +56,7 @@ core::Bytes encode_installed(const InstalledRecord& r) {
 
 namespace {
 
-core::Result<std::string> read_string(core::Reader& in, std::uint64_t max) {
+[[nodiscard]] core::Result<std::string> read_string(core::Reader& in, std::uint64_t max) {
     UTXO_TRY_ASSIGN(auto b, in.var_bytes(max));
     return std::string(reinterpret_cast<const char*>(b.data()), b.size());
 }

@@ -57,31 +57,31 @@ using EarlyChecks = std::unordered_map<std::uint32_t, FileStamp>;
 class Store {
 public:
     // Opens or creates DIR.
-    static core::Result<Store> open(const std::filesystem::path& dir);
+    [[nodiscard]] static core::Result<Store> open(const std::filesystem::path& dir);
     ~Store();
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
 
-    core::Result<std::optional<Installed>> installed();
+    [[nodiscard]] core::Result<std::optional<Installed>> installed();
     // Where a release's files are staged before installation (created if missing).
-    core::Result<std::filesystem::path> staging_dir(const core::Manifest& m);
+    [[nodiscard]] core::Result<std::filesystem::path> staging_dir(const core::Manifest& m);
     // Checks every staged file listed for `shards` against the manifest (size, header with its
     // coin count, SHA-256) and makes it durable, then installs it as described above. A file in
     // `early` whose stamp is unchanged was checked already and is not read again.
-    core::Status install(const core::Manifest& m, const std::string& manifest_bytes,
+    [[nodiscard]] core::Status install(const core::Manifest& m, const std::string& manifest_bytes,
                          const std::vector<std::uint32_t>& shards, bool full,
                          const std::vector<std::string>& authorities, const EarlyChecks& early = {});
     // Coins paying to `script` among the held shards (fails if its shard is not held).
-    core::Result<std::vector<OwnedCoin>> coins_for_script(core::ByteView script);
+    [[nodiscard]] core::Result<std::vector<OwnedCoin>> coins_for_script(core::ByteView script);
     // The same by SHA256(script) (Esplora's script hash, raw digest order), for callers that do
     // not know the script. Costs a decode and hash per coin of one shard.
-    core::Result<std::vector<OwnedCoin>> coins_for_script_hash(const core::Hash256& script_sha256);
+    [[nodiscard]] core::Result<std::vector<OwnedCoin>> coins_for_script_hash(const core::Hash256& script_sha256);
     const std::filesystem::path& directory() const;
 
     // Re-reads every held shard file with the full canonical checks and recomputes each shard's
     // coin count and MuHash, comparing them with the installed manifest (Errc::mismatch names the
     // first file that differs).
-    core::Status check_installed();
+    [[nodiscard]] core::Status check_installed();
 
     struct Impl;  // defined in store_impl.h, for the store's own source files
 

@@ -28,16 +28,16 @@ struct InstalledRecord {
     std::string manifest_bytes;
 };
 core::Bytes encode_installed(const InstalledRecord& r);
-core::Result<InstalledRecord> decode_installed(core::ByteView bytes);
+[[nodiscard]] core::Result<InstalledRecord> decode_installed(core::ByteView bytes);
 
 inline constexpr char kInstalledKey[] = "installed";
 
-core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& impl);
+[[nodiscard]] core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& impl);
 
 // An exclusive advisory lock on DIR/lock (flock), released on destruction.
 class StoreLock {
 public:
-    static core::Result<StoreLock> take(const std::filesystem::path& dir, bool wait);
+    [[nodiscard]] static core::Result<StoreLock> take(const std::filesystem::path& dir, bool wait);
     StoreLock(StoreLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
     StoreLock& operator=(StoreLock&&) = delete;
     ~StoreLock();
@@ -55,6 +55,6 @@ void recover_releases(Store::Impl& impl);
 spdlog::logger& log();
 
 // fsync a file or directory by path; errors are reported as Errc::io naming the path.
-core::Status fsync_path(const std::filesystem::path& p);
+[[nodiscard]] core::Status fsync_path(const std::filesystem::path& p);
 
 }  // namespace utxo::verifier

@@ -40,7 +40,7 @@ constexpr std::size_t kSyncEachUpTo = 64;
 // syncfs() flushes them all: an fsync per file costs a device cache flush each (measured up to
 // ~3 ms, 3 s for 1024 shards) even when the file is already clean. It also writes back whatever
 // else is dirty on that filesystem, so a few files are fdatasynced each instead.
-core::Status sync_filesystem(const fs::path& dir) {
+[[nodiscard]] core::Status sync_filesystem(const fs::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open: {}", dir.string(), std::strerror(errno)));
     core::ScopedFd guard(fd);
@@ -48,7 +48,7 @@ core::Status sync_filesystem(const fs::path& dir) {
     return {};
 }
 
-core::Result<std::vector<std::uint32_t>> held_list(const core::Manifest& m, std::vector<std::uint32_t> shards, bool full) {
+[[nodiscard]] core::Result<std::vector<std::uint32_t>> held_list(const core::Manifest& m, std::vector<std::uint32_t> shards, bool full) {
     if (full && shards.empty())
         for (std::uint32_t i = 0; i < m.shard_count; ++i) shards.push_back(i);
     std::sort(shards.begin(), shards.end());
@@ -61,7 +61,7 @@ core::Result<std::vector<std::uint32_t>> held_list(const core::Manifest& m, std:
     return shards;
 }
 
-core::Status check_succession(const std::optional<Installed>& cur, const core::Manifest& m) {
+[[nodiscard]] core::Status check_succession(const std::optional<Installed>& cur, const core::Manifest& m) {
     if (!cur) return {};
     const auto& old = cur->manifest;
     if (old.network != m.network)
@@ -78,7 +78,7 @@ core::Status check_succession(const std::optional<Installed>& cur, const core::M
 
 // Staging holds exactly the files to be kept: shard files of the held set (re-installing the
 // installed release, e.g. a wallet adding shards, links the ones it already has), nothing else.
-core::Status prepare_shards_dir(const fs::path& stage, const std::optional<Installed>& cur, const core::Manifest& m,
+[[nodiscard]] core::Status prepare_shards_dir(const fs::path& stage, const std::optional<Installed>& cur, const core::Manifest& m,
                                 const std::vector<std::uint32_t>& held) {
     std::error_code ec;
     const bool same = cur && cur->manifest.block == m.block && cur->manifest.height == m.height;

@@ -21,7 +21,7 @@ using core::fail;
 namespace {
 
 // Skips one compressed script and returns its bytes (the leading VARINT included).
-core::Result<core::ByteView> take_compressed_script(core::Reader& in, core::ByteView data) {
+[[nodiscard]] core::Result<core::ByteView> take_compressed_script(core::Reader& in, core::ByteView data) {
     const std::size_t start = in.position();
     UTXO_TRY_ASSIGN(auto n, in.varint(UINT32_MAX));
     std::size_t len = n < 2 ? 20 : n < 6 ? 32 : n - 6;
@@ -34,7 +34,7 @@ using ScriptMatch = std::function<bool(core::ByteView compressed)>;
 
 // Walks the records of a shard file without decoding them (its SHA-256 matched the signed manifest
 // at install) and decodes only the coins `match` accepts.
-core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path, const ScriptMatch& match) {
+[[nodiscard]] core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path, const ScriptMatch& match) {
     auto file = core::read_small_file(path, std::size_t{1} << 34);
     if (!file) return fail(file.error().code, fmt::format("{}: {}", path.string(), file.error().message));
     const core::ByteView data = core::as_bytes(*file);
