@@ -7,6 +7,7 @@
 #include "indexer/block_source.h"
 #include "indexer/commands.h"
 #include "indexer/progress.h"
+#include "indexer/log.h"
 
 namespace utxo::indexer {
 
@@ -45,7 +46,7 @@ core::Result<BuildSummary> build(const BuildOptions& options) {
     summary.tip = batch.state().tip;
     UTXO_TRY(batch.commit());
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::get("indexer")->info("applied {} blocks ({} coins created, {} spent) in {:.2f}s", summary.blocks,
+    log().info("applied {} blocks ({} coins created, {} spent) in {:.2f}s", summary.blocks,
                                  summary.created, summary.spent, summary.seconds);
     return summary;
 }

@@ -11,6 +11,7 @@
 #include "core/snapshot.h"
 #include "indexer/commands.h"
 #include "indexer/known_snapshots.h"
+#include "indexer/log.h"
 
 namespace utxo::indexer {
 
@@ -104,7 +105,7 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
     UTXO_TRY(batch.set_tip(summary.tip));
     UTXO_TRY(batch.commit());
     summary.seconds = seconds_since(started);
-    spdlog::get("indexer")->info("imported {} coins at height {} in {:.2f}s", summary.coins, height, summary.seconds);
+    log().info("imported {} coins at height {} in {:.2f}s", summary.coins, height, summary.seconds);
     return summary;
 }
 
@@ -149,7 +150,7 @@ core::Result<ExportSummary> export_core(const std::filesystem::path& db, const s
                                       st.muhash.finalize().to_display_hex()));
     if (auto f = writer->finish(); !f) return core::fail(f.error().code, fmt::format("{}: {}", out.string(), f.error().message));
     ExportSummary summary{st.coins, *st.tip, hasher.finalize(), muhash.finalize(), seconds_since(started)};
-    spdlog::get("indexer")->info("exported {} coins to {} in {:.2f}s", summary.coins, out.string(), summary.seconds);
+    log().info("exported {} coins to {} in {:.2f}s", summary.coins, out.string(), summary.seconds);
     return summary;
 }
 

@@ -14,6 +14,7 @@
 #include "core/shard.h"
 #include "indexer/release.h"
 #include "indexer/torrent_maker.h"
+#include "indexer/log.h"
 
 namespace utxo::indexer {
 
@@ -182,7 +183,7 @@ class StepTimer {
 public:
     void done(std::string_view step) {
         auto now = std::chrono::steady_clock::now();
-        spdlog::get("indexer")->info("release step {}: {:.2f}s", step, std::chrono::duration<double>(now - last_).count());
+        log().info("release step {}: {:.2f}s", step, std::chrono::duration<double>(now - last_).count());
         last_ = now;
     }
 
@@ -279,7 +280,7 @@ core::Result<ReleaseSummary> cut_release(core::UtxoStore& store, const ReleaseOp
     if (ec) return fail(Errc::io, fmt::format("{}: cannot rename into place: {}", summary.dir.string(), ec.message()));
     UTXO_TRY(sync_tree(net_dir));
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::get("indexer")->info("release {} cut: {} coins in {} shards, {:.2f}s", summary.dir.string(), m.coins,
+    log().info("release {} cut: {} coins in {} shards, {:.2f}s", summary.dir.string(), m.coins,
                                  m.shard_count, summary.seconds);
     return summary;
 }

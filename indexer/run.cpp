@@ -9,6 +9,7 @@
 #include "core/transaction.h"
 #include "core/shard.h"
 #include "indexer/progress.h"
+#include "indexer/log.h"
 
 namespace utxo::indexer {
 
@@ -38,7 +39,7 @@ struct Runner {
         if (!r && r.error().code == Errc::not_found) {
             // A store that began from a snapshot lacks the undo data for the first patches: it must
             // not publish a different manifest for that height, so it publishes none.
-            spdlog::get("indexer")->warn("{}; skipped", r.error().message);
+            log().warn("{}; skipped", r.error().message);
             return {};
         }
         UTXO_TRY(r);

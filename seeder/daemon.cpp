@@ -16,15 +16,11 @@
 #include "seeder/metrics.h"
 #include "seeder/release_catalog.h"
 #include "seeder/torrent_session.h"
+#include "seeder/log.h"
 
 namespace utxo::seeder {
 
 namespace {
-
-std::shared_ptr<spdlog::logger> logger() {
-    auto l = spdlog::get("seeder");
-    return l ? l : spdlog::default_logger();
-}
 
 // Keeps the session's torrents in step with each new snapshot of the releases directory.
 class Reconciler {
@@ -47,7 +43,7 @@ public:
                              [&](const Release& r) { return r.key() == key; })) {
                 session_.remove(key + "/shards");
                 session_.remove(key + "/patches");
-                logger()->info("dropped {} (no longer among the newest {})", key, options_.keep);
+                log().info("dropped {} (no longer among the newest {})", key, options_.keep);
             }
         }
         seeded_.clear();
@@ -84,14 +80,14 @@ private:
             return;
         }
         whitelist_ = text;
-        logger()->info("{}: {} infohashes", options_.tracker_whitelist.string(), hashes.size());
+        log().info("{}: {} infohashes", options_.tracker_whitelist.string(), hashes.size());
         if (options_.tracker_pid > 0 && ::kill(options_.tracker_pid, SIGHUP) != 0)
             report_once("--tracker-pid", fmt::format("cannot signal tracker pid {}: {}", options_.tracker_pid,
                                                      std::strerror(errno)));
     }
 
     void report_once(const std::string& what, const std::string& message) {
-        if (reported_.insert(what + "\n" + message).second) logger()->warn("{}: {}", what, message);
+        if (reported_.insert(what + "\n" + message).second) log().warn("{}: {}", what, message);
     }
 
     // Adds a release's torrents to the session unless already there; false if it cannot be seeded.
@@ -105,7 +101,7 @@ private:
                 return false;
             }
         }
-        logger()->info("seeding {} (shards {}{})", r.key(), r.shards.infohash,
+        log().info("seeding {} (shards {}{})", r.key(), r.shards.infohash,
                        r.patches ? ", patches " + r.patches->infohash : std::string());
         return true;
     }
@@ -116,7 +112,7 @@ bool wait_for_stop(const sigset_t& set, std::chrono::milliseconds timeout) {
     timespec ts{static_cast<time_t>(timeout.count() / 1000),
                 static_cast<long>(timeout.count() % 1000) * 1000000};
     int sig = sigtimedwait(&set, nullptr, &ts);
-    if (sig > 0) logger()->info("signal {}: stopping", sig);
+    if (sig > 0) log().info("signal {}: stopping", sig);
     return sig > 0;
 }
 
@@ -145,7 +141,7 @@ core::Status run_seeder(const Options& options) {
     bound.listen.port = (*session)->listen_port();
     bound.http.port = (server)->port();
     LinkConfig links{bound.http_base_url(), bound.listen.to_string(), options.trackers};
-    logger()->info("BitTorrent on {}, HTTP on {}", links.peer, links.http_base_url);
+    log().info("BitTorrent on {}, HTTP on {}", links.peer, links.http_base_url);
 
     Reconciler reconciler(options, links, **session, box, metrics);
     do {
@@ -153,7 +149,7 @@ core::Status run_seeder(const Options& options) {
     } while (!wait_for_stop(set, options.rescan));
     server.reset();  // stop answering first, then stop seeding
     session->reset();
-    logger()->info("stopped");
+    log().info("stopped");
     return {};
 }
 

@@ -18,6 +18,7 @@
 #include "seeder/log_limit.h"
 #include "seeder/rate_limiter.h"
 #include "seeder/request_handler.h"
+#include "seeder/log.h"
 
 namespace utxo::seeder {
 
@@ -33,11 +34,6 @@ namespace {
 constexpr std::size_t kHeaderLimit = 8 * 1024;
 constexpr std::size_t kChunk = 256 * 1024;
 
-std::shared_ptr<spdlog::logger> logger() {
-    auto l = spdlog::get("seeder");
-    return l ? l : spdlog::default_logger();
-}
-
 // What every connection shares; outlives the io_context (declared before it in Impl).
 struct Shared {
     const Options& options;
@@ -48,8 +44,8 @@ struct Shared {
 
     void log_request(const HttpRequest& req, unsigned status) {
         std::uint64_t dropped = 0;
-        if (logger()->should_log(spdlog::level::debug) && limiter.allow(dropped))
-            logger()->debug("http {} {} -> {}{}", req.method, req.target.substr(0, 200), status,
+        if (log().should_log(spdlog::level::debug) && limiter.allow(dropped))
+            log().debug("http {} {} -> {}{}", req.method, req.target.substr(0, 200), status,
                             dropped ? fmt::format(" ({} lines dropped)", dropped) : "");
     }
 };

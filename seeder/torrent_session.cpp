@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "seeder/log_limit.h"
+#include "seeder/log.h"
 
 namespace utxo::seeder {
 
@@ -26,11 +27,6 @@ using core::Errc;
 using core::fail;
 
 namespace {
-
-std::shared_ptr<spdlog::logger> logger() {
-    auto l = spdlog::get("seeder");
-    return l ? l : spdlog::default_logger();
-}
 
 std::string hex(const lt::sha1_hash& h) {
     std::string out;
@@ -88,9 +84,9 @@ struct TorrentSession::Impl {
         std::uint64_t dropped = 0;
         if (!limiter.allow(dropped)) return;
         if (dropped)
-            logger()->warn("bittorrent: {} ({} similar messages dropped)", text, dropped);
+            log().warn("bittorrent: {} ({} similar messages dropped)", text, dropped);
         else
-            logger()->warn("bittorrent: {}", text);
+            log().warn("bittorrent: {}", text);
     }
 
     void handle(lt::alert* a) {
@@ -99,7 +95,7 @@ struct TorrentSession::Impl {
             if (peers_idx >= 0) metrics.peers = static_cast<std::uint64_t>(c[peers_idx]);
             if (sent_idx >= 0) metrics.bytes_uploaded = static_cast<std::uint64_t>(c[sent_idx]);
         } else if (auto* t = lt::alert_cast<lt::tracker_reply_alert>(a)) {
-            logger()->debug("tracker {}: {} peers", t->tracker_url(), t->num_peers);
+            log().debug("tracker {}: {} peers", t->tracker_url(), t->num_peers);
         } else if (a->category() & (lt::alert_category::error | lt::alert_category::performance_warning)) {
             warn_limited(a->message());
         }

@@ -1,7 +1,9 @@
-// The signer's one named logger ("signer"), created on first use.
+// The signer's one logger ("signer"); never null (core/log.h).
 #pragma once
-#include <spdlog/spdlog.h>
+#include "core/log.h"
 
 namespace utxo::signer {
-spdlog::logger& log();
-}
+
+inline spdlog::logger& log() { return core::named_logger("signer"); }
+
+}  // namespace utxo::signer

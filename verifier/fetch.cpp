@@ -12,7 +12,7 @@
 #include "core/shard.h"
 #include "trustnet/edit.h"
 #include "verifier/fetch_internal.h"
-#include "verifier/fetch_log.h"
+#include "verifier/log.h"
 #include "verifier/fetch_progress.h"
 #include "verifier/staged_checker.h"
 #include "verifier/store.h"
@@ -55,7 +55,7 @@ std::unexpected<FetchFailure> from_error(const core::Error& e) {
             if (auto u = parse_http_url(url))
                 add(*u);
             else
-                fetch_log()->debug("authority {}: {} is not a release source we can read", a.name, url);
+                log().debug("authority {}: {} is not a release source we can read", a.name, url);
     if (out.empty())
         return fail(Errc::usage, "no release source: give --seeder URL or list http URLs in the trustnet");
     return out;
@@ -191,7 +191,7 @@ core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, co
     auto got = swarm.download(
         job, [&](const TransferSample& s) { bar.update(s); }, stop);
     bar.finish();
-    if (got) fetch_log()->info("{}: {} downloaded into {}", t.facts.name, human_bytes(*got), stage.string());
+    if (got) log().info("{}: {} downloaded into {}", t.facts.name, human_bytes(*got), stage.string());
     return got;
 }
 
@@ -256,7 +256,7 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
         else if (moved.error().code != Errc::not_found)
             return from_error(moved.error());
         else
-            fetch_log()->info("not moving forward with patches: {}; fetching the shards",
+            log().info("not moving forward with patches: {}; fetching the shards",
                               moved.error().message);
     }
     if (!downloaded) {
@@ -272,7 +272,7 @@ FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
         downloaded = *got;
         auto t1 = std::chrono::steady_clock::now();
         auto early = checker.finish();
-        fetch_log()->info("{} of {} shard files were checked during the download ({:.2f} s waiting for the last)",
+        log().info("{} of {} shard files were checked during the download ({:.2f} s waiting for the last)",
                           early.size(), to_download.size(),
                           std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
         if (auto s = store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers,

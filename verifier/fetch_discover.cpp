@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "verifier/fetch_log.h"
+#include "verifier/log.h"
 
 namespace utxo::verifier {
 
@@ -119,19 +119,18 @@ namespace {
 
 std::vector<Offer> list_all(const std::vector<HttpUrl>& sources, std::size_t& answered) {
     std::vector<Offer> all;
-    auto log = fetch_log();
     for (const auto& source : sources) {
         auto url = join_path(source, "v1/releases");
         auto body = http_get(url, {.max_body = kMaxList});
         if (!body) {
-            log->warn("{}: {}", url.str(), body.error().message);
+            log().warn("{}: {}", url.str(), body.error().message);
             continue;
         }
         std::vector<std::string> skipped;
         auto offers = parse_release_list(source, *body, skipped);
-        for (const auto& s : skipped) log->warn("{}", s);
+        for (const auto& s : skipped) log().warn("{}", s);
         if (!offers) {
-            log->warn("{}: {}", url.str(), offers.error().message);
+            log().warn("{}: {}", url.str(), offers.error().message);
             continue;
         }
         ++answered;
@@ -145,13 +144,13 @@ std::vector<Offer> list_all(const std::vector<HttpUrl>& sources, std::size_t& an
 std::optional<trustnet::SignedManifest> download_signed(const Offer& o) {
     auto manifest = http_get(o.manifest, {.max_body = kMaxManifest});
     if (!manifest) {
-        fetch_log()->warn("{}: {}", o.manifest.str(), manifest.error().message);
+        log().warn("{}: {}", o.manifest.str(), manifest.error().message);
         return std::nullopt;
     }
     trustnet::SignedManifest out{o.manifest.str(), std::move(*manifest), {}};
     for (const auto& s : o.signatures) {
         auto bytes = http_get(s, {.max_body = kMaxSignature});
-        if (!bytes) fetch_log()->warn("{}: {}", s.str(), bytes.error().message);
+        if (!bytes) log().warn("{}: {}", s.str(), bytes.error().message);
         out.signatures.push_back({s.str(), bytes ? std::move(*bytes) : std::string()});
     }
     return out;
@@ -184,7 +183,7 @@ HeightResult evaluate_height(const trustnet::Trustnet& tn, const std::vector<con
         for (std::size_t i = 0; i < copies.size(); ++i)
             if (i != d) release.others.push_back(copies[i].second);
         auto verdict = trustnet::evaluate_agreement(tn, release, installed);
-        for (const auto& ig : verdict.ignored) fetch_log()->info("not counted: {}", ig.reason);
+        for (const auto& ig : verdict.ignored) log().info("not counted: {}", ig.reason);
         if (verdict.refusal == trustnet::Refusal::conflict) return {std::nullopt, std::move(verdict)};
         if (!verdict.accepted() || out.accepted) {
             if (!out.accepted) out.verdict = std::move(verdict);
@@ -236,7 +235,7 @@ core::Result<Discovery> discover(const trustnet::Trustnet& tn, const std::vector
             out.accepted = std::move(r.accepted);
             return out;
         }
-        fetch_log()->info("{}", r.verdict.message);
+        log().info("{}", r.verdict.message);
         // The newest refusal explains the outcome, unless a conflict turns up further down.
         if (out.message.empty() || r.verdict.refusal == trustnet::Refusal::conflict) {
             out.refusal = r.verdict.refusal;

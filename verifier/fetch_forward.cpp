@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "verifier/fetch_internal.h"
-#include "verifier/fetch_log.h"
+#include "verifier/log.h"
 #include "verifier/forward.h"
 
 namespace utxo::verifier {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "verifier/fetch_internal.h"
-#include "verifier/fetch_log.h"
+#include "verifier/log.h"
 
 namespace utxo::verifier {
 
@@ -54,7 +54,7 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
         auto bytes = http_get(t->torrent, {.max_body = kMaxTorrent});
         if (!bytes) {
             last_problem = fmt::format("{}: {}", t->torrent.str(), bytes.error().message);
-            fetch_log()->warn("{}", last_problem);
+            log().warn("{}", last_problem);
             continue;
         }
         auto facts = read_torrent_facts(*bytes);
@@ -65,7 +65,7 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
         if (ok) ok = match_files(*facts, m, part);
         if (!ok) {
             last_problem = fmt::format("{}: refused: {}", t->torrent.str(), ok.error().message);
-            fetch_log()->warn("{}", last_problem);
+            log().warn("{}", last_problem);
             continue;
         }
         out.bytes = std::move(*bytes);

@@ -17,7 +17,7 @@
 #include <libtorrent/torrent_status.hpp>
 #include <thread>
 
-#include "verifier/fetch_log.h"
+#include "verifier/log.h"
 #include "verifier/hashing_disk_io.h"
 
 namespace utxo::verifier {
@@ -87,7 +87,7 @@ void connect_hints(lt::torrent_handle& h, const std::vector<PeerAddress>& peers)
         lt::error_code ec;
         auto address = lt::make_address(p.host, ec);
         if (ec) {
-            fetch_log()->debug("peer hint {} is not an IP address; left to the trackers", p.host);
+            log().debug("peer hint {} is not an IP address; left to the trackers", p.host);
             continue;
         }
         h.connect_peer(lt::tcp::endpoint(address, p.port));
@@ -224,7 +224,7 @@ void drain(lt::session& session, AlertTally& t) {
             t.files_completed.push_back(static_cast<int>(fc->index));
         } else if (lt::alert_cast<lt::hash_failed_alert>(a)) {
             ++t.hash_failures;
-            fetch_log()->debug("{}", a->message());
+            log().debug("{}", a->message());
         } else if (auto* fe = lt::alert_cast<lt::file_error_alert>(a)) {
             if (t.error.empty()) t.error = fmt::format("{}: {}", fe->filename(), fe->error.message());
         } else if (auto* te = lt::alert_cast<lt::torrent_error_alert>(a)) {

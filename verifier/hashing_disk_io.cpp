@@ -2,7 +2,7 @@
 // written. Every call runs on libtorrent's network thread, as posix_disk_io's own do.
 #include "verifier/hashing_disk_io.h"
 
-#include "verifier/fetch_log.h"
+#include "verifier/log.h"
 
 #include <boost/asio/post.hpp>
 #include <cstdint>
@@ -45,7 +45,7 @@ public:
     HashingPosixDiskIo(lt::io_context& ios, const lt::settings_interface& settings, lt::counters& counters)
         : ios_(ios), inner_(lt::posix_disk_io_constructor(ios, settings, counters)) {}
     ~HashingPosixDiskIo() override {
-        fetch_log()->info("piece hashes: {} taken while writing, {} read back from disk; {} blocks written in {} writes",
+        log().info("piece hashes: {} taken while writing, {} read back from disk; {} blocks written in {} writes",
                           from_memory_, read_back_, blocks_, writes_);
     }
 

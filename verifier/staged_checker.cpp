@@ -9,7 +9,7 @@
 #include <cstring>
 #include <utility>
 
-#include "verifier/fetch_log.h"
+#include "verifier/log.h"
 #include "verifier/shard_check.h"
 
 namespace utxo::verifier {
@@ -60,7 +60,7 @@ void StagedChecker::run() {
         auto c0 = std::chrono::steady_clock::now();
         auto checked = check_shard_file(shard_path(stage_, shard), manifest_, shard);
         if (!checked) {
-            fetch_log()->debug("early check of shard {}: {} (install checks it again)", shard, checked.error().message);
+            log().debug("early check of shard {}: {} (install checks it again)", shard, checked.error().message);
             continue;
         }
         // Start writing the file back now, so that install's syncfs has little left to wait for.
@@ -69,7 +69,7 @@ void StagedChecker::run() {
         check_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
         checked_files.emplace(shard, checked->stamp);
     }
-    fetch_log()->debug("early checks: {} files in {:.2f} s", checked_files.size(), check_s);
+    log().debug("early checks: {} files in {:.2f} s", checked_files.size(), check_s);
     std::lock_guard lock(mutex_);
     done_ = std::move(checked_files);
 }

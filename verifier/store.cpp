@@ -29,16 +29,6 @@ fs::path shard_path(const fs::path& release_dir, std::uint32_t index) {
     return release_dir / "shards" / core::shard_file_name(index);
 }
 
-spdlog::logger& log() {
-    static std::shared_ptr<spdlog::logger> logger = [] {
-        if (auto l = spdlog::get("verifier")) return l;
-        auto l = spdlog::stderr_color_mt("verifier");
-        l->set_level(spdlog::level::warn);  // a library user (tests, fetch) turns it up if wanted
-        return l;
-    }();
-    return *logger;
-}
-
 core::Bytes encode_installed(const InstalledRecord& r) {
     core::Bytes out;
     core::Writer w(out);

@@ -9,6 +9,7 @@
 #include "core/bytes.h"
 #include "core/lmdb.h"
 #include "verifier/store.h"
+#include "verifier/log.h"
 
 namespace utxo::verifier {
 
@@ -52,7 +53,6 @@ private:
 void recover_releases(Store::Impl& impl);
 
 // The component's logger ("verifier"), created on first use when main() did not.
-spdlog::logger& log();
 
 // fsync a file or directory by path; errors are reported as Errc::io naming the path.
 [[nodiscard]] core::Status fsync_path(const std::filesystem::path& p);
