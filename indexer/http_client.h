@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "core/error.h"
-#include "core/url.h"
+#include "net/url.h"
 
 namespace utxo::indexer {
 
-// URLs and Basic authorization are core's (core/url.h).
-using core::basic_authorization;
-using core::HttpUrl;
-using core::parse_http_url;
+// URLs and Basic authorization are net's (net/url.h).
+using net::basic_authorization;
+using net::HttpUrl;
+using net::parse_http_url;
 
 struct HttpOptions {
     std::string host;

@@ -12,9 +12,9 @@ namespace sd = utxo::seeder;
 namespace {
 
 // "--listen" and "--http" take HOST:PORT; a bad one is a usage error (exit 2).
-bool set_host_port(const std::string& option, const std::string& text, sd::HostPort& out) {
+bool set_host_port(const std::string& option, const std::string& text, utxo::net::HostPort& out) {
     if (text.empty()) return true;
-    auto hp = sd::parse_host_port(text);
+    auto hp = utxo::net::parse_host_port(text);
     if (!hp)
         fmt::print(stderr, "utxo-seeder: {}: {}\n", option, hp.error().message);
     else

@@ -9,18 +9,11 @@
 #include <vector>
 
 #include "core/error.h"
+#include "net/endpoint.h"
 
 namespace utxo::seeder {
 
-struct HostPort {
-    std::string host;  // numeric IPv4 or IPv6 address, or a name
-    std::uint16_t port = 0;
-    // "127.0.0.1:6881", "[::1]:6881"
-    std::string to_string() const;
-};
-
-// "HOST:PORT" or "[V6]:PORT"; fails (usage) on a missing or out-of-range port or an empty host.
-[[nodiscard]] core::Result<HostPort> parse_host_port(std::string_view text);
+using net::HostPort;
 
 struct Options {
     std::filesystem::path releases;  // RELEASES/<network>/<height>-<hash>/ as utxo-indexer writes it

@@ -1,6 +1,6 @@
 #include "seeder/request_parts.h"
 
-#include "core/url.h"
+#include "net/url.h"
 
 #include <algorithm>
 #include <charconv>
@@ -13,7 +13,7 @@ using core::fail;
 namespace {
 
 [[nodiscard]] core::Result<std::string> decode_segment(std::string_view raw) {
-    auto decoded = core::percent_decode(raw);
+    auto decoded = net::percent_decode(raw);
     if (!decoded) return fail(Errc::invalid, "bad percent escape");
     std::string out = std::move(*decoded);
     if (out == "." || out == "..") return fail(Errc::invalid, "dot segment");

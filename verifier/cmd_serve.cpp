@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "net/endpoint.h"
 #include "verifier/commands.h"
 #include "verifier/http_server.h"
 #include "verifier/query.h"
@@ -12,13 +13,13 @@ namespace utxo::verifier {
 namespace {
 
 void run_serve(const std::filesystem::path& db, const std::string& listen, std::size_t max_connections) {
-    auto hp = parse_host_port(listen);
+    auto hp = net::parse_host_port(listen);
     if (!hp) exit_with(hp.error());
     std::optional<Store> store;
     auto cur = open_installed(db, store);
     if (!cur) exit_with(cur.error());
     ServeOptions o;
-    o.host = hp->first, o.port = hp->second;
+    o.host = hp->host, o.port = hp->port;
     o.max_connections = max_connections;
     o.on_listening = [&](std::uint16_t port) {
         // Tests and scripts read this line to learn the port when 0 was asked for.

@@ -30,8 +30,8 @@ bool is_hex(std::string_view s, std::size_t n) {
 }
 
 // The x.pe peer hints of a magnet link (there may be several, or none).
-std::vector<PeerAddress> magnet_peers(std::string_view magnet) {
-    std::vector<PeerAddress> out;
+std::vector<HostPort> magnet_peers(std::string_view magnet) {
+    std::vector<HostPort> out;
     auto q = magnet.find('?');
     if (q == std::string_view::npos) return out;
     std::string_view rest = magnet.substr(q + 1);

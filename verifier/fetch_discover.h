@@ -19,7 +19,7 @@ namespace utxo::verifier {
 struct TorrentOffer {
     std::string infohash;            // 40 lowercase hex digits, as the seeder claims it
     HttpUrl torrent;                 // the .torrent file (trackers and web seed included)
-    std::vector<PeerAddress> peers;  // the magnet's x.pe hints: the seeder's own BitTorrent address
+    std::vector<HostPort> peers;  // the magnet's x.pe hints: the seeder's own BitTorrent address
 };
 
 // One release as one source lists it. Nothing here is trusted until the manifest is accepted.

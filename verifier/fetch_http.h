@@ -10,11 +10,12 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "core/url.h"
+#include "net/endpoint.h"
+#include "net/url.h"
 
 namespace utxo::verifier {
 
-using core::HttpUrl;  // core/url.h
+using net::HttpUrl;  // net/url.h
 // A seeder's URL: plain http://host[:port][/path] without credentials; errors name the URL.
 [[nodiscard]] core::Result<HttpUrl> parse_http_url(std::string_view url);
 // A reference from a seeder's answer: an absolute http URL, or an absolute path on `base`'s origin.
@@ -22,14 +23,9 @@ using core::HttpUrl;  // core/url.h
 // base's path joined with a relative path, with exactly one '/' between them.
 HttpUrl join_path(const HttpUrl& base, std::string_view relative);
 
-// "host:port" (also "[v6]:port") as found in a magnet's x.pe; nullopt if malformed.
-struct PeerAddress {
-    std::string host;
-    std::uint16_t port = 0;
-    friend bool operator==(const PeerAddress&, const PeerAddress&) = default;
-};
-std::optional<PeerAddress> parse_peer_address(std::string_view text);
-using core::percent_decode;
+using net::HostPort;
+using net::parse_peer_address;  // a magnet's x.pe "host:port" (also "[v6]:port")
+using net::percent_decode;
 
 struct GetOptions {
     std::chrono::seconds timeout{20};  // each of connect, write and read

@@ -20,7 +20,7 @@ enum class Part { shards, patches };
 struct ReleaseTorrent {
     std::string bytes;
     TorrentFacts facts;
-    std::vector<PeerAddress> peers;
+    std::vector<HostPort> peers;
 };
 
 // The first .torrent among the offers whose v1 infohash is the manifest's (torrents.shards or

@@ -82,7 +82,7 @@ lt::settings_pack session_settings(const SwarmOptions& o) {
     return p;
 }
 
-void connect_hints(lt::torrent_handle& h, const std::vector<PeerAddress>& peers) {
+void connect_hints(lt::torrent_handle& h, const std::vector<HostPort>& peers) {
     for (const auto& p : peers) {
         lt::error_code ec;
         auto address = lt::make_address(p.host, ec);

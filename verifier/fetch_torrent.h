@@ -59,7 +59,7 @@ struct DownloadJob {
     std::string torrent;              // .torrent bytes, already matched against the signed manifest
     std::filesystem::path save_path;  // files land at save_path / <torrent file path>
     std::vector<int> wanted;          // file indices to download; the others get priority 0
-    std::vector<PeerAddress> peers;   // connected directly (and again whenever none is connected)
+    std::vector<HostPort> peers;   // connected directly (and again whenever none is connected)
     // Called (on the downloading thread) with a wanted file's index once all its pieces passed the
     // torrent's hash check and are written. Not called for files found complete on disk at start.
     std::function<void(int)> file_completed;
@@ -69,7 +69,7 @@ struct SeedJob {
     std::string torrent;
     std::filesystem::path save_path;
     std::vector<int> held;  // file indices on disk and verified
-    std::vector<PeerAddress> peers;
+    std::vector<HostPort> peers;
     std::uint64_t upload_goal = 0;  // stop once this many payload bytes went up
     std::chrono::seconds timeout{600};
 };

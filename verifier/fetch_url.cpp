@@ -1,4 +1,4 @@
-// Seeder URLs, references in a seeder's answers and peer addresses, on top of core/url.h; kept
+// Seeder URLs, references in a seeder's answers and peer addresses, on top of net/url.h; kept
 // apart from Beast so it compiles fast and can be tested alone.
 #include <fmt/format.h>
 
@@ -11,7 +11,7 @@ using core::Errc;
 using core::fail;
 
 core::Result<HttpUrl> parse_http_url(std::string_view url) {
-    auto out = core::parse_http_url(url);
+    auto out = net::parse_http_url(url);
     if (!out) return fail(out.error().code, fmt::format("{}: {}", url, out.error().message));
     if (!out->user_password.empty())
         return fail(Errc::usage, fmt::format("{}: credentials in a seeder URL are not supported", url));
@@ -37,14 +37,6 @@ HttpUrl join_path(const HttpUrl& base, std::string_view relative) {
     out.path += '/';
     out.path.append(relative);
     return out;
-}
-
-std::optional<PeerAddress> parse_peer_address(std::string_view text) {
-    auto hp = core::split_host_port(text);
-    if (!hp || hp->first.empty()) return std::nullopt;
-    auto port = core::parse_port(hp->second);
-    if (!port) return std::nullopt;
-    return PeerAddress{hp->first, *port};
 }
 
 }  // namespace utxo::verifier

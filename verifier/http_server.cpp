@@ -99,23 +99,6 @@ void accept_loop(tcp::acceptor& acceptor, Store& store, const ServeOptions& o, s
 
 }  // namespace
 
-core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text) {
-    auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
-        return core::fail(core::Errc::usage, fmt::format("'{}' is not HOST:PORT", text));
-    std::string host = text.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    unsigned long port = 0;
-    try {
-        std::size_t used = 0;
-        port = std::stoul(text.substr(colon + 1), &used);
-        if (used != text.size() - colon - 1 || port > 65535) throw std::out_of_range("port");
-    } catch (const std::exception&) {
-        return core::fail(core::Errc::usage, fmt::format("'{}': the port must be a number from 0 to 65535", text));
-    }
-    return std::pair{host, static_cast<std::uint16_t>(port)};
-}
-
 core::Status serve_http(Store& store, const ServeOptions& o) {
     net::io_context ioc{1};
     beast::error_code ec;

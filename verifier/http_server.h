@@ -23,7 +23,4 @@ struct ServeOptions {
 // Serves handle_request() on host:port until SIGINT or SIGTERM, one thread; returns once stopped.
 [[nodiscard]] core::Status serve_http(Store& store, const ServeOptions& options);
 
-// "HOST:PORT" or "[IPv6]:PORT".
-[[nodiscard]] core::Result<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text);
-
 }  // namespace utxo::verifier

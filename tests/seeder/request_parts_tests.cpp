@@ -61,16 +61,3 @@ TEST_CASE("decorate_torrent adds trackers and web seeds outside info and refuses
     std::string deep = "d4:info" + std::string(100, 'l') + std::string(100, 'e') + "e";
     CHECK_FALSE(decorate_torrent(deep, {}, {}));
 }
-
-TEST_CASE("HOST:PORT parsing", "[seeder][parts]") {
-    auto hp = parse_host_port("127.0.0.1:6881");
-    REQUIRE(hp);
-    CHECK((hp->host == "127.0.0.1" && hp->port == 6881));
-    hp = parse_host_port("[::1]:80");
-    REQUIRE(hp);
-    CHECK((hp->host == "::1" && hp->to_string() == "[::1]:80"));
-    for (const char* bad : {"127.0.0.1", ":80", "h:", "h:65536", "h:-1", "h:8x"}) {
-        CAPTURE(bad);
-        CHECK_FALSE(parse_host_port(bad));
-    }
-}

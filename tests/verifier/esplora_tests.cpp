@@ -84,14 +84,6 @@ TEST_CASE("handle_request answers the three endpoints and their errors", "[esplo
     CHECK(verifier::handle_request({"POST", "/blocks/tip/height"}, *store).status == 405);
 }
 
-TEST_CASE("parse_host_port", "[esplora]") {
-    CHECK(verifier::parse_host_port("127.0.0.1:8080").value() == std::pair<std::string, std::uint16_t>{"127.0.0.1", 8080});
-    CHECK(verifier::parse_host_port("[::1]:0").value().first == "::1");
-    CHECK_FALSE(verifier::parse_host_port("127.0.0.1"));
-    CHECK_FALSE(verifier::parse_host_port("127.0.0.1:99999"));
-    CHECK_FALSE(verifier::parse_host_port("host:12x"));
-}
-
 TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplora][e2e]") {
     test::TempDir dir;
     const auto rel_dir = vt::releases().at(200);

@@ -24,8 +24,8 @@ TEST_CASE("Seeder URLs parse, join and resolve the paths a release list gives", 
     CHECK_FALSE(parse_http_url("http://:80/"));
     CHECK_FALSE(parse_http_url("http://h:99999/"));
     CHECK_FALSE(parse_http_url("http://user:pw@h/"));
-    CHECK(parse_peer_address("127.0.0.1:6881") == PeerAddress{"127.0.0.1", 6881});
-    CHECK(parse_peer_address("[::1]:6881") == PeerAddress{"::1", 6881});
+    CHECK(parse_peer_address("127.0.0.1:6881") == HostPort{"127.0.0.1", 6881});
+    CHECK(parse_peer_address("[::1]:6881") == HostPort{"::1", 6881});
     CHECK_FALSE(parse_peer_address("127.0.0.1"));
     CHECK(percent_decode("127.0.0.1%3A6881") == "127.0.0.1:6881");
     CHECK_FALSE(percent_decode("%4"));
@@ -60,7 +60,7 @@ TEST_CASE("A release list gives offers with resolved URLs and magnet peer hints,
     REQUIRE(o.signatures.size() == 1);
     REQUIRE(o.shards);
     CHECK(o.shards->infohash == ih);
-    CHECK(o.shards->peers == std::vector<PeerAddress>{{"127.0.0.1", 6881}, {"10.0.0.2", 7000}});
+    CHECK(o.shards->peers == std::vector<HostPort>{{"127.0.0.1", 6881}, {"10.0.0.2", 7000}});
     CHECK_FALSE(o.patches);
     CHECK_FALSE(parse_release_list(*base, "[]", skipped));
     CHECK_FALSE(parse_release_list(*base, "not json", skipped));

@@ -1,4 +1,4 @@
-#include "core/url.h"
+#include "net/url.h"
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -8,7 +8,10 @@
 #include <charconv>
 #include <cstring>
 
-namespace utxo::core {
+namespace utxo::net {
+
+using core::Errc;
+using core::fail;
 
 namespace {
 int hex_value(char c) {
@@ -35,27 +38,6 @@ std::optional<std::string> percent_decode(std::string_view text) {
     return out;
 }
 
-std::optional<std::uint16_t> parse_port(std::string_view s) {
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || value == 0 || value > 65535)
-        return std::nullopt;
-    return static_cast<std::uint16_t>(value);
-}
-
-std::optional<std::pair<std::string, std::string>> split_host_port(std::string_view authority) {
-    if (authority.starts_with('[')) {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos) return std::nullopt;
-        auto rest = authority.substr(close + 1);
-        if (!rest.empty() && !rest.starts_with(':')) return std::nullopt;
-        return std::pair{std::string(authority.substr(1, close - 1)), std::string(rest.empty() ? "" : rest.substr(1))};
-    }
-    auto colon = authority.rfind(':');
-    if (colon == std::string_view::npos) return std::pair{std::string(authority), std::string()};
-    return std::pair{std::string(authority.substr(0, colon)), std::string(authority.substr(colon + 1))};
-}
-
 std::string HttpUrl::origin() const {
     bool v6 = host.find(':') != std::string::npos;
     return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", port);
@@ -65,7 +47,7 @@ std::string HttpUrl::str() const { return origin() + path; }
 
 std::string HttpUrl::display() const { return path == "/" ? origin() : str(); }
 
-Result<HttpUrl> parse_http_url(std::string_view url) {
+core::Result<HttpUrl> parse_http_url(std::string_view url) {
     constexpr std::string_view scheme = "http://";
     std::string head(url.substr(0, std::min(url.size(), scheme.size())));
     std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -105,4 +87,4 @@ std::string basic_authorization(std::string_view user_password) {
     return "Basic " + b64;
 }
 
-}  // namespace utxo::core
+}  // namespace utxo::net

@@ -1,5 +1,5 @@
-// Plain http:// URLs and the pieces the tools share: percent-decoding, host:port, Basic auth.
-// No networking here; each component keeps its own HTTP client.
+// Plain http:// URLs and the pieces the tools share: percent-decoding and Basic authorization.
+// Plain code, no sockets: it compiles fast and is tested alone.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -8,8 +8,9 @@
 #include <utility>
 
 #include "core/error.h"
+#include "net/endpoint.h"
 
-namespace utxo::core {
+namespace utxo::net {
 
 // http://[user:password@]host[:port][/path]. Only plain http: Core's RPC and REST, and our
 // seeders, speak no TLS.
@@ -26,16 +27,12 @@ struct HttpUrl {
 
 // Errc::usage with one phrase about the URL (callers add which URL): "only http:// URLs are
 // supported", "the URL names no host", ...
-[[nodiscard]] Result<HttpUrl> parse_http_url(std::string_view url);
+[[nodiscard]] core::Result<HttpUrl> parse_http_url(std::string_view url);
 
 // Percent-decodes ('+' stays '+'); nullopt on a bad escape.
 std::optional<std::string> percent_decode(std::string_view text);
-// A port number from 1 to 65535.
-std::optional<std::uint16_t> parse_port(std::string_view text);
-// "host", "host:port", "[v6]" or "[v6]:port" -> {host, port text (may be empty)}.
-std::optional<std::pair<std::string, std::string>> split_host_port(std::string_view authority);
 
 // The value of an HTTP Basic Authorization header for "user:password".
 std::string basic_authorization(std::string_view user_password);
 
-}  // namespace utxo::core
+}  // namespace utxo::net

@@ -1,9 +1,10 @@
-// core/url: http URLs, percent-decoding, host:port and Basic authorization.
+// net/url and net/endpoint: http URLs, percent-decoding, host:port and Basic authorization.
 #include <catch2/catch.hpp>
 
-#include "core/url.h"
+#include "net/url.h"
 
-using namespace utxo::core;
+using namespace utxo::net;
+using utxo::core::Errc;
 
 TEST_CASE("parse_http_url reads hosts, ports, paths and credentials") {
     auto u = parse_http_url("http://user:p%40ss%3Aword@127.0.0.1:8332/wallet/x");
