@@ -134,7 +134,7 @@ core::Status run_seeder(const Options& options) {
     CatalogBox box;
     auto session = TorrentSession::start(options, metrics);
     UTXO_TRY(session);
-    UTXO_TRY_ASSIGN(auto server, HttpServer::start(options, box, metrics));
+    UTXO_TRY_ASSIGN(auto server, start_http_server(options, box, metrics));
 
     // Port 0 means "any": links must carry the ports actually bound.
     Options bound = options;

@@ -1,11 +1,15 @@
 // The whole HTTP interface (docs/seeder-http.md) as one pure function of the request and a
 // read-only snapshot of the releases: no sockets, no state, so it is tested directly.
 #pragma once
-#include "seeder/http_types.h"
+#include "net/http_types.h"
 #include "seeder/metrics.h"
 #include "seeder/release_catalog.h"
 
 namespace utxo::seeder {
+
+using net::FileSlice;
+using net::HttpRequest;
+using net::HttpResponse;
 
 // GET and HEAD only (405 otherwise). Routes: /v1/releases, /v1/releases/<net>/<name>/<file>,
 // /v1/files/<net>/<name>/<shards|patches>/<file> (Range: 206 or 416), /metrics (when metrics

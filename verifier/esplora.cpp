@@ -12,7 +12,15 @@ namespace utxo::verifier {
 
 namespace {
 
-HttpResponse text(unsigned status, std::string body) { return HttpResponse{status, "text/plain", body + "\n"}; }
+HttpResponse answer(unsigned status, std::string content_type, std::string body) {
+    HttpResponse res;
+    res.status = status;
+    res.content_type = std::move(content_type);
+    res.body = std::move(body);
+    return res;
+}
+
+HttpResponse text(unsigned status, std::string body) { return answer(status, "text/plain", body + "\n"); }
 
 HttpResponse coins_response(const core::Result<std::vector<OwnedCoin>>& coins) {
     if (!coins) {
@@ -25,7 +33,7 @@ HttpResponse coins_response(const core::Result<std::vector<OwnedCoin>>& coins) {
                        {"vout", c.outpoint.vout},
                        {"status", {{"confirmed", true}, {"block_height", c.coin.height.value}}},
                        {"value", c.coin.value.sat}});
-    return HttpResponse{200, "application/json", arr.dump()};
+    return answer(200, "application/json", arr.dump());
 }
 
 // "/a/b/c" -> {"a","b","c"}; empty segments are kept so "//" does not match a route.
@@ -53,7 +61,7 @@ HttpResponse handle_request(const HttpRequest& req, Store& store) {
     if (!*cur) return text(503, "no release is installed");
     const auto seg = segments(path);
     if (seg.size() == 3 && seg[0] == "blocks" && seg[1] == "tip" && seg[2] == "height")
-        return HttpResponse{200, "text/plain", std::to_string((*cur)->manifest.height.value)};
+        return answer(200, "text/plain", std::to_string((*cur)->manifest.height.value));
     if (seg.size() == 3 && seg[0] == "address" && seg[2] == "utxo") {
         auto script = core::address_to_script(seg[1], (*cur)->manifest.network);
         if (!script) return text(400, fmt::format("invalid address {}: {}", seg[1].substr(0, 100), script.error().message));

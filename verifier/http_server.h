@@ -1,4 +1,4 @@
-// The HTTP server of `serve` (Boost.Beast, the only file that includes it is http_server.cpp).
+// The HTTP server of `serve`: the Esplora API (esplora.h) over net's server skeleton.
 #pragma once
 #include <chrono>
 #include <cstdint>

@@ -1,5 +1,6 @@
-// The Beast server in-process on an ephemeral port: read timeouts (idle and slow headers),
-// keep-alive with pipelined requests, the connection cap, and file bodies streamed in chunks.
+// The seeder's HTTP server in-process on an ephemeral port: read timeouts (idle and slow headers),
+// keep-alive with pipelined requests and the connection cap, as /metrics counts them. The
+// skeleton's own tests (limits, streaming, the upload budget) are in tests/net/http_server_tests.cpp.
 #include <catch2/catch.hpp>
 
 #include "seeder/http_server.h"
@@ -36,7 +37,7 @@ struct Server {
         options.http = {"127.0.0.1", 0};
         options.http_timeout = std::chrono::seconds(1);
         options.max_connections = max_connections;
-        auto s = HttpServer::start(options, box, metrics);
+        auto s = start_http_server(options, box, metrics);
         REQUIRE(s);
         server = std::move(*s);
     }

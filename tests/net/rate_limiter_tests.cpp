@@ -1,12 +1,12 @@
 // The shared HTTP upload budget: reservations queue up at bytes / rate, idle time is not saved.
 #include <catch2/catch.hpp>
 
-#include "seeder/rate_limiter.h"
+#include "net/rate_limiter.h"
 
-using utxo::seeder::RateLimiter;
+using utxo::net::RateLimiter;
 using namespace std::chrono_literals;
 
-TEST_CASE("RateLimiter spaces reservations by bytes / rate and saves no idle time", "[seeder][rate]") {
+TEST_CASE("RateLimiter spaces reservations by bytes / rate and saves no idle time", "[net][rate]") {
     const auto t0 = RateLimiter::Clock::now();
     RateLimiter unlimited(0);
     CHECK(unlimited.reserve(1 << 30, t0) == 0ns);

@@ -1,4 +1,5 @@
-// The HTTP side of --upload-rate: one budget of bytes per second shared by every connection.
+// An upload budget: bytes per second shared by every connection of a server (the seeder's
+// --upload-rate over HTTP).
 // Each chunk reserves its bytes on a virtual clock that advances by bytes / rate; the caller waits
 // until its reservation starts. Idle time is not saved up, so there are no bursts beyond a chunk.
 #pragma once
@@ -6,7 +7,7 @@
 #include <cstdint>
 #include <mutex>
 
-namespace utxo::seeder {
+namespace utxo::net {
 
 class RateLimiter {
 public:
@@ -30,4 +31,4 @@ private:
     Clock::time_point next_free_{};
 };
 
-}  // namespace utxo::seeder
+}  // namespace utxo::net

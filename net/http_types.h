@@ -1,19 +1,20 @@
-// Plain request and response values between the HTTP server (Boost.Beast) and handle_request, so
-// the handler is a pure function that tests call without sockets.
+// Plain request and response values between the HTTP server skeleton (net/http_server.h, Boost.Beast
+// inside) and each part's handler, so a handler is a pure function that tests call without sockets.
 #pragma once
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
-namespace utxo::seeder {
+namespace utxo::net {
 
 struct HttpRequest {
     std::string method;                // "GET", "HEAD", ...
     std::string target;                // as sent: "/v1/releases", "/v1/files/...?x"
-    std::optional<std::string> range;  // the Range header, when present
+    std::optional<std::string> range = std::nullopt;  // the Range header, when present
 };
 
 // Part of a file on disk, streamed by the server without loading it.
@@ -39,4 +40,4 @@ struct HttpResponse {
     }
 };
 
-}  // namespace utxo::seeder
+}  // namespace utxo::net
