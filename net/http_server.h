@@ -33,7 +33,7 @@ HttpResponse plain_refusal(unsigned status);
 
 struct HttpServerOptions {
     HostPort listen{"127.0.0.1", 0};       // a numeric IPv4 or IPv6 address; port 0: any free port
-    unsigned threads = 1;                  // threads that run the server
+    unsigned threads = 1;                  // threads that run the server (at least 1)
     std::string server_name;               // the Server header of every answer
     std::chrono::seconds timeout{10};      // each request's read (header and body), each write
     std::size_t header_limit = 8 * 1024;   // a request's header bytes; more: 431

@@ -97,7 +97,8 @@ Reply take_reply(std::string& in, bool head = false) {
 }
 
 Reply get(std::uint16_t port, const std::string& target, const std::string& extra_headers = "") {
-    auto in = roundtrip(port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra_headers + "\r\n");
+    auto in =
+        roundtrip(port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra_headers + "\r\n");
     return take_reply(in);
 }
 
@@ -207,7 +208,8 @@ TEST_CASE("Headers over the limit get 431, refused bodies 413, both then closed"
     CHECK(get(fx.port(), "/", "X-Fits: " + std::string(7000, 'a') + "\r\n").status == 200);
 
     // A Content-Length body and a chunked one, each followed by a request that must not be read.
-    auto in = roundtrip(fx.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n\r\n");
+    auto in =
+        roundtrip(fx.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n\r\n");
     CHECK(take_reply(in).status == 413);
     CHECK(in.empty());
     in = roundtrip(fx.port(),
@@ -312,7 +314,8 @@ TEST_CASE("Answers are HTTP/1.1, or in the request's version when asked, refusal
     auto r = take_reply(in);
     CHECK(r.version == "HTTP/1.0");
     CHECK_FALSE(r.headers.contains("connection"));
-    in = roundtrip(fx.port(), "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    in = roundtrip(fx.port(),
+                   "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\n");
     auto kept = take_reply(in);
     CHECK(kept.version == "HTTP/1.0");
     CHECK(kept.headers["connection"] == "keep-alive");

@@ -183,7 +183,11 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
                                   fmt::format("127.0.0.1:{}", seedtest::free_port()), "--http",
                                   fmt::format("127.0.0.1:{}", capped_http), "--upload-rate", std::to_string(rate)},
                                  dir / "capped.log");
-        REQUIRE(eventually_true([&] { return http_get(capped_http, "/v1/releases").status == 200; }, 10));
+        // Up once the first scan lists release 100 (an empty list is served before that).
+        const auto listed = [&] {
+            return http_get(capped_http, "/v1/releases").body.find(r100.filename().string()) != std::string::npos;
+        };
+        REQUIRE(eventually_true(listed, 10));
         std::uint64_t bytes = 0, largest = 0;
         auto t0 = std::chrono::steady_clock::now();
         for (const auto& e : fs::directory_iterator(r100 / "shards")) {
