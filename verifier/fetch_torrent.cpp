@@ -29,7 +29,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr int kMaxTorrentBytes = 64 << 20;
+constexpr std::size_t kMaxTorrentBytes = 64u << 20;
 
 std::string hex_of(const lt::sha1_hash& h) {
     return core::to_hex({reinterpret_cast<const std::uint8_t*>(h.data()), h.size()});
@@ -39,14 +39,15 @@ std::unexpected<core::Error> unusable_torrent(std::string_view reason) {
     return fail(Errc::invalid, fmt::format("not a usable .torrent file ({})", reason));
 }
 
-// The session's own copy of a torrent (read_torrent_facts has read the same bytes with the same bound).
+// The session's own copy of a torrent, within the bounds of read_torrent_facts (libtorrent's
+// max_buffer_size applies only to files it reads itself, so the size is checked here).
 [[nodiscard]] core::Result<std::shared_ptr<const lt::torrent_info>> parse_torrent(std::string_view torrent) {
-    lt::load_torrent_limits limits;
-    limits.max_buffer_size = kMaxTorrentBytes;
+    if (torrent.size() > kMaxTorrentBytes)
+        return unusable_torrent(fmt::format("larger than {} bytes", kMaxTorrentBytes));
     try {
         return std::make_shared<const lt::torrent_info>(
-            lt::span<const char>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), limits,
-            lt::from_span);
+            lt::span<const char>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())),
+            lt::load_torrent_limits{}, lt::from_span);
     } catch (const std::exception& e) {
         return unusable_torrent(e.what());
     }
