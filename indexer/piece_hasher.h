@@ -2,7 +2,6 @@
 // BitTorrent v1 SHA-1 piece hashes (pieces run across file boundaries, in torrent order) and, per
 // file, its size and SHA-256 for the manifest. So each file is read (or produced) and hashed once.
 #pragma once
-#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -13,21 +12,16 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/sha256.h"
+#include "net/torrent_file.h"
 
 namespace utxo::indexer {
 
 // Fixed, so that every authority derives the same infohash; written to the manifest as piece_size.
 inline constexpr std::uint32_t kPieceSize = 64 * 1024;
 
-using Sha1Digest = std::array<std::uint8_t, 20>;
-
-// A file of a torrent: its path inside the torrent, starting with the torrent's name
-// ("shards/00017.shard"), which is also its path relative to the release directory.
-struct TorrentFile {
-    std::string path;
-    std::uint64_t size = 0;
-    friend bool operator==(const TorrentFile&, const TorrentFile&) = default;
-};
+// A torrent file's path ("shards/00017.shard") is also its path relative to the release directory.
+using net::Sha1Digest;
+using net::TorrentFile;
 
 struct HashedFile {
     TorrentFile file;

@@ -5,8 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/sha256.h"
-#include "indexer/http_client.h"
 #include "indexer/node_sources.h"
+#include "net/http_client.h"
+#include "net/url.h"
 
 namespace utxo::indexer {
 
@@ -36,7 +37,7 @@ core::BlockHash header_hash(core::ByteView header) {
 
 class RestSource final : public ChainSource {
 public:
-    RestSource(std::string name, std::string base, HttpOptions http)
+    RestSource(std::string name, std::string base, net::HttpClientOptions http)
         : name_(std::move(name)), base_(std::move(base)), http_(std::move(http)) {}
 
     std::string name() const override { return name_; }
@@ -66,7 +67,7 @@ private:
 
     std::string name_;
     std::string base_;  // the URL's path, ending in '/'
-    HttpClient http_;
+    net::HttpClient http_;
 };
 
 core::Result<std::string> RestSource::get(const std::string& target, const std::string& what) {
@@ -122,13 +123,14 @@ core::Result<std::vector<core::Bytes>> RestSource::blocks(std::uint32_t from, st
 }
 
 core::Result<std::unique_ptr<ChainSource>> open_rest_source(const SourceOptions& options, std::string_view spec_url) {
-    auto url = parse_http_url(spec_url);
+    auto url = net::parse_http_url(spec_url);
     if (!url) return fail(url.error().code, fmt::format("rest: {}", url.error().message));
     std::string name = "rest:" + url->display();
     if (!url->user_password.empty())
         return fail(Errc::usage, fmt::format("{}: Core's REST interface takes no user or password", name));
     std::string base = url->path.ends_with('/') ? url->path : url->path + "/";
-    HttpOptions http{url->host, url->port, std::chrono::seconds(options.timeout_seconds), options.max_response_bytes};
+    net::HttpClientOptions http{url->host, url->port, "utxo-indexer", std::chrono::seconds(options.timeout_seconds),
+                                options.max_response_bytes};
     return std::unique_ptr<ChainSource>(new RestSource(std::move(name), std::move(base), std::move(http)));
 }
 

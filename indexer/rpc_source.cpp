@@ -7,8 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/sha256.h"
-#include "indexer/http_client.h"
 #include "indexer/node_sources.h"
+#include "net/http_client.h"
+#include "net/url.h"
 
 namespace utxo::indexer {
 
@@ -75,7 +76,8 @@ struct Call {
 
 class RpcSource final : public ChainSource {
 public:
-    RpcSource(std::string name, HttpUrl url, HttpOptions http, std::string user_password, std::filesystem::path cookie)
+    RpcSource(std::string name, net::HttpUrl url, net::HttpClientOptions http, std::string user_password,
+              std::filesystem::path cookie)
         : name_(std::move(name)), url_(std::move(url)), max_response_bytes_(http.max_body), http_(std::move(http)),
           cookie_path_(std::move(cookie)) {
         set_credentials(user_password);
@@ -101,7 +103,7 @@ public:
 private:
     void set_credentials(const std::string& user_password) {
         headers_ = {{"Content-Type", "application/json"}};
-        if (!user_password.empty()) headers_.emplace_back("Authorization", basic_authorization(user_password));
+        if (!user_password.empty()) headers_.emplace_back("Authorization", net::basic_authorization(user_password));
     }
     [[nodiscard]] core::Result<std::vector<core::BlockHash>> hashes(std::uint32_t from, std::uint32_t count);
     core::Result<std::vector<json>> batch(const std::vector<Call>& calls);
@@ -110,12 +112,12 @@ private:
                                            std::vector<core::Bytes>& out);
 
     std::string name_;
-    HttpUrl url_;
+    net::HttpUrl url_;
     std::size_t max_response_bytes_;
     std::size_t blocks_per_batch_ = 16;  // adapted to the block sizes seen
-    HttpClient http_;
+    net::HttpClient http_;
     std::filesystem::path cookie_path_;  // re-read after a 401: Core writes a new one per start
-    HttpHeaders headers_;
+    net::HttpHeaders headers_;
 };
 
 // One HTTP request. Core answers errors with status 500 or 404 and a JSON body, so only the
@@ -234,7 +236,7 @@ core::Result<std::vector<core::Bytes>> RpcSource::blocks(std::uint32_t from, std
 }
 
 core::Result<std::unique_ptr<ChainSource>> open_rpc_source(const SourceOptions& options, std::string_view spec_url) {
-    auto url = parse_http_url(spec_url);
+    auto url = net::parse_http_url(spec_url);
     // Not echoing the URL: it may hold a password.
     if (!url) return fail(url.error().code, fmt::format("rpc: {}", url.error().message));
     std::string name = "rpc:" + url->display();
@@ -250,7 +252,8 @@ core::Result<std::unique_ptr<ChainSource>> open_rpc_source(const SourceOptions& 
         if (cookie) credentials = *cookie;
         else cookie_path.clear();  // no default cookie: try without credentials
     }
-    HttpOptions http{url->host, url->port, std::chrono::seconds(options.timeout_seconds), options.max_response_bytes};
+    net::HttpClientOptions http{url->host, url->port, "utxo-indexer", std::chrono::seconds(options.timeout_seconds),
+                                options.max_response_bytes};
     return std::unique_ptr<ChainSource>(
         new RpcSource(std::move(name), std::move(*url), std::move(http), credentials, std::move(cookie_path)));
 }

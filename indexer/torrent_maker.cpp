@@ -6,7 +6,6 @@
 #include <libtorrent/create_torrent.hpp>
 #include <libtorrent/error_code.hpp>
 #include <libtorrent/file_storage.hpp>
-#include <libtorrent/torrent_info.hpp>
 
 namespace utxo::indexer {
 
@@ -58,10 +57,6 @@ core::Bytes encode(lt::create_torrent& ct) {
     return core::Bytes(buf.begin(), buf.end());
 }
 
-std::string hex_of(const lt::sha1_hash& h) {
-    return core::to_hex({reinterpret_cast<const std::uint8_t*>(h.data()), h.size()});
-}
-
 }  // namespace
 
 core::Result<core::Bytes> make_torrent(std::string_view name, const std::vector<TorrentFile>& files,
@@ -104,44 +99,14 @@ core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::
     }
 }
 
-namespace {
-
-TorrentContents contents_of(const lt::torrent_info& ti) {
-    TorrentContents out;
-    out.infohash = hex_of(ti.info_hashes().v1);
-    out.has_v2 = ti.info_hashes().has_v2();
-    out.name = ti.name();
-    out.piece_size = static_cast<std::uint32_t>(ti.piece_length());
-    const lt::file_storage& fs = ti.orig_files();
-    for (lt::file_index_t i : fs.file_range())
-        out.files.push_back(TorrentFile{fs.file_path(i), static_cast<std::uint64_t>(fs.file_size(i))});
-    for (lt::piece_index_t p : fs.piece_range()) {
-        lt::sha1_hash h = ti.hash_for_piece(p);
-        Sha1Digest d;
-        std::memcpy(d.data(), h.data(), d.size());
-        out.pieces.push_back(d);
-    }
-    return out;
-}
-
-}  // namespace
-
 core::Result<TorrentContents> read_torrent(core::ByteView torrent) {
-    // A 64 KiB-piece torrent of a large set runs to several MB; the default 10 MB cap is too tight.
-    lt::load_torrent_limits limits;
-    limits.max_buffer_size = 1 << 30;
-    limits.max_pieces = 1 << 26;
-    limits.max_decode_tokens = 1 << 26;
-    try {
-        lt::span<const char> span(reinterpret_cast<const char*>(torrent.data()),
-                                  static_cast<std::ptrdiff_t>(torrent.size()));
-        lt::torrent_info ti(span, limits, lt::from_span);
-        if (!ti.info_hashes().has_v1())
-            return fail(Errc::invalid, "not a BitTorrent v1 torrent (no v1 piece hashes)");
-        return contents_of(ti);
-    } catch (const std::exception& e) {
-        return fail(Errc::invalid, fmt::format("not a valid .torrent file: {}", e.what()));
-    }
+    // A 64 KiB-piece torrent of a large set runs to several MB; libtorrent's default caps are too tight.
+    auto contents = net::read_torrent(torrent, {.max_bytes = 1u << 30, .max_pieces = 1 << 26,
+                                                .max_decode_tokens = 1 << 26});
+    if (!contents)
+        return fail(Errc::invalid, fmt::format("not a valid .torrent file: {}", contents.error().message));
+    if (!contents->has_v1) return fail(Errc::invalid, "not a BitTorrent v1 torrent (no v1 piece hashes)");
+    return contents;
 }
 
 core::Result<std::string> infohash_hex(core::ByteView torrent) {

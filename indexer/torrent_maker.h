@@ -15,6 +15,7 @@
 #include "core/bytes.h"
 #include "core/error.h"
 #include "indexer/piece_hasher.h"
+#include "net/torrent_file.h"
 
 namespace utxo::indexer {
 
@@ -31,17 +32,10 @@ namespace utxo::indexer {
                                                          const std::vector<TorrentFile>& files,
                                                          std::uint32_t piece_size);
 
-// What a .torrent file says, as libtorrent parses it.
-struct TorrentContents {
-    std::string infohash;  // v1, 40 lowercase hex digits
-    std::string name;
-    std::uint32_t piece_size = 0;
-    std::vector<TorrentFile> files;  // paths as "name/..." with '/' separators
-    std::vector<Sha1Digest> pieces;
-    bool has_v2 = false;
-};
+using net::TorrentContents;
 
-// Fails (invalid) when libtorrent cannot parse the bytes.
+// A release torrent read back (net::read_torrent, with bounds for our own torrents of a large set).
+// Fails (invalid) when it cannot be parsed or has no v1 piece hashes.
 [[nodiscard]] core::Result<TorrentContents> read_torrent(core::ByteView torrent);
 // v1 infohash (SHA-1 of the bencoded info dictionary) as 40 lowercase hex digits.
 [[nodiscard]] core::Result<std::string> infohash_hex(core::ByteView torrent);

@@ -79,6 +79,29 @@ core::Result<HttpUrl> parse_http_url(std::string_view url) {
     return out;
 }
 
+core::Result<HttpUrl> resolve_reference(const HttpUrl& base, std::string_view reference) {
+    if (reference.starts_with("/") && !reference.starts_with("//")) {
+        HttpUrl out = base;
+        out.path = std::string(reference);
+        for (char c : out.path)
+            if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+                return fail(Errc::invalid, "a path holds a space or control character");
+        return out;
+    }
+    auto out = parse_http_url(reference);
+    if (!out) return fail(out.error().code, fmt::format("{}: {}", reference, out.error().message));
+    return out;
+}
+
+HttpUrl join_path(const HttpUrl& base, std::string_view relative) {
+    HttpUrl out = base;
+    while (!out.path.empty() && out.path.back() == '/') out.path.pop_back();
+    while (relative.starts_with('/')) relative.remove_prefix(1);
+    out.path += '/';
+    out.path.append(relative);
+    return out;
+}
+
 std::string basic_authorization(std::string_view user_password) {
     std::string b64(sodium_base64_ENCODED_LEN(user_password.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
     sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(user_password.data()),

@@ -29,6 +29,14 @@ struct HttpUrl {
 // supported", "the URL names no host", ...
 [[nodiscard]] core::Result<HttpUrl> parse_http_url(std::string_view url);
 
+// A reference found in a server's answer: an absolute http URL (errors name it: "REFERENCE: only
+// http:// URLs are supported"), or an absolute path on `base`'s origin (Errc::invalid "a path holds
+// a space or control character"). No relative paths: the servers we read give none.
+[[nodiscard]] core::Result<HttpUrl> resolve_reference(const HttpUrl& base, std::string_view reference);
+
+// base's path joined with a relative path, with exactly one '/' between them.
+HttpUrl join_path(const HttpUrl& base, std::string_view relative);
+
 // Percent-decodes ('+' stays '+'); nullopt on a bad escape.
 std::optional<std::string> percent_decode(std::string_view text);
 

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/bytes.h"
 #include "seeder/log_limit.h"
 #include "seeder/log.h"
 
@@ -27,12 +28,6 @@ using core::Errc;
 using core::fail;
 
 namespace {
-
-std::string hex(const lt::sha1_hash& h) {
-    std::string out;
-    for (auto b : h) out += fmt::format("{:02x}", static_cast<unsigned char>(b));
-    return out;
-}
 
 bool is_wildcard(const std::string& host) { return host == "0.0.0.0" || host == "::" || host.empty(); }
 
@@ -184,7 +179,8 @@ core::Status TorrentSession::add(const std::string& key, std::string_view torren
     if (ec)
         return fail(Errc::invalid,
                     fmt::format("{}: libtorrent cannot read the torrent: {}", key, ec.message()));
-    if (hex(ti->info_hashes().v1) != infohash)
+    const lt::sha1_hash& v1 = ti->info_hashes().v1;
+    if (core::to_hex({reinterpret_cast<const std::uint8_t*>(v1.data()), v1.size()}) != infohash)
         return fail(Errc::mismatch, fmt::format("{}: the torrent's infohash is not the manifest's", key));
     lt::add_torrent_params atp;
     atp.ti = ti;
@@ -217,13 +213,5 @@ std::vector<std::string> TorrentSession::keys() const {
 }
 
 std::uint16_t TorrentSession::listen_port() const { return impl_->session.listen_port(); }
-
-core::Result<std::string> torrent_infohash(std::string_view torrent) {
-    lt::error_code ec;
-    lt::torrent_info ti(lt::span<char const>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), ec,
-                        lt::from_span);
-    if (ec) return fail(Errc::invalid, fmt::format("libtorrent cannot read the torrent: {}", ec.message()));
-    return hex(ti.info_hashes().v1);
-}
 
 }  // namespace utxo::seeder

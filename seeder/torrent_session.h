@@ -41,7 +41,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// v1 infohash of .torrent bytes as libtorrent computes it, 40 lowercase hex digits.
-[[nodiscard]] core::Result<std::string> torrent_infohash(std::string_view torrent);
-
 }  // namespace utxo::seeder

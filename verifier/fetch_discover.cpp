@@ -56,7 +56,7 @@ std::vector<HostPort> magnet_peers(std::string_view magnet) {
     std::transform(t.infohash.begin(), t.infohash.end(), t.infohash.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     if (!is_hex(t.infohash, 40)) return fail(Errc::invalid, "a torrent infohash is not 40 hex digits");
-    UTXO_TRY_ASSIGN(auto url, resolve_reference(source, j["torrent"].get<std::string>()));
+    UTXO_TRY_ASSIGN(auto url, resolve_seeder_reference(source, j["torrent"].get<std::string>()));
     t.torrent = std::move(url);
     if (j.contains("magnet") && j["magnet"].is_string())
         t.peers = magnet_peers(j["magnet"].get<std::string>());
@@ -76,12 +76,12 @@ std::vector<HostPort> magnet_peers(std::string_view magnet) {
     if (!r.contains("height") || !r["height"].is_number_unsigned()) return fail(Errc::invalid, "no height");
     o.height = r["height"].get<std::uint64_t>();
     o.block_hash = str("block_hash");
-    UTXO_TRY_ASSIGN(auto manifest, resolve_reference(source, str("manifest")));
+    UTXO_TRY_ASSIGN(auto manifest, resolve_seeder_reference(source, str("manifest")));
     o.manifest = std::move(manifest);
     if (r.contains("signatures") && r["signatures"].is_array())
         for (const auto& s : r["signatures"]) {
             if (!s.is_string()) continue;
-            if (auto url = resolve_reference(source, s.get<std::string>()))
+            if (auto url = resolve_seeder_reference(source, s.get<std::string>()))
                 o.signatures.push_back(std::move(*url));
         }
     if (r.contains("torrents") && r["torrents"].is_object()) {
@@ -121,13 +121,13 @@ std::vector<Offer> list_all(const std::vector<HttpUrl>& sources, std::size_t& an
     std::vector<Offer> all;
     for (const auto& source : sources) {
         auto url = join_path(source, "v1/releases");
-        auto body = http_get(url, {.max_body = kMaxList});
-        if (!body) {
-            log().warn("{}: {}", url.str(), body.error().message);
+        auto body = seeder_get(url, kMaxList);
+        if (!body || !*body) {
+            log().warn("{}: {}", url.str(), why_no_body(body));
             continue;
         }
         std::vector<std::string> skipped;
-        auto offers = parse_release_list(source, *body, skipped);
+        auto offers = parse_release_list(source, **body, skipped);
         for (const auto& s : skipped) log().warn("{}", s);
         if (!offers) {
             log().warn("{}: {}", url.str(), offers.error().message);
@@ -142,16 +142,16 @@ std::vector<Offer> list_all(const std::vector<HttpUrl>& sources, std::size_t& an
 // The manifest and every signature file one offer lists. Unreadable signatures are passed on
 // empty, so the agreement rule reports them instead of them vanishing.
 std::optional<trustnet::SignedManifest> download_signed(const Offer& o) {
-    auto manifest = http_get(o.manifest, {.max_body = kMaxManifest});
-    if (!manifest) {
-        log().warn("{}: {}", o.manifest.str(), manifest.error().message);
+    auto manifest = seeder_get(o.manifest, kMaxManifest);
+    if (!manifest || !*manifest) {
+        log().warn("{}: {}", o.manifest.str(), why_no_body(manifest));
         return std::nullopt;
     }
-    trustnet::SignedManifest out{o.manifest.str(), std::move(*manifest), {}};
+    trustnet::SignedManifest out{o.manifest.str(), std::move(**manifest), {}};
     for (const auto& s : o.signatures) {
-        auto bytes = http_get(s, {.max_body = kMaxSignature});
-        if (!bytes) log().warn("{}: {}", s.str(), bytes.error().message);
-        out.signatures.push_back({s.str(), bytes ? std::move(*bytes) : std::string()});
+        auto bytes = seeder_get(s, kMaxSignature);
+        if (!bytes || !*bytes) log().warn("{}: {}", s.str(), why_no_body(bytes));
+        out.signatures.push_back({s.str(), bytes && *bytes ? std::move(**bytes) : std::string()});
     }
     return out;
 }

@@ -12,7 +12,7 @@
 #include "core/network.h"
 #include "trustnet/agreement.h"
 #include "trustnet/trustnet_file.h"
-#include "verifier/fetch_http.h"
+#include "verifier/fetch_url.h"
 
 namespace utxo::verifier {
 

@@ -19,7 +19,7 @@ enum class Part { shards, patches };
 // A release torrent checked against the signed manifest, with every peer hint the offers give.
 struct ReleaseTorrent {
     std::string bytes;
-    TorrentFacts facts;
+    net::TorrentContents facts;
     std::vector<HostPort> peers;
 };
 

@@ -17,7 +17,7 @@ namespace {
 constexpr std::size_t kMaxTorrent = 64u << 20;
 
 // The file list must be the manifest's, in order: <part>/NNNNN.<ext> with the signed sizes.
-[[nodiscard]] core::Status match_files(const TorrentFacts& facts, const core::Manifest& m, Part part) {
+[[nodiscard]] core::Status match_files(const net::TorrentContents& facts, const core::Manifest& m, Part part) {
     const bool shards = part == Part::shards;
     const std::string name = shards ? "shards" : "patches";
     std::size_t count = shards ? m.shards.size() : m.patches->files.size();
@@ -51,13 +51,13 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
         for (const auto& p : t->peers)
             if (std::find(out.peers.begin(), out.peers.end(), p) == out.peers.end()) out.peers.push_back(p);
         if (!out.bytes.empty()) continue;
-        auto bytes = http_get(t->torrent, {.max_body = kMaxTorrent});
-        if (!bytes) {
-            last_problem = fmt::format("{}: {}", t->torrent.str(), bytes.error().message);
+        auto bytes = seeder_get(t->torrent, kMaxTorrent);
+        if (!bytes || !*bytes) {
+            last_problem = fmt::format("{}: {}", t->torrent.str(), why_no_body(bytes));
             log().warn("{}", last_problem);
             continue;
         }
-        auto facts = read_torrent_facts(*bytes);
+        auto facts = read_torrent_facts(**bytes);
         core::Status ok = facts ? core::Status{} : core::Status{std::unexpected(facts.error())};
         if (ok && (facts->infohash != *signed_hash || facts->has_v2))
             ok = fail(Errc::mismatch,
@@ -68,7 +68,7 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
             log().warn("{}", last_problem);
             continue;
         }
-        out.bytes = std::move(*bytes);
+        out.bytes = std::move(**bytes);
         out.facts = std::move(*facts);
     }
     if (out.bytes.empty())

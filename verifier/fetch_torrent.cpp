@@ -17,6 +17,7 @@
 #include <libtorrent/torrent_status.hpp>
 #include <thread>
 
+#include "core/bytes.h"
 #include "verifier/log.h"
 #include "verifier/hashing_disk_io.h"
 
@@ -28,26 +29,27 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+constexpr std::size_t kMaxTorrentBytes = 64u << 20;
+
 std::string hex_of(const lt::sha1_hash& h) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (char c : h) {
-        auto b = static_cast<unsigned char>(c);
-        out += digits[b >> 4];
-        out += digits[b & 15];
-    }
-    return out;
+    return core::to_hex({reinterpret_cast<const std::uint8_t*>(h.data()), h.size()});
 }
 
+std::unexpected<core::Error> unusable_torrent(std::string_view reason) {
+    return fail(Errc::invalid, fmt::format("not a usable .torrent file ({})", reason));
+}
+
+// The session's own copy of a torrent, within the bounds of read_torrent_facts (libtorrent's
+// max_buffer_size applies only to files it reads itself, so the size is checked here).
 [[nodiscard]] core::Result<std::shared_ptr<const lt::torrent_info>> parse_torrent(std::string_view torrent) {
-    lt::load_torrent_limits limits;
-    limits.max_buffer_size = 64 << 20;
+    if (torrent.size() > kMaxTorrentBytes)
+        return unusable_torrent(fmt::format("larger than {} bytes", kMaxTorrentBytes));
     try {
         return std::make_shared<const lt::torrent_info>(
-            lt::span<const char>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), limits,
-            lt::from_span);
+            lt::span<const char>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())),
+            lt::load_torrent_limits{}, lt::from_span);
     } catch (const std::exception& e) {
-        return fail(Errc::invalid, fmt::format("not a usable .torrent file ({})", e.what()));
+        return unusable_torrent(e.what());
     }
 }
 
@@ -107,20 +109,10 @@ TransferSample sample_of(const lt::torrent_status& st) {
 
 }  // namespace
 
-core::Result<TorrentFacts> read_torrent_facts(std::string_view torrent) {
-    UTXO_TRY_ASSIGN(auto ti, parse_torrent(torrent));
-    TorrentFacts f;
-    f.infohash = hex_of((ti)->info_hashes().v1);
-    f.has_v2 = (ti)->info_hashes().has_v2();
-    f.name = (ti)->name();
-    const lt::file_storage& fs = (ti)->files();
-    for (lt::file_index_t i : fs.file_range()) {
-        std::string path = fs.file_path(i);
-        for (char& c : path)
-            if (c == '\\') c = '/';
-        f.files.push_back({std::move(path), static_cast<std::uint64_t>(fs.file_size(i))});
-    }
-    return f;
+core::Result<net::TorrentContents> read_torrent_facts(std::string_view torrent) {
+    auto contents = net::read_torrent(torrent, {.max_bytes = kMaxTorrentBytes});
+    if (!contents) return unusable_torrent(contents.error().message);
+    return contents;
 }
 
 struct Swarm::Impl {

@@ -17,23 +17,14 @@
 #include <vector>
 
 #include "core/error.h"
-#include "verifier/fetch_http.h"
+#include "net/torrent_file.h"
+#include "verifier/fetch_url.h"
 
 namespace utxo::verifier {
 
-// What a .torrent file says, as libtorrent reads it.
-struct TorrentFacts {
-    std::string infohash;  // v1, 40 lowercase hex digits
-    std::string name;      // root directory ("shards", "patches")
-    bool has_v2 = false;
-    struct File {
-        std::string path;  // "shards/00042.shard", '/' separators
-        std::uint64_t size = 0;
-    };
-    std::vector<File> files;  // torrent order
-};
-// Errc::invalid when libtorrent cannot parse the bytes.
-[[nodiscard]] core::Result<TorrentFacts> read_torrent_facts(std::string_view torrent);
+// A seeder's .torrent as net::read_torrent reads it, within 64 MiB (a torrent of 65536 shards stays
+// far below that). Errc::invalid "not a usable .torrent file (...)" otherwise.
+[[nodiscard]] core::Result<net::TorrentContents> read_torrent_facts(std::string_view torrent);
 
 struct SwarmOptions {
     std::string listen = "0.0.0.0:6881,[::]:6881";  // libtorrent listen_interfaces

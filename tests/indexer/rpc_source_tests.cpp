@@ -15,7 +15,7 @@
 
 #include "core/transaction.h"
 #include "indexer/chain_source.h"
-#include "indexer/http_client.h"
+#include "net/http_client.h"
 #include "core/serialize.h"
 #include "test_process.h"
 #include "test_support.h"
@@ -79,15 +79,15 @@ private:
 };
 
 // Raw JSON-RPC for what the source does not do (mining) and for the node's own answers.
-nlohmann::json node_rpc(utxo::indexer::HttpClient& http, const std::string& method, nlohmann::json params) {
+nlohmann::json node_rpc(utxo::net::HttpClient& http, const std::string& method, nlohmann::json params) {
     nlohmann::json req = {{"jsonrpc", "1.0"}, {"id", 1}, {"method", method}, {"params", std::move(params)}};
-    auto r = http.post("/", req.dump(), {{"Authorization", utxo::indexer::basic_authorization("x:rpcpass")}});
+    auto r = http.post("/", req.dump(), {{"Authorization", utxo::net::basic_authorization("x:rpcpass")}});
     if (!r) return nullptr;
     auto answer = nlohmann::json::parse(r->body, nullptr, false);
     return answer.is_object() && answer.contains("result") ? answer["result"] : nlohmann::json();
 }
 
-bool wait_until_up(utxo::indexer::HttpClient& http, const BcoinNode& node) {
+bool wait_until_up(utxo::net::HttpClient& http, const BcoinNode& node) {
     for (int i = 0; i < 300 && node.running(); ++i) {
         if (node_rpc(http, "getblockcount", nlohmann::json::array()).is_number()) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -138,7 +138,7 @@ void check_credentials(const std::string& base, const test::TempDir& dir, std::u
 }
 
 // Blocks/s over a longer chain, in batches of 500, printed for the record.
-void print_throughput(ChainSource& src, utxo::indexer::HttpClient& http, std::uint32_t tip) {
+void print_throughput(ChainSource& src, utxo::net::HttpClient& http, std::uint32_t tip) {
     REQUIRE(node_rpc(http, "generatetoaddress", {1000, mining_address}).size() == 1000);
     auto t0 = std::chrono::steady_clock::now();
     std::size_t fetched = 0;
@@ -204,7 +204,7 @@ TEST_CASE("rpc source against a real bcoin node (npm bcoin 1.0.2, regtest, 127.0
     }
     test::TempDir dir;
     BcoinNode node(cache_dir(), dir.path(), free_port());
-    utxo::indexer::HttpClient http({"127.0.0.1", std::to_string(node.port()), std::chrono::seconds(10)});
+    utxo::net::HttpClient http({"127.0.0.1", std::to_string(node.port()), "utxo-indexer", std::chrono::seconds(10)});
     INFO("node log: " << dir.path() / "node.out");
     REQUIRE(wait_until_up(http, node));
     const std::string base = "http://127.0.0.1:" + std::to_string(node.port());

@@ -50,3 +50,18 @@ TEST_CASE("basic_authorization is RFC 7617's") {
     CHECK(basic_authorization("x:y") == "Basic eDp5");
     CHECK(basic_authorization("") == "Basic ");
 }
+
+TEST_CASE("resolve_reference and join_path give the URLs a server's answer points to") {
+    auto u = parse_http_url("http://127.0.0.1:8080");
+    REQUIRE(u);
+    CHECK(join_path(*u, "v1/releases").str() == "http://127.0.0.1:8080/v1/releases");
+    CHECK(join_path(*parse_http_url("http://h/base/"), "/v1/releases").str() == "http://h:80/base/v1/releases");
+    auto r = resolve_reference(*u, "/v1/releases/regtest/x/manifest.json");
+    REQUIRE(r);
+    CHECK(r->str() == "http://127.0.0.1:8080/v1/releases/regtest/x/manifest.json");
+    CHECK(resolve_reference(*u, "http://[::1]:9/a")->origin() == "http://[::1]:9");
+    CHECK(resolve_reference(*u, "//other/a").error().message == "//other/a: only http:// URLs are supported");
+    CHECK(resolve_reference(*u, "/a b").error().code == Errc::invalid);
+    CHECK(resolve_reference(*u, "/a b").error().message == "a path holds a space or control character");
+    CHECK(resolve_reference(*u, "http://h/a\x01").error().code == Errc::usage);
+}

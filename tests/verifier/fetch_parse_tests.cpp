@@ -5,25 +5,26 @@
 #include "verifier/fetch.h"
 #include "verifier/fetch_discover.h"
 #include "verifier/fetch_progress.h"
+#include "verifier/fetch_url.h"
 
 using namespace utxo::verifier;
 
-TEST_CASE("Seeder URLs parse, join and resolve the paths a release list gives", "[fetch]") {
+TEST_CASE("Seeder URLs parse and resolve the paths a release list gives, without credentials", "[fetch]") {
     auto u = parse_http_url("http://127.0.0.1:8080");
     REQUIRE(u);
     CHECK(u->host == "127.0.0.1");
     CHECK(u->port == "8080");
-    CHECK(join_path(*u, "v1/releases").str() == "http://127.0.0.1:8080/v1/releases");
-    CHECK(join_path(*parse_http_url("http://h/base/"), "/v1/releases").str() ==
-          "http://h:80/base/v1/releases");
-    auto r = resolve_reference(*u, "/v1/releases/regtest/x/manifest.json");
+    auto r = resolve_seeder_reference(*u, "/v1/releases/regtest/x/manifest.json");
     REQUIRE(r);
     CHECK(r->str() == "http://127.0.0.1:8080/v1/releases/regtest/x/manifest.json");
-    CHECK(resolve_reference(*u, "http://[::1]:9/a")->origin() == "http://[::1]:9");
+    CHECK(resolve_seeder_reference(*u, "http://[::1]:9/a")->origin() == "http://[::1]:9");
     CHECK_FALSE(parse_http_url("https://example.org"));
     CHECK_FALSE(parse_http_url("http://:80/"));
     CHECK_FALSE(parse_http_url("http://h:99999/"));
     CHECK_FALSE(parse_http_url("http://user:pw@h/"));
+    CHECK(resolve_seeder_reference(*u, "http://user:pw@h/m").error().message ==
+          "http://user:pw@h/m: credentials in a seeder URL are not supported");
+    CHECK(resolve_seeder_reference(*u, "ftp://h/m").error().message == "ftp://h/m: only http:// URLs are supported");
     CHECK(parse_peer_address("127.0.0.1:6881") == HostPort{"127.0.0.1", 6881});
     CHECK(parse_peer_address("[::1]:6881") == HostPort{"::1", 6881});
     CHECK_FALSE(parse_peer_address("127.0.0.1"));

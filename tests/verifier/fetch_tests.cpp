@@ -22,7 +22,7 @@
 #include "core/shard.h"
 #include "test_process.h"
 #include "test_support.h"
-#include "verifier/fetch_http.h"
+#include "verifier/fetch_url.h"
 
 using test::q;
 using test::run;
@@ -173,8 +173,8 @@ struct Seeder {
         process = std::make_unique<Process>(argv, releases.string() + ".log");
         auto url = utxo::verifier::parse_http_url(this->url() + "/v1/releases");
         for (auto until = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < until;) {
-            auto body = utxo::verifier::http_get(*url);
-            if (body && body->find("\"height\"") != std::string::npos) return;
+            auto body = utxo::verifier::seeder_get(*url);
+            if (body && *body && (*body)->find("\"height\"") != std::string::npos) return;
             std::this_thread::sleep_for(100ms);
         }
         FAIL("the seeder did not list its releases: " << slurp(releases.string() + ".log"));
@@ -425,11 +425,13 @@ std::uint64_t allocated_bytes(const fs::path& root) {
 
 // A counter from the seeder's Prometheus text.
 std::uint64_t metric(const Seeder& s, const std::string& name) {
-    auto body = utxo::verifier::http_get(*utxo::verifier::parse_http_url(s.url() + "/metrics"));
-    REQUIRE(body);
-    auto at = body->find("\n" + name + " ");
+    auto got = utxo::verifier::seeder_get(*utxo::verifier::parse_http_url(s.url() + "/metrics"));
+    REQUIRE(got);
+    REQUIRE(*got);
+    const std::string& body = **got;
+    auto at = body.find("\n" + name + " ");
     REQUIRE(at != std::string::npos);
-    return std::stoull(body->substr(at + name.size() + 2));
+    return std::stoull(body.substr(at + name.size() + 2));
 }
 
 void install_height(const fs::path& db, int height, const std::string& tag) {
@@ -532,13 +534,14 @@ bool tracker_lists(const std::string& infohash_hex, int port) {
     target += "&peer_id=-UT0000-fetchtests01&port=9&uploaded=0&downloaded=0&left=1&compact=1&numwant=200";
     auto url =
         utxo::verifier::parse_http_url("http://127.0.0.1:" + std::to_string(world().tracker_port) + target);
-    auto body = utxo::verifier::http_get(*url);
-    if (!body) return false;
-    auto at = body->find("5:peers");
+    auto got = utxo::verifier::seeder_get(*url);
+    if (!got || !*got) return false;
+    const std::string& body = **got;
+    auto at = body.find("5:peers");
     if (at == std::string::npos) return false;
-    auto colon = body->find(':', at + 7);
-    std::size_t n = std::stoul(body->substr(at + 7, colon - at - 7));
-    std::string peers = body->substr(colon + 1, n);
+    auto colon = body.find(':', at + 7);
+    std::size_t n = std::stoul(body.substr(at + 7, colon - at - 7));
+    std::string peers = body.substr(colon + 1, n);
     for (std::size_t k = 0; k + 6 <= peers.size(); k += 6) {
         auto p = static_cast<unsigned char>(peers[k + 4]) << 8 | static_cast<unsigned char>(peers[k + 5]);
         if (peers.compare(k, 4, "\x7f\x00\x00\x01", 4) == 0 && p == port) return true;

@@ -1,6 +1,6 @@
-// The only file that includes Boost.Beast/Asio: they are heavy to compile and throw, so both stay
-// behind http_client.h's plain interface. Every boost::system error is turned into a Result here.
-#include "indexer/http_client.h"
+// The only client file that includes Boost.Beast/Asio: they are heavy to compile and throw, so both
+// stay behind http_client.h's plain interface. Every boost::system error becomes a Result here.
+#include "net/http_client.h"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-namespace utxo::indexer {
+namespace utxo::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -32,20 +32,27 @@ std::string mib(std::size_t bytes) {
     return bytes % (1u << 20) == 0 ? fmt::format("{} MiB", bytes >> 20) : fmt::format("{} bytes", bytes);
 }
 
+// RFC 9110 §7.2: the URL's host and port, the port left out when it is the default.
+std::string host_field(const std::string& host, const std::string& port) {
+    std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return port == "80" ? out : out + ":" + port;
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
-    HttpOptions options;
+    HttpClientOptions options;
     asio::io_context ioc;
     beast::tcp_stream stream{ioc};
     beast::flat_buffer buffer;
     bool connected = false;
 
-    // Runs one asynchronous operation to completion. Asynchronous only so that the stream's
-    // expiry can cancel a connect, read or write that hangs.
+    // Runs one asynchronous step to completion under a fresh deadline. Asynchronous only so that
+    // the stream's expiry can cancel a connect, write or read that hangs.
     template <class Start>
     error_code run(Start start) {
         error_code result;
+        stream.expires_after(options.timeout);
         start([&result](error_code ec, auto&&...) { result = ec; });
         ioc.restart();
         ioc.run();
@@ -65,7 +72,6 @@ struct HttpClient::Impl {
         error_code ec;
         auto endpoints = resolver.resolve(options.host, options.port, ec);
         if (ec) return fail(Errc::io, fmt::format("cannot resolve {} ({})", options.host, ec.message()));
-        stream.expires_after(options.timeout);
         ec = run([&](auto handler) { stream.async_connect(endpoints, std::move(handler)); });
         if (ec == beast::error::timeout)
             return fail(Errc::io, fmt::format("cannot connect (no answer within {} s)", options.timeout.count()));
@@ -77,14 +83,10 @@ struct HttpClient::Impl {
     // One write and read on the open connection. `stale` is set when the failure looks like a
     // closed keep-alive connection, so the caller may reconnect and send again.
     [[nodiscard]] core::Result<HttpResponse> exchange(const http::request<http::string_body>& req, bool& stale) {
-        stream.expires_after(options.timeout);
         error_code ec = run([&](auto handler) { http::async_write(stream, req, std::move(handler)); });
         http::response_parser<http::string_body> parser;
         parser.body_limit(options.max_body);
-        if (!ec) {
-            stream.expires_after(options.timeout);
-            ec = run([&](auto handler) { http::async_read_header(stream, buffer, parser, std::move(handler)); });
-        }
+        if (!ec) ec = run([&](auto handler) { http::async_read_header(stream, buffer, parser, std::move(handler)); });
         // With Boost 1.74 the parser's body limit did not stop a larger declared Content-Length
         // (seen against bcoin), so the declared length is checked here before the body is read.
         if (!ec && parser.content_length() && *parser.content_length() > options.max_body) ec = http::error::body_limit;
@@ -95,57 +97,68 @@ struct HttpClient::Impl {
             if (ec == beast::error::timeout)
                 return fail(Errc::io, fmt::format("no answer within {} s", options.timeout.count()));
             if (ec == http::error::body_limit)
-                return fail(Errc::too_large, fmt::format("the answer is larger than the limit of {}", mib(options.max_body)));
+                return fail(Errc::too_large,
+                            fmt::format("the answer is larger than the limit of {}", mib(options.max_body)));
             return fail(Errc::io, fmt::format("the connection failed ({})", ec.message()));
         }
         auto response = parser.release();
-        if (!response.keep_alive()) close();
+        if (!options.keep_alive || !response.keep_alive()) close();
         return HttpResponse{response.result_int(), std::move(response.body())};
     }
 
     [[nodiscard]] core::Result<HttpResponse> send(http::verb verb, std::string_view target, std::string_view body,
-                                    const HttpHeaders& headers) {
+                                                  const HttpHeaders& headers) {
         http::request<http::string_body> req{verb, beast::string_view(target.data(), target.size()), 11};
-        req.set(http::field::host, options.host);
-        req.set(http::field::user_agent, "utxo-indexer");
+        req.set(http::field::host, host_field(options.host, options.port));
+        req.set(http::field::user_agent, options.user_agent);
         for (const auto& [name, value] : headers) req.set(name, value);
-        req.keep_alive(true);
+        req.keep_alive(options.keep_alive);
         if (verb == http::verb::post) req.body() = std::string(body);
         req.prepare_payload();
         // A reused connection may have been closed by the server meanwhile: one fresh try.
         for (int attempt = 0;; ++attempt) {
             bool reused = connected;
-            if (!connected)
-                UTXO_TRY(connect());
+            if (!connected) UTXO_TRY(connect());
             bool stale = false;
             auto response = exchange(req, stale);
             if (response || !(reused && stale) || attempt > 0) return response;
         }
     }
+
+    [[nodiscard]] core::Result<HttpResponse> send_caught(http::verb verb, std::string_view target,
+                                                         std::string_view body, const HttpHeaders& headers) {
+        try {
+            return send(verb, target, body, headers);
+        } catch (const std::exception& e) {  // Beast throws only for misuse or allocation failure
+            close();
+            return fail(Errc::io, fmt::format("the request failed ({})", e.what()));
+        }
+    }
 };
 
-HttpClient::HttpClient(HttpOptions options) : impl_(std::make_unique<Impl>()) { impl_->options = std::move(options); }
+HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>()) {
+    impl_->options = std::move(options);
+}
 
 HttpClient::~HttpClient() {
     if (impl_->connected) impl_->close();
 }
 
-core::Result<HttpResponse> HttpClient::post(std::string_view target, std::string_view body, const HttpHeaders& headers) {
-    try {
-        return impl_->send(http::verb::post, target, body, headers);
-    } catch (const std::exception& e) {  // Beast throws only for misuse or allocation failure
-        impl_->close();
-        return fail(Errc::io, fmt::format("the request failed ({})", e.what()));
-    }
+core::Result<HttpResponse> HttpClient::post(std::string_view target, std::string_view body,
+                                            const HttpHeaders& headers) {
+    return impl_->send_caught(http::verb::post, target, body, headers);
 }
 
 core::Result<HttpResponse> HttpClient::get(std::string_view target, const HttpHeaders& headers) {
-    try {
-        return impl_->send(http::verb::get, target, {}, headers);
-    } catch (const std::exception& e) {
-        impl_->close();
-        return fail(Errc::io, fmt::format("the request failed ({})", e.what()));
-    }
+    return impl_->send_caught(http::verb::get, target, {}, headers);
 }
 
-}  // namespace utxo::indexer
+core::Result<std::optional<std::string>> http_get(const HttpUrl& url, const GetOptions& options) {
+    HttpClient client({url.host, url.port, options.user_agent, options.timeout, options.max_body, false});
+    UTXO_TRY_ASSIGN(auto response, client.get(url.path, {}));
+    if (response.status == 404) return std::optional<std::string>{};
+    if (response.status != 200) return fail(Errc::io, fmt::format("answered {}", response.status));
+    return std::optional<std::string>{std::move(response.body)};
+}
+
+}  // namespace utxo::net
