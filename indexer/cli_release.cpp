@@ -80,7 +80,8 @@ void add_addresses_command(CLI::App& app, Action& action) {
     from_db->excludes(from_release);
     cmd->add_option("--count", o->count, "how many (default 10)");
     cmd->callback([o, &action] {
-        if (o->db.empty() == o->release.empty()) throw CLI::ValidationError("addresses", "give either --db or --release");
+        if (o->db.empty() == o->release.empty())
+            throw CLI::ValidationError("addresses", "give either --db or --release");
         action = [o]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, list_addresses(*o));
             for (const auto& a : r) fmt::print("{} {}\n", a.address, a.value.sat);

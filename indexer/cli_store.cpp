@@ -13,7 +13,9 @@ namespace utxo::indexer {
 
 core::Network network_or_throw(const std::string& name) {
     auto net = core::parse_network(name);
-    if (!net) throw CLI::ValidationError("--network", "unknown network '" + name + "' (main, test, testnet4, signet, regtest)");
+    if (!net)
+        throw CLI::ValidationError("--network",
+                                   "unknown network '" + name + "' (main, test, testnet4, signet, regtest)");
     return *net;
 }
 

@@ -34,7 +34,7 @@ void say(const std::string& line) {
     std::fflush(stdout);
 }
 
-core::Status fetch(const FetchOptions& options) {
+[[nodiscard]] core::Status fetch(const FetchOptions& options) {
     catch_stop_signals();
     UTXO_TRY_ASSIGN(auto lines, run_fetch(options, g_stop, say));
     for (const auto& line : lines) fmt::print("{}\n", line);

@@ -198,30 +198,31 @@ namespace {
 // What the sources offer above the installed release. A wallet store at the newest release that
 // is given addresses of shards it does not hold takes those shards (`adding`) of the release it
 // has, accepted again under the same rule.
-struct Plan {
-    Discovery found;
+struct Found {
+    Discovery discovery;
     std::vector<std::uint32_t> adding;
 };
 
-[[nodiscard]] core::Result<Plan> discover_for(const FetchOptions& o, const trustnet::Trustnet& tn,
-                                              const std::vector<HttpUrl>& sources,
-                                              const std::optional<Installed>& cur) {
+[[nodiscard]] core::Result<Found> discover_for(const FetchOptions& o, const trustnet::Trustnet& tn,
+                                               const std::vector<HttpUrl>& sources,
+                                               const std::optional<Installed>& cur) {
     std::optional<std::uint64_t> installed_height;
     if (cur) installed_height = cur->manifest.height.value;
-    UTXO_TRY_ASSIGN(auto found, discover(tn, sources, installed_height));
-    Plan plan{std::move(found), {}};
-    if (!plan.found.up_to_date || !cur) return plan;
-    UTXO_TRY_ASSIGN(plan.adding, shards_to_add(o, *cur));
-    if (plan.adding.empty()) return plan;
+    UTXO_TRY_ASSIGN(auto discovery, discover(tn, sources, installed_height));
+    Found found{std::move(discovery), {}};
+    if (!found.discovery.up_to_date || !cur) return found;
+    UTXO_TRY_ASSIGN(found.adding, shards_to_add(o, *cur));
+    if (found.adding.empty()) return found;
     const std::uint64_t h = cur->manifest.height.value;
-    UTXO_TRY_ASSIGN(plan.found, discover(tn, sources, h > 0 ? std::optional<std::uint64_t>(h - 1) : std::nullopt));
-    auto& accepted = plan.found.accepted;
+    const auto below = h > 0 ? std::optional<std::uint64_t>(h - 1) : std::nullopt;
+    UTXO_TRY_ASSIGN(found.discovery, discover(tn, sources, below));
+    auto& accepted = found.discovery.accepted;
     if (accepted && accepted->manifest.block != cur->manifest.block) accepted.reset();
     if (!accepted)
         return fail(Errc::rejected, fmt::format("the installed release {} is no longer accepted from the sources, so "
                                                 "its shards for the new addresses cannot be added ({})",
-                                                h, plan.found.message));
-    return plan;
+                                                h, found.discovery.message));
+    return found;
 }
 
 // Downloads `to_download` of the shards torrent, checking each shard file as soon as it is
@@ -266,9 +267,9 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
     if (!cur) return named(o.db, cur.error());
 
     UTXO_TRY_ASSIGN(auto found, discover_for(o, tn, sources, *cur));
-    if (found.found.up_to_date) return std::vector<std::string>{found.found.message};
-    if (!found.found.accepted) return fail(Errc::rejected, std::move(found.found.message));
-    const Accepted& a = *found.found.accepted;
+    if (found.discovery.up_to_date) return std::vector<std::string>{found.discovery.message};
+    if (!found.discovery.accepted) return fail(Errc::rejected, std::move(found.discovery.message));
+    const Accepted& a = *found.discovery.accepted;
     say(a.verdict.message);
 
     UTXO_TRY_ASSIGN(auto plan, plan_shards(o, a.manifest, *cur));

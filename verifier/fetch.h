@@ -49,8 +49,8 @@ using Say = std::function<void(const std::string& line)>;
 // seeding at the next loop turn once `stop` is true. Errc::rejected is a negative verdict (the
 // agreement rule refused, a conflict, data that contradicts the signed release); every other code
 // is usage or I/O trouble.
-[[nodiscard]] core::Result<std::vector<std::string>> run_fetch(const FetchOptions& options, const std::atomic<bool>& stop,
-                                                              const Say& say);
+[[nodiscard]] core::Result<std::vector<std::string>> run_fetch(const FetchOptions& options,
+                                                              const std::atomic<bool>& stop, const Say& say);
 
 // The shards a wallet needs: shard_of(script) for every script and every address (decoded for
 // `network`), sorted and unique. Errc::usage names a bad address or hex.
