@@ -15,6 +15,11 @@ enum class Errc {
     not_found,      // a coin, key or file that should exist does not
     io,             // the operating system refused (open, read, write, rename, LMDB)
     usage,          // the caller asked for something impossible
+    // A negative verdict, not trouble: a refusal to sign, a bad or missing signature, a release the
+    // agreement rule refuses, a conflict, data that contradicts what was signed, a trustnet with
+    // problems. Only the commands decide that an error is a verdict; each main maps it to exit 1
+    // and every other code to exit 2.
+    rejected,
 };
 
 struct Error {

@@ -1,5 +1,7 @@
 // The indexer's commands as library functions: plain option structs in, results out.
-// main.cpp lays the command line over these and maps errors to exit codes.
+// The executable (main.cpp, cli_*.cpp) lays the command line over these, prints the results and
+// maps errors to exit codes: Errc::rejected is a negative verdict (a release that contradicts its
+// manifest), every other code is usage or I/O trouble. `run` is in run.h, `synth` in synth.h.
 #pragma once
 #include <filesystem>
 #include <optional>
@@ -8,6 +10,8 @@
 #include "core/error.h"
 #include "core/network.h"
 #include "core/utxo_store.h"
+#include "indexer/release.h"
+#include "indexer/verify_release.h"
 
 namespace utxo::indexer {
 
@@ -77,5 +81,26 @@ struct AddressHolding {
 // The same from a release's shard files (shard by shard, each in outpoint order).
 [[nodiscard]] core::Result<std::vector<AddressHolding>> sample_release_addresses(const std::filesystem::path& release,
                                                                    std::size_t count);
+
+// `addresses`: sample_addresses of `db` or sample_release_addresses of `release`, exactly one of
+// them given (Errc::usage otherwise).
+struct AddressesOptions {
+    std::filesystem::path db;
+    std::filesystem::path release;
+    std::size_t count = 10;
+};
+[[nodiscard]] core::Result<std::vector<AddressHolding>> list_addresses(const AddressesOptions& options);
+
+// `release`: opens the existing store at `db` and cuts the release at its tip. A release the store
+// cannot cut (ReleaseNotCut) is a failure here, Errc::not_found with the reason.
+struct CutOptions {
+    std::filesystem::path db;
+    ReleaseOptions release;
+};
+[[nodiscard]] core::Result<ReleaseSummary> cut_store_release(const CutOptions& options);
+
+// `verify-release DIR`: verify_release(DIR) as a verdict: content that contradicts the manifest
+// (Errc::mismatch) becomes Errc::rejected; every message starts with "DIR: ".
+[[nodiscard]] core::Result<VerifyReport> judge_release(const std::filesystem::path& dir);
 
 }  // namespace utxo::indexer

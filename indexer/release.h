@@ -4,6 +4,7 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/error.h"
@@ -30,10 +31,17 @@ struct ReleaseSummary {
 std::filesystem::path release_path(const std::filesystem::path& releases, core::Network net, core::Height height,
                                    const core::BlockHash& block);
 
+// A release this store cannot cut although nothing is wrong: it began from a snapshot and lacks
+// the undo data the release's patches need (nothing was written).
+struct ReleaseNotCut {
+    std::string reason;  // one sentence naming the release and the heights
+};
+using CutOutcome = std::variant<ReleaseSummary, ReleaseNotCut>;
+
 // Cuts the release at the store's tip. If that release directory exists already it is left as it
 // is (a finished release is never rewritten). A failure or interruption leaves no partial release:
 // work happens in a hidden temporary directory that is renamed into place at the end.
-[[nodiscard]] core::Result<ReleaseSummary> cut_release(core::UtxoStore& store, const ReleaseOptions& options);
+[[nodiscard]] core::Result<CutOutcome> cut_release(core::UtxoStore& store, const ReleaseOptions& options);
 
 // The files of a release part hashed once: per-file size and SHA-256 for the manifest, and the
 // BitTorrent v1 torrent over them (implemented on libtorrent in release_torrent.cpp).

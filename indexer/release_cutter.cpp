@@ -193,7 +193,7 @@ private:
 
 }  // namespace
 
-core::Result<ReleaseSummary> cut_release(core::UtxoStore& store, const ReleaseOptions& options) {
+core::Result<CutOutcome> cut_release(core::UtxoStore& store, const ReleaseOptions& options) {
     auto started = std::chrono::steady_clock::now();
     if (!core::valid_shard_count(options.shard_count))
         return fail(Errc::usage, fmt::format("the shard count must be a power of two up to {}, not {}",
@@ -212,9 +212,9 @@ core::Result<ReleaseSummary> cut_release(core::UtxoStore& store, const ReleaseOp
     const bool with_patches = n > 0 && height.value > n;
     if (with_patches) {
         if (auto u = store.undo_available_since(height.value - n); !u)
-            return fail(Errc::not_found, fmt::format("cannot cut release {}: its patches from height {} need undo data "
-                                                     "this store does not have ({})",
-                                                     height.value, height.value - n, u.error().message));
+            return ReleaseNotCut{fmt::format("cannot cut release {}: its patches from height {} need undo data "
+                                             "this store does not have ({})",
+                                             height.value, height.value - n, u.error().message)};
     }
     const fs::path net_dir = summary.dir.parent_path();
     std::error_code ec;

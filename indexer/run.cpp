@@ -35,17 +35,17 @@ struct Runner {
     // finishes one that a crash interrupted.
     [[nodiscard]] core::Status ensure_release_at_tip(const core::StoreState& st) {
         if (!st.tip || !is_release_height(st.tip->height.value)) return {};
-        auto r = cut_release(store, release_options());
-        if (!r && r.error().code == Errc::not_found) {
+        UTXO_TRY_ASSIGN(auto outcome, cut_release(store, release_options()));
+        if (auto* not_cut = std::get_if<ReleaseNotCut>(&outcome)) {
             // A store that began from a snapshot lacks the undo data for the first patches: it must
             // not publish a different manifest for that height, so it publishes none.
-            log().warn("{}; skipped", r.error().message);
+            log().warn("{}; skipped", not_cut->reason);
             return {};
         }
-        UTXO_TRY(r);
-        if (!r->already_existed) {
+        const auto& r = std::get<ReleaseSummary>(outcome);
+        if (!r.already_existed) {
             ++summary.releases;
-            fmt::print("release {} ({} coins)\n", r->dir.string(), r->manifest.coins);
+            fmt::print("release {} ({} coins)\n", r.dir.string(), r.manifest.coins);
         }
         return {};
     }

@@ -1,23 +1,18 @@
-// The three signer commands as library calls. main.cpp only parses options, calls these and
-// maps the outcome to an exit code.
+// The three signer commands as library calls: an options struct in, a summary out. main.cpp only
+// parses options, calls these, prints the summary and maps a failure to an exit code.
+//
+// Failures are core::Error whose message is one sentence naming the file and what was wrong.
+// Errc::rejected is a negative verdict (a refusal to sign, a bad or missing signature); every other
+// code is usage or I/O trouble (unreadable files, wrong passphrase, damaged key).
 #pragma once
-#include <expected>
 #include <filesystem>
 #include <optional>
 #include <string>
 
+#include "core/error.h"
 #include "signer/secret_key.h"
 
 namespace utxo::signer {
-
-// Exit codes (as minisign): 1 a negative verdict (refusal to sign, bad or missing signature),
-// 2 usage or I/O trouble (unreadable files, wrong passphrase, damaged key).
-struct Failure {
-    int exit_code;
-    std::string message;  // one sentence naming the file and what was wrong
-};
-template <class T>
-using Outcome = std::expected<T, Failure>;
 
 struct KeygenOptions {
     std::filesystem::path secret_key_file;  // --out
@@ -32,7 +27,7 @@ struct KeygenResult {
     core::MinisignPublicKey public_key;
     std::string name;
 };
-[[nodiscard]] Outcome<KeygenResult> keygen(const KeygenOptions& options);
+[[nodiscard]] core::Result<KeygenResult> keygen(const KeygenOptions& options);
 
 struct SignOptions {
     std::filesystem::path secret_key_file;  // --key
@@ -44,16 +39,19 @@ struct SignResult {
     std::filesystem::path signature_file;
     std::string trusted_comment;
 };
-[[nodiscard]] Outcome<SignResult> sign_release(const SignOptions& options);
+[[nodiscard]] core::Result<SignResult> sign_release(const SignOptions& options);
 
+struct VerifyOptions {
+    std::filesystem::path public_key_file;  // --pub: the authority's public key file
+    std::filesystem::path release_dir;      // --release: holds manifest.json and its signatures
+};
 struct VerifyResult {
     std::filesystem::path signature_file;
     std::string trusted_comment;
 };
 // Checks the signature of one authority (its public key file) over DIR/manifest.json,
 // including that the trusted comment describes exactly that manifest.
-[[nodiscard]] Outcome<VerifyResult> verify_release(const std::filesystem::path& public_key_file,
-                                     const std::filesystem::path& release_dir);
+[[nodiscard]] core::Result<VerifyResult> verify_release(const VerifyOptions& options);
 
 // "manifest.json.<KEYID>.minisig": one file per authority beside the manifest.
 std::string signature_file_name(const core::KeyId& id);

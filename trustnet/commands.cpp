@@ -8,15 +8,22 @@
 
 namespace utxo::trustnet {
 
+using core::Errc;
+
 namespace {
-std::unexpected<Failure> failure(int code, const std::filesystem::path& file, std::string_view what) {
-    return std::unexpected(Failure{code, fmt::format("{}: {}", file.string(), what)});
+// "FILE: what" with the given code.
+std::unexpected<core::Error> failure(Errc code, const std::filesystem::path& file, std::string_view what) {
+    return core::fail(code, fmt::format("{}: {}", file.string(), what));
+}
+// "FILE: what" with the code of the error it comes from.
+std::unexpected<core::Error> failure(const std::filesystem::path& file, const core::Error& e) {
+    return failure(e.code, file, e.message);
 }
 
-// Edits need a file that parses; its problems are the user's to fix first (exit 2).
-[[nodiscard]] std::expected<TrustnetDocument, Failure> load(const std::filesystem::path& file) {
+// Edits need a file that parses; its problems are the user's to fix first (trouble, not a verdict).
+[[nodiscard]] core::Result<TrustnetDocument> load(const std::filesystem::path& file) {
     auto doc = load_trustnet(file);
-    if (!doc) return failure(2, file, doc.error().message);
+    if (!doc) return failure(file, doc.error());
     return std::move(*doc);
 }
 
@@ -34,39 +41,45 @@ std::unexpected<Failure> failure(int code, const std::filesystem::path& file, st
 }
 }  // namespace
 
-Outcome cmd_init(const std::filesystem::path& file, const std::string& network) {
-    auto net = core::parse_network(network);
-    if (!net) return failure(2, file, fmt::format("unknown network \"{}\" (use main, test, testnet4, signet or regtest)", network));
+core::Result<std::string> run_init(const InitOptions& o) {
+    const auto& file = o.file;
+    auto net = core::parse_network(o.network);
+    if (!net)
+        return failure(Errc::usage, file,
+                       fmt::format("unknown network \"{}\" (use main, test, testnet4, signet or regtest)", o.network));
     std::error_code ec;
-    if (std::filesystem::exists(file, ec)) return failure(2, file, "already exists; not overwriting it");
+    if (std::filesystem::exists(file, ec)) return failure(Errc::usage, file, "already exists; not overwriting it");
     auto text = initial_trustnet(*net);
-    if (auto w = core::write_file_atomically(file, core::as_bytes(text), 0644); !w) return failure(2, file, w.error().message);
+    if (auto w = core::write_file_atomically(file, core::as_bytes(text), 0644); !w) return failure(file, w.error());
     return fmt::format("created {} for network {}\n", file.string(), core::network_name(*net));
 }
 
-Outcome cmd_add(const std::filesystem::path& file, const std::string& name, const std::string& key_arg,
-                const std::vector<std::string>& urls) {
-    UTXO_TRY_ASSIGN(auto doc, load(file));
-    auto key = read_key_argument(key_arg);
-    if (!key) return failure(2, file, key.error().message);
-    if (auto added = add_authority(doc, name, *key, urls); !added)
-        return failure(added.error().code == core::Errc::mismatch ? 1 : 2, file, added.error().message);
-    if (auto saved = save_trustnet(file, doc); !saved) return failure(2, file, saved.error().message);
-    return fmt::format("added {} (key id {})\n", name, key->id.to_hex());
+core::Result<std::string> run_add(const AddOptions& o) {
+    UTXO_TRY_ASSIGN(auto doc, load(o.file));
+    auto key = read_key_argument(o.key);
+    if (!key) return failure(o.file, key.error());
+    // A name, key or key id listed already (Errc::mismatch) is a verdict on the request.
+    if (auto added = add_authority(doc, o.name, *key, o.urls); !added)
+        return failure(added.error().code == Errc::mismatch ? Errc::rejected : added.error().code, o.file,
+                       added.error().message);
+    if (auto saved = save_trustnet(o.file, doc); !saved) return failure(o.file, saved.error());
+    return fmt::format("added {} (key id {})\n", o.name, key->id.to_hex());
 }
 
-Outcome cmd_remove(const std::filesystem::path& file, const std::string& name) {
-    UTXO_TRY_ASSIGN(auto doc, load(file));
-    if (auto removed = remove_authority(doc, name); !removed)
-        return failure(removed.error().code == core::Errc::not_found ? 1 : 2, file, removed.error().message);
-    if (auto saved = save_trustnet(file, doc); !saved) return failure(2, file, saved.error().message);
-    return fmt::format("removed {}\n", name);
+core::Result<std::string> run_remove(const RemoveOptions& o) {
+    UTXO_TRY_ASSIGN(auto doc, load(o.file));
+    // No such name (Errc::not_found) is a verdict on the request.
+    if (auto removed = remove_authority(doc, o.name); !removed)
+        return failure(removed.error().code == Errc::not_found ? Errc::rejected : removed.error().code, o.file,
+                       removed.error().message);
+    if (auto saved = save_trustnet(o.file, doc); !saved) return failure(o.file, saved.error());
+    return fmt::format("removed {}\n", o.name);
 }
 
-[[nodiscard]] Outcome cmd_list(const std::filesystem::path& file, bool json) {
-    UTXO_TRY_ASSIGN(auto doc, load(file));
+core::Result<std::string> run_list(const ListOptions& o) {
+    UTXO_TRY_ASSIGN(auto doc, load(o.file));
     const auto& tn = doc.trustnet;
-    if (json) {
+    if (o.json) {
         nlohmann::json out{{"format", 1}, {"network", core::network_name(tn.network)}, {"required", tn.required()}};
         out["require"] = tn.require_k ? nlohmann::json(*tn.require_k) : nlohmann::json("all");
         out["authorities"] = nlohmann::json::array();
@@ -85,9 +98,10 @@ Outcome cmd_remove(const std::filesystem::path& file, const std::string& name) {
     return text;
 }
 
-Outcome cmd_check(const std::filesystem::path& file) {
+core::Result<std::string> run_check(const CheckOptions& o) {
+    const auto& file = o.file;
     auto text = core::read_small_file(file, 1u << 20);
-    if (!text) return failure(2, file, text.error().message);
+    if (!text) return failure(file, text.error());
     auto problems = check_trustnet(*text);
     if (problems.empty()) {
         auto doc = parse_trustnet(*text);
@@ -100,7 +114,7 @@ Outcome cmd_check(const std::filesystem::path& file) {
         report += p.line ? fmt::format("{}:{}: {}\n", file.string(), p.line, p.message)
                          : fmt::format("{}: {}\n", file.string(), p.message);
     report.pop_back();
-    return std::unexpected(Failure{1, report});
+    return core::fail(Errc::rejected, std::move(report));
 }
 
 }  // namespace utxo::trustnet

@@ -1,37 +1,65 @@
-// utxo-trustnet's commands as library calls; main.cpp parses options and maps the outcome to an
-// exit code: 0 ok, 1 a negative verdict (check found problems, release refused), 2 usage or I/O.
+// utxo-trustnet's commands as library calls: an options struct in, the text for stdout out.
+// main.cpp parses options, prints the text and maps a failure to an exit code.
+//
+// Failures are core::Error whose message names the file (one sentence per line). Errc::rejected is
+// a negative verdict (check found problems, release refused, a duplicate name or key, no such
+// name to remove); every other code is usage or I/O trouble.
 #pragma once
 #include <cstdint>
-#include <expected>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+
 namespace utxo::trustnet {
 
-struct Failure {
-    int exit_code;
-    std::string message;  // one sentence per line, naming the file
+// `init FILE --network NET`
+struct InitOptions {
+    std::filesystem::path file;
+    std::string network;  // main, test, testnet4, signet or regtest
 };
-using Outcome = std::expected<std::string, Failure>;  // success: text for stdout
+[[nodiscard]] core::Result<std::string> run_init(const InitOptions& options);
 
-[[nodiscard]] Outcome cmd_init(const std::filesystem::path& file, const std::string& network);
-// key_arg: a public key file, or the base64 key line minisign prints.
-[[nodiscard]] Outcome cmd_add(const std::filesystem::path& file, const std::string& name, const std::string& key_arg,
-                const std::vector<std::string>& urls);
-[[nodiscard]] Outcome cmd_remove(const std::filesystem::path& file, const std::string& name);
-Outcome cmd_list(const std::filesystem::path& file, bool json);
-[[nodiscard]] Outcome cmd_check(const std::filesystem::path& file);
+// `add FILE NAME PUBKEY [--url URL]...`
+struct AddOptions {
+    std::filesystem::path file;
+    std::string name;
+    std::string key;  // a public key file, or the base64 key line minisign prints
+    std::vector<std::string> urls;
+};
+[[nodiscard]] core::Result<std::string> run_add(const AddOptions& options);
 
-// Applies the agreement rule to DIR/manifest.json and the DIR/manifest.json.*.minisig files;
-// each --other DIR is another manifest seen for the same block height (conflict detection).
+// `remove FILE NAME`
+struct RemoveOptions {
+    std::filesystem::path file;
+    std::string name;
+};
+[[nodiscard]] core::Result<std::string> run_remove(const RemoveOptions& options);
+
+// `list FILE [--json]`
+struct ListOptions {
+    std::filesystem::path file;
+    bool json = false;
+};
+[[nodiscard]] core::Result<std::string> run_list(const ListOptions& options);
+
+// `check FILE`: every problem is one "FILE:LINE: sentence" line of the rejection's message.
+struct CheckOptions {
+    std::filesystem::path file;
+};
+[[nodiscard]] core::Result<std::string> run_check(const CheckOptions& options);
+
+// `verify FILE --release DIR [--other DIR]... [--installed-height H]`: applies the agreement rule
+// to DIR/manifest.json and the DIR/manifest.json.*.minisig files; each --other DIR is another
+// manifest seen for the same block height (conflict detection).
 struct VerifyOptions {
     std::filesystem::path trustnet_file;
     std::filesystem::path release_dir;
     std::vector<std::filesystem::path> other_dirs;
     std::optional<std::uint64_t> installed_height;
 };
-[[nodiscard]] Outcome cmd_verify(const VerifyOptions& options);
+[[nodiscard]] core::Result<std::string> run_verify(const VerifyOptions& options);
 
 }  // namespace utxo::trustnet

@@ -14,10 +14,11 @@ namespace {
 constexpr std::size_t kMaxManifest = 64u << 20;
 
 // DIR/manifest.json and every DIR/manifest.json.*.minisig, in name order.
-[[nodiscard]] std::expected<SignedManifest, Failure> read_release_dir(const std::filesystem::path& dir) {
+[[nodiscard]] core::Result<SignedManifest> read_release_dir(const std::filesystem::path& dir) {
     auto manifest_path = dir / "manifest.json";
     auto manifest = core::read_small_file(manifest_path, kMaxManifest);
-    if (!manifest) return std::unexpected(Failure{2, fmt::format("{}: {}", manifest_path.string(), manifest.error().message)});
+    if (!manifest)
+        return core::fail(manifest.error().code, fmt::format("{}: {}", manifest_path.string(), manifest.error().message));
     SignedManifest out{manifest_path.string(), std::move(*manifest), {}};
     std::vector<std::filesystem::path> sig_paths;
     std::error_code ec;
@@ -35,9 +36,9 @@ constexpr std::size_t kMaxManifest = 64u << 20;
 }
 }  // namespace
 
-Outcome cmd_verify(const VerifyOptions& o) {
+core::Result<std::string> run_verify(const VerifyOptions& o) {
     auto doc = load_trustnet(o.trustnet_file);
-    if (!doc) return std::unexpected(Failure{2, fmt::format("{}: {}", o.trustnet_file.string(), doc.error().message)});
+    if (!doc) return core::fail(doc.error().code, fmt::format("{}: {}", o.trustnet_file.string(), doc.error().message));
     UTXO_TRY_ASSIGN(auto candidate, read_release_dir(o.release_dir));
     Release release{doc->trustnet.network, 0, std::move(candidate), {}};
     if (auto s = core::statement_for_manifest(core::as_bytes(release.candidate.manifest))) {
@@ -51,7 +52,7 @@ Outcome cmd_verify(const VerifyOptions& o) {
     auto verdict = evaluate_agreement(doc->trustnet, release, o.installed_height);
     std::string notes;
     for (const auto& i : verdict.ignored) notes += fmt::format("not counted: {}\n", i.reason);
-    if (!verdict.accepted()) return std::unexpected(Failure{1, notes + verdict.message});
+    if (!verdict.accepted()) return core::fail(core::Errc::rejected, notes + verdict.message);
     return notes + verdict.message + "\n";
 }
 

@@ -7,28 +7,18 @@
 
 namespace utxo::verifier {
 
-namespace {
-
-void run_export(const std::filesystem::path& db, const std::filesystem::path& out) {
+core::Result<std::string> run_export_core(const ExportCoreOptions& o) {
     std::optional<Store> store;
-    auto cur = open_installed(db, store);
-    if (!cur) exit_with(cur.error());
-    auto r = export_core(*store, out);
-    if (!r) exit_with(r.error(), r.error().code == core::Errc::mismatch ? kExitVerdict : kExitTrouble);
-    fmt::print("wrote {} coins at height {} to {}; hash_serialized_3 {} (matches the manifest); {:.2f}s, {:.0f} coins/s\n",
-               r->coins, cur->manifest.height.value, out.string(), r->hash_serialized_3.to_display_hex(), r->seconds,
-               r->seconds > 0 ? static_cast<double>(r->coins) / r->seconds : 0.0);
-}
-
-}  // namespace
-
-void add_export_core_command(CLI::App& app) {
-    auto db = std::make_shared<std::filesystem::path>();
-    auto out = std::make_shared<std::filesystem::path>();
-    auto* cmd = app.add_subcommand("export-core", "write a full store as a Bitcoin Core snapshot file (loadtxoutset)");
-    cmd->add_option("--db", *db, "store directory")->required();
-    cmd->add_option("--out", *out, "snapshot file to create (must not exist)")->required();
-    cmd->callback([db, out] { run_export(*db, *out); });
+    UTXO_TRY_ASSIGN(auto cur, open_installed(o.db, store));
+    auto r = export_core(*store, o.out);
+    // A file that would not match the manifest (Errc::mismatch) is a verdict on the held data.
+    if (!r)
+        return core::fail(r.error().code == core::Errc::mismatch ? core::Errc::rejected : r.error().code,
+                          std::move(r.error().message));
+    return fmt::format(
+        "wrote {} coins at height {} to {}; hash_serialized_3 {} (matches the manifest); {:.2f}s, {:.0f} coins/s\n",
+        r->coins, cur.manifest.height.value, o.out.string(), r->hash_serialized_3.to_display_hex(), r->seconds,
+        r->seconds > 0 ? static_cast<double>(r->coins) / r->seconds : 0.0);
 }
 
 }  // namespace utxo::verifier

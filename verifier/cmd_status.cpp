@@ -13,7 +13,10 @@ namespace {
 
 std::string shard_list(const Installed& in) {
     std::string s;
-    for (auto i : in.shards) s += (s.empty() ? "" : ",") + std::to_string(i);
+    for (auto i : in.shards) {
+        if (!s.empty()) s += ',';
+        s += std::to_string(i);
+    }
     return s;
 }
 
@@ -26,64 +29,56 @@ std::string utc(std::int64_t t) {
     return buf;
 }
 
-void print_status(const std::filesystem::path& db, bool json) {
-    std::optional<Store> store;
-    auto cur = open_installed(db, store);
-    if (!cur) exit_with(cur.error());
-    const auto& m = cur->manifest;
-    const std::int64_t age_min = std::max<std::int64_t>(0, (std::time(nullptr) - cur->accepted_at) / 60);
-    if (json) {
-        nlohmann::json j{{"network", core::network_name(m.network)}, {"height", m.height.value},
-                         {"block_hash", m.block.to_display_hex()}, {"full", cur->full},
-                         {"shards", cur->shards}, {"shard_count", m.shard_count},
-                         {"authorities", cur->authorities}, {"accepted_at", cur->accepted_at},
-                         {"manifest_sha256", cur->manifest_sha256}, {"coins", m.coins},
-                         {"total_amount", m.total_amount.sat}, {"dir", cur->dir.string()}};
-        fmt::print("{}\n", j.dump());
-        return;
-    }
-    fmt::print("network      {}\n", core::network_name(m.network));
-    fmt::print("height       {}\n", m.height.value);
-    fmt::print("block        {}\n", m.block.to_display_hex());
-    if (cur->full)
-        fmt::print("mode         full ({} shards)\n", m.shard_count);
-    else
-        fmt::print("mode         wallet ({} of {} shards: {})\n", cur->shards.size(), m.shard_count, shard_list(*cur));
-    std::string auth;
-    for (const auto& a : cur->authorities) auth += (auth.empty() ? "" : ", ") + a;
-    fmt::print("authorities  {}\n", auth.empty() ? "(none recorded)" : auth);
-    fmt::print("accepted     {} ({} minutes ago; release at block {})\n", utc(cur->accepted_at), age_min,
-               m.height.value);
-    fmt::print("set          {} coins, {} sat\n", m.coins, m.total_amount.sat);
-    fmt::print("manifest     sha256 {}\n", cur->manifest_sha256);
+std::string status_json(const Installed& cur) {
+    const auto& m = cur.manifest;
+    nlohmann::json j{{"network", core::network_name(m.network)}, {"height", m.height.value},
+                     {"block_hash", m.block.to_display_hex()}, {"full", cur.full},
+                     {"shards", cur.shards}, {"shard_count", m.shard_count},
+                     {"authorities", cur.authorities}, {"accepted_at", cur.accepted_at},
+                     {"manifest_sha256", cur.manifest_sha256}, {"coins", m.coins},
+                     {"total_amount", m.total_amount.sat}, {"dir", cur.dir.string()}};
+    return j.dump() + "\n";
 }
 
-void run_check(const std::filesystem::path& db) {
-    std::optional<Store> store;
-    auto cur = open_installed(db, store);
-    if (!cur) exit_with(cur.error());
-    auto s = store->check_installed();
-    if (!s) exit_with(s.error(), s.error().code == core::Errc::io ? kExitTrouble : kExitVerdict);
-    fmt::print("ok: {} shard files match the manifest's coin counts and MuHashes\n", cur->shards.size());
+std::string status_text(const Installed& cur) {
+    const auto& m = cur.manifest;
+    const std::int64_t age_min = std::max<std::int64_t>(0, (std::time(nullptr) - cur.accepted_at) / 60);
+    std::string out;
+    out += fmt::format("network      {}\n", core::network_name(m.network));
+    out += fmt::format("height       {}\n", m.height.value);
+    out += fmt::format("block        {}\n", m.block.to_display_hex());
+    if (cur.full)
+        out += fmt::format("mode         full ({} shards)\n", m.shard_count);
+    else
+        out += fmt::format("mode         wallet ({} of {} shards: {})\n", cur.shards.size(), m.shard_count,
+                           shard_list(cur));
+    std::string auth;
+    for (const auto& a : cur.authorities) auth += (auth.empty() ? "" : ", ") + a;
+    out += fmt::format("authorities  {}\n", auth.empty() ? "(none recorded)" : auth);
+    out += fmt::format("accepted     {} ({} minutes ago; release at block {})\n", utc(cur.accepted_at), age_min,
+                       m.height.value);
+    out += fmt::format("set          {} coins, {} sat\n", m.coins, m.total_amount.sat);
+    out += fmt::format("manifest     sha256 {}\n", cur.manifest_sha256);
+    return out;
 }
 
 }  // namespace
 
-void add_status_command(CLI::App& app) {
-    auto db = std::make_shared<std::filesystem::path>();
-    auto json = std::make_shared<bool>(false);
-    auto* cmd = app.add_subcommand("status", "show the installed release");
-    cmd->add_option("--db", *db, "store directory")->required();
-    cmd->add_flag("--json", *json, "one JSON object");
-    cmd->callback([db, json] { print_status(*db, *json); });
+core::Result<std::string> run_status(const StatusOptions& o) {
+    std::optional<Store> store;
+    UTXO_TRY_ASSIGN(auto cur, open_installed(o.db, store));
+    return o.json ? status_json(cur) : status_text(cur);
 }
 
-void add_check_command(CLI::App& app) {
-    auto db = std::make_shared<std::filesystem::path>();
-    auto* cmd = app.add_subcommand("check", "re-read every held shard file: canonical coins, counts and per-shard "
-                                            "MuHash against the manifest (exit 1 on a mismatch)");
-    cmd->add_option("--db", *db, "store directory")->required();
-    cmd->callback([db] { run_check(*db); });
+core::Result<std::string> run_check(const CheckOptions& o) {
+    std::optional<Store> store;
+    UTXO_TRY_ASSIGN(auto cur, open_installed(o.db, store));
+    // A held file that cannot be read is trouble; one that reads but contradicts the manifest is
+    // the verdict this command exists for.
+    if (auto s = store->check_installed(); !s)
+        return core::fail(s.error().code == core::Errc::io ? core::Errc::io : core::Errc::rejected,
+                          std::move(s.error().message));
+    return fmt::format("ok: {} shard files match the manifest's coin counts and MuHashes\n", cur.shards.size());
 }
 
 }  // namespace utxo::verifier

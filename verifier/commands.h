@@ -1,25 +1,61 @@
-// The utxo-verifier subcommands. Each lives in its own file and registers itself on the app with
-// add_<name>_command(app); its callback reports failure by throwing CLI::RuntimeError(exit code),
-// which CLI11 turns into the process exit code without printing anything more.
-// Exit codes: 0 ok, 1 a negative verdict, 2 usage or I/O trouble.
+// The utxo-verifier commands other than fetch (verifier/fetch.h) as library calls: an options
+// struct in, the text for stdout out. The executable (main.cpp and cli_*.cpp) lays the command
+// line over these options, prints the text, and maps a failure to the exit code.
+//
+// Failures are core::Error; main prints "utxo-verifier: <message>". Errc::rejected is a negative
+// verdict (a held file or an export that contradicts the signed manifest); every other code is
+// usage or I/O trouble, including "no release installed" and "shard not held".
 #pragma once
-#include <CLI/CLI.hpp>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
+#include "verifier/http_server.h"
 
 namespace utxo::verifier {
 
-inline constexpr int kExitVerdict = 1;
-inline constexpr int kExitTrouble = 2;
+// `status`: the installed release, as text or one JSON object.
+struct StatusOptions {
+    std::filesystem::path db;
+    bool json = false;
+};
+[[nodiscard]] core::Result<std::string> run_status(const StatusOptions& options);
 
-// Prints "utxo-verifier: <message>" on stderr and throws CLI::RuntimeError(code).
-[[noreturn]] void exit_with(const core::Error& e, int code = kExitTrouble);
+// `check`: re-reads every held shard file against the manifest (Errc::rejected on a mismatch).
+struct CheckOptions {
+    std::filesystem::path db;
+};
+[[nodiscard]] core::Result<std::string> run_check(const CheckOptions& options);
 
-void add_utxos_command(CLI::App& app);
-void add_balance_command(CLI::App& app);
-void add_status_command(CLI::App& app);
-void add_serve_command(CLI::App& app);
-void add_export_core_command(CLI::App& app);
-void add_check_command(CLI::App& app);
+// `utxos` and `balance`: the coins paying to addresses or scripts (at least one of them).
+struct QueryOptions {
+    std::filesystem::path db;
+    std::vector<std::string> addresses;
+    std::vector<std::string> scripts;  // scriptPubKey hex
+    bool json = false;
+};
+[[nodiscard]] core::Result<std::string> run_utxos(const QueryOptions& options);
+[[nodiscard]] core::Result<std::string> run_balance(const QueryOptions& options);
+
+// `export-core`: a full store as a Bitcoin Core snapshot file (Errc::rejected when the file would
+// not match the manifest's coin count and hash_serialized_3).
+struct ExportCoreOptions {
+    std::filesystem::path db;
+    std::filesystem::path out;  // must not exist
+};
+[[nodiscard]] core::Result<std::string> run_export_core(const ExportCoreOptions& options);
+
+// `serve`: the Esplora-compatible HTTP API over the store until SIGINT or SIGTERM. `on_listening`
+// is told the line announcing the address and port (the port matters when 0 was asked for).
+struct ServeCommandOptions {
+    std::filesystem::path db;
+    std::string listen;                  // HOST:PORT
+    std::size_t max_connections = ServeOptions{}.max_connections;  // served at once; more get 503
+};
+[[nodiscard]] core::Status run_serve(const ServeCommandOptions& options,
+                                     const std::function<void(const std::string& line)>& on_listening);
 
 }  // namespace utxo::verifier

@@ -1,11 +1,10 @@
-// run_fetch: the steps of fetch.h in order, each failure mapped to one sentence and an exit code.
+// run_fetch: the steps of fetch.h in order, each failure one sentence, a negative verdict or trouble.
 #include "verifier/fetch.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cmath>
 
 #include "core/address.h"
@@ -24,19 +23,18 @@ using core::fail;
 
 namespace {
 
-std::unexpected<FetchFailure> trouble(std::string message) {
-    return std::unexpected(FetchFailure{2, std::move(message)});
-}
-std::unexpected<FetchFailure> verdict(std::string message) {
-    return std::unexpected(FetchFailure{1, std::move(message)});
-}
-
 // Bad data from the network (hashes, sizes, headers that contradict the signed manifest) is a
 // negative verdict; everything else is trouble.
-std::unexpected<FetchFailure> from_error(const core::Error& e) {
-    bool tampered = e.code == Errc::mismatch || e.code == Errc::invalid || e.code == Errc::non_canonical ||
-                    e.code == Errc::truncated;
-    return std::unexpected(FetchFailure{tampered ? 1 : 2, e.message});
+std::unexpected<core::Error> judged(core::Error e) {
+    if (e.code == Errc::mismatch || e.code == Errc::invalid || e.code == Errc::non_canonical ||
+        e.code == Errc::truncated)
+        e.code = Errc::rejected;
+    return std::unexpected(std::move(e));
+}
+
+// "WHAT: message", keeping the code of the error.
+std::unexpected<core::Error> named(const std::filesystem::path& what, const core::Error& e) {
+    return fail(e.code, fmt::format("{}: {}", what.string(), e.message));
 }
 
 // --seeder URLs first, then the authorities' http URLs (which may serve the same API), once each.
@@ -195,99 +193,109 @@ core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, co
     return got;
 }
 
-FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
-    auto doc = trustnet::load_trustnet(o.trustnet);
-    if (!doc) return trouble(fmt::format("{}: {}", o.trustnet.string(), doc.error().message));
-    const auto& tn = doc->trustnet;
-    auto sources = release_sources(o, tn);
-    if (!sources) return trouble(sources.error().message);
-    auto store = Store::open(o.db);
-    if (!store) return trouble(fmt::format("{}: {}", o.db.string(), store.error().message));
-    auto cur = store->installed();
-    if (!cur) return trouble(fmt::format("{}: {}", o.db.string(), cur.error().message));
-    std::optional<std::uint64_t> installed_height;
-    if (*cur) installed_height = (*cur)->manifest.height.value;
+namespace {
 
-    auto found = discover(tn, *sources, installed_height);
-    if (!found) return trouble(found.error().message);
-    // A wallet store at the newest release that is given addresses of shards it does not hold
-    // takes those shards of the release it has (accepted again under the same rule).
+// What the sources offer above the installed release. A wallet store at the newest release that
+// is given addresses of shards it does not hold takes those shards (`adding`) of the release it
+// has, accepted again under the same rule.
+struct Found {
+    Discovery discovery;
     std::vector<std::uint32_t> adding;
-    if (found->up_to_date && *cur) {
-        auto added = shards_to_add(o, **cur);
-        if (!added) return trouble(added.error().message);
-        adding = std::move(*added);
-        if (!adding.empty()) {
-            const std::uint64_t h = (*cur)->manifest.height.value;
-            found = discover(tn, *sources, h > 0 ? std::optional<std::uint64_t>(h - 1) : std::nullopt);
-            if (!found) return trouble(found.error().message);
-            if (found->accepted && found->accepted->manifest.block != (*cur)->manifest.block)
-                found->accepted.reset();
-            if (!found->accepted)
-                return verdict(fmt::format("the installed release {} is no longer accepted from the sources, so its "
-                                           "shards for the new addresses cannot be added ({})",
-                                           h, found->message));
-        }
-    }
-    if (found->up_to_date) return std::vector<std::string>{found->message};
-    if (!found->accepted) return verdict(found->message);
-    const Accepted& a = *found->accepted;
-    // Lines are printed as they happen: "installed" must show while the client goes on seeding.
-    auto say = [](const std::string& line) {
-        fmt::print("{}\n", line);
-        std::fflush(stdout);
-    };
+};
+
+[[nodiscard]] core::Result<Found> discover_for(const FetchOptions& o, const trustnet::Trustnet& tn,
+                                               const std::vector<HttpUrl>& sources,
+                                               const std::optional<Installed>& cur) {
+    std::optional<std::uint64_t> installed_height;
+    if (cur) installed_height = cur->manifest.height.value;
+    UTXO_TRY_ASSIGN(auto discovery, discover(tn, sources, installed_height));
+    Found found{std::move(discovery), {}};
+    if (!found.discovery.up_to_date || !cur) return found;
+    UTXO_TRY_ASSIGN(found.adding, shards_to_add(o, *cur));
+    if (found.adding.empty()) return found;
+    const std::uint64_t h = cur->manifest.height.value;
+    const auto below = h > 0 ? std::optional<std::uint64_t>(h - 1) : std::nullopt;
+    UTXO_TRY_ASSIGN(found.discovery, discover(tn, sources, below));
+    auto& accepted = found.discovery.accepted;
+    if (accepted && accepted->manifest.block != cur->manifest.block) accepted.reset();
+    if (!accepted)
+        return fail(Errc::rejected, fmt::format("the installed release {} is no longer accepted from the sources, so "
+                                                "its shards for the new addresses cannot be added ({})",
+                                                h, found.discovery.message));
+    return found;
+}
+
+// Downloads `to_download` of the shards torrent, checking each shard file as soon as it is
+// complete, and installs the release with `plan`'s shards. Returns the bytes downloaded.
+[[nodiscard]] core::Result<std::uint64_t> fetch_shards(Swarm& swarm, Store& store, const Accepted& a,
+                                                       const ReleaseTorrent& shards, const ShardPlan& plan,
+                                                       const std::vector<std::uint32_t>& to_download,
+                                                       const FetchOptions& o, const std::atomic<bool>& stop,
+                                                       const Say& say) {
+    auto t0 = std::chrono::steady_clock::now();
+    UTXO_TRY_ASSIGN(auto stage, store.staging_dir(a.manifest));
+    // Each shard file is checked and synced as soon as it is complete, while the others still
+    // download; install then reads only the files this did not get to (StagedChecker).
+    StagedChecker checker(a.manifest, stage);
+    auto got = download_into_staging(swarm, store, a.manifest, shards, to_download, o, stop,
+                                     [&](int file) { checker.submit(static_cast<std::uint32_t>(file)); });
+    if (!got) return judged(got.error());
+    auto t1 = std::chrono::steady_clock::now();
+    auto early = checker.finish();
+    log().info("{} of {} shard files were checked during the download ({:.2f} s waiting for the last)",
+               early.size(), to_download.size(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
+    if (auto s = store.install(a.manifest, a.manifest_bytes, plan.shards, plan.full, a.verdict.signers, early); !s)
+        return judged(s.error());
+    auto t2 = std::chrono::steady_clock::now();
+    say(fmt::format("downloaded in {:.2f} s; verified and installed in {:.2f} s",
+                    std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count()));
+    return *got;
+}
+
+}  // namespace
+
+core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const std::atomic<bool>& stop,
+                                                 const Say& say) {
+    auto doc = trustnet::load_trustnet(o.trustnet);
+    if (!doc) return named(o.trustnet, doc.error());
+    const auto& tn = doc->trustnet;
+    UTXO_TRY_ASSIGN(auto sources, release_sources(o, tn));
+    auto store = Store::open(o.db);
+    if (!store) return named(o.db, store.error());
+    auto cur = store->installed();
+    if (!cur) return named(o.db, cur.error());
+
+    UTXO_TRY_ASSIGN(auto found, discover_for(o, tn, sources, *cur));
+    if (found.discovery.up_to_date) return std::vector<std::string>{found.discovery.message};
+    if (!found.discovery.accepted) return fail(Errc::rejected, std::move(found.discovery.message));
+    const Accepted& a = *found.discovery.accepted;
     say(a.verdict.message);
 
-    auto plan = plan_shards(o, a.manifest, *cur);
-    if (!plan) return trouble(plan.error().message);
-    auto shards = release_torrent(a.offers, a.manifest, Part::shards);
-    if (!shards) return trouble(shards.error().message);
-    auto swarm = Swarm::start(swarm_options(o, a.offers));
-    if (!swarm) return trouble(swarm.error().message);
+    UTXO_TRY_ASSIGN(auto plan, plan_shards(o, a.manifest, *cur));
+    UTXO_TRY_ASSIGN(auto shards, release_torrent(a.offers, a.manifest, Part::shards));
+    UTXO_TRY_ASSIGN(auto swarm, Swarm::start(swarm_options(o, a.offers)));
 
     std::optional<std::uint64_t> downloaded;
-    // Only the shards not held yet are downloaded when the installed release is extended.
-    const std::vector<std::uint32_t>& to_download = adding.empty() ? plan->shards : adding;
-    if (*cur && adding.empty()) {
-        auto moved = move_forward(*swarm, *store, a, **cur, plan->shards, plan->full, o, stop);
-        if (moved)
-            downloaded = *moved, say("moved forward with patches");
-        else if (moved.error().code != Errc::not_found)
-            return from_error(moved.error());
+    if (*cur && found.adding.empty()) {
+        auto moved = move_forward(swarm, *store, a, **cur, plan.shards, plan.full, o, stop);
+        if (!moved) return judged(moved.error());
+        if (auto* m = std::get_if<MovedForward>(&*moved))
+            downloaded = m->downloaded, say("moved forward with patches");
         else
             log().info("not moving forward with patches: {}; fetching the shards",
-                              moved.error().message);
+                       std::get<CannotMoveForward>(*moved).reason);
     }
     if (!downloaded) {
-        auto t0 = std::chrono::steady_clock::now();
-        auto stage = store->staging_dir(a.manifest);
-        if (!stage) return trouble(stage.error().message);
-        // Each shard file is checked and synced as soon as it is complete, while the others still
-        // download; install then reads only the files this did not get to (StagedChecker).
-        StagedChecker checker(a.manifest, *stage);
-        auto got = download_into_staging(*swarm, *store, a.manifest, *shards, to_download, o, stop,
-                                         [&](int file) { checker.submit(static_cast<std::uint32_t>(file)); });
-        if (!got) return from_error(got.error());
-        downloaded = *got;
-        auto t1 = std::chrono::steady_clock::now();
-        auto early = checker.finish();
-        log().info("{} of {} shard files were checked during the download ({:.2f} s waiting for the last)",
-                          early.size(), to_download.size(),
-                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
-        if (auto s = store->install(a.manifest, a.manifest_bytes, plan->shards, plan->full, a.verdict.signers,
-                                    early);
-            !s)
-            return from_error(s.error());
-        auto t2 = std::chrono::steady_clock::now();
-        say(fmt::format("downloaded in {:.2f} s; verified and installed in {:.2f} s",
-                        std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count()));
+        // Only the shards not held yet are downloaded when the installed release is extended.
+        const auto& to_download = found.adding.empty() ? plan.shards : found.adding;
+        UTXO_TRY_ASSIGN(downloaded, fetch_shards(swarm, *store, a, shards, plan, to_download, o, stop, say));
     }
     say(fmt::format("installed {} height {} ({} of {} shards, {} bytes downloaded)",
-                    core::network_name(a.manifest.network), a.manifest.height.value, plan->shards.size(),
+                    core::network_name(a.manifest.network), a.manifest.height.value, plan.shards.size(),
                     a.manifest.shard_count, *downloaded));
     std::vector<std::string> lines;
-    if (auto note = seed_back(*swarm, *store, *shards, *plan, *downloaded, o, stop); !note.empty())
+    if (auto note = seed_back(swarm, *store, shards, plan, *downloaded, o, stop); !note.empty())
         lines.push_back(note);
     return lines;
 }

@@ -13,8 +13,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <expected>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,15 +41,16 @@ struct FetchOptions {
     bool progress = false;  // draw the progress line (the command sets it when stderr is a terminal)
 };
 
-struct FetchFailure {
-    int exit_code;  // 1 a negative verdict (refused, conflict, tampered data), 2 usage or I/O
-    std::string message;
-};
+// Told each line for stdout as it happens: the verdict and "installed" must show while the client
+// goes on seeding.
+using Say = std::function<void(const std::string& line)>;
 
-// Lines for stdout on success (the verdict, what was installed, what was seeded).
-using FetchResult = std::expected<std::vector<std::string>, FetchFailure>;
-
-[[nodiscard]] FetchResult run_fetch(const FetchOptions& options, const std::atomic<bool>& stop);
+// Returns the lines for stdout left at the end (up to date, what was seeded). Stops downloading or
+// seeding at the next loop turn once `stop` is true. Errc::rejected is a negative verdict (the
+// agreement rule refused, a conflict, data that contradicts the signed release); every other code
+// is usage or I/O trouble.
+[[nodiscard]] core::Result<std::vector<std::string>> run_fetch(const FetchOptions& options,
+                                                              const std::atomic<bool>& stop, const Say& say);
 
 // The shards a wallet needs: shard_of(script) for every script and every address (decoded for
 // `network`), sorted and unique. Errc::usage names a bad address or hex.

@@ -11,7 +11,6 @@
 namespace utxo::verifier {
 
 using core::Errc;
-using core::fail;
 
 namespace {
 
@@ -32,17 +31,21 @@ std::string unusable_because(const core::Manifest& m, const Installed& cur,
 
 }  // namespace
 
-core::Result<std::uint64_t> move_forward(Swarm& swarm, Store& store, const Accepted& a, const Installed& cur,
-                                         const std::vector<std::uint32_t>& shards, bool full,
-                                         const FetchOptions& o, const std::atomic<bool>& stop) {
-    if (auto why = unusable_because(a.manifest, cur, shards, full); !why.empty())
-        return fail(Errc::not_found, why);
+core::Result<ForwardOutcome> move_forward(Swarm& swarm, Store& store, const Accepted& a, const Installed& cur,
+                                          const std::vector<std::uint32_t>& shards, bool full,
+                                          const FetchOptions& o, const std::atomic<bool>& stop) {
+    if (auto why = unusable_because(a.manifest, cur, shards, full); !why.empty()) return CannotMoveForward{why};
+    // No offer with a usable patches torrent: the shards torrent may still do.
     auto patches = release_torrent(a.offers, a.manifest, Part::patches);
-    if (!patches) return fail(Errc::not_found, patches.error().message);
+    if (!patches) return CannotMoveForward{std::move(patches.error().message)};
     UTXO_TRY_ASSIGN(auto got, download_into_staging(swarm, store, a.manifest, *patches, shards, o, stop));
     UTXO_TRY_ASSIGN(auto stage, store.staging_dir(a.manifest));
-    UTXO_TRY(forward(store, a.manifest, a.manifest_bytes, stage / "patches", a.verdict.signers));
-    return got;
+    // forward() says Errc::not_found for every reason the patches cannot be used (verifier/forward.h).
+    if (auto s = forward(store, a.manifest, a.manifest_bytes, stage / "patches", a.verdict.signers); !s) {
+        if (s.error().code == Errc::not_found) return CannotMoveForward{std::move(s.error().message)};
+        return std::unexpected(std::move(s.error()));
+    }
+    return MovedForward{got};
 }
 
 }  // namespace utxo::verifier

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/error.h"
@@ -38,12 +39,23 @@ struct ReleaseTorrent {
                                                   const FetchOptions& o, const std::atomic<bool>& stop,
                                                   std::function<void(int)> file_completed = {});
 
+// What move_forward did: moved the store (the bytes downloaded for it), or found that patches
+// cannot do it here, and why (the caller then fetches the shards instead).
+struct MovedForward {
+    std::uint64_t downloaded = 0;
+};
+struct CannotMoveForward {
+    std::string reason;
+};
+using ForwardOutcome = std::variant<MovedForward, CannotMoveForward>;
+
 // Moves the store from `cur` to the accepted release with the patches of the held shards,
-// downloading only those patch files, then forward() verifies and installs. Returns the bytes
-// downloaded. Errc::not_found when patches cannot do it here (they start elsewhere, no patches
-// torrent, a wanted shard is not held): the caller fetches the shards instead.
-[[nodiscard]] core::Result<std::uint64_t> move_forward(Swarm& swarm, Store& store, const Accepted& a, const Installed& cur,
-                                         const std::vector<std::uint32_t>& shards, bool full,
-                                         const FetchOptions& o, const std::atomic<bool>& stop);
+// downloading only those patch files, then forward() verifies and installs. CannotMoveForward
+// when the patches start elsewhere, there is no patches torrent, a wanted shard is not held, or
+// the patches do not apply; any other failure (the download, the install) is an error.
+[[nodiscard]] core::Result<ForwardOutcome> move_forward(Swarm& swarm, Store& store, const Accepted& a,
+                                                        const Installed& cur, const std::vector<std::uint32_t>& shards,
+                                                        bool full, const FetchOptions& o,
+                                                        const std::atomic<bool>& stop);
 
 }  // namespace utxo::verifier

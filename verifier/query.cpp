@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include "core/address.h"
-#include "verifier/commands.h"
 
 namespace utxo::verifier {
 
@@ -46,11 +45,6 @@ core::Result<Installed> open_installed(const std::filesystem::path& db, std::opt
         return fail(Errc::not_found, fmt::format("{}: no release is installed (run `utxo-verifier fetch` first)",
                                                  db.string()));
     return std::move(**cur);
-}
-
-[[noreturn]] void exit_with(const core::Error& e, int code) {
-    fmt::print(stderr, "utxo-verifier: {}\n", e.message);
-    throw CLI::RuntimeError(code);
 }
 
 }  // namespace utxo::verifier

@@ -1,16 +1,14 @@
-// `utxo-verifier fetch`: options onto FetchOptions, SIGINT/SIGTERM onto a stop flag, the result
-// onto stdout and the exit code (0 ok, 1 negative verdict, 2 usage or I/O).
-#include "verifier/fetch_command.h"
-
-#include "verifier/commands.h"
-
+// `utxo-verifier fetch`: options onto FetchOptions, SIGINT/SIGTERM onto a stop flag, the lines of
+// run_fetch onto stdout as they come.
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
+#include <cstdio>
+#include <memory>
 
+#include "verifier/cli.h"
 #include "verifier/fetch.h"
 
 namespace utxo::verifier {
@@ -31,17 +29,22 @@ void catch_stop_signals() {
     sigaction(SIGTERM, &sa, nullptr);
 }
 
-void run(const FetchOptions& options) {
-    catch_stop_signals();
-    auto r = run_fetch(options, g_stop);
-    if (!r) exit_with(core::Error{core::Errc::invalid, r.error().message}, r.error().exit_code);
-    for (const auto& line : *r) fmt::print("{}\n", line);
+void say(const std::string& line) {
+    fmt::print("{}\n", line);
     std::fflush(stdout);
+}
+
+[[nodiscard]] core::Status fetch(const FetchOptions& options) {
+    catch_stop_signals();
+    UTXO_TRY_ASSIGN(auto lines, run_fetch(options, g_stop, say));
+    for (const auto& line : lines) fmt::print("{}\n", line);
+    std::fflush(stdout);
+    return {};
 }
 
 }  // namespace
 
-void add_fetch_command(CLI::App& app) {
+void add_fetch_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<FetchOptions>();
     auto seed_timeout = std::make_shared<long>(600), stall_timeout = std::make_shared<long>(120);
     auto* cmd = app.add_subcommand("fetch",
@@ -70,11 +73,11 @@ void add_fetch_command(CLI::App& app) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--listen", o->listen, "BitTorrent listen interfaces, libtorrent syntax")
         ->default_val(o->listen);
-    cmd->callback([o, seed_timeout, stall_timeout] {
+    cmd->callback([o, seed_timeout, stall_timeout, &action] {
         o->seed_timeout = std::chrono::seconds(*seed_timeout);
         o->stall_timeout = std::chrono::seconds(*stall_timeout);
         o->progress = ::isatty(STDERR_FILENO) == 1;
-        run(*o);
+        action = [o] { return fetch(*o); };
     });
 }
 

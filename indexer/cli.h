@@ -1,0 +1,36 @@
+// utxo-indexer's command line, compiled into the executable only (the library never sees CLI11).
+// Each add_*_command registers one subcommand and its options; when that subcommand is parsed its
+// callback checks what CLI11 cannot (throwing CLI::ValidationError, reported like any usage error)
+// and sets `action` to the library call, which prints the command's output on stdout and returns
+// its failure, if any, for main to report and map to an exit code.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "core/error.h"
+#include "core/network.h"
+
+namespace CLI {
+class App;
+}
+
+namespace utxo::indexer {
+
+using Action = std::function<core::Status()>;
+
+// The --network argument; CLI::ValidationError for an unknown name.
+core::Network network_or_throw(const std::string& name);
+
+// cli_store.cpp: the store and Core snapshot files, synthetic chains.
+void add_build_command(CLI::App& app, Action& action);
+void add_stats_command(CLI::App& app, Action& action);
+void add_import_core_command(CLI::App& app, Action& action);
+void add_export_core_command(CLI::App& app, Action& action);
+void add_synth_command(CLI::App& app, Action& action);
+// cli_release.cpp: releases.
+void add_run_command(CLI::App& app, Action& action);
+void add_release_command(CLI::App& app, Action& action);
+void add_addresses_command(CLI::App& app, Action& action);
+void add_verify_release_command(CLI::App& app, Action& action);
+
+}  // namespace utxo::indexer

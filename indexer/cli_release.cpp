@@ -1,0 +1,111 @@
+// utxo-indexer run, release, addresses and verify-release: options onto the library's option
+// structs, results onto stdout.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+#include <memory>
+
+#include "indexer/cli.h"
+#include "indexer/commands.h"
+#include "indexer/run.h"
+
+namespace utxo::indexer {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void request_stop(int) { g_stop = true; }
+
+// SIGINT and SIGTERM stop `run` at the next block boundary; it then reports what it did.
+[[nodiscard]] core::Status follow(const RunOptions& o) {
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    UTXO_TRY_ASSIGN(auto r, run(o, g_stop));
+    fmt::print("{}: {} blocks applied, {} releases cut; tip {}\n", g_stop ? "stopped" : "done", r.blocks, r.releases,
+               r.tip ? std::to_string(r.tip->height.value) : "none");
+    return {};
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<RunOptions>();
+    auto network = std::make_shared<std::string>("main");
+    auto* cmd = app.add_subcommand("run", "follow a chain source and cut a release every N final blocks");
+    cmd->add_option("--source", o->source.spec, "rpc:URL, rest:URL or blocks:DIR")->required();
+    cmd->add_option("--network", *network, "main, test, testnet4, signet or regtest")->required();
+    cmd->add_option("--db", o->db, "store directory")->required();
+    cmd->add_option("--releases", o->releases, "releases root directory")->required();
+    cmd->add_option("--release-every", o->release_every, "cut a release at every height divisible by N")
+        ->required()->check(CLI::Range(1u, 10'000'000u));
+    cmd->add_option("--confirmations", o->confirmations, "apply only blocks with at least K confirmations")
+        ->required()->check(CLI::Range(1u, 100'000u));
+    cmd->add_option("--shards", o->shard_count, "shards per release, a power of two (default 1024)");
+    cmd->add_option("--cache-mb", o->cache_mb, "memory for new coins before they go to LMDB (default 2048)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+    cmd->add_flag("--follow", o->follow, "keep polling and cut each release as its height becomes final");
+    cmd->add_option("--poll-seconds", o->poll_seconds, "seconds between polls with --follow (default 10)");
+    cmd->add_option("--rpc-cookie", o->source.rpc_cookie_file, "Core's .cookie file for rpc: sources");
+    cmd->callback([o, network, &action] {
+        o->source.network = network_or_throw(*network);
+        o->progress = true;
+        action = [o] { return follow(*o); };
+    });
+}
+
+void add_release_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<CutOptions>();
+    auto* cmd = app.add_subcommand("release", "cut a release at the store's height");
+    cmd->add_option("--db", o->db, "store directory")->required();
+    cmd->add_option("--releases", o->release.releases, "releases root directory")->required();
+    cmd->add_option("--shards", o->release.shard_count, "shards, a power of two (default 1024)");
+    cmd->add_option("--release-every", o->release.release_every,
+                    "the cadence N: patches from height - N (default 0: no patches)");
+    cmd->callback([o, &action] {
+        action = [o]() -> core::Status {
+            UTXO_TRY_ASSIGN(auto r, cut_store_release(*o));
+            fmt::print("{} {}\n", r.already_existed ? "exists:" : "cut:", r.dir.string());
+            return {};
+        };
+    });
+}
+
+void add_addresses_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<AddressesOptions>();
+    auto* cmd = app.add_subcommand("addresses", "list some addresses that hold coins in a store or release");
+    auto* from_db = cmd->add_option("--db", o->db, "store directory");
+    auto* from_release = cmd->add_option("--release", o->release, "release directory");
+    from_db->excludes(from_release);
+    cmd->add_option("--count", o->count, "how many (default 10)");
+    cmd->callback([o, &action] {
+        if (o->db.empty() == o->release.empty())
+            throw CLI::ValidationError("addresses", "give either --db or --release");
+        action = [o]() -> core::Status {
+            UTXO_TRY_ASSIGN(auto r, list_addresses(*o));
+            for (const auto& a : r) fmt::print("{} {}\n", a.address, a.value.sat);
+            return {};
+        };
+    });
+}
+
+void add_verify_release_command(CLI::App& app, Action& action) {
+    auto dir = std::make_shared<std::filesystem::path>();
+    auto quiet = std::make_shared<bool>(false);
+    auto* cmd = app.add_subcommand("verify-release", "re-read a release and check every hash, count and "
+                                                     "commitment in its manifest (exit 1 on a mismatch)");
+    cmd->add_option("dir", *dir, "release directory")->required();
+    cmd->add_flag("-q,--quiet", *quiet, "print only the verdict");
+    cmd->callback([dir, quiet, &action] {
+        action = [dir, quiet]() -> core::Status {
+            UTXO_TRY_ASSIGN(auto r, judge_release(*dir));
+            if (!*quiet)
+                for (const auto& line : r.checks) fmt::print("ok  {}\n", line);
+            fmt::print("release verified: {} files, {} bytes, {} coins\n", r.files, r.bytes, r.coins);
+            return {};
+        };
+    });
+}
+
+}  // namespace utxo::indexer

@@ -1,0 +1,27 @@
+// utxo-seeder's command line, compiled into the executable only (the library never sees CLI11).
+#pragma once
+#include <string>
+
+#include "core/error.h"
+#include "seeder/options.h"
+
+namespace CLI {
+class App;
+}
+
+namespace utxo::seeder {
+
+struct CommandLine {
+    Options options;
+    std::string listen, http;  // --listen and --http as given; empty keeps the default
+    bool verbose = false, quiet = false;
+};
+
+// Registers every option of the daemon onto `app`, writing into `line`.
+void add_options(CLI::App& app, CommandLine& line);
+
+// Parses --listen and --http (HOST:PORT) into line.options; a bad one fails with Errc::usage and
+// "--listen: <why>".
+[[nodiscard]] core::Status apply_addresses(CommandLine& line);
+
+}  // namespace utxo::seeder

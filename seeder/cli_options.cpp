@@ -1,0 +1,55 @@
+// utxo-seeder's options onto seeder::Options.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "seeder/cli.h"
+
+namespace utxo::seeder {
+
+namespace {
+
+[[nodiscard]] core::Status set_host_port(const std::string& option, const std::string& text, net::HostPort& out) {
+    if (text.empty()) return {};
+    auto hp = net::parse_host_port(text);
+    if (!hp) return core::fail(core::Errc::usage, fmt::format("{}: {}", option, hp.error().message));
+    out = *hp;
+    return {};
+}
+
+}  // namespace
+
+void add_options(CLI::App& app, CommandLine& line) {
+    Options& o = line.options;
+    app.add_option("--releases", o.releases, "releases directory (RELEASES/<network>/<height>-<hash>/)")
+        ->required();
+    app.add_option("--keep", o.keep, "newest releases kept per network (older ones are dropped, not deleted)")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1000000u));
+    app.add_option("--listen", line.listen, "BitTorrent listen HOST:PORT (default 127.0.0.1:6881)");
+    app.add_option("--http", line.http, "HTTP listen HOST:PORT, numeric (default 127.0.0.1:8080)");
+    app.add_option("--public-url", o.public_http_url,
+                   "base URL of the HTTP server as peers reach it (web seeds)");
+    app.add_option("--tracker", o.trackers,
+                   "announce URL for served torrents, magnets and our announces (repeatable)");
+    app.add_option("--tracker-whitelist", o.tracker_whitelist,
+                   "keep this file listing the kept releases' infohashes (opentracker -w)");
+    app.add_option("--tracker-pid", o.tracker_pid, "send SIGHUP to this tracker pid after each whitelist change")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--upload-rate", o.upload_rate, "upload cap in bytes/s, local peers included (0 = none)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    app.add_flag("--dht", o.dht, "join the BitTorrent DHT");
+    app.add_flag("--lsd", o.lsd, "local service discovery");
+    app.add_flag("--upnp", o.upnp, "UPnP port mapping");
+    app.add_flag("--natpmp", o.natpmp, "NAT-PMP port mapping");
+    app.add_flag("--utp", o.utp, "allow uTP besides TCP");
+    app.add_flag("-v,--verbose", line.verbose, "debug logging (requests, tracker replies)");
+    app.add_flag("-q,--quiet", line.quiet, "warnings and errors only");
+}
+
+core::Status apply_addresses(CommandLine& line) {
+    UTXO_TRY(set_host_port("--listen", line.listen, line.options.listen));
+    return set_host_port("--http", line.http, line.options.http);
+}
+
+}  // namespace utxo::seeder

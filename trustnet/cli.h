@@ -1,0 +1,26 @@
+// utxo-trustnet's command line, compiled into the executable only (the library never sees CLI11).
+// Each add_*_command registers one subcommand and its options; when that subcommand is parsed its
+// callback sets `action` to the library call, which returns the text for stdout or the failure for
+// main to report and map to an exit code.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "core/error.h"
+
+namespace CLI {
+class App;
+}
+
+namespace utxo::trustnet {
+
+using Action = std::function<core::Result<std::string>()>;
+
+void add_init_command(CLI::App& app, Action& action);
+void add_add_command(CLI::App& app, Action& action);
+void add_remove_command(CLI::App& app, Action& action);
+void add_list_command(CLI::App& app, Action& action);
+void add_check_command(CLI::App& app, Action& action);
+void add_verify_command(CLI::App& app, Action& action);
+
+}  // namespace utxo::trustnet

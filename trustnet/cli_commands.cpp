@@ -1,0 +1,78 @@
+// utxo-trustnet init, add, remove, list, check and verify: options onto the library's option structs.
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+#include "trustnet/cli.h"
+#include "trustnet/commands.h"
+
+namespace utxo::trustnet {
+
+namespace {
+
+// The subcommand runs `run(*options)` once it is parsed.
+template <class Options>
+void on_parsed(CLI::App* cmd, std::shared_ptr<Options> options, core::Result<std::string> (*run)(const Options&),
+               Action& action) {
+    cmd->callback([options, run, &action] { action = [options, run] { return run(*options); }; });
+}
+
+}  // namespace
+
+void add_init_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<InitOptions>();
+    auto* cmd = app.add_subcommand("init", "create a trustnet file (require all, no authorities yet)");
+    cmd->add_option("FILE", o->file)->required();
+    cmd->add_option("--network", o->network, "main, test, testnet4, signet or regtest")->required();
+    on_parsed(cmd, o, run_init, action);
+}
+
+void add_add_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<AddOptions>();
+    auto* cmd = app.add_subcommand("add", "add an authority");
+    cmd->add_option("FILE", o->file)->required();
+    cmd->add_option("NAME", o->name)->required();
+    cmd->add_option("PUBKEY", o->key, "public key file, or the base64 key line minisign prints")->required();
+    cmd->add_option("--url", o->urls, "where the authority publishes (repeatable)");
+    on_parsed(cmd, o, run_add, action);
+}
+
+void add_remove_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<RemoveOptions>();
+    auto* cmd = app.add_subcommand("remove", "remove an authority");
+    cmd->add_option("FILE", o->file)->required();
+    cmd->add_option("NAME", o->name)->required();
+    on_parsed(cmd, o, run_remove, action);
+}
+
+void add_list_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<ListOptions>();
+    auto* cmd = app.add_subcommand("list", "show network, policy and authorities");
+    cmd->add_option("FILE", o->file)->required();
+    cmd->add_flag("--json", o->json, "machine-readable output");
+    on_parsed(cmd, o, run_list, action);
+}
+
+void add_check_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<CheckOptions>();
+    auto* cmd = app.add_subcommand("check", "validate every line; exit 1 listing the problems");
+    cmd->add_option("FILE", o->file)->required();
+    on_parsed(cmd, o, run_check, action);
+}
+
+void add_verify_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<VerifyOptions>();
+    auto installed = std::make_shared<std::uint64_t>(0);
+    auto* cmd = app.add_subcommand("verify", "apply the agreement rule to DIR/manifest.json and its signatures");
+    cmd->add_option("FILE", o->trustnet_file)->required();
+    cmd->add_option("--release", o->release_dir, "directory with manifest.json and manifest.json.*.minisig")
+        ->required();
+    cmd->add_option("--other", o->other_dirs, "another release directory for the same height (repeatable)");
+    auto* installed_opt = cmd->add_option("--installed-height", *installed, "height already installed (refuse <=)");
+    cmd->callback([o, installed, installed_opt, &action] {
+        if (*installed_opt) o->installed_height = *installed;
+        action = [o] { return run_verify(*o); };
+    });
+}
+
+}  // namespace utxo::trustnet

@@ -1,0 +1,94 @@
+// utxo-verifier status, check, utxos, balance, serve and export-core: options onto the library's
+// option structs (verifier/commands.h), the text they return onto stdout.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "verifier/cli.h"
+#include "verifier/commands.h"
+
+namespace utxo::verifier {
+
+namespace {
+
+// The subcommand prints what `run(*options)` returns once it is parsed.
+template <class Options>
+void on_parsed(CLI::App* cmd, std::shared_ptr<Options> options, core::Result<std::string> (*run)(const Options&),
+               Action& action) {
+    cmd->callback([options, run, &action] {
+        action = [options, run]() -> core::Status {
+            UTXO_TRY_ASSIGN(auto text, run(*options));
+            fmt::print("{}", text);
+            return {};
+        };
+    });
+}
+
+void add_query_command(CLI::App& app, const char* name, const char* help,
+                       core::Result<std::string> (*run)(const QueryOptions&), Action& action) {
+    auto o = std::make_shared<QueryOptions>();
+    auto* cmd = app.add_subcommand(name, help);
+    cmd->add_option("--db", o->db, "store directory")->required();
+    cmd->add_option("--address", o->addresses, "address (repeatable)");
+    cmd->add_option("--script", o->scripts, "scriptPubKey hex (repeatable)");
+    cmd->add_flag("--json", o->json, "JSON output");
+    on_parsed(cmd, o, run, action);
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<StatusOptions>();
+    auto* cmd = app.add_subcommand("status", "show the installed release");
+    cmd->add_option("--db", o->db, "store directory")->required();
+    cmd->add_flag("--json", o->json, "one JSON object");
+    on_parsed(cmd, o, run_status, action);
+}
+
+void add_check_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<CheckOptions>();
+    auto* cmd = app.add_subcommand("check", "re-read every held shard file: canonical coins, counts and per-shard "
+                                            "MuHash against the manifest (exit 1 on a mismatch)");
+    cmd->add_option("--db", o->db, "store directory")->required();
+    on_parsed(cmd, o, run_check, action);
+}
+
+void add_utxos_command(CLI::App& app, Action& action) {
+    add_query_command(app, "utxos", "list the unspent outputs of addresses or scripts", run_utxos, action);
+}
+
+void add_balance_command(CLI::App& app, Action& action) {
+    add_query_command(app, "balance", "sum the unspent outputs of addresses or scripts", run_balance, action);
+}
+
+void add_export_core_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<ExportCoreOptions>();
+    auto* cmd = app.add_subcommand("export-core", "write a full store as a Bitcoin Core snapshot file (loadtxoutset)");
+    cmd->add_option("--db", o->db, "store directory")->required();
+    cmd->add_option("--out", o->out, "snapshot file to create (must not exist)")->required();
+    on_parsed(cmd, o, run_export_core, action);
+}
+
+void add_serve_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<ServeCommandOptions>();
+    auto* cmd = app.add_subcommand("serve", "serve Esplora-compatible /address/:a/utxo, /scripthash/:h/utxo and "
+                                            "/blocks/tip/height over HTTP until SIGINT/SIGTERM");
+    cmd->add_option("--db", o->db, "store directory")->required();
+    cmd->add_option("--http", o->listen, "HOST:PORT to listen on (port 0: any free port)")->required();
+    cmd->add_option("--max-connections", o->max_connections,
+                    "open connections served at once; more get 503 (default 256)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+    cmd->callback([o, &action] {
+        action = [o] {
+            return run_serve(*o, [](const std::string& line) {
+                // Tests and scripts read this line to learn the port when 0 was asked for.
+                fmt::print("{}\n", line);
+                std::fflush(stdout);
+            });
+        };
+    });
+}
+
+}  // namespace utxo::verifier
