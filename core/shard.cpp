@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/header_fields.h"
+#include "core/script.h"
 #include "core/serialize.h"
 #include "core/sha256.h"
 
@@ -101,7 +102,7 @@ Result<std::pair<OutPoint, Coin>> read_shard_coin(Reader& in) {
 }
 
 Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, const Coin& coin) {
-    if (coin.script.size() > kMaxShardScriptSize)
+    if (coin.script.size() > kMaxScriptSize)
         return fail(Errc::too_large, fmt::format("coin {} has a {}-byte script, more than a coin can have",
                                                  describe_outpoint(outpoint), coin.script.size()));
     if (!money_range(coin.value))

@@ -48,11 +48,9 @@ void write_shard_coin(Writer& out, const OutPoint& outpoint, const Coin& coin);
 // could be compressed but is stored raw, an amount that only decodes by wrapping around, ...).
 [[nodiscard]] Result<std::pair<OutPoint, Coin>> read_shard_coin(Reader& in);
 
-// Core never keeps a script longer than this in the UTXO set (MAX_SCRIPT_SIZE); the coin encoding
-// cannot carry one either (it reads back as OP_RETURN).
-inline constexpr std::size_t kMaxShardScriptSize = 10000;
 // The per-coin rules of a shard file apart from order: the script maps to header.shard_index, the
-// value is in MoneyRange, the coin is no younger than the header's height, the script fits.
+// value is in MoneyRange, the coin is no younger than the header's height, the script fits
+// (kMaxScriptSize, core/script.h).
 // The message names the outpoint.
 [[nodiscard]] Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, const Coin& coin);
 // "txid display hex:vout", as errors print an outpoint.
