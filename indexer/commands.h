@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "core/network.h"
-#include "core/utxo_store.h"
+#include "indexer/utxo_store.h"
 
 namespace utxo::indexer {
 
@@ -23,7 +23,7 @@ struct BuildSummary {
     std::uint64_t created = 0;
     std::uint64_t spent = 0;
     double seconds = 0;
-    std::optional<core::ChainTip> tip;
+    std::optional<ChainTip> tip;
 };
 // Applies every block that follows the store's tip, in one transaction: an error or an
 // interruption leaves the store exactly as it was.
@@ -31,7 +31,7 @@ struct BuildSummary {
 
 struct StoreStats {
     core::Network network;
-    std::optional<core::ChainTip> tip;
+    std::optional<ChainTip> tip;
     std::uint64_t coins = 0;
     core::Amount total;
     core::Hash256 hash_serialized_3;
@@ -48,7 +48,7 @@ struct ImportOptions {
 };
 struct ImportSummary {
     core::Network network;
-    core::ChainTip tip;
+    ChainTip tip;
     std::uint64_t coins = 0;
     core::Hash256 hash_serialized_3;
     bool matched_core_params = false;  // hash checked against Core's published assumeutxo value
@@ -58,7 +58,7 @@ struct ImportSummary {
 
 struct ExportSummary {
     std::uint64_t coins = 0;
-    core::ChainTip tip;
+    ChainTip tip;
     core::Hash256 hash_serialized_3;
     core::Hash256 muhash;  // recomputed from the written coins and checked against the store
     double seconds = 0;

@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
             fmt::print("{}: {} blocks applied, {} releases cut; tip {}\n", g_stop ? "stopped" : "done", r->blocks,
                        r->releases, r->tip ? std::to_string(r->tip->height.value) : "none");
         } else if (*release_cmd) {
-            auto store = core::UtxoStore::open_existing(release_db);
+            auto store = ix::UtxoStore::open_existing(release_db);
             if (!store) return report(store.error());
             auto r = ix::cut_release(*store, release);
             if (!r) return report(r.error());

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "core/manifest.h"
+#include "core/opcodes.h"
 #include "core/shard.h"
 #include "core/shard_merge.h"
 #include "test_support.h"

@@ -1,11 +1,11 @@
-#include "core/muhash_pipeline.h"
+#include "indexer/muhash_pipeline.h"
 
 #include <cstring>
 
 #include "core/serialize.h"
 #include "core/shard.h"
 
-namespace utxo::core {
+namespace utxo::indexer {
 
 namespace {
 constexpr std::size_t kBatchCoins = 4096;
@@ -16,13 +16,13 @@ constexpr std::size_t kTxOutSerAmountAt = 36 + 4;
 constexpr std::size_t kTxOutSerScriptAt = kTxOutSerAmountAt + 8;
 
 // The script of a TxOutSer element: CompactSize length, then the bytes.
-ByteView element_script(ByteView element) {
-    Reader r(element.subspan(kTxOutSerScriptAt));
+core::ByteView element_script(core::ByteView element) {
+    core::Reader r(element.subspan(kTxOutSerScriptAt));
     auto script = r.var_bytes(element.size());
-    return script ? *script : ByteView{};
+    return script ? *script : core::ByteView{};
 }
 // The amount of a TxOutSer element.
-std::int64_t element_amount(ByteView element) {
+std::int64_t element_amount(core::ByteView element) {
     std::uint64_t v = 0;
     for (int i = 7; i >= 0; --i) v = v << 8 | element[kTxOutSerAmountAt + i];
     return static_cast<std::int64_t>(v);
@@ -41,17 +41,17 @@ MuHashPipeline::~MuHashPipeline() {
     if (worker_.joinable()) worker_.join();
 }
 
-void MuHashPipeline::insert_coin(std::size_t a, const OutPoint& op, const Coin& coin) { add(a, false, op, coin); }
-void MuHashPipeline::remove_coin(std::size_t a, const OutPoint& op, const Coin& coin) { add(a, true, op, coin); }
+void MuHashPipeline::insert_coin(std::size_t a, const core::OutPoint& op, const core::Coin& coin) { add(a, false, op, coin); }
+void MuHashPipeline::remove_coin(std::size_t a, const core::OutPoint& op, const core::Coin& coin) { add(a, true, op, coin); }
 
 // Record layout in a batch: u32 accumulator | u8 remove | u24 element length | element.
 // Elements are TxOutSer, at most ~10 KB (scripts over 10,000 bytes never enter the set).
-void MuHashPipeline::add(std::size_t accumulator, bool remove, const OutPoint& op, const Coin& coin) {
-    Bytes& d = filling_.data;
+void MuHashPipeline::add(std::size_t accumulator, bool remove, const core::OutPoint& op, const core::Coin& coin) {
+    core::Bytes& d = filling_.data;
     const std::size_t at = d.size();
     d.resize(at + 8);
-    Writer w(d);
-    write_txout_ser(w, op, coin);
+    core::Writer w(d);
+    core::write_txout_ser(w, op, coin);
     const std::uint32_t a = accumulator == kShardOfScript ? kRouteByScript : static_cast<std::uint32_t>(accumulator);
     const std::size_t len = d.size() - at - 8;
     std::memcpy(d.data() + at, &a, 4);
@@ -95,8 +95,8 @@ void MuHashPipeline::work() {
             std::memcpy(&a, p, 4);
             bool remove = p[4] != 0;
             std::size_t len = p[5] | std::size_t{p[6]} << 8 | std::size_t{p[7]} << 16;
-            ByteView element(p + 8, len);
-            if (a == kRouteByScript) a = shard_of(element_script(element), static_cast<std::uint32_t>(acc_.size()));
+            core::ByteView element(p + 8, len);
+            if (a == kRouteByScript) a = core::shard_of(element_script(element), static_cast<std::uint32_t>(acc_.size()));
             const std::int64_t amount = element_amount(element);
             Accumulated& acc = acc_[a];
             ++acc.elements;
@@ -128,4 +128,4 @@ std::vector<MuHashPipeline::Accumulated> MuHashPipeline::finish() {
     return std::move(acc_);
 }
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

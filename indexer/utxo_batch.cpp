@@ -6,13 +6,18 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/fresh_coin_cache.h"
-#include "core/muhash_pipeline.h"
 #include "core/script.h"
-#include "core/utxo_store.h"
-#include "core/utxo_store_impl.h"
+#include "indexer/fresh_coin_cache.h"
+#include "indexer/muhash_pipeline.h"
+#include "indexer/utxo_store.h"
+#include "indexer/utxo_store_impl.h"
 
-namespace utxo::core {
+namespace utxo::indexer {
+
+using core::Errc;
+using core::fail;
+using core::Result;
+using core::Status;
 
 namespace {
 
@@ -21,11 +26,11 @@ std::array<std::uint8_t, 4> height_key(std::uint32_t h) {
 }
 
 // Core's two BIP30 exceptions: these mainnet coinbases overwrote an earlier identical coinbase.
-bool is_bip30_repeat(Network net, std::uint32_t height) {
-    return net == Network::mainnet && (height == 91842 || height == 91880);
+bool is_bip30_repeat(core::Network net, std::uint32_t height) {
+    return net == core::Network::mainnet && (height == 91842 || height == 91880);
 }
 
-std::string where(const OutPoint& op) { return fmt::format("{}:{}", op.txid.to_display_hex(), op.vout); }
+std::string where(const core::OutPoint& op) { return fmt::format("{}:{}", op.txid.to_display_hex(), op.vout); }
 
 }  // namespace
 
@@ -36,17 +41,17 @@ std::string where(const OutPoint& op) { return fmt::format("{}:{}", op.txid.to_d
 // coins it added that are still there after it.
 struct WriteBatch::Impl {
     UtxoStore& store;
-    lmdb::Txn txn;
+    core::lmdb::Txn txn;
     std::optional<CoinKey> last_loaded;
-    Bytes coin_buf;
-    Bytes undo_spent;
+    core::Bytes coin_buf;
+    core::Bytes undo_spent;
     std::size_t undo_spent_count = 0;
     std::unordered_set<CoinKey, CoinKeyHash, CoinKeyEqual> created;  // by the block being applied
     FreshCoinCache fresh;                              // created in this batch, not yet in LMDB
-    Coin scratch;                                      // reused per coin: no allocation per output
-    Bytes record;                                      // the block's undo record, reused
+    core::Coin scratch;                                      // reused per coin: no allocation per output
+    core::Bytes record;                                      // the block's undo record, reused
     std::vector<CoinKey> created_sorted;
-    lmdb::Cursor coin_cursor;                          // for spends: one descent finds and deletes
+    core::lmdb::Cursor coin_cursor;                          // for spends: one descent finds and deletes
     // MuHash, count and amount per script shard, on a second core; folded in at commit.
     std::unique_ptr<MuHashPipeline> muhash;
 
@@ -54,20 +59,20 @@ struct WriteBatch::Impl {
         if (!muhash) muhash = std::make_unique<MuHashPipeline>(kStoreShardCount);
         return *muhash;
     }
-    void insert_commitment(const OutPoint& op, const Coin& coin) {
+    void insert_commitment(const core::OutPoint& op, const core::Coin& coin) {
         pipeline().insert_coin(MuHashPipeline::kShardOfScript, op, coin);
     }
-    void remove_commitment(const OutPoint& op, const Coin& coin) {
+    void remove_commitment(const core::OutPoint& op, const core::Coin& coin) {
         pipeline().remove_coin(MuHashPipeline::kShardOfScript, op, coin);
     }
 
-    lmdb::Dbi coins() const { return store.impl_->coins; }
-    lmdb::Dbi undo() const { return store.impl_->undo; }
-    lmdb::Dbi meta() const { return store.impl_->meta; }
-    lmdb::Dbi shards() const { return store.impl_->shards; }
+    core::lmdb::Dbi coins() const { return store.impl_->coins; }
+    core::lmdb::Dbi undo() const { return store.impl_->undo; }
+    core::lmdb::Dbi meta() const { return store.impl_->meta; }
+    core::lmdb::Dbi shards() const { return store.impl_->shards; }
 };
 
-WriteBatch::WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state)
+WriteBatch::WriteBatch(UtxoStore& store, core::lmdb::Txn txn, StoreState state)
     : impl_(new Impl{store, std::move(txn), {}, {}, {}, 0, {}, {}, {}, {}, {}, {}, {}}), state_(std::move(state)),
       start_coins_(state_.coins), start_total_(state_.total.sat) {}
 WriteBatch::~WriteBatch() = default;
@@ -79,21 +84,21 @@ namespace {
 // taken out of both. Coinbases are the only transactions whose txid can repeat (the two mainnet
 // exceptions); any other transaction spends existing coins, so its txid is new, and a clash is
 // caught when the cache is written to LMDB.
-[[nodiscard]] Result<std::optional<Bytes>> take_existing(WriteBatch::Impl& b, const CoinKey& key) {
-    Bytes old;
-    if (b.fresh.take(key, old)) return std::optional<Bytes>(std::move(old));
-    UTXO_TRY_ASSIGN(auto v, lmdb::get(b.txn, b.coins(), key));
-    if (!v) return std::optional<Bytes>{};
+[[nodiscard]] Result<std::optional<core::Bytes>> take_existing(WriteBatch::Impl& b, const CoinKey& key) {
+    core::Bytes old;
+    if (b.fresh.take(key, old)) return std::optional<core::Bytes>(std::move(old));
+    UTXO_TRY_ASSIGN(auto v, core::lmdb::get(b.txn, b.coins(), key));
+    if (!v) return std::optional<core::Bytes>{};
     old.assign((v)->begin(), (v)->end());
-    UTXO_TRY(lmdb::del(b.txn, b.coins(), key));
-    return std::optional<Bytes>(std::move(old));
+    UTXO_TRY(core::lmdb::del(b.txn, b.coins(), key));
+    return std::optional<core::Bytes>(std::move(old));
 }
 
-[[nodiscard]] Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const Coin& coin, std::uint32_t height) {
+[[nodiscard]] Status add_coin(WriteBatch::Impl& b, StoreState& st, const core::OutPoint& op, const core::Coin& coin, std::uint32_t height) {
     auto key = coin_key(op);
     b.coin_buf.clear();
-    Writer w(b.coin_buf);
-    write_coin(w, coin);
+    core::Writer w(b.coin_buf);
+    core::write_coin(w, coin);
     if (coin.coinbase) {
         auto old = take_existing(b, key);
         UTXO_TRY(old);
@@ -101,13 +106,13 @@ namespace {
             if (!is_bip30_repeat(st.network, height))
                 return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists", height, where(op)));
             // The earlier coin is lost for good (BIP30): out of the commitments, remembered for undo.
-            Reader r(**old);
-            UTXO_TRY_ASSIGN(auto prev, read_coin(r));
+            core::Reader r(**old);
+            UTXO_TRY_ASSIGN(auto prev, core::read_coin(r));
             b.remove_commitment(op, prev);
             st.total.sat -= prev.value.sat;
             --st.coins;
             if (b.created.erase(key) == 0) {
-                Writer u(b.undo_spent);
+                core::Writer u(b.undo_spent);
                 u.bytes(key);
                 u.var_bytes(**old);
                 ++b.undo_spent_count;
@@ -123,12 +128,12 @@ namespace {
     return {};
 }
 
-[[nodiscard]] Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::uint32_t height, const Txid& spender) {
+[[nodiscard]] Status spend_coin(WriteBatch::Impl& b, StoreState& st, const core::OutPoint& op, std::uint32_t height, const core::Txid& spender) {
     auto key = coin_key(op);
     b.coin_buf.clear();
     if (!b.fresh.take(key, b.coin_buf)) {
         if (!b.coin_cursor) {
-            UTXO_TRY_ASSIGN(auto c, lmdb::Cursor::open(b.txn, b.coins()));
+            UTXO_TRY_ASSIGN(auto c, core::lmdb::Cursor::open(b.txn, b.coins()));
             b.coin_cursor = std::move(c);
         }
         UTXO_TRY_ASSIGN(auto found, b.coin_cursor.find(key));
@@ -138,13 +143,13 @@ namespace {
         b.coin_buf.assign((found)->begin(), (found)->end());
         UTXO_TRY(b.coin_cursor.del());
     }
-    Coin& coin = b.scratch;
+    core::Coin& coin = b.scratch;
     UTXO_TRY(decode_stored_coin(b.coin_buf, op, coin));
     b.remove_commitment(op, coin);
     st.total.sat -= coin.value.sat;
     --st.coins;
     if (b.created.erase(key) == 0) {  // it existed before this block: undo must bring it back
-        Writer u(b.undo_spent);
+        core::Writer u(b.undo_spent);
         u.bytes(key);
         u.var_bytes(b.coin_buf);
         ++b.undo_spent_count;
@@ -152,13 +157,13 @@ namespace {
     return {};
 }
 
-[[nodiscard]] Result<std::uint32_t> next_height(const StoreState& st, const Block& block) {
+[[nodiscard]] Result<std::uint32_t> next_height(const StoreState& st, const core::Block& block) {
     if (!st.tip) {
-        if (!block.header.prev_block.is_zero() || block.hash != params(st.network).genesis)
+        if (!block.header.prev_block.is_zero() || block.hash != core::params(st.network).genesis)
             return fail(Errc::mismatch, fmt::format("the store is empty, so the first block must be the {} genesis "
                                                     "block {}, not {}",
-                                                    network_name(st.network),
-                                                    params(st.network).genesis.to_display_hex(),
+                                                    core::network_name(st.network),
+                                                    core::params(st.network).genesis.to_display_hex(),
                                                     block.hash.to_display_hex()));
         return 0u;
     }
@@ -172,7 +177,7 @@ namespace {
 
 }  // namespace
 
-Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
+Result<BlockDelta> WriteBatch::apply_block(const core::Block& block) {
     UTXO_TRY_ASSIGN(auto h, next_height(state_, block));
     const std::uint32_t height = h;
     Impl& b = *impl_;
@@ -181,29 +186,29 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
     b.undo_spent_count = 0;
     BlockDelta delta;
     if (height > 0) {  // the genesis block's outputs never enter the set
-        for (const Transaction& tx : block.txs) {
+        for (const core::Transaction& tx : block.txs) {
             if (!tx.is_coinbase()) {
-                for (const TxIn& in : tx.inputs) {
+                for (const core::TxIn& in : tx.inputs) {
                     UTXO_TRY(spend_coin(b, state_, in.prevout, height, tx.txid));
                     ++delta.spent;
                 }
             }
             for (std::uint32_t i = 0; i < tx.outputs.size(); ++i) {
-                const TxOut& out = tx.outputs[i];
-                if (is_unspendable(out.script_pubkey)) continue;
-                Coin& coin = b.scratch;
-                coin.height = Height{height};
+                const core::TxOut& out = tx.outputs[i];
+                if (core::is_unspendable(out.script_pubkey)) continue;
+                core::Coin& coin = b.scratch;
+                coin.height = core::Height{height};
                 coin.coinbase = tx.is_coinbase();
                 coin.value = out.value;
                 coin.script.assign(out.script_pubkey.begin(), out.script_pubkey.end());
-                UTXO_TRY(add_coin(b, state_, OutPoint{tx.txid, i}, coin, height));
+                UTXO_TRY(add_coin(b, state_, core::OutPoint{tx.txid, i}, coin, height));
                 ++delta.created;
             }
         }
     }
-    Bytes& record = b.record;
+    core::Bytes& record = b.record;
     record.clear();
-    Writer w(record);
+    core::Writer w(record);
     w.hash(block.header.prev_block);
     w.compact_size(b.undo_spent_count);
     w.bytes(b.undo_spent);
@@ -212,12 +217,12 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
     std::sort(created.begin(), created.end());
     w.compact_size(created.size());
     for (const auto& k : created) w.bytes(k);
-    UTXO_TRY(lmdb::put(b.txn, b.undo(), height_key(height), record));
+    UTXO_TRY(core::lmdb::put(b.txn, b.undo(), height_key(height), record));
     const std::uint32_t depth = b.store.impl_->options.undo_depth;
     if (height >= depth) {
-        UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height - depth)));
+        UTXO_TRY(core::lmdb::del(b.txn, b.undo(), height_key(height - depth)));
     }
-    state_.tip = ChainTip{Height{height}, block.hash};
+    state_.tip = ChainTip{core::Height{height}, block.hash};
     if (b.fresh.over_budget(b.store.impl_->options.cache_bytes)) {
         UTXO_TRY(flush_created());
     }
@@ -229,17 +234,17 @@ Status WriteBatch::undo_tip() {
     Impl& b = *impl_;
     UTXO_TRY(flush_created());  // undo works on the B-tree alone
     const std::uint32_t height = state_.tip->height.value;
-    UTXO_TRY_ASSIGN(auto rec, lmdb::get(b.txn, b.undo(), height_key(height)));
+    UTXO_TRY_ASSIGN(auto rec, core::lmdb::get(b.txn, b.undo(), height_key(height)));
     if (!rec)
         return fail(Errc::not_found, fmt::format("cannot undo block {}: its undo record is gone (only the last {} "
                                                  "blocks can be undone)", height, b.store.impl_->options.undo_depth));
-    Bytes record((rec)->begin(), (rec)->end());  // copy: the writes below invalidate the view
-    Reader r(record);
+    core::Bytes record((rec)->begin(), (rec)->end());  // copy: the writes below invalidate the view
+    core::Reader r(record);
     auto bad = [&] { return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height)); };
-    auto prev = r.hash<BlockHashTag>();
+    auto prev = r.hash<core::BlockHashTag>();
     auto n_spent = r.compact_size(UINT64_MAX);
     if (!prev || !n_spent) return bad();
-    std::vector<std::pair<ByteView, ByteView>> restore;
+    std::vector<std::pair<core::ByteView, core::ByteView>> restore;
     for (std::uint64_t i = 0; i < *n_spent; ++i) {
         auto key = r.bytes(36);
         auto val = r.var_bytes(UINT64_MAX);
@@ -251,50 +256,50 @@ Status WriteBatch::undo_tip() {
     for (std::uint64_t i = 0; i < *n_created; ++i) {  // remove what the block added...
         auto key = r.bytes(36);
         if (!key) return bad();
-        OutPoint op = outpoint_from_key(*key);
-        auto val = lmdb::get(b.txn, b.coins(), *key);
+        core::OutPoint op = outpoint_from_key(*key);
+        auto val = core::lmdb::get(b.txn, b.coins(), *key);
         UTXO_TRY(val);
         if (!*val) return bad();
-        Reader cr(**val);
-        auto coin = read_coin(cr);
+        core::Reader cr(**val);
+        auto coin = core::read_coin(cr);
         if (!coin) return bad();
         b.remove_commitment(op, *coin);
         state_.total.sat -= coin->value.sat;
         --state_.coins;
-        UTXO_TRY(lmdb::del(b.txn, b.coins(), *key));
+        UTXO_TRY(core::lmdb::del(b.txn, b.coins(), *key));
     }
     for (auto [key, val] : restore) {  // ...then bring back what it removed
-        OutPoint op = outpoint_from_key(key);
-        Reader cr(val);
-        auto coin = read_coin(cr);
+        core::OutPoint op = outpoint_from_key(key);
+        core::Reader cr(val);
+        auto coin = core::read_coin(cr);
         if (!coin) return bad();
-        UTXO_TRY(lmdb::put(b.txn, b.coins(), key, val));
+        UTXO_TRY(core::lmdb::put(b.txn, b.coins(), key, val));
         b.insert_commitment(op, *coin);
         state_.total.sat += coin->value.sat;
         ++state_.coins;
     }
-    UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height)));
+    UTXO_TRY(core::lmdb::del(b.txn, b.undo(), height_key(height)));
     if (height == 0)
         state_.tip.reset();
     else
-        state_.tip = ChainTip{Height{height - 1}, *prev};
+        state_.tip = ChainTip{core::Height{height - 1}, *prev};
     return {};
 }
 
-Status WriteBatch::load_coin(const OutPoint& op, const Coin& coin) {
+Status WriteBatch::load_coin(const core::OutPoint& op, const core::Coin& coin) {
     Impl& b = *impl_;
     if (!b.last_loaded && (state_.tip || state_.coins != 0))
         return fail(Errc::usage, "a snapshot can only be loaded into an empty store");
     auto key = coin_key(op);
     b.coin_buf.clear();
-    Writer w(b.coin_buf);
-    write_coin(w, coin);
-    MDB_val k = lmdb::to_val(key), v = lmdb::to_val(b.coin_buf);
+    core::Writer w(b.coin_buf);
+    core::write_coin(w, coin);
+    MDB_val k = core::lmdb::to_val(key), v = core::lmdb::to_val(b.coin_buf);
     // Snapshot order is key order except within rare txids with vout >= 16512; those go in normally.
     unsigned flags = (!b.last_loaded || key > *b.last_loaded) ? MDB_APPEND : MDB_NOOVERWRITE;
     int rc = mdb_put(b.txn.get(), b.coins(), &k, &v, flags);
     if (rc == MDB_KEYEXIST) return fail(Errc::invalid, fmt::format("coin {} appears twice", where(op)));
-    if (rc) return fail(Errc::io, fmt::format("LMDB put failed: {}", lmdb::error_text(rc)));
+    if (rc) return fail(Errc::io, fmt::format("LMDB put failed: {}", core::lmdb::error_text(rc)));
     if (!b.last_loaded || key > *b.last_loaded) b.last_loaded = key;
     b.insert_commitment(op, coin);
     state_.total.sat += coin.value.sat;
@@ -310,7 +315,7 @@ Status WriteBatch::set_tip(const ChainTip& tip) {
 Status WriteBatch::flush_created() {
     Impl& b = *impl_;
     if (b.fresh.empty()) return {};
-    UTXO_TRY_ASSIGN(auto cur, lmdb::Cursor::open(b.txn, b.coins()));
+    UTXO_TRY_ASSIGN(auto cur, core::lmdb::Cursor::open(b.txn, b.coins()));
     // Keys above the largest stored one can be appended (no search, pages filled to the brim).
     std::optional<CoinKey> last_stored;
     UTXO_TRY_ASSIGN(auto last, cur.last());
@@ -319,8 +324,8 @@ Status WriteBatch::flush_created() {
         const bool append = !last_stored || *e.key > *last_stored;
         UTXO_TRY_ASSIGN(auto put, cur.insert(*e.key, e.coin, append));
         if (!put) {
-            Reader r(e.coin);
-            auto coin = read_coin(r);
+            core::Reader r(e.coin);
+            auto coin = core::read_coin(r);
             return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists",
                                                    coin ? coin->height.value : 0, where(outpoint_from_key(*e.key))));
         }
@@ -340,7 +345,7 @@ Status WriteBatch::flush_created() {
         const auto& c = changes[i];
         if (c.elements == 0) continue;
         ShardTotals t;
-        auto have = lmdb::get(b.txn, b.shards(), shard_key(i));
+        auto have = core::lmdb::get(b.txn, b.shards(), shard_key(i));
         UTXO_TRY(have);
         if (*have) {
             auto decoded = decode_shard_totals(**have);
@@ -355,7 +360,7 @@ Status WriteBatch::flush_created() {
         st.muhash *= c.muhash;
         coins_change += c.coins;
         amount_change += c.amount;
-        UTXO_TRY(lmdb::put(b.txn, b.shards(), shard_key(i), encode_shard_totals(t)));
+        UTXO_TRY(core::lmdb::put(b.txn, b.shards(), shard_key(i), encode_shard_totals(t)));
     }
     if (static_cast<std::int64_t>(st.coins - coins_before) != coins_change || st.total.sat - total_before != amount_change)
         return fail(Errc::mismatch, "internal error: the shard totals do not add up to the set's change");
@@ -365,14 +370,14 @@ Status WriteBatch::flush_created() {
 Status WriteBatch::commit() {
     Impl& b = *impl_;
     UTXO_TRY(flush_created());
-    b.coin_cursor = lmdb::Cursor{};  // a write cursor must be closed before its transaction ends
+    b.coin_cursor = core::lmdb::Cursor{};  // a write cursor must be closed before its transaction ends
     if (b.muhash) {
         UTXO_TRY(fold_shard_changes(b, state_, start_coins_, start_total_));
     }
-    Bytes coins, total, tip;
-    Writer(coins).u64(state_.coins);
-    Writer(total).i64(state_.total.sat);
-    auto put_meta = [&](std::string_view key, ByteView value) { return lmdb::put(b.txn, b.meta(), as_bytes(key), value); };
+    core::Bytes coins, total, tip;
+    core::Writer(coins).u64(state_.coins);
+    core::Writer(total).i64(state_.total.sat);
+    auto put_meta = [&](std::string_view key, core::ByteView value) { return core::lmdb::put(b.txn, b.meta(), core::as_bytes(key), value); };
     UTXO_TRY(put_meta("coins", coins));
     UTXO_TRY(put_meta("total", total));
     UTXO_TRY(put_meta("muhash", state_.muhash.serialize()));
@@ -382,9 +387,9 @@ Status WriteBatch::commit() {
         tip.insert(tip.end(), state_.tip->hash.raw().begin(), state_.tip->hash.raw().end());
         UTXO_TRY(put_meta("tip", tip));
     } else {
-        UTXO_TRY(lmdb::del(b.txn, b.meta(), as_bytes(std::string_view("tip"))));
+        UTXO_TRY(core::lmdb::del(b.txn, b.meta(), core::as_bytes(std::string_view("tip"))));
     }
     return b.txn.commit();
 }
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace utxo::core {
+namespace utxo::indexer {
 
 using CoinKey = std::array<std::uint8_t, 36>;
 
@@ -23,4 +23,4 @@ struct CoinKeyEqual {
     }
 };
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer
