@@ -185,4 +185,21 @@ void write_txout_ser(Writer& out, const OutPoint& outpoint, const Coin& coin) {
     out.var_bytes(coin.script);
 }
 
+namespace {
+constexpr std::size_t kTxOutSerValueAt = 32 + 4 + 4;  // after txid, vout and code
+constexpr std::size_t kTxOutSerScriptAt = kTxOutSerValueAt + 8;
+}  // namespace
+
+Amount txout_ser_value(ByteView element) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = v << 8 | element[kTxOutSerValueAt + i];
+    return Amount{static_cast<std::int64_t>(v)};
+}
+
+ByteView txout_ser_script(ByteView element) {
+    Reader r(element.subspan(kTxOutSerScriptAt));
+    auto script = r.var_bytes(element.size());
+    return script ? *script : ByteView{};
+}
+
 }  // namespace utxo::core

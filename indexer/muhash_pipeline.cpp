@@ -11,22 +11,6 @@ namespace {
 constexpr std::size_t kBatchCoins = 4096;
 constexpr std::size_t kMaxQueued = 4;  // bounds memory: the producer waits when the worker lags
 constexpr std::uint32_t kRouteByScript = UINT32_MAX;
-// TxOutSer (write_txout_ser): outpoint (36) || code u32 || amount i64 LE || CompactSize || script.
-constexpr std::size_t kTxOutSerAmountAt = 36 + 4;
-constexpr std::size_t kTxOutSerScriptAt = kTxOutSerAmountAt + 8;
-
-// The script of a TxOutSer element: CompactSize length, then the bytes.
-core::ByteView element_script(core::ByteView element) {
-    core::Reader r(element.subspan(kTxOutSerScriptAt));
-    auto script = r.var_bytes(element.size());
-    return script ? *script : core::ByteView{};
-}
-// The amount of a TxOutSer element.
-std::int64_t element_amount(core::ByteView element) {
-    std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = v << 8 | element[kTxOutSerAmountAt + i];
-    return static_cast<std::int64_t>(v);
-}
 }  // namespace
 
 MuHashPipeline::MuHashPipeline(std::size_t accumulators)
@@ -96,8 +80,8 @@ void MuHashPipeline::work() {
             bool remove = p[4] != 0;
             std::size_t len = p[5] | std::size_t{p[6]} << 8 | std::size_t{p[7]} << 16;
             core::ByteView element(p + 8, len);
-            if (a == kRouteByScript) a = core::shard_of(element_script(element), static_cast<std::uint32_t>(acc_.size()));
-            const std::int64_t amount = element_amount(element);
+            if (a == kRouteByScript) a = core::shard_of(core::txout_ser_script(element), static_cast<std::uint32_t>(acc_.size()));
+            const std::int64_t amount = core::txout_ser_value(element).sat;
             Accumulated& acc = acc_[a];
             ++acc.elements;
             if (remove) {

@@ -9,49 +9,45 @@
 #include "core/script.h"
 #include "indexer/fresh_coin_cache.h"
 #include "indexer/muhash_pipeline.h"
+#include "indexer/store_records.h"
+#include "indexer/undo_record.h"
 #include "indexer/utxo_store.h"
 #include "indexer/utxo_store_impl.h"
 
 namespace utxo::indexer {
 
+using core::Bytes;
+using core::Coin;
 using core::Errc;
 using core::fail;
+using core::OutPoint;
 using core::Result;
 using core::Status;
+namespace lmdb = core::lmdb;
 
 namespace {
-
-std::array<std::uint8_t, 4> height_key(std::uint32_t h) {
-    return {std::uint8_t(h >> 24), std::uint8_t(h >> 16), std::uint8_t(h >> 8), std::uint8_t(h)};
-}
 
 // Core's two BIP30 exceptions: these mainnet coinbases overwrote an earlier identical coinbase.
 bool is_bip30_repeat(core::Network net, std::uint32_t height) {
     return net == core::Network::mainnet && (height == 91842 || height == 91880);
 }
 
-std::string where(const core::OutPoint& op) { return fmt::format("{}:{}", op.txid.to_display_hex(), op.vout); }
+std::string where(const OutPoint& op) { return fmt::format("{}:{}", op.txid.to_display_hex(), op.vout); }
 
 }  // namespace
 
-// Undo record, value of undo[height BE]:
-//   prev block hash (32, raw) || CompactSize(n) || n x (coin key 36 || CompactSize(len) || coin)
-//   || CompactSize(m) || m x coin key 36
-// The first list holds coins that existed before the block and that it removed; the second the
-// coins it added that are still there after it.
 struct WriteBatch::Impl {
     UtxoStore& store;
-    core::lmdb::Txn txn;
+    lmdb::Txn txn;
     std::optional<CoinKey> last_loaded;
-    core::Bytes coin_buf;
-    core::Bytes undo_spent;
-    std::size_t undo_spent_count = 0;
+    Bytes coin_buf;
+    UndoRecordWriter undo_record;                                    // of the block being applied
     std::unordered_set<CoinKey, CoinKeyHash, CoinKeyEqual> created;  // by the block being applied
-    FreshCoinCache fresh;                              // created in this batch, not yet in LMDB
-    core::Coin scratch;                                      // reused per coin: no allocation per output
-    core::Bytes record;                                      // the block's undo record, reused
+    FreshCoinCache fresh;                                            // created in this batch, not yet in LMDB
+    Coin scratch;                                                    // reused per coin: no allocation per output
+    Bytes record;                                                    // the block's undo record, reused
     std::vector<CoinKey> created_sorted;
-    core::lmdb::Cursor coin_cursor;                          // for spends: one descent finds and deletes
+    lmdb::Cursor coin_cursor;                                        // for spends: one descent finds and deletes
     // MuHash, count and amount per script shard, on a second core; folded in at commit.
     std::unique_ptr<MuHashPipeline> muhash;
 
@@ -59,21 +55,21 @@ struct WriteBatch::Impl {
         if (!muhash) muhash = std::make_unique<MuHashPipeline>(kStoreShardCount);
         return *muhash;
     }
-    void insert_commitment(const core::OutPoint& op, const core::Coin& coin) {
+    void insert_commitment(const OutPoint& op, const Coin& coin) {
         pipeline().insert_coin(MuHashPipeline::kShardOfScript, op, coin);
     }
-    void remove_commitment(const core::OutPoint& op, const core::Coin& coin) {
+    void remove_commitment(const OutPoint& op, const Coin& coin) {
         pipeline().remove_coin(MuHashPipeline::kShardOfScript, op, coin);
     }
 
-    core::lmdb::Dbi coins() const { return store.impl_->coins; }
-    core::lmdb::Dbi undo() const { return store.impl_->undo; }
-    core::lmdb::Dbi meta() const { return store.impl_->meta; }
-    core::lmdb::Dbi shards() const { return store.impl_->shards; }
+    lmdb::Dbi coins() const { return store.impl_->coins; }
+    lmdb::Dbi undo() const { return store.impl_->undo; }
+    lmdb::Dbi meta() const { return store.impl_->meta; }
+    lmdb::Dbi shards() const { return store.impl_->shards; }
 };
 
-WriteBatch::WriteBatch(UtxoStore& store, core::lmdb::Txn txn, StoreState state)
-    : impl_(new Impl{store, std::move(txn), {}, {}, {}, 0, {}, {}, {}, {}, {}, {}, {}}), state_(std::move(state)),
+WriteBatch::WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state)
+    : impl_(new Impl{store, std::move(txn), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}), state_(std::move(state)),
       start_coins_(state_.coins), start_total_(state_.total.sat) {}
 WriteBatch::~WriteBatch() = default;
 WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
@@ -84,21 +80,20 @@ namespace {
 // taken out of both. Coinbases are the only transactions whose txid can repeat (the two mainnet
 // exceptions); any other transaction spends existing coins, so its txid is new, and a clash is
 // caught when the cache is written to LMDB.
-[[nodiscard]] Result<std::optional<core::Bytes>> take_existing(WriteBatch::Impl& b, const CoinKey& key) {
-    core::Bytes old;
-    if (b.fresh.take(key, old)) return std::optional<core::Bytes>(std::move(old));
-    UTXO_TRY_ASSIGN(auto v, core::lmdb::get(b.txn, b.coins(), key));
-    if (!v) return std::optional<core::Bytes>{};
+[[nodiscard]] Result<std::optional<Bytes>> take_existing(WriteBatch::Impl& b, const CoinKey& key) {
+    Bytes old;
+    if (b.fresh.take(key, old)) return std::optional<Bytes>(std::move(old));
+    UTXO_TRY_ASSIGN(auto v, lmdb::get(b.txn, b.coins(), key));
+    if (!v) return std::optional<Bytes>{};
     old.assign((v)->begin(), (v)->end());
-    UTXO_TRY(core::lmdb::del(b.txn, b.coins(), key));
-    return std::optional<core::Bytes>(std::move(old));
+    UTXO_TRY(lmdb::del(b.txn, b.coins(), key));
+    return std::optional<Bytes>(std::move(old));
 }
 
-[[nodiscard]] Status add_coin(WriteBatch::Impl& b, StoreState& st, const core::OutPoint& op, const core::Coin& coin, std::uint32_t height) {
+[[nodiscard]] Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const Coin& coin,
+                              std::uint32_t height) {
     auto key = coin_key(op);
-    b.coin_buf.clear();
-    core::Writer w(b.coin_buf);
-    core::write_coin(w, coin);
+    encode_stored_coin(coin, b.coin_buf);
     if (coin.coinbase) {
         auto old = take_existing(b, key);
         UTXO_TRY(old);
@@ -106,17 +101,12 @@ namespace {
             if (!is_bip30_repeat(st.network, height))
                 return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists", height, where(op)));
             // The earlier coin is lost for good (BIP30): out of the commitments, remembered for undo.
-            core::Reader r(**old);
-            UTXO_TRY_ASSIGN(auto prev, core::read_coin(r));
+            Coin prev;
+            UTXO_TRY(decode_stored_coin(**old, op, prev));
             b.remove_commitment(op, prev);
             st.total.sat -= prev.value.sat;
             --st.coins;
-            if (b.created.erase(key) == 0) {
-                core::Writer u(b.undo_spent);
-                u.bytes(key);
-                u.var_bytes(**old);
-                ++b.undo_spent_count;
-            }
+            if (b.created.erase(key) == 0) b.undo_record.removed(key, **old);
         }
     }
     if (!b.fresh.put(key, b.coin_buf))
@@ -128,12 +118,13 @@ namespace {
     return {};
 }
 
-[[nodiscard]] Status spend_coin(WriteBatch::Impl& b, StoreState& st, const core::OutPoint& op, std::uint32_t height, const core::Txid& spender) {
+[[nodiscard]] Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::uint32_t height,
+                                const core::Txid& spender) {
     auto key = coin_key(op);
     b.coin_buf.clear();
     if (!b.fresh.take(key, b.coin_buf)) {
         if (!b.coin_cursor) {
-            UTXO_TRY_ASSIGN(auto c, core::lmdb::Cursor::open(b.txn, b.coins()));
+            UTXO_TRY_ASSIGN(auto c, lmdb::Cursor::open(b.txn, b.coins()));
             b.coin_cursor = std::move(c);
         }
         UTXO_TRY_ASSIGN(auto found, b.coin_cursor.find(key));
@@ -143,17 +134,13 @@ namespace {
         b.coin_buf.assign((found)->begin(), (found)->end());
         UTXO_TRY(b.coin_cursor.del());
     }
-    core::Coin& coin = b.scratch;
+    Coin& coin = b.scratch;
     UTXO_TRY(decode_stored_coin(b.coin_buf, op, coin));
     b.remove_commitment(op, coin);
     st.total.sat -= coin.value.sat;
     --st.coins;
-    if (b.created.erase(key) == 0) {  // it existed before this block: undo must bring it back
-        core::Writer u(b.undo_spent);
-        u.bytes(key);
-        u.var_bytes(b.coin_buf);
-        ++b.undo_spent_count;
-    }
+    // It existed before this block: undo must bring it back.
+    if (b.created.erase(key) == 0) b.undo_record.removed(key, b.coin_buf);
     return {};
 }
 
@@ -182,8 +169,7 @@ Result<BlockDelta> WriteBatch::apply_block(const core::Block& block) {
     const std::uint32_t height = h;
     Impl& b = *impl_;
     b.created.clear();
-    b.undo_spent.clear();
-    b.undo_spent_count = 0;
+    b.undo_record.clear();
     BlockDelta delta;
     if (height > 0) {  // the genesis block's outputs never enter the set
         for (const core::Transaction& tx : block.txs) {
@@ -196,31 +182,24 @@ Result<BlockDelta> WriteBatch::apply_block(const core::Block& block) {
             for (std::uint32_t i = 0; i < tx.outputs.size(); ++i) {
                 const core::TxOut& out = tx.outputs[i];
                 if (core::is_unspendable(out.script_pubkey)) continue;
-                core::Coin& coin = b.scratch;
+                Coin& coin = b.scratch;
                 coin.height = core::Height{height};
                 coin.coinbase = tx.is_coinbase();
                 coin.value = out.value;
                 coin.script.assign(out.script_pubkey.begin(), out.script_pubkey.end());
-                UTXO_TRY(add_coin(b, state_, core::OutPoint{tx.txid, i}, coin, height));
+                UTXO_TRY(add_coin(b, state_, OutPoint{tx.txid, i}, coin, height));
                 ++delta.created;
             }
         }
     }
-    core::Bytes& record = b.record;
-    record.clear();
-    core::Writer w(record);
-    w.hash(block.header.prev_block);
-    w.compact_size(b.undo_spent_count);
-    w.bytes(b.undo_spent);
     std::vector<CoinKey>& created = b.created_sorted;
     created.assign(b.created.begin(), b.created.end());
     std::sort(created.begin(), created.end());
-    w.compact_size(created.size());
-    for (const auto& k : created) w.bytes(k);
-    UTXO_TRY(core::lmdb::put(b.txn, b.undo(), height_key(height), record));
+    b.undo_record.finish(block.header.prev_block, created, b.record);
+    UTXO_TRY(lmdb::put(b.txn, b.undo(), height_key(height), b.record));
     const std::uint32_t depth = b.store.impl_->options.undo_depth;
     if (height >= depth) {
-        UTXO_TRY(core::lmdb::del(b.txn, b.undo(), height_key(height - depth)));
+        UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height - depth)));
     }
     state_.tip = ChainTip{core::Height{height}, block.hash};
     if (b.fresh.over_budget(b.store.impl_->options.cache_bytes)) {
@@ -234,72 +213,52 @@ Status WriteBatch::undo_tip() {
     Impl& b = *impl_;
     UTXO_TRY(flush_created());  // undo works on the B-tree alone
     const std::uint32_t height = state_.tip->height.value;
-    UTXO_TRY_ASSIGN(auto rec, core::lmdb::get(b.txn, b.undo(), height_key(height)));
+    UTXO_TRY_ASSIGN(auto rec, lmdb::get(b.txn, b.undo(), height_key(height)));
     if (!rec)
         return fail(Errc::not_found, fmt::format("cannot undo block {}: its undo record is gone (only the last {} "
                                                  "blocks can be undone)", height, b.store.impl_->options.undo_depth));
-    core::Bytes record((rec)->begin(), (rec)->end());  // copy: the writes below invalidate the view
-    core::Reader r(record);
+    Bytes bytes((rec)->begin(), (rec)->end());  // copy: the writes below invalidate the view
+    UTXO_TRY_ASSIGN(auto record, decode_undo_record(bytes, height));
     auto bad = [&] { return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height)); };
-    auto prev = r.hash<core::BlockHashTag>();
-    auto n_spent = r.compact_size(UINT64_MAX);
-    if (!prev || !n_spent) return bad();
-    std::vector<std::pair<core::ByteView, core::ByteView>> restore;
-    for (std::uint64_t i = 0; i < *n_spent; ++i) {
-        auto key = r.bytes(36);
-        auto val = r.var_bytes(UINT64_MAX);
-        if (!key || !val) return bad();
-        restore.emplace_back(*key, *val);
-    }
-    auto n_created = r.compact_size(UINT64_MAX);
-    if (!n_created) return bad();
-    for (std::uint64_t i = 0; i < *n_created; ++i) {  // remove what the block added...
-        auto key = r.bytes(36);
-        if (!key) return bad();
-        core::OutPoint op = outpoint_from_key(*key);
-        auto val = core::lmdb::get(b.txn, b.coins(), *key);
+    Coin& coin = b.scratch;
+    for (const CoinKey& key : record.added) {  // remove what the block added...
+        OutPoint op = outpoint_from_key(key);
+        auto val = lmdb::get(b.txn, b.coins(), key);
         UTXO_TRY(val);
-        if (!*val) return bad();
-        core::Reader cr(**val);
-        auto coin = core::read_coin(cr);
-        if (!coin) return bad();
-        b.remove_commitment(op, *coin);
-        state_.total.sat -= coin->value.sat;
+        if (!*val || !read_stored_coin(**val, coin)) return bad();
+        b.remove_commitment(op, coin);
+        state_.total.sat -= coin.value.sat;
         --state_.coins;
-        UTXO_TRY(core::lmdb::del(b.txn, b.coins(), *key));
+        UTXO_TRY(lmdb::del(b.txn, b.coins(), key));
     }
-    for (auto [key, val] : restore) {  // ...then bring back what it removed
-        core::OutPoint op = outpoint_from_key(key);
-        core::Reader cr(val);
-        auto coin = core::read_coin(cr);
-        if (!coin) return bad();
-        UTXO_TRY(core::lmdb::put(b.txn, b.coins(), key, val));
-        b.insert_commitment(op, *coin);
-        state_.total.sat += coin->value.sat;
+    for (const auto& [key, val] : record.removed) {  // ...then bring back what it removed
+        OutPoint op = outpoint_from_key(key);
+        if (!read_stored_coin(val, coin)) return bad();
+        UTXO_TRY(lmdb::put(b.txn, b.coins(), key, val));
+        b.insert_commitment(op, coin);
+        state_.total.sat += coin.value.sat;
         ++state_.coins;
     }
-    UTXO_TRY(core::lmdb::del(b.txn, b.undo(), height_key(height)));
+    UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height)));
     if (height == 0)
         state_.tip.reset();
     else
-        state_.tip = ChainTip{core::Height{height - 1}, *prev};
+        state_.tip = ChainTip{core::Height{height - 1}, record.prev};
     return {};
 }
 
-Status WriteBatch::load_coin(const core::OutPoint& op, const core::Coin& coin) {
+Status WriteBatch::load_coin(const OutPoint& op, const Coin& coin) {
     Impl& b = *impl_;
     if (!b.last_loaded && (state_.tip || state_.coins != 0))
         return fail(Errc::usage, "a snapshot can only be loaded into an empty store");
     auto key = coin_key(op);
-    b.coin_buf.clear();
-    core::Writer w(b.coin_buf);
-    core::write_coin(w, coin);
-    MDB_val k = core::lmdb::to_val(key), v = core::lmdb::to_val(b.coin_buf);
+    encode_stored_coin(coin, b.coin_buf);
+    MDB_val k = lmdb::to_val(key), v = lmdb::to_val(b.coin_buf);
     // Snapshot order is key order except within rare txids with vout >= 16512; those go in normally.
     unsigned flags = (!b.last_loaded || key > *b.last_loaded) ? MDB_APPEND : MDB_NOOVERWRITE;
     int rc = mdb_put(b.txn.get(), b.coins(), &k, &v, flags);
     if (rc == MDB_KEYEXIST) return fail(Errc::invalid, fmt::format("coin {} appears twice", where(op)));
-    if (rc) return fail(Errc::io, fmt::format("LMDB put failed: {}", core::lmdb::error_text(rc)));
+    if (rc) return fail(Errc::io, fmt::format("LMDB put failed: {}", lmdb::error_text(rc)));
     if (!b.last_loaded || key > *b.last_loaded) b.last_loaded = key;
     b.insert_commitment(op, coin);
     state_.total.sat += coin.value.sat;
@@ -315,7 +274,7 @@ Status WriteBatch::set_tip(const ChainTip& tip) {
 Status WriteBatch::flush_created() {
     Impl& b = *impl_;
     if (b.fresh.empty()) return {};
-    UTXO_TRY_ASSIGN(auto cur, core::lmdb::Cursor::open(b.txn, b.coins()));
+    UTXO_TRY_ASSIGN(auto cur, lmdb::Cursor::open(b.txn, b.coins()));
     // Keys above the largest stored one can be appended (no search, pages filled to the brim).
     std::optional<CoinKey> last_stored;
     UTXO_TRY_ASSIGN(auto last, cur.last());
@@ -324,10 +283,10 @@ Status WriteBatch::flush_created() {
         const bool append = !last_stored || *e.key > *last_stored;
         UTXO_TRY_ASSIGN(auto put, cur.insert(*e.key, e.coin, append));
         if (!put) {
-            core::Reader r(e.coin);
-            auto coin = core::read_coin(r);
+            Coin& coin = b.scratch;
+            const bool readable = read_stored_coin(e.coin, coin);
             return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists",
-                                                   coin ? coin->height.value : 0, where(outpoint_from_key(*e.key))));
+                                                   readable ? coin.height.value : 0, where(outpoint_from_key(*e.key))));
         }
     }
     b.fresh.clear();
@@ -345,7 +304,7 @@ Status WriteBatch::flush_created() {
         const auto& c = changes[i];
         if (c.elements == 0) continue;
         ShardTotals t;
-        auto have = core::lmdb::get(b.txn, b.shards(), shard_key(i));
+        auto have = lmdb::get(b.txn, b.shards(), shard_key(i));
         UTXO_TRY(have);
         if (*have) {
             auto decoded = decode_shard_totals(**have);
@@ -360,9 +319,10 @@ Status WriteBatch::flush_created() {
         st.muhash *= c.muhash;
         coins_change += c.coins;
         amount_change += c.amount;
-        UTXO_TRY(core::lmdb::put(b.txn, b.shards(), shard_key(i), encode_shard_totals(t)));
+        UTXO_TRY(lmdb::put(b.txn, b.shards(), shard_key(i), encode_shard_totals(t)));
     }
-    if (static_cast<std::int64_t>(st.coins - coins_before) != coins_change || st.total.sat - total_before != amount_change)
+    if (static_cast<std::int64_t>(st.coins - coins_before) != coins_change ||
+        st.total.sat - total_before != amount_change)
         return fail(Errc::mismatch, "internal error: the shard totals do not add up to the set's change");
     return {};
 }
@@ -370,24 +330,23 @@ Status WriteBatch::flush_created() {
 Status WriteBatch::commit() {
     Impl& b = *impl_;
     UTXO_TRY(flush_created());
-    b.coin_cursor = core::lmdb::Cursor{};  // a write cursor must be closed before its transaction ends
+    b.coin_cursor = lmdb::Cursor{};  // a write cursor must be closed before its transaction ends
     if (b.muhash) {
         UTXO_TRY(fold_shard_changes(b, state_, start_coins_, start_total_));
     }
-    core::Bytes coins, total, tip;
+    Bytes coins, total;
     core::Writer(coins).u64(state_.coins);
     core::Writer(total).i64(state_.total.sat);
-    auto put_meta = [&](std::string_view key, core::ByteView value) { return core::lmdb::put(b.txn, b.meta(), core::as_bytes(key), value); };
-    UTXO_TRY(put_meta("coins", coins));
-    UTXO_TRY(put_meta("total", total));
-    UTXO_TRY(put_meta("muhash", state_.muhash.serialize()));
+    auto put_meta = [&](std::string_view key, core::ByteView value) {
+        return lmdb::put(b.txn, b.meta(), core::as_bytes(key), value);
+    };
+    UTXO_TRY(put_meta(kMetaCoins, coins));
+    UTXO_TRY(put_meta(kMetaTotal, total));
+    UTXO_TRY(put_meta(kMetaMuhash, state_.muhash.serialize()));
     if (state_.tip) {
-        auto hk = height_key(state_.tip->height.value);
-        tip.assign(hk.begin(), hk.end());
-        tip.insert(tip.end(), state_.tip->hash.raw().begin(), state_.tip->hash.raw().end());
-        UTXO_TRY(put_meta("tip", tip));
+        UTXO_TRY(put_meta(kMetaTip, encode_tip(*state_.tip)));
     } else {
-        UTXO_TRY(core::lmdb::del(b.txn, b.meta(), core::as_bytes(std::string_view("tip"))));
+        UTXO_TRY(lmdb::del(b.txn, b.meta(), core::as_bytes(kMetaTip)));
     }
     return b.txn.commit();
 }

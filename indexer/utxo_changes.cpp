@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "indexer/store_records.h"
+#include "indexer/undo_record.h"
 #include "indexer/utxo_store.h"
 #include "indexer/utxo_store_impl.h"
 
@@ -17,45 +19,6 @@ using core::Result;
 using core::Status;
 
 namespace {
-
-std::array<std::uint8_t, 4> height_key(std::uint32_t h) {
-    return {std::uint8_t(h >> 24), std::uint8_t(h >> 16), std::uint8_t(h >> 8), std::uint8_t(h)};
-}
-
-struct UndoLists {
-    core::BlockHash prev;
-    std::vector<std::pair<CoinKey, core::Bytes>> removed;  // existed before the block
-    std::vector<CoinKey> added;                      // still there after the block
-};
-
-[[nodiscard]] Result<UndoLists> parse_undo(core::ByteView record, std::uint32_t height) {
-    auto bad = [&] { return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height)); };
-    core::Reader r(record);
-    UndoLists out;
-    auto prev = r.bytes(32);
-    auto n = r.compact_size(UINT64_MAX);
-    if (!prev || !n) return bad();
-    out.prev = core::BlockHash::from_raw(*prev);
-    for (std::uint64_t i = 0; i < *n; ++i) {
-        auto key = r.bytes(36);
-        auto val = r.var_bytes(UINT64_MAX);
-        if (!key || !val) return bad();
-        CoinKey k;
-        std::copy(key->begin(), key->end(), k.begin());
-        out.removed.emplace_back(k, core::Bytes(val->begin(), val->end()));
-    }
-    auto m = r.compact_size(UINT64_MAX);
-    if (!m) return bad();
-    for (std::uint64_t i = 0; i < *m; ++i) {
-        auto key = r.bytes(36);
-        if (!key) return bad();
-        CoinKey k;
-        std::copy(key->begin(), key->end(), k.begin());
-        out.added.push_back(k);
-    }
-    if (!r.empty()) return bad();
-    return out;
-}
 
 std::unexpected<core::Error> missing_undo(std::uint32_t height, std::uint32_t from, std::uint32_t depth) {
     return fail(Errc::not_found, fmt::format("the store has no undo data for block {} (it keeps {} blocks, or it began "
@@ -103,12 +66,12 @@ Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
         auto rec = core::lmdb::get(txn, impl_->undo, height_key(h));
         UTXO_TRY(rec);
         if (!*rec) return missing_undo(h, from, impl_->options.undo_depth);
-        UTXO_TRY_ASSIGN(auto lists, parse_undo(**rec, h));
-        if (h == from + 1) from_block = lists.prev;
-        for (auto& [key, value] : lists.removed) {
-            if (added.erase(key) == 0) spent.emplace(key, std::move(value));
+        UTXO_TRY_ASSIGN(auto record, decode_undo_record(**rec, h));
+        if (h == from + 1) from_block = record.prev;
+        for (const auto& [key, value] : record.removed) {
+            if (added.erase(key) == 0) spent.emplace(key, core::Bytes(value.begin(), value.end()));
         }
-        for (const auto& key : lists.added) added.insert(key);
+        for (const auto& key : record.added) added.insert(key);
     }
     IntervalChanges out;
     out.from_block = from == to ? tip.hash : from_block;

@@ -10,6 +10,7 @@
 
 #include "core/hash_serialized.h"
 #include "core/script.h"
+#include "indexer/store_records.h"
 
 namespace utxo::indexer {
 
@@ -18,74 +19,17 @@ using core::fail;
 using core::Result;
 using core::Status;
 
+namespace lmdb = core::lmdb;
+
 namespace {
 
 constexpr std::uint32_t kStoreFormat = 2;  // 2: per-shard totals
-// Meta keys.
-constexpr std::string_view kMetaFormat = "format";
-constexpr std::string_view kMetaNetwork = "network";
-constexpr std::string_view kMetaTip = "tip";
-constexpr std::string_view kMetaCoins = "coins";
-constexpr std::string_view kMetaTotal = "total";
-constexpr std::string_view kMetaMuhash = "muhash";
 
-}  // namespace
-
-Status decode_stored_coin(core::ByteView record, const core::OutPoint& outpoint, core::Coin& coin) {
-    core::Reader r(record);
-    if (!core::read_coin(r, coin) || !r.empty())
-        return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}:{}",
-                                               outpoint.txid.to_display_hex(), outpoint.vout));
-    return {};
+[[nodiscard]] Result<std::optional<core::ByteView>> meta_get(lmdb::Txn& txn, lmdb::Dbi meta, std::string_view key) {
+    return lmdb::get(txn, meta, core::as_bytes(key));
 }
 
-CoinKey coin_key(const core::OutPoint& outpoint) {
-    CoinKey k;
-    std::memcpy(k.data(), outpoint.txid.data(), 32);
-    k[32] = std::uint8_t(outpoint.vout >> 24);
-    k[33] = std::uint8_t(outpoint.vout >> 16);
-    k[34] = std::uint8_t(outpoint.vout >> 8);
-    k[35] = std::uint8_t(outpoint.vout);
-    return k;
-}
-
-std::array<std::uint8_t, 2> shard_key(std::uint32_t shard) { return {std::uint8_t(shard >> 8), std::uint8_t(shard)}; }
-
-core::Bytes encode_shard_totals(const ShardTotals& t) {
-    core::Bytes out;
-    core::Writer w(out);
-    w.u64(t.coins);
-    w.i64(t.total.sat);
-    w.bytes(t.muhash.serialize());
-    return out;
-}
-
-Result<ShardTotals> decode_shard_totals(core::ByteView bytes) {
-    if (bytes.size() != 16 + core::MuHash3072::kSerializedSize) return fail(Errc::invalid, "shard totals: wrong size");
-    core::Reader r(bytes);
-    ShardTotals t;
-    t.coins = *r.u64();
-    t.total = core::Amount{*r.i64()};
-    UTXO_TRY_ASSIGN(auto m, core::MuHash3072::deserialize(bytes.subspan(16)));
-    t.muhash = std::move(m);
-    return t;
-}
-
-core::OutPoint outpoint_from_key(core::ByteView key) {
-    core::OutPoint o;
-    o.txid = core::Txid::from_raw(key.first(32));
-    o.vout = std::uint32_t{key[32]} << 24 | std::uint32_t{key[33]} << 16 | std::uint32_t{key[34]} << 8 | key[35];
-    return o;
-}
-
-// ---------------------------------------------------------------------------------------------
-namespace {
-
-[[nodiscard]] Result<std::optional<core::ByteView>> meta_get(core::lmdb::Txn& txn, core::lmdb::Dbi meta, std::string_view key) {
-    return core::lmdb::get(txn, meta, core::as_bytes(key));
-}
-
-[[nodiscard]] Result<StoreState> read_state(core::lmdb::Txn& txn, core::lmdb::Dbi meta, const std::filesystem::path& dir) {
+[[nodiscard]] Result<StoreState> read_state(lmdb::Txn& txn, lmdb::Dbi meta, const std::filesystem::path& dir) {
     auto bad = [&](std::string_view what) {
         return fail(Errc::invalid, fmt::format("{}: store metadata is corrupt ({})", dir.string(), what));
     };
@@ -99,10 +43,8 @@ namespace {
     auto tip = meta_get(txn, meta, kMetaTip);
     UTXO_TRY(tip);
     if (*tip) {
-        if ((*tip)->size() != 36) return bad("tip");
-        core::ByteView t = **tip;
-        s.tip = ChainTip{core::Height{std::uint32_t{t[0]} << 24 | std::uint32_t{t[1]} << 16 | std::uint32_t{t[2]} << 8 | t[3]},
-                         core::BlockHash::from_raw(t.subspan(4, 32))};
+        s.tip = decode_tip(**tip);
+        if (!s.tip) return bad("tip");
     }
     auto coins = meta_get(txn, meta, kMetaCoins);
     auto total = meta_get(txn, meta, kMetaTotal);
@@ -135,12 +77,12 @@ const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
     auto impl = std::make_unique<UtxoStore::Impl>();
     impl->dir = dir;
     impl->options = options;
-    UTXO_TRY_ASSIGN(auto env, core::lmdb::Env::open(dir, {.no_sync = options.no_sync}));
+    UTXO_TRY_ASSIGN(auto env, lmdb::Env::open(dir, {.no_sync = options.no_sync}));
     impl->env = std::move(env);
-    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl->env, true));
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl->env, true));
     for (auto [dbi, name] : {std::pair{&impl->coins, "coins"}, {&impl->undo, "undo"}, {&impl->meta, "meta"},
                              {&impl->shards, "shards"}}) {
-        UTXO_TRY_ASSIGN(auto d, core::lmdb::open_db(txn, name, true));
+        UTXO_TRY_ASSIGN(auto d, lmdb::open_db(txn, name, true));
         *dbi = d;
     }
     UTXO_TRY_ASSIGN(auto net, meta_get(txn, impl->meta, kMetaNetwork));
@@ -148,8 +90,8 @@ const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
         if (!create_for) return fail(Errc::invalid, fmt::format("{}: not a UTXO store", dir.string()));
         core::Bytes fmt_bytes;
         core::Writer(fmt_bytes).u32(kStoreFormat);
-        UTXO_TRY(core::lmdb::put(txn, impl->meta, core::as_bytes(kMetaFormat), fmt_bytes));
-        UTXO_TRY(core::lmdb::put(txn, impl->meta, core::as_bytes(kMetaNetwork), core::as_bytes(core::network_name(*create_for))));
+        UTXO_TRY(lmdb::put(txn, impl->meta, core::as_bytes(kMetaFormat), fmt_bytes));
+        UTXO_TRY(lmdb::put(txn, impl->meta, core::as_bytes(kMetaNetwork), core::as_bytes(core::network_name(*create_for))));
     } else {
         auto format = meta_get(txn, impl->meta, kMetaFormat);
         UTXO_TRY(format);
@@ -179,20 +121,20 @@ Result<UtxoStore> UtxoStore::open_existing(const std::filesystem::path& dir, con
 }
 
 Result<StoreState> UtxoStore::state() {
-    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, false));
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
     return read_state(txn, impl_->meta, impl_->dir);
 }
 
 Result<WriteBatch> UtxoStore::begin_write() {
-    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, true));
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, true));
     UTXO_TRY_ASSIGN(auto st, read_state(txn, impl_->meta, impl_->dir));
     return WriteBatch(*this, std::move(txn), std::move(st));
 }
 
 Result<std::optional<core::Coin>> UtxoStore::find(const core::OutPoint& outpoint) {
-    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, false));
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
     auto key = coin_key(outpoint);
-    auto v = core::lmdb::get(txn, impl_->coins, key);
+    auto v = lmdb::get(txn, impl_->coins, key);
     UTXO_TRY(v);
     if (!*v) return std::optional<core::Coin>{};
     core::Coin coin;
@@ -205,8 +147,8 @@ Status UtxoStore::for_each_coin(const CoinVisitor& visit) {
 }
 
 Status UtxoStore::for_each_coin_record(const CoinRecordVisitor& visit) {
-    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, false));
-    UTXO_TRY_ASSIGN(auto cur, core::lmdb::Cursor::open(txn, impl_->coins));
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
+    UTXO_TRY_ASSIGN(auto cur, lmdb::Cursor::open(txn, impl_->coins));
     core::Coin coin;  // reused: no allocation per coin
     for (auto e = cur.first();; e = cur.next()) {
         UTXO_TRY(e);
@@ -222,10 +164,10 @@ Status UtxoStore::for_each_coin_record(const CoinRecordVisitor& visit) {
 }
 
 Result<std::vector<ShardTotals>> UtxoStore::shard_totals() {
-    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, false));
+    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
     std::vector<ShardTotals> out(kStoreShardCount);
     for (std::uint32_t i = 0; i < kStoreShardCount; ++i) {
-        auto v = core::lmdb::get(txn, impl_->shards, shard_key(i));
+        auto v = lmdb::get(txn, impl_->shards, shard_key(i));
         UTXO_TRY(v);
         if (!*v) continue;
         auto t = decode_shard_totals(**v);

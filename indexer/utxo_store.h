@@ -21,9 +21,6 @@
 
 namespace utxo::indexer {
 
-CoinKey coin_key(const core::OutPoint& outpoint);
-core::OutPoint outpoint_from_key(core::ByteView key);
-
 struct ChainTip {
     core::Height height;
     core::BlockHash hash;

@@ -1,5 +1,10 @@
-// Private to utxo_store.cpp and utxo_batch.cpp: the store's LMDB handles.
+// Private to the store's sources (utxo_store.cpp, utxo_batch.cpp, utxo_changes.cpp): its LMDB
+// tables and meta keys. The records they hold are encoded and decoded in store_records.h,
+// undo_record.h and coin_key.h.
 #pragma once
+#include <string_view>
+
+#include "core/lmdb.h"
 #include "indexer/utxo_store.h"
 
 namespace utxo::indexer {
@@ -8,19 +13,19 @@ struct UtxoStore::Impl {
     std::filesystem::path dir;
     StoreOptions options;
     core::lmdb::Env env;
-    core::lmdb::Dbi coins = 0;  // coin key (txid raw || vout BE) -> Core coin encoding
-    core::lmdb::Dbi undo = 0;   // height BE -> undo record (see utxo_batch.cpp)
-    core::lmdb::Dbi meta = 0;   // "format", "network", "tip", "coins", "total", "muhash"
-    core::lmdb::Dbi shards = 0; // shard index BE u16 -> coins u64 || total i64 || MuHash state (768 B)
+    core::lmdb::Dbi coins = 0;   // coin key (txid raw || vout BE) -> stored coin (Core coin encoding)
+    core::lmdb::Dbi undo = 0;    // height BE -> undo record
+    core::lmdb::Dbi meta = 0;    // the kMeta* keys below
+    core::lmdb::Dbi shards = 0;  // shard index BE u16 -> shard totals
 };
 
-// A coin's record as the store holds it (Core's coin encoding, nothing after it), decoded into
-// `coin` (its script buffer reused); the error names the coin.
-[[nodiscard]] core::Status decode_stored_coin(core::ByteView record, const core::OutPoint& outpoint, core::Coin& coin);
-
-// The shards table's records (absent = an empty shard).
-core::Bytes encode_shard_totals(const ShardTotals& totals);
-[[nodiscard]] core::Result<ShardTotals> decode_shard_totals(core::ByteView bytes);
-std::array<std::uint8_t, 2> shard_key(std::uint32_t shard);
+// Meta keys: the store's format (u32) and network (its name), the tip (encode_tip), the coin
+// count (u64), total amount (i64) and MuHash3072 state of the whole set.
+inline constexpr std::string_view kMetaFormat = "format";
+inline constexpr std::string_view kMetaNetwork = "network";
+inline constexpr std::string_view kMetaTip = "tip";
+inline constexpr std::string_view kMetaCoins = "coins";
+inline constexpr std::string_view kMetaTotal = "total";
+inline constexpr std::string_view kMetaMuhash = "muhash";
 
 }  // namespace utxo::indexer
