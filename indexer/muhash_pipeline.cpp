@@ -25,8 +25,12 @@ MuHashPipeline::~MuHashPipeline() {
     if (worker_.joinable()) worker_.join();
 }
 
-void MuHashPipeline::insert_coin(std::size_t a, const core::OutPoint& op, const core::Coin& coin) { add(a, false, op, coin); }
-void MuHashPipeline::remove_coin(std::size_t a, const core::OutPoint& op, const core::Coin& coin) { add(a, true, op, coin); }
+void MuHashPipeline::insert_coin(std::size_t a, const core::OutPoint& op, const core::Coin& coin) {
+    add(a, false, op, coin);
+}
+void MuHashPipeline::remove_coin(std::size_t a, const core::OutPoint& op, const core::Coin& coin) {
+    add(a, true, op, coin);
+}
 
 // Record layout in a batch: u32 accumulator | u8 remove | u24 element length | element.
 // Elements are TxOutSer, at most ~10 KB (scripts over 10,000 bytes never enter the set).
@@ -80,7 +84,8 @@ void MuHashPipeline::work() {
             bool remove = p[4] != 0;
             std::size_t len = p[5] | std::size_t{p[6]} << 8 | std::size_t{p[7]} << 16;
             core::ByteView element(p + 8, len);
-            if (a == kRouteByScript) a = core::shard_of(core::txout_ser_script(element), static_cast<std::uint32_t>(acc_.size()));
+            if (a == kRouteByScript)
+                a = core::shard_of(core::txout_ser_script(element), static_cast<std::uint32_t>(acc_.size()));
             const std::int64_t amount = core::txout_ser_value(element).sat;
             Accumulated& acc = acc_[a];
             ++acc.elements;

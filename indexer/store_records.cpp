@@ -44,8 +44,9 @@ core::Bytes encode_tip(const ChainTip& tip) {
 
 std::optional<ChainTip> decode_tip(core::ByteView t) {
     if (t.size() != 36) return std::nullopt;
-    return ChainTip{core::Height{std::uint32_t{t[0]} << 24 | std::uint32_t{t[1]} << 16 | std::uint32_t{t[2]} << 8 | t[3]},
-                    core::BlockHash::from_raw(t.subspan(4, 32))};
+    const std::uint32_t height =
+        std::uint32_t{t[0]} << 24 | std::uint32_t{t[1]} << 16 | std::uint32_t{t[2]} << 8 | t[3];
+    return ChainTip{core::Height{height}, core::BlockHash::from_raw(t.subspan(4, 32))};
 }
 
 std::array<std::uint8_t, 2> shard_key(std::uint32_t shard) { return {std::uint8_t(shard >> 8), std::uint8_t(shard)}; }

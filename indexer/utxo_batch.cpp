@@ -99,7 +99,8 @@ namespace {
         UTXO_TRY(old);
         if (*old) {
             if (!is_bip30_repeat(st.network, height))
-                return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists", height, where(op)));
+                return fail(Errc::invalid,
+                            fmt::format("block {} creates coin {} which already exists", height, where(op)));
             // The earlier coin is lost for good (BIP30): out of the commitments, remembered for undo.
             Coin prev;
             UTXO_TRY(decode_stored_coin(**old, op, prev));

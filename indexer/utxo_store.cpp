@@ -70,8 +70,9 @@ UtxoStore::UtxoStore(UtxoStore&&) noexcept = default;
 UtxoStore& UtxoStore::operator=(UtxoStore&&) noexcept = default;
 const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
 
-[[nodiscard]] static Result<UtxoStore> open_store(const std::filesystem::path& dir, std::optional<core::Network> create_for,
-                                    const StoreOptions& options) {
+[[nodiscard]] static Result<UtxoStore> open_store(const std::filesystem::path& dir,
+                                                  std::optional<core::Network> create_for,
+                                                  const StoreOptions& options) {
     if (!create_for && !std::filesystem::exists(dir / "data.mdb"))
         return fail(Errc::not_found, fmt::format("{}: no UTXO store here", dir.string()));
     auto impl = std::make_unique<UtxoStore::Impl>();
@@ -91,7 +92,8 @@ const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
         core::Bytes fmt_bytes;
         core::Writer(fmt_bytes).u32(kStoreFormat);
         UTXO_TRY(lmdb::put(txn, impl->meta, core::as_bytes(kMetaFormat), fmt_bytes));
-        UTXO_TRY(lmdb::put(txn, impl->meta, core::as_bytes(kMetaNetwork), core::as_bytes(core::network_name(*create_for))));
+        UTXO_TRY(lmdb::put(txn, impl->meta, core::as_bytes(kMetaNetwork),
+                           core::as_bytes(core::network_name(*create_for))));
     } else {
         auto format = meta_get(txn, impl->meta, kMetaFormat);
         UTXO_TRY(format);
@@ -112,7 +114,8 @@ const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
     return UtxoStore(std::move(impl));
 }
 
-Result<UtxoStore> UtxoStore::open(const std::filesystem::path& dir, core::Network network, const StoreOptions& options) {
+Result<UtxoStore> UtxoStore::open(const std::filesystem::path& dir, core::Network network,
+                                  const StoreOptions& options) {
     return open_store(dir, network, options);
 }
 
@@ -143,7 +146,8 @@ Result<std::optional<core::Coin>> UtxoStore::find(const core::OutPoint& outpoint
 }
 
 Status UtxoStore::for_each_coin(const CoinVisitor& visit) {
-    return for_each_coin_record([&](const core::OutPoint& op, const core::Coin& coin, core::ByteView) { return visit(op, coin); });
+    return for_each_coin_record(
+        [&](const core::OutPoint& op, const core::Coin& coin, core::ByteView) { return visit(op, coin); });
 }
 
 Status UtxoStore::for_each_coin_record(const CoinRecordVisitor& visit) {
@@ -171,7 +175,8 @@ Result<std::vector<ShardTotals>> UtxoStore::shard_totals() {
         UTXO_TRY(v);
         if (!*v) continue;
         auto t = decode_shard_totals(**v);
-        if (!t) return fail(Errc::invalid, fmt::format("{}: the totals of shard {} are corrupt", impl_->dir.string(), i));
+        if (!t)
+            return fail(Errc::invalid, fmt::format("{}: the totals of shard {} are corrupt", impl_->dir.string(), i));
         out[i] = std::move(*t);
     }
     return out;

@@ -108,9 +108,11 @@ class UtxoStore {
 public:
     // Opens the store in `dir`, creating it for `network` if it does not exist.
     // An existing store for another network is refused.
-    [[nodiscard]] static core::Result<UtxoStore> open(const std::filesystem::path& dir, core::Network network, const StoreOptions& options = {});
+    [[nodiscard]] static core::Result<UtxoStore> open(const std::filesystem::path& dir, core::Network network,
+                                                      const StoreOptions& options = {});
     // Opens an existing store, whatever its network.
-    [[nodiscard]] static core::Result<UtxoStore> open_existing(const std::filesystem::path& dir, const StoreOptions& options = {});
+    [[nodiscard]] static core::Result<UtxoStore> open_existing(const std::filesystem::path& dir,
+                                                               const StoreOptions& options = {});
     ~UtxoStore();
     UtxoStore(UtxoStore&&) noexcept;
     UtxoStore& operator=(UtxoStore&&) noexcept;
@@ -125,7 +127,8 @@ public:
     [[nodiscard]] core::Status for_each_coin(const CoinVisitor& visit);
     // The same walk, also giving each coin's record as stored (Core's coin encoding), for callers
     // that copy it as it is.
-    using CoinRecordVisitor = std::function<core::Result<bool>(const core::OutPoint&, const core::Coin&, core::ByteView record)>;
+    using CoinRecordVisitor =
+        std::function<core::Result<bool>(const core::OutPoint&, const core::Coin&, core::ByteView record)>;
     [[nodiscard]] core::Status for_each_coin_record(const CoinRecordVisitor& visit);
     // Count, amount and MuHash of each of the kStoreShardCount script shards, in shard order.
     [[nodiscard]] core::Result<std::vector<ShardTotals>> shard_totals();
