@@ -10,7 +10,7 @@
 
 #include "core/address.h"
 #include "core/shard.h"
-#include "trustnet/edit.h"
+#include "core/trustnet_file.h"
 #include "verifier/fetch_internal.h"
 #include "verifier/log.h"
 #include "verifier/fetch_progress.h"
@@ -40,7 +40,7 @@ std::unexpected<FetchFailure> from_error(const core::Error& e) {
 }
 
 // --seeder URLs first, then the authorities' http URLs (which may serve the same API), once each.
-[[nodiscard]] core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const trustnet::Trustnet& tn) {
+[[nodiscard]] core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const core::Trustnet& tn) {
     std::vector<HttpUrl> out;
     auto add = [&](const HttpUrl& u) {
         if (std::none_of(out.begin(), out.end(), [&](const HttpUrl& x) { return x.str() == u.str(); }))
@@ -196,7 +196,7 @@ core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, co
 }
 
 FetchResult run_fetch(const FetchOptions& o, const std::atomic<bool>& stop) {
-    auto doc = trustnet::load_trustnet(o.trustnet);
+    auto doc = core::load_trustnet(o.trustnet);
     if (!doc) return trouble(fmt::format("{}: {}", o.trustnet.string(), doc.error().message));
     const auto& tn = doc->trustnet;
     auto sources = release_sources(o, tn);
