@@ -38,11 +38,8 @@ Result<bool> RawShardReader::next(ShardRecord& out) {
     if (left_ == 0) return false;
     for (int attempt = 0; attempt < 2; ++attempt) {
         Reader in(ByteView(buf_.get() + pos_, end_ - pos_));
-        auto txid = in.hash<TxidTag>();
-        auto vout = in.compact_size(UINT32_MAX);
         // Decoded into the entry's own coin, whose script buffer is reused: no allocation per coin.
-        if (txid && vout && read_coin(in, out.second)) {
-            out.first = OutPoint{*txid, static_cast<std::uint32_t>(*vout)};
+        if (read_shard_coin_raw(in, out.first, out.second)) {
             pos_ += in.position(), --left_;
             return true;
         }
