@@ -5,19 +5,13 @@
 
 #include <array>
 
+#include "core/opcodes.h"
 #include "core/script.h"
 
 namespace utxo::core {
 
 namespace {
 
-constexpr std::uint8_t OP_0 = 0x00;
-constexpr std::uint8_t OP_1 = 0x51;
-constexpr std::uint8_t OP_DUP = 0x76;
-constexpr std::uint8_t OP_EQUAL = 0x87;
-constexpr std::uint8_t OP_EQUALVERIFY = 0x88;
-constexpr std::uint8_t OP_HASH160 = 0xa9;
-constexpr std::uint8_t OP_CHECKSIG = 0xac;
 constexpr std::array kAllNetworks = {Network::mainnet, Network::testnet3, Network::testnet4, Network::signet,
                                      Network::regtest};
 

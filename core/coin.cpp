@@ -1,5 +1,5 @@
 // Core's coin record: amount compression, script compression and the TxOutSer form.
-// Facts follow Bitcoin Core's compressor.{h,cpp} and coins.h (see reference §1.3).
+// Facts follow Bitcoin Core's compressor.{h,cpp} and coins.h.
 #include "core/coin.h"
 
 #include <secp256k1.h>
@@ -7,42 +7,29 @@
 #include <array>
 #include <cstring>
 
+#include "core/opcodes.h"
+#include "core/script.h"
+
 namespace utxo::core {
 
 namespace {
 
-constexpr std::uint8_t kOpDup = 0x76;
-constexpr std::uint8_t kOpHash160 = 0xa9;
-constexpr std::uint8_t kOpEqual = 0x87;
-constexpr std::uint8_t kOpEqualVerify = 0x88;
-constexpr std::uint8_t kOpCheckSig = 0xac;
-constexpr std::uint8_t kOpReturn = 0x6a;
-
 // nSize values 0..5 are special forms; raw scripts are stored as VARINT(len + 6).
 constexpr std::uint64_t kSpecialScripts = 6;
-// Core's MAX_SCRIPT_SIZE; repeated here because script.h belongs to another part of core.
-constexpr std::uint64_t kMaxRawScript = 10000;
 
 // The static context is enough for parsing and serializing keys: neither needs precomputed
 // tables nor randomization, and it needs no creation or locking.
 const secp256k1_context* secp() { return secp256k1_context_static; }
 
-bool is_p2pkh(ByteView s) {
-    return s.size() == 25 && s[0] == kOpDup && s[1] == kOpHash160 && s[2] == 20 && s[23] == kOpEqualVerify &&
-           s[24] == kOpCheckSig;
-}
-
-bool is_p2sh(ByteView s) { return s.size() == 23 && s[0] == kOpHash160 && s[1] == 20 && s[22] == kOpEqual; }
-
 // Core compresses 33-byte keys by prefix only, without a curve check.
 bool is_p2pk_compressed(ByteView s) {
-    return s.size() == 35 && s[0] == 33 && s[34] == kOpCheckSig && (s[1] == 0x02 || s[1] == 0x03);
+    return s.size() == 35 && s[0] == 33 && s[34] == OP_CHECKSIG && (s[1] == 0x02 || s[1] == 0x03);
 }
 
 // 65-byte keys are only compressed when fully valid: an off-curve key could not be restored
 // from its x coordinate, so it must stay raw.
 bool is_p2pk_uncompressed_valid(ByteView s) {
-    if (s.size() != 67 || s[0] != 65 || s[66] != kOpCheckSig || s[1] != 0x04) return false;
+    if (s.size() != 67 || s[0] != 65 || s[66] != OP_CHECKSIG || s[1] != 0x04) return false;
     secp256k1_pubkey key;
     return secp256k1_ec_pubkey_parse(secp(), &key, s.data() + 1, 65) == 1;
 }
@@ -61,7 +48,7 @@ Bytes decompress_p2pk_uncompressed(std::uint64_t n_size, ByteView x) {
     std::size_t len = 65;
     secp256k1_ec_pubkey_serialize(secp(), script.data() + 1, &len, &key, SECP256K1_EC_UNCOMPRESSED);
     script[0] = 65;
-    script[66] = kOpCheckSig;
+    script[66] = OP_CHECKSIG;
     return script;
 }
 
@@ -69,21 +56,21 @@ Bytes decompress_p2pk_uncompressed(std::uint64_t n_size, ByteView x) {
 void decompress_special(std::uint64_t n_size, ByteView p, Bytes& s) {
     switch (n_size) {
         case 0:
-            s.assign({kOpDup, kOpHash160, 20});
+            s.assign({OP_DUP, OP_HASH160, 20});
             s.insert(s.end(), p.begin(), p.end());
-            s.push_back(kOpEqualVerify);
-            s.push_back(kOpCheckSig);
+            s.push_back(OP_EQUALVERIFY);
+            s.push_back(OP_CHECKSIG);
             return;
         case 1:
-            s.assign({kOpHash160, 20});
+            s.assign({OP_HASH160, 20});
             s.insert(s.end(), p.begin(), p.end());
-            s.push_back(kOpEqual);
+            s.push_back(OP_EQUAL);
             return;
         case 2:
         case 3:
             s.assign({33, static_cast<std::uint8_t>(n_size)});
             s.insert(s.end(), p.begin(), p.end());
-            s.push_back(kOpCheckSig);
+            s.push_back(OP_CHECKSIG);
             return;
         default:
             s = decompress_p2pk_uncompressed(n_size, p);
@@ -155,8 +142,8 @@ Status read_compressed_script(Reader& in, Bytes& script) {
     std::uint64_t len = n_size - kSpecialScripts;
     UTXO_TRY_ASSIGN(auto raw, in.bytes(static_cast<std::size_t>(len)));
     // Core skips an over-long script and stores a single OP_RETURN in its place.
-    if (len > kMaxRawScript)
-        script.assign({kOpReturn});
+    if (len > kMaxScriptSize)
+        script.assign({OP_RETURN});
     else
         script.assign(raw.begin(), raw.end());
     return {};
@@ -196,6 +183,23 @@ void write_txout_ser(Writer& out, const OutPoint& outpoint, const Coin& coin) {
     out.u32((coin.height.value << 1) | (coin.coinbase ? 1u : 0u));
     out.i64(coin.value.sat);
     out.var_bytes(coin.script);
+}
+
+namespace {
+constexpr std::size_t kTxOutSerValueAt = 32 + 4 + 4;  // after txid, vout and code
+constexpr std::size_t kTxOutSerScriptAt = kTxOutSerValueAt + 8;
+}  // namespace
+
+Amount txout_ser_value(ByteView element) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = v << 8 | element[kTxOutSerValueAt + i];
+    return Amount{static_cast<std::int64_t>(v)};
+}
+
+ByteView txout_ser_script(ByteView element) {
+    Reader r(element.subspan(kTxOutSerScriptAt));
+    auto script = r.var_bytes(element.size());
+    return script ? *script : ByteView{};
 }
 
 }  // namespace utxo::core

@@ -37,5 +37,10 @@ void write_coin(Writer& out, const Coin& coin);
 // The serialization both hash_serialized_3 and MuHash3072 use per coin ("TxOutSer"):
 // txid raw || vout u32 || (height*2+coinbase) u32 || value i64 || CompactSize(len) || script.
 void write_txout_ser(Writer& out, const OutPoint& outpoint, const Coin& coin);
+// The value and the script of a TxOutSer element, read back from its bytes (for a reader that
+// holds only the elements, such as a MuHash worker routing them by script). `element` must be
+// one write_txout_ser wrote.
+Amount txout_ser_value(ByteView element);
+ByteView txout_ser_script(ByteView element);
 
 }  // namespace utxo::core

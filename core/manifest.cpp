@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/shard.h"
+
 namespace utxo::core {
 
 namespace {
@@ -77,5 +79,31 @@ std::string release_dir_name(Height height, const BlockHash& block) {
 
 std::string shard_file_name(std::uint32_t index) { return fmt::format("{:05}.shard", index); }
 std::string patch_file_name(std::uint32_t index) { return fmt::format("{:05}.patch", index); }
+
+namespace {
+
+template <class... A>
+std::unexpected<Error> header_differs(std::string_view file, fmt::format_string<A...> what, A&&... args) {
+    return fail(Errc::mismatch, fmt::format("{}: {}", file, fmt::format(what, std::forward<A>(args)...)));
+}
+
+}  // namespace
+
+Status check_shard_header(const ShardHeader& h, const Manifest& m, std::uint32_t index, std::string_view file) {
+    if (h.network != m.network)
+        return header_differs(file, "network is {}, manifest says {}", network_name(h.network),
+                              network_name(m.network));
+    if (h.block != m.block)
+        return header_differs(file, "block hash is {}, manifest says {}", h.block.to_display_hex(),
+                              m.block.to_display_hex());
+    if (h.height != m.height)
+        return header_differs(file, "height is {}, manifest says {}", h.height.value, m.height.value);
+    if (h.shard_index != index || h.shard_count != m.shard_count)
+        return header_differs(file, "shard is {} of {}, expected {} of {}", h.shard_index, h.shard_count, index,
+                              m.shard_count);
+    if (h.coin_count != m.shards[index].coins)
+        return header_differs(file, "coins is {}, manifest says {}", h.coin_count, m.shards[index].coins);
+    return {};
+}
 
 }  // namespace utxo::core

@@ -26,6 +26,8 @@ namespace utxo::core {
 
 inline constexpr char kShardRule[] = "sha256d-le-mod";
 
+struct ShardHeader;  // core/shard.h
+
 struct FileEntry {
     std::uint64_t bytes = 0;
     std::string sha256;  // 64 lowercase hex digits of SHA256(file)
@@ -80,5 +82,12 @@ std::string encode_manifest(const Manifest& m);  // canonical bytes, trailing ne
 std::string release_dir_name(Height height, const BlockHash& block);
 std::string shard_file_name(std::uint32_t index);  // "00042.shard" (5 digits)
 std::string patch_file_name(std::uint32_t index);  // "00042.patch"
+
+// A shard file's header against the manifest, for the file meant to be shard `index`: network,
+// block hash, height, position (index of shard_count) and coin count, in that order. The first
+// difference is Errc::mismatch naming `file` and the field, e.g. "shards/00017.shard: coins is 12,
+// manifest says 13". `index` must be below m.shard_count.
+[[nodiscard]] Status check_shard_header(const ShardHeader& header, const Manifest& m, std::uint32_t index,
+                                        std::string_view file);
 
 }  // namespace utxo::core

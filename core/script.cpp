@@ -3,23 +3,11 @@
 
 #include <optional>
 
+#include "core/opcodes.h"
+
 namespace utxo::core {
 
 namespace {
-
-constexpr std::uint8_t OP_0 = 0x00;
-constexpr std::uint8_t OP_PUSHDATA1 = 0x4c;
-constexpr std::uint8_t OP_PUSHDATA2 = 0x4d;
-constexpr std::uint8_t OP_PUSHDATA4 = 0x4e;
-constexpr std::uint8_t OP_1 = 0x51;
-constexpr std::uint8_t OP_16 = 0x60;
-constexpr std::uint8_t OP_RETURN = 0x6a;
-constexpr std::uint8_t OP_DUP = 0x76;
-constexpr std::uint8_t OP_EQUAL = 0x87;
-constexpr std::uint8_t OP_EQUALVERIFY = 0x88;
-constexpr std::uint8_t OP_HASH160 = 0xa9;
-constexpr std::uint8_t OP_CHECKSIG = 0xac;
-constexpr std::uint8_t OP_CHECKMULTISIG = 0xae;
 
 // Core's CPubKey::ValidSize: the first byte decides the length a key must have.
 bool valid_pubkey_size(ByteView key) {
@@ -67,13 +55,6 @@ bool is_p2pk(ByteView s) {
     if (s.size() != 35 && s.size() != 67) return false;
     return s[0] == s.size() - 2 && s.back() == OP_CHECKSIG && valid_pubkey_size(s.subspan(1, s.size() - 2));
 }
-
-bool is_p2pkh(ByteView s) {
-    return s.size() == 25 && s[0] == OP_DUP && s[1] == OP_HASH160 && s[2] == 20 && s[23] == OP_EQUALVERIFY &&
-           s[24] == OP_CHECKSIG;
-}
-
-bool is_p2sh(ByteView s) { return s.size() == 23 && s[0] == OP_HASH160 && s[1] == 20 && s[22] == OP_EQUAL; }
 
 // OP_m <key>... OP_n OP_CHECKMULTISIG with 1 <= m <= n <= 3: Core's MatchMultisig plus the
 // n <= 3 limit of its standardness policy (larger bare multisig is not relayed).

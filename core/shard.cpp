@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/header_fields.h"
+#include "core/script.h"
 #include "core/serialize.h"
 #include "core/sha256.h"
 
@@ -79,29 +80,43 @@ void write_shard_coin(Writer& out, const OutPoint& outpoint, const Coin& coin) {
     write_coin(out, coin);
 }
 
+void write_shard_coin(Writer& out, const OutPoint& outpoint, ByteView coin_encoding) {
+    out.hash(outpoint.txid);
+    out.compact_size(outpoint.vout);
+    out.bytes(coin_encoding);
+}
+
+Status read_shard_coin_raw(Reader& in, OutPoint& outpoint, Coin& coin) {
+    UTXO_TRY_ASSIGN(auto txid, in.hash<TxidTag>());
+    UTXO_TRY_ASSIGN(auto vout, in.compact_size(UINT32_MAX));
+    UTXO_TRY(read_coin(in, coin));
+    outpoint = OutPoint{txid, static_cast<std::uint32_t>(vout)};
+    return {};
+}
+
 // Core's VARINT has one encoding per number and the Reader refuses non-canonical CompactSize, but
 // a coin record has other freedoms: a compressible script stored raw, an amount that decodes by
 // wrapping around. Re-encoding and comparing closes all of them at once.
 Result<std::pair<OutPoint, Coin>> read_shard_coin(Reader& in) {
-    UTXO_TRY_ASSIGN(auto txid, in.hash<TxidTag>());
-    UTXO_TRY_ASSIGN(auto vout, in.compact_size(UINT32_MAX));
-    std::size_t coin_start = in.position();
+    const std::size_t record_start = in.position();
     // An empty view still points at the current position of the (contiguous) input.
-    const std::uint8_t* coin_bytes = (*in.bytes(0)).data();
-    UTXO_TRY_ASSIGN(auto coin, read_coin(in));
-    std::size_t coin_size = in.position() - coin_start;
+    const std::uint8_t* record = (*in.bytes(0)).data();
+    std::pair<OutPoint, Coin> rec;
+    UTXO_TRY(read_shard_coin_raw(in, rec.first, rec.second));
+    const std::size_t coin_at = Txid::size + compact_size_length(rec.first.vout);
+    const std::size_t coin_size = in.position() - record_start - coin_at;
     thread_local Bytes again;  // one per thread, so the hot path does not allocate
     again.clear();
     Writer w(again);
-    write_coin(w, coin);
-    if (again.size() != coin_size || std::memcmp(again.data(), coin_bytes, coin_size) != 0)
-        return fail(Errc::non_canonical, fmt::format("non-canonical coin encoding at byte {}", coin_start));
-    OutPoint op{txid, static_cast<std::uint32_t>(vout)};
-    return std::pair<OutPoint, Coin>{op, std::move(coin)};
+    write_coin(w, rec.second);
+    if (again.size() != coin_size || std::memcmp(again.data(), record + coin_at, coin_size) != 0)
+        return fail(Errc::non_canonical,
+                    fmt::format("non-canonical coin encoding at byte {}", record_start + coin_at));
+    return rec;
 }
 
 Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, const Coin& coin) {
-    if (coin.script.size() > kMaxShardScriptSize)
+    if (coin.script.size() > kMaxScriptSize)
         return fail(Errc::too_large, fmt::format("coin {} has a {}-byte script, more than a coin can have",
                                                  describe_outpoint(outpoint), coin.script.size()));
     if (!money_range(coin.value))

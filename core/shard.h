@@ -42,17 +42,20 @@ struct ShardHeader {
 Bytes encode_shard_header(const ShardHeader& h);
 [[nodiscard]] Result<ShardHeader> decode_shard_header(ByteView bytes);  // exactly kSize bytes
 
-// Appends one coin record (txid || CompactSize(vout) || Coin) to a buffer.
+// Appends one coin record (txid || CompactSize(vout) || Coin) to a buffer, from the coin or from
+// its Core encoding as it is (a store's record, copied without re-encoding).
 void write_shard_coin(Writer& out, const OutPoint& outpoint, const Coin& coin);
+void write_shard_coin(Writer& out, const OutPoint& outpoint, ByteView coin_encoding);
 // Reads one coin record, refusing any encoding write_shard_coin would not produce (a script that
 // could be compressed but is stored raw, an amount that only decodes by wrapping around, ...).
 [[nodiscard]] Result<std::pair<OutPoint, Coin>> read_shard_coin(Reader& in);
+// Reads one coin record into `outpoint` and `coin` (its script buffer reused) without that
+// refusal: for bytes already checked against a signed manifest (RawShardReader, shard_merge.h).
+[[nodiscard]] Status read_shard_coin_raw(Reader& in, OutPoint& outpoint, Coin& coin);
 
-// Core never keeps a script longer than this in the UTXO set (MAX_SCRIPT_SIZE); the coin encoding
-// cannot carry one either (it reads back as OP_RETURN).
-inline constexpr std::size_t kMaxShardScriptSize = 10000;
 // The per-coin rules of a shard file apart from order: the script maps to header.shard_index, the
-// value is in MoneyRange, the coin is no younger than the header's height, the script fits.
+// value is in MoneyRange, the coin is no younger than the header's height, the script fits
+// (kMaxScriptSize, core/script.h).
 // The message names the outpoint.
 [[nodiscard]] Status check_shard_coin(const ShardHeader& header, const OutPoint& outpoint, const Coin& coin);
 // "txid display hex:vout", as errors print an outpoint.

@@ -81,9 +81,7 @@ Status ShardWriter::add_encoded(const OutPoint& outpoint, ByteView coin_encoding
     auto& s = *impl_;
     UTXO_TRY(s.may_add(outpoint));
     Writer w(s.file.buffer());
-    w.hash(outpoint.txid);
-    w.compact_size(outpoint.vout);
-    w.bytes(coin_encoding);
+    write_shard_coin(w, outpoint, coin_encoding);
     ++s.written;
     s.last = outpoint;
     return s.file.flush_if_full();

@@ -46,7 +46,7 @@ private:
 }  // namespace
 
 core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db, std::size_t count) {
-    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open_existing(db));
+    UTXO_TRY_ASSIGN(auto store, UtxoStore::open_existing(db));
     UTXO_TRY_ASSIGN(auto st, store.state());
     AddressSampler sampler(st.network, count);
     UTXO_TRY(store.for_each_coin(

@@ -16,9 +16,9 @@ core::Result<BuildSummary> build(const BuildOptions& options) {
     std::error_code ec;
     if (!std::filesystem::exists(options.blocks, ec))  // before the store is created
         return core::fail(core::Errc::not_found, fmt::format("{}: no such file", options.blocks.string()));
-    core::StoreOptions store_options;
+    StoreOptions store_options;
     store_options.cache_bytes = options.cache_mb << 20;
-    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open(options.db, options.network, store_options));
+    UTXO_TRY_ASSIGN(auto store, UtxoStore::open(options.db, options.network, store_options));
     UTXO_TRY_ASSIGN(auto batch, store.begin_write());
     std::optional<core::BlockHash> start;
     if (batch.state().tip) start = batch.state().tip->hash;

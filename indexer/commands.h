@@ -9,8 +9,8 @@
 
 #include "core/error.h"
 #include "core/network.h"
-#include "core/utxo_store.h"
 #include "indexer/release.h"
+#include "indexer/utxo_store.h"
 #include "indexer/verify_release.h"
 
 namespace utxo::indexer {
@@ -27,7 +27,7 @@ struct BuildSummary {
     std::uint64_t created = 0;
     std::uint64_t spent = 0;
     double seconds = 0;
-    std::optional<core::ChainTip> tip;
+    std::optional<ChainTip> tip;
 };
 // Applies every block that follows the store's tip, in one transaction: an error or an
 // interruption leaves the store exactly as it was.
@@ -35,7 +35,7 @@ struct BuildSummary {
 
 struct StoreStats {
     core::Network network;
-    std::optional<core::ChainTip> tip;
+    std::optional<ChainTip> tip;
     std::uint64_t coins = 0;
     core::Amount total;
     core::Hash256 hash_serialized_3;
@@ -52,7 +52,7 @@ struct ImportOptions {
 };
 struct ImportSummary {
     core::Network network;
-    core::ChainTip tip;
+    ChainTip tip;
     std::uint64_t coins = 0;
     core::Hash256 hash_serialized_3;
     bool matched_core_params = false;  // hash checked against Core's published assumeutxo value
@@ -62,7 +62,7 @@ struct ImportSummary {
 
 struct ExportSummary {
     std::uint64_t coins = 0;
-    core::ChainTip tip;
+    ChainTip tip;
     core::Hash256 hash_serialized_3;
     core::Hash256 muhash;  // recomputed from the written coins and checked against the store
     double seconds = 0;

@@ -74,7 +74,7 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
     auto known = find_known_snapshot(header.network, header.base_block);
     UTXO_TRY_ASSIGN(auto height, snapshot_height(options, header, known));
 
-    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open(options.db, header.network));
+    UTXO_TRY_ASSIGN(auto store, UtxoStore::open(options.db, header.network));
     UTXO_TRY_ASSIGN(auto batch, store.begin_write());
     if (batch.state().tip || batch.state().coins)
         return core::fail(core::Errc::usage, fmt::format("{}: the store is not empty; import into a new directory",
@@ -94,7 +94,7 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
             return core::fail(s.error().code, fmt::format("{}: {}", name, s.error().message));
     }
     UTXO_TRY_ASSIGN(auto hash, hasher.finish());
-    ImportSummary summary{header.network, core::ChainTip{core::Height{height}, header.base_block}, header.coin_count,
+    ImportSummary summary{header.network, ChainTip{core::Height{height}, header.base_block}, header.coin_count,
                           hash, false, 0};
     if (known) {  // a real Core snapshot: its content must be what Core itself would accept
         if (hash.to_display_hex() != known->hash_serialized_3)
@@ -111,7 +111,7 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
 
 core::Result<ExportSummary> export_core(const std::filesystem::path& db, const std::filesystem::path& out) {
     auto started = Clock::now();
-    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open_existing(db));
+    UTXO_TRY_ASSIGN(auto store, UtxoStore::open_existing(db));
     UTXO_TRY_ASSIGN(auto st, store.state());
     if (!st.tip) return core::fail(core::Errc::usage, fmt::format("{}: the store is empty", db.string()));
     core::SnapshotHeader header{2, st.network, st.tip->hash, st.coins};

@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "core/manifest.h"
-#include "core/utxo_store.h"
+#include "indexer/utxo_store.h"
 
 namespace utxo::indexer {
 
@@ -41,7 +41,7 @@ using CutOutcome = std::variant<ReleaseSummary, ReleaseNotCut>;
 // Cuts the release at the store's tip. If that release directory exists already it is left as it
 // is (a finished release is never rewritten). A failure or interruption leaves no partial release:
 // work happens in a hidden temporary directory that is renamed into place at the end.
-[[nodiscard]] core::Result<CutOutcome> cut_release(core::UtxoStore& store, const ReleaseOptions& options);
+[[nodiscard]] core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& options);
 
 // The files of a release part hashed once: per-file size and SHA-256 for the manifest, and the
 // BitTorrent v1 torrent over them (implemented on libtorrent in release_torrent.cpp).

@@ -9,12 +9,12 @@
 
 #include "core/hash_serialized.h"
 #include "core/muhash.h"
-#include "core/muhash_pipeline.h"
 #include "core/patch.h"
 #include "core/shard.h"
+#include "indexer/log.h"
+#include "indexer/muhash_pipeline.h"
 #include "indexer/release.h"
 #include "indexer/torrent_maker.h"
-#include "indexer/log.h"
 
 namespace utxo::indexer {
 
@@ -41,24 +41,24 @@ struct SetSummary {
 // kStoreShardCount shards as blocks are applied): release shard s gathers store shards i with
 // i mod shard_count == s, since both are the low bits of the same digest. nullopt when the
 // release has more shards than the store keeps.
-[[nodiscard]] core::Result<std::optional<std::vector<core::ShardTotals>>> totals_from_store(core::UtxoStore& store,
+[[nodiscard]] core::Result<std::optional<std::vector<ShardTotals>>> totals_from_store(UtxoStore& store,
                                                                               std::uint32_t shard_count) {
-    if (shard_count > core::kStoreShardCount) return std::optional<std::vector<core::ShardTotals>>{};
+    if (shard_count > kStoreShardCount) return std::optional<std::vector<ShardTotals>>{};
     UTXO_TRY_ASSIGN(auto kept, store.shard_totals());
-    std::vector<core::ShardTotals> out(shard_count);
-    for (std::uint32_t i = 0; i < core::kStoreShardCount; ++i) {
-        core::ShardTotals& t = out[i % shard_count];
+    std::vector<ShardTotals> out(shard_count);
+    for (std::uint32_t i = 0; i < kStoreShardCount; ++i) {
+        ShardTotals& t = out[i % shard_count];
         t.coins += (kept)[i].coins;
         t.total.sat += (kept)[i].total.sat;
         t.muhash *= (kept)[i].muhash;
     }
-    return std::optional<std::vector<core::ShardTotals>>(std::move(out));
+    return std::optional<std::vector<ShardTotals>>(std::move(out));
 }
 
 // One pass over the store in key order: every coin's record is copied as it is into its shard
 // file, and the coin goes into hash_serialized_3 for the whole set. The per-shard MuHashes come
 // from the store; only a release with more shards than the store keeps computes them here.
-[[nodiscard]] core::Result<SetSummary> write_shards(core::UtxoStore& store, const core::StoreState& st, const fs::path& dir,
+[[nodiscard]] core::Result<SetSummary> write_shards(UtxoStore& store, const StoreState& st, const fs::path& dir,
                                       std::uint32_t shard_count) {
     auto kept = totals_from_store(store, shard_count);
     UTXO_TRY(kept);
@@ -74,7 +74,7 @@ struct SetSummary {
     SetSummary sum;
     sum.shards.resize(shard_count);
     std::vector<core::Amount> amounts(shard_count);
-    std::optional<core::MuHashPipeline> pipeline;  // per-shard MuHash on the second core, if needed
+    std::optional<MuHashPipeline> pipeline;  // per-shard MuHash on the second core, if needed
     if (!*kept) pipeline.emplace(shard_count);
     core::HashSerialized3 hash3;
     auto walked = store.for_each_coin_record([&](const core::OutPoint& op, const core::Coin& coin,
@@ -98,7 +98,7 @@ struct SetSummary {
         for (std::uint32_t i = 0; i < shard_count; ++i) muhash[i] = std::move(acc[i].muhash);
     } else {
         for (std::uint32_t i = 0; i < shard_count; ++i) {
-            const core::ShardTotals& t = (**kept)[i];
+            const ShardTotals& t = (**kept)[i];
             if (t.coins != sum.shards[i].coins || t.total != amounts[i])
                 return fail(Errc::mismatch, fmt::format("{}: the store is inconsistent: shard {} holds {} coins of "
                                                         "{} sat, its recorded totals say {} coins of {} sat",
@@ -115,7 +115,7 @@ struct SetSummary {
     return sum;
 }
 
-[[nodiscard]] core::Result<core::PatchSet> write_patches(const core::StoreState& st, core::IntervalChanges* changes,
+[[nodiscard]] core::Result<core::PatchSet> write_patches(const StoreState& st, IntervalChanges* changes,
                                            const fs::path& dir, std::uint32_t shard_count, std::uint32_t from) {
     std::vector<core::Patch> patches(shard_count);
     for (std::uint32_t i = 0; i < shard_count; ++i)
@@ -141,7 +141,7 @@ struct PatchesPart {
     core::PatchSet set;
     std::string infohash;
 };
-[[nodiscard]] core::Result<PatchesPart> make_patches(core::UtxoStore& store, const core::StoreState& st, const fs::path& tmp,
+[[nodiscard]] core::Result<PatchesPart> make_patches(UtxoStore& store, const StoreState& st, const fs::path& tmp,
                                        std::uint32_t shard_count, std::uint32_t from) {
     UTXO_TRY_ASSIGN(auto changes, store.changes_since(from));
     std::error_code ec;
@@ -193,7 +193,7 @@ private:
 
 }  // namespace
 
-core::Result<CutOutcome> cut_release(core::UtxoStore& store, const ReleaseOptions& options) {
+core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& options) {
     auto started = std::chrono::steady_clock::now();
     if (!core::valid_shard_count(options.shard_count))
         return fail(Errc::usage, fmt::format("the shard count must be a power of two up to {}, not {}",

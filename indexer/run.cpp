@@ -21,7 +21,7 @@ namespace {
 struct Runner {
     const RunOptions& options;
     const std::atomic<bool>& stop;
-    core::UtxoStore& store;
+    UtxoStore& store;
     ChainSource& source;
     RunSummary summary;
 
@@ -33,7 +33,7 @@ struct Runner {
 
     // A release whose height is the store's tip must exist before the store moves on: this also
     // finishes one that a crash interrupted.
-    [[nodiscard]] core::Status ensure_release_at_tip(const core::StoreState& st) {
+    [[nodiscard]] core::Status ensure_release_at_tip(const StoreState& st) {
         if (!st.tip || !is_release_height(st.tip->height.value)) return {};
         UTXO_TRY_ASSIGN(auto outcome, cut_release(store, release_options()));
         if (auto* not_cut = std::get_if<ReleaseNotCut>(&outcome)) {
@@ -51,7 +51,7 @@ struct Runner {
     }
 
     // The source must still have our tip in its best chain; otherwise a reorg went deeper than K.
-    [[nodiscard]] core::Status check_no_deep_reorg(const core::StoreState& st) {
+    [[nodiscard]] core::Status check_no_deep_reorg(const StoreState& st) {
         if (!st.tip) return {};
         UTXO_TRY_ASSIGN(auto theirs, source.block_hash(st.tip->height.value));
         if (theirs != st.tip->hash)
@@ -120,10 +120,10 @@ core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>&
     if (!core::valid_shard_count(options.shard_count))
         return fail(Errc::usage, fmt::format("--shards must be a power of two up to {}", core::kMaxShardCount));
     // Patches need the undo records of a whole release interval.
-    core::StoreOptions store_options;
+    StoreOptions store_options;
     store_options.undo_depth = std::max<std::uint32_t>(288, options.release_every + options.confirmations + 16);
     store_options.cache_bytes = options.cache_mb << 20;
-    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open(options.db, options.source.network, store_options));
+    UTXO_TRY_ASSIGN(auto store, UtxoStore::open(options.db, options.source.network, store_options));
     auto source = open_chain_source(options.source);
     UTXO_TRY(source);
     Runner runner{options, stop, store, **source, {}};

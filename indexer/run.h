@@ -26,7 +26,7 @@ struct RunOptions {
 struct RunSummary {
     std::uint64_t blocks = 0;
     std::uint64_t releases = 0;
-    std::optional<core::ChainTip> tip;
+    std::optional<ChainTip> tip;
 };
 
 // Applies every final block after the store's tip, committing at block boundaries and always at

@@ -6,7 +6,7 @@
 namespace utxo::indexer {
 
 core::Result<StoreStats> stats(const std::filesystem::path& db) {
-    UTXO_TRY_ASSIGN(auto store, core::UtxoStore::open_existing(db));
+    UTXO_TRY_ASSIGN(auto store, UtxoStore::open_existing(db));
     UTXO_TRY_ASSIGN(auto st, store.state());
     UTXO_TRY_ASSIGN(auto hs3, store.hash_serialized_3());
     return StoreStats{st.network, st.tip, st.coins, st.total, hs3, st.muhash.finalize()};

@@ -9,12 +9,14 @@
 #include <memory>
 
 #include "core/network.h"
+#include "core/opcodes.h"
 #include "core/script.h"
 #include "core/serialize.h"
 
 namespace utxo::indexer {
 
 using core::Bytes;
+using namespace core::opcodes;
 
 namespace {
 
@@ -58,16 +60,18 @@ Bytes compressed_key(Rng& rng) {
 // Share of each script type, in percent, roughly today's mainnet output mix.
 Bytes random_script(Rng& rng) {
     auto r = rng.below(100);
-    if (r < 38) return concat({Bytes{0x00, 0x14}, rng.bytes(20)});                        // P2WPKH
-    if (r < 58) return concat({Bytes{0x51, 0x20}, rng.bytes(32)});                        // P2TR
-    if (r < 78) return concat({Bytes{0x76, 0xa9, 0x14}, rng.bytes(20), Bytes{0x88, 0xac}});  // P2PKH
-    if (r < 86) return concat({Bytes{0xa9, 0x14}, rng.bytes(20), Bytes{0x87}});           // P2SH
-    if (r < 92) return concat({Bytes{0x00, 0x20}, rng.bytes(32)});                        // P2WSH
-    if (r < 94)                                                                            // 1-of-2 bare multisig
-        return concat({Bytes{0x51, 0x21}, compressed_key(rng), Bytes{0x21}, compressed_key(rng), Bytes{0x52, 0xae}});
-    if (r < 96) return concat({Bytes{0x21}, compressed_key(rng), Bytes{0xac}});  // P2PK
-    if (r < 98) return concat({Bytes{0x6a, 0x14}, rng.bytes(20)});               // OP_RETURN (never in the set)
-    return concat({Bytes{0x00, 0x14}, rng.bytes(20)});
+    if (r < 38) return concat({Bytes{OP_0, 20}, rng.bytes(20)});                         // P2WPKH
+    if (r < 58) return concat({Bytes{OP_1, 32}, rng.bytes(32)});                         // P2TR
+    if (r < 78)                                                                          // P2PKH
+        return concat({Bytes{OP_DUP, OP_HASH160, 20}, rng.bytes(20), Bytes{OP_EQUALVERIFY, OP_CHECKSIG}});
+    if (r < 86) return concat({Bytes{OP_HASH160, 20}, rng.bytes(20), Bytes{OP_EQUAL}});  // P2SH
+    if (r < 92) return concat({Bytes{OP_0, 32}, rng.bytes(32)});                         // P2WSH
+    if (r < 94)                                                                          // 1-of-2 bare multisig
+        return concat({Bytes{OP_1, 33}, compressed_key(rng), Bytes{33}, compressed_key(rng),
+                       Bytes{OP_2, OP_CHECKMULTISIG}});
+    if (r < 96) return concat({Bytes{33}, compressed_key(rng), Bytes{OP_CHECKSIG}});     // P2PK
+    if (r < 98) return concat({Bytes{OP_RETURN, 20}, rng.bytes(20)});                    // OP_RETURN (never in the set)
+    return concat({Bytes{OP_0, 20}, rng.bytes(20)});
 }
 
 struct Spendable {
@@ -129,7 +133,8 @@ private:
             reward -= v;
             cb.outputs.push_back({core::Amount{v}, std::move(script)});
         }
-        cb.outputs.push_back({core::Amount{0}, concat({Bytes{0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed}, rng_.bytes(32)})});
+        // BIP141 witness commitment: OP_RETURN, a 36-byte push of aa21a9ed and a 32-byte hash.
+        cb.outputs.push_back({core::Amount{0}, concat({Bytes{OP_RETURN, 36, 0xaa, 0x21, 0xa9, 0xed}, rng_.bytes(32)})});
         cb.compute_ids();
         return cb;
     }

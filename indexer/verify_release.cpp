@@ -1,13 +1,10 @@
 #include "indexer/verify_release.h"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 
-#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
-#include <optional>
 #include <set>
 
 #include "core/hash_serialized.h"
@@ -15,6 +12,7 @@
 #include "core/muhash.h"
 #include "core/patch.h"
 #include "core/shard.h"
+#include "core/shard_merge.h"
 #include "indexer/piece_hasher.h"
 #include "indexer/torrent_maker.h"
 
@@ -238,100 +236,41 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
     return check_torrent(v, "patches", *v.m.patches_infohash, files, pieces);
 }
 
-// The merge keeps every shard file open at once. Like Bitcoin Core's RaiseFileDescriptorLimit,
-// raise the soft limit to what is needed when the hard limit allows it.
-[[nodiscard]] Status ensure_fd_limit(std::uint64_t need) {
-    rlimit rl{};
-    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
-        return {};
-    rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY) ? need : std::min<rlim_t>(need, rl.rlim_max);
-    if (::setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < need)
-        return fail(Errc::io,
-                    fmt::format("merging the shards needs {} open files, the limit is {} (ulimit -n)", need,
-                                static_cast<std::uint64_t>(rl.rlim_cur)));
-    return {};
-}
-
-[[nodiscard]] Status check_shard_header(const Verifier& v, std::uint32_t i, const core::ShardHeader& h) {
-    const std::string name = shard_rel(i);
-    if (h.network != v.m.network)
-        return mismatch("{}: network is {}, manifest says {}", name, core::network_name(h.network),
-                        core::network_name(v.m.network));
-    if (h.block != v.m.block)
-        return mismatch("{}: block hash is {}, manifest says {}", name, h.block.to_display_hex(),
-                        v.m.block.to_display_hex());
-    if (h.height != v.m.height)
-        return mismatch("{}: height is {}, manifest says {}", name, h.height.value, v.m.height.value);
-    if (h.shard_index != i || h.shard_count != v.m.shard_count)
-        return mismatch("{}: shard is {} of {}, expected {} of {}", name, h.shard_index, h.shard_count, i,
-                        v.m.shard_count);
-    if (h.coin_count != v.m.shards[i].coins)
-        return mismatch("{}: coins is {}, manifest says {}", name, h.coin_count, v.m.shards[i].coins);
-    return {};
-}
-
-using Record = std::pair<core::OutPoint, core::Coin>;
-
-// Pass 2 state: one reader, current record and MuHash per shard, plus the full-set accumulators.
+// Pass 2 state: the merge, and a MuHash per shard beside the full-set accumulators.
 struct Merge {
-    std::vector<core::ShardReader> readers;
-    std::vector<std::optional<Record>> current;
+    core::ShardMerge order;
     std::vector<core::MuHash3072> muhash;
-    std::vector<std::uint32_t> heap;  // shard indices, min-heap on current outpoint
     core::HashSerialized3 hs3;
     std::uint64_t coins = 0;
     std::int64_t total = 0;
-
-    bool later(std::uint32_t a, std::uint32_t b) const { return current[b]->first < current[a]->first; }
-    [[nodiscard]] Status advance(std::uint32_t i);
-    Status consume(std::uint32_t i);
 };
 
-Status Merge::advance(std::uint32_t i) {
-    auto rec = readers[i].next();  // its errors already name the file and the coin
-    UTXO_TRY(rec);
-    current[i] = std::move(*rec);
-    if (!current[i]) return {};
-    heap.push_back(i);
-    std::push_heap(heap.begin(), heap.end(), [this](auto a, auto b) { return later(a, b); });
-    return {};
-}
-
-Status Merge::consume(std::uint32_t i) {
-    const auto& [outpoint, coin] = *current[i];
-    muhash[i].insert_coin(outpoint, coin);
-    // Outpoints are unique across shards; a duplicate shows up here as an out-of-order add.
-    if (auto st = hs3.add(outpoint, coin); !st) return in_file(shard_rel(i), st.error());
-    if (__builtin_add_overflow(total, coin.value.sat, &total))
-        return fail(Errc::invalid, fmt::format("{}: total amount overflows", shard_rel(i)));
-    ++coins;
-    return advance(i);
-}
-
+// Every shard file opened as it is checked (ShardMerge::Reading::checked), its header checked
+// against the manifest, and its first coin read.
 [[nodiscard]] Result<Merge> open_shards(const Verifier& v) {
-    UTXO_TRY(ensure_fd_limit(std::uint64_t{v.m.shard_count} + 64));
-    Merge mg;
-    mg.readers.reserve(v.m.shard_count);
-    for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
-        UTXO_TRY_ASSIGN(auto r, core::ShardReader::open(v.dir / shard_rel(i), core::ShardReader::kMergeReadBuffer));
-        UTXO_TRY(check_shard_header(v, i, r.header()));
-        mg.readers.push_back(std::move(r));
-    }
-    mg.current.resize(v.m.shard_count);
-    mg.muhash.resize(v.m.shard_count);
-    return mg;
+    std::vector<fs::path> files;
+    files.reserve(v.m.shard_count);
+    for (std::uint32_t i = 0; i < v.m.shard_count; ++i) files.push_back(v.dir / shard_rel(i));
+    auto check = [&v](std::uint32_t i, const core::ShardHeader& h) {
+        return core::check_shard_header(h, v.m, i, shard_rel(i));
+    };
+    UTXO_TRY_ASSIGN(auto order, core::ShardMerge::open(files, core::ShardMerge::Reading::checked, check));
+    return Merge{std::move(order), std::vector<core::MuHash3072>(v.m.shard_count), {}, 0, 0};
 }
 
 // Pass 2: all shards merged in (txid, vout) order, which hash_serialized_3 needs.
 [[nodiscard]] Status merge_shards(Verifier& v, Merge& mg) {
-    for (std::uint32_t i = 0; i < v.m.shard_count; ++i)
-        UTXO_TRY(mg.advance(i));
-    auto cmp = [&mg](auto a, auto b) { return mg.later(a, b); };
-    while (!mg.heap.empty()) {
-        std::pop_heap(mg.heap.begin(), mg.heap.end(), cmp);
-        std::uint32_t i = mg.heap.back();
-        mg.heap.pop_back();
-        UTXO_TRY(mg.consume(i));
+    core::ShardRecord taken;
+    while (!mg.order.empty()) {
+        const std::uint32_t i = mg.order.next_file();
+        const auto& [outpoint, coin] = mg.order.next();
+        mg.muhash[i].insert_coin(outpoint, coin);
+        // Outpoints are unique across shards; a duplicate shows up here as an out-of-order add.
+        if (auto st = mg.hs3.add(outpoint, coin); !st) return in_file(shard_rel(i), st.error());
+        if (__builtin_add_overflow(mg.total, coin.value.sat, &mg.total))
+            return fail(Errc::invalid, fmt::format("{}: total amount overflows", shard_rel(i)));
+        ++mg.coins;
+        UTXO_TRY(mg.order.pop(taken));  // reads the shard's next coin; its errors name the file and the coin
     }
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
         std::string got = mg.muhash[i].finalize().to_display_hex();

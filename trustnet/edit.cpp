@@ -9,11 +9,10 @@
 namespace utxo::trustnet {
 
 namespace {
-constexpr std::size_t kMaxTrustnetFile = 1u << 20;
 
 // Re-parses after an edit so an edit can never produce a file that later fails to load.
 [[nodiscard]] core::Status reparse(TrustnetDocument& doc) {
-    auto again = parse_trustnet(render(doc));
+    auto again = parse_trustnet(core::render(doc));
     if (!again) return core::fail(core::Errc::invalid, "edit would produce an invalid file: " + again.error().message);
     doc = std::move(*again);
     return {};
@@ -27,15 +26,15 @@ std::string initial_trustnet(core::Network network) {
         "{}\n"
         "network {}\n"
         "require all\n",
-        kFormatLine, core::network_name(network));
+        core::kTrustnetFormatLine, core::network_name(network));
 }
 
 core::Status add_authority(TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
                            std::vector<std::string> urls) {
-    if (!valid_authority_name(name))
+    if (!core::valid_authority_name(name))
         return core::fail(core::Errc::usage, fmt::format("\"{}\" is not a valid authority name (letters, digits, '.', '-', '_'; at most 64)", name));
     for (const auto& url : urls)
-        if (!valid_url(url)) return core::fail(core::Errc::usage, fmt::format("\"{}\" is not a URL (scheme://...)", url));
+        if (!core::valid_url(url)) return core::fail(core::Errc::usage, fmt::format("\"{}\" is not a URL (scheme://...)", url));
     std::size_t after = doc.lines.size();
     for (const auto& a : doc.trustnet.authorities) {
         if (a.name == name)
@@ -44,13 +43,13 @@ core::Status add_authority(TrustnetDocument& doc, std::string name, const core::
             return core::fail(core::Errc::mismatch, fmt::format("this key (key id {}) is already listed for \"{}\" on line {}", key.id.to_hex(), a.name, a.line));
         after = a.line;  // lines are 1-based, so this is the index just past that line
     }
-    Authority added{std::move(name), key, std::move(urls), 0};
-    doc.lines.insert(doc.lines.begin() + static_cast<std::ptrdiff_t>(after), authority_line(added));
+    core::Authority added{std::move(name), key, std::move(urls), 0};
+    doc.lines.insert(doc.lines.begin() + static_cast<std::ptrdiff_t>(after), core::authority_line(added));
     return reparse(doc);
 }
 
 core::Status remove_authority(TrustnetDocument& doc, std::string_view name) {
-    const Authority* a = doc.trustnet.find(name);
+    const core::Authority* a = doc.trustnet.find(name);
     if (a == nullptr) return core::fail(core::Errc::not_found, fmt::format("no authority named \"{}\"", name));
     const auto& tn = doc.trustnet;
     if (tn.require_k && *tn.require_k > tn.authorities.size() - 1)
@@ -59,17 +58,12 @@ core::Status remove_authority(TrustnetDocument& doc, std::string_view name) {
     return reparse(doc);
 }
 
-core::Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path) {
-    UTXO_TRY_ASSIGN(auto text, core::read_small_file(path, kMaxTrustnetFile));
-    return parse_trustnet(text);
-}
-
 [[nodiscard]] core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocument& doc,
                            const std::function<void()>& before_rename) {
     mode_t mode = 0644;
     struct stat st{};
     if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
-    auto text = render(doc);
+    auto text = core::render(doc);
     return core::write_file_atomically(path, core::as_bytes(text), mode, before_rename);
 }
 

@@ -1,15 +1,26 @@
-// Edits of a trustnet document. Each keeps every other line (comments, blank lines, order) as
-// written, and the result always parses again.
+// Edits of a trustnet document (the file format is core/trustnet_file.h). Each keeps every other
+// line (comments, blank lines, order) as written, and the result always parses again.
 #pragma once
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "core/agreement.h"
 #include "core/error.h"
-#include "trustnet/trustnet_file.h"
+#include "core/trustnet_file.h"
 
 namespace utxo::trustnet {
+
+// The file format and the agreement rule are core's (the verifier applies them too); this
+// component's commands use them under these names.
+using core::check_trustnet;
+using core::evaluate_agreement;
+using core::load_trustnet;
+using core::parse_trustnet;
+using core::Release;
+using core::SignedManifest;
+using core::TrustnetDocument;
 
 // The text `init` writes: a comment pointing at the docs, the format line, network, require all.
 std::string initial_trustnet(core::Network network);
@@ -22,8 +33,7 @@ std::string initial_trustnet(core::Network network);
 // remaining authorities would be fewer than "require K".
 [[nodiscard]] core::Status remove_authority(TrustnetDocument& doc, std::string_view name);
 
-// Reading and atomically replacing the file (the old file's mode is kept).
-[[nodiscard]] core::Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path);
+// Atomically replaces the file (the old file's mode is kept).
 core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocument& doc,
                            const std::function<void()>& before_rename = {});
 

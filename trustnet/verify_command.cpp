@@ -3,10 +3,10 @@
 
 #include <fmt/format.h>
 
-#include "trustnet/agreement.h"
+#include "core/agreement.h"
+#include "core/file_io.h"
 #include "trustnet/commands.h"
 #include "trustnet/edit.h"
-#include "core/file_io.h"
 
 namespace utxo::trustnet {
 

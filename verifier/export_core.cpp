@@ -1,5 +1,5 @@
 // export-core: a streaming k-way merge of the shard files into Core's snapshot format, as a
-// two-stage pipeline. This thread reads and merges (export_merge.h) into batches; a second thread
+// two-stage pipeline. This thread reads and merges (core/shard_merge.h) into batches; a second thread
 // computes hash_serialized_3 and writes the snapshot, so the merge and the hashing/writing run in
 // parallel. Batches go back to the merging thread for reuse, so each coin's script buffer is
 // allocated and freed on the same thread.
@@ -13,15 +13,17 @@
 #include <thread>
 
 #include "core/hash_serialized.h"
+#include "core/shard_merge.h"
 #include "core/snapshot.h"
 #include "verifier/batch_queue.h"
-#include "verifier/export_merge.h"
 
 namespace utxo::verifier {
 
 namespace fs = std::filesystem;
 using core::Errc;
 using core::fail;
+using core::ShardMerge;
+using core::ShardRecord;
 
 namespace {
 
@@ -31,7 +33,7 @@ constexpr std::size_t kBatchCoins = 8192;
 constexpr std::size_t kBatchesInFlight = 4;
 
 struct Batch {
-    std::vector<ExportEntry> entries;  // slots reused from batch to batch
+    std::vector<ShardRecord> entries;  // slots reused from batch to batch
     std::size_t count = 0;             // entries in use
 };
 
@@ -41,7 +43,7 @@ class SnapshotStage {
 public:
     SnapshotStage(core::SnapshotWriter& w, core::HashSerialized3& h) : writer_(w), hasher_(h) {}
     // A batch holds whole txid groups.
-    [[nodiscard]] core::Status write(std::span<const ExportEntry> entries) {
+    [[nodiscard]] core::Status write(std::span<const ShardRecord> entries) {
         for (std::size_t b = 0; b < entries.size();) {
             std::size_t e = b + 1;
             while (e < entries.size() && entries[e].first.txid == entries[b].first.txid) ++e;
@@ -52,7 +54,7 @@ public:
     }
 
 private:
-    [[nodiscard]] core::Status write_group(std::span<const ExportEntry> group) {
+    [[nodiscard]] core::Status write_group(std::span<const ShardRecord> group) {
         for (const auto& [op, coin] : group)
             UTXO_TRY(hasher_.add(op, coin));
         if (group.back().first.vout < 16512) {
@@ -62,7 +64,7 @@ private:
         }
         order_.clear();
         for (const auto& e : group) order_.push_back(&e);
-        std::stable_sort(order_.begin(), order_.end(), [](const ExportEntry* a, const ExportEntry* b) {
+        std::stable_sort(order_.begin(), order_.end(), [](const ShardRecord* a, const ShardRecord* b) {
             return core::chainstate_key_less(a->first, b->first);
         });
         for (const auto* e : order_)
@@ -71,20 +73,20 @@ private:
     }
     core::SnapshotWriter& writer_;
     core::HashSerialized3& hasher_;
-    std::vector<const ExportEntry*> order_;
+    std::vector<const ShardRecord*> order_;
 };
 
 // Fills `batch` with the next coins, at least kBatchCoins unless the merge ends, completing the
 // last txid group.
 [[nodiscard]] core::Status fill_batch(ShardMerge& merge, Batch& batch) {
     batch.count = 0;
-    auto slot = [&]() -> ExportEntry& {
+    auto slot = [&]() -> ShardRecord& {
         if (batch.count == batch.entries.size()) batch.entries.emplace_back();
         return batch.entries[batch.count++];
     };
     while (!merge.empty() && batch.count < kBatchCoins)
         UTXO_TRY(merge.pop(slot()));
-    while (!merge.empty() && merge.next_txid() == batch.entries[batch.count - 1].first.txid)
+    while (!merge.empty() && merge.next().first.txid == batch.entries[batch.count - 1].first.txid)
         UTXO_TRY(merge.pop(slot()));
     return {};
 }
@@ -104,8 +106,10 @@ core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
     header.network = in.manifest.network, header.base_block = in.manifest.block, header.coin_count = in.manifest.coins;
     auto writer = core::SnapshotWriter::create(out, header);
     if (!writer) return fail(writer.error().code, fmt::format("{}: {}", out.string(), writer.error().message));
-    ShardMerge merge;
-    UTXO_TRY(merge.open(in));
+    // The install checked every file's SHA-256 against the signed manifest: read records only.
+    std::vector<fs::path> files;
+    for (auto i : in.shards) files.push_back(shard_path(in.dir, i));
+    UTXO_TRY_ASSIGN(auto merge, ShardMerge::open(files, ShardMerge::Reading::raw));
 
     core::HashSerialized3 hasher;
     ExportSummary summary;
@@ -115,7 +119,7 @@ core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
     std::thread snapshot_thread([&] {
         SnapshotStage stage(*writer, hasher);
         while (auto batch = full.pop()) {
-            written = stage.write(std::span<const ExportEntry>(batch->entries.data(), batch->count));
+            written = stage.write(std::span<const ShardRecord>(batch->entries.data(), batch->count));
             if (!written) break;
             summary.coins += batch->count;
             spare.push(std::move(*batch));

@@ -9,7 +9,7 @@
 
 #include "core/address.h"
 #include "core/shard.h"
-#include "trustnet/edit.h"
+#include "core/trustnet_file.h"
 #include "verifier/fetch_internal.h"
 #include "verifier/log.h"
 #include "verifier/fetch_progress.h"
@@ -38,7 +38,7 @@ std::unexpected<core::Error> named(const std::filesystem::path& what, const core
 }
 
 // --seeder URLs first, then the authorities' http URLs (which may serve the same API), once each.
-[[nodiscard]] core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const trustnet::Trustnet& tn) {
+[[nodiscard]] core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const core::Trustnet& tn) {
     std::vector<HttpUrl> out;
     auto add = [&](const HttpUrl& u) {
         if (std::none_of(out.begin(), out.end(), [&](const HttpUrl& x) { return x.str() == u.str(); }))
@@ -203,7 +203,7 @@ struct Found {
     std::vector<std::uint32_t> adding;
 };
 
-[[nodiscard]] core::Result<Found> discover_for(const FetchOptions& o, const trustnet::Trustnet& tn,
+[[nodiscard]] core::Result<Found> discover_for(const FetchOptions& o, const core::Trustnet& tn,
                                                const std::vector<HttpUrl>& sources,
                                                const std::optional<Installed>& cur) {
     std::optional<std::uint64_t> installed_height;
@@ -257,7 +257,7 @@ struct Found {
 
 core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const std::atomic<bool>& stop,
                                                  const Say& say) {
-    auto doc = trustnet::load_trustnet(o.trustnet);
+    auto doc = core::load_trustnet(o.trustnet);
     if (!doc) return named(o.trustnet, doc.error());
     const auto& tn = doc->trustnet;
     UTXO_TRY_ASSIGN(auto sources, release_sources(o, tn));

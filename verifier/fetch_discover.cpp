@@ -141,13 +141,13 @@ std::vector<Offer> list_all(const std::vector<HttpUrl>& sources, std::size_t& an
 
 // The manifest and every signature file one offer lists. Unreadable signatures are passed on
 // empty, so the agreement rule reports them instead of them vanishing.
-std::optional<trustnet::SignedManifest> download_signed(const Offer& o) {
+std::optional<core::SignedManifest> download_signed(const Offer& o) {
     auto manifest = seeder_get(o.manifest, kMaxManifest);
     if (!manifest || !*manifest) {
         log().warn("{}: {}", o.manifest.str(), why_no_body(manifest));
         return std::nullopt;
     }
-    trustnet::SignedManifest out{o.manifest.str(), std::move(**manifest), {}};
+    core::SignedManifest out{o.manifest.str(), std::move(**manifest), {}};
     for (const auto& s : o.signatures) {
         auto bytes = seeder_get(s, kMaxSignature);
         if (!bytes || !*bytes) log().warn("{}: {}", s.str(), why_no_body(bytes));
@@ -162,36 +162,36 @@ namespace {
 
 struct HeightResult {
     std::optional<Accepted> accepted;
-    trustnet::Verdict verdict;  // the deciding refusal when nothing was accepted
+    core::Verdict verdict;  // the deciding refusal when nothing was accepted
 };
 
 // Every distinct manifest offered for one height is a candidate; all the other copies are its
 // "others", so identical copies add signatures and a different signed manifest is a conflict.
-HeightResult evaluate_height(const trustnet::Trustnet& tn, const std::vector<const Offer*>& offers,
+HeightResult evaluate_height(const core::Trustnet& tn, const std::vector<const Offer*>& offers,
                              std::optional<std::uint64_t> installed) {
-    std::vector<std::pair<const Offer*, trustnet::SignedManifest>> copies;
+    std::vector<std::pair<const Offer*, core::SignedManifest>> copies;
     for (const Offer* o : offers)
         if (auto s = download_signed(*o)) copies.emplace_back(o, std::move(*s));
     HeightResult out;
-    out.verdict.refusal = trustnet::Refusal::missing_signatures;
+    out.verdict.refusal = core::Refusal::missing_signatures;
     out.verdict.message = fmt::format("no manifest for {} height {} could be downloaded",
                                       core::network_name(offers.front()->network), offers.front()->height);
     std::set<std::string> seen;
     for (std::size_t d = 0; d < copies.size(); ++d) {
         if (!seen.insert(copies[d].second.manifest).second) continue;
-        trustnet::Release release{offers.front()->network, offers.front()->height, copies[d].second, {}};
+        core::Release release{offers.front()->network, offers.front()->height, copies[d].second, {}};
         for (std::size_t i = 0; i < copies.size(); ++i)
             if (i != d) release.others.push_back(copies[i].second);
-        auto verdict = trustnet::evaluate_agreement(tn, release, installed);
+        auto verdict = core::evaluate_agreement(tn, release, installed);
         for (const auto& ig : verdict.ignored) log().info("not counted: {}", ig.reason);
-        if (verdict.refusal == trustnet::Refusal::conflict) return {std::nullopt, std::move(verdict)};
+        if (verdict.refusal == core::Refusal::conflict) return {std::nullopt, std::move(verdict)};
         if (!verdict.accepted() || out.accepted) {
             if (!out.accepted) out.verdict = std::move(verdict);
             continue;
         }
         auto manifest = core::decode_manifest(copies[d].second.manifest);
         if (!manifest) {
-            out.verdict = {trustnet::Refusal::bad_manifest,
+            out.verdict = {core::Refusal::bad_manifest,
                            fmt::format("{}: {}", copies[d].second.origin, manifest.error().message),
                            {},
                            {}};
@@ -208,7 +208,7 @@ HeightResult evaluate_height(const trustnet::Trustnet& tn, const std::vector<con
 
 }  // namespace
 
-core::Result<Discovery> discover(const trustnet::Trustnet& tn, const std::vector<HttpUrl>& sources,
+core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
                                  std::optional<std::uint64_t> installed) {
     std::size_t answered = 0;
     auto offers = list_all(sources, answered);
@@ -237,11 +237,11 @@ core::Result<Discovery> discover(const trustnet::Trustnet& tn, const std::vector
         }
         log().info("{}", r.verdict.message);
         // The newest refusal explains the outcome, unless a conflict turns up further down.
-        if (out.message.empty() || r.verdict.refusal == trustnet::Refusal::conflict) {
+        if (out.message.empty() || r.verdict.refusal == core::Refusal::conflict) {
             out.refusal = r.verdict.refusal;
             out.message = r.verdict.message;
         }
-        if (r.verdict.refusal == trustnet::Refusal::conflict) return out;
+        if (r.verdict.refusal == core::Refusal::conflict) return out;
     }
     return out;
 }

@@ -1,5 +1,5 @@
 // Discovery for `fetch`: what the seeders offer (GET /v1/releases, docs/seeder-http.md), and which
-// offered release the agreement rule (trustnet/agreement.h) accepts, newest first.
+// offered release the agreement rule (core/agreement.h) accepts, newest first.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -7,11 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/agreement.h"
 #include "core/error.h"
 #include "core/manifest.h"
 #include "core/network.h"
-#include "trustnet/agreement.h"
-#include "trustnet/trustnet_file.h"
+#include "core/agreement.h"
+#include "core/trustnet_file.h"
 #include "verifier/fetch_url.h"
 
 namespace utxo::verifier {
@@ -43,7 +44,7 @@ struct Offer {
 struct Accepted {
     std::string manifest_bytes;
     core::Manifest manifest;
-    trustnet::Verdict verdict;
+    core::Verdict verdict;
     std::vector<Offer> offers;  // download sources, in source order
 };
 
@@ -51,7 +52,7 @@ struct Discovery {
     std::optional<Accepted> accepted;
     // Nothing accepted: the refusal that decides (a conflict at any height offered above the
     // installed one wins; otherwise the newest release's refusal). none with up_to_date.
-    trustnet::Refusal refusal = trustnet::Refusal::none;
+    core::Refusal refusal = core::Refusal::none;
     std::string message;      // one sentence for the user
     bool up_to_date = false;  // nothing above the installed height is offered
 };
@@ -60,7 +61,7 @@ struct Discovery {
 // evaluates the offered releases above `installed_height` from the newest down and keeps the
 // first one accepted. A conflict stops the search: a signed contradiction is never out-voted by
 // an older release.
-[[nodiscard]] core::Result<Discovery> discover(const trustnet::Trustnet& trustnet, const std::vector<HttpUrl>& sources,
+[[nodiscard]] core::Result<Discovery> discover(const core::Trustnet& trustnet, const std::vector<HttpUrl>& sources,
                                  std::optional<std::uint64_t> installed_height);
 
 }  // namespace utxo::verifier

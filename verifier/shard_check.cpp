@@ -37,15 +37,7 @@ FileStamp stamp_of(const struct stat& st) {
 [[nodiscard]] core::Status check_header(const fs::path& p, core::ByteView bytes, const core::Manifest& m, std::uint32_t index) {
     auto h = core::decode_shard_header(bytes);
     if (!h) return fail(Errc::invalid, fmt::format("{}: {}", p.string(), h.error().message));
-    core::ShardHeader want;
-    want.network = m.network, want.block = m.block, want.height = m.height;
-    want.shard_index = index, want.shard_count = m.shard_count, want.coin_count = m.shards[index].coins;
-    if (*h != want)
-        return fail(Errc::mismatch, fmt::format("{}: the shard header (shard {} of {}, height {}, {} coins) is not the "
-                                                "manifest's (shard {} of {}, height {}, {} coins)",
-                                                p.string(), h->shard_index, h->shard_count, h->height.value,
-                                                h->coin_count, index, m.shard_count, m.height.value, want.coin_count));
-    return {};
+    return core::check_shard_header(*h, m, index, p.string());
 }
 
 }  // namespace

@@ -5,12 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include "core/lmdb.h"
-#include "core/utxo_store.h"
 #include "indexer/synth.h"
+#include "indexer/utxo_store.h"
 #include "test_support.h"
 
 using namespace utxo;
 using namespace utxo::core;
+using namespace utxo::indexer;
 
 namespace {
 

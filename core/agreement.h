@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "core/network.h"
-#include "trustnet/trustnet_file.h"
+#include "core/trustnet_file.h"
 
-namespace utxo::trustnet {
+namespace utxo::core {
 
 struct SignatureFile {
     std::string origin;  // file path or URL, used in messages
@@ -30,7 +30,7 @@ struct SignedManifest {
 };
 
 struct Release {
-    core::Network network;   // as offered (by a seeder's index, a directory, ...)
+    Network network;   // as offered (by a seeder's index, a directory, ...)
     std::uint64_t height;
     SignedManifest candidate;
     // Other manifests seen for the same network and height, with their signatures, so that a
@@ -69,4 +69,4 @@ Verdict evaluate_agreement(const Trustnet& trustnet, const Release& release,
 
 std::string_view refusal_name(Refusal refusal);
 
-}  // namespace utxo::trustnet
+}  // namespace utxo::core

@@ -1,48 +1,45 @@
-// The shard readers and the loser tree of export-core's merge.
-#include "verifier/export_merge.h"
+// The raw shard reader and the loser tree of the shard merge.
+#include "core/shard_merge.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "core/serialize.h"
-#include "core/shard.h"
 
-namespace utxo::verifier {
+namespace utxo::core {
 
 namespace fs = std::filesystem;
-using core::Errc;
-using core::fail;
 
-core::Result<RawShardReader> RawShardReader::open(const fs::path& p) {
+Result<RawShardReader> RawShardReader::open(const fs::path& p) {
     RawShardReader r;
     r.path_ = p;
-    auto size = core::open_regular_file(p, SIZE_MAX, r.fd_);
+    auto size = open_regular_file(p, SIZE_MAX, r.fd_);
     if (!size) return fail(size.error().code, fmt::format("{}: {}", p.string(), size.error().message));
     ::posix_fadvise(r.fd_.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     r.buf_.reset(new std::uint8_t[kReadBuffer]);
     UTXO_TRY(r.fill());
-    if (r.end_ < core::ShardHeader::kSize) return fail(Errc::truncated, fmt::format("{}: too short", p.string()));
-    auto h = core::decode_shard_header(core::ByteView(r.buf_.get(), core::ShardHeader::kSize));
+    if (r.end_ < ShardHeader::kSize) return fail(Errc::truncated, fmt::format("{}: too short", p.string()));
+    auto h = decode_shard_header(ByteView(r.buf_.get(), ShardHeader::kSize));
     if (!h) return fail(h.error().code, fmt::format("{}: {}", p.string(), h.error().message));
+    r.header_ = *h;
     r.left_ = h->coin_count;
-    r.pos_ = core::ShardHeader::kSize;
+    r.pos_ = ShardHeader::kSize;
     return r;
 }
 
-core::Result<bool> RawShardReader::next(ExportEntry& out) {
+Result<bool> RawShardReader::next(ShardRecord& out) {
     if (left_ == 0) return false;
     for (int attempt = 0; attempt < 2; ++attempt) {
-        core::Reader in(core::ByteView(buf_.get() + pos_, end_ - pos_));
-        auto txid = in.hash<core::TxidTag>();
-        auto vout = in.compact_size(UINT32_MAX);
+        Reader in(ByteView(buf_.get() + pos_, end_ - pos_));
         // Decoded into the entry's own coin, whose script buffer is reused: no allocation per coin.
-        if (txid && vout && core::read_coin(in, out.second)) {
-            out.first = core::OutPoint{*txid, static_cast<std::uint32_t>(*vout)};
+        if (read_shard_coin_raw(in, out.first, out.second)) {
             pos_ += in.position(), --left_;
             return true;
         }
@@ -54,7 +51,7 @@ core::Result<bool> RawShardReader::next(ExportEntry& out) {
     return fail(Errc::truncated, fmt::format("{}: a coin record is cut short or malformed", path_.string()));
 }
 
-core::Status RawShardReader::fill() {
+Status RawShardReader::fill() {
     std::memmove(buf_.get(), buf_.get() + pos_, end_ - pos_);
     end_ -= pos_, pos_ = 0;
     while (end_ < kReadBuffer) {
@@ -70,21 +67,55 @@ core::Status RawShardReader::fill() {
     return {};
 }
 
-core::Status ShardMerge::open(const Installed& in) {
-    for (auto i : in.shards) {
-        UTXO_TRY_ASSIGN(auto r, RawShardReader::open(shard_path(in.dir, i)));
-        readers_.push_back(std::move(r));
-    }
-    heads_.resize(readers_.size());
-    for (std::uint32_t i = 0; i < readers_.size(); ++i)
-        UTXO_TRY(advance(i));
-    build();
+namespace {
+
+// Bitcoin Core's RaiseFileDescriptorLimit: raise the soft limit to what is needed when the hard
+// limit allows it.
+[[nodiscard]] Status ensure_fd_limit(std::uint64_t need) {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need) return {};
+    rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY) ? need : std::min<rlim_t>(need, rl.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < need)
+        return fail(Errc::io, fmt::format("merging the shards needs {} open files, the limit is {} (ulimit -n)", need,
+                                          static_cast<std::uint64_t>(rl.rlim_cur)));
     return {};
 }
 
-core::Status ShardMerge::advance(std::uint32_t i) {
+}  // namespace
+
+Result<ShardMerge> ShardMerge::open(std::span<const fs::path> files, Reading reading, const HeaderCheck& check) {
+    UTXO_TRY(ensure_fd_limit(std::uint64_t{files.size()} + 64));
+    ShardMerge m;
+    m.reading_ = reading;
+    for (std::uint32_t i = 0; i < files.size(); ++i) {
+        if (reading == Reading::checked) {
+            UTXO_TRY_ASSIGN(auto r, ShardReader::open(files[i], ShardReader::kMergeReadBuffer));
+            m.checked_.push_back(std::move(r));
+        } else {
+            UTXO_TRY_ASSIGN(auto r, RawShardReader::open(files[i]));
+            m.raw_.push_back(std::move(r));
+        }
+        if (check) {
+            UTXO_TRY(check(i, reading == Reading::checked ? m.checked_.back().header() : m.raw_.back().header()));
+        }
+    }
+    m.heads_.resize(files.size());
+    for (std::uint32_t i = 0; i < files.size(); ++i)
+        UTXO_TRY(m.advance(i));
+    m.build();
+    return m;
+}
+
+Status ShardMerge::advance(std::uint32_t i) {
     Head& h = heads_[i];
-    UTXO_TRY_ASSIGN(auto more, readers_[i].next(h.entry));
+    bool more = false;
+    if (reading_ == Reading::raw) {
+        UTXO_TRY_ASSIGN(more, raw_[i].next(h.entry));
+    } else {
+        UTXO_TRY_ASSIGN(auto rec, checked_[i].next());  // its errors name the file and the coin
+        more = rec.has_value();
+        if (more) h.entry = std::move(*rec);
+    }
     if (!more) {
         if (!h.done) --live_;
         h.done = true;
@@ -107,7 +138,7 @@ ShardMerge::Node ShardMerge::node_of(std::uint32_t i) const {
 void ShardMerge::build() {
     const auto s = static_cast<std::uint32_t>(heads_.size());
     losers_.assign(std::max<std::uint32_t>(s, 1), Node{});
-    if (s <= 1) {  // one shard: it is always the winner
+    if (s <= 1) {  // one file: it is always the winner
         if (s == 1) losers_[0] = node_of(0);
         return;
     }
@@ -132,8 +163,8 @@ void ShardMerge::replay(std::uint32_t leaf) {
     losers_[0] = winner;
 }
 
-core::Status ShardMerge::pop(ExportEntry& out) {
-    const std::uint32_t i = losers_[0].shard;
+Status ShardMerge::pop(ShardRecord& out) {
+    const std::uint32_t i = losers_[0].file;
     // Swapped, not moved: the head gets the slot's old script buffer to decode its next coin into.
     std::swap(out, heads_[i].entry);
     UTXO_TRY(advance(i));
@@ -141,4 +172,4 @@ core::Status ShardMerge::pop(ExportEntry& out) {
     return {};
 }
 
-}  // namespace utxo::verifier
+}  // namespace utxo::core

@@ -6,47 +6,48 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/fresh_coin_cache.h"
-#include "core/muhash_pipeline.h"
 #include "core/script.h"
-#include "core/utxo_store.h"
-#include "core/utxo_store_impl.h"
+#include "indexer/fresh_coin_cache.h"
+#include "indexer/muhash_pipeline.h"
+#include "indexer/store_records.h"
+#include "indexer/undo_record.h"
+#include "indexer/utxo_store.h"
+#include "indexer/utxo_store_impl.h"
 
-namespace utxo::core {
+namespace utxo::indexer {
+
+using core::Bytes;
+using core::Coin;
+using core::Errc;
+using core::fail;
+using core::OutPoint;
+using core::Result;
+using core::Status;
+namespace lmdb = core::lmdb;
 
 namespace {
 
-std::array<std::uint8_t, 4> height_key(std::uint32_t h) {
-    return {std::uint8_t(h >> 24), std::uint8_t(h >> 16), std::uint8_t(h >> 8), std::uint8_t(h)};
-}
-
 // Core's two BIP30 exceptions: these mainnet coinbases overwrote an earlier identical coinbase.
-bool is_bip30_repeat(Network net, std::uint32_t height) {
-    return net == Network::mainnet && (height == 91842 || height == 91880);
+bool is_bip30_repeat(core::Network net, std::uint32_t height) {
+    return net == core::Network::mainnet && (height == 91842 || height == 91880);
 }
 
 std::string where(const OutPoint& op) { return fmt::format("{}:{}", op.txid.to_display_hex(), op.vout); }
 
 }  // namespace
 
-// Undo record, value of undo[height BE]:
-//   prev block hash (32, raw) || CompactSize(n) || n x (coin key 36 || CompactSize(len) || coin)
-//   || CompactSize(m) || m x coin key 36
-// The first list holds coins that existed before the block and that it removed; the second the
-// coins it added that are still there after it.
 struct WriteBatch::Impl {
     UtxoStore& store;
     lmdb::Txn txn;
     std::optional<CoinKey> last_loaded;
     Bytes coin_buf;
-    Bytes undo_spent;
-    std::size_t undo_spent_count = 0;
+    UndoRecordWriter undo_record;                                    // of the block being applied
     std::unordered_set<CoinKey, CoinKeyHash, CoinKeyEqual> created;  // by the block being applied
-    FreshCoinCache fresh;                              // created in this batch, not yet in LMDB
-    Coin scratch;                                      // reused per coin: no allocation per output
-    Bytes record;                                      // the block's undo record, reused
+    FreshCoinCache fresh;                                            // created in this batch, not yet in LMDB
+    Coin scratch;                                                    // reused per coin: no allocation per output
+    Bytes record;                                                    // the block's undo record, reused
     std::vector<CoinKey> created_sorted;
-    lmdb::Cursor coin_cursor;                          // for spends: one descent finds and deletes
+    lmdb::Cursor coin_cursor;                                        // for spends: one descent finds and deletes
     // MuHash, count and amount per script shard, on a second core; folded in at commit.
     std::unique_ptr<MuHashPipeline> muhash;
 
@@ -68,7 +69,7 @@ struct WriteBatch::Impl {
 };
 
 WriteBatch::WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state)
-    : impl_(new Impl{store, std::move(txn), {}, {}, {}, 0, {}, {}, {}, {}, {}, {}, {}}), state_(std::move(state)),
+    : impl_(new Impl{store, std::move(txn), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}), state_(std::move(state)),
       start_coins_(state_.coins), start_total_(state_.total.sat) {}
 WriteBatch::~WriteBatch() = default;
 WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
@@ -89,29 +90,24 @@ namespace {
     return std::optional<Bytes>(std::move(old));
 }
 
-[[nodiscard]] Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const Coin& coin, std::uint32_t height) {
+[[nodiscard]] Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const Coin& coin,
+                              std::uint32_t height) {
     auto key = coin_key(op);
-    b.coin_buf.clear();
-    Writer w(b.coin_buf);
-    write_coin(w, coin);
+    encode_stored_coin(coin, b.coin_buf);
     if (coin.coinbase) {
         auto old = take_existing(b, key);
         UTXO_TRY(old);
         if (*old) {
             if (!is_bip30_repeat(st.network, height))
-                return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists", height, where(op)));
+                return fail(Errc::invalid,
+                            fmt::format("block {} creates coin {} which already exists", height, where(op)));
             // The earlier coin is lost for good (BIP30): out of the commitments, remembered for undo.
-            Reader r(**old);
-            UTXO_TRY_ASSIGN(auto prev, read_coin(r));
+            Coin prev;
+            UTXO_TRY(decode_stored_coin(**old, op, prev));
             b.remove_commitment(op, prev);
             st.total.sat -= prev.value.sat;
             --st.coins;
-            if (b.created.erase(key) == 0) {
-                Writer u(b.undo_spent);
-                u.bytes(key);
-                u.var_bytes(**old);
-                ++b.undo_spent_count;
-            }
+            if (b.created.erase(key) == 0) b.undo_record.removed(key, **old);
         }
     }
     if (!b.fresh.put(key, b.coin_buf))
@@ -123,7 +119,8 @@ namespace {
     return {};
 }
 
-[[nodiscard]] Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::uint32_t height, const Txid& spender) {
+[[nodiscard]] Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::uint32_t height,
+                                const core::Txid& spender) {
     auto key = coin_key(op);
     b.coin_buf.clear();
     if (!b.fresh.take(key, b.coin_buf)) {
@@ -143,22 +140,18 @@ namespace {
     b.remove_commitment(op, coin);
     st.total.sat -= coin.value.sat;
     --st.coins;
-    if (b.created.erase(key) == 0) {  // it existed before this block: undo must bring it back
-        Writer u(b.undo_spent);
-        u.bytes(key);
-        u.var_bytes(b.coin_buf);
-        ++b.undo_spent_count;
-    }
+    // It existed before this block: undo must bring it back.
+    if (b.created.erase(key) == 0) b.undo_record.removed(key, b.coin_buf);
     return {};
 }
 
-[[nodiscard]] Result<std::uint32_t> next_height(const StoreState& st, const Block& block) {
+[[nodiscard]] Result<std::uint32_t> next_height(const StoreState& st, const core::Block& block) {
     if (!st.tip) {
-        if (!block.header.prev_block.is_zero() || block.hash != params(st.network).genesis)
+        if (!block.header.prev_block.is_zero() || block.hash != core::params(st.network).genesis)
             return fail(Errc::mismatch, fmt::format("the store is empty, so the first block must be the {} genesis "
                                                     "block {}, not {}",
-                                                    network_name(st.network),
-                                                    params(st.network).genesis.to_display_hex(),
+                                                    core::network_name(st.network),
+                                                    core::params(st.network).genesis.to_display_hex(),
                                                     block.hash.to_display_hex()));
         return 0u;
     }
@@ -172,27 +165,26 @@ namespace {
 
 }  // namespace
 
-Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
+Result<BlockDelta> WriteBatch::apply_block(const core::Block& block) {
     UTXO_TRY_ASSIGN(auto h, next_height(state_, block));
     const std::uint32_t height = h;
     Impl& b = *impl_;
     b.created.clear();
-    b.undo_spent.clear();
-    b.undo_spent_count = 0;
+    b.undo_record.clear();
     BlockDelta delta;
     if (height > 0) {  // the genesis block's outputs never enter the set
-        for (const Transaction& tx : block.txs) {
+        for (const core::Transaction& tx : block.txs) {
             if (!tx.is_coinbase()) {
-                for (const TxIn& in : tx.inputs) {
+                for (const core::TxIn& in : tx.inputs) {
                     UTXO_TRY(spend_coin(b, state_, in.prevout, height, tx.txid));
                     ++delta.spent;
                 }
             }
             for (std::uint32_t i = 0; i < tx.outputs.size(); ++i) {
-                const TxOut& out = tx.outputs[i];
-                if (is_unspendable(out.script_pubkey)) continue;
+                const core::TxOut& out = tx.outputs[i];
+                if (core::is_unspendable(out.script_pubkey)) continue;
                 Coin& coin = b.scratch;
-                coin.height = Height{height};
+                coin.height = core::Height{height};
                 coin.coinbase = tx.is_coinbase();
                 coin.value = out.value;
                 coin.script.assign(out.script_pubkey.begin(), out.script_pubkey.end());
@@ -201,23 +193,16 @@ Result<BlockDelta> WriteBatch::apply_block(const Block& block) {
             }
         }
     }
-    Bytes& record = b.record;
-    record.clear();
-    Writer w(record);
-    w.hash(block.header.prev_block);
-    w.compact_size(b.undo_spent_count);
-    w.bytes(b.undo_spent);
     std::vector<CoinKey>& created = b.created_sorted;
     created.assign(b.created.begin(), b.created.end());
     std::sort(created.begin(), created.end());
-    w.compact_size(created.size());
-    for (const auto& k : created) w.bytes(k);
-    UTXO_TRY(lmdb::put(b.txn, b.undo(), height_key(height), record));
+    b.undo_record.finish(block.header.prev_block, created, b.record);
+    UTXO_TRY(lmdb::put(b.txn, b.undo(), height_key(height), b.record));
     const std::uint32_t depth = b.store.impl_->options.undo_depth;
     if (height >= depth) {
         UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height - depth)));
     }
-    state_.tip = ChainTip{Height{height}, block.hash};
+    state_.tip = ChainTip{core::Height{height}, block.hash};
     if (b.fresh.over_budget(b.store.impl_->options.cache_bytes)) {
         UTXO_TRY(flush_created());
     }
@@ -233,51 +218,33 @@ Status WriteBatch::undo_tip() {
     if (!rec)
         return fail(Errc::not_found, fmt::format("cannot undo block {}: its undo record is gone (only the last {} "
                                                  "blocks can be undone)", height, b.store.impl_->options.undo_depth));
-    Bytes record((rec)->begin(), (rec)->end());  // copy: the writes below invalidate the view
-    Reader r(record);
+    Bytes bytes((rec)->begin(), (rec)->end());  // copy: the writes below invalidate the view
+    UTXO_TRY_ASSIGN(auto record, decode_undo_record(bytes, height));
     auto bad = [&] { return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height)); };
-    auto prev = r.hash<BlockHashTag>();
-    auto n_spent = r.compact_size(UINT64_MAX);
-    if (!prev || !n_spent) return bad();
-    std::vector<std::pair<ByteView, ByteView>> restore;
-    for (std::uint64_t i = 0; i < *n_spent; ++i) {
-        auto key = r.bytes(36);
-        auto val = r.var_bytes(UINT64_MAX);
-        if (!key || !val) return bad();
-        restore.emplace_back(*key, *val);
-    }
-    auto n_created = r.compact_size(UINT64_MAX);
-    if (!n_created) return bad();
-    for (std::uint64_t i = 0; i < *n_created; ++i) {  // remove what the block added...
-        auto key = r.bytes(36);
-        if (!key) return bad();
-        OutPoint op = outpoint_from_key(*key);
-        auto val = lmdb::get(b.txn, b.coins(), *key);
-        UTXO_TRY(val);
-        if (!*val) return bad();
-        Reader cr(**val);
-        auto coin = read_coin(cr);
-        if (!coin) return bad();
-        b.remove_commitment(op, *coin);
-        state_.total.sat -= coin->value.sat;
-        --state_.coins;
-        UTXO_TRY(lmdb::del(b.txn, b.coins(), *key));
-    }
-    for (auto [key, val] : restore) {  // ...then bring back what it removed
+    Coin& coin = b.scratch;
+    for (const CoinKey& key : record.added) {  // remove what the block added...
         OutPoint op = outpoint_from_key(key);
-        Reader cr(val);
-        auto coin = read_coin(cr);
-        if (!coin) return bad();
+        auto val = lmdb::get(b.txn, b.coins(), key);
+        UTXO_TRY(val);
+        if (!*val || !read_stored_coin(**val, coin)) return bad();
+        b.remove_commitment(op, coin);
+        state_.total.sat -= coin.value.sat;
+        --state_.coins;
+        UTXO_TRY(lmdb::del(b.txn, b.coins(), key));
+    }
+    for (const auto& [key, val] : record.removed) {  // ...then bring back what it removed
+        OutPoint op = outpoint_from_key(key);
+        if (!read_stored_coin(val, coin)) return bad();
         UTXO_TRY(lmdb::put(b.txn, b.coins(), key, val));
-        b.insert_commitment(op, *coin);
-        state_.total.sat += coin->value.sat;
+        b.insert_commitment(op, coin);
+        state_.total.sat += coin.value.sat;
         ++state_.coins;
     }
     UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height)));
     if (height == 0)
         state_.tip.reset();
     else
-        state_.tip = ChainTip{Height{height - 1}, *prev};
+        state_.tip = ChainTip{core::Height{height - 1}, record.prev};
     return {};
 }
 
@@ -286,9 +253,7 @@ Status WriteBatch::load_coin(const OutPoint& op, const Coin& coin) {
     if (!b.last_loaded && (state_.tip || state_.coins != 0))
         return fail(Errc::usage, "a snapshot can only be loaded into an empty store");
     auto key = coin_key(op);
-    b.coin_buf.clear();
-    Writer w(b.coin_buf);
-    write_coin(w, coin);
+    encode_stored_coin(coin, b.coin_buf);
     MDB_val k = lmdb::to_val(key), v = lmdb::to_val(b.coin_buf);
     // Snapshot order is key order except within rare txids with vout >= 16512; those go in normally.
     unsigned flags = (!b.last_loaded || key > *b.last_loaded) ? MDB_APPEND : MDB_NOOVERWRITE;
@@ -319,10 +284,10 @@ Status WriteBatch::flush_created() {
         const bool append = !last_stored || *e.key > *last_stored;
         UTXO_TRY_ASSIGN(auto put, cur.insert(*e.key, e.coin, append));
         if (!put) {
-            Reader r(e.coin);
-            auto coin = read_coin(r);
+            Coin& coin = b.scratch;
+            const bool readable = read_stored_coin(e.coin, coin);
             return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists",
-                                                   coin ? coin->height.value : 0, where(outpoint_from_key(*e.key))));
+                                                   readable ? coin.height.value : 0, where(outpoint_from_key(*e.key))));
         }
     }
     b.fresh.clear();
@@ -357,7 +322,8 @@ Status WriteBatch::flush_created() {
         amount_change += c.amount;
         UTXO_TRY(lmdb::put(b.txn, b.shards(), shard_key(i), encode_shard_totals(t)));
     }
-    if (static_cast<std::int64_t>(st.coins - coins_before) != coins_change || st.total.sat - total_before != amount_change)
+    if (static_cast<std::int64_t>(st.coins - coins_before) != coins_change ||
+        st.total.sat - total_before != amount_change)
         return fail(Errc::mismatch, "internal error: the shard totals do not add up to the set's change");
     return {};
 }
@@ -369,22 +335,21 @@ Status WriteBatch::commit() {
     if (b.muhash) {
         UTXO_TRY(fold_shard_changes(b, state_, start_coins_, start_total_));
     }
-    Bytes coins, total, tip;
-    Writer(coins).u64(state_.coins);
-    Writer(total).i64(state_.total.sat);
-    auto put_meta = [&](std::string_view key, ByteView value) { return lmdb::put(b.txn, b.meta(), as_bytes(key), value); };
-    UTXO_TRY(put_meta("coins", coins));
-    UTXO_TRY(put_meta("total", total));
-    UTXO_TRY(put_meta("muhash", state_.muhash.serialize()));
+    Bytes coins, total;
+    core::Writer(coins).u64(state_.coins);
+    core::Writer(total).i64(state_.total.sat);
+    auto put_meta = [&](std::string_view key, core::ByteView value) {
+        return lmdb::put(b.txn, b.meta(), core::as_bytes(key), value);
+    };
+    UTXO_TRY(put_meta(kMetaCoins, coins));
+    UTXO_TRY(put_meta(kMetaTotal, total));
+    UTXO_TRY(put_meta(kMetaMuhash, state_.muhash.serialize()));
     if (state_.tip) {
-        auto hk = height_key(state_.tip->height.value);
-        tip.assign(hk.begin(), hk.end());
-        tip.insert(tip.end(), state_.tip->hash.raw().begin(), state_.tip->hash.raw().end());
-        UTXO_TRY(put_meta("tip", tip));
+        UTXO_TRY(put_meta(kMetaTip, encode_tip(*state_.tip)));
     } else {
-        UTXO_TRY(lmdb::del(b.txn, b.meta(), as_bytes(std::string_view("tip"))));
+        UTXO_TRY(lmdb::del(b.txn, b.meta(), core::as_bytes(kMetaTip)));
     }
     return b.txn.commit();
 }
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

@@ -16,37 +16,34 @@
 #include "core/muhash.h"
 #include "core/network.h"
 #include "core/shard.h"
-#include "core/coin_key.h"
 #include "core/transaction.h"
+#include "indexer/coin_key.h"
 
-namespace utxo::core {
-
-CoinKey coin_key(const OutPoint& outpoint);
-OutPoint outpoint_from_key(ByteView key);
+namespace utxo::indexer {
 
 struct ChainTip {
-    Height height;
-    BlockHash hash;
+    core::Height height;
+    core::BlockHash hash;
     friend bool operator==(const ChainTip&, const ChainTip&) = default;
 };
 
 struct StoreState {
-    Network network = Network::mainnet;
+    core::Network network = core::Network::mainnet;
     std::optional<ChainTip> tip;  // empty store: no block applied yet
     std::uint64_t coins = 0;
-    Amount total;
-    MuHash3072 muhash;
+    core::Amount total;
+    core::MuHash3072 muhash;
 };
 
 // The shards the store keeps totals for: those of a release's default shard rule. A release with
 // S <= kStoreShardCount shards (S divides it) combines them; larger S needs a pass over the coins.
-inline constexpr std::uint32_t kStoreShardCount = kDefaultShardCount;
+inline constexpr std::uint32_t kStoreShardCount = core::kDefaultShardCount;
 
 // Coin count, amount and MuHash of the coins whose script falls in one shard.
 struct ShardTotals {
     std::uint64_t coins = 0;
-    Amount total;
-    MuHash3072 muhash;
+    core::Amount total;
+    core::MuHash3072 muhash;
 };
 
 struct StoreOptions {
@@ -68,9 +65,9 @@ class UtxoStore;
 // `to`, and the coins present at `to` that did not exist at `from`. Coins created and spent inside
 // the interval appear in neither list. Both lists are in key order.
 struct IntervalChanges {
-    BlockHash from_block;  // the block at height `from`
-    std::vector<std::pair<OutPoint, Coin>> spent;
-    std::vector<std::pair<OutPoint, Coin>> created;
+    core::BlockHash from_block;  // the block at height `from`
+    std::vector<std::pair<core::OutPoint, core::Coin>> spent;
+    std::vector<std::pair<core::OutPoint, core::Coin>> created;
 };
 
 // One write transaction. Nothing is visible to readers, nor on disk, until commit();
@@ -84,23 +81,23 @@ public:
     // The batch's view; its muhash is brought up to date only by commit().
     const StoreState& state() const { return state_; }
     // Applies the block that extends the tip (or the network's genesis block on an empty store).
-    [[nodiscard]] Result<BlockDelta> apply_block(const Block& block);
+    [[nodiscard]] core::Result<BlockDelta> apply_block(const core::Block& block);
     // Writes the coins created so far to LMDB (apply_block does it when the cache is full, commit
     // always); lookups and the B-tree then agree. Fails if a coin already exists there.
-    [[nodiscard]] Status flush_created();
+    [[nodiscard]] core::Status flush_created();
     // Takes back the tip block using its undo record.
-    [[nodiscard]] Status undo_tip();
+    [[nodiscard]] core::Status undo_tip();
     // Bulk load into an empty store (import of a snapshot): coins in ascending key order are
     // appended fast; out-of-order ones are inserted normally. set_tip() ends the load.
-    [[nodiscard]] Status load_coin(const OutPoint& outpoint, const Coin& coin);
-    Status set_tip(const ChainTip& tip);
-    [[nodiscard]] Status commit();
+    [[nodiscard]] core::Status load_coin(const core::OutPoint& outpoint, const core::Coin& coin);
+    core::Status set_tip(const ChainTip& tip);
+    [[nodiscard]] core::Status commit();
 
     struct Impl;  // opaque; defined in utxo_batch.cpp
 
 private:
     friend class UtxoStore;
-    WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state);
+    WriteBatch(UtxoStore& store, core::lmdb::Txn txn, StoreState state);
     std::unique_ptr<Impl> impl_;
     StoreState state_;
     std::uint64_t start_coins_ = 0;  // the set's count and amount when the batch began
@@ -111,35 +108,38 @@ class UtxoStore {
 public:
     // Opens the store in `dir`, creating it for `network` if it does not exist.
     // An existing store for another network is refused.
-    [[nodiscard]] static Result<UtxoStore> open(const std::filesystem::path& dir, Network network, const StoreOptions& options = {});
+    [[nodiscard]] static core::Result<UtxoStore> open(const std::filesystem::path& dir, core::Network network,
+                                                      const StoreOptions& options = {});
     // Opens an existing store, whatever its network.
-    [[nodiscard]] static Result<UtxoStore> open_existing(const std::filesystem::path& dir, const StoreOptions& options = {});
+    [[nodiscard]] static core::Result<UtxoStore> open_existing(const std::filesystem::path& dir,
+                                                               const StoreOptions& options = {});
     ~UtxoStore();
     UtxoStore(UtxoStore&&) noexcept;
     UtxoStore& operator=(UtxoStore&&) noexcept;
 
-    [[nodiscard]] Result<StoreState> state();
-    Result<WriteBatch> begin_write();
+    [[nodiscard]] core::Result<StoreState> state();
+    core::Result<WriteBatch> begin_write();
     // Looks one coin up.
-    [[nodiscard]] Result<std::optional<Coin>> find(const OutPoint& outpoint);
+    [[nodiscard]] core::Result<std::optional<core::Coin>> find(const core::OutPoint& outpoint);
     // Visits every coin in key order (txid raw, vout numeric) inside one read snapshot.
     // The callback returns false to stop early.
-    using CoinVisitor = std::function<Result<bool>(const OutPoint&, const Coin&)>;
-    [[nodiscard]] Status for_each_coin(const CoinVisitor& visit);
+    using CoinVisitor = std::function<core::Result<bool>(const core::OutPoint&, const core::Coin&)>;
+    [[nodiscard]] core::Status for_each_coin(const CoinVisitor& visit);
     // The same walk, also giving each coin's record as stored (Core's coin encoding), for callers
     // that copy it as it is.
-    using CoinRecordVisitor = std::function<Result<bool>(const OutPoint&, const Coin&, ByteView record)>;
-    [[nodiscard]] Status for_each_coin_record(const CoinRecordVisitor& visit);
+    using CoinRecordVisitor =
+        std::function<core::Result<bool>(const core::OutPoint&, const core::Coin&, core::ByteView record)>;
+    [[nodiscard]] core::Status for_each_coin_record(const CoinRecordVisitor& visit);
     // Count, amount and MuHash of each of the kStoreShardCount script shards, in shard order.
-    [[nodiscard]] Result<std::vector<ShardTotals>> shard_totals();
+    [[nodiscard]] core::Result<std::vector<ShardTotals>> shard_totals();
     // hash_serialized_3 of the whole set (one full pass).
-    [[nodiscard]] Result<Hash256> hash_serialized_3();
+    [[nodiscard]] core::Result<core::Hash256> hash_serialized_3();
     // Changes between height `from` and the tip, from the undo records of blocks from+1..tip.
     // Fails if any of those records is gone (pruned, or the store began from a snapshot after `from`).
-    [[nodiscard]] Result<IntervalChanges> changes_since(std::uint32_t from);
+    [[nodiscard]] core::Result<IntervalChanges> changes_since(std::uint32_t from);
     // Whether changes_since(from) can succeed, without reading the records: those of blocks
     // from+1..tip are all there (they are written per block and pruned oldest first).
-    [[nodiscard]] Status undo_available_since(std::uint32_t from);
+    [[nodiscard]] core::Status undo_available_since(std::uint32_t from);
     const std::filesystem::path& directory() const;
 
     struct Impl;  // opaque; defined in utxo_store_impl.h
@@ -150,4 +150,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

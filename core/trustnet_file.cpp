@@ -1,12 +1,16 @@
-#include "trustnet/trustnet_file.h"
+#include "core/trustnet_file.h"
 
 #include <charconv>
 
 #include <fmt/format.h>
 
-namespace utxo::trustnet {
+#include "core/file_io.h"
+
+namespace utxo::core {
 
 namespace {
+constexpr std::size_t kMaxTrustnetFile = 1u << 20;
+
 std::vector<std::string_view> tokens(std::string_view line) {
     std::vector<std::string_view> out;
     std::size_t i = 0;
@@ -50,8 +54,8 @@ struct Parser {
 void Parser::directive(std::size_t n, const std::vector<std::string_view>& t) {
     if (!seen_format) {
         if (t[0] == "utxo-trustnet" && t.size() == 2 && t[1] == "1") seen_format = true;
-        else if (t[0] == "utxo-trustnet") problem(n, fmt::format("unsupported format \"{}\" (this program reads \"{}\")", doc.lines[n - 1], kFormatLine));
-        else problem(n, fmt::format("the first line that is not a comment must be \"{}\"", kFormatLine));
+        else if (t[0] == "utxo-trustnet") problem(n, fmt::format("unsupported format \"{}\" (this program reads \"{}\")", doc.lines[n - 1], kTrustnetFormatLine));
+        else problem(n, fmt::format("the first line that is not a comment must be \"{}\"", kTrustnetFormatLine));
         seen_format = true;  // report a bad header once, then keep checking the rest
         return;
     }
@@ -65,8 +69,8 @@ void Parser::directive(std::size_t n, const std::vector<std::string_view>& t) {
 void Parser::network(std::size_t n, const std::vector<std::string_view>& t) {
     if (seen_network) return problem(n, "second network line (a trustnet is for one network)");
     seen_network = true;
-    auto net = t.size() == 2 ? core::parse_network(t[1]) : std::nullopt;
-    if (!net || core::network_name(*net) != t[1])
+    auto net = t.size() == 2 ? parse_network(t[1]) : std::nullopt;
+    if (!net || network_name(*net) != t[1])
         return problem(n, "expected \"network NAME\" with NAME one of main, test, testnet4, signet, regtest");
     doc.trustnet.network = *net;
 }
@@ -88,7 +92,7 @@ void Parser::authority(std::size_t n, const std::vector<std::string_view>& t) {
     if (t.size() < 3) return problem(n, "expected \"authority NAME PUBLIC_KEY [URL...]\"");
     if (!valid_authority_name(t[1]))
         return problem(n, fmt::format("\"{}\" is not a valid authority name (letters, digits, '.', '-', '_'; at most 64)", t[1]));
-    auto key = core::parse_public_key_line(t[2]);
+    auto key = parse_public_key_line(t[2]);
     if (!key) return problem(n, fmt::format("public key of {}: {}", t[1], key.error().message));
     Authority a{std::string(t[1]), *key, {}, n};
     for (std::size_t i = 3; i < t.size(); ++i) {
@@ -112,13 +116,13 @@ Parser parse_all(std::string_view text) {
         if (t.empty() || t[0].starts_with('#')) continue;
         p.directive(i + 1, t);
     }
-    if (!p.seen_format) p.problem(0, fmt::format("empty trustnet: no \"{}\" line", kFormatLine));
+    if (!p.seen_format) p.problem(0, fmt::format("empty trustnet: no \"{}\" line", kTrustnetFormatLine));
     else if (!p.seen_network) p.problem(0, "no network line");
     return p;
 }
 }  // namespace
 
-const Authority* Trustnet::find(const core::KeyId& id) const {
+const Authority* Trustnet::find(const KeyId& id) const {
     for (const auto& a : authorities)
         if (a.key.id == id) return &a;
     return nullptr;
@@ -130,11 +134,11 @@ const Authority* Trustnet::find(std::string_view name) const {
     return nullptr;
 }
 
-core::Result<TrustnetDocument> parse_trustnet(std::string_view text) {
+Result<TrustnetDocument> parse_trustnet(std::string_view text) {
     auto p = parse_all(text);
     if (!p.problems.empty()) {
         const auto& first = p.problems.front();
-        return core::fail(core::Errc::invalid, first.line ? fmt::format("line {}: {}", first.line, first.message) : first.message);
+        return fail(Errc::invalid, first.line ? fmt::format("line {}: {}", first.line, first.message) : first.message);
     }
     return std::move(p.doc);
 }
@@ -166,9 +170,14 @@ bool valid_url(std::string_view url) {
 }
 
 std::string authority_line(const Authority& a) {
-    std::string line = fmt::format("authority {} {}", a.name, core::public_key_line(a.key));
+    std::string line = fmt::format("authority {} {}", a.name, public_key_line(a.key));
     for (const auto& url : a.urls) line += " " + url;
     return line;
 }
 
-}  // namespace utxo::trustnet
+Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path) {
+    UTXO_TRY_ASSIGN(auto text, read_small_file(path, kMaxTrustnetFile));
+    return parse_trustnet(text);
+}
+
+}  // namespace utxo::core

@@ -1,9 +1,10 @@
 // The trustnet file: which authorities a client requires, in plain text a person can read, diff
-// and edit (format: docs/trustnet.md). Parsing keeps every original line, so edits preserve
-// comments, blank lines and order.
+// and edit (format: docs/trustnet.md). Parsing keeps every original line, so edits (trustnet/edit.h)
+// preserve comments, blank lines and order. The verifier reads it too, so it lives in core.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,24 +14,24 @@
 #include "core/minisign.h"
 #include "core/network.h"
 
-namespace utxo::trustnet {
+namespace utxo::core {
 
-inline constexpr std::string_view kFormatLine = "utxo-trustnet 1";
+inline constexpr std::string_view kTrustnetFormatLine = "utxo-trustnet 1";
 
 struct Authority {
     std::string name;
-    core::MinisignPublicKey key;
+    MinisignPublicKey key;
     std::vector<std::string> urls;  // where it publishes releases and signatures; may be empty
     std::size_t line = 0;           // 1-based line in the file
 };
 
 struct Trustnet {
-    core::Network network = core::Network::mainnet;
+    Network network = Network::mainnet;
     std::optional<std::uint32_t> require_k;  // nullopt: "require all" (the default)
     std::vector<Authority> authorities;      // in file order
 
     std::size_t required() const { return require_k ? *require_k : authorities.size(); }
-    const Authority* find(const core::KeyId& id) const;
+    const Authority* find(const KeyId& id) const;
     const Authority* find(std::string_view name) const;
 };
 
@@ -47,13 +48,15 @@ struct TrustnetDocument {
 // Syntax, duplicate names and duplicate keys: everything that makes a file unusable. Errors read
 // "line N: ...". A file with no authorities, or "require K" above their count, still parses so it
 // can be edited; check_trustnet reports those.
-[[nodiscard]] core::Result<TrustnetDocument> parse_trustnet(std::string_view text);
+[[nodiscard]] Result<TrustnetDocument> parse_trustnet(std::string_view text);
 // Every problem, with line numbers, including the semantic ones above. Empty means usable.
 std::vector<Problem> check_trustnet(std::string_view text);
 std::string render(const TrustnetDocument& doc);  // lines joined, with a final newline
+// Reads and parses the file; refuses one larger than 1 MiB.
+[[nodiscard]] Result<TrustnetDocument> load_trustnet(const std::filesystem::path& path);
 
-using core::valid_authority_name;  // core/minisign.h
+// An authority's name: valid_authority_name (core/minisign.h).
 bool valid_url(std::string_view url);
 std::string authority_line(const Authority& authority);
 
-}  // namespace utxo::trustnet
+}  // namespace utxo::core

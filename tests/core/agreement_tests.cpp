@@ -1,11 +1,10 @@
 // The attack table for the agreement rule: one test per way a release can be wrong.
 #include <catch2/catch.hpp>
 
-#include "trustnet/agreement.h"
-#include "trustnet/test_support.h"
+#include "core/agreement.h"
+#include "minisign_test_key.h"
 
-using namespace utxo::trustnet;
-using utxo::core::Network;
+using namespace utxo::core;
 
 namespace {
 const test::TestKey alice, bob, carol, mallory;  // mallory is in no trustnet

@@ -1,32 +1,16 @@
-#include "core/muhash_pipeline.h"
+#include "indexer/muhash_pipeline.h"
 
 #include <cstring>
 
 #include "core/serialize.h"
 #include "core/shard.h"
 
-namespace utxo::core {
+namespace utxo::indexer {
 
 namespace {
 constexpr std::size_t kBatchCoins = 4096;
 constexpr std::size_t kMaxQueued = 4;  // bounds memory: the producer waits when the worker lags
 constexpr std::uint32_t kRouteByScript = UINT32_MAX;
-// TxOutSer (write_txout_ser): outpoint (36) || code u32 || amount i64 LE || CompactSize || script.
-constexpr std::size_t kTxOutSerAmountAt = 36 + 4;
-constexpr std::size_t kTxOutSerScriptAt = kTxOutSerAmountAt + 8;
-
-// The script of a TxOutSer element: CompactSize length, then the bytes.
-ByteView element_script(ByteView element) {
-    Reader r(element.subspan(kTxOutSerScriptAt));
-    auto script = r.var_bytes(element.size());
-    return script ? *script : ByteView{};
-}
-// The amount of a TxOutSer element.
-std::int64_t element_amount(ByteView element) {
-    std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = v << 8 | element[kTxOutSerAmountAt + i];
-    return static_cast<std::int64_t>(v);
-}
 }  // namespace
 
 MuHashPipeline::MuHashPipeline(std::size_t accumulators)
@@ -41,17 +25,21 @@ MuHashPipeline::~MuHashPipeline() {
     if (worker_.joinable()) worker_.join();
 }
 
-void MuHashPipeline::insert_coin(std::size_t a, const OutPoint& op, const Coin& coin) { add(a, false, op, coin); }
-void MuHashPipeline::remove_coin(std::size_t a, const OutPoint& op, const Coin& coin) { add(a, true, op, coin); }
+void MuHashPipeline::insert_coin(std::size_t a, const core::OutPoint& op, const core::Coin& coin) {
+    add(a, false, op, coin);
+}
+void MuHashPipeline::remove_coin(std::size_t a, const core::OutPoint& op, const core::Coin& coin) {
+    add(a, true, op, coin);
+}
 
 // Record layout in a batch: u32 accumulator | u8 remove | u24 element length | element.
 // Elements are TxOutSer, at most ~10 KB (scripts over 10,000 bytes never enter the set).
-void MuHashPipeline::add(std::size_t accumulator, bool remove, const OutPoint& op, const Coin& coin) {
-    Bytes& d = filling_.data;
+void MuHashPipeline::add(std::size_t accumulator, bool remove, const core::OutPoint& op, const core::Coin& coin) {
+    core::Bytes& d = filling_.data;
     const std::size_t at = d.size();
     d.resize(at + 8);
-    Writer w(d);
-    write_txout_ser(w, op, coin);
+    core::Writer w(d);
+    core::write_txout_ser(w, op, coin);
     const std::uint32_t a = accumulator == kShardOfScript ? kRouteByScript : static_cast<std::uint32_t>(accumulator);
     const std::size_t len = d.size() - at - 8;
     std::memcpy(d.data() + at, &a, 4);
@@ -95,9 +83,10 @@ void MuHashPipeline::work() {
             std::memcpy(&a, p, 4);
             bool remove = p[4] != 0;
             std::size_t len = p[5] | std::size_t{p[6]} << 8 | std::size_t{p[7]} << 16;
-            ByteView element(p + 8, len);
-            if (a == kRouteByScript) a = shard_of(element_script(element), static_cast<std::uint32_t>(acc_.size()));
-            const std::int64_t amount = element_amount(element);
+            core::ByteView element(p + 8, len);
+            if (a == kRouteByScript)
+                a = core::shard_of(core::txout_ser_script(element), static_cast<std::uint32_t>(acc_.size()));
+            const std::int64_t amount = core::txout_ser_value(element).sat;
             Accumulated& acc = acc_[a];
             ++acc.elements;
             if (remove) {
@@ -128,4 +117,4 @@ std::vector<MuHashPipeline::Accumulated> MuHashPipeline::finish() {
     return std::move(acc_);
 }
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

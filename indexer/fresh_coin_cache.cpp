@@ -1,12 +1,12 @@
-#include "core/fresh_coin_cache.h"
+#include "indexer/fresh_coin_cache.h"
 
 #include <algorithm>
 
-namespace utxo::core {
+namespace utxo::indexer {
 
 FreshCoinCache::FreshCoinCache() { small_.max_load_factor(0.8f); }
 
-bool FreshCoinCache::put(const CoinKey& key, ByteView coin) {
+bool FreshCoinCache::put(const CoinKey& key, core::ByteView coin) {
     if (coin.size() <= kInline) {
         if (!large_.empty() && large_.contains(key)) return false;
         Small s;
@@ -15,13 +15,13 @@ bool FreshCoinCache::put(const CoinKey& key, ByteView coin) {
         return small_.emplace(key, s).second;
     } else {
         if (contains(key)) return false;
-        large_.emplace(key, Bytes(coin.begin(), coin.end()));
+        large_.emplace(key, core::Bytes(coin.begin(), coin.end()));
         large_bytes_ += coin.size();
     }
     return true;
 }
 
-bool FreshCoinCache::take(const CoinKey& key, Bytes& out) {
+bool FreshCoinCache::take(const CoinKey& key, core::Bytes& out) {
     if (auto it = small_.find(key); it != small_.end()) {
         const Small& v = it->second;
         out.insert(out.end(), v.bytes.begin(), v.bytes.begin() + v.size);
@@ -41,7 +41,7 @@ std::size_t FreshCoinCache::memory_bytes() const {
     // A slot holds the key, the value and robin hood's distance; a large_ node also the next
     // pointer and malloc's header.
     constexpr std::size_t slot = kSlotBytes;
-    constexpr std::size_t large_node = (sizeof(void*) + sizeof(std::pair<CoinKey, Bytes>) + 8 + 15) / 16 * 16;
+    constexpr std::size_t large_node = (sizeof(void*) + sizeof(std::pair<CoinKey, core::Bytes>) + 8 + 15) / 16 * 16;
     return small_.bucket_count() * slot + large_.size() * large_node + large_.bucket_count() * sizeof(void*) +
            large_bytes_;
 }
@@ -70,8 +70,8 @@ std::vector<FreshCoinCache::Entry> FreshCoinCache::sorted() const {
     };
     std::vector<Sortable> items;
     items.reserve(size());
-    for (const auto& [k, v] : small_) items.push_back({prefix_of(k), {&k, ByteView(v.bytes.data(), v.size)}});
-    for (const auto& [k, v] : large_) items.push_back({prefix_of(k), {&k, ByteView(v)}});
+    for (const auto& [k, v] : small_) items.push_back({prefix_of(k), {&k, core::ByteView(v.bytes.data(), v.size)}});
+    for (const auto& [k, v] : large_) items.push_back({prefix_of(k), {&k, core::ByteView(v)}});
     std::sort(items.begin(), items.end(), [](const Sortable& a, const Sortable& b) {
         if (a.prefix != b.prefix) return a.prefix < b.prefix;
         return *a.entry.key < *b.entry.key;
@@ -89,4 +89,4 @@ void FreshCoinCache::clear() {
     large_bytes_ = 0;
 }
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

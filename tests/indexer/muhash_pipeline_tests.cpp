@@ -1,10 +1,11 @@
 // The threaded MuHash pipeline gives exactly what direct accumulation gives.
 #include <catch2/catch.hpp>
 
-#include "core/muhash_pipeline.h"
 #include "core/shard.h"
+#include "indexer/muhash_pipeline.h"
 
 using namespace utxo::core;
+using namespace utxo::indexer;
 
 TEST_CASE("MuHashPipeline equals direct MuHash, per accumulator, with inserts and removes") {
     // Routed by the caller (3 accumulators) and by the worker (the script's shard among 8).

@@ -13,7 +13,7 @@
 #include "core/coin.h"
 #include "core/muhash.h"
 
-namespace utxo::core {
+namespace utxo::indexer {
 
 class MuHashPipeline {
 public:
@@ -26,12 +26,12 @@ public:
     MuHashPipeline& operator=(const MuHashPipeline&) = delete;
 
     // `accumulator` is an index, or kShardOfScript.
-    void insert_coin(std::size_t accumulator, const OutPoint& outpoint, const Coin& coin);
-    void remove_coin(std::size_t accumulator, const OutPoint& outpoint, const Coin& coin);
+    void insert_coin(std::size_t accumulator, const core::OutPoint& outpoint, const core::Coin& coin);
+    void remove_coin(std::size_t accumulator, const core::OutPoint& outpoint, const core::Coin& coin);
     // What one accumulator gathered: the MuHash of the changes, and the net change of coin count
     // and amount (inserted minus removed).
     struct Accumulated {
-        MuHash3072 muhash;
+        core::MuHash3072 muhash;
         std::int64_t coins = 0;
         std::int64_t amount = 0;
         std::uint64_t elements = 0;  // inserted plus removed
@@ -41,21 +41,21 @@ public:
 
 private:
     struct Batch {
-        Bytes data;  // records: u32 accumulator | u8 remove | u24 length | element
+        core::Bytes data;  // records: u32 accumulator | u8 remove | u24 length | element
         std::size_t count = 0;
     };
-    void add(std::size_t accumulator, bool remove, const OutPoint& outpoint, const Coin& coin);
+    void add(std::size_t accumulator, bool remove, const core::OutPoint& outpoint, const core::Coin& coin);
     void hand_over();
     void work();
 
     std::vector<Accumulated> acc_;
     Batch filling_;
     std::deque<Batch> queue_;
-    std::vector<Bytes> spare_;  // emptied buffers handed back by the worker, reused by the producer
+    std::vector<core::Bytes> spare_;  // emptied buffers handed back by the worker, reused by the producer
     std::mutex mutex_;
     std::condition_variable cv_;
     bool closing_ = false;
     std::thread worker_;
 };
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

@@ -4,9 +4,10 @@
 #include <algorithm>
 #include <map>
 
-#include "core/fresh_coin_cache.h"
+#include "indexer/fresh_coin_cache.h"
 
 using namespace utxo::core;
+using namespace utxo::indexer;
 
 namespace {
 

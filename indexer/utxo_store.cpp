@@ -1,5 +1,5 @@
-#include "core/utxo_store.h"
-#include "core/utxo_store_impl.h"
+#include "indexer/utxo_store.h"
+#include "indexer/utxo_store_impl.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -10,74 +10,23 @@
 
 #include "core/hash_serialized.h"
 #include "core/script.h"
+#include "indexer/store_records.h"
 
-namespace utxo::core {
+namespace utxo::indexer {
+
+using core::Errc;
+using core::fail;
+using core::Result;
+using core::Status;
+
+namespace lmdb = core::lmdb;
 
 namespace {
 
 constexpr std::uint32_t kStoreFormat = 2;  // 2: per-shard totals
-// Meta keys.
-constexpr std::string_view kMetaFormat = "format";
-constexpr std::string_view kMetaNetwork = "network";
-constexpr std::string_view kMetaTip = "tip";
-constexpr std::string_view kMetaCoins = "coins";
-constexpr std::string_view kMetaTotal = "total";
-constexpr std::string_view kMetaMuhash = "muhash";
 
-}  // namespace
-
-Status decode_stored_coin(ByteView record, const OutPoint& outpoint, Coin& coin) {
-    Reader r(record);
-    if (!read_coin(r, coin) || !r.empty())
-        return fail(Errc::invalid, fmt::format("the store holds a corrupt record for coin {}:{}",
-                                               outpoint.txid.to_display_hex(), outpoint.vout));
-    return {};
-}
-
-CoinKey coin_key(const OutPoint& outpoint) {
-    CoinKey k;
-    std::memcpy(k.data(), outpoint.txid.data(), 32);
-    k[32] = std::uint8_t(outpoint.vout >> 24);
-    k[33] = std::uint8_t(outpoint.vout >> 16);
-    k[34] = std::uint8_t(outpoint.vout >> 8);
-    k[35] = std::uint8_t(outpoint.vout);
-    return k;
-}
-
-std::array<std::uint8_t, 2> shard_key(std::uint32_t shard) { return {std::uint8_t(shard >> 8), std::uint8_t(shard)}; }
-
-Bytes encode_shard_totals(const ShardTotals& t) {
-    Bytes out;
-    Writer w(out);
-    w.u64(t.coins);
-    w.i64(t.total.sat);
-    w.bytes(t.muhash.serialize());
-    return out;
-}
-
-Result<ShardTotals> decode_shard_totals(ByteView bytes) {
-    if (bytes.size() != 16 + MuHash3072::kSerializedSize) return fail(Errc::invalid, "shard totals: wrong size");
-    Reader r(bytes);
-    ShardTotals t;
-    t.coins = *r.u64();
-    t.total = Amount{*r.i64()};
-    UTXO_TRY_ASSIGN(auto m, MuHash3072::deserialize(bytes.subspan(16)));
-    t.muhash = std::move(m);
-    return t;
-}
-
-OutPoint outpoint_from_key(ByteView key) {
-    OutPoint o;
-    o.txid = Txid::from_raw(key.first(32));
-    o.vout = std::uint32_t{key[32]} << 24 | std::uint32_t{key[33]} << 16 | std::uint32_t{key[34]} << 8 | key[35];
-    return o;
-}
-
-// ---------------------------------------------------------------------------------------------
-namespace {
-
-[[nodiscard]] Result<std::optional<ByteView>> meta_get(lmdb::Txn& txn, lmdb::Dbi meta, std::string_view key) {
-    return lmdb::get(txn, meta, as_bytes(key));
+[[nodiscard]] Result<std::optional<core::ByteView>> meta_get(lmdb::Txn& txn, lmdb::Dbi meta, std::string_view key) {
+    return lmdb::get(txn, meta, core::as_bytes(key));
 }
 
 [[nodiscard]] Result<StoreState> read_state(lmdb::Txn& txn, lmdb::Dbi meta, const std::filesystem::path& dir) {
@@ -87,17 +36,15 @@ namespace {
     StoreState s;
     UTXO_TRY_ASSIGN(auto net, meta_get(txn, meta, kMetaNetwork));
     if (!net) return bad("no network");
-    auto parsed = parse_network(std::string_view(reinterpret_cast<const char*>((net)->data()), (net)->size()));
+    auto parsed = core::parse_network(std::string_view(reinterpret_cast<const char*>((net)->data()), (net)->size()));
     if (!parsed) return bad("unknown network");
     s.network = *parsed;
 
     auto tip = meta_get(txn, meta, kMetaTip);
     UTXO_TRY(tip);
     if (*tip) {
-        if ((*tip)->size() != 36) return bad("tip");
-        ByteView t = **tip;
-        s.tip = ChainTip{Height{std::uint32_t{t[0]} << 24 | std::uint32_t{t[1]} << 16 | std::uint32_t{t[2]} << 8 | t[3]},
-                         BlockHash::from_raw(t.subspan(4, 32))};
+        s.tip = decode_tip(**tip);
+        if (!s.tip) return bad("tip");
     }
     auto coins = meta_get(txn, meta, kMetaCoins);
     auto total = meta_get(txn, meta, kMetaTotal);
@@ -105,10 +52,10 @@ namespace {
     if (!coins || !total || !mh) return fail(Errc::io, fmt::format("{}: cannot read store metadata", dir.string()));
     if (*coins) {
         if ((*coins)->size() != 8 || !*total || (*total)->size() != 8 || !*mh) return bad("counters");
-        Reader rc(**coins), rt(**total);
+        core::Reader rc(**coins), rt(**total);
         s.coins = *rc.u64();
-        s.total = Amount{*rt.i64()};
-        auto m = MuHash3072::deserialize(**mh);
+        s.total = core::Amount{*rt.i64()};
+        auto m = core::MuHash3072::deserialize(**mh);
         if (!m) return bad("muhash");
         s.muhash = std::move(*m);
     }
@@ -123,8 +70,9 @@ UtxoStore::UtxoStore(UtxoStore&&) noexcept = default;
 UtxoStore& UtxoStore::operator=(UtxoStore&&) noexcept = default;
 const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
 
-[[nodiscard]] static Result<UtxoStore> open_store(const std::filesystem::path& dir, std::optional<Network> create_for,
-                                    const StoreOptions& options) {
+[[nodiscard]] static Result<UtxoStore> open_store(const std::filesystem::path& dir,
+                                                  std::optional<core::Network> create_for,
+                                                  const StoreOptions& options) {
     if (!create_for && !std::filesystem::exists(dir / "data.mdb"))
         return fail(Errc::not_found, fmt::format("{}: no UTXO store here", dir.string()));
     auto impl = std::make_unique<UtxoStore::Impl>();
@@ -141,31 +89,33 @@ const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
     UTXO_TRY_ASSIGN(auto net, meta_get(txn, impl->meta, kMetaNetwork));
     if (!net) {
         if (!create_for) return fail(Errc::invalid, fmt::format("{}: not a UTXO store", dir.string()));
-        Bytes fmt_bytes;
-        Writer(fmt_bytes).u32(kStoreFormat);
-        UTXO_TRY(lmdb::put(txn, impl->meta, as_bytes(kMetaFormat), fmt_bytes));
-        UTXO_TRY(lmdb::put(txn, impl->meta, as_bytes(kMetaNetwork), as_bytes(network_name(*create_for))));
+        core::Bytes fmt_bytes;
+        core::Writer(fmt_bytes).u32(kStoreFormat);
+        UTXO_TRY(lmdb::put(txn, impl->meta, core::as_bytes(kMetaFormat), fmt_bytes));
+        UTXO_TRY(lmdb::put(txn, impl->meta, core::as_bytes(kMetaNetwork),
+                           core::as_bytes(core::network_name(*create_for))));
     } else {
         auto format = meta_get(txn, impl->meta, kMetaFormat);
         UTXO_TRY(format);
         std::uint32_t have_format = 0;
         if (*format && (*format)->size() == 4) {
-            Reader r(**format);
+            core::Reader r(**format);
             have_format = *r.u32();
         }
         if (have_format != kStoreFormat)  // the open transaction is dropped: nothing changes
             return fail(Errc::invalid, fmt::format("{}: the store has format {}, this version reads format {}; "
                                                    "build it again", dir.string(), have_format, kStoreFormat));
         std::string_view have(reinterpret_cast<const char*>((net)->data()), (net)->size());
-        if (create_for && parse_network(have) != create_for)
+        if (create_for && core::parse_network(have) != create_for)
             return fail(Errc::mismatch, fmt::format("{}: the store is for network '{}', not '{}'", dir.string(), have,
-                                                    network_name(*create_for)));
+                                                    core::network_name(*create_for)));
     }
     UTXO_TRY(txn.commit());
     return UtxoStore(std::move(impl));
 }
 
-Result<UtxoStore> UtxoStore::open(const std::filesystem::path& dir, Network network, const StoreOptions& options) {
+Result<UtxoStore> UtxoStore::open(const std::filesystem::path& dir, core::Network network,
+                                  const StoreOptions& options) {
     return open_store(dir, network, options);
 }
 
@@ -184,32 +134,33 @@ Result<WriteBatch> UtxoStore::begin_write() {
     return WriteBatch(*this, std::move(txn), std::move(st));
 }
 
-Result<std::optional<Coin>> UtxoStore::find(const OutPoint& outpoint) {
+Result<std::optional<core::Coin>> UtxoStore::find(const core::OutPoint& outpoint) {
     UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
     auto key = coin_key(outpoint);
     auto v = lmdb::get(txn, impl_->coins, key);
     UTXO_TRY(v);
-    if (!*v) return std::optional<Coin>{};
-    Coin coin;
+    if (!*v) return std::optional<core::Coin>{};
+    core::Coin coin;
     UTXO_TRY(decode_stored_coin(**v, outpoint, coin));
-    return std::optional<Coin>{std::move(coin)};
+    return std::optional<core::Coin>{std::move(coin)};
 }
 
 Status UtxoStore::for_each_coin(const CoinVisitor& visit) {
-    return for_each_coin_record([&](const OutPoint& op, const Coin& coin, ByteView) { return visit(op, coin); });
+    return for_each_coin_record(
+        [&](const core::OutPoint& op, const core::Coin& coin, core::ByteView) { return visit(op, coin); });
 }
 
 Status UtxoStore::for_each_coin_record(const CoinRecordVisitor& visit) {
     UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
     UTXO_TRY_ASSIGN(auto cur, lmdb::Cursor::open(txn, impl_->coins));
-    Coin coin;  // reused: no allocation per coin
+    core::Coin coin;  // reused: no allocation per coin
     for (auto e = cur.first();; e = cur.next()) {
         UTXO_TRY(e);
         if (!*e) return {};
         if ((*e)->first.size() != 36)
             return fail(Errc::invalid, fmt::format("{}: the store holds a coin key of {} bytes", impl_->dir.string(),
                                                    (*e)->first.size()));
-        const OutPoint op = outpoint_from_key((*e)->first);
+        const core::OutPoint op = outpoint_from_key((*e)->first);
         UTXO_TRY(decode_stored_coin((*e)->second, op, coin));
         UTXO_TRY_ASSIGN(auto go_on, visit(op, coin, (*e)->second));
         if (!go_on) return {};
@@ -224,15 +175,16 @@ Result<std::vector<ShardTotals>> UtxoStore::shard_totals() {
         UTXO_TRY(v);
         if (!*v) continue;
         auto t = decode_shard_totals(**v);
-        if (!t) return fail(Errc::invalid, fmt::format("{}: the totals of shard {} are corrupt", impl_->dir.string(), i));
+        if (!t)
+            return fail(Errc::invalid, fmt::format("{}: the totals of shard {} are corrupt", impl_->dir.string(), i));
         out[i] = std::move(*t);
     }
     return out;
 }
 
-Result<Hash256> UtxoStore::hash_serialized_3() {
-    HashSerialized3 hasher;
-    auto s = for_each_coin([&](const OutPoint& op, const Coin& coin) -> Result<bool> {
+Result<core::Hash256> UtxoStore::hash_serialized_3() {
+    core::HashSerialized3 hasher;
+    auto s = for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> Result<bool> {
         UTXO_TRY(hasher.add(op, coin));
         return true;
     });
@@ -240,4 +192,4 @@ Result<Hash256> UtxoStore::hash_serialized_3() {
     return hasher.finalize();
 }
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

@@ -6,60 +6,28 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/utxo_store.h"
-#include "core/utxo_store_impl.h"
+#include "indexer/store_records.h"
+#include "indexer/undo_record.h"
+#include "indexer/utxo_store.h"
+#include "indexer/utxo_store_impl.h"
 
-namespace utxo::core {
+namespace utxo::indexer {
+
+using core::Errc;
+using core::fail;
+using core::Result;
+using core::Status;
 
 namespace {
 
-std::array<std::uint8_t, 4> height_key(std::uint32_t h) {
-    return {std::uint8_t(h >> 24), std::uint8_t(h >> 16), std::uint8_t(h >> 8), std::uint8_t(h)};
-}
-
-struct UndoLists {
-    BlockHash prev;
-    std::vector<std::pair<CoinKey, Bytes>> removed;  // existed before the block
-    std::vector<CoinKey> added;                      // still there after the block
-};
-
-[[nodiscard]] Result<UndoLists> parse_undo(ByteView record, std::uint32_t height) {
-    auto bad = [&] { return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height)); };
-    Reader r(record);
-    UndoLists out;
-    auto prev = r.bytes(32);
-    auto n = r.compact_size(UINT64_MAX);
-    if (!prev || !n) return bad();
-    out.prev = BlockHash::from_raw(*prev);
-    for (std::uint64_t i = 0; i < *n; ++i) {
-        auto key = r.bytes(36);
-        auto val = r.var_bytes(UINT64_MAX);
-        if (!key || !val) return bad();
-        CoinKey k;
-        std::copy(key->begin(), key->end(), k.begin());
-        out.removed.emplace_back(k, Bytes(val->begin(), val->end()));
-    }
-    auto m = r.compact_size(UINT64_MAX);
-    if (!m) return bad();
-    for (std::uint64_t i = 0; i < *m; ++i) {
-        auto key = r.bytes(36);
-        if (!key) return bad();
-        CoinKey k;
-        std::copy(key->begin(), key->end(), k.begin());
-        out.added.push_back(k);
-    }
-    if (!r.empty()) return bad();
-    return out;
-}
-
-std::unexpected<Error> missing_undo(std::uint32_t height, std::uint32_t from, std::uint32_t depth) {
+std::unexpected<core::Error> missing_undo(std::uint32_t height, std::uint32_t from, std::uint32_t depth) {
     return fail(Errc::not_found, fmt::format("the store has no undo data for block {} (it keeps {} blocks, or it began "
                                              "from a snapshot above height {})",
                                              height, depth, from));
 }
 
-[[nodiscard]] Result<Coin> decode(ByteView value, const CoinKey& key) {
-    Coin coin;
+[[nodiscard]] Result<core::Coin> decode(core::ByteView value, const CoinKey& key) {
+    core::Coin coin;
     UTXO_TRY(decode_stored_coin(value, outpoint_from_key(key), coin));
     return coin;
 }
@@ -75,40 +43,40 @@ std::unexpected<Error> missing_undo(std::uint32_t height, std::uint32_t from, st
 }
 
 Status UtxoStore::undo_available_since(std::uint32_t from) {
-    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
+    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, false));
     UTXO_TRY_ASSIGN(auto tip, tip_from(*this, from));
     for (std::uint32_t h : {from + 1, tip.height.value}) {
         if (h > tip.height.value) continue;
-        UTXO_TRY_ASSIGN(auto rec, lmdb::get(txn, impl_->undo, height_key(h)));
+        UTXO_TRY_ASSIGN(auto rec, core::lmdb::get(txn, impl_->undo, height_key(h)));
         if (!rec) return missing_undo(h, from, impl_->options.undo_depth);
     }
     return {};
 }
 
 Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
-    UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl_->env, false));
+    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, false));
     UTXO_TRY_ASSIGN(auto tip, tip_from(*this, from));
     const std::uint32_t to = tip.height.value;
     // Walk forward: a coin removed in the interval counts as spent only if it existed at `from`,
     // i.e. no earlier block of the interval added it.
-    std::unordered_map<CoinKey, Bytes, CoinKeyHash, CoinKeyEqual> spent;
+    std::unordered_map<CoinKey, core::Bytes, CoinKeyHash, CoinKeyEqual> spent;
     std::unordered_set<CoinKey, CoinKeyHash, CoinKeyEqual> added;  // keys added inside the interval
-    BlockHash from_block;
+    core::BlockHash from_block;
     for (std::uint32_t h = from + 1; h <= to; ++h) {
-        auto rec = lmdb::get(txn, impl_->undo, height_key(h));
+        auto rec = core::lmdb::get(txn, impl_->undo, height_key(h));
         UTXO_TRY(rec);
         if (!*rec) return missing_undo(h, from, impl_->options.undo_depth);
-        UTXO_TRY_ASSIGN(auto lists, parse_undo(**rec, h));
-        if (h == from + 1) from_block = lists.prev;
-        for (auto& [key, value] : lists.removed) {
-            if (added.erase(key) == 0) spent.emplace(key, std::move(value));
+        UTXO_TRY_ASSIGN(auto record, decode_undo_record(**rec, h));
+        if (h == from + 1) from_block = record.prev;
+        for (const auto& [key, value] : record.removed) {
+            if (added.erase(key) == 0) spent.emplace(key, core::Bytes(value.begin(), value.end()));
         }
-        for (const auto& key : lists.added) added.insert(key);
+        for (const auto& key : record.added) added.insert(key);
     }
     IntervalChanges out;
     out.from_block = from == to ? tip.hash : from_block;
     // Both lists in key order (the lookups below then walk the B-tree forward).
-    std::vector<const std::pair<const CoinKey, Bytes>*> spent_sorted;
+    std::vector<const std::pair<const CoinKey, core::Bytes>*> spent_sorted;
     spent_sorted.reserve(spent.size());
     for (const auto& entry : spent) spent_sorted.push_back(&entry);
     std::sort(spent_sorted.begin(), spent_sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
@@ -119,7 +87,7 @@ Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
     std::vector<CoinKey> added_sorted(added.begin(), added.end());
     std::sort(added_sorted.begin(), added_sorted.end());
     for (const auto& key : added_sorted) {
-        auto value = lmdb::get(txn, impl_->coins, key);
+        auto value = core::lmdb::get(txn, impl_->coins, key);
         UTXO_TRY(value);
         if (!*value)
             return fail(Errc::invalid, fmt::format("the store is inconsistent: coin {}:{} was added after height {} "
@@ -132,4 +100,4 @@ Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
     return out;
 }
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

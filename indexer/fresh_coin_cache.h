@@ -14,17 +14,17 @@
 #include <vector>
 
 #include "core/bytes.h"
-#include "core/coin_key.h"
+#include "indexer/coin_key.h"
 
-namespace utxo::core {
+namespace utxo::indexer {
 
 class FreshCoinCache {
 public:
     FreshCoinCache();
     // Adds a coin; false (and nothing changed) if the key is already here.
-    bool put(const CoinKey& key, ByteView encoded_coin);
+    bool put(const CoinKey& key, core::ByteView encoded_coin);
     // Removes the coin and appends its encoding to `out`; false if the key is not here.
-    bool take(const CoinKey& key, Bytes& out);
+    bool take(const CoinKey& key, core::Bytes& out);
     bool contains(const CoinKey& key) const { return small_.contains(key) || large_.contains(key); }
     std::size_t size() const { return small_.size() + large_.size(); }
     bool empty() const { return size() == 0; }
@@ -36,7 +36,7 @@ public:
 
     struct Entry {
         const CoinKey* key;
-        ByteView coin;
+        core::ByteView coin;
     };
     // Every coin, ascending by key. The views stay valid until the next change or clear().
     std::vector<Entry> sorted() const;
@@ -54,8 +54,8 @@ private:
     static constexpr std::size_t kSlotBytes = sizeof(std::pair<CoinKey, Small>) + 4;
     // Open addressing (robin hood): the slot holds key and value; no node allocations.
     tsl::robin_map<CoinKey, Small, CoinKeyHash, CoinKeyEqual> small_;
-    std::unordered_map<CoinKey, Bytes, CoinKeyHash, CoinKeyEqual> large_;
+    std::unordered_map<CoinKey, core::Bytes, CoinKeyHash, CoinKeyEqual> large_;
     std::size_t large_bytes_ = 0;
 };
 
-}  // namespace utxo::core
+}  // namespace utxo::indexer

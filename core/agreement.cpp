@@ -1,11 +1,11 @@
-#include "trustnet/agreement.h"
+#include "core/agreement.h"
 
 #include <fmt/format.h>
 
 #include "core/minisign.h"
 #include "core/sha256.h"
 
-namespace utxo::trustnet {
+namespace utxo::core {
 
 namespace {
 // What one signature file says about one manifest.
@@ -18,19 +18,19 @@ struct Check {
 
 // actual == nullptr skips the trusted-comment comparison (used for other manifests).
 Check check_signature(const Trustnet& tn, const SignatureFile& file, std::string_view manifest,
-                      const core::ReleaseStatement* actual) {
-    auto sig = core::parse_signature_file(file.bytes);
+                      const ReleaseStatement* actual) {
+    auto sig = parse_signature_file(file.bytes);
     if (!sig) return {Check::unreadable, nullptr, fmt::format("{}: {}", file.origin, sig.error().message), {}};
     const Authority* a = tn.find(sig->id);
     if (a == nullptr)
         return {Check::unknown_key, nullptr, fmt::format("{}: key {} is not in the trustnet", file.origin, sig->id.to_hex()), {}};
-    if (auto ok = core::verify_signature(a->key, *sig, core::as_bytes(manifest)); !ok)
+    if (auto ok = verify_signature(a->key, *sig, as_bytes(manifest)); !ok)
         return {Check::invalid, a, fmt::format("{}: {} ({})", file.origin, ok.error().message, a->name), {}};
     if (actual != nullptr) {
-        auto claimed = core::parse_trusted_comment(sig->trusted_comment);
+        auto claimed = parse_trusted_comment(sig->trusted_comment);
         if (!claimed)
             return {Check::comment_mismatch, a, fmt::format("{}: {} ({})", file.origin, claimed.error().message, a->name), {}};
-        if (auto diff = core::statement_difference(*claimed, *actual); !diff.empty())
+        if (auto diff = statement_difference(*claimed, *actual); !diff.empty())
             return {Check::comment_mismatch, a, fmt::format("{}: trusted comment does not match the manifest: {} ({})", file.origin, diff, a->name), {}};
     }
     return {Check::valid, a, {}, sig->trusted_comment};
@@ -45,7 +45,7 @@ struct Tally {
 std::size_t index_of(const Trustnet& tn, const Authority* a) { return static_cast<std::size_t>(a - tn.authorities.data()); }
 
 Tally tally(const Trustnet& tn, const std::vector<const SignatureFile*>& files, std::string_view manifest,
-            const core::ReleaseStatement& actual, std::vector<Ignored>& ignored) {
+            const ReleaseStatement& actual, std::vector<Ignored>& ignored) {
     Tally t{std::vector<bool>(tn.authorities.size()), std::vector<std::optional<Check>>(tn.authorities.size()), {}};
     for (const SignatureFile* f : files) {
         auto c = check_signature(tn, *f, manifest, &actual);
@@ -72,24 +72,24 @@ std::string names(const Trustnet& tn, const std::vector<bool>& pick, bool value)
 std::string short_hex(std::string_view hex) { return std::string(hex.substr(0, 16)) + "…"; }
 
 // A valid signature by a configured authority over other bytes that claim the same slot.
-std::optional<std::string> find_conflict(const Trustnet& tn, const Release& r, const core::ReleaseStatement& actual,
+std::optional<std::string> find_conflict(const Trustnet& tn, const Release& r, const ReleaseStatement& actual,
                                          const Tally& t) {
     for (const auto& other : r.others) {
         if (other.manifest == r.candidate.manifest) continue;
-        auto other_statement = core::statement_for_manifest(core::as_bytes(other.manifest));
+        auto other_statement = statement_for_manifest(as_bytes(other.manifest));
         for (const auto& f : other.signatures) {
             auto c = check_signature(tn, f, other.manifest, nullptr);
             if (c.kind != Check::valid) continue;
-            auto claimed = core::parse_trusted_comment(c.trusted_comment);
-            auto same_slot = [&](const core::Result<core::ReleaseStatement>& s) {
+            auto claimed = parse_trusted_comment(c.trusted_comment);
+            auto same_slot = [&](const Result<ReleaseStatement>& s) {
                 return s && s->network == actual.network && s->height == actual.height;
             };
             if (!same_slot(other_statement) && !same_slot(claimed)) continue;
             return fmt::format("conflict at {} height {}: manifest sha256 {} from {} is signed by {}, but {} signed "
                                "manifest sha256 {} from {}",
-                               core::network_name(actual.network), actual.height, short_hex(actual.manifest_sha256),
+                               network_name(actual.network), actual.height, short_hex(actual.manifest_sha256),
                                r.candidate.origin, names(tn, t.valid, true), c.authority->name,
-                               short_hex(core::sha256(core::as_bytes(other.manifest)).to_raw_hex()), other.origin);
+                               short_hex(sha256(as_bytes(other.manifest)).to_raw_hex()), other.origin);
         }
     }
     return std::nullopt;
@@ -119,16 +119,16 @@ Verdict refuse_count(Verdict v, const Trustnet& tn, const Tally& t, std::size_t 
 
 Verdict evaluate_agreement(const Trustnet& tn, const Release& r, std::optional<std::uint64_t> installed_height) {
     Verdict v;
-    std::string what = fmt::format("release {} height {}", core::network_name(r.network), r.height);
+    std::string what = fmt::format("release {} height {}", network_name(r.network), r.height);
     if (tn.authorities.empty()) return refuse(v, Refusal::no_authorities, "the trustnet lists no authorities, so no release can be accepted");
     if (tn.required() > tn.authorities.size())
         return refuse(v, Refusal::unsatisfiable_policy, fmt::format("the trustnet requires {} signatures but lists only {} authorities", tn.required(), tn.authorities.size()));
     if (r.network != tn.network)
-        return refuse(v, Refusal::wrong_network, fmt::format("{} refused: it is for network {} but the trustnet is for {}", what, core::network_name(r.network), core::network_name(tn.network)));
-    auto actual = core::statement_for_manifest(core::as_bytes(r.candidate.manifest));
+        return refuse(v, Refusal::wrong_network, fmt::format("{} refused: it is for network {} but the trustnet is for {}", what, network_name(r.network), network_name(tn.network)));
+    auto actual = statement_for_manifest(as_bytes(r.candidate.manifest));
     if (!actual) return refuse(v, Refusal::bad_manifest, fmt::format("{}: {}", r.candidate.origin, actual.error().message));
     if (actual->network != r.network || actual->height != r.height)
-        return refuse(v, Refusal::bad_manifest, fmt::format("{}: the manifest is for {} height {}, not for the offered {}", r.candidate.origin, core::network_name(actual->network), actual->height, what));
+        return refuse(v, Refusal::bad_manifest, fmt::format("{}: the manifest is for {} height {}, not for the offered {}", r.candidate.origin, network_name(actual->network), actual->height, what));
     if (installed_height && r.height <= *installed_height)
         return refuse(v, Refusal::rollback, fmt::format("{} refused: it is not above the installed height {}", what, *installed_height));
 
@@ -165,4 +165,4 @@ std::string_view refusal_name(Refusal refusal) {
     return "unknown";
 }
 
-}  // namespace utxo::trustnet
+}  // namespace utxo::core

@@ -6,10 +6,11 @@
 
 #include "core/hash_serialized.h"
 #include "core/transaction.h"
-#include "core/utxo_store.h"
+#include "indexer/utxo_store.h"
 #include "test_support.h"
 
 using namespace utxo::core;
+using namespace utxo::indexer;
 
 namespace {
 
