@@ -1,6 +1,7 @@
 // minisign-compatible public keys and signatures: parse, encode and verify. Verify-only on
 // purpose: the verifier links this and must carry no signing code (secret keys live in signer/).
-// Formats (reference/anchors-protocols.md §3.3, docs/signer.md): all blobs are standard base64.
+// Formats (minisign's own, as its README and src/minisign.c define them; docs/signer.md): all blobs
+// are standard base64.
 //   public key file:  "untrusted comment: ..." \n base64("Ed" | key_id(8) | ed25519_pk(32)) \n
 //   signature file:   "untrusted comment: ..." \n base64(alg(2) | key_id(8) | sig(64)) \n
 //                     "trusted comment: ..."   \n base64(Ed25519(sig | trusted_comment)) \n

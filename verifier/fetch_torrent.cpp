@@ -1,7 +1,9 @@
-// The verifier's libtorrent session (its disk backend is in hashing_disk_io.cpp). Settings follow
-// reference/libtorrent.md: torrents added unpaused and not auto-managed (P3), several connections
-// per IP (P5), DHT/LSD/UPnP/NAT-PMP off (peers come from the seeder's x.pe hint, its trackers and
-// its web seed), alerts drained in one loop.
+// The verifier's libtorrent session (its disk backend is in hashing_disk_io.cpp). Torrents are
+// added neither paused nor auto-managed (libtorrent's default paused|auto_managed resumes them about
+// a second later, and peers that connect meanwhile get EOF); several connections per IP are allowed
+// (libtorrent's allow_multiple_connections_per_ip is off by default, and every peer on loopback
+// shares one IP); DHT/LSD/UPnP/NAT-PMP are off (peers come from the seeder's x.pe hint, its
+// trackers and its web seed); alerts are drained in one loop.
 #include "verifier/fetch_torrent.h"
 
 #include <fmt/format.h>

@@ -1,6 +1,7 @@
 // BitTorrent for `fetch`: one libtorrent session that downloads chosen files of a release torrent
 // into a directory, then seeds what the store holds. All libtorrent headers stay in
-// fetch_torrent.cpp (reference/libtorrent.md: its ABI defines must not leak to other targets).
+// fetch_torrent.cpp (libtorrent's exported CMake target carries ABI-selecting compile
+// definitions, which must not leak to other targets).
 //
 // Resuming needs no state of our own: when a torrent is added over files already on disk,
 // libtorrent checks them piece by piece and downloads only what is missing or wrong, so a fetch
@@ -29,7 +30,7 @@ namespace utxo::verifier {
 struct SwarmOptions {
     std::string listen = "0.0.0.0:6881,[::]:6881";  // libtorrent listen_interfaces
     // No outgoing uTP: on loopback and LAN uTP runs at ~5 MB/s against hundreds for TCP
-    // (reference/libtorrent.md P1).
+    // (libtorrent 2.0's connect_peer tries uTP first: torrent_peer::supports_utp starts out true).
     bool tcp_only = false;
     // A download that gains no byte for this long fails (with the hash failures seen, if any).
     std::chrono::seconds stall_timeout{120};

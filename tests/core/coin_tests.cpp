@@ -1,4 +1,4 @@
-// Coin record: the amount and script compression vectors of reference/bitcoin-core-utxo.md §1.3,
+// Coin record: the amount and script compression vectors of Core's src/compressor.cpp rules,
 // the §1.6 worked record and the TxOutSer form of §2.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,5 @@
-// hash_serialized_3: the §2 vectors of reference/bitcoin-core-utxo.md and the order checks.
+// hash_serialized_3 (Core's src/kernel/coinstats.cpp): the empty-set value, a one-coin vector
+// computed independently, and the order checks.
 #include <catch2/catch.hpp>
 
 #include "core/hash_serialized.h"

@@ -1,4 +1,4 @@
-// MuHash3072: the vectors of reference/bitcoin-core-utxo.md §3 (Core's crypto_tests) and the
+// MuHash3072: the vectors of Bitcoin Core's src/test/crypto_tests.cpp (muhash_tests) and the
 // algebra the release format relies on (order-free, removable, combinable, checkpointable).
 #include <algorithm>
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// VARINT and CompactSize: the vectors of reference/bitcoin-core-utxo.md §1.4, plus rejects.
+// VARINT and CompactSize (Core's src/serialize.h): known encodings, plus rejects.
 #include <catch2/catch.hpp>
 
 #include "core/serialize.h"

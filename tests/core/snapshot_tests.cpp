@@ -1,5 +1,6 @@
 // Core snapshot files: reading a real signet dump, writing it back byte for byte, every loader
-// error of reference/bitcoin-core-utxo.md §4, the writer's refusals and chainstate key order.
+// error of Core's loadtxoutset (src/rpc/blockchain.cpp, test/functional/feature_assumeutxo.py),
+// the writer's refusals and chainstate key order.
 #include <stdlib.h>
 
 #include <algorithm>
