@@ -4,19 +4,16 @@
 // and sets `action` to the library call, which prints the command's output on stdout and returns
 // its failure, if any, for main to report and map to an exit code.
 #pragma once
-#include <functional>
 #include <string>
 
+#include "cli/tool.h"
 #include "core/error.h"
 #include "core/network.h"
 
-namespace CLI {
-class App;
-}
 
 namespace utxo::indexer {
 
-using Action = std::function<core::Status()>;
+using cli::Action;  // cli/tool.h
 
 // The --network argument; CLI::ValidationError for an unknown name.
 core::Network network_or_throw(const std::string& name);

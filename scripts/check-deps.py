@@ -29,7 +29,11 @@ ALLOWED = {
     "verifier": {"core", "net"},
     "signer": {"core"},
     "trustnet": {"core"},
+    "cli": {"core"},
 }
+# The executables' shared main (cli/tool.h) may be used by an executable's own files and targets
+# only, never by a library: that keeps CLI11 out of library code.
+EXECUTABLE_ONLY = {"cli"}
 PARTS = set(ALLOWED)
 
 # Headers that may appear only in .cpp files (slow to compile, or with ABI defines that leak).
@@ -57,11 +61,25 @@ def strip_cmake_comments(text):
     return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
 
 
-def executable_files(cmake_text):
-    """Files named in add_executable(...) calls of one CMakeLists.txt."""
+def executable_files(part, cmake_text):
+    """Files of one part that belong to its executable, not its library: the .cpp files named in
+    add_executable(...), and the headers that only those files include."""
     files = set()
     for args in re.findall(r"add_executable\(([^)]*)\)", cmake_text):
         files.update(word for word in args.split()[1:] if word.endswith(".cpp"))
+    includers = {}
+    for path in source_files(part):
+        for line in open(path, encoding="utf-8"):
+            quoted = re.match(r'\s*#\s*include\s*"' + part + r'/([^"]+)"', line)
+            if quoted:
+                includers.setdefault(quoted.group(1), set()).add(os.path.basename(path))
+    changed = True
+    while changed:
+        changed = False
+        for header, users in includers.items():
+            if header not in files and users and users <= files:
+                files.add(header)
+                changed = True
     return files
 
 
@@ -70,11 +88,14 @@ def check_part(part):
     cmake_path = os.path.join(ROOT, part, "CMakeLists.txt")
     cmake = strip_cmake_comments(open(cmake_path).read())
     for args in re.findall(r"target_link_libraries\(([^)]*)\)", cmake):
+        target = args.split()[0] if args.split() else ""
         for used in re.findall(r"\butxo_(\w+)", args):
+            if used in EXECUTABLE_ONLY and target.startswith("utxo-"):
+                continue
             if used in PARTS and used != part and used not in ALLOWED[part]:
                 problems.append(f"{rel(cmake_path)}: {part} may not link utxo_{used} "
                                 f"(allowed: {', '.join(sorted(ALLOWED[part])) or 'nothing of ours'})")
-    in_executable = executable_files(cmake)
+    in_executable = executable_files(part, cmake)
     for path in source_files(part):
         name = os.path.basename(path)
         for number, line in enumerate(open(path, encoding="utf-8"), 1):
@@ -85,14 +106,19 @@ def check_part(part):
             quoted = re.match(r'"(\w+)/', target)
             if quoted and quoted.group(1) in PARTS:
                 used = quoted.group(1)
-                if used != part and used not in ALLOWED[part]:
+                if used in EXECUTABLE_ONLY and used != part and name not in in_executable:
+                    problems.append(f"{rel(path)}:{number}: {target} is for an executable's own files, "
+                                    f"not for library code")
+                elif used in EXECUTABLE_ONLY and used != part:
+                    pass
+                elif used != part and used not in ALLOWED[part]:
                     problems.append(f"{rel(path)}:{number}: {part} may not include {target} "
                                     f"(allowed: {', '.join(sorted(ALLOWED[part])) or 'nothing of ours'})")
             if quoted and target.strip('"') in LIBTORRENT_INTERFACES and name.endswith(".h"):
                 problems.append(f"{rel(path)}:{number}: {target} exposes libtorrent; include it from a .cpp file only")
             if name.endswith(".h") and rel(path) not in LIBTORRENT_INTERFACES and any(re.match(p, target) for p in CPP_ONLY):
                 problems.append(f"{rel(path)}:{number}: {target} belongs in a .cpp file, behind a plain header")
-            if target.startswith("<CLI/") and name not in in_executable:
+            if target.startswith("<CLI/") and name not in in_executable and part not in EXECUTABLE_ONLY:
                 problems.append(f"{rel(path)}:{number}: CLI11 belongs in the executable's own files, "
                                 f"not in library code")
 

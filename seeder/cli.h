@@ -2,12 +2,9 @@
 #pragma once
 #include <string>
 
+#include "cli/tool.h"
 #include "core/error.h"
 #include "seeder/options.h"
-
-namespace CLI {
-class App;
-}
 
 namespace utxo::seeder {
 
@@ -17,8 +14,9 @@ struct CommandLine {
     bool verbose = false, quiet = false;
 };
 
-// Registers every option of the daemon onto `app`, writing into `line`.
-void add_options(CLI::App& app, CommandLine& line);
+// Registers every option of the daemon onto `app`, writing into `line`; once parsed, `action`
+// applies -v/-q and the addresses, then runs the daemon until a signal.
+void add_options(CLI::App& app, CommandLine& line, cli::Action& action);
 
 // Parses --listen and --http (HOST:PORT) into line.options; a bad one fails with Errc::usage and
 // "--listen: <why>".

@@ -1,8 +1,10 @@
 // utxo-seeder's options onto seeder::Options.
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 #include <fmt/format.h>
 
 #include "seeder/cli.h"
+#include "seeder/daemon.h"
 
 namespace utxo::seeder {
 
@@ -18,7 +20,7 @@ namespace {
 
 }  // namespace
 
-void add_options(CLI::App& app, CommandLine& line) {
+void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     Options& o = line.options;
     app.add_option("--releases", o.releases, "releases directory (RELEASES/<network>/<height>-<hash>/)")
         ->required();
@@ -45,6 +47,14 @@ void add_options(CLI::App& app, CommandLine& line) {
     app.add_flag("--utp", o.utp, "allow uTP besides TCP");
     app.add_flag("-v,--verbose", line.verbose, "debug logging (requests, tracker replies)");
     app.add_flag("-q,--quiet", line.quiet, "warnings and errors only");
+    app.callback([&line, &action] {
+        action = [&line]() -> core::Status {
+            UTXO_TRY(apply_addresses(line));
+            if (line.verbose) spdlog::set_level(spdlog::level::debug);
+            if (line.quiet) spdlog::set_level(spdlog::level::warn);
+            return run_seeder(line.options);
+        };
+    });
 }
 
 core::Status apply_addresses(CommandLine& line) {

@@ -3,17 +3,14 @@
 // callback sets `action` to the library call, which prints the command's output on stdout and
 // returns its failure, if any, for main to report and map to an exit code.
 #pragma once
-#include <functional>
 
+#include "cli/tool.h"
 #include "core/error.h"
 
-namespace CLI {
-class App;
-}
 
 namespace utxo::signer {
 
-using Action = std::function<core::Status()>;
+using cli::Action;  // cli/tool.h
 
 void add_keygen_command(CLI::App& app, Action& action);
 void add_sign_command(CLI::App& app, Action& action);

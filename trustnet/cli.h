@@ -1,20 +1,17 @@
 // utxo-trustnet's command line, compiled into the executable only (the library never sees CLI11).
 // Each add_*_command registers one subcommand and its options; when that subcommand is parsed its
-// callback sets `action` to the library call, which returns the text for stdout or the failure for
-// main to report and map to an exit code.
+// callback sets `action` to the library call and the printing of its text on stdout; a failure
+// goes back to cli::run to report and map to an exit code.
 #pragma once
-#include <functional>
 #include <string>
 
+#include "cli/tool.h"
 #include "core/error.h"
 
-namespace CLI {
-class App;
-}
 
 namespace utxo::trustnet {
 
-using Action = std::function<core::Result<std::string>()>;
+using cli::Action;  // cli/tool.h
 
 void add_init_command(CLI::App& app, Action& action);
 void add_add_command(CLI::App& app, Action& action);

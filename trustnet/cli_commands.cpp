@@ -1,5 +1,6 @@
 // utxo-trustnet init, add, remove, list, check and verify: options onto the library's option structs.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <memory>
 
@@ -10,11 +11,21 @@ namespace utxo::trustnet {
 
 namespace {
 
+// The action of a command whose library call returns the text for stdout.
+template <class Options>
+Action printing(std::shared_ptr<Options> options, core::Result<std::string> (*run)(const Options&)) {
+    return [options, run]() -> core::Status {
+        UTXO_TRY_ASSIGN(auto out, run(*options));
+        fmt::print("{}", out);
+        return {};
+    };
+}
+
 // The subcommand runs `run(*options)` once it is parsed.
 template <class Options>
 void on_parsed(CLI::App* cmd, std::shared_ptr<Options> options, core::Result<std::string> (*run)(const Options&),
                Action& action) {
-    cmd->callback([options, run, &action] { action = [options, run] { return run(*options); }; });
+    cmd->callback([options, run, &action] { action = printing(options, run); });
 }
 
 }  // namespace
@@ -71,7 +82,7 @@ void add_verify_command(CLI::App& app, Action& action) {
     auto* installed_opt = cmd->add_option("--installed-height", *installed, "height already installed (refuse <=)");
     cmd->callback([o, installed, installed_opt, &action] {
         if (*installed_opt) o->installed_height = *installed;
-        action = [o] { return run_verify(*o); };
+        action = printing(o, run_verify);
     });
 }
 

@@ -9,7 +9,7 @@ work=$(mktemp -d /tmp/utxo-check-deps-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fresh_copy() {
   rm -rf "$work/tree"; mkdir -p "$work/tree"
-  for part in core net indexer signer trustnet seeder verifier scripts; do cp -r "$root/$part" "$work/tree/"; done
+  for part in core net cli indexer signer trustnet seeder verifier scripts; do cp -r "$root/$part" "$work/tree/"; done
 }
 expect_pass() {
   if ! BUILD=/nonexistent python3 "$work/tree/scripts/check-deps.py" "$work/tree" 2>"$work/err"; then
@@ -36,4 +36,6 @@ expect_refusal "indexer->verifier" indexer/synth.cpp '#include "verifier/store.h
 expect_refusal "verifier->indexer" verifier/store.cpp '#include "indexer/synth.h"' 'verifier/store.cpp:.*may not include "indexer/'
 expect_refusal "a sideways link" verifier/CMakeLists.txt 'target_link_libraries(utxo_verifier PRIVATE utxo_signer)' 'verifier may not link utxo_signer'
 expect_refusal "libtorrent in a header" verifier/store.h '#include <libtorrent/session.hpp>' 'verifier/store.h:.*belongs in a .cpp file'
+expect_refusal "cli/ in a library file" verifier/store.cpp '#include "cli/tool.h"' 'verifier/store.cpp:.*is for an executable'
+expect_refusal "a library linking cli" indexer/CMakeLists.txt 'target_link_libraries(utxo_indexer PUBLIC utxo_cli)' 'indexer may not link utxo_cli'
 expect_refusal "CLI11 in a library file" verifier/store.cpp '#include <CLI/CLI.hpp>' 'verifier/store.cpp:.*CLI11 belongs'
