@@ -1,18 +1,15 @@
 // rest: chain source against a small fake of Core's REST interface (bcoin speaks no Core REST),
 // serving real mainnet blocks 0-255 from tests/data on 127.0.0.1.
-#include <arpa/inet.h>
 #include <catch2/catch.hpp>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <fstream>
 #include <map>
-#include <thread>
 
 #include "core/sha256.h"
 #include "indexer/chain_source.h"
 #include "test_support.h"
+#include "tiny_http_server.h"
 
 using utxo::core::Bytes;
 
@@ -23,35 +20,19 @@ struct Reply {
     std::string body;
 };
 
-// A loopback HTTP/1.1 server with keep-alive, one connection at a time, answering the four REST
-// paths the source uses as Core does (binary formats, plain-text errors with 404).
+// Core's REST interface over a tiny loopback HTTP/1.1 server with keep-alive (one connection at a
+// time), answering the four paths the source uses as Core does (binary formats, plain-text errors
+// with 404).
 class FakeRest {
 public:
     explicit FakeRest(std::vector<Bytes> blocks, int requests_per_connection = 1000)
-        : blocks_(std::move(blocks)), per_connection_(requests_per_connection) {
+        : blocks_(std::move(blocks)),
+          server_([this](const test::Request& r) { return answer(r); }, requests_per_connection) {
         for (std::size_t h = 0; h < blocks_.size(); ++h) height_of_[hash(h).to_display_hex()] = h;
-        listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        REQUIRE(bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        REQUIRE(listen(listen_fd_, 4) == 0);
-        getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
-        thread_ = std::thread([this] { serve(); });
     }
-    ~FakeRest() { stop(); }
-    void stop() {
-        if (!thread_.joinable()) return;
-        stopping_ = true;
-        shutdown(listen_fd_, SHUT_RDWR);
-        if (int c = client_fd_.load(); c >= 0) shutdown(c, SHUT_RDWR);
-        thread_.join();
-        close(listen_fd_);
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    int connections() const { return connections_; }
+    void stop() { server_.stop(); }
+    std::string url() const { return "http://127.0.0.1:" + server_.port(); }
+    int connections() const { return server_.connections(); }
     int requests() const { return requests_; }
 
 private:
@@ -87,52 +68,19 @@ private:
         return {404, "Not found\r\n"};
     }
 
-    void serve() {
-        while (!stopping_) {
-            int c = accept(listen_fd_, nullptr, nullptr);
-            if (c < 0) return;
-            client_fd_ = c;
-            ++connections_;
-            serve_connection(c);
-            client_fd_ = -1;
-            close(c);
-        }
-    }
-
-    // GET requests only (no bodies). Closes after `per_connection_` answers, as a server whose
-    // keep-alive ran out would, so the client has to reconnect.
-    void serve_connection(int c) {
-        std::string in;
-        char buf[4096];
-        for (int served = 0; served < per_connection_;) {
-            auto end = in.find("\r\n\r\n");
-            if (end == std::string::npos) {
-                ssize_t n = recv(c, buf, sizeof buf, 0);
-                if (n <= 0) return;
-                in.append(buf, static_cast<std::size_t>(n));
-                continue;
-            }
-            std::string line = in.substr(0, in.find("\r\n"));
-            in.erase(0, end + 4);
-            auto target = line.substr(4, line.rfind(' ') - 4);  // "GET <target> HTTP/1.1"
-            Reply r = handle(target);
-            ++requests_;
-            std::string out = "HTTP/1.1 " + std::to_string(r.status) + (r.status == 200 ? " OK" : " Not Found") +
-                              "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
-            if (send(c, out.data(), out.size(), MSG_NOSIGNAL) < 0) return;
-            ++served;
-        }
+    // GET requests only: "GET <target> HTTP/1.1".
+    std::string answer(const test::Request& request) {
+        std::string line = request.head.substr(0, request.head.find("\r\n"));
+        Reply r = handle(line.substr(4, line.rfind(' ') - 4));
+        ++requests_;
+        return "HTTP/1.1 " + std::to_string(r.status) + (r.status == 200 ? " OK" : " Not Found") +
+               "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
     }
 
     std::vector<Bytes> blocks_;
     std::map<std::string, std::size_t> height_of_;
-    int per_connection_;
-    int listen_fd_ = -1;
-    int port_ = 0;
-    std::atomic<int> client_fd_{-1};
-    std::atomic<bool> stopping_{false};
-    std::atomic<int> connections_{0}, requests_{0};
-    std::thread thread_;
+    std::atomic<int> requests_{0};
+    test::TinyServer server_;  // last: it answers through the members above
 };
 
 std::vector<Bytes> mainnet_blocks() {
