@@ -86,6 +86,11 @@ public:
         return s;
     }
 
+    [[nodiscard]] Result<Height> height(const char* key) const {
+        UTXO_TRY_ASSIGN(auto v, uint(key, UINT32_MAX));
+        return *Height::from_u64(v);
+    }
+
     template <class H>
     [[nodiscard]] Result<H> display_hash(const char* key) const {
         UTXO_TRY_ASSIGN(auto s, hex(key, 64));
@@ -155,7 +160,7 @@ private:
         p.files.push_back(std::move(f));
     }
     UTXO_TRY_ASSIGN(p.from_block, o.display_hash<BlockHash>("from_block_hash"));
-    UTXO_TRY_ASSIGN(p.from_height.value, o.uint("from_height", UINT32_MAX));
+    UTXO_TRY_ASSIGN(p.from_height, o.height("from_height"));
     m.patches = std::move(p);
     return {};
 }
@@ -177,7 +182,7 @@ private:
         return st;
     UTXO_TRY_ASSIGN(m.block, top.display_hash<BlockHash>("block_hash"));
     UTXO_TRY_ASSIGN(m.format, top.uint("format", UINT32_MAX));
-    UTXO_TRY_ASSIGN(m.height.value, top.uint("height", UINT32_MAX));
+    UTXO_TRY_ASSIGN(m.height, top.height("height"));
     std::string name;
     UTXO_TRY_ASSIGN(name, top.str("network"));
     auto net = parse_network(name);

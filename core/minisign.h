@@ -15,6 +15,7 @@
 #include "core/bytes.h"
 #include "core/error.h"
 #include "core/network.h"
+#include "core/types.h"
 
 namespace utxo::core {
 
@@ -87,7 +88,7 @@ Bytes global_signature_message(const MinisignSignature& sig);
 //   utxo-torrent network=<net> height=<H> block_hash=<64 hex> manifest_sha256=<64 hex>
 struct ReleaseStatement {
     Network network = Network::regtest;
-    std::uint64_t height = 0;
+    Height height;
     std::string block_hash;       // display hex, lowercase
     std::string manifest_sha256;  // lowercase hex of SHA-256 of the manifest file bytes
     friend bool operator==(const ReleaseStatement&, const ReleaseStatement&) = default;

@@ -48,7 +48,7 @@ std::string stats_text(const StoreStats& s);
 struct ImportOptions {
     std::filesystem::path snapshot;
     std::filesystem::path db;
-    std::optional<std::uint32_t> height;  // required unless the base block is a known Core snapshot
+    std::optional<core::Height> height;  // required unless the base block is a known Core snapshot
 };
 struct ImportSummary {
     core::Network network;

@@ -6,12 +6,13 @@
 
 #include "core/hash.h"
 #include "core/network.h"
+#include "core/types.h"
 
 namespace utxo::indexer {
 
 struct KnownSnapshot {
     core::Network network;
-    std::uint32_t height;
+    core::Height height;
     const char* block_hash;         // display hex
     const char* hash_serialized_3;  // display hex
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/types.h"
 
 namespace utxo::seeder {
 
@@ -24,7 +25,7 @@ struct ReleaseTorrent {
 
 struct Release {
     std::string network;  // "regtest", ...
-    std::uint32_t height = 0;
+    core::Height height;
     std::string block_hash;  // display hex
     std::string name;        // "<height>-<block hash>"
     std::filesystem::path dir;

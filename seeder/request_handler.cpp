@@ -36,7 +36,7 @@ HttpResponse releases_list(const Catalog& catalog) {
         for (const auto& s : r.signatures) sigs.push_back(base + s);
         list.push_back(
             {{"network", r.network},
-             {"height", r.height},
+             {"height", r.height.value},
              {"block_hash", r.block_hash},
              {"name", r.name},
              {"manifest", base + "manifest.json"},

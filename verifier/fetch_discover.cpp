@@ -73,8 +73,11 @@ std::vector<HostPort> magnet_peers(std::string_view magnet) {
     if (!net || core::network_name(*net) != str("network"))
         return fail(Errc::invalid, fmt::format("unknown network \"{}\"", str("network")));
     o.network = *net;
-    if (!r.contains("height") || !r["height"].is_number_unsigned()) return fail(Errc::invalid, "no height");
-    o.height = r["height"].get<std::uint64_t>();
+    auto height = r.contains("height") && r["height"].is_number_unsigned()
+                      ? core::Height::from_u64(r["height"].get<std::uint64_t>())
+                      : std::nullopt;
+    if (!height) return fail(Errc::invalid, "no height");
+    o.height = *height;
     o.block_hash = str("block_hash");
     UTXO_TRY_ASSIGN(auto manifest, resolve_seeder_reference(source, str("manifest")));
     o.manifest = std::move(manifest);
@@ -168,14 +171,15 @@ struct HeightResult {
 // Every distinct manifest offered for one height is a candidate; all the other copies are its
 // "others", so identical copies add signatures and a different signed manifest is a conflict.
 HeightResult evaluate_height(const core::Trustnet& tn, const std::vector<const Offer*>& offers,
-                             std::optional<std::uint64_t> installed) {
+                             std::optional<core::Height> installed) {
     std::vector<std::pair<const Offer*, core::SignedManifest>> copies;
     for (const Offer* o : offers)
         if (auto s = download_signed(*o)) copies.emplace_back(o, std::move(*s));
     HeightResult out;
     out.verdict.refusal = core::Refusal::missing_signatures;
     out.verdict.message = fmt::format("no manifest for {} height {} could be downloaded",
-                                      core::network_name(offers.front()->network), offers.front()->height);
+                                      core::network_name(offers.front()->network),
+                                      offers.front()->height.value);
     std::set<std::string> seen;
     for (std::size_t d = 0; d < copies.size(); ++d) {
         if (!seen.insert(copies[d].second.manifest).second) continue;
@@ -209,12 +213,12 @@ HeightResult evaluate_height(const core::Trustnet& tn, const std::vector<const O
 }  // namespace
 
 core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
-                                 std::optional<std::uint64_t> installed) {
+                                 std::optional<core::Height> installed) {
     std::size_t answered = 0;
     auto offers = list_all(sources, answered);
     if (answered == 0)
         return fail(Errc::io, fmt::format("none of the {} release source(s) answered", sources.size()));
-    std::map<std::uint64_t, std::vector<const Offer*>, std::greater<>> by_height;
+    std::map<core::Height, std::vector<const Offer*>, std::greater<>> by_height;
     for (const auto& o : offers) {
         if (o.network != tn.network) continue;  // another network's releases are simply not ours
         if (installed && o.height <= *installed) continue;
@@ -224,7 +228,7 @@ core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<Htt
     if (by_height.empty()) {
         out.up_to_date = true;
         out.message =
-            installed ? fmt::format("no release above the installed height {} is offered", *installed)
+            installed ? fmt::format("no release above the installed height {} is offered", installed->value)
                       : fmt::format("no release for network {} is offered", core::network_name(tn.network));
         return out;
     }

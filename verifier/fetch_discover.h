@@ -11,8 +11,8 @@
 #include "core/error.h"
 #include "core/manifest.h"
 #include "core/network.h"
-#include "core/agreement.h"
 #include "core/trustnet_file.h"
+#include "core/types.h"
 #include "verifier/fetch_url.h"
 
 namespace utxo::verifier {
@@ -27,7 +27,7 @@ struct TorrentOffer {
 struct Offer {
     HttpUrl source;  // the seeder (or authority URL) that listed it
     core::Network network = core::Network::regtest;
-    std::uint64_t height = 0;
+    core::Height height;
     std::string block_hash;  // display hex
     HttpUrl manifest;
     std::vector<HttpUrl> signatures;
@@ -62,6 +62,6 @@ struct Discovery {
 // first one accepted. A conflict stops the search: a signed contradiction is never out-voted by
 // an older release.
 [[nodiscard]] core::Result<Discovery> discover(const core::Trustnet& trustnet, const std::vector<HttpUrl>& sources,
-                                 std::optional<std::uint64_t> installed_height);
+                                 std::optional<core::Height> installed_height);
 
 }  // namespace utxo::verifier

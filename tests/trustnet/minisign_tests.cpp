@@ -33,7 +33,7 @@ TEST_CASE("stock minisign's prehashed signature verifies, and the statement in i
     CHECK(verify_signature(*key, *sig, as_bytes(manifest)));
     auto claimed = parse_trusted_comment(sig->trusted_comment);
     REQUIRE(claimed);
-    CHECK(claimed->height == 840000);
+    CHECK(claimed->height == Height{840000});
     CHECK(statement_difference(*claimed, *statement_for_manifest(as_bytes(manifest))).empty());
 }
 
@@ -80,6 +80,20 @@ TEST_CASE("trusted comments parse only in canonical form") {
         CAPTURE(bad);
         CHECK_FALSE(parse_trusted_comment(bad));
     }
+}
+
+TEST_CASE("a trusted comment's height must fit a block height (u32)") {
+    auto comment = [](std::string_view height) {
+        return fmt::format("utxo-torrent network=regtest height={} block_hash={} manifest_sha256={}", height,
+                           std::string(64, 'c'), std::string(64, 'd'));
+    };
+    auto top = parse_trusted_comment(comment("4294967295"));
+    REQUIRE(top);
+    CHECK(top->height == Height{UINT32_MAX});
+    auto above = parse_trusted_comment(comment("4294967296"));
+    REQUIRE_FALSE(above);
+    CHECK(above.error().code == Errc::invalid);
+    CHECK(above.error().message == "trusted comment is not a utxo-torrent release statement");
 }
 
 TEST_CASE("damaged signature and key files are refused with a precise reason") {
