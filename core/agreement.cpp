@@ -90,7 +90,7 @@ std::optional<std::string> find_conflict(const Trustnet& tn, const Release& r, c
                                network_name(actual.network), actual.height.value,
                                short_hex(actual.manifest_sha256),
                                r.candidate.origin, names(tn, t.valid, true), c.authority->name,
-                               short_hex(sha256(as_bytes(other.manifest)).to_raw_hex()), other.origin);
+                               short_hex(sha256(as_bytes(other.manifest)).to_hex()), other.origin);
         }
     }
     return std::nullopt;

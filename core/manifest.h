@@ -59,8 +59,8 @@ struct Manifest {
     std::vector<ShardEntry> shards;
     std::uint64_t coins = 0;
     Amount total_amount;
-    Hash256 hash_serialized_3;
-    Hash256 muhash;
+    AssumeutxoHash hash_serialized_3;
+    MuHashDigest muhash;
     std::optional<PatchSet> patches;
     std::string shards_infohash;                  // 40 hex
     std::optional<std::string> patches_infohash;  // 40 hex, when there are patches

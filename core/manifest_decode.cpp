@@ -132,8 +132,8 @@ private:
     Obj o(top["full_set"], "full_set");
     UTXO_TRY(o.keys({"coins", "hash_serialized_3", "muhash", "total_amount"}));
     UTXO_TRY_ASSIGN(m.coins, o.uint("coins"));
-    UTXO_TRY_ASSIGN(m.hash_serialized_3, o.display_hash<Hash256>("hash_serialized_3"));
-    UTXO_TRY_ASSIGN(m.muhash, o.display_hash<Hash256>("muhash"));
+    UTXO_TRY_ASSIGN(m.hash_serialized_3, o.display_hash<AssumeutxoHash>("hash_serialized_3"));
+    UTXO_TRY_ASSIGN(m.muhash, o.display_hash<MuHashDigest>("muhash"));
     UTXO_TRY_ASSIGN(m.total_amount.sat, o.amount("total_amount"));
     return {};
 }

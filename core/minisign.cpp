@@ -248,7 +248,7 @@ Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes) {
     auto network = parse_network(net->get<std::string>());
     if (!network) return fail(Errc::invalid, fmt::format("manifest names unknown network \"{}\"", net->get<std::string>()));
     return ReleaseStatement{*network, *h, block->get<std::string>(),
-                            sha256(manifest_bytes).to_raw_hex()};
+                            sha256(manifest_bytes).to_hex()};
 }
 
 std::string statement_difference(const ReleaseStatement& claimed, const ReleaseStatement& actual) {

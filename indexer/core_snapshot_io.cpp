@@ -31,7 +31,7 @@ public:
         group_.emplace_back(op, coin);
         return {};
     }
-    [[nodiscard]] core::Result<core::Hash256> finish() {
+    [[nodiscard]] core::Result<core::AssumeutxoHash> finish() {
         UTXO_TRY(flush());
         return hasher_.finalize();
     }

@@ -33,7 +33,7 @@ struct SetSummary {
     std::vector<core::ShardEntry> shards;
     std::uint64_t coins = 0;
     core::Amount total;
-    core::Hash256 hash_serialized_3;
+    core::AssumeutxoHash hash_serialized_3;
     core::MuHash3072 muhash;
 };
 

@@ -106,12 +106,10 @@ struct Verifier {
 [[nodiscard]] Status check_file_entry(const HashedFile& f, std::uint64_t bytes, const std::string& sha256) {
     if (f.file.size != bytes)
         return mismatch("{}: bytes is {}, manifest says {}", f.file.path, f.file.size, bytes);
-    if (f.sha256.to_raw_hex() != sha256)
-        return mismatch("{}: sha256 is {}, manifest says {}", f.file.path, f.sha256.to_raw_hex(), sha256);
+    if (f.sha256.to_hex() != sha256)
+        return mismatch("{}: sha256 is {}, manifest says {}", f.file.path, f.sha256.to_hex(), sha256);
     return {};
 }
-
-std::string hex20(const Sha1Digest& d) { return core::to_hex(d); }
 
 // Which file holds the first byte of a piece, for messages.
 std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset) {
@@ -140,8 +138,8 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
     for (std::size_t p = 0; p < pieces.size(); ++p)
         if (c.pieces[p] != pieces[p])
             return mismatch("{}: piece {} (starting in {}) hash is {}, the files give {}", tname, p,
-                            file_at(files, std::uint64_t{p} * piece_size), hex20(c.pieces[p]),
-                            hex20(pieces[p]));
+                            file_at(files, std::uint64_t{p} * piece_size), c.pieces[p].to_hex(),
+                            pieces[p].to_hex());
     return {};
 }
 
@@ -294,11 +292,11 @@ struct Merge {
                         mg.total);
     core::MuHash3072 full;
     for (const auto& h : mg.muhash) full *= h;
-    core::Hash256 mu = full.finalize();
+    core::MuHashDigest mu = full.finalize();
     if (mu != m.muhash)
         return mismatch("manifest.json: full_set.muhash is {}, the shards give {}", m.muhash.to_display_hex(),
                         mu.to_display_hex());
-    core::Hash256 hs = mg.hs3.finalize();
+    core::AssumeutxoHash hs = mg.hs3.finalize();
     if (hs != m.hash_serialized_3)
         return mismatch("manifest.json: full_set.hash_serialized_3 is {}, the shards give {}",
                         m.hash_serialized_3.to_display_hex(), hs.to_display_hex());

@@ -58,9 +58,8 @@ TorrentContents contents_of(const lt::torrent_info& ti) {
     if (out.has_v1)
         for (lt::piece_index_t p : fs.piece_range()) {
             lt::sha1_hash h = ti.hash_for_piece(p);
-            Sha1Digest d;
-            std::memcpy(d.data(), h.data(), d.size());
-            out.pieces.push_back(d);
+            const auto* bytes = reinterpret_cast<const std::uint8_t*>(h.data());
+            out.pieces.push_back(Sha1Digest::from_bytes({bytes, h.size()}));
         }
     return out;
 }

@@ -11,10 +11,11 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "core/hash.h"
 
 namespace utxo::net {
 
-using Sha1Digest = std::array<std::uint8_t, 20>;
+using core::Sha1Digest;
 
 // A file of a torrent: its path inside the torrent, starting with the torrent's name
 // ("shards/00017.shard"), '/' separators.

@@ -39,7 +39,7 @@ std::unexpected<core::Error> unusable(std::string message) { return fail(Errc::n
     if (bytes->size() != entry.bytes)
         return unusable(fmt::format("{}: the patch is {} bytes, the manifest says {}", p.string(), bytes->size(),
                                     entry.bytes));
-    const std::string got = core::sha256(core::as_bytes(*bytes)).to_raw_hex();
+    const std::string got = core::sha256(core::as_bytes(*bytes)).to_hex();
     if (got != entry.sha256)
         return unusable(fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(), got, entry.sha256));
     auto patch = core::decode_patch(core::as_bytes(*bytes));

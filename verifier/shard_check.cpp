@@ -78,7 +78,7 @@ core::Result<CheckedFile> check_shard_file(const fs::path& p, const core::Manife
     }
     if (done < core::ShardHeader::kSize)
         return fail(Errc::truncated, fmt::format("{}: shorter than a shard header", p.string()));
-    const std::string got = sha.finish().to_raw_hex();
+    const std::string got = sha.finish().to_hex();
     if (got != entry.sha256)
         return fail(Errc::mismatch,
                     fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(), got, entry.sha256));

@@ -149,7 +149,8 @@ TEST_CASE("a one-file torrent keeps its directory, like a 1-shard release", "[re
 TEST_CASE("make_torrent refuses inconsistent input", "[release]") {
     std::vector<TorrentFile> files = {{"shards/00000.shard", 70'000}};
     // libtorrent takes an all-zero hash for "not set", so use other values.
-    std::vector<indexer::Sha1Digest> one(1, indexer::Sha1Digest{1}), two(2, indexer::Sha1Digest{2});
+    using Sha1 = indexer::Sha1Digest;
+    std::vector<Sha1> one(1, Sha1(Sha1::Array{1})), two(2, Sha1(Sha1::Array{2}));
     CHECK(indexer::make_torrent("shards", files, kPieceSize, one).error().code == core::Errc::usage);
     auto ok = indexer::make_torrent("shards", files, kPieceSize, two);
     INFO((ok ? std::string("ok") : ok.error().message));

@@ -86,7 +86,7 @@ std::string write_torrent(const fs::path& dir, const std::string& part, std::uin
 
 core::FileEntry file_entry(const fs::path& p) {
     auto bytes = test::read_file(p);
-    return {bytes.size(), core::sha256(bytes).to_raw_hex()};
+    return {bytes.size(), core::sha256(bytes).to_hex()};
 }
 
 // Recomputes every number of the manifest from the shard coins and files on disk, rewrites the
@@ -299,7 +299,7 @@ TEST_CASE("verify_release names the file of every tampering", "[release]") {
             REQUIRE(h.hash_file(shards / core::shard_file_name(i), "shards/" + core::shard_file_name(i)));
         auto files = h.torrent_files();
         auto pieces = h.finish();
-        pieces.back()[0] ^= 1;
+        pieces.back().bytes()[0] ^= 1;
         auto t = indexer::make_torrent("shards", files, indexer::kPieceSize, pieces);
         REQUIRE(t);
         test::write_file(r.dir / "shards.torrent", *t);
