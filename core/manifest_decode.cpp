@@ -97,6 +97,12 @@ public:
         return *H::from_display_hex(s);
     }
 
+    template <class D>
+    [[nodiscard]] Result<D> digest(const char* key) const {
+        UTXO_TRY_ASSIGN(auto s, hex(key, 2 * D::size));
+        return *D::from_hex(s);
+    }
+
     const json& operator[](const char* key) const { return j_.at(key); }
     std::string path(const char* key) const {
         return where_.empty() ? key : fmt::format("{}.{}", where_, key);
@@ -114,8 +120,8 @@ private:
     ShardEntry s;
     UTXO_TRY_ASSIGN(s.bytes, o.uint("bytes"));
     UTXO_TRY_ASSIGN(s.coins, o.uint("coins"));
-    UTXO_TRY_ASSIGN(s.muhash, o.hex("muhash", 64));
-    UTXO_TRY_ASSIGN(s.sha256, o.hex("sha256", 64));
+    UTXO_TRY_ASSIGN(s.muhash, o.display_hash<MuHashDigest>("muhash"));
+    UTXO_TRY_ASSIGN(s.sha256, o.digest<Sha256Digest>("sha256"));
     return s;
 }
 
@@ -124,7 +130,7 @@ private:
     UTXO_TRY(o.keys({"bytes", "sha256"}));
     FileEntry f;
     UTXO_TRY_ASSIGN(f.bytes, o.uint("bytes"));
-    UTXO_TRY_ASSIGN(f.sha256, o.hex("sha256", 64));
+    UTXO_TRY_ASSIGN(f.sha256, o.digest<Sha256Digest>("sha256"));
     return f;
 }
 
@@ -168,9 +174,9 @@ private:
 [[nodiscard]] Status read_torrents(const Obj& top, Manifest& m) {
     Obj o(top["torrents"], "torrents");
     UTXO_TRY(o.keys({"patches", "shards"}));
-    UTXO_TRY_ASSIGN(m.shards_infohash, o.hex("shards", 40));
+    UTXO_TRY_ASSIGN(m.shards_infohash, o.digest<InfoHash>("shards"));
     if (!o["patches"].is_null()) {
-        UTXO_TRY_ASSIGN(m.patches_infohash, o.hex("patches", 40));
+        UTXO_TRY_ASSIGN(m.patches_infohash, o.digest<InfoHash>("patches"));
     }
     return {};
 }

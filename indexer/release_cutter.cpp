@@ -108,7 +108,7 @@ struct SetSummary {
         }
     }
     for (std::uint32_t i = 0; i < shard_count; ++i) {
-        sum.shards[i].muhash = muhash[i].finalize().to_display_hex();
+        sum.shards[i].muhash = muhash[i].finalize();
         sum.muhash *= muhash[i];
     }
     sum.hash_serialized_3 = hash3.finalize();
@@ -140,7 +140,7 @@ struct SetSummary {
 // one patch file per shard, their hashes and patches.torrent.
 struct PatchesPart {
     core::PatchSet set;
-    std::string infohash;
+    core::InfoHash infohash;
 };
 [[nodiscard]] core::Result<PatchesPart> make_patches(UtxoStore& store, const StoreState& st, const fs::path& tmp,
                                        std::uint32_t shard_count, core::Height from) {
@@ -152,7 +152,7 @@ struct PatchesPart {
     UTXO_TRY_ASSIGN(auto hashed, hash_release_part(tmp, "patches", shard_count));
     patches.files = std::move(hashed.files);
     UTXO_TRY(write_file(tmp / "patches.torrent", hashed.torrent));
-    return PatchesPart{std::move(patches), std::move(hashed.infohash)};
+    return PatchesPart{std::move(patches), hashed.infohash};
 }
 
 [[nodiscard]] core::Status write_file(const fs::path& path, core::ByteView bytes) {
@@ -272,7 +272,7 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
     m = std::move(*shards_part);
     if (patches_part) {
         m.patches = std::move((*patches_part)->set);
-        m.patches_infohash = std::move((*patches_part)->infohash);
+        m.patches_infohash = (*patches_part)->infohash;
     }
     std::string manifest = core::encode_manifest(m);
     UTXO_TRY(write_file(tmp / "manifest.json", core::as_bytes(manifest)));

@@ -103,11 +103,13 @@ struct Verifier {
     return {};
 }
 
-[[nodiscard]] Status check_file_entry(const HashedFile& f, std::uint64_t bytes, const std::string& sha256) {
+[[nodiscard]] Status check_file_entry(const HashedFile& f, std::uint64_t bytes,
+                                      const core::Sha256Digest& sha256) {
     if (f.file.size != bytes)
         return mismatch("{}: bytes is {}, manifest says {}", f.file.path, f.file.size, bytes);
-    if (f.sha256.to_hex() != sha256)
-        return mismatch("{}: sha256 is {}, manifest says {}", f.file.path, f.sha256.to_hex(), sha256);
+    if (f.sha256 != sha256)
+        return mismatch("{}: sha256 is {}, manifest says {}", f.file.path, f.sha256.to_hex(),
+                        sha256.to_hex());
     return {};
 }
 
@@ -145,25 +147,26 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
 
 // The torrent file against the manifest's infohash and against the files just hashed. Rebuilding
 // the torrent also catches info-dictionary content no field above covers (say, a "private" flag).
-[[nodiscard]] Status check_torrent(Verifier& v, const std::string& part, const std::string& infohash,
+[[nodiscard]] Status check_torrent(Verifier& v, const std::string& part, const core::InfoHash& infohash,
                      const std::vector<TorrentFile>& files, const std::vector<Sha1Digest>& pieces) {
     const std::string tname = part + ".torrent";
     UTXO_TRY_ASSIGN(auto bytes, read_all(v.dir / tname, tname));
     auto c = read_torrent(bytes);
     if (!c) return in_file(tname, c.error());
     if (c->infohash != infohash)
-        return mismatch("{}: infohash is {}, manifest says {}", tname, c->infohash, infohash);
+        return mismatch("{}: infohash is {}, manifest says {}", tname, c->infohash.to_hex(),
+                        infohash.to_hex());
     UTXO_TRY(compare_torrent(tname, *c, files, pieces, v.m.piece_size));
     auto rebuilt = make_torrent(part, files, v.m.piece_size, pieces);
     if (!rebuilt) return in_file(tname, rebuilt.error());
-    auto expected = infohash_hex(*rebuilt);
+    auto expected = torrent_infohash(*rebuilt);
     if (!expected) return in_file(tname, expected.error());
     if (*expected != infohash)
         return mismatch(
             "{}: its info dictionary is not the canonical one for these files (that has infohash {})", tname,
-            *expected);
-    v.passed(fmt::format("{}: infohash {}, {} files, {} pieces of {} bytes match the files", tname, infohash,
-                         files.size(), pieces.size(), v.m.piece_size));
+            expected->to_hex());
+    v.passed(fmt::format("{}: infohash {}, {} files, {} pieces of {} bytes match the files", tname,
+                         infohash.to_hex(), files.size(), pieces.size(), v.m.piece_size));
     return {};
 }
 
@@ -271,9 +274,10 @@ struct Merge {
         UTXO_TRY(mg.order.pop(taken));  // reads the shard's next coin; its errors name the file and the coin
     }
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
-        std::string got = mg.muhash[i].finalize().to_display_hex();
+        const core::MuHashDigest got = mg.muhash[i].finalize();
         if (got != v.m.shards[i].muhash)
-            return mismatch("{}: muhash is {}, manifest says {}", shard_rel(i), got, v.m.shards[i].muhash);
+            return mismatch("{}: muhash is {}, manifest says {}", shard_rel(i), got.to_display_hex(),
+                            v.m.shards[i].muhash.to_display_hex());
     }
     v.passed(fmt::format(
         "shards/: headers, coin counts and per-shard muhash match ({} coins, every coin canonical "
@@ -322,8 +326,7 @@ struct Merge {
 
 Result<VerifyReport> verify_release(const fs::path& dir) {
     Verifier v{dir, {}, {}};
-    UTXO_TRY_ASSIGN(auto m, load_manifest(dir));
-    v.m = std::move(m);
+    UTXO_TRY_ASSIGN(v.m, load_manifest(dir));
     v.passed(fmt::format("manifest.json: canonical, {} height {} block {}, {} shards",
                          core::network_name(v.m.network), v.m.height.value, v.m.block.to_display_hex(),
                          v.m.shard_count));

@@ -23,7 +23,7 @@ HttpResponse error(unsigned status, std::string_view message) {
 
 nlohmann::json torrent_json(const Release& r, const ReleaseTorrent* t) {
     if (!t) return nullptr;
-    return {{"infohash", t->infohash},
+    return {{"infohash", t->infohash.to_hex()},
             {"torrent", fmt::format("/v1/releases/{}/{}/{}.torrent", r.network, r.name, t->part)},
             {"magnet", t->magnet}};
 }

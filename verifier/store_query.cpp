@@ -118,10 +118,12 @@ core::Status Store::check_installed() {
             mu.insert_coin((*next)->first, (*next)->second);
             ++coins;
         }
-        const std::string got = mu.finalize().to_display_hex();
+        const core::MuHashDigest got = mu.finalize();
         if (coins != m.shards[i].coins || got != m.shards[i].muhash)
-            return fail(Errc::mismatch, fmt::format("{}: {} coins with MuHash {}, the manifest says {} coins with {}",
-                                                    p.string(), coins, got, m.shards[i].coins, m.shards[i].muhash));
+            return fail(Errc::mismatch,
+                        fmt::format("{}: {} coins with MuHash {}, the manifest says {} coins with {}",
+                                    p.string(), coins, got.to_display_hex(), m.shards[i].coins,
+                                    m.shards[i].muhash.to_display_hex()));
     }
     return {};
 }
