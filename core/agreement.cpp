@@ -69,7 +69,7 @@ std::string names(const Trustnet& tn, const std::vector<bool>& pick, bool value)
     return out.empty() ? "none" : out;
 }
 
-std::string short_hex(std::string_view hex) { return std::string(hex.substr(0, 16)) + "…"; }
+std::string short_hex(const Sha256Digest& digest) { return digest.to_hex().substr(0, 16) + "…"; }
 
 // A valid signature by a configured authority over other bytes that claim the same slot.
 std::optional<std::string> find_conflict(const Trustnet& tn, const Release& r, const ReleaseStatement& actual,
@@ -90,7 +90,7 @@ std::optional<std::string> find_conflict(const Trustnet& tn, const Release& r, c
                                network_name(actual.network), actual.height.value,
                                short_hex(actual.manifest_sha256),
                                r.candidate.origin, names(tn, t.valid, true), c.authority->name,
-                               short_hex(sha256(as_bytes(other.manifest)).to_hex()), other.origin);
+                               short_hex(sha256(as_bytes(other.manifest))), other.origin);
         }
     }
     return std::nullopt;

@@ -14,6 +14,7 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/network.h"
 #include "core/types.h"
 
@@ -89,8 +90,8 @@ Bytes global_signature_message(const MinisignSignature& sig);
 struct ReleaseStatement {
     Network network = Network::regtest;
     Height height;
-    std::string block_hash;       // display hex, lowercase
-    std::string manifest_sha256;  // lowercase hex of SHA-256 of the manifest file bytes
+    BlockHash block_hash;          // written in display hex, lowercase
+    Sha256Digest manifest_sha256;  // of the manifest file bytes; written in lowercase hex
     friend bool operator==(const ReleaseStatement&, const ReleaseStatement&) = default;
 };
 

@@ -99,9 +99,10 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
     ImportSummary summary{header.network, ChainTip{height, header.base_block}, header.coin_count,
                           hash, false, 0};
     if (known) {  // a real Core snapshot: its content must be what Core itself would accept
-        if (hash.to_display_hex() != known->hash_serialized_3)
-            return core::fail(core::Errc::mismatch, fmt::format("{}: Bad snapshot content hash: expected {}, got {}",
-                                                                name, known->hash_serialized_3, hash.to_display_hex()));
+        if (hash != known->hash_serialized_3)
+            return core::fail(core::Errc::mismatch,
+                              fmt::format("{}: Bad snapshot content hash: expected {}, got {}", name,
+                                          known->hash_serialized_3.to_display_hex(), hash.to_display_hex()));
         summary.matched_core_params = true;
     }
     UTXO_TRY(batch.set_tip(summary.tip));

@@ -13,8 +13,8 @@ namespace utxo::indexer {
 struct KnownSnapshot {
     core::Network network;
     core::Height height;
-    const char* block_hash;         // display hex
-    const char* hash_serialized_3;  // display hex
+    core::BlockHash block_hash;
+    core::AssumeutxoHash hash_serialized_3;
 };
 
 std::optional<KnownSnapshot> find_known_snapshot(core::Network net, const core::BlockHash& base);

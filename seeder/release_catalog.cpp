@@ -83,7 +83,7 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
                     "the manifest's network, height or block hash does not match the directory");
     r.manifest = std::move(bytes);
     r.height = m->height;
-    r.block_hash = m->block.to_display_hex();
+    r.block_hash = m->block;
     UTXO_TRY_ASSIGN(auto shards, load_torrent(r, "shards", m->shards_infohash, links));
     r.shards = std::move(shards);
     if (m->patches_infohash) {

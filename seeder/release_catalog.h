@@ -27,7 +27,7 @@ struct ReleaseTorrent {
 struct Release {
     std::string network;  // "regtest", ...
     core::Height height;
-    std::string block_hash;  // display hex
+    core::BlockHash block_hash;
     std::string name;        // "<height>-<block hash>"
     std::filesystem::path dir;
     std::string manifest;                 // manifest.json bytes

@@ -37,7 +37,7 @@ HttpResponse releases_list(const Catalog& catalog) {
         list.push_back(
             {{"network", r.network},
              {"height", r.height.value},
-             {"block_hash", r.block_hash},
+             {"block_hash", r.block_hash.to_display_hex()},
              {"name", r.name},
              {"manifest", base + "manifest.json"},
              {"signatures", sigs},

@@ -23,12 +23,6 @@ constexpr std::size_t kMaxList = 16u << 20;      // /v1/releases
 constexpr std::size_t kMaxManifest = 64u << 20;  // 65536 shards stay far below this
 constexpr std::size_t kMaxSignature = 64u << 10;
 
-bool is_hex(std::string_view s, std::size_t n) {
-    return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
-}
-
 // The x.pe peer hints of a magnet link (there may be several, or none).
 std::vector<HostPort> magnet_peers(std::string_view magnet) {
     std::vector<HostPort> out;
@@ -52,10 +46,9 @@ std::vector<HostPort> magnet_peers(std::string_view magnet) {
         !j["torrent"].is_string())
         return fail(Errc::invalid, "a torrent entry lacks infohash or torrent");
     TorrentOffer t;
-    t.infohash = j["infohash"].get<std::string>();
-    std::transform(t.infohash.begin(), t.infohash.end(), t.infohash.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (!is_hex(t.infohash, 40)) return fail(Errc::invalid, "a torrent infohash is not 40 hex digits");
+    auto infohash = core::InfoHash::from_hex(j["infohash"].get<std::string>());  // either case
+    if (!infohash) return fail(Errc::invalid, "a torrent infohash is not 40 hex digits");
+    t.infohash = *infohash;
     UTXO_TRY_ASSIGN(auto url, resolve_seeder_reference(source, j["torrent"].get<std::string>()));
     t.torrent = std::move(url);
     if (j.contains("magnet") && j["magnet"].is_string())
@@ -78,7 +71,7 @@ std::vector<HostPort> magnet_peers(std::string_view magnet) {
                       : std::nullopt;
     if (!height) return fail(Errc::invalid, "no height");
     o.height = *height;
-    o.block_hash = str("block_hash");
+    o.block_hash = core::BlockHash::from_display_hex(str("block_hash"));
     UTXO_TRY_ASSIGN(auto manifest, resolve_seeder_reference(source, str("manifest")));
     o.manifest = std::move(manifest);
     if (r.contains("signatures") && r["signatures"].is_array())

@@ -9,6 +9,7 @@
 
 #include "core/agreement.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/manifest.h"
 #include "core/network.h"
 #include "core/trustnet_file.h"
@@ -18,7 +19,7 @@
 namespace utxo::verifier {
 
 struct TorrentOffer {
-    std::string infohash;            // 40 lowercase hex digits, as the seeder claims it
+    core::InfoHash infohash;         // as the seeder claims it
     HttpUrl torrent;                 // the .torrent file (trackers and web seed included)
     std::vector<HostPort> peers;  // the magnet's x.pe hints: the seeder's own BitTorrent address
 };
@@ -28,7 +29,7 @@ struct Offer {
     HttpUrl source;  // the seeder (or authority URL) that listed it
     core::Network network = core::Network::regtest;
     core::Height height;
-    std::string block_hash;  // display hex
+    std::optional<core::BlockHash> block_hash;  // as listed: nullopt when absent or not a block hash
     HttpUrl manifest;
     std::vector<HttpUrl> signatures;
     std::optional<TorrentOffer> shards;

@@ -37,7 +37,7 @@ namespace utxo::verifier {
 
 struct Installed {
     core::Manifest manifest;
-    std::string manifest_sha256;           // hex
+    core::Sha256Digest manifest_sha256;
     std::vector<std::uint32_t> shards;     // held shard indices (all of them in full mode)
     bool full = true;                      // full set, or a wallet's shards
     std::vector<std::string> authorities;  // names of the authorities whose signatures were accepted

@@ -67,7 +67,8 @@ TEST_CASE("minisign's default trusted comment is not a release statement") {
 }
 
 TEST_CASE("trusted comments parse only in canonical form") {
-    ReleaseStatement s{Network::testnet4, 42, std::string(64, 'c'), std::string(64, 'd')};
+    ReleaseStatement s{Network::testnet4, Height{42}, *BlockHash::from_display_hex(std::string(64, 'c')),
+                       *Sha256Digest::from_hex(std::string(64, 'd'))};
     auto text = format_trusted_comment(s);
     CHECK(text == "utxo-torrent network=testnet4 height=42 block_hash=" + std::string(64, 'c') +
                       " manifest_sha256=" + std::string(64, 'd'));

@@ -60,7 +60,7 @@ TEST_CASE("A release list gives offers with resolved URLs and magnet peer hints,
     CHECK(o.manifest.str() == "http://127.0.0.1:8080/v1/releases/regtest/250-x/manifest.json");
     REQUIRE(o.signatures.size() == 1);
     REQUIRE(o.shards);
-    CHECK(o.shards->infohash == ih);
+    CHECK(o.shards->infohash.to_hex() == ih);
     CHECK(o.shards->peers == std::vector<HostPort>{{"127.0.0.1", 6881}, {"10.0.0.2", 7000}});
     CHECK_FALSE(o.patches);
     CHECK_FALSE(parse_release_list(*base, "[]", skipped));
