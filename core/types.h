@@ -19,7 +19,7 @@ struct Height {
         if (v > UINT32_MAX) return std::nullopt;
         return Height{static_cast<std::uint32_t>(v)};
     }
-    constexpr Height next() const { return Height{value + 1}; }  // value < UINT32_MAX
+    constexpr Height next() const { return Height{value + 1}; }  // u32 arithmetic
     // The height `blocks` below this one; blocks <= value.
     constexpr Height minus(std::uint32_t blocks) const { return Height{value - blocks}; }
 

@@ -132,9 +132,9 @@ namespace {
         }
         UTXO_TRY_ASSIGN(auto found, b.coin_cursor.find(key));
         if (!found)
-            return fail(Errc::not_found, fmt::format("block {}: transaction {} spends {}, which is not in the UTXO "
-                                                     "set",
-                                                     height.value, spender.to_display_hex(), where(op)));
+            return fail(Errc::not_found,
+                        fmt::format("block {}: transaction {} spends {}, which is not in the UTXO set",
+                                    height.value, spender.to_display_hex(), where(op)));
         b.coin_buf.assign((found)->begin(), (found)->end());
         UTXO_TRY(b.coin_cursor.del());
     }
