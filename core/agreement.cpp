@@ -69,7 +69,7 @@ std::string names(const Trustnet& tn, const std::vector<bool>& pick, bool value)
     return out.empty() ? "none" : out;
 }
 
-std::string short_hex(std::string_view hex) { return std::string(hex.substr(0, 16)) + "…"; }
+std::string short_hex(const Sha256Digest& digest) { return digest.to_hex().substr(0, 16) + "…"; }
 
 // A valid signature by a configured authority over other bytes that claim the same slot.
 std::optional<std::string> find_conflict(const Trustnet& tn, const Release& r, const ReleaseStatement& actual,
@@ -87,9 +87,10 @@ std::optional<std::string> find_conflict(const Trustnet& tn, const Release& r, c
             if (!same_slot(other_statement) && !same_slot(claimed)) continue;
             return fmt::format("conflict at {} height {}: manifest sha256 {} from {} is signed by {}, but {} signed "
                                "manifest sha256 {} from {}",
-                               network_name(actual.network), actual.height, short_hex(actual.manifest_sha256),
+                               network_name(actual.network), actual.height.value,
+                               short_hex(actual.manifest_sha256),
                                r.candidate.origin, names(tn, t.valid, true), c.authority->name,
-                               short_hex(sha256(as_bytes(other.manifest)).to_raw_hex()), other.origin);
+                               short_hex(sha256(as_bytes(other.manifest))), other.origin);
         }
     }
     return std::nullopt;
@@ -117,9 +118,9 @@ Verdict refuse_count(Verdict v, const Trustnet& tn, const Tally& t, std::size_t 
 }
 }  // namespace
 
-Verdict evaluate_agreement(const Trustnet& tn, const Release& r, std::optional<std::uint64_t> installed_height) {
+Verdict evaluate_agreement(const Trustnet& tn, const Release& r, std::optional<Height> installed_height) {
     Verdict v;
-    std::string what = fmt::format("release {} height {}", network_name(r.network), r.height);
+    std::string what = fmt::format("release {} height {}", network_name(r.network), r.height.value);
     if (tn.authorities.empty()) return refuse(v, Refusal::no_authorities, "the trustnet lists no authorities, so no release can be accepted");
     if (tn.required() > tn.authorities.size())
         return refuse(v, Refusal::unsatisfiable_policy, fmt::format("the trustnet requires {} signatures but lists only {} authorities", tn.required(), tn.authorities.size()));
@@ -128,9 +129,13 @@ Verdict evaluate_agreement(const Trustnet& tn, const Release& r, std::optional<s
     auto actual = statement_for_manifest(as_bytes(r.candidate.manifest));
     if (!actual) return refuse(v, Refusal::bad_manifest, fmt::format("{}: {}", r.candidate.origin, actual.error().message));
     if (actual->network != r.network || actual->height != r.height)
-        return refuse(v, Refusal::bad_manifest, fmt::format("{}: the manifest is for {} height {}, not for the offered {}", r.candidate.origin, network_name(actual->network), actual->height, what));
+        return refuse(v, Refusal::bad_manifest,
+                      fmt::format("{}: the manifest is for {} height {}, not for the offered {}",
+                                  r.candidate.origin, network_name(actual->network), actual->height.value,
+                                  what));
     if (installed_height && r.height <= *installed_height)
-        return refuse(v, Refusal::rollback, fmt::format("{} refused: it is not above the installed height {}", what, *installed_height));
+        return refuse(v, Refusal::rollback, fmt::format("{} refused: it is not above the installed height {}",
+                                                        what, installed_height->value));
 
     std::vector<const SignatureFile*> files;  // the candidate's, plus those of identical copies
     for (const auto& f : r.candidate.signatures) files.push_back(&f);

@@ -15,6 +15,7 @@
 
 #include "core/network.h"
 #include "core/trustnet_file.h"
+#include "core/types.h"
 
 namespace utxo::core {
 
@@ -31,7 +32,7 @@ struct SignedManifest {
 
 struct Release {
     Network network;   // as offered (by a seeder's index, a directory, ...)
-    std::uint64_t height;
+    Height height;
     SignedManifest candidate;
     // Other manifests seen for the same network and height, with their signatures, so that a
     // disagreement is found. One with the same bytes as the candidate adds its signatures.
@@ -65,7 +66,7 @@ struct Verdict {
 };
 
 Verdict evaluate_agreement(const Trustnet& trustnet, const Release& release,
-                           std::optional<std::uint64_t> installed_height);
+                           std::optional<Height> installed_height);
 
 std::string_view refusal_name(Refusal refusal);
 

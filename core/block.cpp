@@ -150,9 +150,9 @@ Hash256 compute_witness_merkle_root(const std::vector<Transaction>& txs) {
     return merkle_root(std::move(leaves), mutated);
 }
 
-Amount block_subsidy(std::uint32_t height, std::uint32_t halving_interval) {
+Amount block_subsidy(Height height, std::uint32_t halving_interval) {
     if (halving_interval == 0) return Amount{0};
-    const std::uint32_t halvings = height / halving_interval;
+    const std::uint32_t halvings = height.value / halving_interval;
     // Shifting a 64-bit value by 64 or more is undefined; the subsidy is zero by then anyway.
     if (halvings >= 64) return Amount{0};
     return Amount{(50 * kCoin) >> halvings};

@@ -19,15 +19,21 @@ static int hex_value(char c) {
     return -1;
 }
 
-std::optional<Bytes> from_hex(std::string_view hex) {
-    if (hex.size() % 2 != 0) return std::nullopt;
-    Bytes out(hex.size() / 2);
+bool hex_to_bytes(std::string_view hex, std::span<std::uint8_t> out) {
+    if (hex.size() != 2 * out.size()) return false;
     for (std::size_t i = 0; i < out.size(); ++i) {
         int hi = hex_value(hex[2 * i]);
         int lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
+        if (hi < 0 || lo < 0) return false;
         out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
     }
+    return true;
+}
+
+std::optional<Bytes> from_hex(std::string_view hex) {
+    if (hex.size() % 2 != 0) return std::nullopt;
+    Bytes out(hex.size() / 2);
+    if (!hex_to_bytes(hex, out)) return std::nullopt;
     return out;
 }
 

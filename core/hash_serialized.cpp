@@ -33,10 +33,10 @@ Status HashSerialized3::add(const OutPoint& outpoint, const Coin& coin) {
     return {};
 }
 
-Hash256 HashSerialized3::finalize() {
+AssumeutxoHash HashSerialized3::finalize() {
     stream_.update(scratch_);
     scratch_.clear();
-    return stream_.finish_double();
+    return hash_cast<AssumeutxoHash>(stream_.finish_double());
 }
 
 }  // namespace utxo::core

@@ -12,7 +12,7 @@ namespace utxo::core {
 class HashSerialized3 {
 public:
     [[nodiscard]] Status add(const OutPoint& outpoint, const Coin& coin);
-    Hash256 finalize();  // print with to_display_hex()
+    AssumeutxoHash finalize();  // print with to_display_hex()
 private:
     static constexpr std::size_t kHashChunk = 64 << 10;
     Sha256Stream stream_;

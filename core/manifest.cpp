@@ -18,7 +18,7 @@ using nlohmann::json;
 json file_entry(const FileEntry& f) {
     json j = json::object();
     j["bytes"] = f.bytes;
-    j["sha256"] = f.sha256;
+    j["sha256"] = f.sha256.to_hex();
     return j;
 }
 
@@ -26,8 +26,8 @@ json shard_entry(const ShardEntry& s) {
     json j = json::object();
     j["bytes"] = s.bytes;
     j["coins"] = s.coins;
-    j["muhash"] = s.muhash;
-    j["sha256"] = s.sha256;
+    j["muhash"] = s.muhash.to_display_hex();
+    j["sha256"] = s.sha256.to_hex();
     return j;
 }
 
@@ -53,8 +53,8 @@ std::string encode_manifest(const Manifest& m) {
     json shards = json::array();
     for (const auto& s : m.shards) shards.push_back(shard_entry(s));
     json torrents = json::object();
-    torrents["patches"] = m.patches_infohash ? json(*m.patches_infohash) : json(nullptr);
-    torrents["shards"] = m.shards_infohash;
+    torrents["patches"] = m.patches_infohash ? json(m.patches_infohash->to_hex()) : json(nullptr);
+    torrents["shards"] = m.shards_infohash.to_hex();
 
     json j = json::object();
     j["block_hash"] = m.block.to_display_hex();

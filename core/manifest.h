@@ -10,8 +10,9 @@
 //  "shard_count":N,"shard_rule":"sha256d-le-mod",
 //  "shards":[{"bytes":N,"coins":N,"muhash":HEX,"sha256":HEX},...],
 //  "torrents":{"patches":HEX|null,"shards":HEX}}
-// Hashes in display hex for block hashes and the two commitments (as Core prints them), plain
-// digest hex for file sha256 and torrent infohashes (v1, 40 hex digits).
+// Hashes in display hex for block hashes and the commitments (as Core prints them: BasicHash),
+// plain digest hex for file sha256 and torrent infohashes (v1, 40 hex digits: Digest). The
+// structs hold them typed: decode parses each once, encode prints it (core/hash.h).
 #pragma once
 #include <optional>
 #include <string>
@@ -30,15 +31,15 @@ struct ShardHeader;  // core/shard.h
 
 struct FileEntry {
     std::uint64_t bytes = 0;
-    std::string sha256;  // 64 lowercase hex digits of SHA256(file)
+    Sha256Digest sha256;  // SHA256(file)
     friend bool operator==(const FileEntry&, const FileEntry&) = default;
 };
 
 struct ShardEntry {
     std::uint64_t coins = 0;
     std::uint64_t bytes = 0;
-    std::string sha256;
-    std::string muhash;  // display hex of the shard's own MuHash3072 digest
+    Sha256Digest sha256;
+    MuHashDigest muhash;  // the shard's own MuHash3072 digest
     friend bool operator==(const ShardEntry&, const ShardEntry&) = default;
 };
 
@@ -59,11 +60,11 @@ struct Manifest {
     std::vector<ShardEntry> shards;
     std::uint64_t coins = 0;
     Amount total_amount;
-    Hash256 hash_serialized_3;
-    Hash256 muhash;
+    AssumeutxoHash hash_serialized_3;
+    MuHashDigest muhash;
     std::optional<PatchSet> patches;
-    std::string shards_infohash;                  // 40 hex
-    std::optional<std::string> patches_infohash;  // 40 hex, when there are patches
+    InfoHash shards_infohash;
+    std::optional<InfoHash> patches_infohash;  // when there are patches
     friend bool operator==(const Manifest&, const Manifest&) = default;
 };
 

@@ -86,10 +86,21 @@ public:
         return s;
     }
 
+    [[nodiscard]] Result<Height> height(const char* key) const {
+        UTXO_TRY_ASSIGN(auto v, uint(key, UINT32_MAX));
+        return *Height::from_u64(v);
+    }
+
     template <class H>
     [[nodiscard]] Result<H> display_hash(const char* key) const {
         UTXO_TRY_ASSIGN(auto s, hex(key, 64));
         return *H::from_display_hex(s);
+    }
+
+    template <class D>
+    [[nodiscard]] Result<D> digest(const char* key) const {
+        UTXO_TRY_ASSIGN(auto s, hex(key, 2 * D::size));
+        return *D::from_hex(s);
     }
 
     const json& operator[](const char* key) const { return j_.at(key); }
@@ -109,8 +120,8 @@ private:
     ShardEntry s;
     UTXO_TRY_ASSIGN(s.bytes, o.uint("bytes"));
     UTXO_TRY_ASSIGN(s.coins, o.uint("coins"));
-    UTXO_TRY_ASSIGN(s.muhash, o.hex("muhash", 64));
-    UTXO_TRY_ASSIGN(s.sha256, o.hex("sha256", 64));
+    UTXO_TRY_ASSIGN(s.muhash, o.display_hash<MuHashDigest>("muhash"));
+    UTXO_TRY_ASSIGN(s.sha256, o.digest<Sha256Digest>("sha256"));
     return s;
 }
 
@@ -119,7 +130,7 @@ private:
     UTXO_TRY(o.keys({"bytes", "sha256"}));
     FileEntry f;
     UTXO_TRY_ASSIGN(f.bytes, o.uint("bytes"));
-    UTXO_TRY_ASSIGN(f.sha256, o.hex("sha256", 64));
+    UTXO_TRY_ASSIGN(f.sha256, o.digest<Sha256Digest>("sha256"));
     return f;
 }
 
@@ -127,8 +138,8 @@ private:
     Obj o(top["full_set"], "full_set");
     UTXO_TRY(o.keys({"coins", "hash_serialized_3", "muhash", "total_amount"}));
     UTXO_TRY_ASSIGN(m.coins, o.uint("coins"));
-    UTXO_TRY_ASSIGN(m.hash_serialized_3, o.display_hash<Hash256>("hash_serialized_3"));
-    UTXO_TRY_ASSIGN(m.muhash, o.display_hash<Hash256>("muhash"));
+    UTXO_TRY_ASSIGN(m.hash_serialized_3, o.display_hash<AssumeutxoHash>("hash_serialized_3"));
+    UTXO_TRY_ASSIGN(m.muhash, o.display_hash<MuHashDigest>("muhash"));
     UTXO_TRY_ASSIGN(m.total_amount.sat, o.amount("total_amount"));
     return {};
 }
@@ -155,7 +166,7 @@ private:
         p.files.push_back(std::move(f));
     }
     UTXO_TRY_ASSIGN(p.from_block, o.display_hash<BlockHash>("from_block_hash"));
-    UTXO_TRY_ASSIGN(p.from_height.value, o.uint("from_height", UINT32_MAX));
+    UTXO_TRY_ASSIGN(p.from_height, o.height("from_height"));
     m.patches = std::move(p);
     return {};
 }
@@ -163,9 +174,9 @@ private:
 [[nodiscard]] Status read_torrents(const Obj& top, Manifest& m) {
     Obj o(top["torrents"], "torrents");
     UTXO_TRY(o.keys({"patches", "shards"}));
-    UTXO_TRY_ASSIGN(m.shards_infohash, o.hex("shards", 40));
+    UTXO_TRY_ASSIGN(m.shards_infohash, o.digest<InfoHash>("shards"));
     if (!o["patches"].is_null()) {
-        UTXO_TRY_ASSIGN(m.patches_infohash, o.hex("patches", 40));
+        UTXO_TRY_ASSIGN(m.patches_infohash, o.digest<InfoHash>("patches"));
     }
     return {};
 }
@@ -177,7 +188,7 @@ private:
         return st;
     UTXO_TRY_ASSIGN(m.block, top.display_hash<BlockHash>("block_hash"));
     UTXO_TRY_ASSIGN(m.format, top.uint("format", UINT32_MAX));
-    UTXO_TRY_ASSIGN(m.height.value, top.uint("height", UINT32_MAX));
+    UTXO_TRY_ASSIGN(m.height, top.height("height"));
     std::string name;
     UTXO_TRY_ASSIGN(name, top.str("network"));
     auto net = parse_network(name);

@@ -211,7 +211,8 @@ Status verify_signature(const MinisignPublicKey& key, const MinisignSignature& s
 
 std::string format_trusted_comment(const ReleaseStatement& s) {
     return fmt::format("utxo-torrent network={} height={} block_hash={} manifest_sha256={}",
-                       network_name(s.network), s.height, s.block_hash, s.manifest_sha256);
+                       network_name(s.network), s.height.value, s.block_hash.to_display_hex(),
+                       s.manifest_sha256.to_hex());
 }
 
 Result<ReleaseStatement> parse_trusted_comment(std::string_view comment) {
@@ -222,10 +223,11 @@ Result<ReleaseStatement> parse_trusted_comment(std::string_view comment) {
     int n = std::sscanf(text.c_str(), "utxo-torrent network=%31[a-z0-9] height=%llu block_hash=%64[0-9a-f] "
                         "manifest_sha256=%64[0-9a-f]%n", net, &height, block, digest, &consumed);
     auto network = parse_network(net);
-    if (n != 4 || static_cast<std::size_t>(consumed) != text.size() || !network ||
+    auto h = Height::from_u64(height);
+    if (n != 4 || static_cast<std::size_t>(consumed) != text.size() || !network || !h ||
         !is_lower_hex(block, 64) || !is_lower_hex(digest, 64))
         return fail(Errc::invalid, "trusted comment is not a utxo-torrent release statement");
-    ReleaseStatement s{*network, height, block, digest};
+    ReleaseStatement s{*network, *h, *BlockHash::from_display_hex(block), *Sha256Digest::from_hex(digest)};
     if (format_trusted_comment(s) != text)  // only the canonical spelling is a statement
         return fail(Errc::non_canonical, "trusted comment is not in canonical form");
     return s;
@@ -238,14 +240,16 @@ Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes) {
     auto height = json.find("height");
     auto block = json.find("block_hash");
     if (net == json.end() || !net->is_string()) return fail(Errc::invalid, "manifest has no \"network\" string");
-    if (height == json.end() || !height->is_number_unsigned())
-        return fail(Errc::invalid, "manifest has no non-negative integer \"height\"");
+    auto h = height != json.end() && height->is_number_unsigned()
+                 ? Height::from_u64(height->get<std::uint64_t>())
+                 : std::nullopt;
+    if (!h) return fail(Errc::invalid, "manifest has no non-negative integer \"height\"");
     if (block == json.end() || !block->is_string() || !is_lower_hex(block->get<std::string>(), 64))
         return fail(Errc::invalid, "manifest has no 64-digit lowercase hex \"block_hash\"");
     auto network = parse_network(net->get<std::string>());
     if (!network) return fail(Errc::invalid, fmt::format("manifest names unknown network \"{}\"", net->get<std::string>()));
-    return ReleaseStatement{*network, height->get<std::uint64_t>(), block->get<std::string>(),
-                            sha256(manifest_bytes).to_raw_hex()};
+    return ReleaseStatement{*network, *h, *BlockHash::from_display_hex(block->get<std::string>()),
+                            sha256(manifest_bytes)};
 }
 
 std::string statement_difference(const ReleaseStatement& claimed, const ReleaseStatement& actual) {
@@ -254,10 +258,11 @@ std::string statement_difference(const ReleaseStatement& claimed, const ReleaseS
     };
     if (claimed.network != actual.network)
         return says("network", network_name(claimed.network), network_name(actual.network));
-    if (claimed.height != actual.height) return says("height", claimed.height, actual.height);
-    if (claimed.block_hash != actual.block_hash) return says("block_hash", claimed.block_hash, actual.block_hash);
+    if (claimed.height != actual.height) return says("height", claimed.height.value, actual.height.value);
+    if (claimed.block_hash != actual.block_hash)
+        return says("block_hash", claimed.block_hash.to_display_hex(), actual.block_hash.to_display_hex());
     if (claimed.manifest_sha256 != actual.manifest_sha256)
-        return says("manifest_sha256", claimed.manifest_sha256, actual.manifest_sha256);
+        return says("manifest_sha256", claimed.manifest_sha256.to_hex(), actual.manifest_sha256.to_hex());
     return {};
 }
 

@@ -15,7 +15,9 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/network.h"
+#include "core/types.h"
 
 namespace utxo::core {
 
@@ -88,9 +90,9 @@ Bytes global_signature_message(const MinisignSignature& sig);
 //   utxo-torrent network=<net> height=<H> block_hash=<64 hex> manifest_sha256=<64 hex>
 struct ReleaseStatement {
     Network network = Network::regtest;
-    std::uint64_t height = 0;
-    std::string block_hash;       // display hex, lowercase
-    std::string manifest_sha256;  // lowercase hex of SHA-256 of the manifest file bytes
+    Height height;
+    BlockHash block_hash;          // written in display hex, lowercase
+    Sha256Digest manifest_sha256;  // of the manifest file bytes; written in lowercase hex
     friend bool operator==(const ReleaseStatement&, const ReleaseStatement&) = default;
 };
 

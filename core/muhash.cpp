@@ -201,7 +201,7 @@ MuHash3072& MuHash3072::operator/=(const MuHash3072& other) {
     return *this;
 }
 
-Hash256 MuHash3072::finalize() const {
+MuHashDigest MuHash3072::finalize() const {
     // The inverse is computed once here, with mpz: it is off the hot path.
     mpz_t p, den, inv;
     mpz_inits(p, den, inv, nullptr);
@@ -217,7 +217,7 @@ Hash256 MuHash3072::finalize() const {
     mpz_clears(p, den, inv, nullptr);
     std::uint8_t bytes[kBytes];
     to_le_bytes(value, bytes);
-    return sha256(ByteView(bytes, kBytes));
+    return MuHashDigest(sha256(ByteView(bytes, kBytes)).bytes());
 }
 
 Bytes MuHash3072::serialize() const {

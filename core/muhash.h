@@ -32,8 +32,9 @@ public:
     MuHash3072& operator*=(const MuHash3072& other);
     MuHash3072& operator/=(const MuHash3072& other);
 
-    // SHA256 of the 384-byte reduced value; display() order is what Core prints.
-    Hash256 finalize() const;
+    // SHA256 of the 384-byte reduced value, as Core's MuHash3072::Finalize (a uint256, printed
+    // in display order).
+    MuHashDigest finalize() const;
 
     // State as Core serializes it (numerator then denominator), for checkpointing.
     Bytes serialize() const;

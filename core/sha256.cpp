@@ -9,19 +9,16 @@ namespace utxo::core {
 
 // OpenSSL 3's one-shot SHA256() looks the algorithm up on every call (~300 ns); the context API
 // does not.
-Hash256 sha256(ByteView data) {
-    Hash256 out;
+Sha256Digest sha256(ByteView data) {
+    Sha256Digest out;
     SHA256_CTX ctx;
     SHA256_Init(&ctx);
     SHA256_Update(&ctx, data.data(), data.size());
-    SHA256_Final(out.raw().data(), &ctx);
+    SHA256_Final(out.bytes().data(), &ctx);
     return out;
 }
 
-Hash256 sha256d(ByteView data) {
-    Hash256 once = sha256(data);
-    return sha256(once.raw());
-}
+Hash256 sha256d(ByteView data) { return Hash256(sha256(sha256(data).bytes()).bytes()); }
 
 struct Sha256Stream::State {
     SHA256_CTX ctx;
@@ -34,12 +31,12 @@ Sha256Stream& Sha256Stream::operator=(Sha256Stream&&) noexcept = default;
 
 void Sha256Stream::update(ByteView data) { SHA256_Update(&state_->ctx, data.data(), data.size()); }
 
-Hash256 Sha256Stream::finish() {
-    Hash256 out;
-    SHA256_Final(out.raw().data(), &state_->ctx);
+Sha256Digest Sha256Stream::finish() {
+    Sha256Digest out;
+    SHA256_Final(out.bytes().data(), &state_->ctx);
     return out;
 }
 
-Hash256 Sha256Stream::finish_double() { return sha256(finish().raw()); }
+Hash256 Sha256Stream::finish_double() { return Hash256(sha256(finish().bytes()).bytes()); }
 
 }  // namespace utxo::core

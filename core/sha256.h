@@ -7,8 +7,8 @@
 
 namespace utxo::core {
 
-Hash256 sha256(ByteView data);
-Hash256 sha256d(ByteView data);  // SHA256(SHA256(data)), Bitcoin's hash
+Sha256Digest sha256(ByteView data);
+Hash256 sha256d(ByteView data);  // SHA256(SHA256(data)), Bitcoin's hash (internal byte order)
 
 // Streaming SHA-256; finish() may be called once.
 class Sha256Stream {
@@ -18,7 +18,7 @@ public:
     Sha256Stream(Sha256Stream&&) noexcept;
     Sha256Stream& operator=(Sha256Stream&&) noexcept;
     void update(ByteView data);
-    Hash256 finish();           // SHA256 of everything written
+    Sha256Digest finish();      // SHA256 of everything written
     Hash256 finish_double();    // SHA256(SHA256(...)) of everything written
 private:
     struct State;

@@ -79,6 +79,6 @@ Hash256 compute_merkle_root(const std::vector<Transaction>& txs);  // over txids
 Hash256 compute_witness_merkle_root(const std::vector<Transaction>& txs);
 
 // Block subsidy at height for a network's halving interval.
-Amount block_subsidy(std::uint32_t height, std::uint32_t halving_interval);
+Amount block_subsidy(Height height, std::uint32_t halving_interval);
 
 }  // namespace utxo::core

@@ -2,13 +2,27 @@
 #pragma once
 #include <compare>
 #include <cstdint>
+#include <optional>
 
 #include "core/hash.h"
 
 namespace utxo::core {
 
+// A block height. u32, as Core stores a coin's height and a snapshot's base height; written as
+// u32 wherever a format holds one, and printed as its plain decimal digits (`value`).
 struct Height {
     std::uint32_t value = 0;
+
+    // A height read as a wider number from text or JSON: nullopt above UINT32_MAX, for the
+    // parser to refuse as it refuses any other bad number.
+    static constexpr std::optional<Height> from_u64(std::uint64_t v) {
+        if (v > UINT32_MAX) return std::nullopt;
+        return Height{static_cast<std::uint32_t>(v)};
+    }
+    constexpr Height next() const { return Height{value + 1}; }  // u32 arithmetic
+    // The height `blocks` below this one; blocks <= value.
+    constexpr Height minus(std::uint32_t blocks) const { return Height{value - blocks}; }
+
     friend auto operator<=>(const Height&, const Height&) = default;
 };
 

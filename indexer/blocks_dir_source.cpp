@@ -22,20 +22,25 @@ public:
 
     std::string name() const override { return name_; }
 
-    [[nodiscard]] core::Result<std::uint32_t> tip_height() override { return static_cast<std::uint32_t>(chain_.size() - 1); }
-
-    [[nodiscard]] core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
-        if (height >= chain_.size()) return beyond_tip(height);
-        return chain_[height].hash;
+    [[nodiscard]] core::Result<core::Height> tip_height() override {
+        return core::Height{static_cast<std::uint32_t>(chain_.size() - 1)};
     }
 
-    [[nodiscard]] core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override {
+    [[nodiscard]] core::Result<core::BlockHash> block_hash(core::Height height) override {
+        if (height.value >= chain_.size()) return beyond_tip(height);
+        return chain_[height.value].hash;
+    }
+
+    [[nodiscard]] core::Result<std::vector<core::Bytes>> blocks(core::Height from,
+                                                                std::uint32_t count) override {
         std::vector<core::Bytes> out;
         if (count == 0) return out;
-        if (from + std::uint64_t{count} > chain_.size())  // name the first missing height
-            return beyond_tip(static_cast<std::uint32_t>(std::max<std::uint64_t>(from, chain_.size())));
+        if (from.value + std::uint64_t{count} > chain_.size()) {  // name the first missing height
+            const auto first_missing = std::max<std::uint64_t>(from.value, chain_.size());
+            return beyond_tip(core::Height{static_cast<std::uint32_t>(first_missing)});
+        }
         out.reserve(count);
-        for (std::uint32_t h = from; h < from + count; ++h) {
+        for (std::uint32_t h = from.value; h < from.value + count; ++h) {
             UTXO_TRY_ASSIGN(auto block, index_.read(chain_[h]));
             out.push_back(std::move(block));
         }
@@ -43,8 +48,10 @@ public:
     }
 
 private:
-    std::unexpected<core::Error> beyond_tip(std::uint32_t height) const {
-        return fail(Errc::not_found, fmt::format("{}: height {} is beyond the tip at {}", name_, height, chain_.size() - 1));
+    std::unexpected<core::Error> beyond_tip(core::Height height) const {
+        return fail(Errc::not_found,
+                    fmt::format("{}: height {} is beyond the tip at {}", name_, height.value,
+                                chain_.size() - 1));
     }
 
     std::string name_;

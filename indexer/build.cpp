@@ -32,15 +32,15 @@ core::Result<BuildSummary> build(const BuildOptions& options) {
         if (!*raw) break;
         auto block = core::parse_block(**raw);
         if (!block) {
-            std::uint32_t at = batch.state().tip ? batch.state().tip->height.value + 1 : 0;
+            core::Height at = batch.state().tip ? batch.state().tip->height.next() : core::Height{0};
             return core::fail(block.error().code, fmt::format("{}: block {} is malformed: {}", options.blocks.string(),
-                                                              at, block.error().message));
+                                                              at.value, block.error().message));
         }
         UTXO_TRY_ASSIGN(auto delta, batch.apply_block(*block));
         ++summary.blocks;
         summary.created += delta.created;
         summary.spent += delta.spent;
-        progress.update(summary.blocks, batch.state().tip->height.value, summary.created + summary.spent);
+        progress.update(summary.blocks, batch.state().tip->height, summary.created + summary.spent);
     }
     progress.finish();
     summary.tip = batch.state().tip;

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/network.h"
+#include "core/types.h"
 
 namespace utxo::indexer {
 
@@ -17,12 +18,13 @@ public:
     // Describes the source for messages, e.g. "rpc:http://127.0.0.1:8332" (never a password).
     virtual std::string name() const = 0;
     // Height of the source's best block.
-    [[nodiscard]] virtual core::Result<std::uint32_t> tip_height() = 0;
+    [[nodiscard]] virtual core::Result<core::Height> tip_height() = 0;
     // Hash of the best chain's block at `height`.
-    [[nodiscard]] virtual core::Result<core::BlockHash> block_hash(std::uint32_t height) = 0;
+    [[nodiscard]] virtual core::Result<core::BlockHash> block_hash(core::Height height) = 0;
     // Raw serialized blocks at heights [from, from + count) of the best chain, in order.
     // Implementations batch requests (JSON-RPC batch) where they can.
-    [[nodiscard]] virtual core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) = 0;
+    [[nodiscard]] virtual core::Result<std::vector<core::Bytes>> blocks(core::Height from,
+                                                                        std::uint32_t count) = 0;
 };
 
 // Parses "rpc:URL", "rest:URL" or "blocks:DIR" and opens the source.

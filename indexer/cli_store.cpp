@@ -64,7 +64,7 @@ void add_import_core_command(CLI::App& app, Action& action) {
     auto* height_opt = cmd->add_option("--height", *height, "height of the base block (needed unless "
                                                             "it is one of Core's assumeutxo blocks)");
     cmd->callback([o, height, height_opt, &action] {
-        if (*height_opt) o->height = *height;
+        if (*height_opt) o->height = core::Height{*height};
         action = [o]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, import_core(*o));
             fmt::print("imported {} coins at height {} ({}); hash_serialized_3 {}{}\n", r.coins, r.tip.height.value,

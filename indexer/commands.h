@@ -38,8 +38,8 @@ struct StoreStats {
     std::optional<ChainTip> tip;
     std::uint64_t coins = 0;
     core::Amount total;
-    core::Hash256 hash_serialized_3;
-    core::Hash256 muhash;
+    core::AssumeutxoHash hash_serialized_3;
+    core::MuHashDigest muhash;
 };
 [[nodiscard]] core::Result<StoreStats> stats(const std::filesystem::path& db);
 std::string stats_json(const StoreStats& s);  // one object: height, block_hash, coins, total_amount, ...
@@ -48,13 +48,13 @@ std::string stats_text(const StoreStats& s);
 struct ImportOptions {
     std::filesystem::path snapshot;
     std::filesystem::path db;
-    std::optional<std::uint32_t> height;  // required unless the base block is a known Core snapshot
+    std::optional<core::Height> height;  // required unless the base block is a known Core snapshot
 };
 struct ImportSummary {
     core::Network network;
     ChainTip tip;
     std::uint64_t coins = 0;
-    core::Hash256 hash_serialized_3;
+    core::AssumeutxoHash hash_serialized_3;
     bool matched_core_params = false;  // hash checked against Core's published assumeutxo value
     double seconds = 0;
 };
@@ -63,8 +63,8 @@ struct ImportSummary {
 struct ExportSummary {
     std::uint64_t coins = 0;
     ChainTip tip;
-    core::Hash256 hash_serialized_3;
-    core::Hash256 muhash;  // recomputed from the written coins and checked against the store
+    core::AssumeutxoHash hash_serialized_3;
+    core::MuHashDigest muhash;  // recomputed from the written coins and checked against the store
     double seconds = 0;
 };
 // Writes the store as a Core snapshot file; refuses an existing file. On the way it computes

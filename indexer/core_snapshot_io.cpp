@@ -31,7 +31,7 @@ public:
         group_.emplace_back(op, coin);
         return {};
     }
-    [[nodiscard]] core::Result<core::Hash256> finish() {
+    [[nodiscard]] core::Result<core::AssumeutxoHash> finish() {
         UTXO_TRY(flush());
         return hasher_.finalize();
     }
@@ -48,13 +48,15 @@ private:
     std::vector<std::pair<core::OutPoint, core::Coin>> group_;
 };
 
-[[nodiscard]] core::Result<std::uint32_t> snapshot_height(const ImportOptions& options, const core::SnapshotHeader& header,
-                                            const std::optional<KnownSnapshot>& known) {
+[[nodiscard]] core::Result<core::Height> snapshot_height(const ImportOptions& options,
+                                                        const core::SnapshotHeader& header,
+                                                        const std::optional<KnownSnapshot>& known) {
     const std::string name = options.snapshot.string();
     if (known && options.height && *options.height != known->height)
         return core::fail(core::Errc::mismatch,
                           fmt::format("{}: base block {} is at height {}, not {}", name,
-                                      header.base_block.to_display_hex(), known->height, *options.height));
+                                      header.base_block.to_display_hex(), known->height.value,
+                                      options.height->value));
     if (known) return known->height;
     if (!options.height)
         return core::fail(core::Errc::usage, fmt::format("{}: base block {} is not one of Core's assumeutxo blocks, so "
@@ -84,7 +86,7 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
         auto next = reader->next();
         if (!next) return core::fail(next.error().code, fmt::format("{}: {}", name, next.error().message));
         if (!*next) break;
-        if ((*next)->coin.height.value > height)
+        if ((*next)->coin.height > height)
             return core::fail(core::Errc::invalid, fmt::format("{}: Bad snapshot data after deserializing {} coins (a "
                                                                "coin is newer than the base block)", name,
                                                                reader->coins_read() - 1));
@@ -94,18 +96,19 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
             return core::fail(s.error().code, fmt::format("{}: {}", name, s.error().message));
     }
     UTXO_TRY_ASSIGN(auto hash, hasher.finish());
-    ImportSummary summary{header.network, ChainTip{core::Height{height}, header.base_block}, header.coin_count,
+    ImportSummary summary{header.network, ChainTip{height, header.base_block}, header.coin_count,
                           hash, false, 0};
     if (known) {  // a real Core snapshot: its content must be what Core itself would accept
-        if (hash.to_display_hex() != known->hash_serialized_3)
-            return core::fail(core::Errc::mismatch, fmt::format("{}: Bad snapshot content hash: expected {}, got {}",
-                                                                name, known->hash_serialized_3, hash.to_display_hex()));
+        if (hash != known->hash_serialized_3)
+            return core::fail(core::Errc::mismatch,
+                              fmt::format("{}: Bad snapshot content hash: expected {}, got {}", name,
+                                          known->hash_serialized_3.to_display_hex(), hash.to_display_hex()));
         summary.matched_core_params = true;
     }
     UTXO_TRY(batch.set_tip(summary.tip));
     UTXO_TRY(batch.commit());
     summary.seconds = seconds_since(started);
-    log().info("imported {} coins at height {} in {:.2f}s", summary.coins, height, summary.seconds);
+    log().info("imported {} coins at height {} in {:.2f}s", summary.coins, height.value, summary.seconds);
     return summary;
 }
 

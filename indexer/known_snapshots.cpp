@@ -4,8 +4,16 @@ namespace utxo::indexer {
 
 namespace {
 using core::Network;
-// From Bitcoin Core v28-v32 chainparams (see shared reference, bitcoin-core-utxo.md §4.1).
-constexpr KnownSnapshot kKnown[] = {
+
+struct Entry {
+    Network network;
+    std::uint32_t height;
+    const char* block_hash;         // display hex
+    const char* hash_serialized_3;  // display hex
+};
+
+// From Bitcoin Core v28-v32, src/kernel/chainparams.cpp (m_assumeutxo_data).
+constexpr Entry kKnown[] = {
     {Network::mainnet, 840000, "0000000000000000000320283a032748cef8227873ff4872689bf23f1cda83a5",
      "a2a5521b1b5ab65f67818e5e8eccabb7171a517f9e2382208f77687310768f96"},
     {Network::mainnet, 880000, "000000000000000000010b17283c3c400507969a9c2afd1dcf2082ec5cca2880",
@@ -38,9 +46,11 @@ constexpr KnownSnapshot kKnown[] = {
 }  // namespace
 
 std::optional<KnownSnapshot> find_known_snapshot(core::Network net, const core::BlockHash& base) {
-    const std::string hex = base.to_display_hex();
-    for (const auto& k : kKnown)
-        if (k.network == net && hex == k.block_hash) return k;
+    for (const auto& k : kKnown) {
+        if (k.network != net || core::BlockHash::from_display_hex(k.block_hash) != base) continue;
+        return KnownSnapshot{k.network, core::Height{k.height}, base,
+                             *core::AssumeutxoHash::from_display_hex(k.hash_serialized_3)};
+    }
     return std::nullopt;
 }
 

@@ -6,14 +6,15 @@
 
 #include "core/hash.h"
 #include "core/network.h"
+#include "core/types.h"
 
 namespace utxo::indexer {
 
 struct KnownSnapshot {
     core::Network network;
-    std::uint32_t height;
-    const char* block_hash;         // display hex
-    const char* hash_serialized_3;  // display hex
+    core::Height height;
+    core::BlockHash block_hash;
+    core::AssumeutxoHash hash_serialized_3;
 };
 
 std::optional<KnownSnapshot> find_known_snapshot(core::Network net, const core::BlockHash& base);

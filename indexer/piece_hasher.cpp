@@ -52,7 +52,7 @@ void PieceHasher::end_file() { files_.back().sha256 = file_sha_.finish(); }
 
 void PieceHasher::piece_done() {
     Sha1Digest d;
-    SHA1_Final(d.data(), &sha1_->ctx);
+    SHA1_Final(d.bytes().data(), &sha1_->ctx);
     pieces_.push_back(d);
     SHA1_Init(&sha1_->ctx);
     in_piece_ = 0;

@@ -20,12 +20,12 @@ namespace utxo::indexer {
 inline constexpr std::uint32_t kPieceSize = 64 * 1024;
 
 // A torrent file's path ("shards/00017.shard") is also its path relative to the release directory.
-using net::Sha1Digest;
+using core::Sha1Digest;
 using net::TorrentFile;
 
 struct HashedFile {
     TorrentFile file;
-    core::Hash256 sha256;  // plain digest order (manifest's sha256 is to_raw_hex())
+    core::Sha256Digest sha256;
 };
 
 // Feed files in torrent order: begin_file, update..., end_file; then finish() once.

@@ -11,7 +11,7 @@ Progress::Progress(bool wanted, std::optional<std::size_t> total_blocks)
     : active_(wanted && isatty(STDERR_FILENO)), total_(total_blocks),
       start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
-void Progress::update(std::uint64_t blocks_done, std::uint32_t height, std::uint64_t operations) {
+void Progress::update(std::uint64_t blocks_done, core::Height height, std::uint64_t operations) {
     if (!active_) return;
     auto now = std::chrono::steady_clock::now();
     if (now - last_draw_ < std::chrono::milliseconds(250)) return;
@@ -21,7 +21,8 @@ void Progress::update(std::uint64_t blocks_done, std::uint32_t height, std::uint
     std::string eta;
     if (total_ && bps > 0 && *total_ >= blocks_done)
         eta = fmt::format("  ETA {:.0f}s", static_cast<double>(*total_ - blocks_done) / bps);
-    fmt::print(stderr, "\r  height {}  {:.0f} blocks/s  {:.0f} utxo ops/s{}   ", height, bps, operations / secs, eta);
+    fmt::print(stderr, "\r  height {}  {:.0f} blocks/s  {:.0f} utxo ops/s{}   ", height.value, bps,
+               operations / secs, eta);
     std::fflush(stderr);
     drawn_ = true;
 }

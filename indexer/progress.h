@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/types.h"
+
 namespace utxo::indexer {
 
 class Progress {
 public:
     Progress(bool wanted, std::optional<std::size_t> total_blocks);
-    void update(std::uint64_t blocks_done, std::uint32_t height, std::uint64_t operations);
+    void update(std::uint64_t blocks_done, core::Height height, std::uint64_t operations);
     void finish();
 
 private:

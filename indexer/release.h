@@ -48,7 +48,7 @@ using CutOutcome = std::variant<ReleaseSummary, ReleaseNotCut>;
 struct HashedPart {
     std::vector<core::FileEntry> files;
     core::Bytes torrent;
-    std::string infohash;  // 40 hex
+    core::InfoHash infohash;
 };
 [[nodiscard]] core::Result<HashedPart> hash_release_part(const std::filesystem::path& release_dir, const std::string& part,
                                            std::uint32_t count);

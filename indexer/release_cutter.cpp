@@ -33,7 +33,7 @@ struct SetSummary {
     std::vector<core::ShardEntry> shards;
     std::uint64_t coins = 0;
     core::Amount total;
-    core::Hash256 hash_serialized_3;
+    core::AssumeutxoHash hash_serialized_3;
     core::MuHash3072 muhash;
 };
 
@@ -108,7 +108,7 @@ struct SetSummary {
         }
     }
     for (std::uint32_t i = 0; i < shard_count; ++i) {
-        sum.shards[i].muhash = muhash[i].finalize().to_display_hex();
+        sum.shards[i].muhash = muhash[i].finalize();
         sum.muhash *= muhash[i];
     }
     sum.hash_serialized_3 = hash3.finalize();
@@ -116,10 +116,11 @@ struct SetSummary {
 }
 
 [[nodiscard]] core::Result<core::PatchSet> write_patches(const StoreState& st, IntervalChanges* changes,
-                                           const fs::path& dir, std::uint32_t shard_count, std::uint32_t from) {
+                                                         const fs::path& dir, std::uint32_t shard_count,
+                                                         core::Height from) {
     std::vector<core::Patch> patches(shard_count);
     for (std::uint32_t i = 0; i < shard_count; ++i)
-        patches[i].header = core::PatchHeader{1, st.network, changes->from_block, core::Height{from},
+        patches[i].header = core::PatchHeader{1, st.network, changes->from_block, from,
                                               st.tip->hash, st.tip->height, i, shard_count};
     for (const auto& [op, coin] : changes->spent) patches[core::shard_of(coin.script, shard_count)].spent.push_back(op);
     for (auto& [op, coin] : changes->created)
@@ -130,7 +131,7 @@ struct SetSummary {
         out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
         if (!out) return fail(Errc::io, fmt::format("{}: write failed", (dir / core::patch_file_name(i)).string()));
     }
-    return core::PatchSet{changes->from_block, core::Height{from}, {}};
+    return core::PatchSet{changes->from_block, from, {}};
 }
 
 [[nodiscard]] core::Status write_file(const fs::path& path, core::ByteView bytes);
@@ -139,10 +140,10 @@ struct SetSummary {
 // one patch file per shard, their hashes and patches.torrent.
 struct PatchesPart {
     core::PatchSet set;
-    std::string infohash;
+    core::InfoHash infohash;
 };
 [[nodiscard]] core::Result<PatchesPart> make_patches(UtxoStore& store, const StoreState& st, const fs::path& tmp,
-                                       std::uint32_t shard_count, std::uint32_t from) {
+                                       std::uint32_t shard_count, core::Height from) {
     UTXO_TRY_ASSIGN(auto changes, store.changes_since(from));
     std::error_code ec;
     fs::create_directories(tmp / "patches", ec);
@@ -151,7 +152,7 @@ struct PatchesPart {
     UTXO_TRY_ASSIGN(auto hashed, hash_release_part(tmp, "patches", shard_count));
     patches.files = std::move(hashed.files);
     UTXO_TRY(write_file(tmp / "patches.torrent", hashed.torrent));
-    return PatchesPart{std::move(patches), std::move(hashed.infohash)};
+    return PatchesPart{std::move(patches), hashed.infohash};
 }
 
 [[nodiscard]] core::Status write_file(const fs::path& path, core::ByteView bytes) {
@@ -210,11 +211,12 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
     // Patches need the undo data of the whole interval; find out before writing anything.
     const std::uint32_t n = options.release_every;
     const bool with_patches = n > 0 && height.value > n;
+    const core::Height patches_from = with_patches ? height.minus(n) : core::Height{};
     if (with_patches) {
-        if (auto u = store.undo_available_since(height.value - n); !u)
+        if (auto u = store.undo_available_since(patches_from); !u)
             return ReleaseNotCut{fmt::format("cannot cut release {}: its patches from height {} need undo data "
                                              "this store does not have ({})",
-                                             height.value, height.value - n, u.error().message)};
+                                             height.value, patches_from.value, u.error().message)};
     }
     const fs::path net_dir = summary.dir.parent_path();
     std::error_code ec;
@@ -231,7 +233,7 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
     if (with_patches)
         patches_job = std::async(std::launch::async, [&] {
             StepTimer patches_timer;
-            auto part = make_patches(store, st, tmp, options.shard_count, height.value - n);
+            auto part = make_patches(store, st, tmp, options.shard_count, patches_from);
             patches_timer.done("patches (beside the shards)");
             return part;
         });
@@ -270,7 +272,7 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
     m = std::move(*shards_part);
     if (patches_part) {
         m.patches = std::move((*patches_part)->set);
-        m.patches_infohash = std::move((*patches_part)->infohash);
+        m.patches_infohash = (*patches_part)->infohash;
     }
     std::string manifest = core::encode_manifest(m);
     UTXO_TRY(write_file(tmp / "manifest.json", core::as_bytes(manifest)));

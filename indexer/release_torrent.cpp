@@ -16,11 +16,11 @@ core::Result<HashedPart> hash_release_part(const std::filesystem::path& release_
     }
     auto pieces = hasher.finish();
     HashedPart out;
-    for (const auto& f : hasher.files()) out.files.push_back({f.file.size, f.sha256.to_raw_hex()});
+    for (const auto& f : hasher.files()) out.files.push_back({f.file.size, f.sha256});
     UTXO_TRY_ASSIGN(auto torrent, make_torrent(part, hasher.torrent_files(), kPieceSize, pieces));
-    UTXO_TRY_ASSIGN(auto infohash, infohash_hex(torrent));
+    UTXO_TRY_ASSIGN(auto infohash, torrent_infohash(torrent));
     out.torrent = std::move(torrent);
-    out.infohash = std::move(infohash);
+    out.infohash = infohash;
     return out;
 }
 

@@ -42,28 +42,32 @@ public:
 
     std::string name() const override { return name_; }
 
-    [[nodiscard]] core::Result<std::uint32_t> tip_height() override {
+    [[nodiscard]] core::Result<core::Height> tip_height() override {
         UTXO_TRY_ASSIGN(auto body, get("rest/chaininfo.json", "chaininfo"));
         auto info = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-        if (!info.is_object() || !info.contains("blocks") || !info["blocks"].is_number_unsigned() ||
-            info["blocks"].get<std::uint64_t>() > UINT32_MAX)
+        auto height = info.is_object() && info.contains("blocks") && info["blocks"].is_number_unsigned()
+                          ? core::Height::from_u64(info["blocks"].get<std::uint64_t>())
+                          : std::nullopt;
+        if (!height)
             return fail(Errc::invalid, fmt::format("{}: chaininfo: no \"blocks\" height in the answer", name_));
-        return static_cast<std::uint32_t>(info["blocks"].get<std::uint64_t>());
+        return *height;
     }
 
-    [[nodiscard]] core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
-        UTXO_TRY_ASSIGN(auto body, get(fmt::format("rest/blockhashbyheight/{}.bin", height), fmt::format("blockhashbyheight {}", height)));
+    [[nodiscard]] core::Result<core::BlockHash> block_hash(core::Height height) override {
+        UTXO_TRY_ASSIGN(auto body, get(fmt::format("rest/blockhashbyheight/{}.bin", height.value),
+                                       fmt::format("blockhashbyheight {}", height.value)));
         if (body.size() != 32)
             return fail(Errc::invalid, fmt::format("{}: blockhashbyheight {}: {} bytes, not a 32-byte hash", name_,
-                                                   height, body.size()));
+                                                   height.value, body.size()));
         return core::BlockHash::from_raw(core::as_bytes(body));
     }
 
-    [[nodiscard]] core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override;
+    [[nodiscard]] core::Result<std::vector<core::Bytes>> blocks(core::Height from,
+                                                                std::uint32_t count) override;
 
 private:
     [[nodiscard]] core::Result<std::string> get(const std::string& target, const std::string& what);
-    core::Status append_hashes(std::uint32_t from, std::uint32_t count, std::vector<core::BlockHash>& out);
+    core::Status append_hashes(core::Height from, std::uint32_t count, std::vector<core::BlockHash>& out);
 
     std::string name_;
     std::string base_;  // the URL's path, ending in '/'
@@ -82,30 +86,32 @@ core::Result<std::string> RestSource::get(const std::string& target, const std::
 
 // Hashes of heights [from, from + count): one blockhashbyheight, then up to 2000 headers per
 // request, instead of one request per height.
-core::Status RestSource::append_hashes(std::uint32_t from, std::uint32_t count, std::vector<core::BlockHash>& out) {
+core::Status RestSource::append_hashes(core::Height from, std::uint32_t count,
+                                       std::vector<core::BlockHash>& out) {
     while (count > 0) {
         UTXO_TRY_ASSIGN(auto first, block_hash(from));
         std::uint32_t n = std::min(count, max_headers_per_request);
-        auto what = fmt::format("headers {} from height {}", n, from);
+        auto what = fmt::format("headers {} from height {}", n, from.value);
         UTXO_TRY_ASSIGN(auto body, get(fmt::format("rest/headers/{}.bin?count={}", first.to_display_hex(), n), what));
         if (body.size() % 80 != 0 || body.size() / 80 > n)
             return fail(Errc::invalid, fmt::format("{}: {}: {} bytes are not whole headers", name_, what, body.size()));
         if (body.size() / 80 < n)  // the chain ends earlier
             return fail(Errc::not_found, fmt::format("{}: {}: the node's chain ends at height {}", name_, what,
-                                                     from + body.size() / 80 - 1));
+                                                     from.value + body.size() / 80 - 1));
         auto bytes = core::as_bytes(body);
         for (std::size_t i = 0; i < n; ++i) out.push_back(header_hash(bytes.subspan(i * 80, 80)));
         if (out[out.size() - n] != first)
             return fail(Errc::mismatch, fmt::format("{}: {}: the first header is not the requested block", name_, what));
-        from += n;
+        from = core::Height{from.value + n};
         count -= n;
     }
     return {};
 }
 
-core::Result<std::vector<core::Bytes>> RestSource::blocks(std::uint32_t from, std::uint32_t count) {
-    if (from + std::uint64_t{count} > std::uint64_t{UINT32_MAX} + 1)
-        return fail(Errc::usage, fmt::format("{}: heights from {} count {} pass 2^32", name_, from, count));
+core::Result<std::vector<core::Bytes>> RestSource::blocks(core::Height from, std::uint32_t count) {
+    if (from.value + std::uint64_t{count} > std::uint64_t{UINT32_MAX} + 1)
+        return fail(Errc::usage,
+                    fmt::format("{}: heights from {} count {} pass 2^32", name_, from.value, count));
     std::vector<core::BlockHash> hashes;
     hashes.reserve(count);
     UTXO_TRY(append_hashes(from, count, hashes));

@@ -85,27 +85,29 @@ public:
 
     std::string name() const override { return name_; }
 
-    [[nodiscard]] core::Result<std::uint32_t> tip_height() override {
+    [[nodiscard]] core::Result<core::Height> tip_height() override {
         UTXO_TRY_ASSIGN(auto r, batch({{"getblockcount", json::array()}}));
         const json& v = (r)[0];
-        if (!v.is_number_unsigned() || v.get<std::uint64_t>() > UINT32_MAX)
+        auto height = v.is_number_unsigned() ? core::Height::from_u64(v.get<std::uint64_t>()) : std::nullopt;
+        if (!height)
             return fail(Errc::invalid, fmt::format("{}: getblockcount: not a height: {}", name_, v.dump()));
-        return static_cast<std::uint32_t>(v.get<std::uint64_t>());
+        return *height;
     }
 
-    [[nodiscard]] core::Result<core::BlockHash> block_hash(std::uint32_t height) override {
+    [[nodiscard]] core::Result<core::BlockHash> block_hash(core::Height height) override {
         UTXO_TRY_ASSIGN(auto r, hashes(height, 1));
         return (r)[0];
     }
 
-    [[nodiscard]] core::Result<std::vector<core::Bytes>> blocks(std::uint32_t from, std::uint32_t count) override;
+    [[nodiscard]] core::Result<std::vector<core::Bytes>> blocks(core::Height from,
+                                                                std::uint32_t count) override;
 
 private:
     void set_credentials(const std::string& user_password) {
         headers_ = {{"Content-Type", "application/json"}};
         if (!user_password.empty()) headers_.emplace_back("Authorization", net::basic_authorization(user_password));
     }
-    [[nodiscard]] core::Result<std::vector<core::BlockHash>> hashes(std::uint32_t from, std::uint32_t count);
+    [[nodiscard]] core::Result<std::vector<core::BlockHash>> hashes(core::Height from, std::uint32_t count);
     core::Result<std::vector<json>> batch(const std::vector<Call>& calls);
     [[nodiscard]] core::Result<json> post(const std::string& body);
     core::Result<std::size_t> fetch_blocks(const std::vector<core::BlockHash>& hs, std::size_t begin, std::size_t end,
@@ -167,10 +169,11 @@ core::Result<std::vector<json>> RpcSource::batch(const std::vector<Call>& calls)
     return results;
 }
 
-core::Result<std::vector<core::BlockHash>> RpcSource::hashes(std::uint32_t from, std::uint32_t count) {
+core::Result<std::vector<core::BlockHash>> RpcSource::hashes(core::Height from, std::uint32_t count) {
     std::vector<Call> calls;
     calls.reserve(count);
-    for (std::uint32_t i = 0; i < count; ++i) calls.push_back({"getblockhash", json::array({from + i})});
+    for (std::uint32_t i = 0; i < count; ++i)
+        calls.push_back({"getblockhash", json::array({from.value + i})});
     UTXO_TRY_ASSIGN(auto results, batch(calls));
     std::vector<core::BlockHash> out;
     out.reserve(count);
@@ -178,7 +181,8 @@ core::Result<std::vector<core::BlockHash>> RpcSource::hashes(std::uint32_t from,
         const json& v = (results)[i];
         auto hash = v.is_string() ? core::BlockHash::from_display_hex(v.get_ref<const std::string&>()) : std::nullopt;
         if (!hash)
-            return fail(Errc::invalid, fmt::format("{}: getblockhash {}: not a block hash: {}", name_, from + i, v.dump()));
+            return fail(Errc::invalid, fmt::format("{}: getblockhash {}: not a block hash: {}", name_,
+                                                   from.value + i, v.dump()));
         out.push_back(*hash);
     }
     return out;
@@ -211,10 +215,11 @@ core::Result<std::size_t> RpcSource::fetch_blocks(const std::vector<core::BlockH
 
 // Blocks come in getblock batches sized to the answers: tiny regtest blocks go hundreds at a
 // time, full mainnet blocks (up to ~8 MB of hex each) a few at a time, always under the limit.
-core::Result<std::vector<core::Bytes>> RpcSource::blocks(std::uint32_t from, std::uint32_t count) {
+core::Result<std::vector<core::Bytes>> RpcSource::blocks(core::Height from, std::uint32_t count) {
     if (count == 0) return std::vector<core::Bytes>{};
-    if (from + std::uint64_t{count} - 1 > UINT32_MAX)
-        return fail(Errc::usage, fmt::format("{}: heights from {} count {} pass 2^32", name_, from, count));
+    if (from.value + std::uint64_t{count} - 1 > UINT32_MAX)
+        return fail(Errc::usage,
+                    fmt::format("{}: heights from {} count {} pass 2^32", name_, from.value, count));
     UTXO_TRY_ASSIGN(auto hs, hashes(from, count));
     std::vector<core::Bytes> out;
     out.reserve(count);

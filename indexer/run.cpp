@@ -29,12 +29,14 @@ struct Runner {
         return {options.releases, options.shard_count, options.release_every};
     }
 
-    bool is_release_height(std::uint32_t h) const { return options.release_every && h > 0 && h % options.release_every == 0; }
+    bool is_release_height(core::Height h) const {
+        return options.release_every && h.value > 0 && h.value % options.release_every == 0;
+    }
 
     // A release whose height is the store's tip must exist before the store moves on: this also
     // finishes one that a crash interrupted.
     [[nodiscard]] core::Status ensure_release_at_tip(const StoreState& st) {
-        if (!st.tip || !is_release_height(st.tip->height.value)) return {};
+        if (!st.tip || !is_release_height(st.tip->height)) return {};
         UTXO_TRY_ASSIGN(auto outcome, cut_release(store, release_options()));
         if (auto* not_cut = std::get_if<ReleaseNotCut>(&outcome)) {
             // A store that began from a snapshot lacks the undo data for the first patches: it must
@@ -53,7 +55,7 @@ struct Runner {
     // The source must still have our tip in its best chain; otherwise a reorg went deeper than K.
     [[nodiscard]] core::Status check_no_deep_reorg(const StoreState& st) {
         if (!st.tip) return {};
-        UTXO_TRY_ASSIGN(auto theirs, source.block_hash(st.tip->height.value));
+        UTXO_TRY_ASSIGN(auto theirs, source.block_hash(st.tip->height));
         if (theirs != st.tip->hash)
             return fail(Errc::mismatch,
                         fmt::format("{}: block {} is now {}, but the store applied {}: a reorganization deeper than "
@@ -65,21 +67,21 @@ struct Runner {
 
     std::uint64_t pass_blocks = 0, pass_ops = 0;  // for the progress line of one catch-up pass
 
-    [[nodiscard]] core::Status apply_range(std::uint32_t from, std::uint32_t to, Progress& progress) {
-        UTXO_TRY_ASSIGN(auto raw, source.blocks(from, to - from + 1));
+    [[nodiscard]] core::Status apply_range(core::Height from, core::Height to, Progress& progress) {
+        UTXO_TRY_ASSIGN(auto raw, source.blocks(from, to.value - from.value + 1));
         UTXO_TRY_ASSIGN(auto batch, store.begin_write());
-        std::uint32_t h = from;
+        core::Height h = from;
         for (const auto& bytes : raw) {
             auto block = core::parse_block(bytes);
             if (!block)
-                return fail(block.error().code, fmt::format("{}: block {} is malformed: {}", source.name(), h,
-                                                            block.error().message));
+                return fail(block.error().code, fmt::format("{}: block {} is malformed: {}", source.name(),
+                                                            h.value, block.error().message));
             UTXO_TRY_ASSIGN(auto delta, batch.apply_block(*block));
             ++summary.blocks;
             ++pass_blocks;
             pass_ops += delta.created + delta.spent;
             progress.update(pass_blocks, h, pass_ops);
-            ++h;
+            h = h.next();
         }
         return batch.commit();
     }
@@ -89,21 +91,21 @@ struct Runner {
         UTXO_TRY_ASSIGN(auto st, store.state());
         UTXO_TRY(ensure_release_at_tip(st));
         UTXO_TRY_ASSIGN(auto tip, source.tip_height());
-        if (tip + 1 < options.confirmations) return {};
-        const std::uint32_t final_height = tip + 1 - options.confirmations;
+        if (tip.value + 1 < options.confirmations) return {};
+        const core::Height final_height{tip.value + 1 - options.confirmations};
         UTXO_TRY(check_no_deep_reorg(st));
-        std::uint32_t next = st.tip ? st.tip->height.value + 1 : 0;
-        Progress progress(options.progress, final_height >= next ? final_height - next + 1 : 0);
+        core::Height next = st.tip ? st.tip->height.next() : core::Height{0};
+        Progress progress(options.progress, final_height >= next ? final_height.value - next.value + 1 : 0);
         pass_blocks = pass_ops = 0;
         while (next <= final_height && !stop) {
-            std::uint32_t end = std::min(final_height, next + options.batch_blocks - 1);
+            std::uint32_t end = std::min(final_height.value, next.value + options.batch_blocks - 1);
             if (options.release_every) {  // stop exactly at the next release height
                 std::uint32_t n = options.release_every;
-                std::uint32_t release = std::max(n, (next + n - 1) / n * n);
+                std::uint32_t release = std::max(n, (next.value + n - 1) / n * n);
                 end = std::min(end, release);
             }
-            UTXO_TRY(apply_range(next, end, progress));
-            next = end + 1;
+            UTXO_TRY(apply_range(next, core::Height{end}, progress));
+            next = core::Height{end}.next();
             UTXO_TRY_ASSIGN(auto now, store.state());
             UTXO_TRY(ensure_release_at_tip(now));
             summary.tip = now.tip;

@@ -12,7 +12,8 @@ namespace utxo::indexer {
 using core::Errc;
 using core::fail;
 
-std::array<std::uint8_t, 4> height_key(std::uint32_t h) {
+std::array<std::uint8_t, 4> height_key(core::Height height) {
+    const std::uint32_t h = height.value;
     return {std::uint8_t(h >> 24), std::uint8_t(h >> 16), std::uint8_t(h >> 8), std::uint8_t(h)};
 }
 
@@ -35,7 +36,7 @@ core::Status decode_stored_coin(core::ByteView record, const core::OutPoint& out
 }
 
 core::Bytes encode_tip(const ChainTip& tip) {
-    const auto hk = height_key(tip.height.value);
+    const auto hk = height_key(tip.height);
     core::Bytes out(hk.size() + tip.hash.raw().size());
     std::copy(hk.begin(), hk.end(), out.begin());
     std::copy(tip.hash.raw().begin(), tip.hash.raw().end(), out.begin() + hk.size());

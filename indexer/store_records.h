@@ -14,7 +14,7 @@
 namespace utxo::indexer {
 
 // Key of the undo table (and the first 4 bytes of the tip record): a height, u32 big-endian.
-std::array<std::uint8_t, 4> height_key(std::uint32_t height);
+std::array<std::uint8_t, 4> height_key(core::Height height);
 
 // A coin in the coins table: Core's coin encoding (core::write_coin), nothing after it, so a
 // release copies it into a shard file as it is.

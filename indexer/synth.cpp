@@ -77,7 +77,7 @@ Bytes random_script(Rng& rng) {
 struct Spendable {
     core::OutPoint outpoint;
     core::Amount value;
-    std::uint32_t mature_at;  // height from which it may be spent
+    core::Height mature_at;  // from this height on it may be spent
 };
 
 void add_witness_or_sig(core::TxIn& in, Rng& rng) {
@@ -92,7 +92,7 @@ class ChainGenerator {
 public:
     explicit ChainGenerator(const SynthOptions& o) : options_(o), rng_(o.seed) {}
 
-    core::Block next_block(std::uint32_t height, const core::BlockHash& prev, std::uint32_t time) {
+    core::Block next_block(core::Height height, const core::BlockHash& prev, std::uint32_t time) {
         core::Block block;
         block.header = core::BlockHeader{4, prev, {}, time, 0x207fffff, std::uint32_t(rng_.next())};
         std::int64_t fees = 0;
@@ -109,22 +109,23 @@ public:
         auto& cb = block.txs.front();
         for (std::uint32_t i = 0; i < cb.outputs.size(); ++i)
             if (!core::is_unspendable(cb.outputs[i].script_pubkey))
-                maturing_.push_back({{cb.txid, i}, cb.outputs[i].value, height + 100});
+                maturing_.push_back({{cb.txid, i}, cb.outputs[i].value, core::Height{height.value + 100}});
         block.header.merkle_root = core::compute_merkle_root(block.txs);
         block.hash = block.header.hash();
         return block;
     }
 
 private:
-    core::Transaction coinbase(std::uint32_t height, std::int64_t fees) {
+    core::Transaction coinbase(core::Height height, std::int64_t fees) {
         core::Transaction cb;
         core::TxIn in;
         in.prevout = core::OutPoint{core::Txid{}, 0xffffffff};
         Bytes h;
-        core::Writer(h).u32(height);  // BIP34-style height push keeps every coinbase txid unique
+        core::Writer(h).u32(height.value);  // BIP34-style height push keeps every coinbase txid unique
         in.script_sig = concat({Bytes{0x04}, h, rng_.bytes(4)});
         cb.inputs.push_back(std::move(in));
-        std::int64_t reward = core::block_subsidy(height, core::params(core::Network::regtest).subsidy_halving_interval).sat + fees;
+        const std::uint32_t halving_interval = core::params(core::Network::regtest).subsidy_halving_interval;
+        std::int64_t reward = core::block_subsidy(height, halving_interval).sat + fees;
         std::uint32_t n = 1 + std::uint32_t(rng_.below(3));
         for (std::uint32_t i = 0; i < n; ++i) {
             Bytes script = random_script(rng_);
@@ -141,7 +142,7 @@ private:
 
         // Outputs go straight back into the pool, so later transactions of the same block may spend
     // them, as real blocks often do.
-    std::optional<core::Transaction> spend_tx(std::uint32_t height, std::int64_t& fees) {
+    std::optional<core::Transaction> spend_tx(core::Height height, std::int64_t& fees) {
         core::Transaction tx;
         std::int64_t in_value = 0;
         std::uint32_t n_in = 1 + std::uint32_t(rng_.below(2));
@@ -214,7 +215,7 @@ core::Status generate_chain(const SynthOptions& options, const std::function<cor
     core::BlockHash prev = genesis.hash;
     std::uint32_t time = genesis.header.time;
     for (std::uint32_t h = 1; h <= options.blocks; ++h) {
-        core::Block b = gen.next_block(h, prev, time += 600);
+        core::Block b = gen.next_block(core::Height{h}, prev, time += 600);
         UTXO_TRY(emit(b));
         prev = b.hash;
     }

@@ -109,7 +109,7 @@ core::Result<TorrentContents> read_torrent(core::ByteView torrent) {
     return contents;
 }
 
-core::Result<std::string> infohash_hex(core::ByteView torrent) {
+core::Result<core::InfoHash> torrent_infohash(core::ByteView torrent) {
     UTXO_TRY_ASSIGN(auto c, read_torrent(torrent));
     return c.infohash;
 }

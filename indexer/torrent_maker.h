@@ -37,7 +37,7 @@ using net::TorrentContents;
 // A release torrent read back (net::read_torrent, with bounds for our own torrents of a large set).
 // Fails (invalid) when it cannot be parsed or has no v1 piece hashes.
 [[nodiscard]] core::Result<TorrentContents> read_torrent(core::ByteView torrent);
-// v1 infohash (SHA-1 of the bencoded info dictionary) as 40 lowercase hex digits.
-[[nodiscard]] core::Result<std::string> infohash_hex(core::ByteView torrent);
+// v1 infohash (SHA-1 of the bencoded info dictionary).
+[[nodiscard]] core::Result<core::InfoHash> torrent_infohash(core::ByteView torrent);
 
 }  // namespace utxo::indexer

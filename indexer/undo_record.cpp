@@ -29,9 +29,10 @@ void UndoRecordWriter::finish(const core::BlockHash& prev, std::span<const CoinK
     for (const auto& k : added) w.bytes(k);
 }
 
-core::Result<UndoRecord> decode_undo_record(core::ByteView record, std::uint32_t height) {
+core::Result<UndoRecord> decode_undo_record(core::ByteView record, core::Height height) {
     auto bad = [&] {
-        return core::fail(core::Errc::invalid, fmt::format("the undo record of block {} is corrupt", height));
+        return core::fail(core::Errc::invalid,
+                          fmt::format("the undo record of block {} is corrupt", height.value));
     };
     core::Reader r(record);
     UndoRecord out;

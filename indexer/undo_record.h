@@ -17,6 +17,7 @@
 #include "core/bytes.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/types.h"
 #include "indexer/coin_key.h"
 
 namespace utxo::indexer {
@@ -43,6 +44,6 @@ private:
 
 // Anything but exactly one record, trailing bytes included, is Errc::invalid "the undo record of
 // block HEIGHT is corrupt".
-[[nodiscard]] core::Result<UndoRecord> decode_undo_record(core::ByteView record, std::uint32_t height);
+[[nodiscard]] core::Result<UndoRecord> decode_undo_record(core::ByteView record, core::Height height);
 
 }  // namespace utxo::indexer

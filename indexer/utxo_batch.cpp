@@ -28,8 +28,8 @@ namespace lmdb = core::lmdb;
 namespace {
 
 // Core's two BIP30 exceptions: these mainnet coinbases overwrote an earlier identical coinbase.
-bool is_bip30_repeat(core::Network net, std::uint32_t height) {
-    return net == core::Network::mainnet && (height == 91842 || height == 91880);
+bool is_bip30_repeat(core::Network net, core::Height height) {
+    return net == core::Network::mainnet && (height.value == 91842 || height.value == 91880);
 }
 
 std::string where(const OutPoint& op) { return fmt::format("{}:{}", op.txid.to_display_hex(), op.vout); }
@@ -91,7 +91,7 @@ namespace {
 }
 
 [[nodiscard]] Status add_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, const Coin& coin,
-                              std::uint32_t height) {
+                              core::Height height) {
     auto key = coin_key(op);
     encode_stored_coin(coin, b.coin_buf);
     if (coin.coinbase) {
@@ -100,7 +100,8 @@ namespace {
         if (*old) {
             if (!is_bip30_repeat(st.network, height))
                 return fail(Errc::invalid,
-                            fmt::format("block {} creates coin {} which already exists", height, where(op)));
+                            fmt::format("block {} creates coin {} which already exists", height.value,
+                                        where(op)));
             // The earlier coin is lost for good (BIP30): out of the commitments, remembered for undo.
             Coin prev;
             UTXO_TRY(decode_stored_coin(**old, op, prev));
@@ -111,7 +112,8 @@ namespace {
         }
     }
     if (!b.fresh.put(key, b.coin_buf))
-        return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists", height, where(op)));
+        return fail(Errc::invalid,
+                    fmt::format("block {} creates coin {} which already exists", height.value, where(op)));
     b.insert_commitment(op, coin);
     st.total.sat += coin.value.sat;
     ++st.coins;
@@ -119,7 +121,7 @@ namespace {
     return {};
 }
 
-[[nodiscard]] Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, std::uint32_t height,
+[[nodiscard]] Status spend_coin(WriteBatch::Impl& b, StoreState& st, const OutPoint& op, core::Height height,
                                 const core::Txid& spender) {
     auto key = coin_key(op);
     b.coin_buf.clear();
@@ -130,8 +132,9 @@ namespace {
         }
         UTXO_TRY_ASSIGN(auto found, b.coin_cursor.find(key));
         if (!found)
-            return fail(Errc::not_found, fmt::format("block {}: transaction {} spends {}, which is not in the UTXO "
-                                                     "set", height, spender.to_display_hex(), where(op)));
+            return fail(Errc::not_found,
+                        fmt::format("block {}: transaction {} spends {}, which is not in the UTXO set",
+                                    height.value, spender.to_display_hex(), where(op)));
         b.coin_buf.assign((found)->begin(), (found)->end());
         UTXO_TRY(b.coin_cursor.del());
     }
@@ -145,7 +148,7 @@ namespace {
     return {};
 }
 
-[[nodiscard]] Result<std::uint32_t> next_height(const StoreState& st, const core::Block& block) {
+[[nodiscard]] Result<core::Height> next_height(const StoreState& st, const core::Block& block) {
     if (!st.tip) {
         if (!block.header.prev_block.is_zero() || block.hash != core::params(st.network).genesis)
             return fail(Errc::mismatch, fmt::format("the store is empty, so the first block must be the {} genesis "
@@ -153,26 +156,25 @@ namespace {
                                                     core::network_name(st.network),
                                                     core::params(st.network).genesis.to_display_hex(),
                                                     block.hash.to_display_hex()));
-        return 0u;
+        return core::Height{0};
     }
     if (block.header.prev_block != st.tip->hash)
         return fail(Errc::mismatch,
                     fmt::format("block {} does not extend the store's tip {} at height {} (its parent is {})",
                                 block.hash.to_display_hex(), st.tip->hash.to_display_hex(), st.tip->height.value,
                                 block.header.prev_block.to_display_hex()));
-    return st.tip->height.value + 1;
+    return st.tip->height.next();
 }
 
 }  // namespace
 
 Result<BlockDelta> WriteBatch::apply_block(const core::Block& block) {
-    UTXO_TRY_ASSIGN(auto h, next_height(state_, block));
-    const std::uint32_t height = h;
+    UTXO_TRY_ASSIGN(const core::Height height, next_height(state_, block));
     Impl& b = *impl_;
     b.created.clear();
     b.undo_record.clear();
     BlockDelta delta;
-    if (height > 0) {  // the genesis block's outputs never enter the set
+    if (height.value > 0) {  // the genesis block's outputs never enter the set
         for (const core::Transaction& tx : block.txs) {
             if (!tx.is_coinbase()) {
                 for (const core::TxIn& in : tx.inputs) {
@@ -184,7 +186,7 @@ Result<BlockDelta> WriteBatch::apply_block(const core::Block& block) {
                 const core::TxOut& out = tx.outputs[i];
                 if (core::is_unspendable(out.script_pubkey)) continue;
                 Coin& coin = b.scratch;
-                coin.height = core::Height{height};
+                coin.height = height;
                 coin.coinbase = tx.is_coinbase();
                 coin.value = out.value;
                 coin.script.assign(out.script_pubkey.begin(), out.script_pubkey.end());
@@ -199,10 +201,10 @@ Result<BlockDelta> WriteBatch::apply_block(const core::Block& block) {
     b.undo_record.finish(block.header.prev_block, created, b.record);
     UTXO_TRY(lmdb::put(b.txn, b.undo(), height_key(height), b.record));
     const std::uint32_t depth = b.store.impl_->options.undo_depth;
-    if (height >= depth) {
-        UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height - depth)));
+    if (height.value >= depth) {
+        UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height.minus(depth))));
     }
-    state_.tip = ChainTip{core::Height{height}, block.hash};
+    state_.tip = ChainTip{height, block.hash};
     if (b.fresh.over_budget(b.store.impl_->options.cache_bytes)) {
         UTXO_TRY(flush_created());
     }
@@ -213,14 +215,17 @@ Status WriteBatch::undo_tip() {
     if (!state_.tip) return fail(Errc::usage, "the store is empty: there is no block to undo");
     Impl& b = *impl_;
     UTXO_TRY(flush_created());  // undo works on the B-tree alone
-    const std::uint32_t height = state_.tip->height.value;
+    const core::Height height = state_.tip->height;
     UTXO_TRY_ASSIGN(auto rec, lmdb::get(b.txn, b.undo(), height_key(height)));
     if (!rec)
         return fail(Errc::not_found, fmt::format("cannot undo block {}: its undo record is gone (only the last {} "
-                                                 "blocks can be undone)", height, b.store.impl_->options.undo_depth));
+                                                 "blocks can be undone)",
+                                                 height.value, b.store.impl_->options.undo_depth));
     Bytes bytes((rec)->begin(), (rec)->end());  // copy: the writes below invalidate the view
     UTXO_TRY_ASSIGN(auto record, decode_undo_record(bytes, height));
-    auto bad = [&] { return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height)); };
+    auto bad = [&] {
+        return fail(Errc::invalid, fmt::format("the undo record of block {} is corrupt", height.value));
+    };
     Coin& coin = b.scratch;
     for (const CoinKey& key : record.added) {  // remove what the block added...
         OutPoint op = outpoint_from_key(key);
@@ -241,10 +246,10 @@ Status WriteBatch::undo_tip() {
         ++state_.coins;
     }
     UTXO_TRY(lmdb::del(b.txn, b.undo(), height_key(height)));
-    if (height == 0)
+    if (height.value == 0)
         state_.tip.reset();
     else
-        state_.tip = ChainTip{core::Height{height - 1}, record.prev};
+        state_.tip = ChainTip{height.minus(1), record.prev};
     return {};
 }
 

@@ -20,10 +20,10 @@ using core::Status;
 
 namespace {
 
-std::unexpected<core::Error> missing_undo(std::uint32_t height, std::uint32_t from, std::uint32_t depth) {
+std::unexpected<core::Error> missing_undo(core::Height height, core::Height from, std::uint32_t depth) {
     return fail(Errc::not_found, fmt::format("the store has no undo data for block {} (it keeps {} blocks, or it began "
                                              "from a snapshot above height {})",
-                                             height, depth, from));
+                                             height.value, depth, from.value));
 }
 
 [[nodiscard]] Result<core::Coin> decode(core::ByteView value, const CoinKey& key) {
@@ -35,39 +35,39 @@ std::unexpected<core::Error> missing_undo(std::uint32_t height, std::uint32_t fr
 }  // namespace
 
 // The store's tip, which must be at least at height `from`.
-[[nodiscard]] static Result<ChainTip> tip_from(UtxoStore& store, std::uint32_t from) {
+[[nodiscard]] static Result<ChainTip> tip_from(UtxoStore& store, core::Height from) {
     UTXO_TRY_ASSIGN(auto st, store.state());
-    if (!st.tip || st.tip->height.value < from)
-        return fail(Errc::usage, fmt::format("the store is not above height {}", from));
+    if (!st.tip || st.tip->height < from)
+        return fail(Errc::usage, fmt::format("the store is not above height {}", from.value));
     return *st.tip;
 }
 
-Status UtxoStore::undo_available_since(std::uint32_t from) {
+Status UtxoStore::undo_available_since(core::Height from) {
     UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, false));
     UTXO_TRY_ASSIGN(auto tip, tip_from(*this, from));
-    for (std::uint32_t h : {from + 1, tip.height.value}) {
-        if (h > tip.height.value) continue;
+    for (core::Height h : {from.next(), tip.height}) {
+        if (h > tip.height) continue;
         UTXO_TRY_ASSIGN(auto rec, core::lmdb::get(txn, impl_->undo, height_key(h)));
         if (!rec) return missing_undo(h, from, impl_->options.undo_depth);
     }
     return {};
 }
 
-Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
+Result<IntervalChanges> UtxoStore::changes_since(core::Height from) {
     UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, false));
     UTXO_TRY_ASSIGN(auto tip, tip_from(*this, from));
-    const std::uint32_t to = tip.height.value;
+    const core::Height to = tip.height;
     // Walk forward: a coin removed in the interval counts as spent only if it existed at `from`,
     // i.e. no earlier block of the interval added it.
     std::unordered_map<CoinKey, core::Bytes, CoinKeyHash, CoinKeyEqual> spent;
     std::unordered_set<CoinKey, CoinKeyHash, CoinKeyEqual> added;  // keys added inside the interval
     core::BlockHash from_block;
-    for (std::uint32_t h = from + 1; h <= to; ++h) {
+    for (core::Height h = from.next(); h <= to; h = h.next()) {
         auto rec = core::lmdb::get(txn, impl_->undo, height_key(h));
         UTXO_TRY(rec);
         if (!*rec) return missing_undo(h, from, impl_->options.undo_depth);
         UTXO_TRY_ASSIGN(auto record, decode_undo_record(**rec, h));
-        if (h == from + 1) from_block = record.prev;
+        if (h == from.next()) from_block = record.prev;
         for (const auto& [key, value] : record.removed) {
             if (added.erase(key) == 0) spent.emplace(key, core::Bytes(value.begin(), value.end()));
         }
@@ -93,7 +93,7 @@ Result<IntervalChanges> UtxoStore::changes_since(std::uint32_t from) {
             return fail(Errc::invalid, fmt::format("the store is inconsistent: coin {}:{} was added after height {} "
                                                    "and is gone, but no undo record removed it",
                                                    outpoint_from_key(key).txid.to_display_hex(),
-                                                   outpoint_from_key(key).vout, from));
+                                                   outpoint_from_key(key).vout, from.value));
         UTXO_TRY_ASSIGN(auto coin, decode(**value, key));
         out.created.emplace_back(outpoint_from_key(key), std::move(coin));
     }

@@ -182,7 +182,7 @@ Result<std::vector<ShardTotals>> UtxoStore::shard_totals() {
     return out;
 }
 
-Result<core::Hash256> UtxoStore::hash_serialized_3() {
+Result<core::AssumeutxoHash> UtxoStore::hash_serialized_3() {
     core::HashSerialized3 hasher;
     auto s = for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> Result<bool> {
         UTXO_TRY(hasher.add(op, coin));

@@ -133,13 +133,13 @@ public:
     // Count, amount and MuHash of each of the kStoreShardCount script shards, in shard order.
     [[nodiscard]] core::Result<std::vector<ShardTotals>> shard_totals();
     // hash_serialized_3 of the whole set (one full pass).
-    [[nodiscard]] core::Result<core::Hash256> hash_serialized_3();
+    [[nodiscard]] core::Result<core::AssumeutxoHash> hash_serialized_3();
     // Changes between height `from` and the tip, from the undo records of blocks from+1..tip.
     // Fails if any of those records is gone (pruned, or the store began from a snapshot after `from`).
-    [[nodiscard]] core::Result<IntervalChanges> changes_since(std::uint32_t from);
+    [[nodiscard]] core::Result<IntervalChanges> changes_since(core::Height from);
     // Whether changes_since(from) can succeed, without reading the records: those of blocks
     // from+1..tip are all there (they are written per block and pruned oldest first).
-    [[nodiscard]] core::Status undo_available_since(std::uint32_t from);
+    [[nodiscard]] core::Status undo_available_since(core::Height from);
     const std::filesystem::path& directory() const;
 
     struct Impl;  // opaque; defined in utxo_store_impl.h

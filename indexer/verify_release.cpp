@@ -103,15 +103,15 @@ struct Verifier {
     return {};
 }
 
-[[nodiscard]] Status check_file_entry(const HashedFile& f, std::uint64_t bytes, const std::string& sha256) {
+[[nodiscard]] Status check_file_entry(const HashedFile& f, std::uint64_t bytes,
+                                      const core::Sha256Digest& sha256) {
     if (f.file.size != bytes)
         return mismatch("{}: bytes is {}, manifest says {}", f.file.path, f.file.size, bytes);
-    if (f.sha256.to_raw_hex() != sha256)
-        return mismatch("{}: sha256 is {}, manifest says {}", f.file.path, f.sha256.to_raw_hex(), sha256);
+    if (f.sha256 != sha256)
+        return mismatch("{}: sha256 is {}, manifest says {}", f.file.path, f.sha256.to_hex(),
+                        sha256.to_hex());
     return {};
 }
-
-std::string hex20(const Sha1Digest& d) { return core::to_hex(d); }
 
 // Which file holds the first byte of a piece, for messages.
 std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset) {
@@ -140,32 +140,33 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
     for (std::size_t p = 0; p < pieces.size(); ++p)
         if (c.pieces[p] != pieces[p])
             return mismatch("{}: piece {} (starting in {}) hash is {}, the files give {}", tname, p,
-                            file_at(files, std::uint64_t{p} * piece_size), hex20(c.pieces[p]),
-                            hex20(pieces[p]));
+                            file_at(files, std::uint64_t{p} * piece_size), c.pieces[p].to_hex(),
+                            pieces[p].to_hex());
     return {};
 }
 
 // The torrent file against the manifest's infohash and against the files just hashed. Rebuilding
 // the torrent also catches info-dictionary content no field above covers (say, a "private" flag).
-[[nodiscard]] Status check_torrent(Verifier& v, const std::string& part, const std::string& infohash,
+[[nodiscard]] Status check_torrent(Verifier& v, const std::string& part, const core::InfoHash& infohash,
                      const std::vector<TorrentFile>& files, const std::vector<Sha1Digest>& pieces) {
     const std::string tname = part + ".torrent";
     UTXO_TRY_ASSIGN(auto bytes, read_all(v.dir / tname, tname));
     auto c = read_torrent(bytes);
     if (!c) return in_file(tname, c.error());
     if (c->infohash != infohash)
-        return mismatch("{}: infohash is {}, manifest says {}", tname, c->infohash, infohash);
+        return mismatch("{}: infohash is {}, manifest says {}", tname, c->infohash.to_hex(),
+                        infohash.to_hex());
     UTXO_TRY(compare_torrent(tname, *c, files, pieces, v.m.piece_size));
     auto rebuilt = make_torrent(part, files, v.m.piece_size, pieces);
     if (!rebuilt) return in_file(tname, rebuilt.error());
-    auto expected = infohash_hex(*rebuilt);
+    auto expected = torrent_infohash(*rebuilt);
     if (!expected) return in_file(tname, expected.error());
     if (*expected != infohash)
         return mismatch(
             "{}: its info dictionary is not the canonical one for these files (that has infohash {})", tname,
-            *expected);
-    v.passed(fmt::format("{}: infohash {}, {} files, {} pieces of {} bytes match the files", tname, infohash,
-                         files.size(), pieces.size(), v.m.piece_size));
+            expected->to_hex());
+    v.passed(fmt::format("{}: infohash {}, {} files, {} pieces of {} bytes match the files", tname,
+                         infohash.to_hex(), files.size(), pieces.size(), v.m.piece_size));
     return {};
 }
 
@@ -273,9 +274,10 @@ struct Merge {
         UTXO_TRY(mg.order.pop(taken));  // reads the shard's next coin; its errors name the file and the coin
     }
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
-        std::string got = mg.muhash[i].finalize().to_display_hex();
+        const core::MuHashDigest got = mg.muhash[i].finalize();
         if (got != v.m.shards[i].muhash)
-            return mismatch("{}: muhash is {}, manifest says {}", shard_rel(i), got, v.m.shards[i].muhash);
+            return mismatch("{}: muhash is {}, manifest says {}", shard_rel(i), got.to_display_hex(),
+                            v.m.shards[i].muhash.to_display_hex());
     }
     v.passed(fmt::format(
         "shards/: headers, coin counts and per-shard muhash match ({} coins, every coin canonical "
@@ -294,11 +296,11 @@ struct Merge {
                         mg.total);
     core::MuHash3072 full;
     for (const auto& h : mg.muhash) full *= h;
-    core::Hash256 mu = full.finalize();
+    core::MuHashDigest mu = full.finalize();
     if (mu != m.muhash)
         return mismatch("manifest.json: full_set.muhash is {}, the shards give {}", m.muhash.to_display_hex(),
                         mu.to_display_hex());
-    core::Hash256 hs = mg.hs3.finalize();
+    core::AssumeutxoHash hs = mg.hs3.finalize();
     if (hs != m.hash_serialized_3)
         return mismatch("manifest.json: full_set.hash_serialized_3 is {}, the shards give {}",
                         m.hash_serialized_3.to_display_hex(), hs.to_display_hex());
@@ -324,8 +326,7 @@ struct Merge {
 
 Result<VerifyReport> verify_release(const fs::path& dir) {
     Verifier v{dir, {}, {}};
-    UTXO_TRY_ASSIGN(auto m, load_manifest(dir));
-    v.m = std::move(m);
+    UTXO_TRY_ASSIGN(v.m, load_manifest(dir));
     v.passed(fmt::format("manifest.json: canonical, {} height {} block {}, {} shards",
                          core::network_name(v.m.network), v.m.height.value, v.m.block.to_display_hex(),
                          v.m.shard_count));

@@ -18,8 +18,8 @@ using core::fail;
 
 namespace {
 
-std::string hex_of(const lt::sha1_hash& h) {
-    return core::to_hex({reinterpret_cast<const std::uint8_t*>(h.data()), h.size()});
+core::ByteView bytes_of(const lt::sha1_hash& h) {
+    return {reinterpret_cast<const std::uint8_t*>(h.data()), h.size()};
 }
 
 [[nodiscard]] core::Result<std::unique_ptr<const lt::torrent_info>> parse(std::string_view torrent,
@@ -42,7 +42,7 @@ std::string hex_of(const lt::sha1_hash& h) {
 
 TorrentContents contents_of(const lt::torrent_info& ti) {
     TorrentContents out;
-    out.infohash = hex_of(ti.info_hashes().v1);
+    out.infohash = core::InfoHash::from_bytes(bytes_of(ti.info_hashes().v1));
     out.has_v1 = ti.info_hashes().has_v1();
     out.has_v2 = ti.info_hashes().has_v2();
     out.name = ti.name();
@@ -57,10 +57,7 @@ TorrentContents contents_of(const lt::torrent_info& ti) {
     // Without v1 piece hashes there is nothing to read (hash_for_piece would read past them).
     if (out.has_v1)
         for (lt::piece_index_t p : fs.piece_range()) {
-            lt::sha1_hash h = ti.hash_for_piece(p);
-            Sha1Digest d;
-            std::memcpy(d.data(), h.data(), d.size());
-            out.pieces.push_back(d);
+            out.pieces.push_back(Sha1Digest::from_bytes(bytes_of(ti.hash_for_piece(p))));
         }
     return out;
 }
@@ -76,9 +73,9 @@ core::Result<TorrentContents> read_torrent(core::ByteView torrent, const Torrent
     return read_torrent(std::string_view(reinterpret_cast<const char*>(torrent.data()), torrent.size()), limits);
 }
 
-core::Result<std::string> infohash_hex(std::string_view torrent, const TorrentLimits& limits) {
+core::Result<core::InfoHash> torrent_infohash(std::string_view torrent, const TorrentLimits& limits) {
     UTXO_TRY_ASSIGN(auto ti, parse(torrent, limits));
-    return hex_of(ti->info_hashes().v1);
+    return core::InfoHash::from_bytes(bytes_of(ti->info_hashes().v1));
 }
 
 }  // namespace utxo::net

@@ -11,10 +11,11 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "core/hash.h"
 
 namespace utxo::net {
 
-using Sha1Digest = std::array<std::uint8_t, 20>;
+using core::Sha1Digest;
 
 // A file of a torrent: its path inside the torrent, starting with the torrent's name
 // ("shards/00017.shard"), '/' separators.
@@ -35,7 +36,7 @@ struct TorrentLimits {
 
 // What a .torrent file says.
 struct TorrentContents {
-    std::string infohash;  // v1 (SHA-1 of the bencoded info dictionary), 40 lowercase hex digits
+    core::InfoHash infohash;  // v1: SHA-1 of the bencoded info dictionary
     std::string name;      // the root directory ("shards", "patches")
     std::uint32_t piece_size = 0;
     std::vector<TorrentFile> files;  // torrent order
@@ -50,7 +51,8 @@ struct TorrentContents {
                                                          const TorrentLimits& limits = {});
 [[nodiscard]] core::Result<TorrentContents> read_torrent(core::ByteView torrent, const TorrentLimits& limits = {});
 
-// The v1 infohash of a .torrent, 40 lowercase hex digits (errors as read_torrent).
-[[nodiscard]] core::Result<std::string> infohash_hex(std::string_view torrent, const TorrentLimits& limits = {});
+// The v1 infohash of a .torrent (errors as read_torrent).
+[[nodiscard]] core::Result<core::InfoHash> torrent_infohash(std::string_view torrent,
+                                                            const TorrentLimits& limits = {});
 
 }  // namespace utxo::net

@@ -67,13 +67,13 @@ private:
     // reads half a file), then asks the tracker to re-read it.
     void update_whitelist(const Catalog& catalog) {
         if (options_.tracker_whitelist.empty()) return;
-        std::set<std::string> hashes;
+        std::set<core::InfoHash> hashes;  // byte order is the order of their lowercase hex
         for (const auto& r : catalog.releases) {
             hashes.insert(r.shards.infohash);
             if (r.patches) hashes.insert(r.patches->infohash);
         }
         std::string text;
-        for (const auto& h : hashes) text += h + "\n";
+        for (const auto& h : hashes) text += h.to_hex() + "\n";
         if (whitelist_ == text) return;
         if (auto s = core::write_file_atomically(options_.tracker_whitelist, core::as_bytes(text), 0644); !s) {
             report_once(options_.tracker_whitelist.string(), s.error().message);
@@ -101,8 +101,8 @@ private:
                 return false;
             }
         }
-        log().info("seeding {} (shards {}{})", r.key(), r.shards.infohash,
-                       r.patches ? ", patches " + r.patches->infohash : std::string());
+        log().info("seeding {} (shards {}{})", r.key(), r.shards.infohash.to_hex(),
+                   r.patches ? ", patches " + r.patches->infohash.to_hex() : std::string());
         return true;
     }
 };

@@ -60,7 +60,7 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
 }
 
 [[nodiscard]] core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& part,
-                                          const std::string& infohash, const LinkConfig& links) {
+                                          const core::InfoHash& infohash, const LinkConfig& links) {
     UTXO_TRY_ASSIGN(auto bytes, core::read_small_file(r.dir / (part + ".torrent"), kMaxTorrent));
     ReleaseTorrent t{part, infohash, std::move(bytes), {}, magnet_link(infohash, part, links)};
     auto served = decorate_torrent(t.original, links.trackers, {web_seed_url(links, r)});
@@ -82,8 +82,8 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
         return fail(Errc::mismatch,
                     "the manifest's network, height or block hash does not match the directory");
     r.manifest = std::move(bytes);
-    r.height = m->height.value;
-    r.block_hash = m->block.to_display_hex();
+    r.height = m->height;
+    r.block_hash = m->block;
     UTXO_TRY_ASSIGN(auto shards, load_torrent(r, "shards", m->shards_infohash, links));
     r.shards = std::move(shards);
     if (m->patches_infohash) {
@@ -186,8 +186,8 @@ std::string web_seed_url(const LinkConfig& links, const Release& r) {
     return fmt::format("{}/v1/files/{}/{}/", links.http_base_url, r.network, r.name);
 }
 
-std::string magnet_link(std::string_view infohash, std::string_view name, const LinkConfig& links) {
-    std::string m = fmt::format("magnet:?xt=urn:btih:{}&dn={}", infohash, url_encode(name));
+std::string magnet_link(const core::InfoHash& infohash, std::string_view name, const LinkConfig& links) {
+    std::string m = fmt::format("magnet:?xt=urn:btih:{}&dn={}", infohash.to_hex(), url_encode(name));
     // host:port stays readable; ':' and '[' ']' need no escaping for magnet parsers
     if (!links.peer.empty()) m += "&x.pe=" + links.peer;
     for (const auto& t : links.trackers) m += "&tr=" + url_encode(t);

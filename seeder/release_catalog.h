@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/hash.h"
+#include "core/types.h"
 
 namespace utxo::seeder {
 
 struct ReleaseTorrent {
     std::string part;      // "shards" or "patches": the torrent's name and its directory in the release
-    std::string infohash;  // v1, 40 lowercase hex digits, as the manifest says
+    core::InfoHash infohash;  // v1, as the manifest says
     std::string original;  // the release's .torrent bytes (what we seed)
     std::string served;    // the same with our trackers and web seed added outside `info`
     std::string magnet;
@@ -24,8 +26,8 @@ struct ReleaseTorrent {
 
 struct Release {
     std::string network;  // "regtest", ...
-    std::uint32_t height = 0;
-    std::string block_hash;  // display hex
+    core::Height height;
+    core::BlockHash block_hash;
     std::string name;        // "<height>-<block hash>"
     std::filesystem::path dir;
     std::string manifest;                 // manifest.json bytes
@@ -74,7 +76,7 @@ struct ScanResult {
 // BEP 19 base URL of a release: "<base>/v1/files/<network>/<name>/".
 std::string web_seed_url(const LinkConfig& links, const Release& r);
 // "magnet:?xt=urn:btih:<hex>&dn=<name>&x.pe=<peer>&tr=<url-encoded>..."
-std::string magnet_link(std::string_view infohash, std::string_view name, const LinkConfig& links);
+std::string magnet_link(const core::InfoHash& infohash, std::string_view name, const LinkConfig& links);
 // RFC 3986 percent-encoding of everything but unreserved characters.
 std::string url_encode(std::string_view s);
 

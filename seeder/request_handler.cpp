@@ -23,7 +23,7 @@ HttpResponse error(unsigned status, std::string_view message) {
 
 nlohmann::json torrent_json(const Release& r, const ReleaseTorrent* t) {
     if (!t) return nullptr;
-    return {{"infohash", t->infohash},
+    return {{"infohash", t->infohash.to_hex()},
             {"torrent", fmt::format("/v1/releases/{}/{}/{}.torrent", r.network, r.name, t->part)},
             {"magnet", t->magnet}};
 }
@@ -36,8 +36,8 @@ HttpResponse releases_list(const Catalog& catalog) {
         for (const auto& s : r.signatures) sigs.push_back(base + s);
         list.push_back(
             {{"network", r.network},
-             {"height", r.height},
-             {"block_hash", r.block_hash},
+             {"height", r.height.value},
+             {"block_hash", r.block_hash.to_display_hex()},
              {"name", r.name},
              {"manifest", base + "manifest.json"},
              {"signatures", sigs},

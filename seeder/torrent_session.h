@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "seeder/metrics.h"
 #include "seeder/options.h"
 
@@ -28,8 +29,8 @@ public:
     // Seeds `torrent` (a release's own .torrent bytes) from save_path without hashing anything: the
     // indexer verified the files. Our trackers are added to the announce list. Fails (invalid) when
     // libtorrent cannot parse the torrent, (mismatch) when its infohash is not `infohash`.
-    [[nodiscard]] core::Status add(const std::string& key, std::string_view torrent, const std::filesystem::path& save_path,
-                     std::string_view infohash);
+    [[nodiscard]] core::Status add(const std::string& key, std::string_view torrent,
+                                   const std::filesystem::path& save_path, const core::InfoHash& infohash);
     // Stops seeding; the files stay on disk.
     void remove(const std::string& key);
     std::vector<std::string> keys() const;

@@ -71,7 +71,8 @@ core::Result<SignResult> sign_release(const SignOptions& o) {
     auto text = core::signature_file(sig);
     if (auto w = write_file_atomically(sig_path, core::as_bytes(text), 0644); !w)
         return failure(w.error().code, sig_path, w.error().message);
-    log().info("signed {} at height {} with key {}", release_path.string(), statement.height, key.id().to_hex());
+    log().info("signed {} at height {} with key {}", release_path.string(), statement.height.value,
+               key.id().to_hex());
     return SignResult{sig_path, sig.trusted_comment};
 }
 

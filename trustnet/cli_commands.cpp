@@ -73,7 +73,7 @@ void add_check_command(CLI::App& app, Action& action) {
 
 void add_verify_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<VerifyOptions>();
-    auto installed = std::make_shared<std::uint64_t>(0);
+    auto installed = std::make_shared<std::uint32_t>(0);  // a height: CLI11 refuses more than u32
     auto* cmd = app.add_subcommand("verify", "apply the agreement rule to DIR/manifest.json and its signatures");
     cmd->add_option("FILE", o->trustnet_file)->required();
     cmd->add_option("--release", o->release_dir, "directory with manifest.json and manifest.json.*.minisig")
@@ -81,7 +81,7 @@ void add_verify_command(CLI::App& app, Action& action) {
     cmd->add_option("--other", o->other_dirs, "another release directory for the same height (repeatable)");
     auto* installed_opt = cmd->add_option("--installed-height", *installed, "height already installed (refuse <=)");
     cmd->callback([o, installed, installed_opt, &action] {
-        if (*installed_opt) o->installed_height = *installed;
+        if (*installed_opt) o->installed_height = core::Height{*installed};
         action = printing(o, run_verify);
     });
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/types.h"
 
 namespace utxo::trustnet {
 
@@ -58,7 +59,7 @@ struct VerifyOptions {
     std::filesystem::path trustnet_file;
     std::filesystem::path release_dir;
     std::vector<std::filesystem::path> other_dirs;
-    std::optional<std::uint64_t> installed_height;
+    std::optional<core::Height> installed_height;
 };
 [[nodiscard]] core::Result<std::string> run_verify(const VerifyOptions& options);
 

@@ -35,7 +35,7 @@ std::string status_json(const Installed& cur) {
                      {"block_hash", m.block.to_display_hex()}, {"full", cur.full},
                      {"shards", cur.shards}, {"shard_count", m.shard_count},
                      {"authorities", cur.authorities}, {"accepted_at", cur.accepted_at},
-                     {"manifest_sha256", cur.manifest_sha256}, {"coins", m.coins},
+                     {"manifest_sha256", cur.manifest_sha256.to_hex()}, {"coins", m.coins},
                      {"total_amount", m.total_amount.sat}, {"dir", cur.dir.string()}};
     return j.dump() + "\n";
 }
@@ -58,7 +58,7 @@ std::string status_text(const Installed& cur) {
     out += fmt::format("accepted     {} ({} minutes ago; release at block {})\n", utc(cur.accepted_at), age_min,
                        m.height.value);
     out += fmt::format("set          {} coins, {} sat\n", m.coins, m.total_amount.sat);
-    out += fmt::format("manifest     sha256 {}\n", cur.manifest_sha256);
+    out += fmt::format("manifest     sha256 {}\n", cur.manifest_sha256.to_hex());
     return out;
 }
 

@@ -68,10 +68,10 @@ HttpResponse handle_request(const HttpRequest& req, Store& store) {
         return coins_response(store.coins_for_script(*script));
     }
     if (seg.size() == 3 && seg[0] == "scripthash" && seg[2] == "utxo") {
-        auto raw = core::from_hex(seg[1]);
-        if (!raw || raw->size() != 32)
+        auto script_hash = core::Sha256Digest::from_hex(seg[1]);  // SHA256(script), not reversed
+        if (!script_hash)
             return text(400, fmt::format("invalid script hash {}: expected 64 hex digits", seg[1].substr(0, 100)));
-        return coins_response(store.coins_for_script_hash(core::Hash256::from_raw(*raw)));
+        return coins_response(store.coins_for_script_hash(*script_hash));
     }
     return text(404, "unknown endpoint");
 }

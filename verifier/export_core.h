@@ -10,7 +10,7 @@ namespace utxo::verifier {
 
 struct ExportSummary {
     std::uint64_t coins = 0;
-    core::Hash256 hash_serialized_3;
+    core::AssumeutxoHash hash_serialized_3;
     double seconds = 0;
 };
 

@@ -207,22 +207,22 @@ struct Found {
 [[nodiscard]] core::Result<Found> discover_for(const FetchOptions& o, const core::Trustnet& tn,
                                                const std::vector<HttpUrl>& sources,
                                                const std::optional<Installed>& cur) {
-    std::optional<std::uint64_t> installed_height;
-    if (cur) installed_height = cur->manifest.height.value;
+    std::optional<core::Height> installed_height;
+    if (cur) installed_height = cur->manifest.height;
     UTXO_TRY_ASSIGN(auto discovery, discover(tn, sources, installed_height));
     Found found{std::move(discovery), {}};
     if (!found.discovery.up_to_date || !cur) return found;
     UTXO_TRY_ASSIGN(found.adding, shards_to_add(o, *cur));
     if (found.adding.empty()) return found;
-    const std::uint64_t h = cur->manifest.height.value;
-    const auto below = h > 0 ? std::optional<std::uint64_t>(h - 1) : std::nullopt;
+    const core::Height h = cur->manifest.height;
+    const auto below = h.value > 0 ? std::optional<core::Height>(h.minus(1)) : std::nullopt;
     UTXO_TRY_ASSIGN(found.discovery, discover(tn, sources, below));
     auto& accepted = found.discovery.accepted;
     if (accepted && accepted->manifest.block != cur->manifest.block) accepted.reset();
     if (!accepted)
         return fail(Errc::rejected, fmt::format("the installed release {} is no longer accepted from the sources, so "
                                                 "its shards for the new addresses cannot be added ({})",
-                                                h, found.discovery.message));
+                                                h.value, found.discovery.message));
     return found;
 }
 

@@ -23,12 +23,6 @@ constexpr std::size_t kMaxList = 16u << 20;      // /v1/releases
 constexpr std::size_t kMaxManifest = 64u << 20;  // 65536 shards stay far below this
 constexpr std::size_t kMaxSignature = 64u << 10;
 
-bool is_hex(std::string_view s, std::size_t n) {
-    return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
-}
-
 // The x.pe peer hints of a magnet link (there may be several, or none).
 std::vector<HostPort> magnet_peers(std::string_view magnet) {
     std::vector<HostPort> out;
@@ -52,10 +46,9 @@ std::vector<HostPort> magnet_peers(std::string_view magnet) {
         !j["torrent"].is_string())
         return fail(Errc::invalid, "a torrent entry lacks infohash or torrent");
     TorrentOffer t;
-    t.infohash = j["infohash"].get<std::string>();
-    std::transform(t.infohash.begin(), t.infohash.end(), t.infohash.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (!is_hex(t.infohash, 40)) return fail(Errc::invalid, "a torrent infohash is not 40 hex digits");
+    auto infohash = core::InfoHash::from_hex(j["infohash"].get<std::string>());  // either case
+    if (!infohash) return fail(Errc::invalid, "a torrent infohash is not 40 hex digits");
+    t.infohash = *infohash;
     UTXO_TRY_ASSIGN(auto url, resolve_seeder_reference(source, j["torrent"].get<std::string>()));
     t.torrent = std::move(url);
     if (j.contains("magnet") && j["magnet"].is_string())
@@ -73,9 +66,12 @@ std::vector<HostPort> magnet_peers(std::string_view magnet) {
     if (!net || core::network_name(*net) != str("network"))
         return fail(Errc::invalid, fmt::format("unknown network \"{}\"", str("network")));
     o.network = *net;
-    if (!r.contains("height") || !r["height"].is_number_unsigned()) return fail(Errc::invalid, "no height");
-    o.height = r["height"].get<std::uint64_t>();
-    o.block_hash = str("block_hash");
+    auto height = r.contains("height") && r["height"].is_number_unsigned()
+                      ? core::Height::from_u64(r["height"].get<std::uint64_t>())
+                      : std::nullopt;
+    if (!height) return fail(Errc::invalid, "no height");
+    o.height = *height;
+    o.block_hash = core::BlockHash::from_display_hex(str("block_hash"));
     UTXO_TRY_ASSIGN(auto manifest, resolve_seeder_reference(source, str("manifest")));
     o.manifest = std::move(manifest);
     if (r.contains("signatures") && r["signatures"].is_array())
@@ -168,14 +164,15 @@ struct HeightResult {
 // Every distinct manifest offered for one height is a candidate; all the other copies are its
 // "others", so identical copies add signatures and a different signed manifest is a conflict.
 HeightResult evaluate_height(const core::Trustnet& tn, const std::vector<const Offer*>& offers,
-                             std::optional<std::uint64_t> installed) {
+                             std::optional<core::Height> installed) {
     std::vector<std::pair<const Offer*, core::SignedManifest>> copies;
     for (const Offer* o : offers)
         if (auto s = download_signed(*o)) copies.emplace_back(o, std::move(*s));
     HeightResult out;
     out.verdict.refusal = core::Refusal::missing_signatures;
     out.verdict.message = fmt::format("no manifest for {} height {} could be downloaded",
-                                      core::network_name(offers.front()->network), offers.front()->height);
+                                      core::network_name(offers.front()->network),
+                                      offers.front()->height.value);
     std::set<std::string> seen;
     for (std::size_t d = 0; d < copies.size(); ++d) {
         if (!seen.insert(copies[d].second.manifest).second) continue;
@@ -209,12 +206,12 @@ HeightResult evaluate_height(const core::Trustnet& tn, const std::vector<const O
 }  // namespace
 
 core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
-                                 std::optional<std::uint64_t> installed) {
+                                 std::optional<core::Height> installed) {
     std::size_t answered = 0;
     auto offers = list_all(sources, answered);
     if (answered == 0)
         return fail(Errc::io, fmt::format("none of the {} release source(s) answered", sources.size()));
-    std::map<std::uint64_t, std::vector<const Offer*>, std::greater<>> by_height;
+    std::map<core::Height, std::vector<const Offer*>, std::greater<>> by_height;
     for (const auto& o : offers) {
         if (o.network != tn.network) continue;  // another network's releases are simply not ours
         if (installed && o.height <= *installed) continue;
@@ -224,7 +221,7 @@ core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<Htt
     if (by_height.empty()) {
         out.up_to_date = true;
         out.message =
-            installed ? fmt::format("no release above the installed height {} is offered", *installed)
+            installed ? fmt::format("no release above the installed height {} is offered", installed->value)
                       : fmt::format("no release for network {} is offered", core::network_name(tn.network));
         return out;
     }

@@ -9,16 +9,17 @@
 
 #include "core/agreement.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/manifest.h"
 #include "core/network.h"
-#include "core/agreement.h"
 #include "core/trustnet_file.h"
+#include "core/types.h"
 #include "verifier/fetch_url.h"
 
 namespace utxo::verifier {
 
 struct TorrentOffer {
-    std::string infohash;            // 40 lowercase hex digits, as the seeder claims it
+    core::InfoHash infohash;         // as the seeder claims it
     HttpUrl torrent;                 // the .torrent file (trackers and web seed included)
     std::vector<HostPort> peers;  // the magnet's x.pe hints: the seeder's own BitTorrent address
 };
@@ -27,8 +28,8 @@ struct TorrentOffer {
 struct Offer {
     HttpUrl source;  // the seeder (or authority URL) that listed it
     core::Network network = core::Network::regtest;
-    std::uint64_t height = 0;
-    std::string block_hash;  // display hex
+    core::Height height;
+    std::optional<core::BlockHash> block_hash;  // as listed: nullopt when absent or not a block hash
     HttpUrl manifest;
     std::vector<HttpUrl> signatures;
     std::optional<TorrentOffer> shards;
@@ -62,6 +63,6 @@ struct Discovery {
 // first one accepted. A conflict stops the search: a signed contradiction is never out-voted by
 // an older release.
 [[nodiscard]] core::Result<Discovery> discover(const core::Trustnet& trustnet, const std::vector<HttpUrl>& sources,
-                                 std::optional<std::uint64_t> installed_height);
+                                 std::optional<core::Height> installed_height);
 
 }  // namespace utxo::verifier

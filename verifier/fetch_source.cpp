@@ -39,8 +39,8 @@ constexpr std::size_t kMaxTorrent = 64u << 20;
 
 core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, const core::Manifest& m,
                                              Part part) {
-    const std::optional<std::string>& signed_hash =
-        part == Part::shards ? std::optional<std::string>(m.shards_infohash) : m.patches_infohash;
+    const std::optional<core::InfoHash> signed_hash =
+        part == Part::shards ? std::optional<core::InfoHash>(m.shards_infohash) : m.patches_infohash;
     if (!signed_hash || (part == Part::patches && !m.patches))
         return fail(Errc::not_found, "the release has no patches torrent");
     ReleaseTorrent out;
@@ -61,7 +61,8 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
         core::Status ok = facts ? core::Status{} : core::Status{std::unexpected(facts.error())};
         if (ok && (facts->infohash != *signed_hash || facts->has_v2))
             ok = fail(Errc::mismatch,
-                      fmt::format("its infohash {} is not the signed {}", facts->infohash, *signed_hash));
+                      fmt::format("its infohash {} is not the signed {}", facts->infohash.to_hex(),
+                                  signed_hash->to_hex()));
         if (ok) ok = match_files(*facts, m, part);
         if (!ok) {
             last_problem = fmt::format("{}: refused: {}", t->torrent.str(), ok.error().message);

@@ -39,9 +39,10 @@ std::unexpected<core::Error> unusable(std::string message) { return fail(Errc::n
     if (bytes->size() != entry.bytes)
         return unusable(fmt::format("{}: the patch is {} bytes, the manifest says {}", p.string(), bytes->size(),
                                     entry.bytes));
-    const std::string got = core::sha256(core::as_bytes(*bytes)).to_raw_hex();
+    const core::Sha256Digest got = core::sha256(core::as_bytes(*bytes));
     if (got != entry.sha256)
-        return unusable(fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(), got, entry.sha256));
+        return unusable(fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(), got.to_hex(),
+                                    entry.sha256.to_hex()));
     auto patch = core::decode_patch(core::as_bytes(*bytes));
     if (!patch) return unusable(fmt::format("{}: {}", p.string(), patch.error().message));
     return std::move(*patch);

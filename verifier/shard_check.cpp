@@ -78,10 +78,10 @@ core::Result<CheckedFile> check_shard_file(const fs::path& p, const core::Manife
     }
     if (done < core::ShardHeader::kSize)
         return fail(Errc::truncated, fmt::format("{}: shorter than a shard header", p.string()));
-    const std::string got = sha.finish().to_raw_hex();
+    const core::Sha256Digest got = sha.finish();
     if (got != entry.sha256)
-        return fail(Errc::mismatch,
-                    fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(), got, entry.sha256));
+        return fail(Errc::mismatch, fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(),
+                                                got.to_hex(), entry.sha256.to_hex()));
     UTXO_TRY_ASSIGN(auto after, stamp_of_fd(out.fd.fd, p));
     if (after != before) return fail(Errc::io, fmt::format("{}: the file changed while it was checked", p.string()));
     out.stamp = before;

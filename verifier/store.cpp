@@ -179,7 +179,7 @@ core::Result<std::optional<Installed>> Store::installed() {
                                                    m.error().message));
     Installed out;
     out.manifest = std::move(*m);
-    out.manifest_sha256 = core::sha256(core::as_bytes((rec)->manifest_bytes)).to_raw_hex();
+    out.manifest_sha256 = core::sha256(core::as_bytes((rec)->manifest_bytes));
     out.shards = (rec)->shards;
     out.full = (rec)->full;
     out.authorities = (rec)->authorities;

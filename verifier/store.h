@@ -37,7 +37,7 @@ namespace utxo::verifier {
 
 struct Installed {
     core::Manifest manifest;
-    std::string manifest_sha256;           // hex
+    core::Sha256Digest manifest_sha256;
     std::vector<std::uint32_t> shards;     // held shard indices (all of them in full mode)
     bool full = true;                      // full set, or a wallet's shards
     std::vector<std::string> authorities;  // names of the authorities whose signatures were accepted
@@ -75,7 +75,8 @@ public:
     [[nodiscard]] core::Result<std::vector<OwnedCoin>> coins_for_script(core::ByteView script);
     // The same by SHA256(script) (Esplora's script hash, raw digest order), for callers that do
     // not know the script. Costs a decode and hash per coin of one shard.
-    [[nodiscard]] core::Result<std::vector<OwnedCoin>> coins_for_script_hash(const core::Hash256& script_sha256);
+    [[nodiscard]] core::Result<std::vector<OwnedCoin>> coins_for_script_hash(
+        const core::Sha256Digest& script_sha256);
     const std::filesystem::path& directory() const;
 
     // Re-reads every held shard file with the full canonical checks and recomputes each shard's

@@ -82,11 +82,11 @@ core::Result<std::vector<OwnedCoin>> Store::coins_for_script(core::ByteView scri
     });
 }
 
-core::Result<std::vector<OwnedCoin>> Store::coins_for_script_hash(const core::Hash256& script_sha256) {
+core::Result<std::vector<OwnedCoin>> Store::coins_for_script_hash(const core::Sha256Digest& script_sha256) {
     UTXO_TRY_ASSIGN(auto cur, installed());
     if (!cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
     // The shard rule hashes SHA256d(script) = SHA256(script_sha256): the shard is known without the script.
-    const auto d = core::sha256(script_sha256.raw()).raw();
+    const auto d = core::sha256(script_sha256.bytes()).bytes();
     const std::uint32_t le = d[0] | (d[1] << 8) | (d[2] << 16) | (std::uint32_t{d[3]} << 24);
     const std::uint32_t shard = le & ((cur)->manifest.shard_count - 1);
     const auto& held = (cur)->shards;
@@ -118,10 +118,12 @@ core::Status Store::check_installed() {
             mu.insert_coin((*next)->first, (*next)->second);
             ++coins;
         }
-        const std::string got = mu.finalize().to_display_hex();
+        const core::MuHashDigest got = mu.finalize();
         if (coins != m.shards[i].coins || got != m.shards[i].muhash)
-            return fail(Errc::mismatch, fmt::format("{}: {} coins with MuHash {}, the manifest says {} coins with {}",
-                                                    p.string(), coins, got, m.shards[i].coins, m.shards[i].muhash));
+            return fail(Errc::mismatch,
+                        fmt::format("{}: {} coins with MuHash {}, the manifest says {} coins with {}",
+                                    p.string(), coins, got.to_display_hex(), m.shards[i].coins,
+                                    m.shards[i].muhash.to_display_hex()));
     }
     return {};
 }

@@ -22,8 +22,8 @@ const std::string kManifest = test::manifest("regtest", 200);
 const std::string kOther = test::manifest("regtest", 200, 'a', "ff");  // same block, other bytes
 
 Release release_of(std::vector<SignatureFile> sigs, const std::string& manifest = kManifest,
-                   std::uint64_t height = 200, Network net = Network::regtest) {
-    return Release{net, height, SignedManifest{"rel/manifest.json", manifest, std::move(sigs)}, {}};
+                   std::uint32_t height = 200, Network net = Network::regtest) {
+    return Release{net, Height{height}, SignedManifest{"rel/manifest.json", manifest, std::move(sigs)}, {}};
 }
 
 SignatureFile sig(const std::string& origin, const test::TestKey& key, const std::string& manifest = kManifest) {
@@ -34,7 +34,7 @@ Trustnet two() { return trustnet_of({{"alice", &alice}, {"bob", &bob}}); }
 }  // namespace
 
 TEST_CASE("baseline: every authority signed the same bytes, so the release is accepted") {
-    auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice), sig("b.minisig", bob)}), 100);
+    auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice), sig("b.minisig", bob)}), Height{100});
     CHECK(v.accepted());
     CHECK(v.signers == std::vector<std::string>{"alice", "bob"});
     CHECK(v.ignored.empty());
@@ -81,7 +81,7 @@ TEST_CASE("attack: signature over a modified manifest") {
 
 TEST_CASE("attack: trusted comment that does not match the manifest") {
     auto claimed = *utxo::core::statement_for_manifest(utxo::core::as_bytes(kManifest));
-    claimed.height = 199;  // the signed bytes say 200
+    claimed.height = Height{199};  // the signed bytes say 200
     auto lying = SignatureFile{"b.minisig", bob.sign(kManifest, utxo::core::format_trusted_comment(claimed))};
     auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice), lying}), std::nullopt);
     CHECK(v.refusal == Refusal::comment_mismatch);
@@ -110,11 +110,11 @@ TEST_CASE("attack: wrong network") {
 
 TEST_CASE("attack: rollback to a lower or equal height") {
     auto all = release_of({sig("a", alice), sig("b", bob)});
-    auto lower = evaluate_agreement(two(), all, 300);
+    auto lower = evaluate_agreement(two(), all, Height{300});
     CHECK(lower.refusal == Refusal::rollback);
     CHECK(lower.message == "release regtest height 200 refused: it is not above the installed height 300");
-    CHECK(evaluate_agreement(two(), all, 200).refusal == Refusal::rollback);
-    CHECK(evaluate_agreement(two(), all, 199).accepted());
+    CHECK(evaluate_agreement(two(), all, Height{200}).refusal == Refusal::rollback);
+    CHECK(evaluate_agreement(two(), all, Height{199}).accepted());
 }
 
 TEST_CASE("attack: two authorities disagree") {

@@ -165,7 +165,7 @@ TEST_CASE("mainnet 866342: coinbase = subsidy + inputs - outputs (.spent in inpu
     }
     CHECK(k == spent.size());
     CHECK(in_block == 4036);
-    const Amount subsidy = block_subsidy(866342, params(Network::mainnet).subsidy_halving_interval);
+    const Amount subsidy = block_subsidy(Height{866342}, params(Network::mainnet).subsidy_halving_interval);
     CHECK(subsidy.sat == 312'500'000);
     CHECK(output_sum(b.txs[0]) == subsidy.sat + inputs - outputs);
 }
@@ -190,23 +190,23 @@ TEST_CASE("mainnet 277647: coinbase = subsidy + inputs - outputs (.spent.json by
         }
     }
     CHECK(used == spent.size());
-    const Amount subsidy = block_subsidy(277647, params(Network::mainnet).subsidy_halving_interval);
+    const Amount subsidy = block_subsidy(Height{277647}, params(Network::mainnet).subsidy_halving_interval);
     CHECK(subsidy.sat == 25 * kCoin);
     CHECK(output_sum(b.txs[0]) == subsidy.sat + inputs - outputs);
 }
 
 TEST_CASE("block subsidy halves every interval and ends") {
     const std::uint32_t interval = params(Network::mainnet).subsidy_halving_interval;
-    CHECK(block_subsidy(0, interval).sat == 50 * kCoin);
-    CHECK(block_subsidy(209'999, interval).sat == 50 * kCoin);
-    CHECK(block_subsidy(210'000, interval).sat == 25 * kCoin);
-    CHECK(block_subsidy(840'000, interval).sat == 312'500'000);
-    CHECK(block_subsidy(33 * 210'000 - 1, interval).sat == 1);
-    CHECK(block_subsidy(33 * 210'000, interval).sat == 0);
-    CHECK(block_subsidy(64 * 210'000, interval).sat == 0);  // no shift past 63 bits
-    CHECK(block_subsidy(UINT32_MAX, 150).sat == 0);
-    CHECK(block_subsidy(149, 150).sat == 50 * kCoin);
-    CHECK(block_subsidy(150, 150).sat == 25 * kCoin);
+    CHECK(block_subsidy(Height{0}, interval).sat == 50 * kCoin);
+    CHECK(block_subsidy(Height{209'999}, interval).sat == 50 * kCoin);
+    CHECK(block_subsidy(Height{210'000}, interval).sat == 25 * kCoin);
+    CHECK(block_subsidy(Height{840'000}, interval).sat == 312'500'000);
+    CHECK(block_subsidy(Height{33 * 210'000 - 1}, interval).sat == 1);
+    CHECK(block_subsidy(Height{33 * 210'000}, interval).sat == 0);
+    CHECK(block_subsidy(Height{64 * 210'000}, interval).sat == 0);  // no shift past 63 bits
+    CHECK(block_subsidy(Height{UINT32_MAX}, 150).sat == 0);
+    CHECK(block_subsidy(Height{149}, 150).sat == 50 * kCoin);
+    CHECK(block_subsidy(Height{150}, 150).sat == 25 * kCoin);
 }
 
 TEST_CASE("merkle root: one tx is its txid, odd levels duplicate the last hash") {

@@ -65,7 +65,7 @@ TEST_CASE("hash_serialized_3 depends on every field") {
         return h.finalize();
     };
     Coin base = p2pkh_coin();
-    Hash256 ref = digest(op(1, 1), base);
+    AssumeutxoHash ref = digest(op(1, 1), base);
     Coin cb = base;
     cb.coinbase = true;
     Coin taller = base;

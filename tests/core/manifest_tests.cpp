@@ -17,6 +17,11 @@ std::string rep(std::string_view unit, int n) {
     return s;
 }
 
+// Typed hashes from the hex a manifest holds.
+Sha256Digest sha(const std::string& hex) { return *Sha256Digest::from_hex(hex); }
+MuHashDigest mu(const std::string& display_hex) { return *MuHashDigest::from_display_hex(display_hex); }
+InfoHash ih(const std::string& hex) { return *InfoHash::from_hex(hex); }
+
 // One shard, no patches; the block hash's raw byte 0 is 01, so its display hex ends in 01.
 Manifest tiny() {
     Manifest m;
@@ -25,10 +30,10 @@ Manifest tiny() {
     m.block.raw()[0] = 0x01;
     m.shard_count = 1;
     m.piece_size = 262144;
-    m.shards = {ShardEntry{0, 66, rep("ab", 32), rep("03", 32)}};
+    m.shards = {ShardEntry{0, 66, sha(rep("ab", 32)), mu(rep("03", 32))}};
     m.hash_serialized_3.raw().fill(0x01);
     m.muhash.raw().fill(0x02);
-    m.shards_infohash = rep("05", 20);
+    m.shards_infohash = ih(rep("05", 20));
     return m;
 }
 
@@ -54,8 +59,8 @@ Manifest full() {
     m.shard_count = 4;
     m.piece_size = 1 << 20;
     for (std::uint32_t i = 0; i < 4; ++i) {
-        m.shards.push_back(ShardEntry{1000 + i, 50'000 + i, rep(fmt::format("{:02x}", 0xa0 + i), 32),
-                                      rep(fmt::format("{:02x}", 0xc0 + i), 32)});
+        m.shards.push_back(ShardEntry{1000 + i, 50'000 + i, sha(rep(fmt::format("{:02x}", 0xa0 + i), 32)),
+                                      mu(rep(fmt::format("{:02x}", 0xc0 + i), 32))});
         m.coins += 1000 + i;
     }
     m.total_amount = Amount{kMaxMoney};
@@ -65,10 +70,10 @@ Manifest full() {
     p.from_block.raw().fill(0x99);
     p.from_height = Height{839000};
     for (std::uint32_t i = 0; i < 4; ++i)
-        p.files.push_back(FileEntry{100 + i, rep(fmt::format("{:02x}", i), 32)});
+        p.files.push_back(FileEntry{100 + i, sha(rep(fmt::format("{:02x}", i), 32))});
     m.patches = p;
-    m.shards_infohash = rep("1f", 20);
-    m.patches_infohash = rep("2e", 20);
+    m.shards_infohash = ih(rep("1f", 20));
+    m.patches_infohash = ih(rep("2e", 20));
     return m;
 }
 

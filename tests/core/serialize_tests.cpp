@@ -102,3 +102,22 @@ TEST_CASE("Hashes print in display order and parse back") {
     CHECK_FALSE(BlockHash::from_display_hex("00"));
     CHECK_FALSE(BlockHash::from_display_hex(std::string(64, 'g')));
 }
+
+TEST_CASE("Digests keep their natural order in bytes and hex") {
+    // SHA256("abc"), FIPS 180-2 appendix B.1, as sha256sum prints it.
+    const std::string abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    auto d = Sha256Digest::from_hex(abc);
+    REQUIRE(d);
+    CHECK(d->bytes()[0] == 0xba);
+    CHECK(d->bytes()[31] == 0xad);
+    CHECK(d->to_hex() == abc);
+    CHECK(Sha256Digest::from_hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD") == d);
+    CHECK_FALSE(Sha256Digest::from_hex(abc.substr(2)));
+    CHECK_FALSE(Sha256Digest::from_hex(abc + "00"));
+    CHECK_FALSE(Sha256Digest::from_hex(std::string(64, 'g')));
+    CHECK_FALSE(InfoHash::from_hex(abc));  // 40 digits, not 64
+    CHECK(InfoHash::from_hex(std::string(40, '0')) == InfoHash{});
+    // The same bytes read as a Bitcoin hash print reversed: the type decides, not the caller.
+    CHECK(Hash256(d->bytes()).to_display_hex() ==
+          "ad1500f261ff10b49c7a1796a36103b02322ae5dde404141eacf018fbf1678ba");
+}

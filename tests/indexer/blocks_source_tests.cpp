@@ -12,6 +12,8 @@
 
 using utxo::core::Bytes;
 
+using utxo::core::Height;
+
 namespace {
 
 std::vector<Bytes> mainnet_blocks() {
@@ -78,22 +80,22 @@ TEST_CASE("blocks: source gives heights over a shuffled, obfuscated mainnet bloc
     write_blocks_dir(dir / "blocks", blocks, {10, 200});
     auto src = open_ok("blocks:" + (dir / "blocks").string());
     CHECK(src->name() == "blocks:" + (dir / "blocks").string());
-    CHECK(src->tip_height() == 255u);
-    for (std::uint32_t h = 0; h < 256; ++h) CHECK(src->block_hash(h)->to_display_hex() == display_hash(blocks[h]));
-    CHECK(src->block_hash(0)->to_display_hex() == "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+    CHECK(src->tip_height() == Height{255});
+    for (std::uint32_t h = 0; h < 256; ++h) CHECK(src->block_hash(Height{h})->to_display_hex() == display_hash(blocks[h]));
+    CHECK(src->block_hash(Height{0})->to_display_hex() == "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
 
-    auto all = src->blocks(0, 256);
+    auto all = src->blocks(Height{0}, 256);
     REQUIRE(all);
     CHECK(*all == blocks);
-    auto window = src->blocks(250, 6);
+    auto window = src->blocks(Height{250}, 6);
     REQUIRE(window);
     CHECK(std::vector<Bytes>(blocks.begin() + 250, blocks.end()) == *window);
-    CHECK(src->blocks(7, 0)->empty());
+    CHECK(src->blocks(Height{7}, 0)->empty());
 
-    auto past = src->blocks(250, 7);
+    auto past = src->blocks(Height{250}, 7);
     REQUIRE(!past);
     CHECK(past.error().message == src->name() + ": height 256 is beyond the tip at 255");
-    CHECK(src->block_hash(1000).error().message == src->name() + ": height 1000 is beyond the tip at 255");
+    CHECK(src->block_hash(Height{1000}).error().message == src->name() + ": height 1000 is beyond the tip at 255");
 }
 
 TEST_CASE("blocks: source refuses another network's files and a chain without genesis") {

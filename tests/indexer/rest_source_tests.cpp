@@ -13,6 +13,8 @@
 
 using utxo::core::Bytes;
 
+using utxo::core::Height;
+
 namespace {
 
 struct Reply {
@@ -104,16 +106,16 @@ TEST_CASE("rest: source reads heights, hashes and blocks over one keep-alive con
     FakeRest server(blocks);
     auto src = open_rest(server.url());
     CHECK(src->name() == "rest:" + server.url());
-    CHECK(src->tip_height() == 255u);
-    CHECK(src->block_hash(0)->to_display_hex() == "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
-    auto all = src->blocks(0, 256);
+    CHECK(src->tip_height() == Height{255});
+    CHECK(src->block_hash(Height{0})->to_display_hex() == "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+    auto all = src->blocks(Height{0}, 256);
     INFO((all ? "" : all.error().message));
     REQUIRE(all);
     CHECK(*all == blocks);
     for (std::uint32_t h : {1u, 128u, 255u})
-        CHECK(*src->block_hash(h) == utxo::core::hash_cast<utxo::core::BlockHash>(
+        CHECK(*src->block_hash(Height{h}) == utxo::core::hash_cast<utxo::core::BlockHash>(
                                          utxo::core::sha256d(utxo::core::ByteView(blocks[h]).first(80))));
-    auto window = src->blocks(200, 3);
+    auto window = src->blocks(Height{200}, 3);
     REQUIRE(window);
     CHECK(std::vector<Bytes>(blocks.begin() + 200, blocks.begin() + 203) == *window);
     CHECK(server.connections() == 1);
@@ -123,7 +125,7 @@ TEST_CASE("rest: source reconnects when the server closes the keep-alive connect
     auto blocks = mainnet_blocks();
     FakeRest server(blocks, 3);
     auto src = open_rest(server.url());
-    auto all = src->blocks(0, 40);
+    auto all = src->blocks(Height{0}, 40);
     INFO((all ? "" : all.error().message));
     REQUIRE(all);
     CHECK(*all == std::vector<Bytes>(blocks.begin(), blocks.begin() + 40));
@@ -137,15 +139,15 @@ TEST_CASE("rest: source errors are one sentence naming the source") {
     // One source at a time: the fake server serves one keep-alive connection at a time.
     {
         auto src = open_rest(server.url());
-        CHECK(src->block_hash(300).error().message ==
+        CHECK(src->block_hash(Height{300}).error().message ==
               name + ": blockhashbyheight 300: Block height out of range (HTTP 404)");
-        CHECK(src->blocks(250, 10).error().message ==
+        CHECK(src->blocks(Height{250}, 10).error().message ==
               name + ": headers 10 from height 250: the node's chain ends at height 255");
     }
     {
         auto small = open_rest(server.url(), 10'000);
-        CHECK(small->blocks(0, 256).error().message == name + ": the answer is larger than the limit of 10000 bytes");
-        CHECK(small->blocks(0, 5));  // still usable after a refused answer
+        CHECK(small->blocks(Height{0}, 256).error().message == name + ": the answer is larger than the limit of 10000 bytes");
+        CHECK(small->blocks(Height{0}, 5));  // still usable after a refused answer
     }
     {
         auto not_rest = open_rest(server.url() + "/elsewhere");

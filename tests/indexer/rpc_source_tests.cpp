@@ -23,6 +23,8 @@
 using utxo::indexer::ChainSource;
 using utxo::indexer::SourceOptions;
 
+using utxo::core::Height;
+
 namespace {
 
 // bcoin's regtest address for witness program 0x0101..01: mining needs no wallet.
@@ -106,7 +108,7 @@ std::unique_ptr<ChainSource> open(const std::string& spec, const std::string& co
 
 // Blocks [0, n] parse, carry the hashes block_hash gives, and each names the previous as parent.
 void check_chain(ChainSource& src, std::uint32_t tip, const std::vector<std::string>& node_hashes) {
-    auto blocks = src.blocks(0, tip + 1);
+    auto blocks = src.blocks(Height{0}, tip + 1);
     INFO((blocks ? "" : blocks.error().message));
     REQUIRE(blocks);
     REQUIRE(blocks->size() == tip + 1);
@@ -125,7 +127,7 @@ void check_credentials(const std::string& base, const test::TempDir& dir, std::u
     const std::string port = base.substr(base.rfind(':') + 1);
     test::write_file(dir / "cookie", utxo::core::as_bytes("__cookie__:rpcpass\n"));
     auto by_cookie = open("rpc:" + base, (dir / "cookie").string());
-    CHECK(by_cookie->tip_height() == tip);
+    CHECK(by_cookie->tip_height() == Height{tip});
     auto wrong = open("rpc:http://x:hunter2@127.0.0.1:" + port);
     auto e = wrong->tip_height();
     REQUIRE(!e);
@@ -143,7 +145,7 @@ void print_throughput(ChainSource& src, utxo::net::HttpClient& http, std::uint32
     auto t0 = std::chrono::steady_clock::now();
     std::size_t fetched = 0;
     for (std::uint32_t from = 0; from <= tip + 1000; from += 500) {
-        auto b = src.blocks(from, std::min<std::uint32_t>(500, tip + 1001 - from));
+        auto b = src.blocks(Height{from}, std::min<std::uint32_t>(500, tip + 1001 - from));
         REQUIRE(b);
         fetched += b->size();
     }
@@ -158,7 +160,7 @@ void print_throughput(ChainSource& src, utxo::net::HttpClient& http, std::uint32
 // clear sentence and leaves its store at a block boundary.
 void check_releases_match_blk_file(ChainSource& src, std::uint32_t tip, const std::string& url, BcoinNode& node,
                                    const test::TempDir& dir) {
-    auto blocks = src.blocks(0, tip + 1);
+    auto blocks = src.blocks(Height{0}, tip + 1);
     REQUIRE(blocks);
     utxo::core::Bytes file;
     utxo::core::Writer w(file);
@@ -217,30 +219,30 @@ TEST_CASE("rpc source against a real bcoin node (npm bcoin 1.0.2, regtest, 127.0
 
     auto src = open("rpc:http://x:rpcpass@127.0.0.1:" + std::to_string(node.port()));
     CHECK(src->name() == name);
-    CHECK(src->tip_height() == node_rpc(http, "getblockcount", nlohmann::json::array()).get<std::uint32_t>());
-    CHECK(src->tip_height() == tip);
-    for (std::uint32_t h : {0u, 1u, 77u, tip}) CHECK(src->block_hash(h)->to_display_hex() == node_hashes[h]);
+    CHECK(src->tip_height() == Height{node_rpc(http, "getblockcount", nlohmann::json::array()).get<std::uint32_t>()});
+    CHECK(src->tip_height() == Height{tip});
+    for (std::uint32_t h : {0u, 1u, 77u, tip}) CHECK(src->block_hash(Height{h})->to_display_hex() == node_hashes[h]);
     check_chain(*src, tip, node_hashes);
 
     // One batch per call kind: a window in the middle equals the same heights from a full fetch.
-    auto window = src->blocks(100, 10);
+    auto window = src->blocks(Height{100}, 10);
     REQUIRE(window);
-    auto all = src->blocks(0, tip + 1);
+    auto all = src->blocks(Height{0}, tip + 1);
     REQUIRE(all);
     CHECK(*window == std::vector<utxo::core::Bytes>(all->begin() + 100, all->begin() + 110));
 
     // Errors, one sentence each.
-    CHECK(src->block_hash(500).error().message == name + ": getblockhash 500: Block height out of range (code -8)");
-    CHECK(src->blocks(140, 20).error().message == name + ": getblockhash 151: Block height out of range (code -8)");
+    CHECK(src->block_hash(Height{500}).error().message == name + ": getblockhash 500: Block height out of range (code -8)");
+    CHECK(src->blocks(Height{140}, 20).error().message == name + ": getblockhash 151: Block height out of range (code -8)");
     auto small = open("rpc:http://x:rpcpass@127.0.0.1:" + std::to_string(node.port()), "", 8192);
-    CHECK(small->blocks(0, tip + 1).error().message == name + ": the answer is larger than the limit of 8192 bytes");
-    CHECK(small->blocks(0, 3));  // the same source keeps working after a refused answer
+    CHECK(small->blocks(Height{0}, tip + 1).error().message == name + ": the answer is larger than the limit of 8192 bytes");
+    CHECK(small->blocks(Height{0}, 3));  // the same source keeps working after a refused answer
 
     check_credentials(base, dir, tip);
     print_throughput(*src, http, tip);
     auto now_tip = src->tip_height();
     REQUIRE(now_tip);
-    check_releases_match_blk_file(*src, *now_tip, "rpc:http://x:rpcpass@127.0.0.1:" + std::to_string(node.port()),
+    check_releases_match_blk_file(*src, now_tip->value, "rpc:http://x:rpcpass@127.0.0.1:" + std::to_string(node.port()),
                                   node, dir);
     CHECK(src->tip_height().error().message == name + ": cannot connect (Connection refused)");
 }

@@ -71,7 +71,7 @@ Figures figures_of(UtxoStore& store) {
     }
     CHECK(product.finalize() == st->muhash.finalize());
     if (st->tip && st->tip->height.value > 120) {
-        auto changes = store.changes_since(st->tip->height.value - 20);
+        auto changes = store.changes_since(st->tip->height.minus(20));
         REQUIRE(changes);
         f.spent_since = changes->spent.size();
         f.created_since = changes->created.size();

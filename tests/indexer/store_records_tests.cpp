@@ -60,7 +60,7 @@ TEST_CASE("The tip record and the height key are big-endian", "[store][records]"
     CHECK(bytes[0] == 0x01);
     CHECK(bytes[3] == 0x04);
     CHECK(core::Bytes(bytes.begin(), bytes.begin() + 4) == core::Bytes{0x01, 0x02, 0x03, 0x04});
-    const auto hk = height_key(0x01020304);
+    const auto hk = height_key(core::Height{0x01020304});
     CHECK(core::Bytes(hk.begin(), hk.end()) == core::Bytes(bytes.begin(), bytes.begin() + 4));
     CHECK(decode_tip(bytes) == tip);
     CHECK_FALSE(decode_tip(core::ByteView(bytes).first(35)));

@@ -67,7 +67,7 @@ TEST_CASE("our piece hashes give the torrent libtorrent's own hashing gives", "[
     Made ours = make_from_disk(dir.path(), "shards", files);
     auto theirs = indexer::make_torrent_libtorrent_hashed(dir.path(), "shards", files, kPieceSize);
     REQUIRE(theirs);
-    CHECK(indexer::infohash_hex(ours.torrent).value() == indexer::infohash_hex(*theirs).value());
+    CHECK(indexer::torrent_infohash(ours.torrent).value() == indexer::torrent_infohash(*theirs).value());
     CHECK(ours.torrent == *theirs);  // even the whole file, since nothing outside info varies
 
     // The per-file SHA-256 and sizes computed on the way are those of the files.
@@ -118,18 +118,18 @@ TEST_CASE("torrents are deterministic and carry nothing machine- or time-depende
     CHECK(c->piece_size == kPieceSize);
     CHECK(c->files == fa);
     CHECK_FALSE(c->has_v2);
-    CHECK(c->infohash.size() == 40);
+    CHECK(c->infohash.to_hex().size() == 40);
 }
 
 TEST_CASE("changing one byte of one file changes the infohash", "[release]") {
     test::TempDir dir;
     auto files = write_files(dir.path(), "shards", kSizes);
-    auto before = indexer::infohash_hex(make_from_disk(dir.path(), "shards", files).torrent).value();
+    auto before = indexer::torrent_infohash(make_from_disk(dir.path(), "shards", files).torrent).value();
     auto path = dir.path() / files[3].path;
     auto bytes = test::read_file(path);
     bytes[123'456] ^= 0x01;
     test::write_file(path, bytes);
-    auto after = indexer::infohash_hex(make_from_disk(dir.path(), "shards", files).torrent).value();
+    auto after = indexer::torrent_infohash(make_from_disk(dir.path(), "shards", files).torrent).value();
     CHECK(before != after);
 }
 
@@ -149,7 +149,8 @@ TEST_CASE("a one-file torrent keeps its directory, like a 1-shard release", "[re
 TEST_CASE("make_torrent refuses inconsistent input", "[release]") {
     std::vector<TorrentFile> files = {{"shards/00000.shard", 70'000}};
     // libtorrent takes an all-zero hash for "not set", so use other values.
-    std::vector<indexer::Sha1Digest> one(1, indexer::Sha1Digest{1}), two(2, indexer::Sha1Digest{2});
+    using Sha1 = indexer::Sha1Digest;
+    std::vector<Sha1> one(1, Sha1(Sha1::Array{1})), two(2, Sha1(Sha1::Array{2}));
     CHECK(indexer::make_torrent("shards", files, kPieceSize, one).error().code == core::Errc::usage);
     auto ok = indexer::make_torrent("shards", files, kPieceSize, two);
     INFO((ok ? std::string("ok") : ok.error().message));
@@ -159,7 +160,7 @@ TEST_CASE("make_torrent refuses inconsistent input", "[release]") {
     CHECK(indexer::make_torrent("shards", {{"shards/x", 0}}, kPieceSize, {}).error().code ==
           core::Errc::usage);
     CHECK(indexer::read_torrent(core::as_bytes("d4:infod4:name1:xee")).error().code == core::Errc::invalid);
-    CHECK(indexer::infohash_hex(core::as_bytes("not bencode")).error().code == core::Errc::invalid);
+    CHECK(indexer::torrent_infohash(core::as_bytes("not bencode")).error().code == core::Errc::invalid);
 }
 
 TEST_CASE("aria2c parses our torrents: file list and infohash", "[release]") {
@@ -178,7 +179,7 @@ TEST_CASE("aria2c parses our torrents: file list and infohash", "[release]") {
     auto r = test::run(cmd);
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out.find(indexer::infohash_hex(m.torrent).value()) != std::string::npos);
+    CHECK(r.out.find(indexer::torrent_infohash(m.torrent).value().to_hex()) != std::string::npos);
     for (const auto& f : files) CHECK(r.out.find("./" + f.path) != std::string::npos);
 }
 

@@ -33,7 +33,7 @@ TEST_CASE("An undo record decodes to what was written", "[store][undo]") {
     core::Bytes bytes{0xff};  // finish replaces what was there
     writer.finish(prev, added, bytes);
 
-    auto rec = decode_undo_record(bytes, 42);
+    auto rec = decode_undo_record(bytes, core::Height{42});
     REQUIRE(rec);
     CHECK(rec->prev == prev);
     REQUIRE(rec->removed.size() == 2);
@@ -60,19 +60,19 @@ TEST_CASE("An undo record decodes to what was written", "[store][undo]") {
         UndoRecordWriter empty;
         empty.finish(prev, {}, bytes);
         CHECK(bytes.size() == 34);
-        auto e = decode_undo_record(bytes, 7);
+        auto e = decode_undo_record(bytes, core::Height{7});
         REQUIRE(e);
         CHECK(e->removed.empty());
         CHECK(e->added.empty());
     }
     SECTION("every cut and a trailing byte are refused") {
         for (std::size_t n = 0; n < bytes.size(); ++n) {
-            auto cut = decode_undo_record(core::ByteView(bytes).first(n), 42);
+            auto cut = decode_undo_record(core::ByteView(bytes).first(n), core::Height{42});
             REQUIRE_FALSE(cut);
             CHECK(cut.error().code == core::Errc::invalid);
             CHECK(cut.error().message == "the undo record of block 42 is corrupt");
         }
         bytes.push_back(0);
-        CHECK_FALSE(decode_undo_record(bytes, 42));
+        CHECK_FALSE(decode_undo_record(bytes, core::Height{42}));
     }
 }

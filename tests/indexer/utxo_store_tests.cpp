@@ -229,7 +229,7 @@ TEST_CASE("changes_since gives the net change over an interval, as the two sets 
         if (h == 100) sets[h] = set_at();
     }
     auto at103 = set_at();
-    auto changes = store->changes_since(100);
+    auto changes = store->changes_since(Height{100});
     REQUIRE(changes);
     std::vector<std::pair<OutPoint, Coin>> want_spent, want_created;
     for (const auto& [op, c] : sets[100])
@@ -240,6 +240,6 @@ TEST_CASE("changes_since gives the net change over an interval, as the two sets 
     CHECK(changes->spent == want_spent);
     CHECK(changes->created == want_created);
 
-    auto too_far = store->changes_since(2000);
+    auto too_far = store->changes_since(Height{2000});
     REQUIRE_FALSE(too_far);
 }

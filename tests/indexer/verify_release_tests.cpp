@@ -70,8 +70,8 @@ void write_shard(const fs::path& path, const core::Manifest& m, std::uint32_t i,
 }
 
 // Torrent over dir/<part>/<name_of(i)>, with our hasher; returns its infohash.
-std::string write_torrent(const fs::path& dir, const std::string& part, std::uint32_t count,
-                          std::string (*name_of)(std::uint32_t)) {
+core::InfoHash write_torrent(const fs::path& dir, const std::string& part, std::uint32_t count,
+                             std::string (*name_of)(std::uint32_t)) {
     indexer::PieceHasher hasher;
     for (std::uint32_t i = 0; i < count; ++i) {
         std::string rel = part + "/" + name_of(i);
@@ -81,12 +81,12 @@ std::string write_torrent(const fs::path& dir, const std::string& part, std::uin
     auto t = indexer::make_torrent(part, files, indexer::kPieceSize, hasher.finish());
     REQUIRE(t);
     test::write_file(dir / (part + ".torrent"), *t);
-    return indexer::infohash_hex(*t).value();
+    return indexer::torrent_infohash(*t).value();
 }
 
 core::FileEntry file_entry(const fs::path& p) {
     auto bytes = test::read_file(p);
-    return {bytes.size(), core::sha256(bytes).to_raw_hex()};
+    return {bytes.size(), core::sha256(bytes)};
 }
 
 // Recomputes every number of the manifest from the shard coins and files on disk, rewrites the
@@ -106,7 +106,7 @@ void seal(Release& r) {
             all.emplace_back(op, coin);
         }
         auto fe = file_entry(r.dir / "shards" / core::shard_file_name(i));
-        m.shards[i] = {r.shards[i].size(), fe.bytes, fe.sha256, mu.finalize().to_display_hex()};
+        m.shards[i] = {r.shards[i].size(), fe.bytes, fe.sha256, mu.finalize()};
         m.coins += r.shards[i].size();
     }
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -299,17 +299,17 @@ TEST_CASE("verify_release names the file of every tampering", "[release]") {
             REQUIRE(h.hash_file(shards / core::shard_file_name(i), "shards/" + core::shard_file_name(i)));
         auto files = h.torrent_files();
         auto pieces = h.finish();
-        pieces.back()[0] ^= 1;
+        pieces.back().bytes()[0] ^= 1;
         auto t = indexer::make_torrent("shards", files, indexer::kPieceSize, pieces);
         REQUIRE(t);
         test::write_file(r.dir / "shards.torrent", *t);
-        r.m.shards_infohash = indexer::infohash_hex(*t).value();
+        r.m.shards_infohash = indexer::torrent_infohash(*t).value();
         rewrite_manifest(r);
         expect_failure(r.dir,
                        fmt::format("shards.torrent: piece {} (starting in shards/", pieces.size() - 1));
     }
     SECTION("the torrent's infohash in the manifest") {
-        r.m.patches_infohash = std::string(40, 'a');
+        r.m.patches_infohash = core::InfoHash::from_hex(std::string(40, 'a'));
         rewrite_manifest(r);
         expect_failure(r.dir, "patches.torrent: infohash is ");
     }

@@ -40,26 +40,26 @@ TEST_CASE("read_torrent gives the v1 infohash, the files in order and the piece 
     auto c = read_torrent(torrent);
     INFO((c ? "" : c.error().message));
     REQUIRE(c);
-    CHECK(c->infohash == sha1_hex(info_dict()));
+    CHECK(c->infohash.to_hex() == sha1_hex(info_dict()));
     CHECK(c->name == "shards");
     CHECK(c->piece_size == 65536);
     CHECK(c->files == std::vector<TorrentFile>{{"shards/00000.shard", 70000}, {"shards/00001.shard", 1000}});
     REQUIRE(c->pieces.size() == 2);
-    CHECK(c->pieces[0] == Sha1Digest{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
-    CHECK(c->pieces[1][19] == 2);
+    CHECK(c->pieces[0] == Sha1Digest(Sha1Digest::Array{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
+    CHECK(c->pieces[1].bytes()[19] == 2);
     CHECK(c->has_v1);
     CHECK_FALSE(c->has_v2);
 
     auto from_bytes = read_torrent(utxo::core::as_bytes(torrent));
     REQUIRE(from_bytes);
     CHECK(from_bytes->infohash == c->infohash);
-    CHECK(infohash_hex(torrent).value() == c->infohash);
+    CHECK(torrent_infohash(torrent).value() == c->infohash);
 }
 
 TEST_CASE("read_torrent refuses garbage and torrents past its bounds", "[torrent]") {
     CHECK(read_torrent(std::string_view("not bencode")).error().code == Errc::invalid);
     CHECK(read_torrent(std::string_view("d4:infod4:name1:xee")).error().code == Errc::invalid);
-    CHECK(infohash_hex("not bencode").error().code == Errc::invalid);
+    CHECK(torrent_infohash("not bencode").error().code == Errc::invalid);
 
     const std::string torrent = torrent_with(info_dict());
     CHECK(read_torrent(torrent, {.max_bytes = torrent.size()}));

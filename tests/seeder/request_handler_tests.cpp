@@ -110,7 +110,7 @@ TEST_CASE("Manifests, torrents and signature files are served, new signatures ap
     CHECK(torrent.content_type == "application/x-bittorrent");
     auto original = seedtest::slurp(dir / "shards.torrent");
     CHECK(*info_dict_bytes(torrent.body) == *info_dict_bytes(original));
-    CHECK(*utxo::net::infohash_hex(torrent.body) == *utxo::net::infohash_hex(original));
+    CHECK(*utxo::net::torrent_infohash(torrent.body) == *utxo::net::torrent_infohash(original));
     CHECK(torrent.body.find("8:url-list") != std::string::npos);
     CHECK(torrent.body.find("8:announce") != std::string::npos);
     CHECK(fx.get(fx.base(50) + "patches.torrent").status == 404);

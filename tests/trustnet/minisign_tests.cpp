@@ -33,7 +33,7 @@ TEST_CASE("stock minisign's prehashed signature verifies, and the statement in i
     CHECK(verify_signature(*key, *sig, as_bytes(manifest)));
     auto claimed = parse_trusted_comment(sig->trusted_comment);
     REQUIRE(claimed);
-    CHECK(claimed->height == 840000);
+    CHECK(claimed->height == Height{840000});
     CHECK(statement_difference(*claimed, *statement_for_manifest(as_bytes(manifest))).empty());
 }
 
@@ -67,7 +67,8 @@ TEST_CASE("minisign's default trusted comment is not a release statement") {
 }
 
 TEST_CASE("trusted comments parse only in canonical form") {
-    ReleaseStatement s{Network::testnet4, 42, std::string(64, 'c'), std::string(64, 'd')};
+    ReleaseStatement s{Network::testnet4, Height{42}, *BlockHash::from_display_hex(std::string(64, 'c')),
+                       *Sha256Digest::from_hex(std::string(64, 'd'))};
     auto text = format_trusted_comment(s);
     CHECK(text == "utxo-torrent network=testnet4 height=42 block_hash=" + std::string(64, 'c') +
                       " manifest_sha256=" + std::string(64, 'd'));
@@ -80,6 +81,20 @@ TEST_CASE("trusted comments parse only in canonical form") {
         CAPTURE(bad);
         CHECK_FALSE(parse_trusted_comment(bad));
     }
+}
+
+TEST_CASE("a trusted comment's height must fit a block height (u32)") {
+    auto comment = [](std::string_view height) {
+        return fmt::format("utxo-torrent network=regtest height={} block_hash={} manifest_sha256={}", height,
+                           std::string(64, 'c'), std::string(64, 'd'));
+    };
+    auto top = parse_trusted_comment(comment("4294967295"));
+    REQUIRE(top);
+    CHECK(top->height == Height{UINT32_MAX});
+    auto above = parse_trusted_comment(comment("4294967296"));
+    REQUIRE_FALSE(above);
+    CHECK(above.error().code == Errc::invalid);
+    CHECK(above.error().message == "trusted comment is not a utxo-torrent release statement");
 }
 
 TEST_CASE("damaged signature and key files are refused with a precise reason") {

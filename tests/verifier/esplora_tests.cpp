@@ -63,11 +63,12 @@ TEST_CASE("handle_request answers the three endpoints and their errors", "[esplo
     auto r = verifier::handle_request({"GET", "/address/" + address + "/utxo"}, *store);
     CHECK(r.status == 200);
     CHECK(sorted(nlohmann::json::parse(r.body)) == sorted(esplora_expected(expected.at(script))));
-    r = verifier::handle_request({"GET", "/scripthash/" + core::sha256(script).to_raw_hex() + "/utxo?x=1"}, *store);
+    r = verifier::handle_request({"GET", "/scripthash/" + core::sha256(script).to_hex() + "/utxo?x=1"}, *store);
     CHECK(r.status == 200);
     CHECK(sorted(nlohmann::json::parse(r.body)) == sorted(esplora_expected(expected.at(script))));
     // Esplora's hash is in natural byte order; the reversed (Electrum) form finds nothing here.
-    r = verifier::handle_request({"GET", "/scripthash/" + core::sha256(script).to_display_hex() + "/utxo"}, *store);
+    const std::string reversed = core::Hash256(core::sha256(script).bytes()).to_display_hex();
+    r = verifier::handle_request({"GET", "/scripthash/" + reversed + "/utxo"}, *store);
     CHECK((r.status == 200 || r.status == 404));
     if (r.status == 200) CHECK(r.body == "[]");
 

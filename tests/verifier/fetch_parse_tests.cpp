@@ -56,15 +56,29 @@ TEST_CASE("A release list gives offers with resolved URLs and magnet peer hints,
     REQUIRE(offers->size() == 1);
     CHECK(skipped.size() == 2);  // "mainnet" is an alias, not Core's name; a bad infohash
     const auto& o = offers->front();
-    CHECK(o.height == 250);
+    CHECK(o.height == utxo::core::Height{250});
     CHECK(o.manifest.str() == "http://127.0.0.1:8080/v1/releases/regtest/250-x/manifest.json");
     REQUIRE(o.signatures.size() == 1);
     REQUIRE(o.shards);
-    CHECK(o.shards->infohash == ih);
+    CHECK(o.shards->infohash.to_hex() == ih);
     CHECK(o.shards->peers == std::vector<HostPort>{{"127.0.0.1", 6881}, {"10.0.0.2", 7000}});
     CHECK_FALSE(o.patches);
     CHECK_FALSE(parse_release_list(*base, "[]", skipped));
     CHECK_FALSE(parse_release_list(*base, "not json", skipped));
+}
+
+TEST_CASE("A release entry whose height does not fit a block height (u32) is skipped", "[fetch]") {
+    std::string body = R"({"releases":[
+      {"network":"regtest","height":4294967295,"manifest":"/m"},
+      {"network":"regtest","height":4294967296,"manifest":"/m"}
+    ]})";
+    auto base = parse_http_url("http://127.0.0.1:8080");
+    std::vector<std::string> skipped;
+    auto offers = parse_release_list(*base, body, skipped);
+    REQUIRE(offers);
+    REQUIRE(offers->size() == 1);
+    CHECK(offers->front().height == utxo::core::Height{UINT32_MAX});
+    CHECK(skipped == std::vector<std::string>{"http://127.0.0.1:8080/: a release entry was skipped: no height"});
 }
 
 TEST_CASE("Wallet shards are the scripts' shards, sorted and unique, bad input is a usage error", "[fetch]") {
