@@ -21,8 +21,8 @@ std::unexpected<core::Error> failure(const std::filesystem::path& file, const co
 }
 
 // Edits need a file that parses; its problems are the user's to fix first (trouble, not a verdict).
-[[nodiscard]] core::Result<TrustnetDocument> load(const std::filesystem::path& file) {
-    auto doc = load_trustnet(file);
+[[nodiscard]] core::Result<core::TrustnetDocument> load(const std::filesystem::path& file) {
+    auto doc = core::load_trustnet(file);
     if (!doc) return failure(file, doc.error());
     return std::move(*doc);
 }
@@ -102,9 +102,9 @@ core::Result<std::string> run_check(const CheckOptions& o) {
     const auto& file = o.file;
     auto text = core::read_small_file(file, 1u << 20);
     if (!text) return failure(file, text.error());
-    auto problems = check_trustnet(*text);
+    auto problems = core::check_trustnet(*text);
     if (problems.empty()) {
-        auto doc = parse_trustnet(*text);
+        auto doc = core::parse_trustnet(*text);
         const auto& tn = doc->trustnet;
         return fmt::format("{}: ok: network {}, {} authorities, {} required\n", file.string(),
                            core::network_name(tn.network), tn.authorities.size(), tn.required());

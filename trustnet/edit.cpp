@@ -11,8 +11,8 @@ namespace utxo::trustnet {
 namespace {
 
 // Re-parses after an edit so an edit can never produce a file that later fails to load.
-[[nodiscard]] core::Status reparse(TrustnetDocument& doc) {
-    auto again = parse_trustnet(core::render(doc));
+[[nodiscard]] core::Status reparse(core::TrustnetDocument& doc) {
+    auto again = core::parse_trustnet(core::render(doc));
     if (!again) return core::fail(core::Errc::invalid, "edit would produce an invalid file: " + again.error().message);
     doc = std::move(*again);
     return {};
@@ -29,7 +29,7 @@ std::string initial_trustnet(core::Network network) {
         core::kTrustnetFormatLine, core::network_name(network));
 }
 
-core::Status add_authority(TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
+core::Status add_authority(core::TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
                            std::vector<std::string> urls) {
     if (!core::valid_authority_name(name))
         return core::fail(core::Errc::usage, fmt::format("\"{}\" is not a valid authority name (letters, digits, '.', '-', '_'; at most 64)", name));
@@ -48,7 +48,7 @@ core::Status add_authority(TrustnetDocument& doc, std::string name, const core::
     return reparse(doc);
 }
 
-core::Status remove_authority(TrustnetDocument& doc, std::string_view name) {
+core::Status remove_authority(core::TrustnetDocument& doc, std::string_view name) {
     const core::Authority* a = doc.trustnet.find(name);
     if (a == nullptr) return core::fail(core::Errc::not_found, fmt::format("no authority named \"{}\"", name));
     const auto& tn = doc.trustnet;
@@ -58,7 +58,7 @@ core::Status remove_authority(TrustnetDocument& doc, std::string_view name) {
     return reparse(doc);
 }
 
-[[nodiscard]] core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocument& doc,
+[[nodiscard]] core::Status save_trustnet(const std::filesystem::path& path, const core::TrustnetDocument& doc,
                            const std::function<void()>& before_rename) {
     mode_t mode = 0644;
     struct stat st{};

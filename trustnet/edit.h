@@ -12,29 +12,19 @@
 
 namespace utxo::trustnet {
 
-// The file format and the agreement rule are core's (the verifier applies them too); this
-// component's commands use them under these names.
-using core::check_trustnet;
-using core::evaluate_agreement;
-using core::load_trustnet;
-using core::parse_trustnet;
-using core::Release;
-using core::SignedManifest;
-using core::TrustnetDocument;
-
 // The text `init` writes: a comment pointing at the docs, the format line, network, require all.
 std::string initial_trustnet(core::Network network);
 
 // Appends "authority NAME KEY URL..." after the last authority line (or at the end). Refuses a
 // bad name or URL (Errc::usage) and a name, key or key id already listed (Errc::mismatch).
-[[nodiscard]] core::Status add_authority(TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
+[[nodiscard]] core::Status add_authority(core::TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
                            std::vector<std::string> urls);
 // Removes that authority's line only. Errc::not_found if no such name; Errc::usage if the
 // remaining authorities would be fewer than "require K".
-[[nodiscard]] core::Status remove_authority(TrustnetDocument& doc, std::string_view name);
+[[nodiscard]] core::Status remove_authority(core::TrustnetDocument& doc, std::string_view name);
 
 // Atomically replaces the file (the old file's mode is kept).
-core::Status save_trustnet(const std::filesystem::path& path, const TrustnetDocument& doc,
+[[nodiscard]] core::Status save_trustnet(const std::filesystem::path& path, const core::TrustnetDocument& doc,
                            const std::function<void()>& before_rename = {});
 
 }  // namespace utxo::trustnet

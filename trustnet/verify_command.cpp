@@ -14,12 +14,12 @@ namespace {
 constexpr std::size_t kMaxManifest = 64u << 20;
 
 // DIR/manifest.json and every DIR/manifest.json.*.minisig, in name order.
-[[nodiscard]] core::Result<SignedManifest> read_release_dir(const std::filesystem::path& dir) {
+[[nodiscard]] core::Result<core::SignedManifest> read_release_dir(const std::filesystem::path& dir) {
     auto manifest_path = dir / "manifest.json";
     auto manifest = core::read_small_file(manifest_path, kMaxManifest);
     if (!manifest)
         return core::fail(manifest.error().code, fmt::format("{}: {}", manifest_path.string(), manifest.error().message));
-    SignedManifest out{manifest_path.string(), std::move(*manifest), {}};
+    core::SignedManifest out{manifest_path.string(), std::move(*manifest), {}};
     std::vector<std::filesystem::path> sig_paths;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
@@ -37,10 +37,10 @@ constexpr std::size_t kMaxManifest = 64u << 20;
 }  // namespace
 
 core::Result<std::string> run_verify(const VerifyOptions& o) {
-    auto doc = load_trustnet(o.trustnet_file);
+    auto doc = core::load_trustnet(o.trustnet_file);
     if (!doc) return core::fail(doc.error().code, fmt::format("{}: {}", o.trustnet_file.string(), doc.error().message));
     UTXO_TRY_ASSIGN(auto candidate, read_release_dir(o.release_dir));
-    Release release{doc->trustnet.network, 0, std::move(candidate), {}};
+    core::Release release{doc->trustnet.network, 0, std::move(candidate), {}};
     if (auto s = core::statement_for_manifest(core::as_bytes(release.candidate.manifest))) {
         release.network = s->network;  // a directory offers what its manifest says
         release.height = s->height;
@@ -49,7 +49,7 @@ core::Result<std::string> run_verify(const VerifyOptions& o) {
         UTXO_TRY_ASSIGN(auto other, read_release_dir(dir));
         release.others.push_back(std::move(other));
     }
-    auto verdict = evaluate_agreement(doc->trustnet, release, o.installed_height);
+    auto verdict = core::evaluate_agreement(doc->trustnet, release, o.installed_height);
     std::string notes;
     for (const auto& i : verdict.ignored) notes += fmt::format("not counted: {}\n", i.reason);
     if (!verdict.accepted()) return core::fail(core::Errc::rejected, notes + verdict.message);

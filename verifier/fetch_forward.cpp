@@ -10,8 +10,6 @@
 
 namespace utxo::verifier {
 
-using core::Errc;
-
 namespace {
 
 // Why these patches cannot move this store, or empty when they can.
@@ -40,11 +38,8 @@ core::Result<ForwardOutcome> move_forward(Swarm& swarm, Store& store, const Acce
     if (!patches) return CannotMoveForward{std::move(patches.error().message)};
     UTXO_TRY_ASSIGN(auto got, download_into_staging(swarm, store, a.manifest, *patches, shards, o, stop));
     UTXO_TRY_ASSIGN(auto stage, store.staging_dir(a.manifest));
-    // forward() says Errc::not_found for every reason the patches cannot be used (verifier/forward.h).
-    if (auto s = forward(store, a.manifest, a.manifest_bytes, stage / "patches", a.verdict.signers); !s) {
-        if (s.error().code == Errc::not_found) return CannotMoveForward{std::move(s.error().message)};
-        return std::unexpected(std::move(s.error()));
-    }
+    UTXO_TRY_ASSIGN(auto unusable, forward(store, a.manifest, a.manifest_bytes, stage / "patches", a.verdict.signers));
+    if (unusable) return std::move(*unusable);
     return MovedForward{got};
 }
 

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/manifest.h"
 #include "verifier/fetch.h"
+#include "verifier/forward.h"
 #include "verifier/fetch_discover.h"
 #include "verifier/fetch_torrent.h"
 #include "verifier/store.h"
@@ -43,9 +44,6 @@ struct ReleaseTorrent {
 // cannot do it here, and why (the caller then fetches the shards instead).
 struct MovedForward {
     std::uint64_t downloaded = 0;
-};
-struct CannotMoveForward {
-    std::string reason;
 };
 using ForwardOutcome = std::variant<MovedForward, CannotMoveForward>;
 

@@ -12,63 +12,64 @@ namespace utxo::verifier {
 
 namespace fs = std::filesystem;
 using core::Errc;
-using core::fail;
 
 namespace {
 
-// Every reason forward() cannot be used becomes not_found: the caller's answer to all of them is
-// the same (download the new shards), and the message says which file and why.
-std::unexpected<core::Error> unusable(std::string message) { return fail(Errc::not_found, std::move(message)); }
-
-[[nodiscard]] core::Status check_chain(const std::optional<Installed>& cur, const core::Manifest& m) {
-    if (!cur) return unusable("no release is installed to move forward from");
+[[nodiscard]] std::optional<CannotMoveForward> unusable_chain(const std::optional<Installed>& cur,
+                                                              const core::Manifest& m) {
+    if (!cur) return CannotMoveForward{"no release is installed to move forward from"};
     const auto& old = cur->manifest;
-    if (!m.patches) return unusable(fmt::format("release {} has no patches", m.height.value));
+    if (!m.patches) return CannotMoveForward{fmt::format("release {} has no patches", m.height.value)};
     if (m.patches->from_height != old.height || m.patches->from_block != old.block)
-        return unusable(fmt::format("release {} patches from {}, the installed release is {}", m.height.value,
-                                    m.patches->from_height.value, old.height.value));
+        return CannotMoveForward{fmt::format("release {} patches from {}, the installed release is {}",
+                                             m.height.value, m.patches->from_height.value, old.height.value)};
     if (m.network != old.network || m.shard_count != old.shard_count)
-        return unusable("the new release has another network or shard count");
-    return {};
+        return CannotMoveForward{"the new release has another network or shard count"};
+    return std::nullopt;
 }
 
 // The patch file must be the one the signed manifest lists before it is parsed at all.
-[[nodiscard]] core::Result<core::Patch> read_checked_patch(const fs::path& p, const core::FileEntry& entry) {
+[[nodiscard]] std::expected<core::Patch, CannotMoveForward> read_checked_patch(const fs::path& p,
+                                                                               const core::FileEntry& entry) {
+    auto unusable = [&](std::string why) {
+        return std::unexpected(CannotMoveForward{fmt::format("{}: {}", p.string(), why)});
+    };
     auto bytes = core::read_small_file(p, std::size_t{1} << 34);
-    if (!bytes) return unusable(fmt::format("{}: {}", p.string(), bytes.error().message));
+    if (!bytes) return unusable(bytes.error().message);
     if (bytes->size() != entry.bytes)
-        return unusable(fmt::format("{}: the patch is {} bytes, the manifest says {}", p.string(), bytes->size(),
-                                    entry.bytes));
+        return unusable(fmt::format("the patch is {} bytes, the manifest says {}", bytes->size(), entry.bytes));
     const core::Sha256Digest got = core::sha256(core::as_bytes(*bytes));
     if (got != entry.sha256)
-        return unusable(fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(), got.to_hex(),
-                                    entry.sha256.to_hex()));
+        return unusable(fmt::format("SHA-256 is {}, the manifest says {}", got.to_hex(), entry.sha256.to_hex()));
     auto patch = core::decode_patch(core::as_bytes(*bytes));
-    if (!patch) return unusable(fmt::format("{}: {}", p.string(), patch.error().message));
+    if (!patch) return unusable(patch.error().message);
     return std::move(*patch);
 }
 
 }  // namespace
 
-core::Status forward(Store& store, const core::Manifest& m, const std::string& manifest_bytes,
-                     const fs::path& patches_dir, const std::vector<std::string>& authorities) {
+core::Result<std::optional<CannotMoveForward>> forward(Store& store, const core::Manifest& m,
+                                                       const std::string& manifest_bytes, const fs::path& patches_dir,
+                                                       const std::vector<std::string>& authorities) {
     UTXO_TRY_ASSIGN(auto cur, store.installed());
-    UTXO_TRY(check_chain(cur, m));
+    if (auto why = unusable_chain(cur, m)) return why;
     UTXO_TRY_ASSIGN(auto stage, store.staging_dir(m));
-    for (auto i : (cur)->shards) {
+    for (auto i : cur->shards) {
         const fs::path p = patches_dir / core::patch_file_name(i);
-        UTXO_TRY_ASSIGN(auto patch, read_checked_patch(p, m.patches->files[i]));
+        auto patch = read_checked_patch(p, m.patches->files[i]);
+        if (!patch) return std::move(patch.error());
         const fs::path out = shard_path(stage, i);
         std::error_code ec;
         fs::remove(out, ec);  // a result of an earlier attempt; apply_patch never replaces a file
-        if (auto s = core::apply_patch(shard_path((cur)->dir, i), patch, out); !s)
-            return unusable(fmt::format("{}: does not apply to {}: {}", p.string(), shard_path((cur)->dir, i).string(),
-                                        s.error().message));
+        if (auto s = core::apply_patch(shard_path(cur->dir, i), *patch, out); !s)
+            return CannotMoveForward{fmt::format("{}: does not apply to {}: {}", p.string(),
+                                                 shard_path(cur->dir, i).string(), s.error().message)};
     }
-    auto s = store.install(m, manifest_bytes, (cur)->shards, (cur)->full, authorities);
+    auto s = store.install(m, manifest_bytes, cur->shards, cur->full, authorities);
     if (!s && s.error().code == Errc::mismatch)  // a patch result that is not the signed shard file
-        return unusable(s.error().message);
-    return s;
+        return CannotMoveForward{std::move(s.error().message)};
+    if (!s) return std::unexpected(std::move(s.error()));
+    return std::nullopt;
 }
 
 }  // namespace utxo::verifier

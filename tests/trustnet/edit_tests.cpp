@@ -5,6 +5,7 @@
 #include "trustnet/test_support.h"
 
 using namespace utxo::trustnet;
+namespace core = utxo::core;
 
 namespace {
 const test::TestKey k1, k2, k3;
@@ -25,19 +26,19 @@ std::string sample() {
 }  // namespace
 
 TEST_CASE("check flags a trustnet that can never accept a release") {
-    auto empty = check_trustnet(initial_trustnet(utxo::core::Network::regtest));
+    auto empty = core::check_trustnet(initial_trustnet(utxo::core::Network::regtest));
     REQUIRE(empty.size() == 1);
     CHECK(empty[0].message == "no authorities listed, so no release can ever be accepted");
-    auto k_too_big = check_trustnet(fmt::format("utxo-trustnet 1\nnetwork main\nrequire 2\nauthority a {}\n", k1.line()));
+    auto k_too_big = core::check_trustnet(fmt::format("utxo-trustnet 1\nnetwork main\nrequire 2\nauthority a {}\n", k1.line()));
     REQUIRE(k_too_big.size() == 1);
     CHECK(k_too_big[0].line == 3);
     CHECK(k_too_big[0].message == "require 2 but only 1 authorities are listed");
-    CHECK(check_trustnet("").front().message == "empty trustnet: no \"utxo-trustnet 1\" line");
-    CHECK(check_trustnet("utxo-trustnet 2\nnetwork main\n").front().line == 1);
+    CHECK(core::check_trustnet("").front().message == "empty trustnet: no \"utxo-trustnet 1\" line");
+    CHECK(core::check_trustnet("utxo-trustnet 2\nnetwork main\n").front().line == 1);
 }
 
 TEST_CASE("add keeps comments and order, placing the new line after the last authority") {
-    auto doc = parse_trustnet(sample());
+    auto doc = core::parse_trustnet(sample());
     REQUIRE(doc);
     REQUIRE(add_authority(*doc, "carol", k3.pub, {"https://c.example"}));
     auto expected = sample();
@@ -47,7 +48,7 @@ TEST_CASE("add keeps comments and order, placing the new line after the last aut
 }
 
 TEST_CASE("add refuses duplicate names, duplicate keys and bad names") {
-    auto doc = parse_trustnet(sample());
+    auto doc = core::parse_trustnet(sample());
     REQUIRE(doc);
     auto by_name = add_authority(*doc, "alice", k3.pub, {});
     REQUIRE_FALSE(by_name);
@@ -64,7 +65,7 @@ TEST_CASE("add refuses duplicate names, duplicate keys and bad names") {
 }
 
 TEST_CASE("remove deletes only that line, and refuses to go below require K") {
-    auto doc = parse_trustnet(sample());
+    auto doc = core::parse_trustnet(sample());
     REQUIRE(doc);
     REQUIRE(add_authority(*doc, "carol", k3.pub, {}));
     REQUIRE(remove_authority(*doc, "alice"));
@@ -84,7 +85,7 @@ TEST_CASE("an edit interrupted before the rename leaves the old file intact") {
     test::TempDir dir;
     auto file = dir / "trustnet.txt";
     test::write(file, sample());
-    auto doc = load_trustnet(file);
+    auto doc = core::load_trustnet(file);
     REQUIRE(doc);
     REQUIRE(add_authority(*doc, "carol", k3.pub, {}));
     pid_t child = ::fork();
@@ -101,14 +102,14 @@ TEST_CASE("an edit interrupted before the rename leaves the old file intact") {
     // The next edit works and the result is complete.
     REQUIRE(save_trustnet(file, *doc));
     CHECK(test::read(file) == render(*doc));
-    CHECK(load_trustnet(file)->trustnet.authorities.size() == 3);
+    CHECK(core::load_trustnet(file)->trustnet.authorities.size() == 3);
 }
 
 TEST_CASE("a write that fails leaves the old file and no temporary file") {
     test::TempDir dir;
     auto file = dir / "trustnet.txt";
     test::write(file, sample());
-    auto doc = load_trustnet(file);
+    auto doc = core::load_trustnet(file);
     REQUIRE(doc);
     auto missing_dir = dir / "gone" / "trustnet.txt";
     CHECK_FALSE(save_trustnet(missing_dir, *doc));
