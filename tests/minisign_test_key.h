@@ -57,4 +57,20 @@ struct TestKey {
     }
 };
 
+// A trustnet file with comments, a blank line, two authorities (alice with two mirrors, bob with
+// none) and "require 2": the document the parsing and the editing tests both start from.
+inline std::string sample_trustnet(const TestKey& alice, const TestKey& bob) {
+    return fmt::format(
+        "# our authorities\n"
+        "utxo-trustnet 1\n"
+        "\n"
+        "network signet\n"
+        "require 2\n"
+        "# alice runs two mirrors\n"
+        "authority alice {} https://a.example/r http://a2.example/r\n"
+        "authority bob {}\n"
+        "# end\n",
+        alice.line(), bob.line());
+}
+
 }  // namespace test

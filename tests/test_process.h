@@ -1,5 +1,6 @@
 // Child processes for end-to-end tests: started with fork/exec, output to a log file, killed
-// (SIGKILL) when the guard goes out of scope, however the test ends. And free loopback ports.
+// (SIGKILL) when the guard goes out of scope, however the test ends. And loopback sockets: free
+// ports, connections, waiting for a close or for a condition.
 #pragma once
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -46,6 +47,33 @@ inline int connect_loopback(std::uint16_t port, int timeout_seconds = 5) {
         return -1;
     }
     return s;
+}
+
+// Everything the peer sends until it closes the connection (or the receive timeout passes); closes s.
+inline std::string read_until_closed(int s) {
+    std::string in;
+    char buf[65536];
+    for (ssize_t n; (n = ::recv(s, buf, sizeof buf, 0)) > 0;) in.append(buf, static_cast<std::size_t>(n));
+    ::close(s);
+    return in;
+}
+
+// Seconds until the peer closes the connection (recv returns 0 or an error); closes s.
+inline double seconds_until_closed(int s) {
+    auto t0 = std::chrono::steady_clock::now();
+    read_until_closed(s);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Polls `pred` every 20 ms until it holds or `seconds` pass; the last answer of `pred`.
+template <class F>
+bool eventually(F pred, int seconds) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return pred();
 }
 
 struct ProcessOptions {

@@ -1,7 +1,7 @@
 // A tiny scripted HTTP/1.1 server on 127.0.0.1 for client tests: one connection at a time, each
 // request (with its Content-Length body) answered with whatever `answer` returns (raw bytes,
 // status line included). After `per_connection` answers the connection is closed without notice,
-// as a server whose keep-alive ran out would.
+// as a server whose keep-alive ran out would. SilentServer never answers at all.
 #pragma once
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
@@ -14,9 +14,43 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace test {
+
+// A socket listening on 127.0.0.1 at a port the kernel picks; returns the descriptor and the port.
+inline std::pair<int, int> listen_on_loopback() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(listen(fd, 4) == 0);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    return {fd, ntohs(a.sin_port)};
+}
+
+// A server that never answers: connections wait in the kernel's backlog, never read, so a
+// client's connect succeeds and its read times out. close() makes later connects refused.
+class SilentServer {
+public:
+    SilentServer() { std::tie(fd_, port_) = listen_on_loopback(); }
+    ~SilentServer() { close(); }
+    SilentServer(const SilentServer&) = delete;
+    SilentServer& operator=(const SilentServer&) = delete;
+    std::string port() const { return std::to_string(port_); }
+    void close() {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+};
 
 struct Request {
     std::string head;  // request line and headers
@@ -29,15 +63,7 @@ public:
 
     explicit TinyServer(Answer answer, int per_connection = 1000)
         : answer_(std::move(answer)), per_connection_(per_connection) {
-        listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        REQUIRE(bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        REQUIRE(listen(listen_fd_, 4) == 0);
-        getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
+        std::tie(listen_fd_, port_) = listen_on_loopback();
         thread_ = std::thread([this] { serve(); });
     }
     ~TinyServer() { stop(); }

@@ -9,19 +9,7 @@ using namespace utxo::core;
 namespace {
 const test::TestKey k1, k2, k3;
 
-std::string sample() {
-    return fmt::format(
-        "# our authorities\n"
-        "utxo-trustnet 1\n"
-        "\n"
-        "network signet\n"
-        "require 2\n"
-        "# alice runs two mirrors\n"
-        "authority alice {} https://a.example/r http://a2.example/r\n"
-        "authority bob {}\n"
-        "# end\n",
-        k1.line(), k2.line());
-}
+std::string sample() { return test::sample_trustnet(k1, k2); }
 }  // namespace
 
 TEST_CASE("a trustnet file parses into network, policy and authorities in order") {

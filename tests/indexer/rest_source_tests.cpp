@@ -159,16 +159,8 @@ TEST_CASE("rest: source errors are one sentence naming the source") {
 }
 
 TEST_CASE("rest: source times out on a server that never answers") {
-    // Accepted by the kernel's backlog, never read: connect succeeds and the read times out.
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(listen(fd, 4) == 0);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    std::string url = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+    test::SilentServer server;
+    std::string url = "http://127.0.0.1:" + server.port();
     utxo::indexer::SourceOptions options;
     options.spec = "rest:" + url;
     options.timeout_seconds = 1;
@@ -177,5 +169,4 @@ TEST_CASE("rest: source times out on a server that never answers") {
     auto t0 = std::chrono::steady_clock::now();
     CHECK((*src)->tip_height().error().message == "rest:" + url + ": no answer within 1 s");
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
-    close(fd);
 }

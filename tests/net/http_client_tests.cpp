@@ -121,16 +121,8 @@ TEST_CASE("HttpClient refuses answers over the limit, declared or streamed, and 
 }
 
 TEST_CASE("HttpClient says who did not answer: refused connections and timeouts", "[http]") {
-    // Accepted by the kernel's backlog, never read: connect succeeds and the read times out.
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(listen(fd, 4) == 0);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    const std::string port = std::to_string(ntohs(a.sin_port));
+    test::SilentServer server;
+    const std::string port = server.port();
 
     HttpClient silent({"127.0.0.1", port, "utxo-test", std::chrono::seconds(1)});
     auto t0 = std::chrono::steady_clock::now();
@@ -139,7 +131,7 @@ TEST_CASE("HttpClient says who did not answer: refused connections and timeouts"
     CHECK(r.error().code == Errc::io);
     CHECK(r.error().message == "no answer within 1 s");
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
-    close(fd);
+    server.close();
 
     HttpClient refused({"127.0.0.1", port, "utxo-test", std::chrono::seconds(1)});
     CHECK(refused.get("/", {}).error().message == "cannot connect (Connection refused)");

@@ -30,38 +30,11 @@ int connect_to(std::uint16_t port) {
     return s;
 }
 
-// Everything the server sends until it closes the connection (or 5 s pass).
-std::string read_all(int s) {
-    std::string in;
-    char buf[65536];
-    for (ssize_t n; (n = ::recv(s, buf, sizeof buf, 0)) > 0;) in.append(buf, static_cast<std::size_t>(n));
-    ::close(s);
-    return in;
-}
-
 // Sends `raw` (one or more whole requests) to 127.0.0.1:port and reads until the server closes.
 std::string roundtrip(std::uint16_t port, const std::string& raw) {
     int s = connect_to(port);
     ::send(s, raw.data(), raw.size(), MSG_NOSIGNAL);
-    return read_all(s);
-}
-
-// Polls `pred` every 20 ms until it holds or `seconds` pass.
-template <class F>
-bool eventually(F pred, int seconds) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return pred();
-}
-
-// Seconds until the server closes the connection (recv returns 0 or an error).
-double seconds_until_closed(int s) {
-    auto t0 = std::chrono::steady_clock::now();
-    read_all(s);
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return test::read_until_closed(s);
 }
 
 struct Reply {
@@ -261,12 +234,12 @@ TEST_CASE("Malformed requests get 400, or are closed without an answer", "[net][
 TEST_CASE("Idle and slow clients are cut off after the timeout", "[net][http]") {
     Fixture fx;  // 1 s
     int idle = connect_to(fx.port());
-    auto took = seconds_until_closed(idle);
+    auto took = test::seconds_until_closed(idle);
     CHECK(took > 0.5);
     CHECK(took < 3);
     int slow = connect_to(fx.port());
     ::send(slow, "GET /ec", 7, MSG_NOSIGNAL);  // a header that never ends
-    CHECK(seconds_until_closed(slow) < 3);
+    CHECK(test::seconds_until_closed(slow) < 3);
     // One deadline covers the header and the body: a body that never ends is cut off as well.
     auto options = Fixture::defaults();
     options.body_limit = 100;
@@ -274,7 +247,7 @@ TEST_CASE("Idle and slow clients are cut off after the timeout", "[net][http]") 
     int s = connect_to(with_body.port());
     const std::string partial = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\nabc";
     ::send(s, partial.data(), partial.size(), MSG_NOSIGNAL);
-    CHECK(seconds_until_closed(s) < 3);
+    CHECK(test::seconds_until_closed(s) < 3);
 }
 
 TEST_CASE("Keep-alive answers pipelined requests on one connection, in order", "[net][http]") {
@@ -293,7 +266,7 @@ TEST_CASE("Keep-alive answers pipelined requests on one connection, in order", "
     CHECK(last.body == "hello");
     CHECK(last.headers["connection"] == "close");
     CHECK(in.empty());
-    REQUIRE(eventually([&] { return fx.recorder->closed == fx.recorder->opened; }, 3));
+    REQUIRE(test::eventually([&] { return fx.recorder->closed == fx.recorder->opened; }, 3));
     CHECK(fx.recorder->opened == 1);
 }
 
@@ -332,13 +305,13 @@ TEST_CASE("Connections beyond the cap are closed at once, or answered 503", "[ne
         options.max_connections = 2;
         Fixture fx(options);
         int a = connect_to(fx.port()), b = connect_to(fx.port());
-        REQUIRE(eventually([&] { return fx.recorder->opened == 2; }, 3));
+        REQUIRE(test::eventually([&] { return fx.recorder->opened == 2; }, 3));
         int c = connect_to(fx.port());
-        CHECK(seconds_until_closed(c) < 0.5);
+        CHECK(test::seconds_until_closed(c) < 0.5);
         CHECK(fx.recorder->opened == 2);  // the refused one was never served
         ::close(a);
         ::close(b);
-        REQUIRE(eventually([&] { return fx.recorder->closed == 2; }, 3));
+        REQUIRE(test::eventually([&] { return fx.recorder->closed == 2; }, 3));
         CHECK(get(fx.port(), "/").status == 200);
     }
     auto options = Fixture::defaults();
@@ -347,14 +320,14 @@ TEST_CASE("Connections beyond the cap are closed at once, or answered 503", "[ne
     options.timeout = std::chrono::seconds(5);
     Fixture fx(options);
     int a = connect_to(fx.port()), b = connect_to(fx.port());
-    REQUIRE(eventually([&] { return fx.recorder->opened == 2; }, 3));
+    REQUIRE(test::eventually([&] { return fx.recorder->opened == 2; }, 3));
     auto full = get(fx.port(), "/");
     CHECK(full.status == 503);
     CHECK(full.body == "Service Unavailable\n");
     CHECK(full.headers["connection"] == "close");
     ::close(a);
     ::close(b);
-    REQUIRE(eventually([&] { return fx.recorder->closed == fx.recorder->opened; }, 3));
+    REQUIRE(test::eventually([&] { return fx.recorder->closed == fx.recorder->opened; }, 3));
     CHECK(get(fx.port(), "/").status == 200);
     auto seen = fx.recorder->seen();
     REQUIRE(seen.size() == 2);

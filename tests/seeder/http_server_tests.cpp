@@ -17,16 +17,6 @@ int connect_to(std::uint16_t port) {
     return s;
 }
 
-// Seconds until the server closes the connection (recv returns 0 or an error).
-double seconds_until_closed(int s) {
-    auto t0 = std::chrono::steady_clock::now();
-    char buf[4096];
-    while (::recv(s, buf, sizeof buf, 0) > 0) {
-    }
-    ::close(s);
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 struct Server {
     test::TempDir dir;
     Options options;
@@ -49,10 +39,10 @@ struct Server {
 TEST_CASE("Idle and slow clients are cut off after the read timeout", "[seeder][http]") {
     Server srv;
     int idle = connect_to(srv.port());
-    CHECK(seconds_until_closed(idle) < 3);
+    CHECK(test::seconds_until_closed(idle) < 3);
     int slow = connect_to(srv.port());
     ::send(slow, "GET /v1/rel", 11, MSG_NOSIGNAL);  // a header that never ends
-    CHECK(seconds_until_closed(slow) < 3);
+    CHECK(test::seconds_until_closed(slow) < 3);
 }
 
 TEST_CASE("Keep-alive answers pipelined requests on one connection", "[seeder][http]") {
@@ -73,9 +63,9 @@ TEST_CASE("Keep-alive answers pipelined requests on one connection", "[seeder][h
 TEST_CASE("Connections beyond the cap are closed at once", "[seeder][http]") {
     Server srv(2);
     int a = connect_to(srv.port()), b = connect_to(srv.port());
-    REQUIRE(seedtest::eventually_true([&] { return srv.metrics.http_connections == 2; }, 3));
+    REQUIRE(test::eventually([&] { return srv.metrics.http_connections == 2; }, 3));
     int c = connect_to(srv.port());
-    CHECK(seconds_until_closed(c) < 0.5);
+    CHECK(test::seconds_until_closed(c) < 0.5);
     ::close(a);
     ::close(b);
 }

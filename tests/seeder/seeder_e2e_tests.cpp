@@ -14,7 +14,7 @@
 #include "seeder_test_support.h"
 
 namespace fs = std::filesystem;
-using seedtest::eventually_true;
+using test::eventually;
 using seedtest::http_get;
 using seedtest::slurp;
 using test::q;
@@ -79,14 +79,14 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
                               fmt::format("127.0.0.1:{}", hp), "--tracker", tracker_url, "--tracker-whitelist",
                               (dir / "wl.txt").string(), "-v"},
                              dir / "seeder.log");
-    REQUIRE(eventually_true([&] { return fs::exists(dir / "wl.txt"); }, 10));
+    REQUIRE(eventually([&] { return fs::exists(dir / "wl.txt"); }, 10));
     CHECK(slurp(dir / "wl.txt") == expected_whitelist({r50, r100}));
     CHECK((fs::status(dir / "wl.txt").permissions() & fs::perms::others_read) != fs::perms::none);
     seedtest::Process tracker({"/usr/bin/opentracker", "-i", "127.0.0.1", "-p", std::to_string(tp), "-P",
                                std::to_string(tp), "-d", dir.path().string(), "-w", "wl.txt"},
                               dir / "tracker.log", {.cwd = dir.path()});
-    REQUIRE(eventually_true([&] { return http_get(tp, "/stats").status != 0; }, 5));
-    REQUIRE(eventually_true([&] { return http_get(hp, "/v1/releases").status == 200; }, 10));
+    REQUIRE(eventually([&] { return http_get(tp, "/stats").status != 0; }, 5));
+    REQUIRE(eventually([&] { return http_get(hp, "/v1/releases").status == 200; }, 10));
     auto list = nlohmann::json::parse(http_get(hp, "/v1/releases").body)["releases"];
     REQUIRE(list.size() == 2);
     REQUIRE(list[0]["height"] == 100);
@@ -100,7 +100,7 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
                      << slurp(dir / "tracker.log"));
     REQUIRE(bt_only.exit_code == 0);
     CHECK(tree(dir / "dl-magnet" / "shards") == tree(r100 / "shards"));
-    CHECK(eventually_true([&] { return metric(hp, "utxo_seeder_bytes_uploaded_total") > 0; }, 5));
+    CHECK(eventually([&] { return metric(hp, "utxo_seeder_bytes_uploaded_total") > 0; }, 5));
 
     // (b) the served .torrent (tracker and web seed) of the patches
     auto served = http_get(hp, list[0]["torrents"]["patches"]["torrent"].get<std::string>());
@@ -150,7 +150,7 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
     auto sig = "manifest.json.8577CC89AAA5A7C6.minisig";
     test::write_file(r100 / sig, utxo::core::as_bytes(std::string("untrusted comment: t\n")));
     seedtest::cut_releases(seedtest::chain().full, db, rel);
-    CHECK(eventually_true(
+    CHECK(eventually(
         [&] {
             auto l = nlohmann::json::parse(http_get(hp, "/v1/releases").body)["releases"];
             return l.size() == 2 && l[0]["height"] == 150 && l[1]["height"] == 100 &&
@@ -162,7 +162,7 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
     CHECK(metric(hp, "utxo_seeder_releases") == 2);
     CHECK(fs::exists(r50 / "manifest.json"));  // dropped, not deleted
     auto r150 = seedtest::release_dir(rel, 150);
-    CHECK(eventually_true([&] { return slurp(dir / "wl.txt") == expected_whitelist({r100, r150}); }, 10));
+    CHECK(eventually([&] { return slurp(dir / "wl.txt") == expected_whitelist({r100, r150}); }, 10));
 
     // Ports in use and bad options are usage/IO errors (exit 2), never a silent move to another port.
     auto second = "timeout 20 " + test::bin("utxo-seeder").string() + " --releases " + q(rel);
@@ -187,7 +187,7 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
         const auto listed = [&] {
             return http_get(capped_http, "/v1/releases").body.find(r100.filename().string()) != std::string::npos;
         };
-        REQUIRE(eventually_true(listed, 10));
+        REQUIRE(eventually(listed, 10));
         std::uint64_t bytes = 0, largest = 0;
         auto t0 = std::chrono::steady_clock::now();
         for (const auto& e : fs::directory_iterator(r100 / "shards")) {

@@ -82,17 +82,6 @@ inline fs::path release_dir(const fs::path& releases, int height) {
 using test::free_port;
 using test::Process;
 
-// Polls `pred` every 50 ms until it holds or `seconds` pass.
-template <class F>
-bool eventually_true(F pred, int seconds) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return pred();
-}
-
 struct Reply {
     int status = 0;
     std::map<std::string, std::string> headers;  // lowercase names
