@@ -12,6 +12,7 @@
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,17 @@ inline std::vector<std::string> read_lines(const std::filesystem::path& p) {
     std::vector<std::string> out;
     for (std::string line; std::getline(in, line);)
         if (!line.empty()) out.push_back(line);
+    return out;
+}
+
+// Mainnet blocks 0-255 as raw bytes (../shared/data: mainnet/mainnet_0-255.hex, one block per line).
+inline std::vector<utxo::core::Bytes> mainnet_blocks() {
+    std::vector<utxo::core::Bytes> out;
+    for (const auto& line : read_lines(data_dir() / "mainnet/mainnet_0-255.hex")) {
+        auto bytes = utxo::core::from_hex(line);
+        if (!bytes) throw std::runtime_error("mainnet/mainnet_0-255.hex: a line is not hex");
+        out.push_back(std::move(*bytes));
+    }
     return out;
 }
 

@@ -16,13 +16,7 @@ using utxo::core::Height;
 
 namespace {
 
-std::vector<Bytes> mainnet_blocks() {
-    std::ifstream in(test::data_dir() / "mainnet/mainnet_0-255.hex");
-    std::vector<Bytes> out;
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(*utxo::core::from_hex(line));
-    return out;
-}
+using test::mainnet_blocks;
 
 std::string display_hash(const Bytes& block) {
     auto h = utxo::core::sha256d(utxo::core::ByteView(block).first(80));

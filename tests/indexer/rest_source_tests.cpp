@@ -85,13 +85,7 @@ private:
     test::TinyServer server_;  // last: it answers through the members above
 };
 
-std::vector<Bytes> mainnet_blocks() {
-    std::ifstream in(test::data_dir() / "mainnet/mainnet_0-255.hex");
-    std::vector<Bytes> out;
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(*utxo::core::from_hex(line));
-    return out;
-}
+using test::mainnet_blocks;
 
 std::unique_ptr<utxo::indexer::ChainSource> open_rest(const std::string& url, std::size_t max_response = 64u << 20) {
     auto src = utxo::indexer::open_chain_source({"rest:" + url, utxo::core::Network::mainnet, "", 2, max_response});

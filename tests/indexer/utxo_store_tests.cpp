@@ -27,11 +27,9 @@ std::vector<Block> regtest_blocks() {
 }
 
 std::vector<Block> mainnet_blocks() {
-    std::ifstream in(test::data_dir() / "mainnet/mainnet_0-255.hex");
     std::vector<Block> out;
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty()) continue;
-        auto block = parse_block(*from_hex(line));
+    for (const auto& raw : test::mainnet_blocks()) {
+        auto block = parse_block(raw);
         REQUIRE(block);
         out.push_back(std::move(*block));
     }
