@@ -3,10 +3,10 @@
 // level, runs the action, prints a failure as one line on stderr and maps it to the exit code.
 // Executables only: no library includes this (scripts/check-deps.py), so CLI11 never reaches one.
 #pragma once
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <exception>
 #include <functional>
 #include <optional>
@@ -21,11 +21,11 @@ namespace utxo::cli {
 using Action = std::function<core::Status()>;
 
 struct Tool {
-    std::string logger;          // the part's logger, e.g. "indexer" (core/log.h)
-    std::string log_pattern;     // spdlog pattern of that logger; empty keeps spdlog's default
-    std::string description;     // the app's description in --help
-    std::string error_prefix;    // before each failure line, e.g. "utxo-indexer: "
-    bool subcommand = true;      // exactly one subcommand is required
+    std::string logger;        // the part's logger, e.g. "indexer" (core/log.h)
+    std::string log_pattern;   // spdlog pattern of that logger; empty keeps spdlog's default
+    std::string description;   // the app's description in --help
+    std::string error_prefix;  // before each failure line, e.g. "utxo-indexer: "
+    bool subcommand = true;    // exactly one subcommand is required
     spdlog::level::level_enum log_level = spdlog::level::warn;
     // With a value, a -v,--verbose flag raises the log level to it.
     std::optional<spdlog::level::level_enum> verbose_level;

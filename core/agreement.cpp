@@ -20,18 +20,29 @@ struct Check {
 Check check_signature(const Trustnet& tn, const SignatureFile& file, std::string_view manifest,
                       const ReleaseStatement* actual) {
     auto sig = parse_signature_file(file.bytes);
-    if (!sig) return {Check::unreadable, nullptr, fmt::format("{}: {}", file.origin, sig.error().message), {}};
+    if (!sig)
+        return {Check::unreadable, nullptr, fmt::format("{}: {}", file.origin, sig.error().message), {}};
     const Authority* a = tn.find(sig->id);
     if (a == nullptr)
-        return {Check::unknown_key, nullptr, fmt::format("{}: key {} is not in the trustnet", file.origin, sig->id.to_hex()), {}};
+        return {Check::unknown_key,
+                nullptr,
+                fmt::format("{}: key {} is not in the trustnet", file.origin, sig->id.to_hex()),
+                {}};
     if (auto ok = verify_signature(a->key, *sig, as_bytes(manifest)); !ok)
         return {Check::invalid, a, fmt::format("{}: {} ({})", file.origin, ok.error().message, a->name), {}};
     if (actual != nullptr) {
         auto claimed = parse_trusted_comment(sig->trusted_comment);
         if (!claimed)
-            return {Check::comment_mismatch, a, fmt::format("{}: {} ({})", file.origin, claimed.error().message, a->name), {}};
+            return {Check::comment_mismatch,
+                    a,
+                    fmt::format("{}: {} ({})", file.origin, claimed.error().message, a->name),
+                    {}};
         if (auto diff = statement_difference(*claimed, *actual); !diff.empty())
-            return {Check::comment_mismatch, a, fmt::format("{}: trusted comment does not match the manifest: {} ({})", file.origin, diff, a->name), {}};
+            return {Check::comment_mismatch,
+                    a,
+                    fmt::format("{}: trusted comment does not match the manifest: {} ({})", file.origin, diff,
+                                a->name),
+                    {}};
     }
     return {Check::valid, a, {}, sig->trusted_comment};
 }
@@ -42,21 +53,28 @@ struct Tally {
     std::optional<std::string> unreadable;  // first signature file that could not be parsed
 };
 
-std::size_t index_of(const Trustnet& tn, const Authority* a) { return static_cast<std::size_t>(a - tn.authorities.data()); }
+std::size_t index_of(const Trustnet& tn, const Authority* a) {
+    return static_cast<std::size_t>(a - tn.authorities.data());
+}
 
 Tally tally(const Trustnet& tn, const std::vector<const SignatureFile*>& files, std::string_view manifest,
             const ReleaseStatement& actual, std::vector<Ignored>& ignored) {
-    Tally t{std::vector<bool>(tn.authorities.size()), std::vector<std::optional<Check>>(tn.authorities.size()), {}};
+    Tally t{std::vector<bool>(tn.authorities.size()),
+            std::vector<std::optional<Check>>(tn.authorities.size()),
+            {}};
     for (const SignatureFile* f : files) {
         auto c = check_signature(tn, *f, manifest, &actual);
         if (c.kind == Check::unreadable && !t.unreadable) t.unreadable = c.reason;
         if (c.kind != Check::valid) {
             ignored.push_back({f->origin, c.reason});
-            if (c.authority != nullptr && !t.bad[index_of(tn, c.authority)]) t.bad[index_of(tn, c.authority)] = c;
+            if (c.authority != nullptr && !t.bad[index_of(tn, c.authority)])
+                t.bad[index_of(tn, c.authority)] = c;
             continue;
         }
         auto i = index_of(tn, c.authority);
-        if (t.valid[i]) ignored.push_back({f->origin, fmt::format("second signature by {}, counted once", c.authority->name)});
+        if (t.valid[i])
+            ignored.push_back(
+                {f->origin, fmt::format("second signature by {}, counted once", c.authority->name)});
         t.valid[i] = true;
     }
     return t;
@@ -85,12 +103,12 @@ std::optional<std::string> find_conflict(const Trustnet& tn, const Release& r, c
                 return s && s->network == actual.network && s->height == actual.height;
             };
             if (!same_slot(other_statement) && !same_slot(claimed)) continue;
-            return fmt::format("conflict at {} height {}: manifest sha256 {} from {} is signed by {}, but {} signed "
-                               "manifest sha256 {} from {}",
-                               network_name(actual.network), actual.height.value,
-                               short_hex(actual.manifest_sha256),
-                               r.candidate.origin, names(tn, t.valid, true), c.authority->name,
-                               short_hex(sha256(as_bytes(other.manifest))), other.origin);
+            return fmt::format(
+                "conflict at {} height {}: manifest sha256 {} from {} is signed by {}, but {} signed "
+                "manifest sha256 {} from {}",
+                network_name(actual.network), actual.height.value, short_hex(actual.manifest_sha256),
+                r.candidate.origin, names(tn, t.valid, true), c.authority->name,
+                short_hex(sha256(as_bytes(other.manifest))), other.origin);
         }
     }
     return std::nullopt;
@@ -103,17 +121,21 @@ Verdict refuse(Verdict v, Refusal why, std::string message) {
 }
 
 // Too few valid signatures: say how many, who is missing, and the first reason one failed.
-Verdict refuse_count(Verdict v, const Trustnet& tn, const Tally& t, std::size_t count, std::string_view what) {
-    std::string need = tn.require_k ? fmt::format("{} of {} authorities", *tn.require_k, tn.authorities.size())
-                                    : fmt::format("all {} authorities", tn.authorities.size());
-    std::string msg = fmt::format("{} refused: it needs signatures from {} and has {} (missing: {})", what, need,
-                                  count, names(tn, t.valid, false));
+Verdict refuse_count(Verdict v, const Trustnet& tn, const Tally& t, std::size_t count,
+                     std::string_view what) {
+    std::string need = tn.require_k
+                           ? fmt::format("{} of {} authorities", *tn.require_k, tn.authorities.size())
+                           : fmt::format("all {} authorities", tn.authorities.size());
+    std::string msg = fmt::format("{} refused: it needs signatures from {} and has {} (missing: {})", what,
+                                  need, count, names(tn, t.valid, false));
     for (std::size_t i = 0; i < tn.authorities.size(); ++i) {
         if (t.valid[i] || !t.bad[i]) continue;
-        auto why = t.bad[i]->kind == Check::comment_mismatch ? Refusal::comment_mismatch : Refusal::invalid_signature;
+        auto why = t.bad[i]->kind == Check::comment_mismatch ? Refusal::comment_mismatch
+                                                             : Refusal::invalid_signature;
         return refuse(std::move(v), why, fmt::format("{}; {}", msg, t.bad[i]->reason));
     }
-    if (t.unreadable) return refuse(std::move(v), Refusal::invalid_signature, fmt::format("{}; {}", msg, *t.unreadable));
+    if (t.unreadable)
+        return refuse(std::move(v), Refusal::invalid_signature, fmt::format("{}; {}", msg, *t.unreadable));
     return refuse(std::move(v), Refusal::missing_signatures, msg);
 }
 }  // namespace
@@ -121,21 +143,30 @@ Verdict refuse_count(Verdict v, const Trustnet& tn, const Tally& t, std::size_t 
 Verdict evaluate_agreement(const Trustnet& tn, const Release& r, std::optional<Height> installed_height) {
     Verdict v;
     std::string what = fmt::format("release {} height {}", network_name(r.network), r.height.value);
-    if (tn.authorities.empty()) return refuse(v, Refusal::no_authorities, "the trustnet lists no authorities, so no release can be accepted");
+    if (tn.authorities.empty())
+        return refuse(v, Refusal::no_authorities,
+                      "the trustnet lists no authorities, so no release can be accepted");
     if (tn.required() > tn.authorities.size())
-        return refuse(v, Refusal::unsatisfiable_policy, fmt::format("the trustnet requires {} signatures but lists only {} authorities", tn.required(), tn.authorities.size()));
+        return refuse(v, Refusal::unsatisfiable_policy,
+                      fmt::format("the trustnet requires {} signatures but lists only {} authorities",
+                                  tn.required(), tn.authorities.size()));
     if (r.network != tn.network)
-        return refuse(v, Refusal::wrong_network, fmt::format("{} refused: it is for network {} but the trustnet is for {}", what, network_name(r.network), network_name(tn.network)));
+        return refuse(v, Refusal::wrong_network,
+                      fmt::format("{} refused: it is for network {} but the trustnet is for {}", what,
+                                  network_name(r.network), network_name(tn.network)));
     auto actual = statement_for_manifest(as_bytes(r.candidate.manifest));
-    if (!actual) return refuse(v, Refusal::bad_manifest, fmt::format("{}: {}", r.candidate.origin, actual.error().message));
-    if (actual->network != r.network || actual->height != r.height)
+    if (!actual)
         return refuse(v, Refusal::bad_manifest,
-                      fmt::format("{}: the manifest is for {} height {}, not for the offered {}",
-                                  r.candidate.origin, network_name(actual->network), actual->height.value,
-                                  what));
+                      fmt::format("{}: {}", r.candidate.origin, actual.error().message));
+    if (actual->network != r.network || actual->height != r.height)
+        return refuse(
+            v, Refusal::bad_manifest,
+            fmt::format("{}: the manifest is for {} height {}, not for the offered {}", r.candidate.origin,
+                        network_name(actual->network), actual->height.value, what));
     if (installed_height && r.height <= *installed_height)
-        return refuse(v, Refusal::rollback, fmt::format("{} refused: it is not above the installed height {}",
-                                                        what, installed_height->value));
+        return refuse(v, Refusal::rollback,
+                      fmt::format("{} refused: it is not above the installed height {}", what,
+                                  installed_height->value));
 
     std::vector<const SignatureFile*> files;  // the candidate's, plus those of identical copies
     for (const auto& f : r.candidate.signatures) files.push_back(&f);
@@ -150,22 +181,33 @@ Verdict evaluate_agreement(const Trustnet& tn, const Release& r, std::optional<H
     if (count < tn.required()) return refuse_count(std::move(v), tn, t, count, what);
     for (std::size_t i = 0; i < tn.authorities.size(); ++i)
         if (t.valid[i]) v.signers.push_back(tn.authorities[i].name);
-    v.message = fmt::format("{} accepted: signed by {} ({} required)", what, names(tn, t.valid, true), tn.required());
+    v.message =
+        fmt::format("{} accepted: signed by {} ({} required)", what, names(tn, t.valid, true), tn.required());
     return v;
 }
 
 std::string_view refusal_name(Refusal refusal) {
     switch (refusal) {
-        case Refusal::none: return "accepted";
-        case Refusal::no_authorities: return "no_authorities";
-        case Refusal::unsatisfiable_policy: return "unsatisfiable_policy";
-        case Refusal::wrong_network: return "wrong_network";
-        case Refusal::bad_manifest: return "bad_manifest";
-        case Refusal::rollback: return "rollback";
-        case Refusal::conflict: return "conflict";
-        case Refusal::invalid_signature: return "invalid_signature";
-        case Refusal::comment_mismatch: return "comment_mismatch";
-        case Refusal::missing_signatures: return "missing_signatures";
+        case Refusal::none:
+            return "accepted";
+        case Refusal::no_authorities:
+            return "no_authorities";
+        case Refusal::unsatisfiable_policy:
+            return "unsatisfiable_policy";
+        case Refusal::wrong_network:
+            return "wrong_network";
+        case Refusal::bad_manifest:
+            return "bad_manifest";
+        case Refusal::rollback:
+            return "rollback";
+        case Refusal::conflict:
+            return "conflict";
+        case Refusal::invalid_signature:
+            return "invalid_signature";
+        case Refusal::comment_mismatch:
+            return "comment_mismatch";
+        case Refusal::missing_signatures:
+            return "missing_signatures";
     }
     return "unknown";
 }

@@ -31,7 +31,7 @@ struct SignedManifest {
 };
 
 struct Release {
-    Network network;   // as offered (by a seeder's index, a directory, ...)
+    Network network;  // as offered (by a seeder's index, a directory, ...)
     Height height;
     SignedManifest candidate;
     // Other manifests seen for the same network and height, with their signatures, so that a
@@ -44,12 +44,12 @@ enum class Refusal {
     no_authorities,        // the trustnet lists nobody
     unsatisfiable_policy,  // require K with fewer than K authorities
     wrong_network,
-    bad_manifest,          // not a manifest, or it contradicts the offered network/height
-    rollback,              // not above the installed height
-    conflict,              // a configured authority signed a different manifest for this height
-    invalid_signature,     // too few valid signatures, and some configured key's signature failed
-    comment_mismatch,      // too few valid signatures, and some trusted comment does not match
-    missing_signatures,    // too few valid signatures, nothing else wrong
+    bad_manifest,        // not a manifest, or it contradicts the offered network/height
+    rollback,            // not above the installed height
+    conflict,            // a configured authority signed a different manifest for this height
+    invalid_signature,   // too few valid signatures, and some configured key's signature failed
+    comment_mismatch,    // too few valid signatures, and some trusted comment does not match
+    missing_signatures,  // too few valid signatures, nothing else wrong
 };
 
 struct Ignored {

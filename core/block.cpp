@@ -14,7 +14,6 @@ constexpr std::size_t kHeaderSize = 80;
 // No transaction encodes in fewer bytes (version, two counts, lock time); bounds the count.
 constexpr std::size_t kMinTxSize = 10;
 
-
 Hash256 hash_pair(const Hash256& a, const Hash256& b) {
     std::uint8_t buf[64];
     std::memcpy(buf, a.data(), 32);

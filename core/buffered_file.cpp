@@ -19,7 +19,7 @@ const char* couldnt(IoWording wording) { return wording == IoWording::ours ? "co
 
 // The rename must not replace a file that appeared while we were writing.
 [[nodiscard]] Status rename_no_replace(const std::filesystem::path& from, const std::filesystem::path& to,
-                         IoWording wording) {
+                                       IoWording wording) {
     if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return {};
     if (errno == EINVAL || errno == ENOSYS) {  // file system without RENAME_NOREPLACE
         if (std::filesystem::exists(to))

@@ -34,8 +34,8 @@ public:
 
     // Opens path and reads the first chunk. The buffer is sized to the file, between
     // 2 x kLowWater and max(max_buffer, 2 x kLowWater); it grows only for a record larger than it.
-    [[nodiscard]] static Result<ChunkedFileReader> open(const std::filesystem::path& path, std::size_t max_buffer,
-                                          IoWording wording);
+    [[nodiscard]] static Result<ChunkedFileReader> open(const std::filesystem::path& path,
+                                                        std::size_t max_buffer, IoWording wording);
     ChunkedFileReader() = default;
 
     const std::filesystem::path& path() const { return path_; }

@@ -41,10 +41,10 @@ using Status = std::expected<void, Error>;
 //
 //   UTXO_TRY(batch.commit());                        // returns the error, if any
 //   UTXO_TRY_ASSIGN(auto store, UtxoStore::open(p)); // declares `store` from the value, or returns
-#define UTXO_TRY(...)                                                         \
-    do {                                                                      \
-        if (auto&& utxo_try_result_ = (__VA_ARGS__); !utxo_try_result_)       \
-            return ::std::unexpected(::std::move(utxo_try_result_.error()));  \
+#define UTXO_TRY(...)                                                        \
+    do {                                                                     \
+        if (auto&& utxo_try_result_ = (__VA_ARGS__); !utxo_try_result_)      \
+            return ::std::unexpected(::std::move(utxo_try_result_.error())); \
     } while (false)
 
 #define UTXO_TRY_ASSIGN(declaration, ...) \
@@ -52,7 +52,7 @@ using Status = std::expected<void, Error>;
 
 #define UTXO_TRY_CONCAT_INNER_(a, b) a##b
 #define UTXO_TRY_CONCAT_(a, b) UTXO_TRY_CONCAT_INNER_(a, b)
-#define UTXO_TRY_ASSIGN_IMPL_(tmp, declaration, ...)                   \
-    auto tmp = (__VA_ARGS__);                                         \
-    if (!tmp) return ::std::unexpected(::std::move(tmp.error()));     \
+#define UTXO_TRY_ASSIGN_IMPL_(tmp, declaration, ...)              \
+    auto tmp = (__VA_ARGS__);                                     \
+    if (!tmp) return ::std::unexpected(::std::move(tmp.error())); \
     declaration = ::std::move(*tmp)

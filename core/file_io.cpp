@@ -1,13 +1,12 @@
 #include "core/file_io.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace utxo::core {
 
@@ -36,10 +35,11 @@ core::Status read_exact(int fd, std::uint8_t* out, std::size_t size) {
     return {};
 }
 
-core::Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size, ScopedFd& fd) {
+core::Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size,
+                                            ScopedFd& fd) {
     fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd.fd < 0) return core::fail(core::Errc::io, fmt::format("cannot open: {}", std::strerror(errno)));
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd.fd, &st) != 0 || !S_ISREG(st.st_mode))
         return core::fail(core::Errc::io, "not a regular file");
     if (static_cast<std::size_t>(st.st_size) > max_size)
@@ -78,12 +78,15 @@ core::Status write_file_atomically(const std::filesystem::path& path, core::Byte
     std::string tmpl = (dir / base).string();
     ScopedFd fd;
     fd.fd = ::mkstemp(tmpl.data());
-    if (fd.fd < 0) return core::fail(core::Errc::io, fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
+    if (fd.fd < 0)
+        return core::fail(core::Errc::io,
+                          fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
     auto cleanup_fail = [&](std::string why) {
         ::unlink(tmpl.c_str());
         return core::fail(core::Errc::io, std::move(why));
     };
-    if (::fchmod(fd.fd, mode) != 0) return cleanup_fail(fmt::format("cannot set mode: {}", std::strerror(errno)));
+    if (::fchmod(fd.fd, mode) != 0)
+        return cleanup_fail(fmt::format("cannot set mode: {}", std::strerror(errno)));
     if (auto w = write_all(fd.fd, content); !w) return cleanup_fail(w.error().message);
     if (::fsync(fd.fd) != 0) return cleanup_fail(fmt::format("cannot sync: {}", std::strerror(errno)));
     if (before_rename) before_rename();

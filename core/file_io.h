@@ -27,7 +27,8 @@ struct ScopedFd {
 
 // Opens a regular file for reading and returns its size; refuses files above max_size
 // (Errc::too_large) and anything that is not a regular file.
-[[nodiscard]] Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size, ScopedFd& fd);
+[[nodiscard]] Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size,
+                                                    ScopedFd& fd);
 // Reads exactly n bytes (Errc::truncated if the file ends first).
 [[nodiscard]] Status read_exact(int fd, std::uint8_t* out, std::size_t n);
 
@@ -38,7 +39,7 @@ struct ScopedFd {
 // path and fsyncs the directory: a crash leaves either the old file or the new one, never half.
 // before_rename runs after the temporary file is complete (tests use it to simulate a crash).
 [[nodiscard]] Status write_file_atomically(const std::filesystem::path& path, ByteView content, mode_t mode,
-                             const std::function<void()>& before_rename = {});
+                                           const std::function<void()>& before_rename = {});
 
 // fsyncs the directory holding path, which makes a rename into it durable. Best effort: a failure
 // here is not worth failing the write for, so it is ignored.

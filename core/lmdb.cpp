@@ -40,7 +40,8 @@ Env& Env::operator=(Env&& o) noexcept {
 
 Result<Txn> Txn::begin(Env& env, bool write) {
     MDB_txn* txn = nullptr;
-    if (int rc = mdb_txn_begin(env.get(), nullptr, write ? 0 : MDB_RDONLY, &txn)) return lmdb_fail("txn_begin", rc);
+    if (int rc = mdb_txn_begin(env.get(), nullptr, write ? 0 : MDB_RDONLY, &txn))
+        return lmdb_fail("txn_begin", rc);
     return Txn(txn);
 }
 

@@ -57,7 +57,9 @@ using Dbi = MDB_dbi;
 [[nodiscard]] Result<Dbi> open_db(Txn& txn, const char* name, bool create);
 
 inline MDB_val to_val(ByteView b) { return MDB_val{b.size(), const_cast<std::uint8_t*>(b.data())}; }
-inline ByteView from_val(const MDB_val& v) { return {static_cast<const std::uint8_t*>(v.mv_data), v.mv_size}; }
+inline ByteView from_val(const MDB_val& v) {
+    return {static_cast<const std::uint8_t*>(v.mv_data), v.mv_size};
+}
 
 // The value stays valid until the transaction ends or the next write.
 [[nodiscard]] Result<std::optional<ByteView>> get(Txn& txn, Dbi db, ByteView key);
@@ -84,7 +86,7 @@ public:
     [[nodiscard]] Result<std::optional<Entry>> last();
     Result<std::optional<Entry>> prev();
     [[nodiscard]] Result<std::optional<Entry>> seek(ByteView key);  // first entry with key >= `key`
-    Status put(ByteView key, ByteView value, unsigned flags = 0);  // MDB_APPEND for sorted loads
+    Status put(ByteView key, ByteView value, unsigned flags = 0);   // MDB_APPEND for sorted loads
     // Adds a new key (appended when `append`: the key is above every stored one); false if the key
     // is already there.
     [[nodiscard]] Result<bool> insert(ByteView key, ByteView value, bool append);

@@ -89,7 +89,8 @@ std::unexpected<Error> header_differs(std::string_view file, fmt::format_string<
 
 }  // namespace
 
-Status check_shard_header(const ShardHeader& h, const Manifest& m, std::uint32_t index, std::string_view file) {
+Status check_shard_header(const ShardHeader& h, const Manifest& m, std::uint32_t index,
+                          std::string_view file) {
     if (h.network != m.network)
         return header_differs(file, "network is {}, manifest says {}", network_name(h.network),
                               network_name(m.network));
@@ -99,8 +100,8 @@ Status check_shard_header(const ShardHeader& h, const Manifest& m, std::uint32_t
     if (h.height != m.height)
         return header_differs(file, "height is {}, manifest says {}", h.height.value, m.height.value);
     if (h.shard_index != index || h.shard_count != m.shard_count)
-        return header_differs(file, "shard is {} of {}, expected {} of {}", h.shard_index, h.shard_count, index,
-                              m.shard_count);
+        return header_differs(file, "shard is {} of {}, expected {} of {}", h.shard_index, h.shard_count,
+                              index, m.shard_count);
     if (h.coin_count != m.shards[index].coins)
         return header_differs(file, "coins is {}, manifest says {}", h.coin_count, m.shards[index].coins);
     return {};

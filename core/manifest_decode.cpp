@@ -113,7 +113,6 @@ private:
     std::string where_;
 };
 
-
 [[nodiscard]] Result<ShardEntry> shard_entry(const json& j, std::size_t i) {
     Obj o(j, fmt::format("shards[{}]", i));
     UTXO_TRY(o.keys({"bytes", "coins", "muhash", "sha256"}));
@@ -206,7 +205,6 @@ private:
     UTXO_TRY(read_patches(top, m));
     return read_torrents(top, m);
 }
-
 
 // What the fields mean together.
 [[nodiscard]] Status check_consistency(const Manifest& m) {

@@ -1,14 +1,13 @@
 #include "core/minisign.h"
 
+#include <fmt/format.h>
 #include <sodium.h>
 
 #include <cctype>
 #include <cstdio>
 #include <cstring>
-#include <vector>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/sha256.h"
 
@@ -152,9 +151,12 @@ Result<MinisignSignature> parse_signature_file(std::string_view text) {
     auto raw = decode_exact<74>(lines[1]);
     if (!raw) return fail(Errc::invalid, "signature line is not base64 of 74 bytes");
     MinisignSignature sig;
-    if ((*raw)[0] == 'E' && (*raw)[1] == 'D') sig.algorithm = SigAlgorithm::prehashed;
-    else if ((*raw)[0] == 'E' && (*raw)[1] == 'd') sig.algorithm = SigAlgorithm::legacy;
-    else return fail(Errc::invalid, "unsupported signature algorithm (expected \"ED\" or \"Ed\")");
+    if ((*raw)[0] == 'E' && (*raw)[1] == 'D')
+        sig.algorithm = SigAlgorithm::prehashed;
+    else if ((*raw)[0] == 'E' && (*raw)[1] == 'd')
+        sig.algorithm = SigAlgorithm::legacy;
+    else
+        return fail(Errc::invalid, "unsupported signature algorithm (expected \"ED\" or \"Ed\")");
     KeyId::Array id;
     std::memcpy(id.data(), raw->data() + 2, 8);
     sig.id = KeyId(id);
@@ -164,7 +166,8 @@ Result<MinisignSignature> parse_signature_file(std::string_view text) {
     if (!lines[2].starts_with(kTrusted))
         return fail(Errc::invalid, "third line is not a \"trusted comment:\" line");
     sig.trusted_comment = std::string(lines[2].substr(kTrusted.size()));
-    if (sig.trusted_comment.size() > kMaxCommentBytes) return fail(Errc::too_large, "trusted comment is too long");
+    if (sig.trusted_comment.size() > kMaxCommentBytes)
+        return fail(Errc::too_large, "trusted comment is too long");
     if (lines.size() < 4) return fail(Errc::truncated, "truncated: no global signature line");
     auto global = decode_exact<64>(lines[3]);
     if (!global) return fail(Errc::invalid, "global signature line is not base64 of 64 bytes");
@@ -177,8 +180,8 @@ std::string signature_file(const MinisignSignature& sig) {
     Bytes raw{'E', static_cast<std::uint8_t>(sig.algorithm == SigAlgorithm::prehashed ? 'D' : 'd')};
     raw.insert(raw.end(), sig.id.raw().begin(), sig.id.raw().end());
     raw.insert(raw.end(), sig.signature.begin(), sig.signature.end());
-    return fmt::format("{}{}\n{}\n{}{}\n{}\n", kUntrusted, sig.untrusted_comment, base64_encode(raw), kTrusted,
-                       sig.trusted_comment, base64_encode(sig.global_signature));
+    return fmt::format("{}{}\n{}\n{}{}\n{}\n", kUntrusted, sig.untrusted_comment, base64_encode(raw),
+                       kTrusted, sig.trusted_comment, base64_encode(sig.global_signature));
 }
 
 Bytes data_signature_message(SigAlgorithm algorithm, ByteView data) {
@@ -197,8 +200,8 @@ Bytes global_signature_message(const MinisignSignature& sig) {
 Status verify_signature(const MinisignPublicKey& key, const MinisignSignature& sig, ByteView data,
                         bool require_prehashed) {
     if (sig.id != key.id)
-        return fail(Errc::mismatch, fmt::format("signature is by key {}, not by key {}", sig.id.to_hex(),
-                                                key.id.to_hex()));
+        return fail(Errc::mismatch,
+                    fmt::format("signature is by key {}, not by key {}", sig.id.to_hex(), key.id.to_hex()));
     if (require_prehashed && sig.algorithm != SigAlgorithm::prehashed)
         return fail(Errc::invalid, "legacy (non-prehashed) signature refused");
     if (!ed25519_verify(key.key, sig.signature, data_signature_message(sig.algorithm, data)))
@@ -220,8 +223,10 @@ Result<ReleaseStatement> parse_trusted_comment(std::string_view comment) {
     unsigned long long height = 0;
     int consumed = 0;
     std::string text(comment);
-    int n = std::sscanf(text.c_str(), "utxo-torrent network=%31[a-z0-9] height=%llu block_hash=%64[0-9a-f] "
-                        "manifest_sha256=%64[0-9a-f]%n", net, &height, block, digest, &consumed);
+    int n = std::sscanf(text.c_str(),
+                        "utxo-torrent network=%31[a-z0-9] height=%llu block_hash=%64[0-9a-f] "
+                        "manifest_sha256=%64[0-9a-f]%n",
+                        net, &height, block, digest, &consumed);
     auto network = parse_network(net);
     auto h = Height::from_u64(height);
     if (n != 4 || static_cast<std::size_t>(consumed) != text.size() || !network || !h ||
@@ -239,7 +244,8 @@ Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes) {
     auto net = json.find("network");
     auto height = json.find("height");
     auto block = json.find("block_hash");
-    if (net == json.end() || !net->is_string()) return fail(Errc::invalid, "manifest has no \"network\" string");
+    if (net == json.end() || !net->is_string())
+        return fail(Errc::invalid, "manifest has no \"network\" string");
     auto h = height != json.end() && height->is_number_unsigned()
                  ? Height::from_u64(height->get<std::uint64_t>())
                  : std::nullopt;
@@ -247,14 +253,17 @@ Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes) {
     if (block == json.end() || !block->is_string() || !is_lower_hex(block->get<std::string>(), 64))
         return fail(Errc::invalid, "manifest has no 64-digit lowercase hex \"block_hash\"");
     auto network = parse_network(net->get<std::string>());
-    if (!network) return fail(Errc::invalid, fmt::format("manifest names unknown network \"{}\"", net->get<std::string>()));
+    if (!network)
+        return fail(Errc::invalid,
+                    fmt::format("manifest names unknown network \"{}\"", net->get<std::string>()));
     return ReleaseStatement{*network, *h, *BlockHash::from_display_hex(block->get<std::string>()),
                             sha256(manifest_bytes)};
 }
 
 std::string statement_difference(const ReleaseStatement& claimed, const ReleaseStatement& actual) {
     auto says = [](std::string_view field, const auto& claimed_value, const auto& actual_value) {
-        return fmt::format("it says {} {} but the manifest has {} {}", field, claimed_value, field, actual_value);
+        return fmt::format("it says {} {} but the manifest has {} {}", field, claimed_value, field,
+                           actual_value);
     };
     if (claimed.network != actual.network)
         return says("network", network_name(claimed.network), network_name(actual.network));

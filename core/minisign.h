@@ -82,8 +82,8 @@ Bytes global_signature_message(const MinisignSignature& sig);
 // minisign -V order: key id, data signature, global signature. Errc::mismatch for a key id
 // of another key, Errc::invalid for a signature that does not verify. require_prehashed
 // refuses legacy "Ed" signatures (minisign -H).
-[[nodiscard]] Status verify_signature(const MinisignPublicKey& key, const MinisignSignature& sig, ByteView data,
-                        bool require_prehashed = true);
+[[nodiscard]] Status verify_signature(const MinisignPublicKey& key, const MinisignSignature& sig,
+                                      ByteView data, bool require_prehashed = true);
 
 // --- utxo-torrent's trusted comment -----------------------------------------------------
 // A signature's trusted comment states what the authority signed, so metadata is covered:

@@ -16,12 +16,12 @@ using NetworkMagic = std::array<std::uint8_t, 4>;
 
 struct NetworkParams {
     Network network;
-    std::string_view name;          // "main", "test", "testnet4", "signet", "regtest" (Core's -chain names)
-    NetworkMagic magic;             // pchMessageStart, as in snapshot headers and blk*.dat
-    std::string_view bech32_hrp;    // "bc", "tb", "bcrt"
-    std::uint8_t p2pkh_prefix;      // base58 version bytes
+    std::string_view name;        // "main", "test", "testnet4", "signet", "regtest" (Core's -chain names)
+    NetworkMagic magic;           // pchMessageStart, as in snapshot headers and blk*.dat
+    std::string_view bech32_hrp;  // "bc", "tb", "bcrt"
+    std::uint8_t p2pkh_prefix;    // base58 version bytes
     std::uint8_t p2sh_prefix;
-    BlockHash genesis;              // display hex in the table, raw here
+    BlockHash genesis;  // display hex in the table, raw here
     std::uint32_t subsidy_halving_interval;
 };
 

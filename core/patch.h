@@ -37,8 +37,9 @@ struct Patch {
     std::vector<std::pair<OutPoint, Coin>> created;  // ascending
 };
 
-Bytes encode_patch(const Patch& patch);      // checks nothing; callers sort
-[[nodiscard]] Result<Patch> decode_patch(ByteView bytes);  // every canonical check (order, counts, shard of created coins)
+Bytes encode_patch(const Patch& patch);  // checks nothing; callers sort
+[[nodiscard]] Result<Patch> decode_patch(
+    ByteView bytes);  // every canonical check (order, counts, shard of created coins)
 Result<Patch> read_patch_file(const std::filesystem::path& path);
 
 // The rules decode_patch enforces, for a Patch built in memory: version 1, from_height <
@@ -54,6 +55,6 @@ ShardHeader shard_header_after(const PatchHeader& header);
 // fails check_patch. The new file is written through ShardWriter, so it appears only when
 // complete and an existing new_shard is never replaced.
 [[nodiscard]] Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch,
-                   const std::filesystem::path& new_shard);
+                                 const std::filesystem::path& new_shard);
 
 }  // namespace utxo::core

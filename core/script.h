@@ -10,15 +10,15 @@
 namespace utxo::core {
 
 enum class ScriptType {
-    p2pk,         // <33 or 65 byte pubkey> OP_CHECKSIG
-    p2pkh,        // OP_DUP OP_HASH160 <20> OP_EQUALVERIFY OP_CHECKSIG
-    p2sh,         // OP_HASH160 <20> OP_EQUAL
-    p2wpkh,       // OP_0 <20>
-    p2wsh,        // OP_0 <32>
-    p2tr,         // OP_1 <32>
+    p2pk,             // <33 or 65 byte pubkey> OP_CHECKSIG
+    p2pkh,            // OP_DUP OP_HASH160 <20> OP_EQUALVERIFY OP_CHECKSIG
+    p2sh,             // OP_HASH160 <20> OP_EQUAL
+    p2wpkh,           // OP_0 <20>
+    p2wsh,            // OP_0 <32>
+    p2tr,             // OP_1 <32>
     witness_unknown,  // OP_1..OP_16 <2..40 bytes> not covered above
-    multisig,     // bare m-of-n OP_CHECKMULTISIG
-    null_data,    // starts with OP_RETURN
+    multisig,         // bare m-of-n OP_CHECKMULTISIG
+    null_data,        // starts with OP_RETURN
     nonstandard,
 };
 
@@ -31,7 +31,9 @@ inline bool is_p2pkh(ByteView s) {
     return s.size() == 25 && s[0] == OP_DUP && s[1] == OP_HASH160 && s[2] == 20 && s[23] == OP_EQUALVERIFY &&
            s[24] == OP_CHECKSIG;
 }
-inline bool is_p2sh(ByteView s) { return s.size() == 23 && s[0] == OP_HASH160 && s[1] == 20 && s[22] == OP_EQUAL; }
+inline bool is_p2sh(ByteView s) {
+    return s.size() == 23 && s[0] == OP_HASH160 && s[1] == 20 && s[22] == OP_EQUAL;
+}
 
 // A BIP141 witness program: OP_0..OP_16 then one direct push of 2..40 bytes. `program`
 // points into the script. Says nothing about whether the length suits the version.

@@ -55,8 +55,9 @@ Result<std::int64_t> Reader::i64() { return narrow<std::int64_t>(le(8)); }
 
 Result<ByteView> Reader::bytes(std::size_t n) {
     if (remaining() < n)
-        return fail(Errc::truncated, fmt::format("unexpected end of data at byte {} (need {} more bytes, have {})",
-                                                 pos_, n, remaining()));
+        return fail(Errc::truncated,
+                    fmt::format("unexpected end of data at byte {} (need {} more bytes, have {})", pos_, n,
+                                remaining()));
     ByteView out = data_.subspan(pos_, n);
     pos_ += n;
     return out;
@@ -79,7 +80,8 @@ Result<std::uint64_t> Reader::compact_size(std::uint64_t max) {
     if (value < minimum)
         return fail(Errc::non_canonical, fmt::format("non-canonical CompactSize at byte {}", start));
     if (value > max)
-        return fail(Errc::too_large, fmt::format("CompactSize {} at byte {} exceeds the limit {}", value, start, max));
+        return fail(Errc::too_large,
+                    fmt::format("CompactSize {} at byte {} exceeds the limit {}", value, start, max));
     return value;
 }
 

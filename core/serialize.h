@@ -26,10 +26,15 @@ public:
     void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
     void bytes(ByteView b) { out_.insert(out_.end(), b.begin(), b.end()); }
     template <class Tag>
-    void hash(const BasicHash<Tag>& h) { bytes(h.raw()); }
+    void hash(const BasicHash<Tag>& h) {
+        bytes(h.raw());
+    }
     void compact_size(std::uint64_t n);
     void varint(std::uint64_t n);
-    void var_bytes(ByteView b) { compact_size(b.size()); bytes(b); }  // CompactSize length + bytes
+    void var_bytes(ByteView b) {
+        compact_size(b.size());
+        bytes(b);
+    }  // CompactSize length + bytes
     Bytes& buffer() { return out_; }
 
 private:

@@ -18,8 +18,8 @@ public:
     Sha256Stream(Sha256Stream&&) noexcept;
     Sha256Stream& operator=(Sha256Stream&&) noexcept;
     void update(ByteView data);
-    Sha256Digest finish();      // SHA256 of everything written
-    Hash256 finish_double();    // SHA256(SHA256(...)) of everything written
+    Sha256Digest finish();    // SHA256 of everything written
+    Hash256 finish_double();  // SHA256(SHA256(...)) of everything written
 private:
     struct State;
     std::unique_ptr<State> state_;

@@ -68,7 +68,8 @@ public:
     // that merge all shards at once pass kMergeReadBuffer so memory stays ~S x 256 KiB.
     static constexpr std::size_t kDefaultReadBuffer = 4 << 20;
     static constexpr std::size_t kMergeReadBuffer = 256 << 10;
-    [[nodiscard]] static Result<ShardReader> open(const std::filesystem::path& path, std::size_t buffer_size = kDefaultReadBuffer);
+    [[nodiscard]] static Result<ShardReader> open(const std::filesystem::path& path,
+                                                  std::size_t buffer_size = kDefaultReadBuffer);
     ~ShardReader();
     ShardReader(ShardReader&&) noexcept;
     ShardReader& operator=(ShardReader&&) noexcept;
@@ -96,8 +97,9 @@ public:
     // sync_each_file: finish() fsyncs the file and its directory. caller_syncs: for a caller that
     // writes many files and makes them durable at once (the release cutter's one syncfs).
     enum class Durability { sync_each_file, caller_syncs };
-    [[nodiscard]] static Result<ShardWriter> create(const std::filesystem::path& path, const ShardHeader& header,
-                                      Durability durability = Durability::sync_each_file);
+    [[nodiscard]] static Result<ShardWriter> create(const std::filesystem::path& path,
+                                                    const ShardHeader& header,
+                                                    Durability durability = Durability::sync_each_file);
     ~ShardWriter();
     ShardWriter(ShardWriter&&) noexcept;
     ShardWriter& operator=(ShardWriter&&) noexcept;

@@ -2,10 +2,9 @@
 #include "core/shard_merge.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -57,7 +56,8 @@ Status RawShardReader::fill() {
     while (end_ < kReadBuffer) {
         ssize_t n = ::read(fd_.fd, buf_.get() + end_, kReadBuffer - end_);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return fail(Errc::io, fmt::format("{}: read failed: {}", path_.string(), std::strerror(errno)));
+        if (n < 0)
+            return fail(Errc::io, fmt::format("{}: read failed: {}", path_.string(), std::strerror(errno)));
         if (n == 0) {
             eof_ = true;
             break;
@@ -73,17 +73,20 @@ namespace {
 // limit allows it.
 [[nodiscard]] Status ensure_fd_limit(std::uint64_t need) {
     rlimit rl{};
-    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need) return {};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+        return {};
     rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY) ? need : std::min<rlim_t>(need, rl.rlim_max);
     if (::setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < need)
-        return fail(Errc::io, fmt::format("merging the shards needs {} open files, the limit is {} (ulimit -n)", need,
-                                          static_cast<std::uint64_t>(rl.rlim_cur)));
+        return fail(Errc::io,
+                    fmt::format("merging the shards needs {} open files, the limit is {} (ulimit -n)", need,
+                                static_cast<std::uint64_t>(rl.rlim_cur)));
     return {};
 }
 
 }  // namespace
 
-Result<ShardMerge> ShardMerge::open(std::span<const fs::path> files, Reading reading, const HeaderCheck& check) {
+Result<ShardMerge> ShardMerge::open(std::span<const fs::path> files, Reading reading,
+                                    const HeaderCheck& check) {
     UTXO_TRY(ensure_fd_limit(std::uint64_t{files.size()} + 64));
     ShardMerge m;
     m.reading_ = reading;
@@ -96,12 +99,12 @@ Result<ShardMerge> ShardMerge::open(std::span<const fs::path> files, Reading rea
             m.raw_.push_back(std::move(r));
         }
         if (check) {
-            UTXO_TRY(check(i, reading == Reading::checked ? m.checked_.back().header() : m.raw_.back().header()));
+            UTXO_TRY(
+                check(i, reading == Reading::checked ? m.checked_.back().header() : m.raw_.back().header()));
         }
     }
     m.heads_.resize(files.size());
-    for (std::uint32_t i = 0; i < files.size(); ++i)
-        UTXO_TRY(m.advance(i));
+    for (std::uint32_t i = 0; i < files.size(); ++i) UTXO_TRY(m.advance(i));
     m.build();
     return m;
 }

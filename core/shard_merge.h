@@ -69,8 +69,8 @@ public:
     using HeaderCheck = std::function<Status(std::uint32_t file, const ShardHeader& header)>;
 
     // Opens `files` (read as `reading`) and reads the first coin of each, in file order.
-    [[nodiscard]] static Result<ShardMerge> open(std::span<const std::filesystem::path> files, Reading reading,
-                                                 const HeaderCheck& check = {});
+    [[nodiscard]] static Result<ShardMerge> open(std::span<const std::filesystem::path> files,
+                                                 Reading reading, const HeaderCheck& check = {});
 
     bool empty() const { return live_ == 0; }
     // The coin pop() returns next (only while !empty()), and the index in `files` of the file it

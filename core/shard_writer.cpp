@@ -36,9 +36,10 @@ struct ShardWriter::Impl {
     [[nodiscard]] Status may_add(const OutPoint& outpoint) const {
         UTXO_TRY(usable());
         if (last && !(*last < outpoint))
-            return fail(Errc::usage, fmt::format("coin {} does not come after {}: shard coins must be strictly "
-                                                 "ascending by outpoint",
-                                                 describe_outpoint(outpoint), describe_outpoint(*last)));
+            return fail(Errc::usage,
+                        fmt::format("coin {} does not come after {}: shard coins must be strictly "
+                                    "ascending by outpoint",
+                                    describe_outpoint(outpoint), describe_outpoint(*last)));
         return {};
     }
 };
@@ -54,11 +55,12 @@ Result<ShardWriter> ShardWriter::create(const std::filesystem::path& path, const
     if (std::filesystem::exists(path, ec))
         return fail(Errc::usage,
                     fmt::format("{} already exists; a shard file is never replaced", path.string()));
-    UTXO_TRY_ASSIGN(auto file, AtomicFileWriter::create(path, {.temp_suffix = ".tmp",
-                                                .wording = IoWording::ours,
-                                                .flush_at = kFlushAt,
-                                                .keep_open = false,
-                                                .sync = durability == Durability::sync_each_file}));
+    UTXO_TRY_ASSIGN(auto file,
+                    AtomicFileWriter::create(path, {.temp_suffix = ".tmp",
+                                                    .wording = IoWording::ours,
+                                                    .flush_at = kFlushAt,
+                                                    .keep_open = false,
+                                                    .sync = durability == Durability::sync_each_file}));
     auto impl = std::make_unique<Impl>();
     impl->file = std::move(file);
     impl->file.buffer() = std::move(head);

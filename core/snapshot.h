@@ -38,7 +38,7 @@ public:
     // With base_height, coins above it are rejected as Core's loader does (the file itself
     // does not carry the height).
     [[nodiscard]] static Result<SnapshotReader> open(const std::filesystem::path& path,
-                                       std::optional<Height> base_height = std::nullopt);
+                                                     std::optional<Height> base_height = std::nullopt);
     ~SnapshotReader();
     SnapshotReader(SnapshotReader&&) noexcept;
     SnapshotReader& operator=(SnapshotReader&&) noexcept;
@@ -59,7 +59,8 @@ private:
 // and refuses to overwrite an existing file, as Core does.
 class SnapshotWriter {
 public:
-    [[nodiscard]] static Result<SnapshotWriter> create(const std::filesystem::path& path, const SnapshotHeader& header);
+    [[nodiscard]] static Result<SnapshotWriter> create(const std::filesystem::path& path,
+                                                       const SnapshotHeader& header);
     ~SnapshotWriter();  // without finish(), removes the .incomplete file
     SnapshotWriter(SnapshotWriter&&) noexcept;
     SnapshotWriter& operator=(SnapshotWriter&&) noexcept;

@@ -73,10 +73,10 @@ Result<SnapshotWriter> SnapshotWriter::create(const std::filesystem::path& path,
                                 "the way first.",
                                 path.string()));
     UTXO_TRY_ASSIGN(auto file, AtomicFileWriter::create(path, {.temp_suffix = ".incomplete",
-                                                .wording = IoWording::bitcoin_core,
-                                                .flush_at = kFlushAt,
-                                                .keep_open = true,
-                                                .sync = true}));
+                                                               .wording = IoWording::bitcoin_core,
+                                                               .flush_at = kFlushAt,
+                                                               .keep_open = true,
+                                                               .sync = true}));
     auto impl = std::make_unique<Impl>();
     impl->file = std::move(file);
     impl->header = header;

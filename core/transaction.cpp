@@ -24,7 +24,6 @@ ByteView slice(const std::uint8_t* begin, const std::uint8_t* end) {
     return {begin, static_cast<std::size_t>(end - begin)};
 }
 
-
 [[nodiscard]] Result<std::size_t> read_count(Reader& in, std::size_t min_size, const char* what) {
     UTXO_TRY_ASSIGN(auto n, in.compact_size());
     if (n > in.remaining() / min_size)

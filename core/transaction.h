@@ -33,8 +33,9 @@ struct Transaction {
     Txid txid;
     Wtxid wtxid;
 
-    bool is_coinbase() const { return inputs.size() == 1 && inputs[0].prevout.txid.is_zero() &&
-                                      inputs[0].prevout.vout == 0xffffffff; }
+    bool is_coinbase() const {
+        return inputs.size() == 1 && inputs[0].prevout.txid.is_zero() && inputs[0].prevout.vout == 0xffffffff;
+    }
     bool has_witness() const;
     void compute_ids();
 };

@@ -1,8 +1,8 @@
 #include "core/trustnet_file.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "core/file_io.h"
 
@@ -53,9 +53,14 @@ struct Parser {
 
 void Parser::directive(std::size_t n, const std::vector<std::string_view>& t) {
     if (!seen_format) {
-        if (t[0] == "utxo-trustnet" && t.size() == 2 && t[1] == "1") seen_format = true;
-        else if (t[0] == "utxo-trustnet") problem(n, fmt::format("unsupported format \"{}\" (this program reads \"{}\")", doc.lines[n - 1], kTrustnetFormatLine));
-        else problem(n, fmt::format("the first line that is not a comment must be \"{}\"", kTrustnetFormatLine));
+        if (t[0] == "utxo-trustnet" && t.size() == 2 && t[1] == "1")
+            seen_format = true;
+        else if (t[0] == "utxo-trustnet")
+            problem(n, fmt::format("unsupported format \"{}\" (this program reads \"{}\")", doc.lines[n - 1],
+                                   kTrustnetFormatLine));
+        else
+            problem(n,
+                    fmt::format("the first line that is not a comment must be \"{}\"", kTrustnetFormatLine));
         seen_format = true;  // report a bad header once, then keep checking the rest
         return;
     }
@@ -91,7 +96,10 @@ void Parser::require(std::size_t n, const std::vector<std::string_view>& t) {
 void Parser::authority(std::size_t n, const std::vector<std::string_view>& t) {
     if (t.size() < 3) return problem(n, "expected \"authority NAME PUBLIC_KEY [URL...]\"");
     if (!valid_authority_name(t[1]))
-        return problem(n, fmt::format("\"{}\" is not a valid authority name (letters, digits, '.', '-', '_'; at most 64)", t[1]));
+        return problem(
+            n,
+            fmt::format("\"{}\" is not a valid authority name (letters, digits, '.', '-', '_'; at most 64)",
+                        t[1]));
     auto key = parse_public_key_line(t[2]);
     if (!key) return problem(n, fmt::format("public key of {}: {}", t[1], key.error().message));
     Authority a{std::string(t[1]), *key, {}, n};
@@ -101,9 +109,11 @@ void Parser::authority(std::size_t n, const std::vector<std::string_view>& t) {
     }
     for (const auto& other : doc.trustnet.authorities) {
         if (other.name == a.name)
-            return problem(n, fmt::format("duplicate authority name \"{}\" (first on line {})", a.name, other.line));
+            return problem(
+                n, fmt::format("duplicate authority name \"{}\" (first on line {})", a.name, other.line));
         if (other.key.key == a.key.key || other.key.id == a.key.id)
-            return problem(n, fmt::format("the key of \"{}\" is already listed for \"{}\" on line {}", a.name, other.name, other.line));
+            return problem(n, fmt::format("the key of \"{}\" is already listed for \"{}\" on line {}", a.name,
+                                          other.name, other.line));
     }
     doc.trustnet.authorities.push_back(std::move(a));
 }
@@ -116,8 +126,10 @@ Parser parse_all(std::string_view text) {
         if (t.empty() || t[0].starts_with('#')) continue;
         p.directive(i + 1, t);
     }
-    if (!p.seen_format) p.problem(0, fmt::format("empty trustnet: no \"{}\" line", kTrustnetFormatLine));
-    else if (!p.seen_network) p.problem(0, "no network line");
+    if (!p.seen_format)
+        p.problem(0, fmt::format("empty trustnet: no \"{}\" line", kTrustnetFormatLine));
+    else if (!p.seen_network)
+        p.problem(0, "no network line");
     return p;
 }
 }  // namespace
@@ -138,7 +150,8 @@ Result<TrustnetDocument> parse_trustnet(std::string_view text) {
     auto p = parse_all(text);
     if (!p.problems.empty()) {
         const auto& first = p.problems.front();
-        return fail(Errc::invalid, first.line ? fmt::format("line {}: {}", first.line, first.message) : first.message);
+        return fail(Errc::invalid,
+                    first.line ? fmt::format("line {}: {}", first.line, first.message) : first.message);
     }
     return std::move(p.doc);
 }
@@ -146,9 +159,11 @@ Result<TrustnetDocument> parse_trustnet(std::string_view text) {
 std::vector<Problem> check_trustnet(std::string_view text) {
     auto p = parse_all(text);
     const auto& tn = p.doc.trustnet;
-    if (p.seen_network && tn.authorities.empty()) p.problem(0, "no authorities listed, so no release can ever be accepted");
+    if (p.seen_network && tn.authorities.empty())
+        p.problem(0, "no authorities listed, so no release can ever be accepted");
     if (tn.require_k && *tn.require_k > tn.authorities.size())
-        p.problem(p.require_line, fmt::format("require {} but only {} authorities are listed", *tn.require_k, tn.authorities.size()));
+        p.problem(p.require_line, fmt::format("require {} but only {} authorities are listed", *tn.require_k,
+                                              tn.authorities.size()));
     return p.problems;
 }
 
@@ -158,12 +173,12 @@ std::string render(const TrustnetDocument& doc) {
     return out;
 }
 
-
 bool valid_url(std::string_view url) {
     auto sep = url.find("://");
     if (sep == 0 || sep == std::string_view::npos || sep + 3 == url.size()) return false;
     for (char c : url.substr(0, sep))
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return false;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
+            return false;
     for (unsigned char c : url)
         if (c <= 0x20 || c == 0x7f) return false;
     return true;

@@ -45,12 +45,14 @@ private:
 
 }  // namespace
 
-core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db, std::size_t count) {
+core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db,
+                                                           std::size_t count) {
     UTXO_TRY_ASSIGN(auto store, UtxoStore::open_existing(db));
     UTXO_TRY_ASSIGN(auto st, store.state());
     AddressSampler sampler(st.network, count);
-    UTXO_TRY(store.for_each_coin(
-        [&](const core::OutPoint&, const core::Coin& coin) -> core::Result<bool> { return sampler.add(coin); }));
+    UTXO_TRY(store.for_each_coin([&](const core::OutPoint&, const core::Coin& coin) -> core::Result<bool> {
+        return sampler.add(coin);
+    }));
     return sampler.take();
 }
 
@@ -64,7 +66,8 @@ core::Result<std::vector<AddressHolding>> sample_release_addresses(const std::fi
     const core::ShardHeader header = first->header();
     std::vector<AddressHolding> out;
     for (std::size_t k = 0; k < count; ++k) {
-        for (auto i = static_cast<std::uint32_t>(k * header.shard_count / count); i < header.shard_count; ++i) {
+        for (auto i = static_cast<std::uint32_t>(k * header.shard_count / count); i < header.shard_count;
+             ++i) {
             UTXO_TRY_ASSIGN(auto reader, core::ShardReader::open(shard(i)));
             AddressSampler sampler(header.network, 1);
             while (true) {

@@ -55,15 +55,19 @@ core::Status BlockIndex::scan(std::size_t f, const core::NetworkMagic& magic) {
         if (std::equal(head, head + 4, std::array<std::uint8_t, 4>{}.begin())) break;
         unxor(head, 8, offset, key_);
         if (!std::equal(head, head + 4, magic.begin()))
-            return fail(Errc::invalid, fmt::format("{}: offset {}: not this network's magic bytes", path.string(), offset));
+            return fail(Errc::invalid,
+                        fmt::format("{}: offset {}: not this network's magic bytes", path.string(), offset));
         std::uint32_t size = head[4] | head[5] << 8 | head[6] << 16 | std::uint32_t{head[7]} << 24;
         if (size < 80 || size > max_block_size)
-            return fail(Errc::invalid, fmt::format("{}: offset {}: implausible block size {}", path.string(), offset, size));
+            return fail(Errc::invalid,
+                        fmt::format("{}: offset {}: implausible block size {}", path.string(), offset, size));
         if (!in.read(reinterpret_cast<char*>(head + 8), 80))
-            return fail(Errc::truncated, fmt::format("{}: offset {}: the file ends inside a block", path.string(), offset));
+            return fail(Errc::truncated,
+                        fmt::format("{}: offset {}: the file ends inside a block", path.string(), offset));
         unxor(head + 8, 80, offset + 8, key_);
         auto hash = core::hash_cast<core::BlockHash>(core::sha256d(core::ByteView(head + 8, 80)));
-        BlockLocation loc{f, offset + 8, size, hash, core::BlockHash::from_raw(core::ByteView(head + 12, 32))};
+        BlockLocation loc{f, offset + 8, size, hash,
+                          core::BlockHash::from_raw(core::ByteView(head + 12, 32))};
         if (by_hash_.emplace(hash, loc).second) children_[loc.prev].push_back(hash);
         offset += 8 + std::uint64_t{size};
         in.seekg(static_cast<std::streamoff>(offset));
@@ -125,7 +129,8 @@ core::Result<core::Bytes> BlockIndex::read(const BlockLocation& loc) const {
     core::Bytes block(loc.size);
     in.seekg(static_cast<std::streamoff>(loc.offset));
     if (!in.read(reinterpret_cast<char*>(block.data()), loc.size))
-        return fail(Errc::io, fmt::format("{}: cannot read the block at offset {}", path.string(), loc.offset));
+        return fail(Errc::io,
+                    fmt::format("{}: cannot read the block at offset {}", path.string(), loc.offset));
     unxor(block.data(), block.size(), loc.offset, key_);
     return block;
 }
@@ -133,7 +138,8 @@ core::Result<core::Bytes> BlockIndex::read(const BlockLocation& loc) const {
 core::Result<BlockIndex> open_block_index(const std::filesystem::path& path, core::Network network) {
     std::error_code ec;
     if (!std::filesystem::is_directory(path, ec)) {
-        if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, fmt::format("{}: no such file", path.string()));
+        if (!std::filesystem::exists(path, ec))
+            return fail(Errc::not_found, fmt::format("{}: no such file", path.string()));
         UTXO_TRY_ASSIGN(auto key, read_xor_key(path.parent_path()));
         return BlockIndex::build({path}, network, key);
     }

@@ -18,8 +18,8 @@ namespace utxo::indexer {
 using XorKey = std::array<std::uint8_t, 8>;
 
 struct BlockLocation {
-    std::size_t file;       // index into BlockIndex::files()
-    std::uint64_t offset;   // of the block itself, after magic and size
+    std::size_t file;      // index into BlockIndex::files()
+    std::uint64_t offset;  // of the block itself, after magic and size
     std::uint32_t size;
     core::BlockHash hash;
     core::BlockHash prev;
@@ -29,7 +29,8 @@ class BlockIndex {
 public:
     // Scans every file (records of magic || size || block, possibly followed by zero padding,
     // obfuscated with `key`). Errors name the file and offset.
-    [[nodiscard]] static core::Result<BlockIndex> build(std::vector<std::filesystem::path> files, core::Network network, XorKey key);
+    [[nodiscard]] static core::Result<BlockIndex> build(std::vector<std::filesystem::path> files,
+                                                        core::Network network, XorKey key);
 
     // The longest chain that starts with a child of `start` (nullopt: of the all-zero hash, so
     // the chain starts at genesis). Where blocks fork, the branch with more descendants wins.
@@ -45,7 +46,8 @@ private:
         std::size_t operator()(const core::BlockHash& h) const noexcept;
     };
     [[nodiscard]] core::Status scan(std::size_t f, const core::NetworkMagic& magic);
-    std::size_t depth(const core::BlockHash& h, std::unordered_map<core::BlockHash, std::size_t, HashHasher>& memo) const;
+    std::size_t depth(const core::BlockHash& h,
+                      std::unordered_map<core::BlockHash, std::size_t, HashHasher>& memo) const;
 
     std::vector<std::filesystem::path> files_;
     XorKey key_{};
@@ -55,6 +57,7 @@ private:
 
 // Indexes PATH: a blocks directory (its blk*.dat files, sorted, with the directory's xor.dat key)
 // or one blk-format file (with the key of the directory it is in).
-[[nodiscard]] core::Result<BlockIndex> open_block_index(const std::filesystem::path& path, core::Network network);
+[[nodiscard]] core::Result<BlockIndex> open_block_index(const std::filesystem::path& path,
+                                                        core::Network network);
 
 }  // namespace utxo::indexer

@@ -31,10 +31,12 @@ public:
             while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
             if (line.empty()) continue;
             auto bytes = core::from_hex(line);
-            if (!bytes) return fail(Errc::invalid, fmt::format("{}:{}: not a hex line", path_.string(), line_no_));
+            if (!bytes)
+                return fail(Errc::invalid, fmt::format("{}:{}: not a hex line", path_.string(), line_no_));
             if (skip_until_) {
                 if (bytes->size() < 80)
-                    return fail(Errc::invalid, fmt::format("{}:{}: too short for a block", path_.string(), line_no_));
+                    return fail(Errc::invalid,
+                                fmt::format("{}:{}: too short for a block", path_.string(), line_no_));
                 auto hash = core::hash_cast<core::BlockHash>(core::sha256d(core::ByteView(*bytes).first(80)));
                 if (hash == *skip_until_) skip_until_.reset();
                 continue;
@@ -43,8 +45,8 @@ public:
         }
         if (in_.bad()) return fail(Errc::io, fmt::format("{}: read error", path_.string()));
         if (skip_until_)
-            return fail(Errc::not_found, fmt::format("{}: the store's tip {} is not in this file", path_.string(),
-                                                     skip_until_->to_display_hex()));
+            return fail(Errc::not_found, fmt::format("{}: the store's tip {} is not in this file",
+                                                     path_.string(), skip_until_->to_display_hex()));
         return std::optional<Bytes>{};
     }
     std::optional<std::size_t> total() const override { return std::nullopt; }
@@ -75,8 +77,8 @@ private:
     std::size_t pos_ = 0;
 };
 
-[[nodiscard]] Result<std::unique_ptr<BlockFileSource>> open_blk_files(const std::filesystem::path& path, core::Network network,
-                                                        const std::optional<core::BlockHash>& start) {
+[[nodiscard]] Result<std::unique_ptr<BlockFileSource>> open_blk_files(
+    const std::filesystem::path& path, core::Network network, const std::optional<core::BlockHash>& start) {
     UTXO_TRY_ASSIGN(auto index, open_block_index(path, network));
     return std::unique_ptr<BlockFileSource>(new BlkFilesSource(std::move(index), start));
 }
@@ -101,15 +103,18 @@ Result<std::array<std::uint8_t, 8>> read_xor_key(const std::filesystem::path& di
     if (!std::filesystem::exists(path)) return key;
     std::ifstream in(path, std::ios::binary);
     if (!in.read(reinterpret_cast<char*>(key.data()), 8) || in.peek() != EOF)
-        return fail(Errc::invalid, fmt::format("{}: an obfuscation key must be exactly 8 bytes", path.string()));
+        return fail(Errc::invalid,
+                    fmt::format("{}: an obfuscation key must be exactly 8 bytes", path.string()));
     return key;
 }
 
-Result<std::unique_ptr<BlockFileSource>> BlockFileSource::open(const std::filesystem::path& path, core::Network network,
+Result<std::unique_ptr<BlockFileSource>> BlockFileSource::open(const std::filesystem::path& path,
+                                                               core::Network network,
                                                                const std::optional<core::BlockHash>& start) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) return open_blk_files(path, network, start);
-    if (!std::filesystem::exists(path, ec)) return fail(Errc::not_found, fmt::format("{}: no such file", path.string()));
+    if (!std::filesystem::exists(path, ec))
+        return fail(Errc::not_found, fmt::format("{}: no such file", path.string()));
     if (looks_like_blk_file(path) || starts_with_magic(path, core::params(network).magic))
         return open_blk_files(path, network, start);
     std::ifstream in(path);

@@ -20,8 +20,9 @@ public:
     // Opens PATH: a directory (its blk*.dat files), a blk*.dat file, or a hex-lines file.
     // After `start` (the store's tip hash, or nullopt for an empty store), blocks are followed along
     // the longest chain found in the files.
-    [[nodiscard]] static Result<std::unique_ptr<BlockFileSource>> open(const std::filesystem::path& path, core::Network network,
-                                                         const std::optional<core::BlockHash>& start);
+    [[nodiscard]] static Result<std::unique_ptr<BlockFileSource>> open(
+        const std::filesystem::path& path, core::Network network,
+        const std::optional<core::BlockHash>& start);
     virtual ~BlockFileSource() = default;
     // The next block's raw bytes; nullopt at the end. Errors name the file and offset.
     [[nodiscard]] virtual Result<std::optional<Bytes>> next() = 0;

@@ -49,9 +49,8 @@ public:
 
 private:
     std::unexpected<core::Error> beyond_tip(core::Height height) const {
-        return fail(Errc::not_found,
-                    fmt::format("{}: height {} is beyond the tip at {}", name_, height.value,
-                                chain_.size() - 1));
+        return fail(Errc::not_found, fmt::format("{}: height {} is beyond the tip at {}", name_, height.value,
+                                                 chain_.size() - 1));
     }
 
     std::string name_;
@@ -68,9 +67,11 @@ core::Result<std::unique_ptr<ChainSource>> open_blocks_dir_source(const SourceOp
     auto chain = index.chain_after(std::nullopt);
     const auto& genesis = core::params(options.network).genesis;
     if (chain.empty() || chain[0].hash != genesis)
-        return fail(Errc::mismatch, fmt::format("{}: the blocks do not start with {}'s genesis block {}", name,
-                                                core::network_name(options.network), genesis.to_display_hex()));
-    return std::unique_ptr<ChainSource>(new BlocksDirSource(std::move(name), std::move(index), std::move(chain)));
+        return fail(Errc::mismatch,
+                    fmt::format("{}: the blocks do not start with {}'s genesis block {}", name,
+                                core::network_name(options.network), genesis.to_display_hex()));
+    return std::unique_ptr<ChainSource>(
+        new BlocksDirSource(std::move(name), std::move(index), std::move(chain)));
 }
 
 }  // namespace utxo::indexer

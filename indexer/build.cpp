@@ -6,8 +6,8 @@
 #include "core/transaction.h"
 #include "indexer/block_source.h"
 #include "indexer/commands.h"
-#include "indexer/progress.h"
 #include "indexer/log.h"
+#include "indexer/progress.h"
 
 namespace utxo::indexer {
 
@@ -33,8 +33,9 @@ core::Result<BuildSummary> build(const BuildOptions& options) {
         auto block = core::parse_block(**raw);
         if (!block) {
             core::Height at = batch.state().tip ? batch.state().tip->height.next() : core::Height{0};
-            return core::fail(block.error().code, fmt::format("{}: block {} is malformed: {}", options.blocks.string(),
-                                                              at.value, block.error().message));
+            return core::fail(block.error().code,
+                              fmt::format("{}: block {} is malformed: {}", options.blocks.string(), at.value,
+                                          block.error().message));
         }
         UTXO_TRY_ASSIGN(auto delta, batch.apply_block(*block));
         ++summary.blocks;
@@ -46,8 +47,8 @@ core::Result<BuildSummary> build(const BuildOptions& options) {
     summary.tip = batch.state().tip;
     UTXO_TRY(batch.commit());
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    log().info("applied {} blocks ({} coins created, {} spent) in {:.2f}s", summary.blocks,
-                                 summary.created, summary.spent, summary.seconds);
+    log().info("applied {} blocks ({} coins created, {} spent) in {:.2f}s", summary.blocks, summary.created,
+               summary.spent, summary.seconds);
     return summary;
 }
 

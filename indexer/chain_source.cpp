@@ -14,15 +14,17 @@ core::Result<std::unique_ptr<ChainSource>> open_chain_source(const SourceOptions
     if (spec.starts_with("rpc:")) return open_rpc_source(options, spec.substr(4));
     if (spec.starts_with("rest:")) return open_rest_source(options, spec.substr(5));
     if (spec.starts_with("blocks:")) {
-        if (spec.size() == 7) return core::fail(core::Errc::usage, "blocks: needs a directory, e.g. blocks:~/.bitcoin/blocks");
+        if (spec.size() == 7)
+            return core::fail(core::Errc::usage, "blocks: needs a directory, e.g. blocks:~/.bitcoin/blocks");
         return open_blocks_dir_source(options, std::filesystem::path(spec.substr(7)));
     }
     // Only the scheme is echoed: the rest may hold a password.
     auto colon = spec.find(':');
-    return core::fail(core::Errc::usage,
-                      fmt::format("unknown chain source '{}': expected rpc:URL, rest:URL or blocks:DIR",
-                                  colon == std::string_view::npos ? std::string(spec.substr(0, 40))
-                                                                  : std::string(spec.substr(0, colon + 1)) + "..."));
+    return core::fail(
+        core::Errc::usage,
+        fmt::format("unknown chain source '{}': expected rpc:URL, rest:URL or blocks:DIR",
+                    colon == std::string_view::npos ? std::string(spec.substr(0, 40))
+                                                    : std::string(spec.substr(0, colon + 1)) + "..."));
 }
 
 }  // namespace utxo::indexer

@@ -35,8 +35,8 @@ public:
 struct SourceOptions {
     std::string spec;
     core::Network network = core::Network::mainnet;
-    std::string rpc_cookie_file;       // optional
-    int timeout_seconds = 30;          // every network read and write
+    std::string rpc_cookie_file;  // optional
+    int timeout_seconds = 30;     // every network read and write
     // rpc: and rest: refuse larger HTTP answers. One JSON-RPC batch of `blocks` is one answer
     // (raw blocks as hex, twice their size), so callers size `count` to fit.
     std::size_t max_response_bytes = std::size_t{64} << 20;

@@ -10,7 +10,6 @@
 #include "core/error.h"
 #include "core/network.h"
 
-
 namespace utxo::indexer {
 
 using cli::Action;  // cli/tool.h

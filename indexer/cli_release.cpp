@@ -1,8 +1,8 @@
 // utxo-indexer run, release, addresses and verify-release: options onto the library's option
 // structs, results onto stdout.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <memory>
@@ -23,8 +23,8 @@ extern "C" void request_stop(int) { g_stop = true; }
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
     UTXO_TRY_ASSIGN(auto r, run(o, g_stop));
-    fmt::print("{}: {} blocks applied, {} releases cut; tip {}\n", g_stop ? "stopped" : "done", r.blocks, r.releases,
-               r.tip ? std::to_string(r.tip->height.value) : "none");
+    fmt::print("{}: {} blocks applied, {} releases cut; tip {}\n", g_stop ? "stopped" : "done", r.blocks,
+               r.releases, r.tip ? std::to_string(r.tip->height.value) : "none");
     return {};
 }
 
@@ -39,9 +39,11 @@ void add_run_command(CLI::App& app, Action& action) {
     cmd->add_option("--db", o->db, "store directory")->required();
     cmd->add_option("--releases", o->releases, "releases root directory")->required();
     cmd->add_option("--release-every", o->release_every, "cut a release at every height divisible by N")
-        ->required()->check(CLI::Range(1u, 10'000'000u));
+        ->required()
+        ->check(CLI::Range(1u, 10'000'000u));
     cmd->add_option("--confirmations", o->confirmations, "apply only blocks with at least K confirmations")
-        ->required()->check(CLI::Range(1u, 100'000u));
+        ->required()
+        ->check(CLI::Range(1u, 100'000u));
     cmd->add_option("--shards", o->shard_count, "shards per release, a power of two (default 1024)");
     cmd->add_option("--cache-mb", o->cache_mb, "memory for new coins before they go to LMDB (default 2048)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
@@ -93,8 +95,9 @@ void add_addresses_command(CLI::App& app, Action& action) {
 void add_verify_release_command(CLI::App& app, Action& action) {
     auto dir = std::make_shared<std::filesystem::path>();
     auto quiet = std::make_shared<bool>(false);
-    auto* cmd = app.add_subcommand("verify-release", "re-read a release and check every hash, count and "
-                                                     "commitment in its manifest (exit 1 on a mismatch)");
+    auto* cmd = app.add_subcommand("verify-release",
+                                   "re-read a release and check every hash, count and "
+                                   "commitment in its manifest (exit 1 on a mismatch)");
     cmd->add_option("dir", *dir, "release directory")->required();
     cmd->add_flag("-q,--quiet", *quiet, "print only the verdict");
     cmd->callback([dir, quiet, &action] {

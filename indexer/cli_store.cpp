@@ -1,8 +1,8 @@
 // utxo-indexer build, stats, import-core, export-core and synth: options onto the library's
 // option structs, results onto stdout.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <memory>
 
 #include "indexer/cli.h"
@@ -33,8 +33,9 @@ void add_build_command(CLI::App& app, Action& action) {
         o->progress = true;
         action = [o]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, build(*o));
-            fmt::print("applied {} blocks: {} coins created, {} spent; tip {} {}\n", r.blocks, r.created, r.spent,
-                       r.tip ? std::to_string(r.tip->height.value) : "none", r.tip ? r.tip->hash.to_display_hex() : "");
+            fmt::print("applied {} blocks: {} coins created, {} spent; tip {} {}\n", r.blocks, r.created,
+                       r.spent, r.tip ? std::to_string(r.tip->height.value) : "none",
+                       r.tip ? r.tip->hash.to_display_hex() : "");
             return {};
         };
     });
@@ -61,14 +62,15 @@ void add_import_core_command(CLI::App& app, Action& action) {
     auto* cmd = app.add_subcommand("import-core", "load a Bitcoin Core dumptxoutset file into a new store");
     cmd->add_option("file", o->snapshot, "snapshot file")->required();
     cmd->add_option("--db", o->db, "new store directory")->required();
-    auto* height_opt = cmd->add_option("--height", *height, "height of the base block (needed unless "
-                                                            "it is one of Core's assumeutxo blocks)");
+    auto* height_opt = cmd->add_option("--height", *height,
+                                       "height of the base block (needed unless "
+                                       "it is one of Core's assumeutxo blocks)");
     cmd->callback([o, height, height_opt, &action] {
         if (*height_opt) o->height = core::Height{*height};
         action = [o]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, import_core(*o));
-            fmt::print("imported {} coins at height {} ({}); hash_serialized_3 {}{}\n", r.coins, r.tip.height.value,
-                       r.tip.hash.to_display_hex(), r.hash_serialized_3.to_display_hex(),
+            fmt::print("imported {} coins at height {} ({}); hash_serialized_3 {}{}\n", r.coins,
+                       r.tip.height.value, r.tip.hash.to_display_hex(), r.hash_serialized_3.to_display_hex(),
                        r.matched_core_params ? " (matches Bitcoin Core's assumeutxo value)" : "");
             return {};
         };
@@ -84,8 +86,8 @@ void add_export_core_command(CLI::App& app, Action& action) {
     cmd->callback([db, out, &action] {
         action = [db, out]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, export_core(*db, *out));
-            fmt::print("wrote {} coins at height {} to {}; hash_serialized_3 {}; muhash {} (checked)\n", r.coins,
-                       r.tip.height.value, out->string(), r.hash_serialized_3.to_display_hex(),
+            fmt::print("wrote {} coins at height {} to {}; hash_serialized_3 {}; muhash {} (checked)\n",
+                       r.coins, r.tip.height.value, out->string(), r.hash_serialized_3.to_display_hex(),
                        r.muhash.to_display_hex());
             return {};
         };
@@ -100,16 +102,20 @@ void add_synth_command(CLI::App& app, Action& action) {
     cmd->add_option("--out", *out, "output file")->required();
     cmd->add_option("--blocks", o->blocks, "blocks after genesis")->required();
     cmd->add_option("--txs-per-block", o->txs_per_block, "transactions per block, coinbase included")
-        ->required()->check(CLI::Range(1u, 1'000'000u));
+        ->required()
+        ->check(CLI::Range(1u, 1'000'000u));
     cmd->add_option("--seed", o->seed, "random seed")->required();
-    cmd->add_option("--format", *format, "hex (one block per line) or blk (Core blk*.dat); default: "
-                                         "blk when the name ends in .dat")->check(CLI::IsMember({"hex", "blk"}));
+    cmd->add_option("--format", *format,
+                    "hex (one block per line) or blk (Core blk*.dat); default: "
+                    "blk when the name ends in .dat")
+        ->check(CLI::IsMember({"hex", "blk"}));
     cmd->callback([o, out, format, &action] {
         const bool blk = format->empty() ? out->extension() == ".dat" : *format == "blk";
         action = [o, out, blk]() -> core::Status {
-            UTXO_TRY_ASSIGN(auto r, write_synthetic_chain(*o, *out, blk ? SynthFormat::blk : SynthFormat::hex_lines));
-            fmt::print("wrote {} blocks, {} transactions, {} outputs, {} inputs ({} bytes) to {}\n", r.blocks, r.txs,
-                       r.outputs, r.inputs, r.bytes, out->string());
+            UTXO_TRY_ASSIGN(auto r,
+                            write_synthetic_chain(*o, *out, blk ? SynthFormat::blk : SynthFormat::hex_lines));
+            fmt::print("wrote {} blocks, {} transactions, {} outputs, {} inputs ({} bytes) to {}\n", r.blocks,
+                       r.txs, r.outputs, r.inputs, r.bytes, out->string());
             return {};
         };
     });

@@ -26,7 +26,8 @@ inline CoinKey coin_key(const core::OutPoint& outpoint) {
 inline core::OutPoint outpoint_from_key(core::ByteView key) {
     core::OutPoint o;
     o.txid = core::Txid::from_raw(key.first(32));
-    o.vout = std::uint32_t{key[32]} << 24 | std::uint32_t{key[33]} << 16 | std::uint32_t{key[34]} << 8 | key[35];
+    o.vout =
+        std::uint32_t{key[32]} << 24 | std::uint32_t{key[33]} << 16 | std::uint32_t{key[34]} << 8 | key[35];
     return o;
 }
 

@@ -16,7 +16,8 @@ core::Result<std::vector<AddressHolding>> list_addresses(const AddressesOptions&
 core::Result<ReleaseSummary> cut_store_release(const CutOptions& o) {
     UTXO_TRY_ASSIGN(auto store, UtxoStore::open_existing(o.db));
     UTXO_TRY_ASSIGN(auto outcome, cut_release(store, o.release));
-    if (auto* not_cut = std::get_if<ReleaseNotCut>(&outcome)) return fail(Errc::not_found, std::move(not_cut->reason));
+    if (auto* not_cut = std::get_if<ReleaseNotCut>(&outcome))
+        return fail(Errc::not_found, std::move(not_cut->reason));
     return std::get<ReleaseSummary>(std::move(outcome));
 }
 

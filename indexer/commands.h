@@ -19,7 +19,7 @@ struct BuildOptions {
     std::filesystem::path blocks;  // hex-lines file, blk*.dat file or blocks directory
     core::Network network = core::Network::mainnet;
     std::filesystem::path db;
-    bool progress = false;  // draw a progress line on stderr
+    bool progress = false;        // draw a progress line on stderr
     std::size_t cache_mb = 2048;  // memory for new coins before they are written to LMDB
 };
 struct BuildSummary {
@@ -69,7 +69,8 @@ struct ExportSummary {
 };
 // Writes the store as a Core snapshot file; refuses an existing file. On the way it computes
 // hash_serialized_3 and recomputes MuHash, which must equal the store's running MuHash.
-[[nodiscard]] core::Result<ExportSummary> export_core(const std::filesystem::path& db, const std::filesystem::path& out);
+[[nodiscard]] core::Result<ExportSummary> export_core(const std::filesystem::path& db,
+                                                      const std::filesystem::path& out);
 
 struct AddressHolding {
     std::string address;
@@ -77,10 +78,11 @@ struct AddressHolding {
     core::Amount value;
 };
 // The first `count` distinct addresses of the set in key order (scripts without an address skipped).
-[[nodiscard]] core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db, std::size_t count);
+[[nodiscard]] core::Result<std::vector<AddressHolding>> sample_addresses(const std::filesystem::path& db,
+                                                                         std::size_t count);
 // The same from a release's shard files (shard by shard, each in outpoint order).
-[[nodiscard]] core::Result<std::vector<AddressHolding>> sample_release_addresses(const std::filesystem::path& release,
-                                                                   std::size_t count);
+[[nodiscard]] core::Result<std::vector<AddressHolding>> sample_release_addresses(
+    const std::filesystem::path& release, std::size_t count);
 
 // `addresses`: sample_addresses of `db` or sample_release_addresses of `release`, exactly one of
 // them given (Errc::usage otherwise).

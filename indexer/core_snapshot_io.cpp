@@ -38,9 +38,9 @@ public:
 
 private:
     [[nodiscard]] core::Status flush() {
-        std::sort(group_.begin(), group_.end(), [](const auto& a, const auto& b) { return a.first.vout < b.first.vout; });
-        for (const auto& [op, coin] : group_)
-            UTXO_TRY(hasher_.add(op, coin));
+        std::sort(group_.begin(), group_.end(),
+                  [](const auto& a, const auto& b) { return a.first.vout < b.first.vout; });
+        for (const auto& [op, coin] : group_) UTXO_TRY(hasher_.add(op, coin));
         group_.clear();
         return {};
     }
@@ -49,19 +49,19 @@ private:
 };
 
 [[nodiscard]] core::Result<core::Height> snapshot_height(const ImportOptions& options,
-                                                        const core::SnapshotHeader& header,
-                                                        const std::optional<KnownSnapshot>& known) {
+                                                         const core::SnapshotHeader& header,
+                                                         const std::optional<KnownSnapshot>& known) {
     const std::string name = options.snapshot.string();
     if (known && options.height && *options.height != known->height)
-        return core::fail(core::Errc::mismatch,
-                          fmt::format("{}: base block {} is at height {}, not {}", name,
-                                      header.base_block.to_display_hex(), known->height.value,
-                                      options.height->value));
+        return core::fail(core::Errc::mismatch, fmt::format("{}: base block {} is at height {}, not {}", name,
+                                                            header.base_block.to_display_hex(),
+                                                            known->height.value, options.height->value));
     if (known) return known->height;
     if (!options.height)
-        return core::fail(core::Errc::usage, fmt::format("{}: base block {} is not one of Core's assumeutxo blocks, so "
-                                                         "its height must be given with --height", name,
-                                                         header.base_block.to_display_hex()));
+        return core::fail(core::Errc::usage,
+                          fmt::format("{}: base block {} is not one of Core's assumeutxo blocks, so "
+                                      "its height must be given with --height",
+                                      name, header.base_block.to_display_hex()));
     return *options.height;
 }
 
@@ -79,25 +79,27 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
     UTXO_TRY_ASSIGN(auto store, UtxoStore::open(options.db, header.network));
     UTXO_TRY_ASSIGN(auto batch, store.begin_write());
     if (batch.state().tip || batch.state().coins)
-        return core::fail(core::Errc::usage, fmt::format("{}: the store is not empty; import into a new directory",
-                                                         options.db.string()));
+        return core::fail(
+            core::Errc::usage,
+            fmt::format("{}: the store is not empty; import into a new directory", options.db.string()));
     GroupedHasher hasher;
     while (true) {
         auto next = reader->next();
         if (!next) return core::fail(next.error().code, fmt::format("{}: {}", name, next.error().message));
         if (!*next) break;
         if ((*next)->coin.height > height)
-            return core::fail(core::Errc::invalid, fmt::format("{}: Bad snapshot data after deserializing {} coins (a "
-                                                               "coin is newer than the base block)", name,
-                                                               reader->coins_read() - 1));
+            return core::fail(core::Errc::invalid,
+                              fmt::format("{}: Bad snapshot data after deserializing {} coins (a "
+                                          "coin is newer than the base block)",
+                                          name, reader->coins_read() - 1));
         if (auto s = batch.load_coin((*next)->outpoint, (*next)->coin); !s)
             return core::fail(s.error().code, fmt::format("{}: {}", name, s.error().message));
         if (auto s = hasher.add((*next)->outpoint, (*next)->coin); !s)
             return core::fail(s.error().code, fmt::format("{}: {}", name, s.error().message));
     }
     UTXO_TRY_ASSIGN(auto hash, hasher.finish());
-    ImportSummary summary{header.network, ChainTip{height, header.base_block}, header.coin_count,
-                          hash, false, 0};
+    ImportSummary summary{
+        header.network, ChainTip{height, header.base_block}, header.coin_count, hash, false, 0};
     if (known) {  // a real Core snapshot: its content must be what Core itself would accept
         if (hash != known->hash_serialized_3)
             return core::fail(core::Errc::mismatch,
@@ -119,7 +121,8 @@ core::Result<ExportSummary> export_core(const std::filesystem::path& db, const s
     if (!st.tip) return core::fail(core::Errc::usage, fmt::format("{}: the store is empty", db.string()));
     core::SnapshotHeader header{2, st.network, st.tip->hash, st.coins};
     auto writer = core::SnapshotWriter::create(out, header);
-    if (!writer) return core::fail(writer.error().code, fmt::format("{}: {}", out.string(), writer.error().message));
+    if (!writer)
+        return core::fail(writer.error().code, fmt::format("{}: {}", out.string(), writer.error().message));
 
     // The store yields numeric vout order, which is hash_serialized_3's order; Core's file wants
     // VARINT byte order within a txid, which differs only from vout 16512 on. Buffer one txid's
@@ -129,16 +132,15 @@ core::Result<ExportSummary> export_core(const std::filesystem::path& db, const s
     std::vector<std::pair<core::OutPoint, core::Coin>> group;
     auto flush = [&]() -> core::Status {
         if (group.size() > 1 && group.back().first.vout >= 16512)
-            std::sort(group.begin(), group.end(),
-                      [](const auto& a, const auto& b) { return core::chainstate_key_less(a.first, b.first); });
-        for (const auto& [op, coin] : group)
-            UTXO_TRY(writer->add(op, coin));
+            std::sort(group.begin(), group.end(), [](const auto& a, const auto& b) {
+                return core::chainstate_key_less(a.first, b.first);
+            });
+        for (const auto& [op, coin] : group) UTXO_TRY(writer->add(op, coin));
         group.clear();
         return {};
     };
     auto s = store.for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> core::Result<bool> {
-        if (!group.empty() && group.front().first.txid != op.txid)
-            UTXO_TRY(flush());
+        if (!group.empty() && group.front().first.txid != op.txid) UTXO_TRY(flush());
         group.emplace_back(op, coin);
         UTXO_TRY(hasher.add(op, coin));
         muhash.insert_coin(op, coin);
@@ -147,11 +149,13 @@ core::Result<ExportSummary> export_core(const std::filesystem::path& db, const s
     UTXO_TRY(s);
     UTXO_TRY(flush());
     if (muhash.finalize() != st.muhash.finalize())
-        return core::fail(core::Errc::mismatch,
-                          fmt::format("{}: the store is inconsistent: its coins hash to MuHash {}, but it recorded {}",
-                                      db.string(), muhash.finalize().to_display_hex(),
-                                      st.muhash.finalize().to_display_hex()));
-    if (auto f = writer->finish(); !f) return core::fail(f.error().code, fmt::format("{}: {}", out.string(), f.error().message));
+        return core::fail(
+            core::Errc::mismatch,
+            fmt::format("{}: the store is inconsistent: its coins hash to MuHash {}, but it recorded {}",
+                        db.string(), muhash.finalize().to_display_hex(),
+                        st.muhash.finalize().to_display_hex()));
+    if (auto f = writer->finish(); !f)
+        return core::fail(f.error().code, fmt::format("{}: {}", out.string(), f.error().message));
     ExportSummary summary{st.coins, *st.tip, hasher.finalize(), muhash.finalize(), seconds_since(started)};
     log().info("exported {} coins to {} in {:.2f}s", summary.coins, out.string(), summary.seconds);
     return summary;

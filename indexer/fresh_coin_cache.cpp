@@ -41,7 +41,8 @@ std::size_t FreshCoinCache::memory_bytes() const {
     // A slot holds the key, the value and robin hood's distance; a large_ node also the next
     // pointer and malloc's header.
     constexpr std::size_t slot = kSlotBytes;
-    constexpr std::size_t large_node = (sizeof(void*) + sizeof(std::pair<CoinKey, core::Bytes>) + 8 + 15) / 16 * 16;
+    constexpr std::size_t large_node =
+        (sizeof(void*) + sizeof(std::pair<CoinKey, core::Bytes>) + 8 + 15) / 16 * 16;
     return small_.bucket_count() * slot + large_.size() * large_node + large_.bucket_count() * sizeof(void*) +
            large_bytes_;
 }
@@ -70,7 +71,8 @@ std::vector<FreshCoinCache::Entry> FreshCoinCache::sorted() const {
     };
     std::vector<Sortable> items;
     items.reserve(size());
-    for (const auto& [k, v] : small_) items.push_back({prefix_of(k), {&k, core::ByteView(v.bytes.data(), v.size)}});
+    for (const auto& [k, v] : small_)
+        items.push_back({prefix_of(k), {&k, core::ByteView(v.bytes.data(), v.size)}});
     for (const auto& [k, v] : large_) items.push_back({prefix_of(k), {&k, core::ByteView(v)}});
     std::sort(items.begin(), items.end(), [](const Sortable& a, const Sortable& b) {
         if (a.prefix != b.prefix) return a.prefix < b.prefix;

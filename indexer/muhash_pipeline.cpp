@@ -13,8 +13,7 @@ constexpr std::size_t kMaxQueued = 4;  // bounds memory: the producer waits when
 constexpr std::uint32_t kRouteByScript = UINT32_MAX;
 }  // namespace
 
-MuHashPipeline::MuHashPipeline(std::size_t accumulators)
-    : acc_(accumulators), worker_([this] { work(); }) {}
+MuHashPipeline::MuHashPipeline(std::size_t accumulators) : acc_(accumulators), worker_([this] { work(); }) {}
 
 MuHashPipeline::~MuHashPipeline() {
     {
@@ -34,13 +33,15 @@ void MuHashPipeline::remove_coin(std::size_t a, const core::OutPoint& op, const 
 
 // Record layout in a batch: u32 accumulator | u8 remove | u24 element length | element.
 // Elements are TxOutSer, at most ~10 KB (scripts over 10,000 bytes never enter the set).
-void MuHashPipeline::add(std::size_t accumulator, bool remove, const core::OutPoint& op, const core::Coin& coin) {
+void MuHashPipeline::add(std::size_t accumulator, bool remove, const core::OutPoint& op,
+                         const core::Coin& coin) {
     core::Bytes& d = filling_.data;
     const std::size_t at = d.size();
     d.resize(at + 8);
     core::Writer w(d);
     core::write_txout_ser(w, op, coin);
-    const std::uint32_t a = accumulator == kShardOfScript ? kRouteByScript : static_cast<std::uint32_t>(accumulator);
+    const std::uint32_t a =
+        accumulator == kShardOfScript ? kRouteByScript : static_cast<std::uint32_t>(accumulator);
     const std::size_t len = d.size() - at - 8;
     std::memcpy(d.data() + at, &a, 4);
     d[at + 4] = remove ? 1 : 0;

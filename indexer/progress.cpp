@@ -8,8 +8,10 @@
 namespace utxo::indexer {
 
 Progress::Progress(bool wanted, std::optional<std::size_t> total_blocks)
-    : active_(wanted && isatty(STDERR_FILENO)), total_(total_blocks),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : active_(wanted && isatty(STDERR_FILENO)),
+      total_(total_blocks),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 void Progress::update(std::uint64_t blocks_done, core::Height height, std::uint64_t operations) {
     if (!active_) return;

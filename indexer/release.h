@@ -28,8 +28,8 @@ struct ReleaseSummary {
     double seconds = 0;
 };
 
-std::filesystem::path release_path(const std::filesystem::path& releases, core::Network net, core::Height height,
-                                   const core::BlockHash& block);
+std::filesystem::path release_path(const std::filesystem::path& releases, core::Network net,
+                                   core::Height height, const core::BlockHash& block);
 
 // A release this store cannot cut although nothing is wrong: it began from a snapshot and lacks
 // the undo data the release's patches need (nothing was written).
@@ -50,7 +50,7 @@ struct HashedPart {
     core::Bytes torrent;
     core::InfoHash infohash;
 };
-[[nodiscard]] core::Result<HashedPart> hash_release_part(const std::filesystem::path& release_dir, const std::string& part,
-                                           std::uint32_t count);
+[[nodiscard]] core::Result<HashedPart> hash_release_part(const std::filesystem::path& release_dir,
+                                                         const std::string& part, std::uint32_t count);
 
 }  // namespace utxo::indexer

@@ -41,8 +41,8 @@ struct SetSummary {
 // kStoreShardCount shards as blocks are applied): release shard s gathers store shards i with
 // i mod shard_count == s, since both are the low bits of the same digest. nullopt when the
 // release has more shards than the store keeps.
-[[nodiscard]] core::Result<std::optional<std::vector<ShardTotals>>> totals_from_store(UtxoStore& store,
-                                                                              std::uint32_t shard_count) {
+[[nodiscard]] core::Result<std::optional<std::vector<ShardTotals>>> totals_from_store(
+    UtxoStore& store, std::uint32_t shard_count) {
     if (shard_count > kStoreShardCount) return std::optional<std::vector<ShardTotals>>{};
     UTXO_TRY_ASSIGN(auto kept, store.shard_totals());
     std::vector<ShardTotals> out(shard_count);
@@ -58,8 +58,8 @@ struct SetSummary {
 // One pass over the store in key order: every coin's record is copied as it is into its shard
 // file, and the coin goes into hash_serialized_3 for the whole set. The per-shard MuHashes come
 // from the store; only a release with more shards than the store keeps computes them here.
-[[nodiscard]] core::Result<SetSummary> write_shards(UtxoStore& store, const StoreState& st, const fs::path& dir,
-                                      std::uint32_t shard_count) {
+[[nodiscard]] core::Result<SetSummary> write_shards(UtxoStore& store, const StoreState& st,
+                                                    const fs::path& dir, std::uint32_t shard_count) {
     auto kept = totals_from_store(store, shard_count);
     UTXO_TRY(kept);
     std::vector<core::ShardWriter> writers;
@@ -77,21 +77,20 @@ struct SetSummary {
     std::optional<MuHashPipeline> pipeline;  // per-shard MuHash on the second core, if needed
     if (!*kept) pipeline.emplace(shard_count);
     core::HashSerialized3 hash3;
-    auto walked = store.for_each_coin_record([&](const core::OutPoint& op, const core::Coin& coin,
-                                                 core::ByteView record) -> core::Result<bool> {
-        const std::uint32_t s = core::shard_of(coin.script, shard_count);
-        UTXO_TRY(writers[s].add_encoded(op, record));
-        UTXO_TRY(hash3.add(op, coin));
-        if (pipeline) pipeline->insert_coin(s, op, coin);
-        ++sum.shards[s].coins;
-        amounts[s].sat += coin.value.sat;
-        ++sum.coins;
-        sum.total.sat += coin.value.sat;
-        return true;
-    });
+    auto walked = store.for_each_coin_record(
+        [&](const core::OutPoint& op, const core::Coin& coin, core::ByteView record) -> core::Result<bool> {
+            const std::uint32_t s = core::shard_of(coin.script, shard_count);
+            UTXO_TRY(writers[s].add_encoded(op, record));
+            UTXO_TRY(hash3.add(op, coin));
+            if (pipeline) pipeline->insert_coin(s, op, coin);
+            ++sum.shards[s].coins;
+            amounts[s].sat += coin.value.sat;
+            ++sum.coins;
+            sum.total.sat += coin.value.sat;
+            return true;
+        });
     UTXO_TRY(walked);
-    for (auto& w : writers)
-        UTXO_TRY(w.finish());
+    for (auto& w : writers) UTXO_TRY(w.finish());
     std::vector<core::MuHash3072> muhash(shard_count);
     if (pipeline) {
         auto acc = pipeline->finish();
@@ -100,10 +99,11 @@ struct SetSummary {
         for (std::uint32_t i = 0; i < shard_count; ++i) {
             const ShardTotals& t = (**kept)[i];
             if (t.coins != sum.shards[i].coins || t.total != amounts[i])
-                return fail(Errc::mismatch, fmt::format("{}: the store is inconsistent: shard {} holds {} coins of "
-                                                        "{} sat, its recorded totals say {} coins of {} sat",
-                                                        store.directory().string(), i, sum.shards[i].coins,
-                                                        amounts[i].sat, t.coins, t.total.sat));
+                return fail(Errc::mismatch,
+                            fmt::format("{}: the store is inconsistent: shard {} holds {} coins of "
+                                        "{} sat, its recorded totals say {} coins of {} sat",
+                                        store.directory().string(), i, sum.shards[i].coins, amounts[i].sat,
+                                        t.coins, t.total.sat));
             muhash[i] = t.muhash;
         }
     }
@@ -120,16 +120,18 @@ struct SetSummary {
                                                          core::Height from) {
     std::vector<core::Patch> patches(shard_count);
     for (std::uint32_t i = 0; i < shard_count; ++i)
-        patches[i].header = core::PatchHeader{1, st.network, changes->from_block, from,
-                                              st.tip->hash, st.tip->height, i, shard_count};
-    for (const auto& [op, coin] : changes->spent) patches[core::shard_of(coin.script, shard_count)].spent.push_back(op);
+        patches[i].header = core::PatchHeader{
+            1, st.network, changes->from_block, from, st.tip->hash, st.tip->height, i, shard_count};
+    for (const auto& [op, coin] : changes->spent)
+        patches[core::shard_of(coin.script, shard_count)].spent.push_back(op);
     for (auto& [op, coin] : changes->created)
         patches[core::shard_of(coin.script, shard_count)].created.emplace_back(op, std::move(coin));
     for (std::uint32_t i = 0; i < shard_count; ++i) {
         core::Bytes bytes = core::encode_patch(patches[i]);
         std::ofstream out(dir / core::patch_file_name(i), std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-        if (!out) return fail(Errc::io, fmt::format("{}: write failed", (dir / core::patch_file_name(i)).string()));
+        if (!out)
+            return fail(Errc::io, fmt::format("{}: write failed", (dir / core::patch_file_name(i)).string()));
     }
     return core::PatchSet{changes->from_block, from, {}};
 }
@@ -142,12 +144,14 @@ struct PatchesPart {
     core::PatchSet set;
     core::InfoHash infohash;
 };
-[[nodiscard]] core::Result<PatchesPart> make_patches(UtxoStore& store, const StoreState& st, const fs::path& tmp,
-                                       std::uint32_t shard_count, core::Height from) {
+[[nodiscard]] core::Result<PatchesPart> make_patches(UtxoStore& store, const StoreState& st,
+                                                     const fs::path& tmp, std::uint32_t shard_count,
+                                                     core::Height from) {
     UTXO_TRY_ASSIGN(auto changes, store.changes_since(from));
     std::error_code ec;
     fs::create_directories(tmp / "patches", ec);
-    if (ec) return fail(Errc::io, fmt::format("{}: cannot create: {}", (tmp / "patches").string(), ec.message()));
+    if (ec)
+        return fail(Errc::io, fmt::format("{}: cannot create: {}", (tmp / "patches").string(), ec.message()));
     UTXO_TRY_ASSIGN(auto patches, write_patches(st, &changes, tmp / "patches", shard_count, from));
     UTXO_TRY_ASSIGN(auto hashed, hash_release_part(tmp, "patches", shard_count));
     patches.files = std::move(hashed.files);
@@ -214,9 +218,10 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
     const core::Height patches_from = with_patches ? height.minus(n) : core::Height{};
     if (with_patches) {
         if (auto u = store.undo_available_since(patches_from); !u)
-            return ReleaseNotCut{fmt::format("cannot cut release {}: its patches from height {} need undo data "
-                                             "this store does not have ({})",
-                                             height.value, patches_from.value, u.error().message)};
+            return ReleaseNotCut{
+                fmt::format("cannot cut release {}: its patches from height {} need undo data "
+                            "this store does not have ({})",
+                            height.value, patches_from.value, u.error().message)};
     }
     const fs::path net_dir = summary.dir.parent_path();
     std::error_code ec;
@@ -241,8 +246,10 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
         UTXO_TRY_ASSIGN(auto set, write_shards(store, st, tmp / "shards", options.shard_count));
         timer.done("shard files");
         if (set.muhash.finalize() != st.muhash.finalize() || set.coins != st.coins || set.total != st.total)
-            return fail(Errc::mismatch, fmt::format("{}: the store is inconsistent: its coins do not add up to its "
-                                                    "recorded count, amount and MuHash", store.directory().string()));
+            return fail(Errc::mismatch,
+                        fmt::format("{}: the store is inconsistent: its coins do not add up to its "
+                                    "recorded count, amount and MuHash",
+                                    store.directory().string()));
         core::Manifest m;
         m.network = st.network;
         m.height = height;
@@ -279,11 +286,13 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
     UTXO_TRY(sync_tree(tmp));
     timer.done("sync");
     fs::rename(tmp, summary.dir, ec);
-    if (ec) return fail(Errc::io, fmt::format("{}: cannot rename into place: {}", summary.dir.string(), ec.message()));
+    if (ec)
+        return fail(Errc::io,
+                    fmt::format("{}: cannot rename into place: {}", summary.dir.string(), ec.message()));
     UTXO_TRY(sync_tree(net_dir));
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    log().info("release {} cut: {} coins in {} shards, {:.2f}s", summary.dir.string(), m.coins,
-                                 m.shard_count, summary.seconds);
+    log().info("release {} cut: {} coins in {} shards, {:.2f}s", summary.dir.string(), m.coins, m.shard_count,
+               summary.seconds);
     return summary;
 }
 

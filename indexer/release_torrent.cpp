@@ -11,7 +11,8 @@ core::Result<HashedPart> hash_release_part(const std::filesystem::path& release_
                                            std::uint32_t count) {
     PieceHasher hasher(kPieceSize);
     for (std::uint32_t i = 0; i < count; ++i) {
-        std::string name = part + "/" + (part == "shards" ? core::shard_file_name(i) : core::patch_file_name(i));
+        std::string name =
+            part + "/" + (part == "shards" ? core::shard_file_name(i) : core::patch_file_name(i));
         UTXO_TRY(hasher.hash_file(release_dir / name, name));
     }
     auto pieces = hasher.finish();

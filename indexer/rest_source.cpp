@@ -49,7 +49,8 @@ public:
                           ? core::Height::from_u64(info["blocks"].get<std::uint64_t>())
                           : std::nullopt;
         if (!height)
-            return fail(Errc::invalid, fmt::format("{}: chaininfo: no \"blocks\" height in the answer", name_));
+            return fail(Errc::invalid,
+                        fmt::format("{}: chaininfo: no \"blocks\" height in the answer", name_));
         return *height;
     }
 
@@ -57,8 +58,8 @@ public:
         UTXO_TRY_ASSIGN(auto body, get(fmt::format("rest/blockhashbyheight/{}.bin", height.value),
                                        fmt::format("blockhashbyheight {}", height.value)));
         if (body.size() != 32)
-            return fail(Errc::invalid, fmt::format("{}: blockhashbyheight {}: {} bytes, not a 32-byte hash", name_,
-                                                   height.value, body.size()));
+            return fail(Errc::invalid, fmt::format("{}: blockhashbyheight {}: {} bytes, not a 32-byte hash",
+                                                   name_, height.value, body.size()));
         return core::BlockHash::from_raw(core::as_bytes(body));
     }
 
@@ -79,9 +80,11 @@ core::Result<std::string> RestSource::get(const std::string& target, const std::
     if (!response) return fail(response.error().code, fmt::format("{}: {}", name_, response.error().message));
     if (response->status == 200) return std::move(response->body);
     // Without -rest Core serves no /rest/ paths at all, so the first request gets a plain 404.
-    std::string hint = response->status == 404 && what == "chaininfo" ? "; is the node started with -rest?" : "";
+    std::string hint =
+        response->status == 404 && what == "chaininfo" ? "; is the node started with -rest?" : "";
     return fail(response->status == 404 ? Errc::not_found : Errc::io,
-                fmt::format("{}: {}: {} (HTTP {}{})", name_, what, first_line(response->body), response->status, hint));
+                fmt::format("{}: {}: {} (HTTP {}{})", name_, what, first_line(response->body),
+                            response->status, hint));
 }
 
 // Hashes of heights [from, from + count): one blockhashbyheight, then up to 2000 headers per
@@ -92,16 +95,19 @@ core::Status RestSource::append_hashes(core::Height from, std::uint32_t count,
         UTXO_TRY_ASSIGN(auto first, block_hash(from));
         std::uint32_t n = std::min(count, max_headers_per_request);
         auto what = fmt::format("headers {} from height {}", n, from.value);
-        UTXO_TRY_ASSIGN(auto body, get(fmt::format("rest/headers/{}.bin?count={}", first.to_display_hex(), n), what));
+        UTXO_TRY_ASSIGN(auto body,
+                        get(fmt::format("rest/headers/{}.bin?count={}", first.to_display_hex(), n), what));
         if (body.size() % 80 != 0 || body.size() / 80 > n)
-            return fail(Errc::invalid, fmt::format("{}: {}: {} bytes are not whole headers", name_, what, body.size()));
+            return fail(Errc::invalid,
+                        fmt::format("{}: {}: {} bytes are not whole headers", name_, what, body.size()));
         if (body.size() / 80 < n)  // the chain ends earlier
-            return fail(Errc::not_found, fmt::format("{}: {}: the node's chain ends at height {}", name_, what,
-                                                     from.value + body.size() / 80 - 1));
+            return fail(Errc::not_found, fmt::format("{}: {}: the node's chain ends at height {}", name_,
+                                                     what, from.value + body.size() / 80 - 1));
         auto bytes = core::as_bytes(body);
         for (std::size_t i = 0; i < n; ++i) out.push_back(header_hash(bytes.subspan(i * 80, 80)));
         if (out[out.size() - n] != first)
-            return fail(Errc::mismatch, fmt::format("{}: {}: the first header is not the requested block", name_, what));
+            return fail(Errc::mismatch,
+                        fmt::format("{}: {}: the first header is not the requested block", name_, what));
         from = core::Height{from.value + n};
         count -= n;
     }
@@ -128,15 +134,16 @@ core::Result<std::vector<core::Bytes>> RestSource::blocks(core::Height from, std
     return out;
 }
 
-core::Result<std::unique_ptr<ChainSource>> open_rest_source(const SourceOptions& options, std::string_view spec_url) {
+core::Result<std::unique_ptr<ChainSource>> open_rest_source(const SourceOptions& options,
+                                                            std::string_view spec_url) {
     auto url = net::parse_http_url(spec_url);
     if (!url) return fail(url.error().code, fmt::format("rest: {}", url.error().message));
     std::string name = "rest:" + url->display();
     if (!url->user_password.empty())
         return fail(Errc::usage, fmt::format("{}: Core's REST interface takes no user or password", name));
     std::string base = url->path.ends_with('/') ? url->path : url->path + "/";
-    net::HttpClientOptions http{url->host, url->port, "utxo-indexer", std::chrono::seconds(options.timeout_seconds),
-                                options.max_response_bytes};
+    net::HttpClientOptions http{url->host, url->port, "utxo-indexer",
+                                std::chrono::seconds(options.timeout_seconds), options.max_response_bytes};
     return std::unique_ptr<ChainSource>(new RestSource(std::move(name), std::move(base), std::move(http)));
 }
 

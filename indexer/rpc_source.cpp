@@ -25,11 +25,20 @@ std::filesystem::path default_cookie(core::Network network) {
     if (!home) return {};
     std::filesystem::path dir = std::filesystem::path(home) / ".bitcoin";
     switch (network) {
-        case core::Network::mainnet: break;
-        case core::Network::testnet3: dir /= "testnet3"; break;
-        case core::Network::testnet4: dir /= "testnet4"; break;
-        case core::Network::signet: dir /= "signet"; break;
-        case core::Network::regtest: dir /= "regtest"; break;
+        case core::Network::mainnet:
+            break;
+        case core::Network::testnet3:
+            dir /= "testnet3";
+            break;
+        case core::Network::testnet4:
+            dir /= "testnet4";
+            break;
+        case core::Network::signet:
+            dir /= "signet";
+            break;
+        case core::Network::regtest:
+            dir /= "regtest";
+            break;
     }
     return dir / ".cookie";
 }
@@ -63,7 +72,8 @@ std::string rpc_error_sentence(const json& error) {
     for (char& c : message)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
     while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
-    if (error.is_object() && error.contains("code")) message += fmt::format(" (code {})", error["code"].dump());
+    if (error.is_object() && error.contains("code"))
+        message += fmt::format(" (code {})", error["code"].dump());
     return message;
 }
 
@@ -78,7 +88,10 @@ class RpcSource final : public ChainSource {
 public:
     RpcSource(std::string name, net::HttpUrl url, net::HttpClientOptions http, std::string user_password,
               std::filesystem::path cookie)
-        : name_(std::move(name)), url_(std::move(url)), max_response_bytes_(http.max_body), http_(std::move(http)),
+        : name_(std::move(name)),
+          url_(std::move(url)),
+          max_response_bytes_(http.max_body),
+          http_(std::move(http)),
           cookie_path_(std::move(cookie)) {
         set_credentials(user_password);
     }
@@ -105,13 +118,14 @@ public:
 private:
     void set_credentials(const std::string& user_password) {
         headers_ = {{"Content-Type", "application/json"}};
-        if (!user_password.empty()) headers_.emplace_back("Authorization", net::basic_authorization(user_password));
+        if (!user_password.empty())
+            headers_.emplace_back("Authorization", net::basic_authorization(user_password));
     }
     [[nodiscard]] core::Result<std::vector<core::BlockHash>> hashes(core::Height from, std::uint32_t count);
     core::Result<std::vector<json>> batch(const std::vector<Call>& calls);
     [[nodiscard]] core::Result<json> post(const std::string& body);
-    core::Result<std::size_t> fetch_blocks(const std::vector<core::BlockHash>& hs, std::size_t begin, std::size_t end,
-                                           std::vector<core::Bytes>& out);
+    core::Result<std::size_t> fetch_blocks(const std::vector<core::BlockHash>& hs, std::size_t begin,
+                                           std::size_t end, std::vector<core::Bytes>& out);
 
     std::string name_;
     net::HttpUrl url_;
@@ -134,10 +148,12 @@ core::Result<json> RpcSource::post(const std::string& body) {
     }
     if (!response) return fail(response.error().code, fmt::format("{}: {}", name_, response.error().message));
     if (response->status == 401 || response->status == 403)
-        return fail(Errc::usage, fmt::format("{}: authentication failed (check the cookie or user/password)", name_));
+        return fail(Errc::usage,
+                    fmt::format("{}: authentication failed (check the cookie or user/password)", name_));
     json answer = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
     if (answer.is_discarded())
-        return fail(Errc::invalid, fmt::format("{}: HTTP {} without a JSON-RPC answer", name_, response->status));
+        return fail(Errc::invalid,
+                    fmt::format("{}: HTTP {} without a JSON-RPC answer", name_, response->status));
     return answer;
 }
 
@@ -145,16 +161,18 @@ core::Result<json> RpcSource::post(const std::string& body) {
 core::Result<std::vector<json>> RpcSource::batch(const std::vector<Call>& calls) {
     json request = json::array();
     for (std::size_t i = 0; i < calls.size(); ++i)
-        request.push_back({{"jsonrpc", "1.0"}, {"id", i}, {"method", calls[i].method}, {"params", calls[i].params}});
+        request.push_back(
+            {{"jsonrpc", "1.0"}, {"id", i}, {"method", calls[i].method}, {"params", calls[i].params}});
     UTXO_TRY_ASSIGN(auto answer, post(request.dump()));
     if (!answer.is_array() || answer.size() != calls.size())
-        return fail(Errc::invalid, fmt::format("{}: the answer to a batch of {} calls is not {} results", name_,
-                                               calls.size(), calls.size()));
+        return fail(Errc::invalid, fmt::format("{}: the answer to a batch of {} calls is not {} results",
+                                               name_, calls.size(), calls.size()));
     std::vector<json> results(calls.size());
     std::vector<bool> seen(calls.size());
     for (auto& item : answer) {  // servers may answer a batch in any order
         const json* id = item.is_object() && item.contains("id") ? &item["id"] : nullptr;
-        if (!id || !id->is_number_unsigned() || id->get<std::size_t>() >= calls.size() || seen[id->get<std::size_t>()])
+        if (!id || !id->is_number_unsigned() || id->get<std::size_t>() >= calls.size() ||
+            seen[id->get<std::size_t>()])
             return fail(Errc::invalid, fmt::format("{}: a batch answer has a missing or unknown id", name_));
         std::size_t i = id->get<std::size_t>();
         seen[i] = true;
@@ -163,7 +181,8 @@ core::Result<std::vector<json>> RpcSource::batch(const std::vector<Call>& calls)
             return fail(Errc::not_found, fmt::format("{}: {}: {}", name_, describe(call.method, call.params),
                                                      rpc_error_sentence(item["error"])));
         if (!item.contains("result"))
-            return fail(Errc::invalid, fmt::format("{}: {}: no result", name_, describe(call.method, call.params)));
+            return fail(Errc::invalid,
+                        fmt::format("{}: {}: no result", name_, describe(call.method, call.params)));
         results[i] = std::move(item["result"]);
     }
     return results;
@@ -179,7 +198,8 @@ core::Result<std::vector<core::BlockHash>> RpcSource::hashes(core::Height from, 
     out.reserve(count);
     for (std::uint32_t i = 0; i < count; ++i) {
         const json& v = (results)[i];
-        auto hash = v.is_string() ? core::BlockHash::from_display_hex(v.get_ref<const std::string&>()) : std::nullopt;
+        auto hash =
+            v.is_string() ? core::BlockHash::from_display_hex(v.get_ref<const std::string&>()) : std::nullopt;
         if (!hash)
             return fail(Errc::invalid, fmt::format("{}: getblockhash {}: not a block hash: {}", name_,
                                                    from.value + i, v.dump()));
@@ -193,7 +213,8 @@ core::Result<std::size_t> RpcSource::fetch_blocks(const std::vector<core::BlockH
                                                   std::size_t end, std::vector<core::Bytes>& out) {
     std::vector<Call> calls;
     calls.reserve(end - begin);
-    for (std::size_t i = begin; i < end; ++i) calls.push_back({"getblock", json::array({hs[i].to_display_hex(), 0})});
+    for (std::size_t i = begin; i < end; ++i)
+        calls.push_back({"getblock", json::array({hs[i].to_display_hex(), 0})});
     UTXO_TRY_ASSIGN(auto results, batch(calls));
     std::size_t bytes = 0;
     for (std::size_t i = begin; i < end; ++i) {
@@ -201,7 +222,8 @@ core::Result<std::size_t> RpcSource::fetch_blocks(const std::vector<core::BlockH
         auto raw = v.is_string() ? core::from_hex(v.get_ref<const std::string&>()) : std::nullopt;
         v = nullptr;  // the hex is twice the block's size: free it as soon as it is decoded
         if (!raw || raw->size() < 80)
-            return fail(Errc::invalid, fmt::format("{}: getblock {} 0: not a block in hex", name_, hs[i].to_display_hex()));
+            return fail(Errc::invalid,
+                        fmt::format("{}: getblock {} 0: not a block in hex", name_, hs[i].to_display_hex()));
         // A node that answers with another block than asked for would corrupt the caller's chain.
         auto got = core::hash_cast<core::BlockHash>(core::sha256d(core::ByteView(*raw).first(80)));
         if (got != hs[i])
@@ -240,7 +262,8 @@ core::Result<std::vector<core::Bytes>> RpcSource::blocks(core::Height from, std:
     return out;
 }
 
-core::Result<std::unique_ptr<ChainSource>> open_rpc_source(const SourceOptions& options, std::string_view spec_url) {
+core::Result<std::unique_ptr<ChainSource>> open_rpc_source(const SourceOptions& options,
+                                                           std::string_view spec_url) {
     auto url = net::parse_http_url(spec_url);
     // Not echoing the URL: it may hold a password.
     if (!url) return fail(url.error().code, fmt::format("rpc: {}", url.error().message));
@@ -249,18 +272,20 @@ core::Result<std::unique_ptr<ChainSource>> open_rpc_source(const SourceOptions& 
     std::filesystem::path cookie_path;
     if (credentials.empty()) {
         cookie_path = options.rpc_cookie_file.empty() ? default_cookie(options.network)
-                                                    : std::filesystem::path(options.rpc_cookie_file);
+                                                      : std::filesystem::path(options.rpc_cookie_file);
         auto cookie = read_cookie(cookie_path);
         if (!cookie && !options.rpc_cookie_file.empty())
-            return fail(Errc::io, fmt::format("{}: cannot read the cookie file {} (expected user:password)", name,
-                                              cookie_path.string()));
-        if (cookie) credentials = *cookie;
-        else cookie_path.clear();  // no default cookie: try without credentials
+            return fail(Errc::io, fmt::format("{}: cannot read the cookie file {} (expected user:password)",
+                                              name, cookie_path.string()));
+        if (cookie)
+            credentials = *cookie;
+        else
+            cookie_path.clear();  // no default cookie: try without credentials
     }
-    net::HttpClientOptions http{url->host, url->port, "utxo-indexer", std::chrono::seconds(options.timeout_seconds),
-                                options.max_response_bytes};
-    return std::unique_ptr<ChainSource>(
-        new RpcSource(std::move(name), std::move(*url), std::move(http), credentials, std::move(cookie_path)));
+    net::HttpClientOptions http{url->host, url->port, "utxo-indexer",
+                                std::chrono::seconds(options.timeout_seconds), options.max_response_bytes};
+    return std::unique_ptr<ChainSource>(new RpcSource(std::move(name), std::move(*url), std::move(http),
+                                                      credentials, std::move(cookie_path)));
 }
 
 }  // namespace utxo::indexer

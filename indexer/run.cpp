@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <thread>
 
-#include "core/transaction.h"
 #include "core/shard.h"
-#include "indexer/progress.h"
+#include "core/transaction.h"
 #include "indexer/log.h"
+#include "indexer/progress.h"
 
 namespace utxo::indexer {
 
@@ -57,11 +57,12 @@ struct Runner {
         if (!st.tip) return {};
         UTXO_TRY_ASSIGN(auto theirs, source.block_hash(st.tip->height));
         if (theirs != st.tip->hash)
-            return fail(Errc::mismatch,
-                        fmt::format("{}: block {} is now {}, but the store applied {}: a reorganization deeper than "
-                                    "{} confirmations; nothing was changed",
-                                    source.name(), st.tip->height.value, theirs.to_display_hex(),
-                                    st.tip->hash.to_display_hex(), options.confirmations));
+            return fail(
+                Errc::mismatch,
+                fmt::format("{}: block {} is now {}, but the store applied {}: a reorganization deeper than "
+                            "{} confirmations; nothing was changed",
+                            source.name(), st.tip->height.value, theirs.to_display_hex(),
+                            st.tip->hash.to_display_hex(), options.confirmations));
         return {};
     }
 
@@ -120,10 +121,12 @@ struct Runner {
 core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>& stop) {
     if (options.confirmations == 0) return fail(Errc::usage, "--confirmations must be at least 1");
     if (!core::valid_shard_count(options.shard_count))
-        return fail(Errc::usage, fmt::format("--shards must be a power of two up to {}", core::kMaxShardCount));
+        return fail(Errc::usage,
+                    fmt::format("--shards must be a power of two up to {}", core::kMaxShardCount));
     // Patches need the undo records of a whole release interval.
     StoreOptions store_options;
-    store_options.undo_depth = std::max<std::uint32_t>(288, options.release_every + options.confirmations + 16);
+    store_options.undo_depth =
+        std::max<std::uint32_t>(288, options.release_every + options.confirmations + 16);
     store_options.cache_bytes = options.cache_mb << 20;
     UTXO_TRY_ASSIGN(auto store, UtxoStore::open(options.db, options.source.network, store_options));
     auto source = open_chain_source(options.source);

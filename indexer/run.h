@@ -16,10 +16,10 @@ struct RunOptions {
     std::uint32_t release_every = 1000;  // N
     std::uint32_t confirmations = 6;     // K: only blocks at least K deep (K confirmations) are applied
     std::uint32_t shard_count = 1024;
-    bool follow = false;                 // keep polling for new final blocks
+    bool follow = false;  // keep polling for new final blocks
     unsigned poll_seconds = 10;
-    std::uint32_t batch_blocks = 100;    // blocks fetched and committed together
-    std::size_t cache_mb = 2048;         // memory for new coins before they are written to LMDB
+    std::uint32_t batch_blocks = 100;  // blocks fetched and committed together
+    std::size_t cache_mb = 2048;       // memory for new coins before they are written to LMDB
     bool progress = false;
 };
 

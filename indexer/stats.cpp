@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "indexer/commands.h"
@@ -15,7 +16,8 @@ core::Result<StoreStats> stats(const std::filesystem::path& db) {
 std::string stats_json(const StoreStats& s) {
     nlohmann::ordered_json j;
     j["height"] = s.tip ? nlohmann::ordered_json(s.tip->height.value) : nlohmann::ordered_json(nullptr);
-    j["block_hash"] = s.tip ? nlohmann::ordered_json(s.tip->hash.to_display_hex()) : nlohmann::ordered_json(nullptr);
+    j["block_hash"] =
+        s.tip ? nlohmann::ordered_json(s.tip->hash.to_display_hex()) : nlohmann::ordered_json(nullptr);
     j["coins"] = s.coins;
     j["total_amount"] = s.total.sat;
     j["hash_serialized_3"] = s.hash_serialized_3.to_display_hex();

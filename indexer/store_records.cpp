@@ -50,7 +50,9 @@ std::optional<ChainTip> decode_tip(core::ByteView t) {
     return ChainTip{core::Height{height}, core::BlockHash::from_raw(t.subspan(4, 32))};
 }
 
-std::array<std::uint8_t, 2> shard_key(std::uint32_t shard) { return {std::uint8_t(shard >> 8), std::uint8_t(shard)}; }
+std::array<std::uint8_t, 2> shard_key(std::uint32_t shard) {
+    return {std::uint8_t(shard >> 8), std::uint8_t(shard)};
+}
 
 core::Bytes encode_shard_totals(const ShardTotals& t) {
     core::Bytes out;
@@ -62,7 +64,8 @@ core::Bytes encode_shard_totals(const ShardTotals& t) {
 }
 
 core::Result<ShardTotals> decode_shard_totals(core::ByteView bytes) {
-    if (bytes.size() != 16 + core::MuHash3072::kSerializedSize) return fail(Errc::invalid, "shard totals: wrong size");
+    if (bytes.size() != 16 + core::MuHash3072::kSerializedSize)
+        return fail(Errc::invalid, "shard totals: wrong size");
     core::Reader r(bytes);
     ShardTotals t;
     t.coins = *r.u64();

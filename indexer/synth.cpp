@@ -1,7 +1,6 @@
 #include "indexer/synth.h"
 
 #include <fmt/format.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -60,17 +59,17 @@ Bytes compressed_key(Rng& rng) {
 // Share of each script type, in percent, roughly today's mainnet output mix.
 Bytes random_script(Rng& rng) {
     auto r = rng.below(100);
-    if (r < 38) return concat({Bytes{OP_0, 20}, rng.bytes(20)});                         // P2WPKH
-    if (r < 58) return concat({Bytes{OP_1, 32}, rng.bytes(32)});                         // P2TR
-    if (r < 78)                                                                          // P2PKH
+    if (r < 38) return concat({Bytes{OP_0, 20}, rng.bytes(20)});  // P2WPKH
+    if (r < 58) return concat({Bytes{OP_1, 32}, rng.bytes(32)});  // P2TR
+    if (r < 78)                                                   // P2PKH
         return concat({Bytes{OP_DUP, OP_HASH160, 20}, rng.bytes(20), Bytes{OP_EQUALVERIFY, OP_CHECKSIG}});
     if (r < 86) return concat({Bytes{OP_HASH160, 20}, rng.bytes(20), Bytes{OP_EQUAL}});  // P2SH
     if (r < 92) return concat({Bytes{OP_0, 32}, rng.bytes(32)});                         // P2WSH
-    if (r < 94)                                                                          // 1-of-2 bare multisig
+    if (r < 94)  // 1-of-2 bare multisig
         return concat({Bytes{OP_1, 33}, compressed_key(rng), Bytes{33}, compressed_key(rng),
                        Bytes{OP_2, OP_CHECKMULTISIG}});
-    if (r < 96) return concat({Bytes{33}, compressed_key(rng), Bytes{OP_CHECKSIG}});     // P2PK
-    if (r < 98) return concat({Bytes{OP_RETURN, 20}, rng.bytes(20)});                    // OP_RETURN (never in the set)
+    if (r < 96) return concat({Bytes{33}, compressed_key(rng), Bytes{OP_CHECKSIG}});  // P2PK
+    if (r < 98) return concat({Bytes{OP_RETURN, 20}, rng.bytes(20)});  // OP_RETURN (never in the set)
     return concat({Bytes{OP_0, 20}, rng.bytes(20)});
 }
 
@@ -135,12 +134,13 @@ private:
             cb.outputs.push_back({core::Amount{v}, std::move(script)});
         }
         // BIP141 witness commitment: OP_RETURN, a 36-byte push of aa21a9ed and a 32-byte hash.
-        cb.outputs.push_back({core::Amount{0}, concat({Bytes{OP_RETURN, 36, 0xaa, 0x21, 0xa9, 0xed}, rng_.bytes(32)})});
+        cb.outputs.push_back(
+            {core::Amount{0}, concat({Bytes{OP_RETURN, 36, 0xaa, 0x21, 0xa9, 0xed}, rng_.bytes(32)})});
         cb.compute_ids();
         return cb;
     }
 
-        // Outputs go straight back into the pool, so later transactions of the same block may spend
+    // Outputs go straight back into the pool, so later transactions of the same block may spend
     // them, as real blocks often do.
     std::optional<core::Transaction> spend_tx(core::Height height, std::int64_t& fees) {
         core::Transaction tx;
@@ -165,7 +165,8 @@ private:
         for (std::uint32_t i = 0; i < n_out; ++i) {
             Bytes script = random_script(rng_);
             const bool last = i + 1 == n_out;
-            while (last && core::is_unspendable(script)) script = random_script(rng_);  // change is never burned
+            while (last && core::is_unspendable(script))
+                script = random_script(rng_);  // change is never burned
             std::int64_t v = last ? left : std::int64_t(rng_.below(std::uint64_t(left / 2) + 1));
             if (core::is_unspendable(script)) v = 0;  // data carriers burn nothing
             left -= v;
@@ -181,8 +182,8 @@ private:
 
     SynthOptions options_;
     Rng rng_;
-    std::vector<Spendable> pool_;         // spendable now
-    std::deque<Spendable> maturing_;      // coinbase outputs, in order of maturity (100 blocks)
+    std::vector<Spendable> pool_;     // spendable now
+    std::deque<Spendable> maturing_;  // coinbase outputs, in order of maturity (100 blocks)
 };
 
 }  // namespace
@@ -192,12 +193,14 @@ core::Block regtest_genesis() {
     core::TxIn in;
     in.prevout = core::OutPoint{core::Txid{}, 0xffffffff};
     in.script_sig = *core::from_hex(
-        "04ffff001d0104455468652054696d65732030332f4a616e2f32303039204368616e63656c6c6f72206f6e206272696e6b206f"
+        "04ffff001d0104455468652054696d65732030332f4a616e2f32303039204368616e63656c6c6f72206f6e206272696e6b20"
+        "6f"
         "66207365636f6e64206261696c6f757420666f722062616e6b73");
     cb.inputs.push_back(std::move(in));
-    cb.outputs.push_back({core::Amount{50 * core::kCoin},
-                          *core::from_hex("4104678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4"
-                                          "cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d5fac")});
+    cb.outputs.push_back(
+        {core::Amount{50 * core::kCoin},
+         *core::from_hex("4104678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4"
+                         "cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d5fac")});
     cb.version = 1;
     cb.compute_ids();
     core::Block b;
@@ -208,7 +211,8 @@ core::Block regtest_genesis() {
     return b;
 }
 
-core::Status generate_chain(const SynthOptions& options, const std::function<core::Status(const core::Block&)>& emit) {
+core::Status generate_chain(const SynthOptions& options,
+                            const std::function<core::Status(const core::Block&)>& emit) {
     core::Block genesis = regtest_genesis();
     UTXO_TRY(emit(genesis));
     ChainGenerator gen(options);
@@ -222,8 +226,8 @@ core::Status generate_chain(const SynthOptions& options, const std::function<cor
     return {};
 }
 
-core::Result<SynthSummary> write_synthetic_chain(const SynthOptions& options, const std::filesystem::path& out,
-                                                 SynthFormat format) {
+core::Result<SynthSummary> write_synthetic_chain(const SynthOptions& options,
+                                                 const std::filesystem::path& out, SynthFormat format) {
     auto tmp = out;
     tmp += ".incomplete";
     std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(tmp.c_str(), "wb"), &std::fclose);
@@ -260,7 +264,8 @@ core::Result<SynthSummary> write_synthetic_chain(const SynthOptions& options, co
     f.reset();
     std::error_code ec;
     std::filesystem::rename(tmp, out, ec);
-    if (ec) return core::fail(core::Errc::io, fmt::format("{}: cannot rename: {}", out.string(), ec.message()));
+    if (ec)
+        return core::fail(core::Errc::io, fmt::format("{}: cannot rename: {}", out.string(), ec.message()));
     return sum;
 }
 

@@ -18,7 +18,7 @@ namespace {
 constexpr std::uint32_t kBlockSize = 16 * 1024;  // BitTorrent request size; pieces are multiples of it
 
 [[nodiscard]] core::Status check_layout(std::string_view name, const std::vector<TorrentFile>& files,
-                          std::uint32_t piece_size) {
+                                        std::uint32_t piece_size) {
     if (name.empty() || name.find('/') != std::string_view::npos)
         return fail(Errc::usage, fmt::format("torrent name '{}' must be one non-empty path component", name));
     if (piece_size < kBlockSize || (piece_size & (piece_size - 1)) != 0)
@@ -101,8 +101,8 @@ core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::
 
 core::Result<TorrentContents> read_torrent(core::ByteView torrent) {
     // A 64 KiB-piece torrent of a large set runs to several MB; libtorrent's default caps are too tight.
-    auto contents = net::read_torrent(torrent, {.max_bytes = 1u << 30, .max_pieces = 1 << 26,
-                                                .max_decode_tokens = 1 << 26});
+    auto contents = net::read_torrent(
+        torrent, {.max_bytes = 1u << 30, .max_pieces = 1 << 26, .max_decode_tokens = 1 << 26});
     if (!contents)
         return fail(Errc::invalid, fmt::format("not a valid .torrent file: {}", contents.error().message));
     if (!contents->has_v1) return fail(Errc::invalid, "not a BitTorrent v1 torrent (no v1 piece hashes)");

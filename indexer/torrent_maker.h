@@ -22,15 +22,17 @@ namespace utxo::indexer {
 // name: the torrent's root directory ("shards", "patches"); every file path starts with "name/".
 // files in torrent order, none empty; piece_hashes: one per piece, as PieceHasher::finish() gives.
 // Fails (usage) when the sizes and the number of pieces disagree or a path is outside `name`.
-[[nodiscard]] core::Result<core::Bytes> make_torrent(std::string_view name, const std::vector<TorrentFile>& files,
-                                       std::uint32_t piece_size, const std::vector<Sha1Digest>& piece_hashes);
+[[nodiscard]] core::Result<core::Bytes> make_torrent(std::string_view name,
+                                                     const std::vector<TorrentFile>& files,
+                                                     std::uint32_t piece_size,
+                                                     const std::vector<Sha1Digest>& piece_hashes);
 
 // The same torrent, but hashed by libtorrent's own set_piece_hashes from the files under `root`
 // (root / file.path). Slower; it exists to cross-check our hashing.
 [[nodiscard]] core::Result<core::Bytes> make_torrent_libtorrent_hashed(const std::filesystem::path& root,
-                                                         std::string_view name,
-                                                         const std::vector<TorrentFile>& files,
-                                                         std::uint32_t piece_size);
+                                                                       std::string_view name,
+                                                                       const std::vector<TorrentFile>& files,
+                                                                       std::uint32_t piece_size);
 
 using net::TorrentContents;
 

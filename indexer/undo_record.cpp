@@ -20,7 +20,8 @@ void UndoRecordWriter::removed(const CoinKey& key, core::ByteView stored_coin) {
     ++removed_count_;
 }
 
-void UndoRecordWriter::finish(const core::BlockHash& prev, std::span<const CoinKey> added, core::Bytes& out) const {
+void UndoRecordWriter::finish(const core::BlockHash& prev, std::span<const CoinKey> added,
+                              core::Bytes& out) const {
     out.assign(prev.raw().begin(), prev.raw().end());
     core::Writer w(out);
     w.compact_size(removed_count_);

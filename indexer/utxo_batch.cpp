@@ -44,10 +44,10 @@ struct WriteBatch::Impl {
     UndoRecordWriter undo_record;                                    // of the block being applied
     std::unordered_set<CoinKey, CoinKeyHash, CoinKeyEqual> created;  // by the block being applied
     FreshCoinCache fresh;                                            // created in this batch, not yet in LMDB
-    Coin scratch;                                                    // reused per coin: no allocation per output
-    Bytes record;                                                    // the block's undo record, reused
+    Coin scratch;  // reused per coin: no allocation per output
+    Bytes record;  // the block's undo record, reused
     std::vector<CoinKey> created_sorted;
-    lmdb::Cursor coin_cursor;                                        // for spends: one descent finds and deletes
+    lmdb::Cursor coin_cursor;  // for spends: one descent finds and deletes
     // MuHash, count and amount per script shard, on a second core; folded in at commit.
     std::unique_ptr<MuHashPipeline> muhash;
 
@@ -69,8 +69,10 @@ struct WriteBatch::Impl {
 };
 
 WriteBatch::WriteBatch(UtxoStore& store, lmdb::Txn txn, StoreState state)
-    : impl_(new Impl{store, std::move(txn), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}), state_(std::move(state)),
-      start_coins_(state_.coins), start_total_(state_.total.sat) {}
+    : impl_(new Impl{store, std::move(txn), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}),
+      state_(std::move(state)),
+      start_coins_(state_.coins),
+      start_total_(state_.total.sat) {}
 WriteBatch::~WriteBatch() = default;
 WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
 
@@ -99,9 +101,8 @@ namespace {
         UTXO_TRY(old);
         if (*old) {
             if (!is_bip30_repeat(st.network, height))
-                return fail(Errc::invalid,
-                            fmt::format("block {} creates coin {} which already exists", height.value,
-                                        where(op)));
+                return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists",
+                                                       height.value, where(op)));
             // The earlier coin is lost for good (BIP30): out of the commitments, remembered for undo.
             Coin prev;
             UTXO_TRY(decode_stored_coin(**old, op, prev));
@@ -151,18 +152,19 @@ namespace {
 [[nodiscard]] Result<core::Height> next_height(const StoreState& st, const core::Block& block) {
     if (!st.tip) {
         if (!block.header.prev_block.is_zero() || block.hash != core::params(st.network).genesis)
-            return fail(Errc::mismatch, fmt::format("the store is empty, so the first block must be the {} genesis "
-                                                    "block {}, not {}",
-                                                    core::network_name(st.network),
-                                                    core::params(st.network).genesis.to_display_hex(),
-                                                    block.hash.to_display_hex()));
+            return fail(
+                Errc::mismatch,
+                fmt::format("the store is empty, so the first block must be the {} genesis "
+                            "block {}, not {}",
+                            core::network_name(st.network), core::params(st.network).genesis.to_display_hex(),
+                            block.hash.to_display_hex()));
         return core::Height{0};
     }
     if (block.header.prev_block != st.tip->hash)
         return fail(Errc::mismatch,
                     fmt::format("block {} does not extend the store's tip {} at height {} (its parent is {})",
-                                block.hash.to_display_hex(), st.tip->hash.to_display_hex(), st.tip->height.value,
-                                block.header.prev_block.to_display_hex()));
+                                block.hash.to_display_hex(), st.tip->hash.to_display_hex(),
+                                st.tip->height.value, block.header.prev_block.to_display_hex()));
     return st.tip->height.next();
 }
 
@@ -218,9 +220,10 @@ Status WriteBatch::undo_tip() {
     const core::Height height = state_.tip->height;
     UTXO_TRY_ASSIGN(auto rec, lmdb::get(b.txn, b.undo(), height_key(height)));
     if (!rec)
-        return fail(Errc::not_found, fmt::format("cannot undo block {}: its undo record is gone (only the last {} "
-                                                 "blocks can be undone)",
-                                                 height.value, b.store.impl_->options.undo_depth));
+        return fail(Errc::not_found,
+                    fmt::format("cannot undo block {}: its undo record is gone (only the last {} "
+                                "blocks can be undone)",
+                                height.value, b.store.impl_->options.undo_depth));
     Bytes bytes((rec)->begin(), (rec)->end());  // copy: the writes below invalidate the view
     UTXO_TRY_ASSIGN(auto record, decode_undo_record(bytes, height));
     auto bad = [&] {
@@ -284,15 +287,17 @@ Status WriteBatch::flush_created() {
     // Keys above the largest stored one can be appended (no search, pages filled to the brim).
     std::optional<CoinKey> last_stored;
     UTXO_TRY_ASSIGN(auto last, cur.last());
-    if (last && (last)->first.size() == 36) std::memcpy(last_stored.emplace().data(), (last)->first.data(), 36);
+    if (last && (last)->first.size() == 36)
+        std::memcpy(last_stored.emplace().data(), (last)->first.data(), 36);
     for (const auto& e : b.fresh.sorted()) {
         const bool append = !last_stored || *e.key > *last_stored;
         UTXO_TRY_ASSIGN(auto put, cur.insert(*e.key, e.coin, append));
         if (!put) {
             Coin& coin = b.scratch;
             const bool readable = read_stored_coin(e.coin, coin);
-            return fail(Errc::invalid, fmt::format("block {} creates coin {} which already exists",
-                                                   readable ? coin.height.value : 0, where(outpoint_from_key(*e.key))));
+            return fail(Errc::invalid,
+                        fmt::format("block {} creates coin {} which already exists",
+                                    readable ? coin.height.value : 0, where(outpoint_from_key(*e.key))));
         }
     }
     b.fresh.clear();
@@ -301,8 +306,8 @@ Status WriteBatch::flush_created() {
 
 // Folds the pipeline's per-shard changes into the shards table and the full-set figures. The
 // full set's count and amount were kept on the way; the shards must add up to the same change.
-[[nodiscard]] static Status fold_shard_changes(WriteBatch::Impl& b, StoreState& st, std::uint64_t coins_before,
-                                 std::int64_t total_before) {
+[[nodiscard]] static Status fold_shard_changes(WriteBatch::Impl& b, StoreState& st,
+                                               std::uint64_t coins_before, std::int64_t total_before) {
     std::vector<MuHashPipeline::Accumulated> changes = b.muhash->finish();
     b.muhash.reset();
     std::int64_t coins_change = 0, amount_change = 0;

@@ -21,9 +21,10 @@ using core::Status;
 namespace {
 
 std::unexpected<core::Error> missing_undo(core::Height height, core::Height from, std::uint32_t depth) {
-    return fail(Errc::not_found, fmt::format("the store has no undo data for block {} (it keeps {} blocks, or it began "
-                                             "from a snapshot above height {})",
-                                             height.value, depth, from.value));
+    return fail(Errc::not_found,
+                fmt::format("the store has no undo data for block {} (it keeps {} blocks, or it began "
+                            "from a snapshot above height {})",
+                            height.value, depth, from.value));
 }
 
 [[nodiscard]] Result<core::Coin> decode(core::ByteView value, const CoinKey& key) {
@@ -90,10 +91,11 @@ Result<IntervalChanges> UtxoStore::changes_since(core::Height from) {
         auto value = core::lmdb::get(txn, impl_->coins, key);
         UTXO_TRY(value);
         if (!*value)
-            return fail(Errc::invalid, fmt::format("the store is inconsistent: coin {}:{} was added after height {} "
-                                                   "and is gone, but no undo record removed it",
-                                                   outpoint_from_key(key).txid.to_display_hex(),
-                                                   outpoint_from_key(key).vout, from.value));
+            return fail(Errc::invalid,
+                        fmt::format("the store is inconsistent: coin {}:{} was added after height {} "
+                                    "and is gone, but no undo record removed it",
+                                    outpoint_from_key(key).txid.to_display_hex(), outpoint_from_key(key).vout,
+                                    from.value));
         UTXO_TRY_ASSIGN(auto coin, decode(**value, key));
         out.created.emplace_back(outpoint_from_key(key), std::move(coin));
     }

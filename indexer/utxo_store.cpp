@@ -1,5 +1,4 @@
 #include "indexer/utxo_store.h"
-#include "indexer/utxo_store_impl.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +10,7 @@
 #include "core/hash_serialized.h"
 #include "core/script.h"
 #include "indexer/store_records.h"
+#include "indexer/utxo_store_impl.h"
 
 namespace utxo::indexer {
 
@@ -25,18 +25,21 @@ namespace {
 
 constexpr std::uint32_t kStoreFormat = 2;  // 2: per-shard totals
 
-[[nodiscard]] Result<std::optional<core::ByteView>> meta_get(lmdb::Txn& txn, lmdb::Dbi meta, std::string_view key) {
+[[nodiscard]] Result<std::optional<core::ByteView>> meta_get(lmdb::Txn& txn, lmdb::Dbi meta,
+                                                             std::string_view key) {
     return lmdb::get(txn, meta, core::as_bytes(key));
 }
 
-[[nodiscard]] Result<StoreState> read_state(lmdb::Txn& txn, lmdb::Dbi meta, const std::filesystem::path& dir) {
+[[nodiscard]] Result<StoreState> read_state(lmdb::Txn& txn, lmdb::Dbi meta,
+                                            const std::filesystem::path& dir) {
     auto bad = [&](std::string_view what) {
         return fail(Errc::invalid, fmt::format("{}: store metadata is corrupt ({})", dir.string(), what));
     };
     StoreState s;
     UTXO_TRY_ASSIGN(auto net, meta_get(txn, meta, kMetaNetwork));
     if (!net) return bad("no network");
-    auto parsed = core::parse_network(std::string_view(reinterpret_cast<const char*>((net)->data()), (net)->size()));
+    auto parsed =
+        core::parse_network(std::string_view(reinterpret_cast<const char*>((net)->data()), (net)->size()));
     if (!parsed) return bad("unknown network");
     s.network = *parsed;
 
@@ -49,7 +52,8 @@ constexpr std::uint32_t kStoreFormat = 2;  // 2: per-shard totals
     auto coins = meta_get(txn, meta, kMetaCoins);
     auto total = meta_get(txn, meta, kMetaTotal);
     auto mh = meta_get(txn, meta, kMetaMuhash);
-    if (!coins || !total || !mh) return fail(Errc::io, fmt::format("{}: cannot read store metadata", dir.string()));
+    if (!coins || !total || !mh)
+        return fail(Errc::io, fmt::format("{}: cannot read store metadata", dir.string()));
     if (*coins) {
         if ((*coins)->size() != 8 || !*total || (*total)->size() != 8 || !*mh) return bad("counters");
         core::Reader rc(**coins), rt(**total);
@@ -81,7 +85,9 @@ const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
     UTXO_TRY_ASSIGN(auto env, lmdb::Env::open(dir, {.no_sync = options.no_sync}));
     impl->env = std::move(env);
     UTXO_TRY_ASSIGN(auto txn, lmdb::Txn::begin(impl->env, true));
-    for (auto [dbi, name] : {std::pair{&impl->coins, "coins"}, {&impl->undo, "undo"}, {&impl->meta, "meta"},
+    for (auto [dbi, name] : {std::pair{&impl->coins, "coins"},
+                             {&impl->undo, "undo"},
+                             {&impl->meta, "meta"},
                              {&impl->shards, "shards"}}) {
         UTXO_TRY_ASSIGN(auto d, lmdb::open_db(txn, name, true));
         *dbi = d;
@@ -103,12 +109,14 @@ const std::filesystem::path& UtxoStore::directory() const { return impl_->dir; }
             have_format = *r.u32();
         }
         if (have_format != kStoreFormat)  // the open transaction is dropped: nothing changes
-            return fail(Errc::invalid, fmt::format("{}: the store has format {}, this version reads format {}; "
-                                                   "build it again", dir.string(), have_format, kStoreFormat));
+            return fail(Errc::invalid,
+                        fmt::format("{}: the store has format {}, this version reads format {}; "
+                                    "build it again",
+                                    dir.string(), have_format, kStoreFormat));
         std::string_view have(reinterpret_cast<const char*>((net)->data()), (net)->size());
         if (create_for && core::parse_network(have) != create_for)
-            return fail(Errc::mismatch, fmt::format("{}: the store is for network '{}', not '{}'", dir.string(), have,
-                                                    core::network_name(*create_for)));
+            return fail(Errc::mismatch, fmt::format("{}: the store is for network '{}', not '{}'",
+                                                    dir.string(), have, core::network_name(*create_for)));
     }
     UTXO_TRY(txn.commit());
     return UtxoStore(std::move(impl));
@@ -158,8 +166,8 @@ Status UtxoStore::for_each_coin_record(const CoinRecordVisitor& visit) {
         UTXO_TRY(e);
         if (!*e) return {};
         if ((*e)->first.size() != 36)
-            return fail(Errc::invalid, fmt::format("{}: the store holds a coin key of {} bytes", impl_->dir.string(),
-                                                   (*e)->first.size()));
+            return fail(Errc::invalid, fmt::format("{}: the store holds a coin key of {} bytes",
+                                                   impl_->dir.string(), (*e)->first.size()));
         const core::OutPoint op = outpoint_from_key((*e)->first);
         UTXO_TRY(decode_stored_coin((*e)->second, op, coin));
         UTXO_TRY_ASSIGN(auto go_on, visit(op, coin, (*e)->second));
@@ -176,7 +184,8 @@ Result<std::vector<ShardTotals>> UtxoStore::shard_totals() {
         if (!*v) continue;
         auto t = decode_shard_totals(**v);
         if (!t)
-            return fail(Errc::invalid, fmt::format("{}: the totals of shard {} are corrupt", impl_->dir.string(), i));
+            return fail(Errc::invalid,
+                        fmt::format("{}: the totals of shard {} are corrupt", impl_->dir.string(), i));
         out[i] = std::move(*t);
     }
     return out;

@@ -83,7 +83,7 @@ struct Verifier {
 
 // `sub` must hold exactly `count` files named by `name_of`, nothing else.
 [[nodiscard]] Status check_listing(const fs::path& dir, const std::string& sub, std::uint32_t count,
-                     std::string (*name_of)(std::uint32_t)) {
+                                   std::string (*name_of)(std::uint32_t)) {
     std::set<std::string> present;
     std::error_code ec;
     if (fs::exists(dir / sub, ec)) {
@@ -123,8 +123,8 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
 }
 
 [[nodiscard]] Status compare_torrent(const std::string& tname, const TorrentContents& c,
-                       const std::vector<TorrentFile>& files, const std::vector<Sha1Digest>& pieces,
-                       std::uint32_t piece_size) {
+                                     const std::vector<TorrentFile>& files,
+                                     const std::vector<Sha1Digest>& pieces, std::uint32_t piece_size) {
     if (c.has_v2) return mismatch("{}: carries v2 metadata; releases use v1-only torrents", tname);
     if (c.piece_size != piece_size)
         return mismatch("{}: piece size is {}, manifest says {}", tname, c.piece_size, piece_size);
@@ -148,7 +148,8 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
 // The torrent file against the manifest's infohash and against the files just hashed. Rebuilding
 // the torrent also catches info-dictionary content no field above covers (say, a "private" flag).
 [[nodiscard]] Status check_torrent(Verifier& v, const std::string& part, const core::InfoHash& infohash,
-                     const std::vector<TorrentFile>& files, const std::vector<Sha1Digest>& pieces) {
+                                   const std::vector<TorrentFile>& files,
+                                   const std::vector<Sha1Digest>& pieces) {
     const std::string tname = part + ".torrent";
     UTXO_TRY_ASSIGN(auto bytes, read_all(v.dir / tname, tname));
     auto c = read_torrent(bytes);
@@ -336,8 +337,7 @@ Result<VerifyReport> verify_release(const fs::path& dir) {
 
     auto t1 = Clock::now();
     UTXO_TRY(hash_shards(v));
-    if (v.m.patches)
-        UTXO_TRY(hash_patches(v));
+    if (v.m.patches) UTXO_TRY(hash_patches(v));
     v.report.hash_seconds = seconds_since(t1);
 
     auto t2 = Clock::now();

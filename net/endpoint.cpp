@@ -15,7 +15,8 @@ namespace {
 std::optional<std::uint16_t> port_number(std::string_view text) {
     unsigned value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value > 65535) return std::nullopt;
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value > 65535)
+        return std::nullopt;
     return static_cast<std::uint16_t>(value);
 }
 
@@ -57,7 +58,8 @@ std::optional<std::pair<std::string, std::string>> split_host_port(std::string_v
         if (close == std::string_view::npos) return std::nullopt;
         auto rest = authority.substr(close + 1);
         if (!rest.empty() && !rest.starts_with(':')) return std::nullopt;
-        return std::pair{std::string(authority.substr(1, close - 1)), std::string(rest.empty() ? "" : rest.substr(1))};
+        return std::pair{std::string(authority.substr(1, close - 1)),
+                         std::string(rest.empty() ? "" : rest.substr(1))};
     }
     auto colon = authority.rfind(':');
     if (colon == std::string_view::npos) return std::pair{std::string(authority), std::string()};

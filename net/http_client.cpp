@@ -74,7 +74,8 @@ struct HttpClient::Impl {
         if (ec) return fail(Errc::io, fmt::format("cannot resolve {} ({})", options.host, ec.message()));
         ec = run([&](auto handler) { stream.async_connect(endpoints, std::move(handler)); });
         if (ec == beast::error::timeout)
-            return fail(Errc::io, fmt::format("cannot connect (no answer within {} s)", options.timeout.count()));
+            return fail(Errc::io,
+                        fmt::format("cannot connect (no answer within {} s)", options.timeout.count()));
         if (ec) return fail(Errc::io, fmt::format("cannot connect ({})", ec.message()));
         connected = true;
         return {};
@@ -82,15 +83,20 @@ struct HttpClient::Impl {
 
     // One write and read on the open connection. `stale` is set when the failure looks like a
     // closed keep-alive connection, so the caller may reconnect and send again.
-    [[nodiscard]] core::Result<HttpResponse> exchange(const http::request<http::string_body>& req, bool& stale) {
+    [[nodiscard]] core::Result<HttpResponse> exchange(const http::request<http::string_body>& req,
+                                                      bool& stale) {
         error_code ec = run([&](auto handler) { http::async_write(stream, req, std::move(handler)); });
         http::response_parser<http::string_body> parser;
         parser.body_limit(options.max_body);
-        if (!ec) ec = run([&](auto handler) { http::async_read_header(stream, buffer, parser, std::move(handler)); });
+        if (!ec)
+            ec = run(
+                [&](auto handler) { http::async_read_header(stream, buffer, parser, std::move(handler)); });
         // With Boost 1.74 the parser's body limit did not stop a larger declared Content-Length
         // (seen against bcoin), so the declared length is checked here before the body is read.
-        if (!ec && parser.content_length() && *parser.content_length() > options.max_body) ec = http::error::body_limit;
-        if (!ec) ec = run([&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
+        if (!ec && parser.content_length() && *parser.content_length() > options.max_body)
+            ec = http::error::body_limit;
+        if (!ec)
+            ec = run([&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
         if (ec) {
             stale = is_stale_connection(ec) && !parser.got_some();
             close();
@@ -106,8 +112,8 @@ struct HttpClient::Impl {
         return HttpResponse{response.result_int(), std::move(response.body())};
     }
 
-    [[nodiscard]] core::Result<HttpResponse> send(http::verb verb, std::string_view target, std::string_view body,
-                                                  const HttpHeaders& headers) {
+    [[nodiscard]] core::Result<HttpResponse> send(http::verb verb, std::string_view target,
+                                                  std::string_view body, const HttpHeaders& headers) {
         http::request<http::string_body> req{verb, beast::string_view(target.data(), target.size()), 11};
         req.set(http::field::host, host_field(options.host, options.port));
         req.set(http::field::user_agent, options.user_agent);

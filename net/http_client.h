@@ -66,6 +66,7 @@ struct GetOptions {
 // GETs `url` on a connection of its own (credentials in the URL are not sent). A 200 answer is
 // its body; 404 is nullopt, an ordinary result ("not there, take the other path"); any other
 // status is Errc::io "answered 500". Transport trouble as HttpClient says.
-[[nodiscard]] core::Result<std::optional<std::string>> http_get(const HttpUrl& url, const GetOptions& options);
+[[nodiscard]] core::Result<std::optional<std::string>> http_get(const HttpUrl& url,
+                                                                const GetOptions& options);
 
 }  // namespace utxo::net

@@ -202,7 +202,8 @@ private:
                           [self = shared_from_this(), n](beast::error_code ec, std::size_t) {
                               if (ec == http::error::need_buffer) ec = {};
                               if (ec) return self->close();
-                              if (auto* w = self->shared_.watch()) w->body_bytes_sent(static_cast<std::uint64_t>(n));
+                              if (auto* w = self->shared_.watch())
+                                  w->body_bytes_sent(static_cast<std::uint64_t>(n));
                               if (self->remaining_ > 0) return self->next_chunk();
                               ::close(self->fd_);
                               self->fd_ = -1;

@@ -32,17 +32,17 @@ enum class OverCap {
 HttpResponse plain_refusal(unsigned status);
 
 struct HttpServerOptions {
-    HostPort listen{"127.0.0.1", 0};       // a numeric IPv4 or IPv6 address; port 0: any free port
-    unsigned threads = 1;                  // threads that run the server (at least 1)
-    std::string server_name;               // the Server header of every answer
-    std::chrono::seconds timeout{10};      // each request's read (header and body), each write
-    std::size_t header_limit = 8 * 1024;   // a request's header bytes; more: 431
-    std::size_t body_limit = 0;            // a request's body bytes; more: 413. 0: any body is 413
-    std::size_t max_connections = 256;     // connections open at once
+    HostPort listen{"127.0.0.1", 0};      // a numeric IPv4 or IPv6 address; port 0: any free port
+    unsigned threads = 1;                 // threads that run the server (at least 1)
+    std::string server_name;              // the Server header of every answer
+    std::chrono::seconds timeout{10};     // each request's read (header and body), each write
+    std::size_t header_limit = 8 * 1024;  // a request's header bytes; more: 431
+    std::size_t body_limit = 0;           // a request's body bytes; more: 413. 0: any body is 413
+    std::size_t max_connections = 256;    // connections open at once
     OverCap over_cap = OverCap::close;
-    bool answer_malformed = true;          // a request that does not parse: 400 (false: closed)
-    bool echo_request_version = false;     // handler answers in the request's HTTP version, not 1.1
-    std::int64_t upload_rate = 0;          // file body bytes per second, all connections; 0: unlimited
+    bool answer_malformed = true;       // a request that does not parse: 400 (false: closed)
+    bool echo_request_version = false;  // handler answers in the request's HTTP version, not 1.1
+    std::int64_t upload_rate = 0;       // file body bytes per second, all connections; 0: unlimited
     // The answers the skeleton gives by itself: 400 (malformed), 404 (a file that vanished before
     // it could be opened), 413 (body), 431 (header), 503 (over the cap). Always HTTP/1.1, and the
     // connection is closed after them.
@@ -71,9 +71,8 @@ public:
     // Errc::usage when listen.host is not a numeric address and Errc::io when it cannot be bound;
     // the message then holds only the reason ("Address already in use"), for the caller to word
     // the way its command line names the address. `observer` may be null.
-    [[nodiscard]] static core::Result<std::unique_ptr<HttpServer>> start(HttpServerOptions options,
-                                                                         HttpHandler handler,
-                                                                         std::shared_ptr<HttpObserver> observer = {});
+    [[nodiscard]] static core::Result<std::unique_ptr<HttpServer>> start(
+        HttpServerOptions options, HttpHandler handler, std::shared_ptr<HttpObserver> observer = {});
     ~HttpServer();  // closes the listener and every connection, joins the threads
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
@@ -89,8 +88,8 @@ private:
 // Serves `handler` on the calling thread (plus options.threads - 1 more) until SIGINT or SIGTERM,
 // then stops and returns the signal's number. on_listening(port) is called once the address is
 // bound and the signals are caught. Fails as HttpServer::start does.
-[[nodiscard]] core::Result<int> serve_until_stop_signal(HttpServerOptions options, HttpHandler handler,
-                                                        const std::function<void(std::uint16_t port)>& on_listening,
-                                                        std::shared_ptr<HttpObserver> observer = {});
+[[nodiscard]] core::Result<int> serve_until_stop_signal(
+    HttpServerOptions options, HttpHandler handler,
+    const std::function<void(std::uint16_t port)>& on_listening, std::shared_ptr<HttpObserver> observer = {});
 
 }  // namespace utxo::net

@@ -12,8 +12,8 @@
 namespace utxo::net {
 
 struct HttpRequest {
-    std::string method;                // "GET", "HEAD", ...
-    std::string target;                // as sent: "/v1/releases", "/v1/files/...?x"
+    std::string method;                               // "GET", "HEAD", ...
+    std::string target;                               // as sent: "/v1/releases", "/v1/files/...?x"
     std::optional<std::string> range = std::nullopt;  // the Range header, when present
 };
 

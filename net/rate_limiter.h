@@ -20,8 +20,8 @@ public:
         std::lock_guard lock(mutex_);
         if (next_free_ < now) next_free_ = now;
         const auto wait = next_free_ - now;
-        next_free_ += std::chrono::nanoseconds(static_cast<std::int64_t>(
-            static_cast<double>(bytes) * 1e9 / static_cast<double>(rate_)));
+        next_free_ += std::chrono::nanoseconds(
+            static_cast<std::int64_t>(static_cast<double>(bytes) * 1e9 / static_cast<double>(rate_)));
         return std::chrono::duration_cast<std::chrono::nanoseconds>(wait);
     }
 

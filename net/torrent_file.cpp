@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
-#include <memory>
 #include <libtorrent/torrent_info.hpp>
+#include <memory>
 
 namespace utxo::net {
 
@@ -70,7 +70,8 @@ core::Result<TorrentContents> read_torrent(std::string_view torrent, const Torre
 }
 
 core::Result<TorrentContents> read_torrent(core::ByteView torrent, const TorrentLimits& limits) {
-    return read_torrent(std::string_view(reinterpret_cast<const char*>(torrent.data()), torrent.size()), limits);
+    return read_torrent(std::string_view(reinterpret_cast<const char*>(torrent.data()), torrent.size()),
+                        limits);
 }
 
 core::Result<core::InfoHash> torrent_infohash(std::string_view torrent, const TorrentLimits& limits) {

@@ -37,7 +37,7 @@ struct TorrentLimits {
 // What a .torrent file says.
 struct TorrentContents {
     core::InfoHash infohash;  // v1: SHA-1 of the bencoded info dictionary
-    std::string name;      // the root directory ("shards", "patches")
+    std::string name;         // the root directory ("shards", "patches")
     std::uint32_t piece_size = 0;
     std::vector<TorrentFile> files;  // torrent order
     std::vector<Sha1Digest> pieces;  // the v1 piece hashes; empty without them (!has_v1)
@@ -49,7 +49,8 @@ struct TorrentContents {
 // reason ("invalid bencoding", ...), for the caller to put into its sentence.
 [[nodiscard]] core::Result<TorrentContents> read_torrent(std::string_view torrent,
                                                          const TorrentLimits& limits = {});
-[[nodiscard]] core::Result<TorrentContents> read_torrent(core::ByteView torrent, const TorrentLimits& limits = {});
+[[nodiscard]] core::Result<TorrentContents> read_torrent(core::ByteView torrent,
+                                                         const TorrentLimits& limits = {});
 
 // The v1 infohash of a .torrent (errors as read_torrent).
 [[nodiscard]] core::Result<core::InfoHash> torrent_infohash(std::string_view torrent,

@@ -69,7 +69,8 @@ core::Result<HttpUrl> parse_http_url(std::string_view url) {
     out.host = hp->first;
     if (!hp->second.empty()) {
         if (!parse_port(hp->second))
-            return fail(Errc::usage, fmt::format("the URL's port '{}' is not a number from 1 to 65535", hp->second));
+            return fail(Errc::usage,
+                        fmt::format("the URL's port '{}' is not a number from 1 to 65535", hp->second));
         out.port = hp->second;
     }
     if (slash != std::string_view::npos) out.path = std::string(rest.substr(slash));

@@ -15,10 +15,10 @@ namespace utxo::net {
 // http://[user:password@]host[:port][/path]. Only plain http: Core's RPC and REST, and our
 // seeders, speak no TLS.
 struct HttpUrl {
-    std::string host;            // without brackets for IPv6
+    std::string host;  // without brackets for IPv6
     std::string port = "80";
-    std::string path = "/";      // e.g. "/" or "/wallet/x"
-    std::string user_password;   // "user:password", percent-decoded, or empty
+    std::string path = "/";     // e.g. "/" or "/wallet/x"
+    std::string user_password;  // "user:password", percent-decoded, or empty
 
     std::string origin() const;   // "http://host:port"
     std::string str() const;      // origin() + path, without credentials

@@ -1,7 +1,8 @@
 // utxo-seeder's options onto seeder::Options.
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "seeder/cli.h"
 #include "seeder/daemon.h"
@@ -10,7 +11,8 @@ namespace utxo::seeder {
 
 namespace {
 
-[[nodiscard]] core::Status set_host_port(const std::string& option, const std::string& text, net::HostPort& out) {
+[[nodiscard]] core::Status set_host_port(const std::string& option, const std::string& text,
+                                         net::HostPort& out) {
     if (text.empty()) return {};
     auto hp = net::parse_host_port(text);
     if (!hp) return core::fail(core::Errc::usage, fmt::format("{}: {}", option, hp.error().message));
@@ -35,7 +37,8 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
                    "announce URL for served torrents, magnets and our announces (repeatable)");
     app.add_option("--tracker-whitelist", o.tracker_whitelist,
                    "keep this file listing the kept releases' infohashes (opentracker -w)");
-    app.add_option("--tracker-pid", o.tracker_pid, "send SIGHUP to this tracker pid after each whitelist change")
+    app.add_option("--tracker-pid", o.tracker_pid,
+                   "send SIGHUP to this tracker pid after each whitelist change")
         ->check(CLI::PositiveNumber);
     app.add_option("--upload-rate", o.upload_rate, "upload cap in bytes/s, local peers included (0 = none)")
         ->capture_default_str()

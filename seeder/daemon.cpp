@@ -6,17 +6,17 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <ctime>
 #include <cstring>
+#include <ctime>
 #include <optional>
 #include <set>
 
 #include "core/file_io.h"
 #include "seeder/http_server.h"
+#include "seeder/log.h"
 #include "seeder/metrics.h"
 #include "seeder/release_catalog.h"
 #include "seeder/torrent_session.h"
-#include "seeder/log.h"
 
 namespace utxo::seeder {
 
@@ -60,7 +60,7 @@ private:
     CatalogBox& box_;
     Metrics& metrics_;
     std::set<std::string> seeded_;
-    std::set<std::string> reported_;  // problems already logged, so a bad directory logs once
+    std::set<std::string> reported_;        // problems already logged, so a bad directory logs once
     std::optional<std::string> whitelist_;  // what the whitelist file holds, once written
 
     // Writes the tracker whitelist when the kept infohashes change (atomically: the tracker never
@@ -75,7 +75,8 @@ private:
         std::string text;
         for (const auto& h : hashes) text += h.to_hex() + "\n";
         if (whitelist_ == text) return;
-        if (auto s = core::write_file_atomically(options_.tracker_whitelist, core::as_bytes(text), 0644); !s) {
+        if (auto s = core::write_file_atomically(options_.tracker_whitelist, core::as_bytes(text), 0644);
+            !s) {
             report_once(options_.tracker_whitelist.string(), s.error().message);
             return;
         }

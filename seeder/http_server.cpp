@@ -75,17 +75,19 @@ net::HttpServerOptions server_options(const Options& options) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<HttpServer>> start_http_server(const Options& options, const CatalogBox& catalogs,
-                                                            Metrics& metrics) {
+core::Result<std::unique_ptr<HttpServer>> start_http_server(const Options& options,
+                                                            const CatalogBox& catalogs, Metrics& metrics) {
     auto handler = [&catalogs, &metrics](const HttpRequest& req) {
         auto catalog = catalogs.get();
         return handle_request(req, *catalog, &metrics);
     };
-    auto server = HttpServer::start(server_options(options), handler, std::make_shared<MetricsObserver>(metrics));
+    auto server =
+        HttpServer::start(server_options(options), handler, std::make_shared<MetricsObserver>(metrics));
     if (server) return server;
     if (server.error().code == Errc::usage)
         return fail(Errc::usage, fmt::format("--http: '{}' is not a numeric address", options.http.host));
-    return fail(Errc::io, fmt::format("cannot listen on {}: {}", options.http.to_string(), server.error().message));
+    return fail(Errc::io,
+                fmt::format("cannot listen on {}: {}", options.http.to_string(), server.error().message));
 }
 
 }  // namespace utxo::seeder

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
     tool.error_prefix = "utxo-seeder: ";
     tool.subcommand = false;
     tool.log_level = spdlog::level::info;
-    tool.add_commands = [&line](CLI::App& app, utxo::cli::Action& action) { sd::add_options(app, line, action); };
+    tool.add_commands = [&line](CLI::App& app, utxo::cli::Action& action) {
+        sd::add_options(app, line, action);
+    };
     return utxo::cli::run(argc, argv, tool);
 }

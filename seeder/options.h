@@ -28,7 +28,7 @@ struct Options {
     // -w whitelist; the tracker with this pid (if > 0) is sent SIGHUP to re-read it.
     std::filesystem::path tracker_whitelist;
     int tracker_pid = 0;
-    std::int64_t upload_rate = 0;       // bytes per second, 0 = unlimited; applies to local peers too
+    std::int64_t upload_rate = 0;  // bytes per second, 0 = unlimited; applies to local peers too
     bool dht = false, lsd = false, upnp = false, natpmp = false, utp = false;
     std::chrono::milliseconds rescan{2000};  // how often the releases directory is re-read
     std::chrono::seconds http_timeout{10};   // each read of a request, each write of a response chunk

@@ -60,7 +60,8 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
 }
 
 [[nodiscard]] core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& part,
-                                          const core::InfoHash& infohash, const LinkConfig& links) {
+                                                        const core::InfoHash& infohash,
+                                                        const LinkConfig& links) {
     UTXO_TRY_ASSIGN(auto bytes, core::read_small_file(r.dir / (part + ".torrent"), kMaxTorrent));
     ReleaseTorrent t{part, infohash, std::move(bytes), {}, magnet_link(infohash, part, links)};
     auto served = decorate_torrent(t.original, links.trackers, {web_seed_url(links, r)});
@@ -70,7 +71,8 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
     return t;
 }
 
-[[nodiscard]] core::Result<Release> load_release(const fs::path& dir, const std::string& network, const LinkConfig& links) {
+[[nodiscard]] core::Result<Release> load_release(const fs::path& dir, const std::string& network,
+                                                 const LinkConfig& links) {
     Release r;
     r.network = network;
     r.name = dir.filename().string();

@@ -17,10 +17,10 @@
 namespace utxo::seeder {
 
 struct ReleaseTorrent {
-    std::string part;      // "shards" or "patches": the torrent's name and its directory in the release
+    std::string part;         // "shards" or "patches": the torrent's name and its directory in the release
     core::InfoHash infohash;  // v1, as the manifest says
-    std::string original;  // the release's .torrent bytes (what we seed)
-    std::string served;    // the same with our trackers and web seed added outside `info`
+    std::string original;     // the release's .torrent bytes (what we seed)
+    std::string served;       // the same with our trackers and web seed added outside `info`
     std::string magnet;
 };
 
@@ -28,7 +28,7 @@ struct Release {
     std::string network;  // "regtest", ...
     core::Height height;
     core::BlockHash block_hash;
-    std::string name;        // "<height>-<block hash>"
+    std::string name;  // "<height>-<block hash>"
     std::filesystem::path dir;
     std::string manifest;                 // manifest.json bytes
     std::vector<std::string> signatures;  // "manifest.json.<KEYID>.minisig" names present, sorted
@@ -71,7 +71,7 @@ struct ScanResult {
 // `previous` are reused and only their signature list is re-read, so a rescan costs a few
 // directory listings. Fails (io) only when the root itself cannot be read.
 [[nodiscard]] core::Result<ScanResult> scan_releases(const std::filesystem::path& root, unsigned keep,
-                                       const LinkConfig& links, const Catalog* previous);
+                                                     const LinkConfig& links, const Catalog* previous);
 
 // BEP 19 base URL of a release: "<base>/v1/files/<network>/<name>/".
 std::string web_seed_url(const LinkConfig& links, const Release& r);

@@ -1,9 +1,9 @@
 #include "seeder/request_parts.h"
 
-#include "net/url.h"
-
 #include <algorithm>
 #include <charconv>
+
+#include "net/url.h"
 
 namespace utxo::seeder {
 
@@ -46,7 +46,8 @@ core::Result<std::vector<std::string>> split_target(std::string_view target) {
     std::size_t pos = 1;
     while (true) {
         auto slash = target.find('/', pos);
-        UTXO_TRY_ASSIGN(auto seg, decode_segment(target.substr(pos, slash == std::string_view::npos ? slash : slash - pos)));
+        UTXO_TRY_ASSIGN(auto seg, decode_segment(target.substr(
+                                      pos, slash == std::string_view::npos ? slash : slash - pos)));
         out.push_back(std::move(seg));
         if (slash == std::string_view::npos) break;
         pos = slash + 1;

@@ -18,8 +18,8 @@
 #include <thread>
 
 #include "core/bytes.h"
-#include "seeder/log_limit.h"
 #include "seeder/log.h"
+#include "seeder/log_limit.h"
 
 namespace utxo::seeder {
 

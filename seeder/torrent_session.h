@@ -21,7 +21,8 @@ public:
     // Starts listening on options.listen (TCP; no fallback to other ports) with DHT, LSD, UPnP,
     // NAT-PMP and uTP as the options say (all off by default). Fails (io) when the port cannot be
     // bound within a few seconds.
-    [[nodiscard]] static core::Result<std::unique_ptr<TorrentSession>> start(const Options& options, Metrics& metrics);
+    [[nodiscard]] static core::Result<std::unique_ptr<TorrentSession>> start(const Options& options,
+                                                                             Metrics& metrics);
     ~TorrentSession();  // stops the alert loop, then the session (tracker "stopped" waits 1 s at most)
     TorrentSession(const TorrentSession&) = delete;
     TorrentSession& operator=(const TorrentSession&) = delete;

@@ -7,7 +7,6 @@
 #include "cli/tool.h"
 #include "core/error.h"
 
-
 namespace utxo::signer {
 
 using cli::Action;  // cli/tool.h

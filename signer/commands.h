@@ -20,8 +20,8 @@ struct KeygenOptions {
     std::string name;                       // --name; defaults to the --out file's stem
     bool unencrypted = false;               // --unencrypted
     std::optional<std::filesystem::path> passphrase_file;
-    KdfCost cost = KdfCost::sensitive();    // hidden --scrypt-cost interactive, for tests
-    bool force = false;                     // overwrite existing key files
+    KdfCost cost = KdfCost::sensitive();  // hidden --scrypt-cost interactive, for tests
+    bool force = false;                   // overwrite existing key files
 };
 struct KeygenResult {
     core::MinisignPublicKey public_key;

@@ -18,6 +18,7 @@ using core::read_small_file;
 using core::write_file_atomically;
 
 // Reads a whole small file whose bytes never leave secure memory (secret keys, passphrases).
-[[nodiscard]] core::Result<SecureBuffer> read_secret_file(const std::filesystem::path& path, std::size_t max_size);
+[[nodiscard]] core::Result<SecureBuffer> read_secret_file(const std::filesystem::path& path,
+                                                          std::size_t max_size);
 
 }  // namespace utxo::signer

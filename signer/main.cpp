@@ -8,8 +8,9 @@ int main(int argc, char** argv) {
     // The signer's messages name the file and what was wrong, as minisign's do: no prefix.
     utxo::cli::Tool tool;
     tool.logger = "signer";
-    tool.description = "utxo-signer: minisign-compatible authority keys; signs a manifest only if your indexer "
-               "made the same";
+    tool.description =
+        "utxo-signer: minisign-compatible authority keys; signs a manifest only if your indexer "
+        "made the same";
     tool.verbose_level = spdlog::level::info;
     tool.verbose_help = "log milestones to stderr";
     tool.add_commands = [](CLI::App& app, utxo::cli::Action& action) {

@@ -1,8 +1,8 @@
 #include "signer/manifest_diff.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace utxo::signer {
@@ -42,8 +42,8 @@ std::optional<std::string> diff_arrays(const std::string& path, const json& ours
     for (std::size_t i = 0; i < common; ++i)
         if (auto d = diff(fmt::format("{}[{}]", path, i), ours[i], theirs[i])) return d;
     if (ours.size() != theirs.size())
-        return fmt::format("{}: ours has {} entries, theirs {}", path.empty() ? "(top level)" : path, ours.size(),
-                           theirs.size());
+        return fmt::format("{}: ours has {} entries, theirs {}", path.empty() ? "(top level)" : path,
+                           ours.size(), theirs.size());
     return std::nullopt;
 }
 

@@ -1,14 +1,13 @@
 #include "signer/passphrase.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sodium.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "signer/files.h"
 
@@ -78,12 +77,15 @@ core::Result<SecureBuffer> prompt_passphrase(std::string_view prompt, bool confi
     auto first = read_line(fd, prompt);
     if (first && confirm) {
         auto again = read_line(fd, "Passphrase (again): ");
-        if (!again) first = std::unexpected(again.error());
-        else if (again->size() != first->size() || sodium_memcmp(again->data(), first->data(), first->size()) != 0)
+        if (!again)
+            first = std::unexpected(again.error());
+        else if (again->size() != first->size() ||
+                 sodium_memcmp(again->data(), first->data(), first->size()) != 0)
             first = core::fail(core::Errc::usage, "the two passphrases differ");
     }
     ::close(fd);
-    if (first && first->empty()) return core::fail(core::Errc::usage, "empty passphrase (use --unencrypted for no passphrase)");
+    if (first && first->empty())
+        return core::fail(core::Errc::usage, "empty passphrase (use --unencrypted for no passphrase)");
     return first;
 }
 
@@ -91,7 +93,8 @@ core::Result<SecureBuffer> obtain_passphrase(const std::optional<std::filesystem
                                              std::string_view prompt, bool confirm) {
     if (file) {
         auto pass = read_passphrase_file(*file);
-        if (!pass) return core::fail(pass.error().code, fmt::format("{}: {}", file->string(), pass.error().message));
+        if (!pass)
+            return core::fail(pass.error().code, fmt::format("{}: {}", file->string(), pass.error().message));
         return pass;
     }
     return prompt_passphrase(prompt, confirm);

@@ -18,6 +18,6 @@ namespace utxo::signer {
 
 // --passphrase-file if given, else the terminal prompt.
 [[nodiscard]] core::Result<SecureBuffer> obtain_passphrase(const std::optional<std::filesystem::path>& file,
-                                             std::string_view prompt, bool confirm);
+                                                           std::string_view prompt, bool confirm);
 
 }  // namespace utxo::signer

@@ -1,12 +1,11 @@
 #include "signer/secret_key.h"
 
+#include <fmt/format.h>
 #include <sodium.h>
 
 #include <algorithm>
 #include <cstring>
 #include <new>
-
-#include <fmt/format.h>
 
 namespace utxo::signer {
 
@@ -40,10 +39,10 @@ void key_checksum(const std::uint8_t* blob, std::uint8_t* out) {
 // XORs the secret part with the scrypt stream; false if libsodium refuses the limits.
 bool apply_kdf(std::uint8_t* blob, const SecureBuffer& passphrase) {
     SecureBuffer stream(kSecretPart);
-    if (crypto_pwhash_scryptsalsa208sha256(stream.data(), stream.size(),
-                                           reinterpret_cast<const char*>(passphrase.data()), passphrase.size(),
-                                           blob + kSaltOffset, load_le64(blob + kOpsOffset),
-                                           static_cast<std::size_t>(load_le64(blob + kMemOffset))) != 0)
+    if (crypto_pwhash_scryptsalsa208sha256(
+            stream.data(), stream.size(), reinterpret_cast<const char*>(passphrase.data()), passphrase.size(),
+            blob + kSaltOffset, load_le64(blob + kOpsOffset),
+            static_cast<std::size_t>(load_le64(blob + kMemOffset))) != 0)
         return false;
     for (std::size_t i = 0; i < kSecretPart; ++i) blob[kIdOffset + i] ^= stream.data()[i];
     return true;
@@ -51,7 +50,9 @@ bool apply_kdf(std::uint8_t* blob, const SecureBuffer& passphrase) {
 
 // The base64 line of the file (line 2), located without copying the secret out of secure memory.
 [[nodiscard]] core::Result<std::string_view> key_line(std::string_view text) {
-    if (!text.starts_with(kUntrusted)) return core::fail(core::Errc::invalid, "not a minisign secret key file (no \"untrusted comment:\" line)");
+    if (!text.starts_with(kUntrusted))
+        return core::fail(core::Errc::invalid,
+                          "not a minisign secret key file (no \"untrusted comment:\" line)");
     auto nl = text.find('\n');
     if (nl == std::string_view::npos) return core::fail(core::Errc::truncated, "truncated: no key line");
     auto line = text.substr(nl + 1);
@@ -75,7 +76,8 @@ bool apply_kdf(std::uint8_t* blob, const SecureBuffer& passphrase) {
 }  // namespace
 
 KdfCost KdfCost::sensitive() {
-    return {crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_SENSITIVE, crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_SENSITIVE};
+    return {crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_SENSITIVE,
+            crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_SENSITIVE};
 }
 KdfCost KdfCost::interactive() {
     return {crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_INTERACTIVE,
@@ -129,8 +131,10 @@ core::Result<SecretKey> decode_secret_key_file(core::ByteView bytes, const Passp
     UTXO_TRY_ASSIGN(auto line, key_line(text));
     UTXO_TRY_ASSIGN(auto blob, decode_blob(line));
     std::uint8_t* b = blob.data();
-    if (b[0] != 'E' || b[1] != 'd') return core::fail(core::Errc::invalid, "unsupported key algorithm (expected \"Ed\")");
-    if (b[4] != 'B' || b[5] != '2') return core::fail(core::Errc::invalid, "unsupported checksum algorithm (expected \"B2\")");
+    if (b[0] != 'E' || b[1] != 'd')
+        return core::fail(core::Errc::invalid, "unsupported key algorithm (expected \"Ed\")");
+    if (b[4] != 'B' || b[5] != '2')
+        return core::fail(core::Errc::invalid, "unsupported checksum algorithm (expected \"B2\")");
     bool encrypted = b[2] == 'S' && b[3] == 'c';
     if (!encrypted && (b[2] != 0 || b[3] != 0))
         return core::fail(core::Errc::invalid, "unsupported key derivation (expected scrypt \"Sc\" or none)");
@@ -145,7 +149,8 @@ core::Result<SecretKey> decode_secret_key_file(core::ByteView bytes, const Passp
     static constexpr std::uint8_t kNone[32] = {};
     // minisign 0.11 writes an all-zero checksum for unencrypted (-W) keys; the seed/pk check
     // below still catches damage to those.
-    bool chk_ok = crypto_verify_32(chk, b + kChkOffset) == 0 || (!encrypted && crypto_verify_32(kNone, b + kChkOffset) == 0);
+    bool chk_ok = crypto_verify_32(chk, b + kChkOffset) == 0 ||
+                  (!encrypted && crypto_verify_32(kNone, b + kChkOffset) == 0);
     if (!chk_ok) {
         if (encrypted) return core::fail(core::Errc::mismatch, "wrong passphrase for this key");
         return core::fail(core::Errc::invalid, "corrupted key (checksum does not match)");
@@ -170,9 +175,9 @@ core::MinisignSignature sign_data(const SecretKey& key, core::ByteView data, std
     auto message = core::data_signature_message(sig.algorithm, data);
     crypto_sign_detached(sig.signature.data(), nullptr, message.data(), message.size(), key.secret().data());
     auto global = core::global_signature_message(sig);
-    crypto_sign_detached(sig.global_signature.data(), nullptr, global.data(), global.size(), key.secret().data());
+    crypto_sign_detached(sig.global_signature.data(), nullptr, global.data(), global.size(),
+                         key.secret().data());
     return sig;
 }
 
 }  // namespace utxo::signer
-

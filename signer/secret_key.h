@@ -42,7 +42,8 @@ SecureBuffer encode_secret_key_file(const SecretKey& key, const SecureBuffer* pa
 // damaged file, Errc::mismatch "wrong passphrase for this key", Errc::too_large for absurd
 // scrypt limits.
 using PassphraseSource = std::function<core::Result<SecureBuffer>()>;
-[[nodiscard]] core::Result<SecretKey> decode_secret_key_file(core::ByteView text, const PassphraseSource& get_passphrase);
+[[nodiscard]] core::Result<SecretKey> decode_secret_key_file(core::ByteView text,
+                                                             const PassphraseSource& get_passphrase);
 
 // A prehashed ("ED") minisign signature with its global signature over sig | trusted comment.
 core::MinisignSignature sign_data(const SecretKey& key, core::ByteView data, std::string trusted_comment,

@@ -34,7 +34,8 @@ std::unexpected<core::Error> refusal(const std::filesystem::path& file, std::str
     auto text = read_secret_file(o.secret_key_file, kMaxKeyFile);
     if (!text) return failure(text.error().code, o.secret_key_file, text.error().message);
     auto key = decode_secret_key_file(text->view(), [&] {
-        return obtain_passphrase(o.passphrase_file, fmt::format("Passphrase for {}: ", o.secret_key_file.string()), false);
+        return obtain_passphrase(o.passphrase_file,
+                                 fmt::format("Passphrase for {}: ", o.secret_key_file.string()), false);
     });
     if (!key) return failure(key.error().code, o.secret_key_file, key.error().message);
     return std::move(*key);
@@ -42,14 +43,16 @@ std::unexpected<core::Error> refusal(const std::filesystem::path& file, std::str
 
 // The statement the manifest makes about itself; a manifest without one cannot be signed.
 [[nodiscard]] core::Result<core::ReleaseStatement> statement_of(const std::filesystem::path& path,
-                                                               std::string_view manifest) {
+                                                                std::string_view manifest) {
     auto statement = core::statement_for_manifest(core::as_bytes(manifest));
     if (!statement) return refusal(path, statement.error().message);
     return *statement;
 }
 }  // namespace
 
-std::string signature_file_name(const core::KeyId& id) { return fmt::format("manifest.json.{}.minisig", id.to_hex()); }
+std::string signature_file_name(const core::KeyId& id) {
+    return fmt::format("manifest.json.{}.minisig", id.to_hex());
+}
 
 core::Result<SignResult> sign_release(const SignOptions& o) {
     auto release_path = o.release_dir / "manifest.json";
@@ -57,8 +60,8 @@ core::Result<SignResult> sign_release(const SignOptions& o) {
     UTXO_TRY_ASSIGN(auto theirs, read_file(release_path, kMaxManifest));
     UTXO_TRY_ASSIGN(auto ours, read_file(own_path, kMaxManifest));
     if (auto diff = first_difference(ours, theirs))
-        return refusal(release_path,
-                       fmt::format("not signed: differs from your own manifest {} at {}", own_path.string(), *diff));
+        return refusal(release_path, fmt::format("not signed: differs from your own manifest {} at {}",
+                                                 own_path.string(), *diff));
     UTXO_TRY_ASSIGN(auto statement, statement_of(release_path, theirs));
     UTXO_TRY_ASSIGN(auto key, load_secret_key(o));
 
@@ -84,7 +87,8 @@ core::Result<VerifyResult> verify_release(const VerifyOptions& o) {
     UTXO_TRY_ASSIGN(auto manifest, read_file(manifest_path, kMaxManifest));
     auto sig_path = o.release_dir / signature_file_name(pub->id);
     if (!std::filesystem::exists(sig_path))
-        return refusal(sig_path, fmt::format("no signature by key {} (file does not exist)", pub->id.to_hex()));
+        return refusal(sig_path,
+                       fmt::format("no signature by key {} (file does not exist)", pub->id.to_hex()));
     // A signature file that cannot be read is a missing signature, not trouble.
     auto sig_text = read_file(sig_path, 65536);
     if (!sig_text) return core::fail(Errc::rejected, std::move(sig_text.error().message));

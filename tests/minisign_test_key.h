@@ -2,6 +2,7 @@
 // trustnet and the signer: a manifest with the fields the rule reads, and an Ed25519 key made
 // directly with libsodium (the code under test has no signing code of its own).
 #pragma once
+#include <fmt/format.h>
 #include <sodium.h>
 
 #include <array>
@@ -10,8 +11,6 @@
 #include <optional>
 #include <string>
 
-#include <fmt/format.h>
-
 #include "core/minisign.h"
 
 namespace test {
@@ -19,12 +18,14 @@ namespace test {
 // A manifest with the fields the signer and the rule read; `extra` varies the bytes.
 inline std::string manifest(const std::string& network, std::uint64_t height, char hash_digit = 'a',
                             const std::string& extra = "00") {
-    return fmt::format("{{\"block_hash\":\"{}\",\"height\":{},\"network\":\"{}\",\"shards\":[{{\"sha256\":\"{}\"}}]}}\n",
-                       std::string(64, hash_digit), height, network, extra);
+    return fmt::format(
+        "{{\"block_hash\":\"{}\",\"height\":{},\"network\":\"{}\",\"shards\":[{{\"sha256\":\"{}\"}}]}}\n",
+        std::string(64, hash_digit), height, network, extra);
 }
 
 inline std::string statement_comment(const std::string& manifest_text) {
-    return utxo::core::format_trusted_comment(*utxo::core::statement_for_manifest(utxo::core::as_bytes(manifest_text)));
+    return utxo::core::format_trusted_comment(
+        *utxo::core::statement_for_manifest(utxo::core::as_bytes(manifest_text)));
 }
 
 // An authority key made in the test with libsodium directly.

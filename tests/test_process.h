@@ -77,14 +77,15 @@ bool eventually(F pred, int seconds) {
 }
 
 struct ProcessOptions {
-    std::filesystem::path cwd;                // empty: the test's own
-    std::map<std::string, std::string> env;   // added to the environment
+    std::filesystem::path cwd;               // empty: the test's own
+    std::map<std::string, std::string> env;  // added to the environment
 };
 
 class Process {
 public:
     // argv[0] is a path; stdout and stderr are appended to `log`.
-    Process(std::vector<std::string> argv, const std::filesystem::path& log, const ProcessOptions& options = {}) {
+    Process(std::vector<std::string> argv, const std::filesystem::path& log,
+            const ProcessOptions& options = {}) {
         pid_ = ::fork();
         if (pid_ != 0) return;
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test binary

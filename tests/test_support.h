@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <array>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -21,7 +21,9 @@
 namespace test {
 
 inline std::filesystem::path data_dir() { return UTXO_TEST_DATA; }
-inline std::filesystem::path bin(const std::string& name) { return std::filesystem::path(UTXO_BIN_DIR) / name; }
+inline std::filesystem::path bin(const std::string& name) {
+    return std::filesystem::path(UTXO_BIN_DIR) / name;
+}
 
 class TempDir {
 public:
@@ -122,7 +124,8 @@ inline void write_blk_file(const std::filesystem::path& p, const std::vector<std
 inline std::map<std::string, utxo::core::Bytes> file_tree(const std::filesystem::path& root) {
     std::map<std::string, utxo::core::Bytes> out;
     for (const auto& e : std::filesystem::recursive_directory_iterator(root))
-        if (e.is_regular_file()) out[std::filesystem::relative(e.path(), root).string()] = read_file(e.path());
+        if (e.is_regular_file())
+            out[std::filesystem::relative(e.path(), root).string()] = read_file(e.path());
     return out;
 }
 

@@ -4,12 +4,12 @@
 // as a server whose keep-alive ran out would. SilentServer never answers at all.
 #pragma once
 #include <arpa/inet.h>
-#include <catch2/catch.hpp>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <functional>
 #include <mutex>
 #include <string>

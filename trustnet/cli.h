@@ -8,7 +8,6 @@
 #include "cli/tool.h"
 #include "core/error.h"
 
-
 namespace utxo::trustnet {
 
 using cli::Action;  // cli/tool.h

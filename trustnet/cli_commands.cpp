@@ -1,7 +1,7 @@
 // utxo-trustnet init, add, remove, list, check and verify: options onto the library's option structs.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <memory>
 
 #include "trustnet/cli.h"
@@ -23,8 +23,8 @@ Action printing(std::shared_ptr<Options> options, core::Result<std::string> (*ru
 
 // The subcommand runs `run(*options)` once it is parsed.
 template <class Options>
-void on_parsed(CLI::App* cmd, std::shared_ptr<Options> options, core::Result<std::string> (*run)(const Options&),
-               Action& action) {
+void on_parsed(CLI::App* cmd, std::shared_ptr<Options> options,
+               core::Result<std::string> (*run)(const Options&), Action& action) {
     cmd->callback([options, run, &action] { action = printing(options, run); });
 }
 
@@ -74,12 +74,14 @@ void add_check_command(CLI::App& app, Action& action) {
 void add_verify_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<VerifyOptions>();
     auto installed = std::make_shared<std::uint32_t>(0);  // a height: CLI11 refuses more than u32
-    auto* cmd = app.add_subcommand("verify", "apply the agreement rule to DIR/manifest.json and its signatures");
+    auto* cmd =
+        app.add_subcommand("verify", "apply the agreement rule to DIR/manifest.json and its signatures");
     cmd->add_option("FILE", o->trustnet_file)->required();
     cmd->add_option("--release", o->release_dir, "directory with manifest.json and manifest.json.*.minisig")
         ->required();
     cmd->add_option("--other", o->other_dirs, "another release directory for the same height (repeatable)");
-    auto* installed_opt = cmd->add_option("--installed-height", *installed, "height already installed (refuse <=)");
+    auto* installed_opt =
+        cmd->add_option("--installed-height", *installed, "height already installed (refuse <=)");
     cmd->callback([o, installed, installed_opt, &action] {
         if (*installed_opt) o->installed_height = core::Height{*installed};
         action = printing(o, run_verify);

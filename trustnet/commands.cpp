@@ -1,10 +1,11 @@
 #include "trustnet/commands.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
-#include "trustnet/edit.h"
 #include "core/file_io.h"
+#include "trustnet/edit.h"
 
 namespace utxo::trustnet {
 
@@ -36,7 +37,9 @@ std::unexpected<core::Error> failure(const std::filesystem::path& file, const co
         return key;
     }
     auto key = core::parse_public_key_line(arg);
-    if (!key) return core::fail(core::Errc::usage, fmt::format("\"{}\" is neither a public key file nor a minisign public key", arg));
+    if (!key)
+        return core::fail(core::Errc::usage,
+                          fmt::format("\"{}\" is neither a public key file nor a minisign public key", arg));
     return key;
 }
 }  // namespace
@@ -45,12 +48,15 @@ core::Result<std::string> run_init(const InitOptions& o) {
     const auto& file = o.file;
     auto net = core::parse_network(o.network);
     if (!net)
-        return failure(Errc::usage, file,
-                       fmt::format("unknown network \"{}\" (use main, test, testnet4, signet or regtest)", o.network));
+        return failure(
+            Errc::usage, file,
+            fmt::format("unknown network \"{}\" (use main, test, testnet4, signet or regtest)", o.network));
     std::error_code ec;
-    if (std::filesystem::exists(file, ec)) return failure(Errc::usage, file, "already exists; not overwriting it");
+    if (std::filesystem::exists(file, ec))
+        return failure(Errc::usage, file, "already exists; not overwriting it");
     auto text = initial_trustnet(*net);
-    if (auto w = core::write_file_atomically(file, core::as_bytes(text), 0644); !w) return failure(file, w.error());
+    if (auto w = core::write_file_atomically(file, core::as_bytes(text), 0644); !w)
+        return failure(file, w.error());
     return fmt::format("created {} for network {}\n", file.string(), core::network_name(*net));
 }
 
@@ -70,8 +76,8 @@ core::Result<std::string> run_remove(const RemoveOptions& o) {
     UTXO_TRY_ASSIGN(auto doc, load(o.file));
     // No such name (Errc::not_found) is a verdict on the request.
     if (auto removed = remove_authority(doc, o.name); !removed)
-        return failure(removed.error().code == Errc::not_found ? Errc::rejected : removed.error().code, o.file,
-                       removed.error().message);
+        return failure(removed.error().code == Errc::not_found ? Errc::rejected : removed.error().code,
+                       o.file, removed.error().message);
     if (auto saved = save_trustnet(o.file, doc); !saved) return failure(o.file, saved.error());
     return fmt::format("removed {}\n", o.name);
 }
@@ -80,16 +86,20 @@ core::Result<std::string> run_list(const ListOptions& o) {
     UTXO_TRY_ASSIGN(auto doc, load(o.file));
     const auto& tn = doc.trustnet;
     if (o.json) {
-        nlohmann::json out{{"format", 1}, {"network", core::network_name(tn.network)}, {"required", tn.required()}};
+        nlohmann::json out{
+            {"format", 1}, {"network", core::network_name(tn.network)}, {"required", tn.required()}};
         out["require"] = tn.require_k ? nlohmann::json(*tn.require_k) : nlohmann::json("all");
         out["authorities"] = nlohmann::json::array();
         for (const auto& a : tn.authorities)
-            out["authorities"].push_back({{"name", a.name}, {"key_id", a.key.id.to_hex()},
-                                          {"public_key", core::public_key_line(a.key)}, {"urls", a.urls}});
+            out["authorities"].push_back({{"name", a.name},
+                                          {"key_id", a.key.id.to_hex()},
+                                          {"public_key", core::public_key_line(a.key)},
+                                          {"urls", a.urls}});
         return out.dump(2) + "\n";
     }
-    std::string text = fmt::format("network {}, require {} ({} of {} authorities)\n", core::network_name(tn.network),
-                                   tn.require_k ? std::to_string(*tn.require_k) : "all", tn.required(), tn.authorities.size());
+    std::string text = fmt::format(
+        "network {}, require {} ({} of {} authorities)\n", core::network_name(tn.network),
+        tn.require_k ? std::to_string(*tn.require_k) : "all", tn.required(), tn.authorities.size());
     for (const auto& a : tn.authorities) {
         text += fmt::format("{} {} {}", a.name, a.key.id.to_hex(), core::public_key_line(a.key));
         for (const auto& url : a.urls) text += " " + url;

@@ -1,8 +1,7 @@
 #include "trustnet/edit.h"
 
-#include <sys/stat.h>
-
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "core/file_io.h"
 
@@ -13,7 +12,9 @@ namespace {
 // Re-parses after an edit so an edit can never produce a file that later fails to load.
 [[nodiscard]] core::Status reparse(core::TrustnetDocument& doc) {
     auto again = core::parse_trustnet(core::render(doc));
-    if (!again) return core::fail(core::Errc::invalid, "edit would produce an invalid file: " + again.error().message);
+    if (!again)
+        return core::fail(core::Errc::invalid,
+                          "edit would produce an invalid file: " + again.error().message);
     doc = std::move(*again);
     return {};
 }
@@ -32,15 +33,23 @@ std::string initial_trustnet(core::Network network) {
 core::Status add_authority(core::TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
                            std::vector<std::string> urls) {
     if (!core::valid_authority_name(name))
-        return core::fail(core::Errc::usage, fmt::format("\"{}\" is not a valid authority name (letters, digits, '.', '-', '_'; at most 64)", name));
+        return core::fail(
+            core::Errc::usage,
+            fmt::format("\"{}\" is not a valid authority name (letters, digits, '.', '-', '_'; at most 64)",
+                        name));
     for (const auto& url : urls)
-        if (!core::valid_url(url)) return core::fail(core::Errc::usage, fmt::format("\"{}\" is not a URL (scheme://...)", url));
+        if (!core::valid_url(url))
+            return core::fail(core::Errc::usage, fmt::format("\"{}\" is not a URL (scheme://...)", url));
     std::size_t after = doc.lines.size();
     for (const auto& a : doc.trustnet.authorities) {
         if (a.name == name)
-            return core::fail(core::Errc::mismatch, fmt::format("an authority named \"{}\" is already listed on line {}", name, a.line));
+            return core::fail(
+                core::Errc::mismatch,
+                fmt::format("an authority named \"{}\" is already listed on line {}", name, a.line));
         if (a.key.key == key.key || a.key.id == key.id)
-            return core::fail(core::Errc::mismatch, fmt::format("this key (key id {}) is already listed for \"{}\" on line {}", key.id.to_hex(), a.name, a.line));
+            return core::fail(core::Errc::mismatch,
+                              fmt::format("this key (key id {}) is already listed for \"{}\" on line {}",
+                                          key.id.to_hex(), a.name, a.line));
         after = a.line;  // lines are 1-based, so this is the index just past that line
     }
     core::Authority added{std::move(name), key, std::move(urls), 0};
@@ -50,18 +59,21 @@ core::Status add_authority(core::TrustnetDocument& doc, std::string name, const 
 
 core::Status remove_authority(core::TrustnetDocument& doc, std::string_view name) {
     const core::Authority* a = doc.trustnet.find(name);
-    if (a == nullptr) return core::fail(core::Errc::not_found, fmt::format("no authority named \"{}\"", name));
+    if (a == nullptr)
+        return core::fail(core::Errc::not_found, fmt::format("no authority named \"{}\"", name));
     const auto& tn = doc.trustnet;
     if (tn.require_k && *tn.require_k > tn.authorities.size() - 1)
-        return core::fail(core::Errc::usage, fmt::format("removing \"{}\" would leave {} authorities, fewer than \"require {}\"; lower the require line first", name, tn.authorities.size() - 1, *tn.require_k));
+        return core::fail(core::Errc::usage, fmt::format("removing \"{}\" would leave {} authorities, fewer "
+                                                         "than \"require {}\"; lower the require line first",
+                                                         name, tn.authorities.size() - 1, *tn.require_k));
     doc.lines.erase(doc.lines.begin() + static_cast<std::ptrdiff_t>(a->line - 1));
     return reparse(doc);
 }
 
 [[nodiscard]] core::Status save_trustnet(const std::filesystem::path& path, const core::TrustnetDocument& doc,
-                           const std::function<void()>& before_rename) {
+                                         const std::function<void()>& before_rename) {
     mode_t mode = 0644;
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
     auto text = core::render(doc);
     return core::write_file_atomically(path, core::as_bytes(text), mode, before_rename);

@@ -17,14 +17,14 @@ std::string initial_trustnet(core::Network network);
 
 // Appends "authority NAME KEY URL..." after the last authority line (or at the end). Refuses a
 // bad name or URL (Errc::usage) and a name, key or key id already listed (Errc::mismatch).
-[[nodiscard]] core::Status add_authority(core::TrustnetDocument& doc, std::string name, const core::MinisignPublicKey& key,
-                           std::vector<std::string> urls);
+[[nodiscard]] core::Status add_authority(core::TrustnetDocument& doc, std::string name,
+                                         const core::MinisignPublicKey& key, std::vector<std::string> urls);
 // Removes that authority's line only. Errc::not_found if no such name; Errc::usage if the
 // remaining authorities would be fewer than "require K".
 [[nodiscard]] core::Status remove_authority(core::TrustnetDocument& doc, std::string_view name);
 
 // Atomically replaces the file (the old file's mode is kept).
 [[nodiscard]] core::Status save_trustnet(const std::filesystem::path& path, const core::TrustnetDocument& doc,
-                           const std::function<void()>& before_rename = {});
+                                         const std::function<void()>& before_rename = {});
 
 }  // namespace utxo::trustnet

@@ -1,7 +1,7 @@
 // utxo-trustnet verify: the agreement rule over release directories on disk.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/agreement.h"
 #include "core/file_io.h"
@@ -18,13 +18,15 @@ constexpr std::size_t kMaxManifest = 64u << 20;
     auto manifest_path = dir / "manifest.json";
     auto manifest = core::read_small_file(manifest_path, kMaxManifest);
     if (!manifest)
-        return core::fail(manifest.error().code, fmt::format("{}: {}", manifest_path.string(), manifest.error().message));
+        return core::fail(manifest.error().code,
+                          fmt::format("{}: {}", manifest_path.string(), manifest.error().message));
     core::SignedManifest out{manifest_path.string(), std::move(*manifest), {}};
     std::vector<std::filesystem::path> sig_paths;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         auto name = entry.path().filename().string();
-        if (name.starts_with("manifest.json.") && name.ends_with(".minisig")) sig_paths.push_back(entry.path());
+        if (name.starts_with("manifest.json.") && name.ends_with(".minisig"))
+            sig_paths.push_back(entry.path());
     }
     std::sort(sig_paths.begin(), sig_paths.end());
     for (const auto& p : sig_paths) {
@@ -38,7 +40,9 @@ constexpr std::size_t kMaxManifest = 64u << 20;
 
 core::Result<std::string> run_verify(const VerifyOptions& o) {
     auto doc = core::load_trustnet(o.trustnet_file);
-    if (!doc) return core::fail(doc.error().code, fmt::format("{}: {}", o.trustnet_file.string(), doc.error().message));
+    if (!doc)
+        return core::fail(doc.error().code,
+                          fmt::format("{}: {}", o.trustnet_file.string(), doc.error().message));
     UTXO_TRY_ASSIGN(auto candidate, read_release_dir(o.release_dir));
     core::Release release{doc->trustnet.network, 0, std::move(candidate), {}};
     if (auto s = core::statement_for_manifest(core::as_bytes(release.candidate.manifest))) {

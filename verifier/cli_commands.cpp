@@ -1,8 +1,8 @@
 // utxo-verifier status, check, utxos, balance, serve and export-core: options onto the library's
 // option structs (verifier/commands.h), the text they return onto stdout.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
 
@@ -15,8 +15,8 @@ namespace {
 
 // The subcommand prints what `run(*options)` returns once it is parsed.
 template <class Options>
-void on_parsed(CLI::App* cmd, std::shared_ptr<Options> options, core::Result<std::string> (*run)(const Options&),
-               Action& action) {
+void on_parsed(CLI::App* cmd, std::shared_ptr<Options> options,
+               core::Result<std::string> (*run)(const Options&), Action& action) {
     cmd->callback([options, run, &action] {
         action = [options, run]() -> core::Status {
             UTXO_TRY_ASSIGN(auto text, run(*options));
@@ -49,8 +49,9 @@ void add_status_command(CLI::App& app, Action& action) {
 
 void add_check_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<CheckOptions>();
-    auto* cmd = app.add_subcommand("check", "re-read every held shard file: canonical coins, counts and per-shard "
-                                            "MuHash against the manifest (exit 1 on a mismatch)");
+    auto* cmd = app.add_subcommand("check",
+                                   "re-read every held shard file: canonical coins, counts and per-shard "
+                                   "MuHash against the manifest (exit 1 on a mismatch)");
     cmd->add_option("--db", o->db, "store directory")->required();
     on_parsed(cmd, o, run_check, action);
 }
@@ -65,7 +66,8 @@ void add_balance_command(CLI::App& app, Action& action) {
 
 void add_export_core_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<ExportCoreOptions>();
-    auto* cmd = app.add_subcommand("export-core", "write a full store as a Bitcoin Core snapshot file (loadtxoutset)");
+    auto* cmd = app.add_subcommand("export-core",
+                                   "write a full store as a Bitcoin Core snapshot file (loadtxoutset)");
     cmd->add_option("--db", o->db, "store directory")->required();
     cmd->add_option("--out", o->out, "snapshot file to create (must not exist)")->required();
     on_parsed(cmd, o, run_export_core, action);
@@ -73,8 +75,9 @@ void add_export_core_command(CLI::App& app, Action& action) {
 
 void add_serve_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<ServeCommandOptions>();
-    auto* cmd = app.add_subcommand("serve", "serve Esplora-compatible /address/:a/utxo, /scripthash/:h/utxo and "
-                                            "/blocks/tip/height over HTTP until SIGINT/SIGTERM");
+    auto* cmd = app.add_subcommand("serve",
+                                   "serve Esplora-compatible /address/:a/utxo, /scripthash/:h/utxo and "
+                                   "/blocks/tip/height over HTTP until SIGINT/SIGTERM");
     cmd->add_option("--db", o->db, "store directory")->required();
     cmd->add_option("--http", o->listen, "HOST:PORT to listen on (port 0: any free port)")->required();
     cmd->add_option("--max-connections", o->max_connections,

@@ -65,8 +65,9 @@ void add_fetch_command(CLI::App& app, Action& action) {
     cmd->add_option("--seed-timeout", *seed_timeout, "stop seeding after this many seconds")
         ->default_val(600)
         ->check(CLI::NonNegativeNumber);
-    cmd->add_flag("--no-web-seeds", [o](std::int64_t) { o->web_seeds = false; },
-                  "BitTorrent peers only: ignore the torrents' web seeds");
+    cmd->add_flag(
+        "--no-web-seeds", [o](std::int64_t) { o->web_seeds = false; },
+        "BitTorrent peers only: ignore the torrents' web seeds");
     cmd->add_option("--stall-timeout", *stall_timeout,
                     "fail a download that gains nothing for this many seconds")
         ->default_val(120)

@@ -16,9 +16,10 @@ core::Result<std::string> run_export_core(const ExportCoreOptions& o) {
         return core::fail(r.error().code == core::Errc::mismatch ? core::Errc::rejected : r.error().code,
                           std::move(r.error().message));
     return fmt::format(
-        "wrote {} coins at height {} to {}; hash_serialized_3 {} (matches the manifest); {:.2f}s, {:.0f} coins/s\n",
-        r->coins, cur.manifest.height.value, o.out.string(), r->hash_serialized_3.to_display_hex(), r->seconds,
-        r->seconds > 0 ? static_cast<double>(r->coins) / r->seconds : 0.0);
+        "wrote {} coins at height {} to {}; hash_serialized_3 {} (matches the manifest); {:.2f}s, {:.0f} "
+        "coins/s\n",
+        r->coins, cur.manifest.height.value, o.out.string(), r->hash_serialized_3.to_display_hex(),
+        r->seconds, r->seconds > 0 ? static_cast<double>(r->coins) / r->seconds : 0.0);
 }
 
 }  // namespace utxo::verifier

@@ -18,8 +18,8 @@ core::Status run_serve(const ServeCommandOptions& options,
     o.max_connections = options.max_connections;
     o.on_listening = [&](std::uint16_t port) {
         // Tests and scripts read this line to learn the port when 0 was asked for.
-        on_listening(fmt::format("listening on {}:{} (release {}, {})", o.host, port, cur.manifest.height.value,
-                                 cur.full ? "full" : "wallet"));
+        on_listening(fmt::format("listening on {}:{} (release {}, {})", o.host, port,
+                                 cur.manifest.height.value, cur.full ? "full" : "wallet"));
     };
     return serve_http(*store, o);
 }

@@ -31,12 +31,18 @@ std::string utc(std::int64_t t) {
 
 std::string status_json(const Installed& cur) {
     const auto& m = cur.manifest;
-    nlohmann::json j{{"network", core::network_name(m.network)}, {"height", m.height.value},
-                     {"block_hash", m.block.to_display_hex()}, {"full", cur.full},
-                     {"shards", cur.shards}, {"shard_count", m.shard_count},
-                     {"authorities", cur.authorities}, {"accepted_at", cur.accepted_at},
-                     {"manifest_sha256", cur.manifest_sha256.to_hex()}, {"coins", m.coins},
-                     {"total_amount", m.total_amount.sat}, {"dir", cur.dir.string()}};
+    nlohmann::json j{{"network", core::network_name(m.network)},
+                     {"height", m.height.value},
+                     {"block_hash", m.block.to_display_hex()},
+                     {"full", cur.full},
+                     {"shards", cur.shards},
+                     {"shard_count", m.shard_count},
+                     {"authorities", cur.authorities},
+                     {"accepted_at", cur.accepted_at},
+                     {"manifest_sha256", cur.manifest_sha256.to_hex()},
+                     {"coins", m.coins},
+                     {"total_amount", m.total_amount.sat},
+                     {"dir", cur.dir.string()}};
     return j.dump() + "\n";
 }
 
@@ -55,8 +61,8 @@ std::string status_text(const Installed& cur) {
     std::string auth;
     for (const auto& a : cur.authorities) auth += (auth.empty() ? "" : ", ") + a;
     out += fmt::format("authorities  {}\n", auth.empty() ? "(none recorded)" : auth);
-    out += fmt::format("accepted     {} ({} minutes ago; release at block {})\n", utc(cur.accepted_at), age_min,
-                       m.height.value);
+    out += fmt::format("accepted     {} ({} minutes ago; release at block {})\n", utc(cur.accepted_at),
+                       age_min, m.height.value);
     out += fmt::format("set          {} coins, {} sat\n", m.coins, m.total_amount.sat);
     out += fmt::format("manifest     sha256 {}\n", cur.manifest_sha256.to_hex());
     return out;
@@ -78,7 +84,8 @@ core::Result<std::string> run_check(const CheckOptions& o) {
     if (auto s = store->check_installed(); !s)
         return core::fail(s.error().code == core::Errc::io ? core::Errc::io : core::Errc::rejected,
                           std::move(s.error().message));
-    return fmt::format("ok: {} shard files match the manifest's coin counts and MuHashes\n", cur.shards.size());
+    return fmt::format("ok: {} shard files match the manifest's coin counts and MuHashes\n",
+                       cur.shards.size());
 }
 
 }  // namespace utxo::verifier

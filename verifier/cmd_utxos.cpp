@@ -20,7 +20,8 @@ using Answers = std::vector<std::pair<Target, std::vector<OwnedCoin>>>;
     Answers out;
     for (auto& t : targets) {
         auto coins = store->coins_for_script(t.script);
-        if (!coins) return core::fail(coins.error().code, fmt::format("{}: {}", t.label, coins.error().message));
+        if (!coins)
+            return core::fail(coins.error().code, fmt::format("{}: {}", t.label, coins.error().message));
         out.emplace_back(std::move(t), std::move(*coins));
     }
     return out;
@@ -39,8 +40,9 @@ core::Result<std::string> run_utxos(const QueryOptions& o) {
     std::string out;
     for (const auto& [t, coins] : results)
         for (const auto& c : coins)
-            out += fmt::format("{}:{} {} sat height {}{} {}\n", c.outpoint.txid.to_display_hex(), c.outpoint.vout,
-                               c.coin.value.sat, c.coin.height.value, c.coin.coinbase ? " coinbase" : "", t.label);
+            out += fmt::format("{}:{} {} sat height {}{} {}\n", c.outpoint.txid.to_display_hex(),
+                               c.outpoint.vout, c.coin.value.sat, c.coin.height.value,
+                               c.coin.coinbase ? " coinbase" : "", t.label);
     return out;
 }
 
@@ -54,7 +56,8 @@ core::Result<std::string> run_balance(const QueryOptions& o) {
         std::int64_t sum = 0;
         for (const auto& c : coins) sum += c.coin.value.sat;
         total += sum, count += coins.size();
-        rows.push_back({{t.is_address ? "address" : "script", t.label}, {"value", sum}, {"coins", coins.size()}});
+        rows.push_back(
+            {{t.is_address ? "address" : "script", t.label}, {"value", sum}, {"coins", coins.size()}});
         if (!o.json) out += fmt::format("{} {} sat in {} coins\n", t.label, sum, coins.size());
     }
     if (o.json)

@@ -52,7 +52,7 @@ struct ExportCoreOptions {
 // is told the line announcing the address and port (the port matters when 0 was asked for).
 struct ServeCommandOptions {
     std::filesystem::path db;
-    std::string listen;                  // HOST:PORT
+    std::string listen;                                            // HOST:PORT
     std::size_t max_connections = ServeOptions{}.max_connections;  // served at once; more get 503
 };
 [[nodiscard]] core::Status run_serve(const ServeCommandOptions& options,

@@ -64,13 +64,16 @@ HttpResponse handle_request(const HttpRequest& req, Store& store) {
         return answer(200, "text/plain", std::to_string((*cur)->manifest.height.value));
     if (seg.size() == 3 && seg[0] == "address" && seg[2] == "utxo") {
         auto script = core::address_to_script(seg[1], (*cur)->manifest.network);
-        if (!script) return text(400, fmt::format("invalid address {}: {}", seg[1].substr(0, 100), script.error().message));
+        if (!script)
+            return text(400,
+                        fmt::format("invalid address {}: {}", seg[1].substr(0, 100), script.error().message));
         return coins_response(store.coins_for_script(*script));
     }
     if (seg.size() == 3 && seg[0] == "scripthash" && seg[2] == "utxo") {
         auto script_hash = core::Sha256Digest::from_hex(seg[1]);  // SHA256(script), not reversed
         if (!script_hash)
-            return text(400, fmt::format("invalid script hash {}: expected 64 hex digits", seg[1].substr(0, 100)));
+            return text(400,
+                        fmt::format("invalid script hash {}: expected 64 hex digits", seg[1].substr(0, 100)));
         return coins_response(store.coins_for_script_hash(*script_hash));
     }
     return text(404, "unknown endpoint");

@@ -55,11 +55,9 @@ public:
 
 private:
     [[nodiscard]] core::Status write_group(std::span<const ShardRecord> group) {
-        for (const auto& [op, coin] : group)
-            UTXO_TRY(hasher_.add(op, coin));
+        for (const auto& [op, coin] : group) UTXO_TRY(hasher_.add(op, coin));
         if (group.back().first.vout < 16512) {
-            for (const auto& [op, coin] : group)
-                UTXO_TRY(writer_.add(op, coin));
+            for (const auto& [op, coin] : group) UTXO_TRY(writer_.add(op, coin));
             return {};
         }
         order_.clear();
@@ -67,8 +65,7 @@ private:
         std::stable_sort(order_.begin(), order_.end(), [](const ShardRecord* a, const ShardRecord* b) {
             return core::chainstate_key_less(a->first, b->first);
         });
-        for (const auto* e : order_)
-            UTXO_TRY(writer_.add(e->first, e->second));
+        for (const auto* e : order_) UTXO_TRY(writer_.add(e->first, e->second));
         return {};
     }
     core::SnapshotWriter& writer_;
@@ -84,8 +81,7 @@ private:
         if (batch.count == batch.entries.size()) batch.entries.emplace_back();
         return batch.entries[batch.count++];
     };
-    while (!merge.empty() && batch.count < kBatchCoins)
-        UTXO_TRY(merge.pop(slot()));
+    while (!merge.empty() && batch.count < kBatchCoins) UTXO_TRY(merge.pop(slot()));
     while (!merge.empty() && merge.next().first.txid == batch.entries[batch.count - 1].first.txid)
         UTXO_TRY(merge.pop(slot()));
     return {};
@@ -97,15 +93,19 @@ core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
     const auto started = std::chrono::steady_clock::now();
     auto cur = store.installed();
     UTXO_TRY(cur);
-    if (!*cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", store.directory().string()));
+    if (!*cur)
+        return fail(Errc::not_found, fmt::format("{}: no release is installed", store.directory().string()));
     const Installed& in = **cur;
     if (!in.full)
-        return fail(Errc::usage, fmt::format("{}: a wallet store holds {} of {} shards; export-core needs a full store",
-                                             store.directory().string(), in.shards.size(), in.manifest.shard_count));
+        return fail(Errc::usage,
+                    fmt::format("{}: a wallet store holds {} of {} shards; export-core needs a full store",
+                                store.directory().string(), in.shards.size(), in.manifest.shard_count));
     core::SnapshotHeader header;
-    header.network = in.manifest.network, header.base_block = in.manifest.block, header.coin_count = in.manifest.coins;
+    header.network = in.manifest.network, header.base_block = in.manifest.block,
+    header.coin_count = in.manifest.coins;
     auto writer = core::SnapshotWriter::create(out, header);
-    if (!writer) return fail(writer.error().code, fmt::format("{}: {}", out.string(), writer.error().message));
+    if (!writer)
+        return fail(writer.error().code, fmt::format("{}: {}", out.string(), writer.error().message));
     // The install checked every file's SHA-256 against the signed manifest: read records only.
     std::vector<fs::path> files;
     for (auto i : in.shards) files.push_back(shard_path(in.dir, i));
@@ -124,7 +124,7 @@ core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
             summary.coins += batch->count;
             spare.push(std::move(*batch));
         }
-        full.close();   // on failure: the merging side stops at its next push
+        full.close();  // on failure: the merging side stops at its next push
         spare.close();
     });
     core::Status merged;
@@ -140,11 +140,13 @@ core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
 
     summary.hash_serialized_3 = hasher.finalize();
     if (summary.coins != in.manifest.coins || summary.hash_serialized_3 != in.manifest.hash_serialized_3)
-        return fail(Errc::mismatch, fmt::format("{}: the shards hold {} coins with hash_serialized_3 {}, the manifest "
-                                                "says {} coins with {}", in.dir.string(), summary.coins,
-                                                summary.hash_serialized_3.to_display_hex(), in.manifest.coins,
-                                                in.manifest.hash_serialized_3.to_display_hex()));
-    if (auto s = writer->finish(); !s) return fail(s.error().code, fmt::format("{}: {}", out.string(), s.error().message));
+        return fail(Errc::mismatch,
+                    fmt::format("{}: the shards hold {} coins with hash_serialized_3 {}, the manifest "
+                                "says {} coins with {}",
+                                in.dir.string(), summary.coins, summary.hash_serialized_3.to_display_hex(),
+                                in.manifest.coins, in.manifest.hash_serialized_3.to_display_hex()));
+    if (auto s = writer->finish(); !s)
+        return fail(s.error().code, fmt::format("{}: {}", out.string(), s.error().message));
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return summary;
 }

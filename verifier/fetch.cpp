@@ -11,8 +11,8 @@
 #include "core/shard.h"
 #include "core/trustnet_file.h"
 #include "verifier/fetch_internal.h"
-#include "verifier/log.h"
 #include "verifier/fetch_progress.h"
+#include "verifier/log.h"
 #include "verifier/staged_checker.h"
 #include "verifier/store.h"
 
@@ -38,7 +38,8 @@ std::unexpected<core::Error> named(const std::filesystem::path& what, const core
 }
 
 // --seeder URLs first, then the authorities' http URLs (which may serve the same API), once each.
-[[nodiscard]] core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o, const core::Trustnet& tn) {
+[[nodiscard]] core::Result<std::vector<HttpUrl>> release_sources(const FetchOptions& o,
+                                                                 const core::Trustnet& tn) {
     std::vector<HttpUrl> out;
     auto add = [&](const HttpUrl& u) {
         if (std::none_of(out.begin(), out.end(), [&](const HttpUrl& x) { return x.str() == u.str(); }))
@@ -65,7 +66,7 @@ struct ShardPlan {
 };
 
 [[nodiscard]] core::Result<ShardPlan> plan_shards(const FetchOptions& o, const core::Manifest& m,
-                                    const std::optional<Installed>& cur) {
+                                                  const std::optional<Installed>& cur) {
     ShardPlan plan;
     if (!o.addresses.empty() || !o.scripts.empty()) {
         UTXO_TRY_ASSIGN(auto w, wallet_shards(o.addresses, o.scripts, m.network, m.shard_count));
@@ -91,10 +92,12 @@ struct ShardPlan {
 
 // The shards a wallet's --address/--script need that the installed wallet store lacks (empty for
 // a full store, or without addresses).
-[[nodiscard]] static core::Result<std::vector<std::uint32_t>> shards_to_add(const FetchOptions& o, const Installed& cur) {
+[[nodiscard]] static core::Result<std::vector<std::uint32_t>> shards_to_add(const FetchOptions& o,
+                                                                            const Installed& cur) {
     std::vector<std::uint32_t> missing;
     if (cur.full || (o.addresses.empty() && o.scripts.empty())) return missing;
-    UTXO_TRY_ASSIGN(auto wanted, wallet_shards(o.addresses, o.scripts, cur.manifest.network, cur.manifest.shard_count));
+    UTXO_TRY_ASSIGN(auto wanted,
+                    wallet_shards(o.addresses, o.scripts, cur.manifest.network, cur.manifest.shard_count));
     for (auto i : wanted)
         if (std::find(cur.shards.begin(), cur.shards.end(), i) == cur.shards.end()) missing.push_back(i);
     return missing;
@@ -220,9 +223,10 @@ struct Found {
     auto& accepted = found.discovery.accepted;
     if (accepted && accepted->manifest.block != cur->manifest.block) accepted.reset();
     if (!accepted)
-        return fail(Errc::rejected, fmt::format("the installed release {} is no longer accepted from the sources, so "
-                                                "its shards for the new addresses cannot be added ({})",
-                                                h.value, found.discovery.message));
+        return fail(Errc::rejected,
+                    fmt::format("the installed release {} is no longer accepted from the sources, so "
+                                "its shards for the new addresses cannot be added ({})",
+                                h.value, found.discovery.message));
     return found;
 }
 
@@ -246,11 +250,14 @@ struct Found {
     log().info("{} of {} shard files were checked during the download ({:.2f} s waiting for the last)",
                early.size(), to_download.size(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
-    if (auto s = store.install(a.manifest, a.manifest_bytes, plan.shards, plan.full, a.verdict.signers, early); !s)
+    if (auto s =
+            store.install(a.manifest, a.manifest_bytes, plan.shards, plan.full, a.verdict.signers, early);
+        !s)
         return judged(s.error());
     auto t2 = std::chrono::steady_clock::now();
     say(fmt::format("downloaded in {:.2f} s; verified and installed in {:.2f} s",
-                    std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count()));
+                    std::chrono::duration<double>(t1 - t0).count(),
+                    std::chrono::duration<double>(t2 - t1).count()));
     return *got;
 }
 

@@ -50,12 +50,12 @@ using Say = std::function<void(const std::string& line)>;
 // agreement rule refused, a conflict, data that contradicts the signed release); every other code
 // is usage or I/O trouble.
 [[nodiscard]] core::Result<std::vector<std::string>> run_fetch(const FetchOptions& options,
-                                                              const std::atomic<bool>& stop, const Say& say);
+                                                               const std::atomic<bool>& stop, const Say& say);
 
 // The shards a wallet needs: shard_of(script) for every script and every address (decoded for
 // `network`), sorted and unique. Errc::usage names a bad address or hex.
-[[nodiscard]] core::Result<std::vector<std::uint32_t>> wallet_shards(const std::vector<std::string>& addresses,
-                                                       const std::vector<std::string>& scripts,
-                                                       core::Network network, std::uint32_t shard_count);
+[[nodiscard]] core::Result<std::vector<std::uint32_t>> wallet_shards(
+    const std::vector<std::string>& addresses, const std::vector<std::string>& scripts, core::Network network,
+    std::uint32_t shard_count);
 
 }  // namespace utxo::verifier

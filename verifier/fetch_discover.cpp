@@ -40,7 +40,8 @@ std::vector<HostPort> magnet_peers(std::string_view magnet) {
     return out;
 }
 
-[[nodiscard]] core::Result<std::optional<TorrentOffer>> parse_torrent_offer(const HttpUrl& source, const json& j) {
+[[nodiscard]] core::Result<std::optional<TorrentOffer>> parse_torrent_offer(const HttpUrl& source,
+                                                                            const json& j) {
     if (j.is_null()) return std::optional<TorrentOffer>{};
     if (!j.is_object() || !j.contains("infohash") || !j.contains("torrent") || !j["infohash"].is_string() ||
         !j["torrent"].is_string())
@@ -170,9 +171,9 @@ HeightResult evaluate_height(const core::Trustnet& tn, const std::vector<const O
         if (auto s = download_signed(*o)) copies.emplace_back(o, std::move(*s));
     HeightResult out;
     out.verdict.refusal = core::Refusal::missing_signatures;
-    out.verdict.message = fmt::format("no manifest for {} height {} could be downloaded",
-                                      core::network_name(offers.front()->network),
-                                      offers.front()->height.value);
+    out.verdict.message =
+        fmt::format("no manifest for {} height {} could be downloaded",
+                    core::network_name(offers.front()->network), offers.front()->height.value);
     std::set<std::string> seen;
     for (std::size_t d = 0; d < copies.size(); ++d) {
         if (!seen.insert(copies[d].second.manifest).second) continue;

@@ -19,8 +19,8 @@
 namespace utxo::verifier {
 
 struct TorrentOffer {
-    core::InfoHash infohash;         // as the seeder claims it
-    HttpUrl torrent;                 // the .torrent file (trackers and web seed included)
+    core::InfoHash infohash;      // as the seeder claims it
+    HttpUrl torrent;              // the .torrent file (trackers and web seed included)
     std::vector<HostPort> peers;  // the magnet's x.pe hints: the seeder's own BitTorrent address
 };
 
@@ -38,8 +38,9 @@ struct Offer {
 
 // Parses one /v1/releases answer. Entries that are unusable (unknown network, bad URL, ...) are
 // left out, each with a sentence in `skipped`; a body that is not the expected JSON fails.
-[[nodiscard]] core::Result<std::vector<Offer>> parse_release_list(const HttpUrl& source, std::string_view body,
-                                                    std::vector<std::string>& skipped);
+[[nodiscard]] core::Result<std::vector<Offer>> parse_release_list(const HttpUrl& source,
+                                                                  std::string_view body,
+                                                                  std::vector<std::string>& skipped);
 
 // The accepted release and every offer that serves byte-identical manifest bytes.
 struct Accepted {
@@ -62,7 +63,8 @@ struct Discovery {
 // evaluates the offered releases above `installed_height` from the newest down and keeps the
 // first one accepted. A conflict stops the search: a signed contradiction is never out-voted by
 // an older release.
-[[nodiscard]] core::Result<Discovery> discover(const core::Trustnet& trustnet, const std::vector<HttpUrl>& sources,
-                                 std::optional<core::Height> installed_height);
+[[nodiscard]] core::Result<Discovery> discover(const core::Trustnet& trustnet,
+                                               const std::vector<HttpUrl>& sources,
+                                               std::optional<core::Height> installed_height);
 
 }  // namespace utxo::verifier

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "verifier/fetch_internal.h"
-#include "verifier/log.h"
 #include "verifier/forward.h"
+#include "verifier/log.h"
 
 namespace utxo::verifier {
 
@@ -32,13 +32,15 @@ std::string unusable_because(const core::Manifest& m, const Installed& cur,
 core::Result<ForwardOutcome> move_forward(Swarm& swarm, Store& store, const Accepted& a, const Installed& cur,
                                           const std::vector<std::uint32_t>& shards, bool full,
                                           const FetchOptions& o, const std::atomic<bool>& stop) {
-    if (auto why = unusable_because(a.manifest, cur, shards, full); !why.empty()) return CannotMoveForward{why};
+    if (auto why = unusable_because(a.manifest, cur, shards, full); !why.empty())
+        return CannotMoveForward{why};
     // No offer with a usable patches torrent: the shards torrent may still do.
     auto patches = release_torrent(a.offers, a.manifest, Part::patches);
     if (!patches) return CannotMoveForward{std::move(patches.error().message)};
     UTXO_TRY_ASSIGN(auto got, download_into_staging(swarm, store, a.manifest, *patches, shards, o, stop));
     UTXO_TRY_ASSIGN(auto stage, store.staging_dir(a.manifest));
-    UTXO_TRY_ASSIGN(auto unusable, forward(store, a.manifest, a.manifest_bytes, stage / "patches", a.verdict.signers));
+    UTXO_TRY_ASSIGN(auto unusable,
+                    forward(store, a.manifest, a.manifest_bytes, stage / "patches", a.verdict.signers));
     if (unusable) return std::move(*unusable);
     return MovedForward{got};
 }

@@ -9,9 +9,9 @@
 #include "core/error.h"
 #include "core/manifest.h"
 #include "verifier/fetch.h"
-#include "verifier/forward.h"
 #include "verifier/fetch_discover.h"
 #include "verifier/fetch_torrent.h"
+#include "verifier/forward.h"
 #include "verifier/store.h"
 
 namespace utxo::verifier {
@@ -28,17 +28,16 @@ struct ReleaseTorrent {
 // The first .torrent among the offers whose v1 infohash is the manifest's (torrents.shards or
 // torrents.patches) and whose files are exactly the manifest's files, in order, with their sizes.
 // Errc::not_found when no offer has one (each rejected file is logged with its reason).
-[[nodiscard]] core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, const core::Manifest& m,
-                                             Part part);
+[[nodiscard]] core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers,
+                                                           const core::Manifest& m, Part part);
 
 // Downloads `files` (indices into the torrent) into Store::staging_dir(m), with a progress line
 // when asked. Returns the payload bytes downloaded. `file_completed` (optional) is told each file
 // index as soon as that file is complete on disk.
-[[nodiscard]] core::Result<std::uint64_t> download_into_staging(Swarm& swarm, Store& store, const core::Manifest& m,
-                                                  const ReleaseTorrent& t,
-                                                  const std::vector<std::uint32_t>& files,
-                                                  const FetchOptions& o, const std::atomic<bool>& stop,
-                                                  std::function<void(int)> file_completed = {});
+[[nodiscard]] core::Result<std::uint64_t> download_into_staging(
+    Swarm& swarm, Store& store, const core::Manifest& m, const ReleaseTorrent& t,
+    const std::vector<std::uint32_t>& files, const FetchOptions& o, const std::atomic<bool>& stop,
+    std::function<void(int)> file_completed = {});
 
 // What move_forward did: moved the store (the bytes downloaded for it), or found that patches
 // cannot do it here, and why (the caller then fetches the shards instead).
@@ -52,8 +51,8 @@ using ForwardOutcome = std::variant<MovedForward, CannotMoveForward>;
 // when the patches start elsewhere, there is no patches torrent, a wanted shard is not held, or
 // the patches do not apply; any other failure (the download, the install) is an error.
 [[nodiscard]] core::Result<ForwardOutcome> move_forward(Swarm& swarm, Store& store, const Accepted& a,
-                                                        const Installed& cur, const std::vector<std::uint32_t>& shards,
-                                                        bool full, const FetchOptions& o,
-                                                        const std::atomic<bool>& stop);
+                                                        const Installed& cur,
+                                                        const std::vector<std::uint32_t>& shards, bool full,
+                                                        const FetchOptions& o, const std::atomic<bool>& stop);
 
 }  // namespace utxo::verifier

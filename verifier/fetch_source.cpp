@@ -17,7 +17,8 @@ namespace {
 constexpr std::size_t kMaxTorrent = 64u << 20;
 
 // The file list must be the manifest's, in order: <part>/NNNNN.<ext> with the signed sizes.
-[[nodiscard]] core::Status match_files(const net::TorrentContents& facts, const core::Manifest& m, Part part) {
+[[nodiscard]] core::Status match_files(const net::TorrentContents& facts, const core::Manifest& m,
+                                       Part part) {
     const bool shards = part == Part::shards;
     const std::string name = shards ? "shards" : "patches";
     std::size_t count = shards ? m.shards.size() : m.patches->files.size();
@@ -60,9 +61,8 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
         auto facts = read_torrent_facts(**bytes);
         core::Status ok = facts ? core::Status{} : core::Status{std::unexpected(facts.error())};
         if (ok && (facts->infohash != *signed_hash || facts->has_v2))
-            ok = fail(Errc::mismatch,
-                      fmt::format("its infohash {} is not the signed {}", facts->infohash.to_hex(),
-                                  signed_hash->to_hex()));
+            ok = fail(Errc::mismatch, fmt::format("its infohash {} is not the signed {}",
+                                                  facts->infohash.to_hex(), signed_hash->to_hex()));
         if (ok) ok = match_files(*facts, m, part);
         if (!ok) {
             last_problem = fmt::format("{}: refused: {}", t->torrent.str(), ok.error().message);

@@ -20,8 +20,8 @@
 #include <thread>
 
 #include "core/bytes.h"
-#include "verifier/log.h"
 #include "verifier/hashing_disk_io.h"
+#include "verifier/log.h"
 
 namespace utxo::verifier {
 
@@ -143,8 +143,9 @@ struct Swarm::Impl {
         return {};
     }
 
-    [[nodiscard]] core::Result<lt::torrent_handle> add(std::string_view torrent, const std::filesystem::path& save_path,
-                                         const std::vector<int>& files, bool trust_all) {
+    [[nodiscard]] core::Result<lt::torrent_handle> add(std::string_view torrent,
+                                                       const std::filesystem::path& save_path,
+                                                       const std::vector<int>& files, bool trust_all) {
         auto ti = parse_torrent(torrent);
         UTXO_TRY(ti);
         lt::add_torrent_params atp;
@@ -206,7 +207,7 @@ namespace {
 // What the alerts of one loop turn said that matters to a transfer.
 struct AlertTally {
     int hash_failures = 0;
-    std::string error;                // first disk or torrent error
+    std::string error;                 // first disk or torrent error
     std::vector<int> files_completed;  // since the last drain
 };
 

@@ -51,7 +51,7 @@ struct DownloadJob {
     std::string torrent;              // .torrent bytes, already matched against the signed manifest
     std::filesystem::path save_path;  // files land at save_path / <torrent file path>
     std::vector<int> wanted;          // file indices to download; the others get priority 0
-    std::vector<HostPort> peers;   // connected directly (and again whenever none is connected)
+    std::vector<HostPort> peers;      // connected directly (and again whenever none is connected)
     // Called (on the downloading thread) with a wanted file's index once all its pieces passed the
     // torrent's hash check and are written. Not called for files found complete on disk at start.
     std::function<void(int)> file_completed;
@@ -79,11 +79,11 @@ public:
     // downloaded. Errc::mismatch when data failed hash checks and no good data came until the
     // stall timeout (a tampered source); Errc::io for a stall, a disk error or `stop`.
     [[nodiscard]] core::Result<std::uint64_t> download(const DownloadJob& job, const ProgressFn& progress,
-                                         const std::atomic<bool>& stop);
+                                                       const std::atomic<bool>& stop);
     // Seeds `held` until upload_goal is reached, the timeout passes or `stop` is set. Returns the
     // payload bytes uploaded.
     [[nodiscard]] core::Result<std::uint64_t> seed(const SeedJob& job, const ProgressFn& progress,
-                                     const std::atomic<bool>& stop);
+                                                   const std::atomic<bool>& stop);
 
 private:
     struct Impl;

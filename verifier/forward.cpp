@@ -37,10 +37,12 @@ namespace {
     auto bytes = core::read_small_file(p, std::size_t{1} << 34);
     if (!bytes) return unusable(bytes.error().message);
     if (bytes->size() != entry.bytes)
-        return unusable(fmt::format("the patch is {} bytes, the manifest says {}", bytes->size(), entry.bytes));
+        return unusable(
+            fmt::format("the patch is {} bytes, the manifest says {}", bytes->size(), entry.bytes));
     const core::Sha256Digest got = core::sha256(core::as_bytes(*bytes));
     if (got != entry.sha256)
-        return unusable(fmt::format("SHA-256 is {}, the manifest says {}", got.to_hex(), entry.sha256.to_hex()));
+        return unusable(
+            fmt::format("SHA-256 is {}, the manifest says {}", got.to_hex(), entry.sha256.to_hex()));
     auto patch = core::decode_patch(core::as_bytes(*bytes));
     if (!patch) return unusable(patch.error().message);
     return std::move(*patch);
@@ -49,7 +51,8 @@ namespace {
 }  // namespace
 
 core::Result<std::optional<CannotMoveForward>> forward(Store& store, const core::Manifest& m,
-                                                       const std::string& manifest_bytes, const fs::path& patches_dir,
+                                                       const std::string& manifest_bytes,
+                                                       const fs::path& patches_dir,
                                                        const std::vector<std::string>& authorities) {
     UTXO_TRY_ASSIGN(auto cur, store.installed());
     if (auto why = unusable_chain(cur, m)) return why;

@@ -2,8 +2,6 @@
 // written. Every call runs on libtorrent's network thread, as posix_disk_io's own do.
 #include "verifier/hashing_disk_io.h"
 
-#include "verifier/log.h"
-
 #include <boost/asio/post.hpp>
 #include <cstdint>
 #include <libtorrent/add_torrent_params.hpp>
@@ -21,6 +19,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "verifier/log.h"
 
 namespace utxo::verifier {
 
@@ -45,11 +45,13 @@ public:
     HashingPosixDiskIo(lt::io_context& ios, const lt::settings_interface& settings, lt::counters& counters)
         : ios_(ios), inner_(lt::posix_disk_io_constructor(ios, settings, counters)) {}
     ~HashingPosixDiskIo() override {
-        log().info("piece hashes: {} taken while writing, {} read back from disk; {} blocks written in {} writes",
-                          from_memory_, read_back_, blocks_, writes_);
+        log().info(
+            "piece hashes: {} taken while writing, {} read back from disk; {} blocks written in {} writes",
+            from_memory_, read_back_, blocks_, writes_);
     }
 
-    lt::storage_holder new_torrent(const lt::storage_params& p, const std::shared_ptr<void>& torrent) override {
+    lt::storage_holder new_torrent(const lt::storage_params& p,
+                                   const std::shared_ptr<void>& torrent) override {
         lt::storage_holder held = inner_->new_torrent(p, torrent);
         lt::storage_index_t idx = held;
         Storage& s = storages_[idx];
@@ -101,8 +103,8 @@ public:
 
     void async_hash(lt::storage_index_t storage, lt::piece_index_t piece, lt::span<lt::sha256_hash> v2,
                     lt::disk_job_flags_t flags,
-                    std::function<void(lt::piece_index_t, const lt::sha1_hash&, const lt::storage_error&)> handler)
-        override {
+                    std::function<void(lt::piece_index_t, const lt::sha1_hash&, const lt::storage_error&)>
+                        handler) override {
         flush_piece(storage, piece);
         auto known = take(storage, piece);
         if (!known || !v2.empty() || !(flags & lt::disk_interface::v1_hash)) {
@@ -112,24 +114,26 @@ public:
         }
         // Answered after the piece's write handlers (posted before this): if one of them failed,
         // the piece is read back from disk instead.
-        boost::asio::post(ios_, [this, storage, piece, v2, flags, hash = *known, handler = std::move(handler)] {
-            if (write_failures_.erase({storage, piece}) > 0)
-                ++read_back_, inner_->async_hash(storage, piece, v2, flags, handler);
-            else
-                ++from_memory_, handler(piece, hash, lt::storage_error());
-        });
+        boost::asio::post(ios_,
+                          [this, storage, piece, v2, flags, hash = *known, handler = std::move(handler)] {
+                              if (write_failures_.erase({storage, piece}) > 0)
+                                  ++read_back_, inner_->async_hash(storage, piece, v2, flags, handler);
+                              else
+                                  ++from_memory_, handler(piece, hash, lt::storage_error());
+                          });
     }
 
-    void async_hash2(lt::storage_index_t storage, lt::piece_index_t piece, int offset, lt::disk_job_flags_t flags,
-                     std::function<void(lt::piece_index_t, const lt::sha256_hash&, const lt::storage_error&)> handler)
-        override {
+    void async_hash2(lt::storage_index_t storage, lt::piece_index_t piece, int offset,
+                     lt::disk_job_flags_t flags,
+                     std::function<void(lt::piece_index_t, const lt::sha256_hash&, const lt::storage_error&)>
+                         handler) override {
         flush_piece(storage, piece);
         inner_->async_hash2(storage, piece, offset, flags, std::move(handler));
     }
 
-    void async_move_storage(lt::storage_index_t storage, std::string p, lt::move_flags_t flags,
-                            std::function<void(lt::status_t, const std::string&, const lt::storage_error&)> handler)
-        override {
+    void async_move_storage(
+        lt::storage_index_t storage, std::string p, lt::move_flags_t flags,
+        std::function<void(lt::status_t, const std::string&, const lt::storage_error&)> handler) override {
         flush_storage(storage);
         inner_->async_move_storage(storage, std::move(p), flags, std::move(handler));
     }
@@ -152,8 +156,8 @@ public:
     }
 
     void async_rename_file(lt::storage_index_t storage, lt::file_index_t index, std::string name,
-                           std::function<void(const std::string&, lt::file_index_t, const lt::storage_error&)> handler)
-        override {
+                           std::function<void(const std::string&, lt::file_index_t, const lt::storage_error&)>
+                               handler) override {
         flush_storage(storage);
         inner_->async_rename_file(storage, index, std::move(name), std::move(handler));
     }
@@ -166,7 +170,8 @@ public:
 
     void async_set_file_priority(
         lt::storage_index_t storage, lt::aux::vector<lt::download_priority_t, lt::file_index_t> prio,
-        std::function<void(const lt::storage_error&, lt::aux::vector<lt::download_priority_t, lt::file_index_t>)>
+        std::function<void(const lt::storage_error&,
+                           lt::aux::vector<lt::download_priority_t, lt::file_index_t>)>
             handler) override {
         flush_storage(storage);
         inner_->async_set_file_priority(storage, std::move(prio), std::move(handler));
@@ -202,7 +207,8 @@ private:
 
     // posix_disk_io writes the block before it returns and posts the handler to this thread.
     bool write_now(lt::storage_index_t storage, const lt::peer_request& r, const char* buf,
-                   std::shared_ptr<lt::disk_observer> observer, WriteHandler handler, lt::disk_job_flags_t flags) {
+                   std::shared_ptr<lt::disk_observer> observer, WriteHandler handler,
+                   lt::disk_job_flags_t flags) {
         ++writes_;
         return inner_->async_write(
             storage, r, buf, std::move(observer),
@@ -239,7 +245,8 @@ private:
     void flush_piece(lt::storage_index_t storage, lt::piece_index_t piece) {
         Storage* s = find(storage);
         if (!s) return;
-        if (auto p = s->pieces.find(static_cast<int>(piece)); p != s->pieces.end()) flush(storage, piece, p->second);
+        if (auto p = s->pieces.find(static_cast<int>(piece)); p != s->pieces.end())
+            flush(storage, piece, p->second);
     }
 
     void flush_storage(lt::storage_index_t storage) {

@@ -12,11 +12,11 @@ namespace utxo::verifier {
 
 struct ServeOptions {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 0;                      // 0: any free port (reported through on_listening)
-    std::chrono::seconds timeout{15};            // per read and per write of one request
-    std::size_t header_limit = 8 * 1024;         // a request's header bytes
-    std::size_t body_limit = 1024;               // every endpoint is a GET
-    std::size_t max_connections = 256;           // beyond this, a new connection gets 503 and is closed
+    std::uint16_t port = 0;               // 0: any free port (reported through on_listening)
+    std::chrono::seconds timeout{15};     // per read and per write of one request
+    std::size_t header_limit = 8 * 1024;  // a request's header bytes
+    std::size_t body_limit = 1024;        // every endpoint is a GET
+    std::size_t max_connections = 256;    // beyond this, a new connection gets 503 and is closed
     std::function<void(std::uint16_t port)> on_listening;
 };
 

@@ -20,7 +20,8 @@ core::Result<std::vector<Target>> parse_targets(const std::vector<std::string>& 
     }
     for (const auto& h : scripts) {
         auto s = core::from_hex(h);
-        if (!s || s->empty()) return fail(Errc::usage, fmt::format("script {}: not a non-empty hex string", h));
+        if (!s || s->empty())
+            return fail(Errc::usage, fmt::format("script {}: not a non-empty hex string", h));
         out.push_back(Target{h, false, std::move(*s)});
     }
     if (out.empty()) return fail(Errc::usage, "give at least one --address or --script");
@@ -42,8 +43,9 @@ core::Result<Installed> open_installed(const std::filesystem::path& db, std::opt
     auto cur = store->installed();
     UTXO_TRY(cur);
     if (!*cur)
-        return fail(Errc::not_found, fmt::format("{}: no release is installed (run `utxo-verifier fetch` first)",
-                                                 db.string()));
+        return fail(
+            Errc::not_found,
+            fmt::format("{}: no release is installed (run `utxo-verifier fetch` first)", db.string()));
     return std::move(**cur);
 }
 

@@ -19,12 +19,14 @@ struct Target {
 
 // Addresses are checked against the network; a bad one fails with a message naming it.
 [[nodiscard]] core::Result<std::vector<Target>> parse_targets(const std::vector<std::string>& addresses,
-                                                const std::vector<std::string>& scripts, core::Network net);
+                                                              const std::vector<std::string>& scripts,
+                                                              core::Network net);
 
 // {"txid","vout","value","height","coinbase","script_pubkey"}
 nlohmann::json coin_json(const OwnedCoin& c);
 
 // Opens the store and returns its installed release (Errc::not_found when there is none).
-[[nodiscard]] core::Result<Installed> open_installed(const std::filesystem::path& db, std::optional<Store>& store);
+[[nodiscard]] core::Result<Installed> open_installed(const std::filesystem::path& db,
+                                                     std::optional<Store>& store);
 
 }  // namespace utxo::verifier

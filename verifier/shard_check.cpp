@@ -2,9 +2,8 @@
 #include "verifier/shard_check.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -23,18 +22,22 @@ using core::fail;
 namespace {
 
 FileStamp stamp_of(const struct stat& st) {
-    auto ns = [](const timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; };
+    auto ns = [](const timespec& t) {
+        return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+    };
     return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
             static_cast<std::uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim)};
 }
 
 [[nodiscard]] core::Result<FileStamp> stamp_of_fd(int fd, const fs::path& p) {
-    struct stat st{};
-    if (::fstat(fd, &st) != 0) return fail(Errc::io, fmt::format("{}: cannot stat: {}", p.string(), std::strerror(errno)));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return fail(Errc::io, fmt::format("{}: cannot stat: {}", p.string(), std::strerror(errno)));
     return stamp_of(st);
 }
 
-[[nodiscard]] core::Status check_header(const fs::path& p, core::ByteView bytes, const core::Manifest& m, std::uint32_t index) {
+[[nodiscard]] core::Status check_header(const fs::path& p, core::ByteView bytes, const core::Manifest& m,
+                                        std::uint32_t index) {
     auto h = core::decode_shard_header(bytes);
     if (!h) return fail(Errc::invalid, fmt::format("{}: {}", p.string(), h.error().message));
     return core::check_shard_header(*h, m, index, p.string());
@@ -43,7 +46,7 @@ FileStamp stamp_of(const struct stat& st) {
 }  // namespace
 
 core::Result<FileStamp> file_stamp(const fs::path& p) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(p.c_str(), &st) != 0)
         return fail(errno == ENOENT ? Errc::not_found : Errc::io,
                     fmt::format("{}: cannot stat: {}", p.string(), std::strerror(errno)));
@@ -53,13 +56,14 @@ core::Result<FileStamp> file_stamp(const fs::path& p) {
 core::Result<CheckedFile> check_shard_file(const fs::path& p, const core::Manifest& m, std::uint32_t index) {
     const auto& entry = m.shards[index];
     std::error_code ec;
-    if (!fs::exists(p, ec)) return fail(Errc::not_found, fmt::format("{}: the shard file is missing", p.string()));
+    if (!fs::exists(p, ec))
+        return fail(Errc::not_found, fmt::format("{}: the shard file is missing", p.string()));
     CheckedFile out;
     auto size = core::open_regular_file(p, SIZE_MAX, out.fd);
     if (!size) return fail(size.error().code, fmt::format("{}: {}", p.string(), size.error().message));
     if (*size != entry.bytes)
-        return fail(Errc::mismatch, fmt::format("{}: the file is {} bytes, the manifest says {}", p.string(), *size,
-                                                entry.bytes));
+        return fail(Errc::mismatch, fmt::format("{}: the file is {} bytes, the manifest says {}", p.string(),
+                                                *size, entry.bytes));
     UTXO_TRY_ASSIGN(auto before, stamp_of_fd(out.fd.fd, p));
     ::posix_fadvise(out.fd.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     // One buffer per thread: the early checker and install each reuse theirs for every file.
@@ -83,7 +87,8 @@ core::Result<CheckedFile> check_shard_file(const fs::path& p, const core::Manife
         return fail(Errc::mismatch, fmt::format("{}: SHA-256 is {}, the manifest says {}", p.string(),
                                                 got.to_hex(), entry.sha256.to_hex()));
     UTXO_TRY_ASSIGN(auto after, stamp_of_fd(out.fd.fd, p));
-    if (after != before) return fail(Errc::io, fmt::format("{}: the file changed while it was checked", p.string()));
+    if (after != before)
+        return fail(Errc::io, fmt::format("{}: the file changed while it was checked", p.string()));
     out.stamp = before;
     return out;
 }

@@ -30,14 +30,14 @@ struct FileStamp {
 [[nodiscard]] core::Result<FileStamp> file_stamp(const std::filesystem::path& p);
 
 struct CheckedFile {
-    FileStamp stamp;   // taken before the read, and still the file's after it
+    FileStamp stamp;    // taken before the read, and still the file's after it
     core::ScopedFd fd;  // open for reading, for syncing the file afterwards
 };
 
 // Reads the file once: its size, its 66-byte header (network, block, height, index, count, coin
 // count) and its SHA-256 against the manifest's entry `index`. Errc::mismatch / invalid /
 // truncated name the file and what differs; Errc::io also when the file changed while it was read.
-[[nodiscard]] core::Result<CheckedFile> check_shard_file(const std::filesystem::path& p, const core::Manifest& m,
-                                           std::uint32_t index);
+[[nodiscard]] core::Result<CheckedFile> check_shard_file(const std::filesystem::path& p,
+                                                         const core::Manifest& m, std::uint32_t index);
 
 }  // namespace utxo::verifier

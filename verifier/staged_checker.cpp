@@ -60,7 +60,8 @@ void StagedChecker::run() {
         auto c0 = std::chrono::steady_clock::now();
         auto checked = check_shard_file(shard_path(stage_, shard), manifest_, shard);
         if (!checked) {
-            log().debug("early check of shard {}: {} (install checks it again)", shard, checked.error().message);
+            log().debug("early check of shard {}: {} (install checks it again)", shard,
+                        checked.error().message);
             continue;
         }
         // Start writing the file back now, so that install's syncfs has little left to wait for.

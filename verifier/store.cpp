@@ -2,21 +2,21 @@
 #include "verifier/store.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "core/file_io.h"
 #include "core/serialize.h"
-#include "core/shard.h"
 #include "core/sha256.h"
+#include "core/shard.h"
 #include "verifier/store_impl.h"
 
 namespace utxo::verifier {
@@ -89,7 +89,8 @@ core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& 
     UTXO_TRY(v);
     if (!*v) return std::optional<InstalledRecord>{};
     auto r = decode_installed(**v);
-    if (!r) return fail(r.error().code, fmt::format("{}: {}", (impl.dir / "index").string(), r.error().message));
+    if (!r)
+        return fail(r.error().code, fmt::format("{}: {}", (impl.dir / "index").string(), r.error().message));
     return std::optional<InstalledRecord>{std::move(*r)};
 }
 
@@ -112,7 +113,8 @@ core::Status fsync_path(const fs::path& p) {
     int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open: {}", p.string(), std::strerror(errno)));
     core::ScopedFd guard(fd);
-    if (::fsync(fd) != 0) return fail(Errc::io, fmt::format("{}: fsync failed: {}", p.string(), std::strerror(errno)));
+    if (::fsync(fd) != 0)
+        return fail(Errc::io, fmt::format("{}: fsync failed: {}", p.string(), std::strerror(errno)));
     return {};
 }
 
@@ -152,7 +154,8 @@ core::Result<Store> Store::open(const fs::path& dir) {
     std::error_code ec;
     for (const char* sub : {"index", "releases", "staging"}) {
         fs::create_directories(dir / sub, ec);
-        if (ec) return fail(Errc::io, fmt::format("{}: cannot create: {}", (dir / sub).string(), ec.message()));
+        if (ec)
+            return fail(Errc::io, fmt::format("{}: cannot create: {}", (dir / sub).string(), ec.message()));
     }
     auto impl = std::make_unique<Impl>();
     impl->dir = dir;
@@ -175,8 +178,9 @@ core::Result<std::optional<Installed>> Store::installed() {
     UTXO_TRY_ASSIGN(auto rec, read_installed_record(*impl_));
     if (!rec) return std::optional<Installed>{};
     auto m = core::decode_manifest((rec)->manifest_bytes);
-    if (!m) return fail(Errc::invalid, fmt::format("{}: the installed manifest: {}", (impl_->dir / "index").string(),
-                                                   m.error().message));
+    if (!m)
+        return fail(Errc::invalid, fmt::format("{}: the installed manifest: {}",
+                                               (impl_->dir / "index").string(), m.error().message));
     Installed out;
     out.manifest = std::move(*m);
     out.manifest_sha256 = core::sha256(core::as_bytes((rec)->manifest_bytes));

@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "core/coin.h"
-#include "core/hash.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/manifest.h"
 #include "core/network.h"
 #include "verifier/shard_check.h"
@@ -69,8 +69,9 @@ public:
     // coin count, SHA-256) and makes it durable, then installs it as described above. A file in
     // `early` whose stamp is unchanged was checked already and is not read again.
     [[nodiscard]] core::Status install(const core::Manifest& m, const std::string& manifest_bytes,
-                         const std::vector<std::uint32_t>& shards, bool full,
-                         const std::vector<std::string>& authorities, const EarlyChecks& early = {});
+                                       const std::vector<std::uint32_t>& shards, bool full,
+                                       const std::vector<std::string>& authorities,
+                                       const EarlyChecks& early = {});
     // Coins paying to `script` among the held shards (fails if its shard is not held).
     [[nodiscard]] core::Result<std::vector<OwnedCoin>> coins_for_script(core::ByteView script);
     // The same by SHA256(script) (Esplora's script hash, raw digest order), for callers that do

@@ -1,15 +1,15 @@
 // Internals of Store shared by its source files (store.cpp, store_install.cpp, store_query.cpp).
 #pragma once
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
 
-#include <spdlog/spdlog.h>
-
 #include "core/bytes.h"
 #include "core/lmdb.h"
-#include "verifier/store.h"
 #include "verifier/log.h"
+#include "verifier/store.h"
 
 namespace utxo::verifier {
 

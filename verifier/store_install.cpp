@@ -1,10 +1,9 @@
 // Store::install: verify staged shard files against the manifest, then switch to them.
 #include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -44,20 +43,25 @@ constexpr std::size_t kSyncEachUpTo = 64;
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open: {}", dir.string(), std::strerror(errno)));
     core::ScopedFd guard(fd);
-    if (::syncfs(fd) != 0) return fail(Errc::io, fmt::format("{}: syncfs failed: {}", dir.string(), std::strerror(errno)));
+    if (::syncfs(fd) != 0)
+        return fail(Errc::io, fmt::format("{}: syncfs failed: {}", dir.string(), std::strerror(errno)));
     return {};
 }
 
-[[nodiscard]] core::Result<std::vector<std::uint32_t>> held_list(const core::Manifest& m, std::vector<std::uint32_t> shards, bool full) {
+[[nodiscard]] core::Result<std::vector<std::uint32_t>> held_list(const core::Manifest& m,
+                                                                 std::vector<std::uint32_t> shards,
+                                                                 bool full) {
     if (full && shards.empty())
         for (std::uint32_t i = 0; i < m.shard_count; ++i) shards.push_back(i);
     std::sort(shards.begin(), shards.end());
     shards.erase(std::unique(shards.begin(), shards.end()), shards.end());
     if (shards.empty()) return fail(Errc::usage, "no shards to install");
     if (shards.back() >= m.shard_count)
-        return fail(Errc::usage, fmt::format("shard {} does not exist (the release has {})", shards.back(), m.shard_count));
+        return fail(Errc::usage, fmt::format("shard {} does not exist (the release has {})", shards.back(),
+                                             m.shard_count));
     if (full && shards.size() != m.shard_count)
-        return fail(Errc::usage, fmt::format("a full store needs all {} shards, {} given", m.shard_count, shards.size()));
+        return fail(Errc::usage,
+                    fmt::format("a full store needs all {} shards, {} given", m.shard_count, shards.size()));
     return shards;
 }
 
@@ -68,18 +72,20 @@ constexpr std::size_t kSyncEachUpTo = 64;
         return fail(Errc::usage, fmt::format("the store holds {}, not {}; use another directory",
                                              core::network_name(old.network), core::network_name(m.network)));
     if (m.height < old.height)
-        return fail(Errc::usage, fmt::format("release {} is older than the installed release {}", m.height.value,
-                                             old.height.value));
+        return fail(Errc::usage, fmt::format("release {} is older than the installed release {}",
+                                             m.height.value, old.height.value));
     if (m.height == old.height && m.block != old.block)
-        return fail(Errc::mismatch, fmt::format("release {} conflicts with the installed release at the same height {}",
-                                                m.block.to_display_hex(), old.block.to_display_hex()));
+        return fail(Errc::mismatch,
+                    fmt::format("release {} conflicts with the installed release at the same height {}",
+                                m.block.to_display_hex(), old.block.to_display_hex()));
     return {};
 }
 
 // Staging holds exactly the files to be kept: shard files of the held set (re-installing the
 // installed release, e.g. a wallet adding shards, links the ones it already has), nothing else.
-[[nodiscard]] core::Status prepare_shards_dir(const fs::path& stage, const std::optional<Installed>& cur, const core::Manifest& m,
-                                const std::vector<std::uint32_t>& held) {
+[[nodiscard]] core::Status prepare_shards_dir(const fs::path& stage, const std::optional<Installed>& cur,
+                                              const core::Manifest& m,
+                                              const std::vector<std::uint32_t>& held) {
     std::error_code ec;
     const bool same = cur && cur->manifest.block == m.block && cur->manifest.height == m.height;
     for (auto i : held) {
@@ -94,7 +100,8 @@ constexpr std::size_t kSyncEachUpTo = 64;
     }
     for (const auto& e : fs::directory_iterator(stage / "shards", ec)) {
         const std::string name = e.path().filename().string();
-        bool keep = std::any_of(held.begin(), held.end(), [&](auto i) { return name == core::shard_file_name(i); });
+        bool keep =
+            std::any_of(held.begin(), held.end(), [&](auto i) { return name == core::shard_file_name(i); });
         if (!keep) fs::remove_all(e.path(), ec);
     }
     return {};
@@ -106,7 +113,8 @@ core::Status Store::install(const core::Manifest& m, const std::string& manifest
                             const std::vector<std::uint32_t>& shards, bool full,
                             const std::vector<std::string>& authorities, const EarlyChecks& early) {
     if (core::encode_manifest(m) != manifest_bytes)
-        return fail(Errc::mismatch, "the manifest bytes are not the canonical encoding of the manifest given");
+        return fail(Errc::mismatch,
+                    "the manifest bytes are not the canonical encoding of the manifest given");
     UTXO_TRY_ASSIGN(auto held, held_list(m, shards, full));
     UTXO_TRY(StoreLock::take(impl_->dir, true));
     UTXO_TRY_ASSIGN(auto cur, installed());
@@ -129,14 +137,16 @@ core::Status Store::install(const core::Manifest& m, const std::string& manifest
         to_sync.push_back(std::move(checked.fd));
         if (to_sync.size() > kSyncEachUpTo) sync_all = true, to_sync.clear();
     }
-    if (auto s = core::write_file_atomically(stage / "manifest.json", core::as_bytes(manifest_bytes), 0644); !s)
+    if (auto s = core::write_file_atomically(stage / "manifest.json", core::as_bytes(manifest_bytes), 0644);
+        !s)
         return s;
     if (sync_all) {
         UTXO_TRY(sync_filesystem(stage));
     }
     for (const auto& fd : to_sync)
         if (::fdatasync(fd.fd) != 0)
-            return fail(Errc::io, fmt::format("{}: fdatasync failed: {}", stage.string(), std::strerror(errno)));
+            return fail(Errc::io,
+                        fmt::format("{}: fdatasync failed: {}", stage.string(), std::strerror(errno)));
     crash_point("verified");
 
     const std::string name = core::release_dir_name(m.height, m.block);
@@ -147,13 +157,14 @@ core::Status Store::install(const core::Manifest& m, const std::string& manifest
     fs::create_directories(target.parent_path(), ec);
     fs::remove_all(target, ec);  // not installed (checked above): a leftover of an interrupted install
     fs::rename(stage, target, ec);
-    if (ec) return fail(Errc::io, fmt::format("{}: cannot move into place: {}", target.string(), ec.message()));
+    if (ec)
+        return fail(Errc::io, fmt::format("{}: cannot move into place: {}", target.string(), ec.message()));
     UTXO_TRY(fsync_path(target.parent_path()));
     UTXO_TRY(fsync_path(impl_->dir / "staging"));
     crash_point("renamed");
 
-    InstalledRecord rec{static_cast<std::int64_t>(std::time(nullptr)), full, rel.string(), held, authorities,
-                        manifest_bytes};
+    InstalledRecord rec{
+        static_cast<std::int64_t>(std::time(nullptr)), full, rel.string(), held, authorities, manifest_bytes};
     UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, true));
     auto value = encode_installed(rec);
     UTXO_TRY(core::lmdb::put(txn, impl_->meta, core::as_bytes(kInstalledKey), value));

@@ -34,13 +34,16 @@ using ScriptMatch = std::function<bool(core::ByteView compressed)>;
 
 // Walks the records of a shard file without decoding them (its SHA-256 matched the signed manifest
 // at install) and decodes only the coins `match` accepts.
-[[nodiscard]] core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path, const ScriptMatch& match) {
+[[nodiscard]] core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path,
+                                                              const ScriptMatch& match) {
     auto file = core::read_small_file(path, std::size_t{1} << 34);
     if (!file) return fail(file.error().code, fmt::format("{}: {}", path.string(), file.error().message));
     const core::ByteView data = core::as_bytes(*file);
-    if (data.size() < core::ShardHeader::kSize) return fail(Errc::truncated, fmt::format("{}: too short", path.string()));
+    if (data.size() < core::ShardHeader::kSize)
+        return fail(Errc::truncated, fmt::format("{}: too short", path.string()));
     auto header = core::decode_shard_header(data.first(core::ShardHeader::kSize));
-    if (!header) return fail(header.error().code, fmt::format("{}: {}", path.string(), header.error().message));
+    if (!header)
+        return fail(header.error().code, fmt::format("{}: {}", path.string(), header.error().message));
     core::Reader in(data.subspan(core::ShardHeader::kSize));
     const core::ByteView body = data.subspan(core::ShardHeader::kSize);
     std::vector<OwnedCoin> out;
@@ -50,13 +53,16 @@ using ScriptMatch = std::function<bool(core::ByteView compressed)>;
         const std::size_t coin_start = in.position();
         auto code = in.varint(UINT32_MAX);
         auto amount = in.varint();
-        if (!txid || !vout || !code || !amount) return fail(Errc::truncated, fmt::format("{}: coin {} is cut short", path.string(), i));
+        if (!txid || !vout || !code || !amount)
+            return fail(Errc::truncated, fmt::format("{}: coin {} is cut short", path.string(), i));
         auto s = take_compressed_script(in, body);
         if (!s) return fail(Errc::truncated, fmt::format("{}: coin {} is cut short", path.string(), i));
         if (!match(*s)) continue;
         core::Reader coin_in(body.subspan(coin_start, in.position() - coin_start));
         auto coin = core::read_coin(coin_in);
-        if (!coin) return fail(coin.error().code, fmt::format("{}: coin {}: {}", path.string(), i, coin.error().message));
+        if (!coin)
+            return fail(coin.error().code,
+                        fmt::format("{}: coin {}: {}", path.string(), i, coin.error().message));
         out.push_back(OwnedCoin{core::OutPoint{*txid, static_cast<std::uint32_t>(*vout)}, std::move(*coin)});
     }
     return out;
@@ -70,8 +76,10 @@ core::Result<std::vector<OwnedCoin>> Store::coins_for_script(core::ByteView scri
     const std::uint32_t shard = core::shard_of(script, (cur)->manifest.shard_count);
     const auto& held = (cur)->shards;
     if (!std::binary_search(held.begin(), held.end(), shard))
-        return fail(Errc::not_found, fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
-                                                 "this script", shard));
+        return fail(Errc::not_found,
+                    fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
+                                "this script",
+                                shard));
     // The encoding is canonical (one encoding per script), so equal compressed bytes are exactly
     // the coins of this script.
     core::Bytes target;
@@ -91,8 +99,10 @@ core::Result<std::vector<OwnedCoin>> Store::coins_for_script_hash(const core::Sh
     const std::uint32_t shard = le & ((cur)->manifest.shard_count - 1);
     const auto& held = (cur)->shards;
     if (!std::binary_search(held.begin(), held.end(), shard))
-        return fail(Errc::not_found, fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
-                                                 "this script hash", shard));
+        return fail(Errc::not_found,
+                    fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
+                                "this script hash",
+                                shard));
     // Each script is decoded and hashed: a few hundred ns per coin of the one shard.
     return scan_shard(shard_path((cur)->dir, shard), [&](core::ByteView c) {
         core::Reader in(c);
@@ -108,12 +118,14 @@ core::Status Store::check_installed() {
     for (auto i : (cur)->shards) {
         const fs::path p = shard_path((cur)->dir, i);
         auto reader = core::ShardReader::open(p);
-        if (!reader) return fail(reader.error().code, fmt::format("{}: {}", p.string(), reader.error().message));
+        if (!reader)
+            return fail(reader.error().code, fmt::format("{}: {}", p.string(), reader.error().message));
         core::MuHash3072 mu;
         std::uint64_t coins = 0;
         while (true) {
             auto next = reader->next();
-            if (!next) return fail(next.error().code, fmt::format("{}: {}", p.string(), next.error().message));
+            if (!next)
+                return fail(next.error().code, fmt::format("{}: {}", p.string(), next.error().message));
             if (!*next) break;
             mu.insert_coin((*next)->first, (*next)->second);
             ++coins;

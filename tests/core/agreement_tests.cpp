@@ -26,7 +26,8 @@ Release release_of(std::vector<SignatureFile> sigs, const std::string& manifest 
     return Release{net, Height{height}, SignedManifest{"rel/manifest.json", manifest, std::move(sigs)}, {}};
 }
 
-SignatureFile sig(const std::string& origin, const test::TestKey& key, const std::string& manifest = kManifest) {
+SignatureFile sig(const std::string& origin, const test::TestKey& key,
+                  const std::string& manifest = kManifest) {
     return {origin, key.sign(manifest)};
 }
 
@@ -34,7 +35,8 @@ Trustnet two() { return trustnet_of({{"alice", &alice}, {"bob", &bob}}); }
 }  // namespace
 
 TEST_CASE("baseline: every authority signed the same bytes, so the release is accepted") {
-    auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice), sig("b.minisig", bob)}), Height{100});
+    auto v =
+        evaluate_agreement(two(), release_of({sig("a.minisig", alice), sig("b.minisig", bob)}), Height{100});
     CHECK(v.accepted());
     CHECK(v.signers == std::vector<std::string>{"alice", "bob"});
     CHECK(v.ignored.empty());
@@ -45,26 +47,32 @@ TEST_CASE("attack: missing signature") {
     auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice)}), std::nullopt);
     CHECK(v.refusal == Refusal::missing_signatures);
     CHECK(v.message ==
-          "release regtest height 200 refused: it needs signatures from all 2 authorities and has 1 (missing: bob)");
+          "release regtest height 200 refused: it needs signatures from all 2 authorities and has 1 "
+          "(missing: bob)");
 }
 
 TEST_CASE("attack: signature by an unknown key is ignored and reported, never counted") {
-    auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice), sig("m.minisig", mallory)}), std::nullopt);
+    auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice), sig("m.minisig", mallory)}),
+                                std::nullopt);
     CHECK(v.refusal == Refusal::missing_signatures);
     REQUIRE(v.ignored.size() == 1);
     CHECK(v.ignored[0].origin == "m.minisig");
-    CHECK(v.ignored[0].reason == fmt::format("m.minisig: key {} is not in the trustnet", mallory.pub.id.to_hex()));
+    CHECK(v.ignored[0].reason ==
+          fmt::format("m.minisig: key {} is not in the trustnet", mallory.pub.id.to_hex()));
 
-    auto ok = evaluate_agreement(two(), release_of({sig("a", alice), sig("m", mallory), sig("b", bob)}), std::nullopt);
+    auto ok = evaluate_agreement(two(), release_of({sig("a", alice), sig("m", mallory), sig("b", bob)}),
+                                 std::nullopt);
     CHECK(ok.accepted());
     CHECK(ok.ignored.size() == 1);
 }
 
 TEST_CASE("attack: the same key twice is counted once") {
     auto k2 = trustnet_of({{"alice", &alice}, {"bob", &bob}, {"carol", &carol}}, "2");
-    auto v = evaluate_agreement(k2, release_of({sig("a1.minisig", alice), sig("a2.minisig", alice)}), std::nullopt);
+    auto v = evaluate_agreement(k2, release_of({sig("a1.minisig", alice), sig("a2.minisig", alice)}),
+                                std::nullopt);
     CHECK(v.refusal == Refusal::missing_signatures);
-    CHECK(v.message.find("needs signatures from 2 of 3 authorities and has 1 (missing: bob, carol)") != std::string::npos);
+    CHECK(v.message.find("needs signatures from 2 of 3 authorities and has 1 (missing: bob, carol)") !=
+          std::string::npos);
     REQUIRE(v.ignored.size() == 1);
     CHECK(v.ignored[0].reason == "second signature by alice, counted once");
 }
@@ -72,10 +80,11 @@ TEST_CASE("attack: the same key twice is counted once") {
 TEST_CASE("attack: signature over a modified manifest") {
     auto modified = kManifest;
     modified.replace(modified.find("\"00\""), 4, "\"01\"");
-    auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice), sig("b.minisig", bob)}, modified), std::nullopt);
+    auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice), sig("b.minisig", bob)}, modified),
+                                std::nullopt);
     CHECK(v.refusal == Refusal::invalid_signature);
-    CHECK(v.message.find(fmt::format("a.minisig: signature does not verify with key {} (alice)", alice.pub.id.to_hex())) !=
-          std::string::npos);
+    CHECK(v.message.find(fmt::format("a.minisig: signature does not verify with key {} (alice)",
+                                     alice.pub.id.to_hex())) != std::string::npos);
     CHECK(v.signers.empty());
 }
 
@@ -85,10 +94,13 @@ TEST_CASE("attack: trusted comment that does not match the manifest") {
     auto lying = SignatureFile{"b.minisig", bob.sign(kManifest, utxo::core::format_trusted_comment(claimed))};
     auto v = evaluate_agreement(two(), release_of({sig("a.minisig", alice), lying}), std::nullopt);
     CHECK(v.refusal == Refusal::comment_mismatch);
-    CHECK(v.message.find("b.minisig: trusted comment does not match the manifest: it says height 199 but the manifest has "
-                         "height 200 (bob)") != std::string::npos);
+    CHECK(
+        v.message.find(
+            "b.minisig: trusted comment does not match the manifest: it says height 199 but the manifest has "
+            "height 200 (bob)") != std::string::npos);
 
-    auto stock = SignatureFile{"b.minisig", bob.sign(kManifest, std::string("timestamp:1700000000\tfile:manifest.json\thashed"))};
+    auto stock = SignatureFile{
+        "b.minisig", bob.sign(kManifest, std::string("timestamp:1700000000\tfile:manifest.json\thashed"))};
     auto v2 = evaluate_agreement(two(), release_of({sig("a.minisig", alice), stock}), std::nullopt);
     CHECK(v2.refusal == Refusal::comment_mismatch);
     CHECK(v2.message.find("not a utxo-torrent release statement (bob)") != std::string::npos);
@@ -96,16 +108,22 @@ TEST_CASE("attack: trusted comment that does not match the manifest") {
 
 TEST_CASE("attack: wrong network") {
     auto main_manifest = test::manifest("main", 200);
-    auto v = evaluate_agreement(two(), release_of({sig("a", alice, main_manifest), sig("b", bob, main_manifest)}, main_manifest,
-                                                200, Network::mainnet), std::nullopt);
+    auto v = evaluate_agreement(two(),
+                                release_of({sig("a", alice, main_manifest), sig("b", bob, main_manifest)},
+                                           main_manifest, 200, Network::mainnet),
+                                std::nullopt);
     CHECK(v.refusal == Refusal::wrong_network);
-    CHECK(v.message == "release main height 200 refused: it is for network main but the trustnet is for regtest");
+    CHECK(v.message ==
+          "release main height 200 refused: it is for network main but the trustnet is for regtest");
 
     // Offered as regtest, but the signed manifest itself says main.
-    auto v2 = evaluate_agreement(two(), release_of({sig("a", alice, main_manifest), sig("b", bob, main_manifest)}, main_manifest),
-                                 std::nullopt);
+    auto v2 = evaluate_agreement(
+        two(), release_of({sig("a", alice, main_manifest), sig("b", bob, main_manifest)}, main_manifest),
+        std::nullopt);
     CHECK(v2.refusal == Refusal::bad_manifest);
-    CHECK(v2.message == "rel/manifest.json: the manifest is for main height 200, not for the offered release regtest height 200");
+    CHECK(v2.message ==
+          "rel/manifest.json: the manifest is for main height 200, not for the offered release regtest "
+          "height 200");
 }
 
 TEST_CASE("attack: rollback to a lower or equal height") {
@@ -123,7 +141,8 @@ TEST_CASE("attack: two authorities disagree") {
     auto v = evaluate_agreement(two(), r, std::nullopt);
     CHECK(v.refusal == Refusal::conflict);
     CHECK(v.message.starts_with("conflict at regtest height 200: manifest sha256 "));
-    CHECK(v.message.find("from rel/manifest.json is signed by alice, but bob signed manifest sha256 ") != std::string::npos);
+    CHECK(v.message.find("from rel/manifest.json is signed by alice, but bob signed manifest sha256 ") !=
+          std::string::npos);
     CHECK(v.message.ends_with(" from other/manifest.json"));
 }
 
@@ -135,7 +154,8 @@ TEST_CASE("attack: require K met and not met") {
     auto unmet = evaluate_agreement(k2, release_of({sig("c", carol)}), std::nullopt);
     CHECK(unmet.refusal == Refusal::missing_signatures);
     CHECK(unmet.message ==
-          "release regtest height 200 refused: it needs signatures from 2 of 3 authorities and has 1 (missing: alice, bob)");
+          "release regtest height 200 refused: it needs signatures from 2 of 3 authorities and has 1 "
+          "(missing: alice, bob)");
 }
 
 TEST_CASE("attack: a conflicting signature rejects even when require K is met") {
@@ -160,9 +180,10 @@ TEST_CASE("attack: corrupted signature files") {
     auto line4 = good.rfind('\n', good.size() - 2) + 1;
     flipped_global[line4 + 5] = flipped_global[line4 + 5] == 'A' ? 'B' : 'A';
     auto garbage = std::string("untrusted comment: x\nnot base64 at all\n");
-    for (auto [what, bytes, expect] : {std::tuple{"signature bytes", flipped_sig, "signature does not verify"},
-                                       std::tuple{"global signature", flipped_global, "trusted comment signature does not verify"},
-                                       std::tuple{"garbage", garbage, "signature line is not base64 of 74 bytes"}}) {
+    for (auto [what, bytes, expect] :
+         {std::tuple{"signature bytes", flipped_sig, "signature does not verify"},
+          std::tuple{"global signature", flipped_global, "trusted comment signature does not verify"},
+          std::tuple{"garbage", garbage, "signature line is not base64 of 74 bytes"}}) {
         CAPTURE(what);
         auto v = evaluate_agreement(two(), release_of({sig("a", alice), {"b.minisig", bytes}}), std::nullopt);
         CHECK(v.refusal == Refusal::invalid_signature);
@@ -174,15 +195,19 @@ TEST_CASE("attack: truncated signature files, at every length") {
     auto good = bob.sign(kManifest);
     for (std::size_t len = 0; len + 1 < good.size(); ++len) {
         CAPTURE(len);
-        auto v = evaluate_agreement(two(), release_of({sig("a", alice), {"b.minisig", good.substr(0, len)}}), std::nullopt);
+        auto v = evaluate_agreement(two(), release_of({sig("a", alice), {"b.minisig", good.substr(0, len)}}),
+                                    std::nullopt);
         CHECK_FALSE(v.accepted());
     }
     // Dropping only the final newline loses nothing.
-    CHECK(evaluate_agreement(two(), release_of({sig("a", alice), {"b", good.substr(0, good.size() - 1)}}), std::nullopt).accepted());
+    CHECK(evaluate_agreement(two(), release_of({sig("a", alice), {"b", good.substr(0, good.size() - 1)}}),
+                             std::nullopt)
+              .accepted());
 }
 
 TEST_CASE("attack: legacy (non-prehashed) signatures are refused") {
-    auto legacy = SignatureFile{"b.minisig", bob.sign(kManifest, std::nullopt, utxo::core::SigAlgorithm::legacy)};
+    auto legacy =
+        SignatureFile{"b.minisig", bob.sign(kManifest, std::nullopt, utxo::core::SigAlgorithm::legacy)};
     auto v = evaluate_agreement(two(), release_of({sig("a", alice), legacy}), std::nullopt);
     CHECK(v.refusal == Refusal::invalid_signature);
     CHECK(v.message.find("legacy (non-prehashed) signature refused") != std::string::npos);
@@ -190,7 +215,8 @@ TEST_CASE("attack: legacy (non-prehashed) signatures are refused") {
 
 TEST_CASE("attack: an empty trustnet or an impossible policy accepts nothing") {
     auto none = trustnet_of({});
-    CHECK(evaluate_agreement(none, release_of({sig("m", mallory)}), std::nullopt).refusal == Refusal::no_authorities);
+    CHECK(evaluate_agreement(none, release_of({sig("m", mallory)}), std::nullopt).refusal ==
+          Refusal::no_authorities);
     auto k3 = trustnet_of({{"alice", &alice}}, "3");
     auto v = evaluate_agreement(k3, release_of({sig("a", alice)}), std::nullopt);
     CHECK(v.refusal == Refusal::unsatisfiable_policy);

@@ -19,9 +19,9 @@ static std::string compact_hex(std::uint64_t n) {
 
 TEST_CASE("Core VARINT encodes the reference vectors and reads them back") {
     const std::pair<std::uint64_t, const char*> vectors[] = {
-        {0, "00"},         {127, "7f"},        {128, "8000"},         {255, "807f"},
-        {256, "8100"},     {16383, "fe7f"},    {16384, "ff00"},       {16511, "ff7f"},
-        {16512, "808000"}, {65535, "82fe7f"},  {2113663, "ffff7f"},   {4294967296ull, "8efefeff00"},
+        {0, "00"},           {127, "7f"},       {128, "8000"},       {255, "807f"},
+        {256, "8100"},       {16383, "fe7f"},   {16384, "ff00"},     {16511, "ff7f"},
+        {16512, "808000"},   {65535, "82fe7f"}, {2113663, "ffff7f"}, {4294967296ull, "8efefeff00"},
         {1680000, "e5c400"},
     };
     for (auto [value, hex] : vectors) {
@@ -56,7 +56,11 @@ TEST_CASE("VARINT reader rejects overflow of the target type and truncation") {
 
 TEST_CASE("CompactSize encodes the reference vectors and rejects non-canonical forms") {
     const std::pair<std::uint64_t, const char*> vectors[] = {
-        {252, "fc"}, {253, "fdfd00"}, {65535, "fdffff"}, {65536, "fe00000100"}, {4294967296ull, "ff0000000001000000"},
+        {252, "fc"},
+        {253, "fdfd00"},
+        {65535, "fdffff"},
+        {65536, "fe00000100"},
+        {4294967296ull, "ff0000000001000000"},
     };
     for (auto [value, hex] : vectors) {
         CAPTURE(value);

@@ -1,9 +1,8 @@
 // The shard merge (verify-release and export-core): any number of shard files (not only powers of
 // two) comes out in (txid raw, vout) order, every coin exactly once, read either way; headers are
 // offered for checking as files open; a reader's error names its file.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 

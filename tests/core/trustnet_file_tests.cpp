@@ -39,15 +39,15 @@ TEST_CASE("require defaults to all") {
 TEST_CASE("check reports every problem with its line number") {
     std::string bad = fmt::format(
         "utxo-trustnet 1\n"
-        "network mainnet\n"                       // 2: alias, not Core's name
-        "require 0\n"                             // 3
-        "authority alice {}\n"                    // 4
-        "authority alice {}\n"                    // 5: duplicate name
-        "authority carol {}\n"                    // 6: duplicate key
-        "authority dave RWQnotakey\n"             // 7: corrupted key
-        "authority eve {} ftp:/x\n"               // 8: not a URL
-        "authorty frank {}\n"                     // 9: typo
-        "authority -x {}\n",                      // 10: bad name
+        "network mainnet\n"            // 2: alias, not Core's name
+        "require 0\n"                  // 3
+        "authority alice {}\n"         // 4
+        "authority alice {}\n"         // 5: duplicate name
+        "authority carol {}\n"         // 6: duplicate key
+        "authority dave RWQnotakey\n"  // 7: corrupted key
+        "authority eve {} ftp:/x\n"    // 8: not a URL
+        "authorty frank {}\n"          // 9: typo
+        "authority -x {}\n",           // 10: bad name
         k1.line(), k2.line(), k1.line(), k3.line(), k3.line(), k3.line());
     auto problems = check_trustnet(bad);
     std::vector<std::size_t> lines;
@@ -55,7 +55,8 @@ TEST_CASE("check reports every problem with its line number") {
     CHECK(lines == std::vector<std::size_t>{2, 3, 5, 6, 7, 8, 9, 10});
     CHECK(problems[2].message == "duplicate authority name \"alice\" (first on line 4)");
     CHECK(problems[3].message == "the key of \"carol\" is already listed for \"alice\" on line 4");
-    CHECK(problems[4].message == "public key of dave: not a minisign public key (expected base64 of 42 bytes)");
+    CHECK(problems[4].message ==
+          "public key of dave: not a minisign public key (expected base64 of 42 bytes)");
     auto doc = parse_trustnet(bad);
     REQUIRE_FALSE(doc);
     CHECK(doc.error().message.starts_with("line 2: expected \"network NAME\""));

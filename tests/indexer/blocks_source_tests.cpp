@@ -1,7 +1,6 @@
 // blocks: chain source over a Core-style blocks directory built from real mainnet blocks 0-255:
 // shuffled across two obfuscated blk files with zero padding, as Core leaves them.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 #include "core/serialize.h"
@@ -32,7 +31,8 @@ void write_blocks_dir(const std::filesystem::path& dir, const std::vector<Bytes>
     const std::array<std::uint8_t, 8> key{0x9a, 0x01, 0x7c, 0x44, 0xe5, 0x36, 0x00, 0xb1};
     test::write_file(dir / "xor.dat", key);
     std::vector<std::size_t> order(blocks.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = (i * 101) % order.size();  // 101 is coprime to 256
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = (i * 101) % order.size();  // 101 is coprime to 256
     for (int f = 0; f < 2; ++f) {
         Bytes file;
         utxo::core::Writer w(file);
@@ -50,7 +50,8 @@ void write_blocks_dir(const std::filesystem::path& dir, const std::vector<Bytes>
     }
 }
 
-utxo::indexer::SourceOptions options(const std::string& spec, utxo::core::Network net = utxo::core::Network::mainnet) {
+utxo::indexer::SourceOptions options(const std::string& spec,
+                                     utxo::core::Network net = utxo::core::Network::mainnet) {
     utxo::indexer::SourceOptions o;
     o.spec = spec;
     o.network = net;
@@ -75,8 +76,10 @@ TEST_CASE("blocks: source gives heights over a shuffled, obfuscated mainnet bloc
     auto src = open_ok("blocks:" + (dir / "blocks").string());
     CHECK(src->name() == "blocks:" + (dir / "blocks").string());
     CHECK(src->tip_height() == Height{255});
-    for (std::uint32_t h = 0; h < 256; ++h) CHECK(src->block_hash(Height{h})->to_display_hex() == display_hash(blocks[h]));
-    CHECK(src->block_hash(Height{0})->to_display_hex() == "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+    for (std::uint32_t h = 0; h < 256; ++h)
+        CHECK(src->block_hash(Height{h})->to_display_hex() == display_hash(blocks[h]));
+    CHECK(src->block_hash(Height{0})->to_display_hex() ==
+          "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
 
     auto all = src->blocks(Height{0}, 256);
     REQUIRE(all);
@@ -89,14 +92,16 @@ TEST_CASE("blocks: source gives heights over a shuffled, obfuscated mainnet bloc
     auto past = src->blocks(Height{250}, 7);
     REQUIRE(!past);
     CHECK(past.error().message == src->name() + ": height 256 is beyond the tip at 255");
-    CHECK(src->block_hash(Height{1000}).error().message == src->name() + ": height 1000 is beyond the tip at 255");
+    CHECK(src->block_hash(Height{1000}).error().message ==
+          src->name() + ": height 1000 is beyond the tip at 255");
 }
 
 TEST_CASE("blocks: source refuses another network's files and a chain without genesis") {
     test::TempDir dir;
     auto blocks = mainnet_blocks();
     write_blocks_dir(dir / "blocks", blocks);
-    auto wrong = utxo::indexer::open_chain_source(options("blocks:" + (dir / "blocks").string(), utxo::core::Network::regtest));
+    auto wrong = utxo::indexer::open_chain_source(
+        options("blocks:" + (dir / "blocks").string(), utxo::core::Network::regtest));
     REQUIRE(!wrong);
     CHECK(wrong.error().message.find("not this network's magic bytes") != std::string::npos);
 
@@ -131,5 +136,6 @@ TEST_CASE("open_chain_source explains unknown specs without echoing credentials"
     CHECK(https.error().message == "rpc: only http:// URLs are supported");
     auto rest_auth = utxo::indexer::open_chain_source(options("rest:http://user:secret@node:8332"));
     REQUIRE(!rest_auth);
-    CHECK(rest_auth.error().message == "rest:http://node:8332: Core's REST interface takes no user or password");
+    CHECK(rest_auth.error().message ==
+          "rest:http://node:8332: Core's REST interface takes no user or password");
 }

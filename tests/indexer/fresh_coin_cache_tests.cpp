@@ -1,7 +1,6 @@
 // The batch's in-memory table of fresh coins: exact contents, key order, large encodings, budget.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 
 #include "indexer/fresh_coin_cache.h"

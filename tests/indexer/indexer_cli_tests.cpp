@@ -1,8 +1,8 @@
 // utxo-indexer end to end: the real binary on synthetic chains, Core blk files and a real Core snapshot.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <signal.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -45,7 +45,8 @@ TEST_CASE("synth is deterministic and build + stats report the set") {
     test::TempDir dir;
     auto a = dir / "a.hex", b = dir / "b.hex", c = dir / "c.hex";
     for (auto [path, seed] : {std::pair{a, 7}, {b, 7}, {c, 8}}) {
-        auto r = run(indexer + " synth --out " + q(path) + " --blocks 150 --txs-per-block 20 --seed " + std::to_string(seed));
+        auto r = run(indexer + " synth --out " + q(path) + " --blocks 150 --txs-per-block 20 --seed " +
+                     std::to_string(seed));
         REQUIRE(r.exit_code == 0);
     }
     CHECK(test::read_file(a) == test::read_file(b));
@@ -58,7 +59,8 @@ TEST_CASE("synth is deterministic and build + stats report the set") {
     std::vector<std::string> keys;
     for (auto it = s.begin(); it != s.end(); ++it) keys.push_back(it.key());
     std::sort(keys.begin(), keys.end());
-    CHECK(keys == std::vector<std::string>{"block_hash", "coins", "hash_serialized_3", "height", "muhash", "total_amount"});
+    CHECK(keys == std::vector<std::string>{"block_hash", "coins", "hash_serialized_3", "height", "muhash",
+                                           "total_amount"});
     CHECK(s["height"] == 150);
     CHECK(s["coins"].get<std::uint64_t>() > 150);
     CHECK(s["block_hash"].get<std::string>().size() == 64);
@@ -70,7 +72,8 @@ TEST_CASE("synth is deterministic and build + stats report the set") {
 TEST_CASE("Core blk files, out of order and obfuscated, give the same set as hex lines") {
     test::TempDir dir;
     auto hex = dir / "chain.hex";
-    REQUIRE(run(indexer + " synth --out " + q(hex) + " --blocks 60 --txs-per-block 8 --seed 3").exit_code == 0);
+    REQUIRE(run(indexer + " synth --out " + q(hex) + " --blocks 60 --txs-per-block 8 --seed 3").exit_code ==
+            0);
     auto lines = hex_lines(hex);
     // Write them as Core does in a blocks dir: magic || size || block, obfuscated with xor.dat,
     // in a shuffled order across two files, with zero padding at the end of each.
@@ -92,8 +95,11 @@ TEST_CASE("Core blk files, out of order and obfuscated, give the same set as hex
         file.resize(file.size() + 4096, 0);  // preallocated, never written
         test::write_file(dir / ("blocks/blk0000" + std::to_string(f) + ".dat"), file);
     }
-    REQUIRE(run(indexer + " build --blocks " + q(hex) + " --network regtest --db " + q(dir / "db1")).exit_code == 0);
-    auto r = run(indexer + " build --blocks " + q(dir / "blocks") + " --network regtest --db " + q(dir / "db2"));
+    REQUIRE(
+        run(indexer + " build --blocks " + q(hex) + " --network regtest --db " + q(dir / "db1")).exit_code ==
+        0);
+    auto r =
+        run(indexer + " build --blocks " + q(dir / "blocks") + " --network regtest --db " + q(dir / "db2"));
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
     CHECK(stats_json(dir / "db1") == stats_json(dir / "db2"));
@@ -103,8 +109,11 @@ TEST_CASE("Core blk files, out of order and obfuscated, give the same set as hex
 TEST_CASE("build continues from the store's tip, and a bad block changes nothing") {
     test::TempDir dir;
     auto full = dir / "full.hex", part = dir / "part.hex";
-    REQUIRE(run(indexer + " synth --out " + q(full) + " --blocks 120 --txs-per-block 10 --seed 5").exit_code == 0);
-    REQUIRE(run(indexer + " synth --out " + q(part) + " --blocks 70 --txs-per-block 10 --seed 5").exit_code == 0);
+    REQUIRE(
+        run(indexer + " synth --out " + q(full) + " --blocks 120 --txs-per-block 10 --seed 5").exit_code ==
+        0);
+    REQUIRE(run(indexer + " synth --out " + q(part) + " --blocks 70 --txs-per-block 10 --seed 5").exit_code ==
+            0);
     auto db = dir / "db";
     REQUIRE(run(indexer + " build --blocks " + q(part) + " --network regtest --db " + q(db)).exit_code == 0);
     auto at70 = stats_json(db);
@@ -138,8 +147,10 @@ TEST_CASE("build continues from the store's tip, and a bad block changes nothing
         CHECK(stats_json(db) == at70);
     }
     SECTION("the rest of the chain applies on top, giving the same set as one build") {
-        REQUIRE(run(indexer + " build --blocks " + q(full) + " --network regtest --db " + q(db)).exit_code == 0);
-        REQUIRE(run(indexer + " build --blocks " + q(full) + " --network regtest --db " + q(dir / "db-once")).exit_code == 0);
+        REQUIRE(run(indexer + " build --blocks " + q(full) + " --network regtest --db " + q(db)).exit_code ==
+                0);
+        REQUIRE(run(indexer + " build --blocks " + q(full) + " --network regtest --db " + q(dir / "db-once"))
+                    .exit_code == 0);
         CHECK(stats_json(db) == stats_json(dir / "db-once"));
         CHECK(stats_json(db)["height"] == 120);
     }
@@ -153,8 +164,12 @@ TEST_CASE("build continues from the store's tip, and a bad block changes nothing
 TEST_CASE("kill -9 during build leaves the store as it was") {
     test::TempDir dir;
     auto small = dir / "small.hex", big = dir / "big.dat";
-    REQUIRE(run(indexer + " synth --out " + q(small) + " --blocks 20 --txs-per-block 400 --seed 9").exit_code == 0);
-    REQUIRE(run(indexer + " synth --out " + q(big) + " --blocks 1500 --txs-per-block 400 --seed 9").exit_code == 0);
+    REQUIRE(
+        run(indexer + " synth --out " + q(small) + " --blocks 20 --txs-per-block 400 --seed 9").exit_code ==
+        0);
+    REQUIRE(
+        run(indexer + " synth --out " + q(big) + " --blocks 1500 --txs-per-block 400 --seed 9").exit_code ==
+        0);
     auto db = dir / "db";
     REQUIRE(run(indexer + " build --blocks " + q(small) + " --network regtest --db " + q(db)).exit_code == 0);
     auto before = stats_json(db);
@@ -165,8 +180,8 @@ TEST_CASE("kill -9 during build leaves the store as it was") {
         int null = open("/dev/null", O_WRONLY);
         dup2(null, 1);
         dup2(null, 2);
-        execl(indexer.c_str(), indexer.c_str(), "build", "--blocks", big.c_str(), "--network", "regtest", "--db",
-              db.c_str(), nullptr);
+        execl(indexer.c_str(), indexer.c_str(), "build", "--blocks", big.c_str(), "--network", "regtest",
+              "--db", db.c_str(), nullptr);
         _exit(127);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
@@ -214,10 +229,15 @@ TEST_CASE("A real Core snapshot imports and exports byte for byte") {
 TEST_CASE("A built store exports a snapshot that imports to the same set") {
     test::TempDir dir;
     auto chain = dir / "chain.hex";
-    REQUIRE(run(indexer + " synth --out " + q(chain) + " --blocks 130 --txs-per-block 30 --seed 11").exit_code == 0);
-    REQUIRE(run(indexer + " build --blocks " + q(chain) + " --network regtest --db " + q(dir / "db")).exit_code == 0);
+    REQUIRE(
+        run(indexer + " synth --out " + q(chain) + " --blocks 130 --txs-per-block 30 --seed 11").exit_code ==
+        0);
+    REQUIRE(
+        run(indexer + " build --blocks " + q(chain) + " --network regtest --db " + q(dir / "db")).exit_code ==
+        0);
     auto s = stats_json(dir / "db");
-    REQUIRE(run(indexer + " export-core --db " + q(dir / "db") + " --out " + q(dir / "snap.dat")).exit_code == 0);
+    REQUIRE(run(indexer + " export-core --db " + q(dir / "db") + " --out " + q(dir / "snap.dat")).exit_code ==
+            0);
     auto r = run(indexer + " import-core " + q(dir / "snap.dat") + " --height 130 --db " + q(dir / "db2"));
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
@@ -240,8 +260,12 @@ TEST_CASE("Usage errors exit 2 with one line") {
 TEST_CASE("addresses lists distinct addresses that hold coins, with their value") {
     test::TempDir dir;
     auto chain = dir / "chain.hex";
-    REQUIRE(run(indexer + " synth --out " + q(chain) + " --blocks 120 --txs-per-block 20 --seed 2").exit_code == 0);
-    REQUIRE(run(indexer + " build --blocks " + q(chain) + " --network regtest --db " + q(dir / "db")).exit_code == 0);
+    REQUIRE(
+        run(indexer + " synth --out " + q(chain) + " --blocks 120 --txs-per-block 20 --seed 2").exit_code ==
+        0);
+    REQUIRE(
+        run(indexer + " build --blocks " + q(chain) + " --network regtest --db " + q(dir / "db")).exit_code ==
+        0);
     auto r = run(indexer + " addresses --db " + q(dir / "db") + " --count 5");
     REQUIRE(r.exit_code == 0);
     std::istringstream lines(r.out);

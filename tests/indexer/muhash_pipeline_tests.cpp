@@ -21,8 +21,8 @@ TEST_CASE("MuHashPipeline equals direct MuHash, per accumulator, with inserts an
         OutPoint op;
         for (auto& b : op.txid.raw()) b = std::uint8_t(next() >> 56);
         op.vout = std::uint32_t(next() % 5);
-        Coin coin{Height{std::uint32_t(next() % 1000)}, next() % 2 == 0, Amount{std::int64_t(next() % 100000)},
-                  Bytes(1 + next() % 40, std::uint8_t(i))};
+        Coin coin{Height{std::uint32_t(next() % 1000)}, next() % 2 == 0,
+                  Amount{std::int64_t(next() % 100000)}, Bytes(1 + next() % 40, std::uint8_t(i))};
         std::size_t a = by_script ? shard_of(coin.script, kAcc) : next() % kAcc;
         std::size_t route = by_script ? MuHashPipeline::kShardOfScript : a;
         ++elements[a];

@@ -1,10 +1,10 @@
 // Releases end to end with the real utxo-indexer: determinism across sources, restarts and a Core
 // snapshot start; manifest commitments equal `stats`; per-shard MuHashes combine to the full set;
 // patches turn the previous release into this one byte for byte; bad chain data changes nothing.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <signal.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -29,9 +29,9 @@ const std::string indexer = test::bin("utxo-indexer").string();
 constexpr int kBlocks = 300, kTxs = 30, kEvery = 50, kShards = 16, kConf = 3;
 
 std::string run_args(const fs::path& source, const fs::path& db, const fs::path& releases, int conf = kConf) {
-    return indexer + " run --source blocks:" + q(source) + " --network regtest --db " + q(db) + " --releases " +
-           q(releases) + " --release-every " + std::to_string(kEvery) + " --confirmations " + std::to_string(conf) +
-           " --shards " + std::to_string(kShards);
+    return indexer + " run --source blocks:" + q(source) + " --network regtest --db " + q(db) +
+           " --releases " + q(releases) + " --release-every " + std::to_string(kEvery) + " --confirmations " +
+           std::to_string(conf) + " --shards " + std::to_string(kShards);
 }
 
 void write_lines(const fs::path& p, const std::vector<std::string>& lines, std::size_t n) {
@@ -44,8 +44,8 @@ struct Chain {
     fs::path hex = dir / "chain.hex";
     fs::path blk = dir / "chain.dat";
     Chain() {
-        auto r = run(indexer + " synth --out " + q(hex) + " --blocks " + std::to_string(kBlocks) + " --txs-per-block " +
-                     std::to_string(kTxs) + " --seed 21");
+        auto r = run(indexer + " synth --out " + q(hex) + " --blocks " + std::to_string(kBlocks) +
+                     " --txs-per-block " + std::to_string(kTxs) + " --seed 21");
         REQUIRE(r.exit_code == 0);
         auto lines = test::read_lines(hex);
         test::write_blk_file(blk, lines);
@@ -91,16 +91,22 @@ TEST_CASE("Releases are identical whatever the source, the restarts and the star
 
     // C: start from a Core snapshot at height 120 (exported by another store), then follow.
     write_lines(dir / "to120.hex", lines, 121);
-    REQUIRE(run(indexer + " build --blocks " + q(dir / "to120.hex") + " --network regtest --db " + q(dir / "db-x")).exit_code == 0);
-    REQUIRE(run(indexer + " export-core --db " + q(dir / "db-x") + " --out " + q(dir / "snap.dat")).exit_code == 0);
-    REQUIRE(run(indexer + " import-core " + q(dir / "snap.dat") + " --height 120 --db " + q(dir / "db-c")).exit_code == 0);
+    REQUIRE(run(indexer + " build --blocks " + q(dir / "to120.hex") + " --network regtest --db " +
+                q(dir / "db-x"))
+                .exit_code == 0);
+    REQUIRE(
+        run(indexer + " export-core --db " + q(dir / "db-x") + " --out " + q(dir / "snap.dat")).exit_code ==
+        0);
+    REQUIRE(run(indexer + " import-core " + q(dir / "snap.dat") + " --height 120 --db " + q(dir / "db-c"))
+                .exit_code == 0);
     auto rc = run(run_args(chain().blk, dir / "db-c", dir / "rel-c"));
     INFO(rc.out);
     REQUIRE(rc.exit_code == 0);
     // It cannot know the set changes before 120, so releases from 200 on (patching from 150) match.
     for (int h : {200, 250}) {
         auto name = only_release(dir / "rel-a", h).filename().string();
-        CHECK(test::file_tree(dir / "rel-c" / "regtest" / name) == test::file_tree(dir / "rel-a" / "regtest" / name));
+        CHECK(test::file_tree(dir / "rel-c" / "regtest" / name) ==
+              test::file_tree(dir / "rel-a" / "regtest" / name));
     }
 }
 
@@ -119,7 +125,8 @@ TEST_CASE("Manifest commitments equal stats, shards combine, patches rebuild the
         // stats of a store built independently to the same height
         auto db = dir / ("db-" + std::to_string(h));
         write_lines(dir / "prefix.hex", lines, h + 1);
-        REQUIRE(run(indexer + " build --blocks " + q(dir / "prefix.hex") + " --network regtest --db " + q(db)).exit_code == 0);
+        REQUIRE(run(indexer + " build --blocks " + q(dir / "prefix.hex") + " --network regtest --db " + q(db))
+                    .exit_code == 0);
         auto s = nlohmann::json::parse(run(indexer + " stats --json --db " + q(db)).out);
         CHECK(s["height"] == h);
         CHECK(s["block_hash"] == m->block.to_display_hex());
@@ -159,11 +166,26 @@ TEST_CASE("kill -9 at any moment, then a restart, gives the releases of an unint
     test::TempDir dir;
     // A chain big enough that a run takes a few seconds.
     auto big = dir / "big.dat";
-    REQUIRE(run(indexer + " synth --out " + q(big) + " --blocks 1200 --txs-per-block 300 --seed 4").exit_code == 0);
+    REQUIRE(
+        run(indexer + " synth --out " + q(big) + " --blocks 1200 --txs-per-block 300 --seed 4").exit_code ==
+        0);
     auto args = [&](const std::string& db, const std::string& rel) {
-        return std::vector<std::string>{indexer, "run", "--source", "blocks:" + big.string(), "--network", "regtest",
-                                        "--db", (dir / db).string(), "--releases", (dir / rel).string(),
-                                        "--release-every", "100", "--confirmations", "1", "--shards", "16"};
+        return std::vector<std::string>{indexer,
+                                        "run",
+                                        "--source",
+                                        "blocks:" + big.string(),
+                                        "--network",
+                                        "regtest",
+                                        "--db",
+                                        (dir / db).string(),
+                                        "--releases",
+                                        (dir / rel).string(),
+                                        "--release-every",
+                                        "100",
+                                        "--confirmations",
+                                        "1",
+                                        "--shards",
+                                        "16"};
     };
     auto join = [](const std::vector<std::string>& a) {
         std::string s;
@@ -207,7 +229,9 @@ TEST_CASE("A reorganization deeper than K stops with a clear error and changes n
     auto before = run(indexer + " stats --json --db " + q(dir / "db")).out;
     auto releases_before = test::file_tree(dir / "rel");
     auto other = dir / "other.dat";  // another chain from the same genesis: every block differs
-    REQUIRE(run(indexer + " synth --out " + q(other) + " --blocks 320 --txs-per-block 5 --seed 99").exit_code == 0);
+    REQUIRE(
+        run(indexer + " synth --out " + q(other) + " --blocks 320 --txs-per-block 5 --seed 99").exit_code ==
+        0);
     auto r = run(run_args(other, dir / "db", dir / "rel"));
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("reorganization deeper than 3 confirmations") != std::string::npos);

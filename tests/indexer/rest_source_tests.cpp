@@ -1,8 +1,7 @@
 // rest: chain source against a small fake of Core's REST interface (bcoin speaks no Core REST),
 // serving real mainnet blocks 0-255 from tests/data on 127.0.0.1.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 
@@ -39,7 +38,8 @@ public:
 
 private:
     utxo::core::BlockHash hash(std::size_t h) const {
-        return utxo::core::hash_cast<utxo::core::BlockHash>(utxo::core::sha256d(utxo::core::ByteView(blocks_[h]).first(80)));
+        return utxo::core::hash_cast<utxo::core::BlockHash>(
+            utxo::core::sha256d(utxo::core::ByteView(blocks_[h]).first(80)));
     }
 
     // The request handler: a pure function of the target.
@@ -87,8 +87,10 @@ private:
 
 using test::mainnet_blocks;
 
-std::unique_ptr<utxo::indexer::ChainSource> open_rest(const std::string& url, std::size_t max_response = 64u << 20) {
-    auto src = utxo::indexer::open_chain_source({"rest:" + url, utxo::core::Network::mainnet, "", 2, max_response});
+std::unique_ptr<utxo::indexer::ChainSource> open_rest(const std::string& url,
+                                                      std::size_t max_response = 64u << 20) {
+    auto src =
+        utxo::indexer::open_chain_source({"rest:" + url, utxo::core::Network::mainnet, "", 2, max_response});
     REQUIRE(src);
     return std::move(*src);
 }
@@ -101,14 +103,15 @@ TEST_CASE("rest: source reads heights, hashes and blocks over one keep-alive con
     auto src = open_rest(server.url());
     CHECK(src->name() == "rest:" + server.url());
     CHECK(src->tip_height() == Height{255});
-    CHECK(src->block_hash(Height{0})->to_display_hex() == "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+    CHECK(src->block_hash(Height{0})->to_display_hex() ==
+          "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
     auto all = src->blocks(Height{0}, 256);
     INFO((all ? "" : all.error().message));
     REQUIRE(all);
     CHECK(*all == blocks);
     for (std::uint32_t h : {1u, 128u, 255u})
-        CHECK(*src->block_hash(Height{h}) == utxo::core::hash_cast<utxo::core::BlockHash>(
-                                         utxo::core::sha256d(utxo::core::ByteView(blocks[h]).first(80))));
+        CHECK(*src->block_hash(Height{h}) == utxo::core::hash_cast<utxo::core::BlockHash>(utxo::core::sha256d(
+                                                 utxo::core::ByteView(blocks[h]).first(80))));
     auto window = src->blocks(Height{200}, 3);
     REQUIRE(window);
     CHECK(std::vector<Bytes>(blocks.begin() + 200, blocks.begin() + 203) == *window);
@@ -140,7 +143,8 @@ TEST_CASE("rest: source errors are one sentence naming the source") {
     }
     {
         auto small = open_rest(server.url(), 10'000);
-        CHECK(small->blocks(Height{0}, 256).error().message == name + ": the answer is larger than the limit of 10000 bytes");
+        CHECK(small->blocks(Height{0}, 256).error().message ==
+              name + ": the answer is larger than the limit of 10000 bytes");
         CHECK(small->blocks(Height{0}, 5));  // still usable after a refused answer
     }
     {
@@ -149,7 +153,8 @@ TEST_CASE("rest: source errors are one sentence naming the source") {
               name + "/elsewhere: chaininfo: Not found (HTTP 404; is the node started with -rest?)");
     }
     server.stop();
-    CHECK(open_rest(server.url())->tip_height().error().message == name + ": cannot connect (Connection refused)");
+    CHECK(open_rest(server.url())->tip_height().error().message ==
+          name + ": cannot connect (Connection refused)");
 }
 
 TEST_CASE("rest: source times out on a server that never answers") {

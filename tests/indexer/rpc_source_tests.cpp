@@ -2,21 +2,20 @@
 // regtest on 127.0.0.1, mining its own blocks. Skipped with a WARN line when npm or the registry
 // is unavailable.
 #include <arpa/inet.h>
-#include <catch2/catch.hpp>
-
-#include <map>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <thread>
 
+#include "core/serialize.h"
 #include "core/transaction.h"
 #include "indexer/chain_source.h"
 #include "net/http_client.h"
-#include "core/serialize.h"
 #include "test_process.h"
 #include "test_support.h"
 
@@ -46,7 +45,8 @@ using test::free_port;  // bcoin binds the port a moment later
 // The node process group, stopped when the test ends however it ends.
 class BcoinNode {
 public:
-    BcoinNode(const std::filesystem::path& modules, const std::filesystem::path& dir, int port) : port_(port) {
+    BcoinNode(const std::filesystem::path& modules, const std::filesystem::path& dir, int port)
+        : port_(port) {
         auto log = (dir / "node.out").string();
         pid_ = fork();
         if (pid_ == 0) {
@@ -58,8 +58,8 @@ public:
             setenv("BCOIN_RPC_PORT", std::to_string(port).c_str(), 1);
             setenv("BCOIN_WALLET_PORT", std::to_string(free_port()).c_str(), 1);
             auto script = (tools_dir() / "start-bcoin.sh").string();
-            execl("/bin/bash", "bash", script.c_str(), "--memory=true", "--no-wallet=true", "--index-tx=false",
-                  "--index-address=false", static_cast<char*>(nullptr));
+            execl("/bin/bash", "bash", script.c_str(), "--memory=true", "--no-wallet=true",
+                  "--index-tx=false", "--index-address=false", static_cast<char*>(nullptr));
             _exit(127);
         }
     }
@@ -112,7 +112,8 @@ void check_chain(ChainSource& src, std::uint32_t tip, const std::vector<std::str
     INFO((blocks ? "" : blocks.error().message));
     REQUIRE(blocks);
     REQUIRE(blocks->size() == tip + 1);
-    CHECK(utxo::core::parse_block((*blocks)[0])->hash == utxo::core::params(utxo::core::Network::regtest).genesis);
+    CHECK(utxo::core::parse_block((*blocks)[0])->hash ==
+          utxo::core::params(utxo::core::Network::regtest).genesis);
     for (std::uint32_t h = 0; h <= tip; ++h) {
         auto block = utxo::core::parse_block((*blocks)[h]);
         REQUIRE(block);
@@ -154,12 +155,11 @@ void print_throughput(ChainSource& src, utxo::net::HttpClient& http, std::uint32
                 fetched / secs);
 }
 
-
 // `utxo-indexer run` over the node's RPC and over a blk file holding the same blocks cut
 // byte-identical releases; then the node goes away under a --follow run, which stops with one
 // clear sentence and leaves its store at a block boundary.
-void check_releases_match_blk_file(ChainSource& src, std::uint32_t tip, const std::string& url, BcoinNode& node,
-                                   const test::TempDir& dir) {
+void check_releases_match_blk_file(ChainSource& src, std::uint32_t tip, const std::string& url,
+                                   BcoinNode& node, const test::TempDir& dir) {
     auto blocks = src.blocks(Height{0}, tip + 1);
     REQUIRE(blocks);
     utxo::core::Bytes file;
@@ -172,8 +172,8 @@ void check_releases_match_blk_file(ChainSource& src, std::uint32_t tip, const st
     test::write_file(dir / "chain.dat", file);
     const std::string indexer = test::bin("utxo-indexer").string();
     auto run_from = [&](const std::string& source, const std::string& name, const std::string& extra = "") {
-        return test::run(indexer + " run --source " + source + " --network regtest --db " + test::q(dir / ("db-" + name)) +
-                         " --releases " + test::q(dir / ("rel-" + name)) +
+        return test::run(indexer + " run --source " + source + " --network regtest --db " +
+                         test::q(dir / ("db-" + name)) + " --releases " + test::q(dir / ("rel-" + name)) +
                          " --release-every 100 --confirmations 2 --shards 16" + extra);
     };
     auto by_rpc = run_from(url, "rpc");
@@ -201,12 +201,14 @@ TEST_CASE("rpc source against a real bcoin node (npm bcoin 1.0.2, regtest, 127.0
     auto install = test::run(test::q(tools_dir() / "install.sh") + " " + test::q(cache_dir()));
     if (install.exit_code != 0) {
         WARN("SKIPPED: cannot install bcoin with npm into " << cache_dir() << " (exit " << install.exit_code
-                                                            << "):\n" << install.out);
+                                                            << "):\n"
+                                                            << install.out);
         return;
     }
     test::TempDir dir;
     BcoinNode node(cache_dir(), dir.path(), free_port());
-    utxo::net::HttpClient http({"127.0.0.1", std::to_string(node.port()), "utxo-indexer", std::chrono::seconds(10)});
+    utxo::net::HttpClient http(
+        {"127.0.0.1", std::to_string(node.port()), "utxo-indexer", std::chrono::seconds(10)});
     INFO("node log: " << dir.path() / "node.out");
     REQUIRE(wait_until_up(http, node));
     const std::string base = "http://127.0.0.1:" + std::to_string(node.port());
@@ -219,9 +221,11 @@ TEST_CASE("rpc source against a real bcoin node (npm bcoin 1.0.2, regtest, 127.0
 
     auto src = open("rpc:http://x:rpcpass@127.0.0.1:" + std::to_string(node.port()));
     CHECK(src->name() == name);
-    CHECK(src->tip_height() == Height{node_rpc(http, "getblockcount", nlohmann::json::array()).get<std::uint32_t>()});
+    CHECK(src->tip_height() ==
+          Height{node_rpc(http, "getblockcount", nlohmann::json::array()).get<std::uint32_t>()});
     CHECK(src->tip_height() == Height{tip});
-    for (std::uint32_t h : {0u, 1u, 77u, tip}) CHECK(src->block_hash(Height{h})->to_display_hex() == node_hashes[h]);
+    for (std::uint32_t h : {0u, 1u, 77u, tip})
+        CHECK(src->block_hash(Height{h})->to_display_hex() == node_hashes[h]);
     check_chain(*src, tip, node_hashes);
 
     // One batch per call kind: a window in the middle equals the same heights from a full fetch.
@@ -232,17 +236,20 @@ TEST_CASE("rpc source against a real bcoin node (npm bcoin 1.0.2, regtest, 127.0
     CHECK(*window == std::vector<utxo::core::Bytes>(all->begin() + 100, all->begin() + 110));
 
     // Errors, one sentence each.
-    CHECK(src->block_hash(Height{500}).error().message == name + ": getblockhash 500: Block height out of range (code -8)");
-    CHECK(src->blocks(Height{140}, 20).error().message == name + ": getblockhash 151: Block height out of range (code -8)");
+    CHECK(src->block_hash(Height{500}).error().message ==
+          name + ": getblockhash 500: Block height out of range (code -8)");
+    CHECK(src->blocks(Height{140}, 20).error().message ==
+          name + ": getblockhash 151: Block height out of range (code -8)");
     auto small = open("rpc:http://x:rpcpass@127.0.0.1:" + std::to_string(node.port()), "", 8192);
-    CHECK(small->blocks(Height{0}, tip + 1).error().message == name + ": the answer is larger than the limit of 8192 bytes");
+    CHECK(small->blocks(Height{0}, tip + 1).error().message ==
+          name + ": the answer is larger than the limit of 8192 bytes");
     CHECK(small->blocks(Height{0}, 3));  // the same source keeps working after a refused answer
 
     check_credentials(base, dir, tip);
     print_throughput(*src, http, tip);
     auto now_tip = src->tip_height();
     REQUIRE(now_tip);
-    check_releases_match_blk_file(*src, now_tip->value, "rpc:http://x:rpcpass@127.0.0.1:" + std::to_string(node.port()),
-                                  node, dir);
+    check_releases_match_blk_file(*src, now_tip->value,
+                                  "rpc:http://x:rpcpass@127.0.0.1:" + std::to_string(node.port()), node, dir);
     CHECK(src->tip_height().error().message == name + ": cannot connect (Connection refused)");
 }

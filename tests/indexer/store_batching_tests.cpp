@@ -17,10 +17,11 @@ namespace {
 
 std::vector<Block> synthetic_chain() {
     std::vector<Block> blocks;
-    auto s = indexer::generate_chain({.blocks = 160, .txs_per_block = 30, .seed = 5}, [&](const Block& b) -> Status {
-        blocks.push_back(b);
-        return {};
-    });
+    auto s = indexer::generate_chain({.blocks = 160, .txs_per_block = 30, .seed = 5},
+                                     [&](const Block& b) -> Status {
+                                         blocks.push_back(b);
+                                         return {};
+                                     });
     REQUIRE(s);
     return blocks;
 }
@@ -81,7 +82,8 @@ Figures figures_of(UtxoStore& store) {
 
 enum class Mode { flush_every_block, one_batch, commit_every_block };
 
-Figures build(const std::filesystem::path& dir, const std::vector<Block>& blocks, Mode mode, std::size_t undo) {
+Figures build(const std::filesystem::path& dir, const std::vector<Block>& blocks, Mode mode,
+              std::size_t undo) {
     StoreOptions options;
     if (mode == Mode::flush_every_block) options.cache_bytes = 0;
     auto store = UtxoStore::open(dir, Network::regtest, options);

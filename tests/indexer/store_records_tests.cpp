@@ -48,7 +48,8 @@ TEST_CASE("A stored coin is Core's coin encoding and nothing else", "[store][rec
     auto st = decode_stored_coin(bytes, op, back);
     REQUIRE_FALSE(st);
     CHECK(st.error().code == core::Errc::invalid);
-    CHECK(st.error().message == "the store holds a corrupt record for coin " + op.txid.to_display_hex() + ":3");
+    CHECK(st.error().message ==
+          "the store holds a corrupt record for coin " + op.txid.to_display_hex() + ":3");
     CHECK_FALSE(read_stored_coin(core::ByteView(bytes).first(3), back));
 }
 

@@ -1,7 +1,6 @@
 // The LMDB UTXO store against real regtest and mainnet blocks: Core's per-block UTXO growth,
 // totals, undo, atomicity, and the running MuHash.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 #include "core/hash_serialized.h"
@@ -72,7 +71,8 @@ TEST_CASE("Regtest blocks 0-103 reproduce Core's per-block UTXO growth and final
     auto blocks = regtest_blocks();
     auto j = test::read_json(test::data_dir() / "core-regtest/rpc_getblockstats.json");
     std::map<std::uint32_t, std::int64_t> expected;
-    for (const auto& s : j["stats"]) expected[s["height"].get<std::uint32_t>()] = s["utxo_increase_actual"].get<std::int64_t>();
+    for (const auto& s : j["stats"])
+        expected[s["height"].get<std::uint32_t>()] = s["utxo_increase_actual"].get<std::int64_t>();
     REQUIRE(expected.size() == 3);
 
     auto batch = store->begin_write();

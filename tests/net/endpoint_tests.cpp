@@ -14,7 +14,8 @@ TEST_CASE("HOST:PORT parsing", "[net][endpoint]") {
     CHECK((hp->host == "::1" && hp->to_string() == "[::1]:80"));
     CHECK(parse_host_port("127.0.0.1:8080").value() == HostPort{"127.0.0.1", 8080});
     CHECK(parse_host_port("[::1]:0").value().host == "::1");
-    for (const char* bad : {"127.0.0.1", ":80", "h:", "h:65536", "h:-1", "h:8x", "127.0.0.1:99999", "host:12x"}) {
+    for (const char* bad :
+         {"127.0.0.1", ":80", "h:", "h:65536", "h:-1", "h:8x", "127.0.0.1:99999", "host:12x"}) {
         CAPTURE(bad);
         CHECK_FALSE(parse_host_port(bad));
     }

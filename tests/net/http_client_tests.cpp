@@ -2,12 +2,12 @@
 // reconnect, any status as a result, the body limit (declared or streamed), timeouts, and
 // http_get's 200 / 404 / other statuses.
 #include <arpa/inet.h>
-#include <catch2/catch.hpp>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -54,7 +54,8 @@ HttpUrl url_of(const TinyServer& s, const std::string& path) {
 }  // namespace
 
 TEST_CASE("HttpClient keeps one connection alive and any status is a result", "[http]") {
-    TinyServer server([](const Request& r) { return r.body.empty() ? echo_target(r) : reply(200, "posted " + r.body); });
+    TinyServer server(
+        [](const Request& r) { return r.body.empty() ? echo_target(r) : reply(200, "posted " + r.body); });
     HttpClient client(options_for(server));
     auto a = client.get("/a", {});
     REQUIRE(a);
@@ -67,7 +68,8 @@ TEST_CASE("HttpClient keeps one connection alive and any status is a result", "[
     auto broken = client.get("/500", {});
     REQUIRE(broken);
     CHECK(broken->status == 500);
-    auto posted = client.post("/rpc", "{}", {{"Content-Type", "application/json"}, {"Authorization", "Basic eDp5"}});
+    auto posted =
+        client.post("/rpc", "{}", {{"Content-Type", "application/json"}, {"Authorization", "Basic eDp5"}});
     REQUIRE(posted);
     CHECK(posted->body == "posted {}");
     CHECK(server.connections() == 1);

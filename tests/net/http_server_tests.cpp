@@ -70,8 +70,8 @@ Reply take_reply(std::string& in, bool head = false) {
 }
 
 Reply get(std::uint16_t port, const std::string& target, const std::string& extra_headers = "") {
-    auto in =
-        roundtrip(port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra_headers + "\r\n");
+    auto in = roundtrip(
+        port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra_headers + "\r\n");
     return take_reply(in);
 }
 
@@ -117,10 +117,11 @@ struct Fixture {
     }
 
     explicit Fixture(HttpServerOptions options = defaults()) {
-        for (std::size_t i = 0; i < 600 * 1024; ++i) bytes.push_back(static_cast<char>((i * 7 + i / 1000) & 0xff));
+        for (std::size_t i = 0; i < 600 * 1024; ++i)
+            bytes.push_back(static_cast<char>((i * 7 + i / 1000) & 0xff));
         test::write_file(data, utxo::core::as_bytes(bytes));
-        auto s = HttpServer::start(std::move(options), [this](const HttpRequest& req) { return handle(req); },
-                                   recorder);
+        auto s = HttpServer::start(
+            std::move(options), [this](const HttpRequest& req) { return handle(req); }, recorder);
         REQUIRE(s);
         server = std::move(*s);
     }
@@ -137,7 +138,8 @@ struct Fixture {
             auto rest = req.target.substr(6);
             auto slash = rest.find('/');
             res.content_type = "application/octet-stream";
-            res.file = FileSlice{data, std::stoull(rest.substr(0, slash)), std::stoull(rest.substr(slash + 1))};
+            res.file =
+                FileSlice{data, std::stoull(rest.substr(0, slash)), std::stoull(rest.substr(slash + 1))};
         } else if (req.target == "/gone") {
             res.file = FileSlice{dir / "missing.bin", 0, 10};
         } else {
@@ -181,13 +183,13 @@ TEST_CASE("Headers over the limit get 431, refused bodies 413, both then closed"
     CHECK(get(fx.port(), "/", "X-Fits: " + std::string(7000, 'a') + "\r\n").status == 200);
 
     // A Content-Length body and a chunked one, each followed by a request that must not be read.
-    auto in =
-        roundtrip(fx.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n\r\n");
+    auto in = roundtrip(fx.port(),
+                        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n\r\n");
     CHECK(take_reply(in).status == 413);
     CHECK(in.empty());
     in = roundtrip(fx.port(),
-                  "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
-                  "GET / HTTP/1.1\r\n\r\n");
+                   "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+                   "GET / HTTP/1.1\r\n\r\n");
     CHECK(take_reply(in).status == 413);
     CHECK(in.empty());
     CHECK(get(fx.port(), "/", "Content-Length: 0\r\n").status == 200);
@@ -197,18 +199,18 @@ TEST_CASE("Bodies up to body_limit are read and the next request answered", "[ne
     auto options = Fixture::defaults();
     options.body_limit = 16;
     Fixture fx(options);
-    auto in = roundtrip(fx.port(),
-                       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\n\r\n0123456789abcdef"
-                       "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n"
-                       "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto in =
+        roundtrip(fx.port(),
+                  "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\n\r\n0123456789abcdef"
+                  "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n"
+                  "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     CHECK(take_reply(in).body == "POST /echo range=-");
     CHECK(take_reply(in).body == "POST /echo range=-");
     CHECK(take_reply(in).body == "hello");
     CHECK(in.empty());
     CHECK(get(fx.port(), "/", "Content-Length: 17\r\n\r\n" + std::string(17, 'x')).status == 413);
-    in = roundtrip(fx.port(),
-                  "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n" + std::string(17, 'x') +
-                      "\r\n0\r\n\r\n");
+    in = roundtrip(fx.port(), "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n" +
+                                  std::string(17, 'x') + "\r\n0\r\n\r\n");
     CHECK(take_reply(in).status == 413);
 }
 
@@ -253,10 +255,10 @@ TEST_CASE("Idle and slow clients are cut off after the timeout", "[net][http]") 
 TEST_CASE("Keep-alive answers pipelined requests on one connection, in order", "[net][http]") {
     Fixture fx;
     auto in = roundtrip(fx.port(),
-                       "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"
-                       "HEAD /echo HTTP/1.1\r\nHost: x\r\n\r\n"
-                       "GET /file/10/5 HTTP/1.1\r\nHost: x\r\n\r\n"
-                       "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                        "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"
+                        "HEAD /echo HTTP/1.1\r\nHost: x\r\n\r\n"
+                        "GET /file/10/5 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     auto a = take_reply(in);
     CHECK(a.body == "GET /echo range=-");
     CHECK_FALSE(a.headers.contains("connection"));
@@ -270,7 +272,8 @@ TEST_CASE("Keep-alive answers pipelined requests on one connection, in order", "
     CHECK(fx.recorder->opened == 1);
 }
 
-TEST_CASE("Answers are HTTP/1.1, or in the request's version when asked, refusals always 1.1", "[net][http]") {
+TEST_CASE("Answers are HTTP/1.1, or in the request's version when asked, refusals always 1.1",
+          "[net][http]") {
     const std::string v10 = "GET / HTTP/1.0\r\nHost: x\r\n\r\n";
     {
         Fixture fx;
@@ -287,8 +290,9 @@ TEST_CASE("Answers are HTTP/1.1, or in the request's version when asked, refusal
     auto r = take_reply(in);
     CHECK(r.version == "HTTP/1.0");
     CHECK_FALSE(r.headers.contains("connection"));
-    in = roundtrip(fx.port(),
-                   "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    in = roundtrip(
+        fx.port(),
+        "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\n");
     auto kept = take_reply(in);
     CHECK(kept.version == "HTTP/1.0");
     CHECK(kept.headers["connection"] == "keep-alive");
@@ -401,7 +405,8 @@ TEST_CASE("serve_until_stop_signal serves on the calling thread until SIGTERM", 
     std::promise<std::uint16_t> listening;
     auto stopped = std::async(std::launch::async, [&] {
         return serve_until_stop_signal(
-            options, [](const HttpRequest& req) {
+            options,
+            [](const HttpRequest& req) {
                 HttpResponse res;
                 res.body = req.target;
                 return res;

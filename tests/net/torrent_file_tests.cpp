@@ -20,9 +20,14 @@ std::string info_dict() {
     std::string pieces(20, '\x01');
     pieces += std::string(20, '\x02');
     return "d5:filesl"
-           "d6:lengthi70000e4:pathl" + bstr("00000.shard") + "ee"
-           "d6:lengthi1000e4:pathl" + bstr("00001.shard") + "ee"
-           "e4:name6:shards12:piece lengthi65536e6:pieces" + bstr(pieces) + "e";
+           "d6:lengthi70000e4:pathl" +
+           bstr("00000.shard") +
+           "ee"
+           "d6:lengthi1000e4:pathl" +
+           bstr("00001.shard") +
+           "ee"
+           "e4:name6:shards12:piece lengthi65536e6:pieces" +
+           bstr(pieces) + "e";
 }
 
 std::string torrent_with(const std::string& info) { return "d7:comment1:x4:info" + info + "e"; }
@@ -45,7 +50,8 @@ TEST_CASE("read_torrent gives the v1 infohash, the files in order and the piece 
     CHECK(c->piece_size == 65536);
     CHECK(c->files == std::vector<TorrentFile>{{"shards/00000.shard", 70000}, {"shards/00001.shard", 1000}});
     REQUIRE(c->pieces.size() == 2);
-    CHECK(c->pieces[0] == Sha1Digest(Sha1Digest::Array{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
+    CHECK(c->pieces[0] ==
+          Sha1Digest(Sha1Digest::Array{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
     CHECK(c->pieces[1].bytes()[19] == 2);
     CHECK(c->has_v1);
     CHECK_FALSE(c->has_v2);
@@ -68,7 +74,8 @@ TEST_CASE("read_torrent refuses garbage and torrents past its bounds", "[torrent
     CHECK(read_torrent(torrent, {.max_decode_tokens = 8}).error().code == Errc::invalid);
 
     // Lists nested deeper than the bound, in a key the parser would otherwise skip.
-    std::string deep = "d7:comment" + std::string(200, 'l') + std::string(200, 'e') + "4:info" + info_dict() + "e";
+    std::string deep =
+        "d7:comment" + std::string(200, 'l') + std::string(200, 'e') + "4:info" + info_dict() + "e";
     CHECK(read_torrent(deep).error().code == Errc::invalid);
     CHECK(read_torrent(deep, {.max_decode_depth = 300}));
 }

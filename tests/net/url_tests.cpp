@@ -25,11 +25,13 @@ TEST_CASE("parse_http_url reads hosts, ports, paths and credentials") {
 
     CHECK(parse_http_url("https://x").error().message == "only http:// URLs are supported");
     CHECK(parse_http_url("http://:80/").error().message == "the URL names no host");
-    CHECK(parse_http_url("http://h:0").error().message == "the URL's port '0' is not a number from 1 to 65535");
+    CHECK(parse_http_url("http://h:0").error().message ==
+          "the URL's port '0' is not a number from 1 to 65535");
     CHECK(parse_http_url("http://h:99999").error().code == Errc::usage);
     CHECK(parse_http_url("http://[::1/").error().message == "the URL's host is malformed");
     CHECK(parse_http_url("http://a%zz@h").error().message == "the URL's user:password has a bad %-escape");
-    CHECK(parse_http_url("http://h/a b").error().message == "the URL's path holds a space or control character");
+    CHECK(parse_http_url("http://h/a b").error().message ==
+          "the URL's path holds a space or control character");
 }
 
 TEST_CASE("percent_decode, parse_port and split_host_port") {
@@ -55,7 +57,8 @@ TEST_CASE("resolve_reference and join_path give the URLs a server's answer point
     auto u = parse_http_url("http://127.0.0.1:8080");
     REQUIRE(u);
     CHECK(join_path(*u, "v1/releases").str() == "http://127.0.0.1:8080/v1/releases");
-    CHECK(join_path(*parse_http_url("http://h/base/"), "/v1/releases").str() == "http://h:80/base/v1/releases");
+    CHECK(join_path(*parse_http_url("http://h/base/"), "/v1/releases").str() ==
+          "http://h:80/base/v1/releases");
     auto r = resolve_reference(*u, "/v1/releases/regtest/x/manifest.json");
     REQUIRE(r);
     CHECK(r->str() == "http://127.0.0.1:8080/v1/releases/regtest/x/manifest.json");

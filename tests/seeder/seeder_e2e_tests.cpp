@@ -7,16 +7,16 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "seeder/torrent_decorate.h"
 #include "seeder_test_support.h"
 
 namespace fs = std::filesystem;
-using test::eventually;
 using seedtest::http_get;
 using seedtest::slurp;
+using test::eventually;
 using test::q;
 
 namespace {
@@ -74,11 +74,11 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
     ::chmod(dir.path().c_str(), 0755);
     auto tp = seedtest::free_port(), bt = seedtest::free_port(), hp = seedtest::free_port();
     auto tracker_url = fmt::format("http://127.0.0.1:{}/announce", tp);
-    seedtest::Process seeder({test::bin("utxo-seeder").string(), "--releases", rel.string(), "--keep", "2",
-                              "--listen", fmt::format("127.0.0.1:{}", bt), "--http",
-                              fmt::format("127.0.0.1:{}", hp), "--tracker", tracker_url, "--tracker-whitelist",
-                              (dir / "wl.txt").string(), "-v"},
-                             dir / "seeder.log");
+    seedtest::Process seeder(
+        {test::bin("utxo-seeder").string(), "--releases", rel.string(), "--keep", "2", "--listen",
+         fmt::format("127.0.0.1:{}", bt), "--http", fmt::format("127.0.0.1:{}", hp), "--tracker", tracker_url,
+         "--tracker-whitelist", (dir / "wl.txt").string(), "-v"},
+        dir / "seeder.log");
     REQUIRE(eventually([&] { return fs::exists(dir / "wl.txt"); }, 10));
     CHECK(slurp(dir / "wl.txt") == expected_whitelist({r50, r100}));
     CHECK((fs::status(dir / "wl.txt").permissions() & fs::perms::others_read) != fs::perms::none);
@@ -179,20 +179,23 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
     {
         auto capped_http = seedtest::free_port();
         const std::uint64_t rate = 4'000;  // the 16 small shard files take about 3 s
-        seedtest::Process capped({test::bin("utxo-seeder").string(), "--releases", rel.string(), "--listen",
-                                  fmt::format("127.0.0.1:{}", seedtest::free_port()), "--http",
-                                  fmt::format("127.0.0.1:{}", capped_http), "--upload-rate", std::to_string(rate)},
-                                 dir / "capped.log");
+        seedtest::Process capped(
+            {test::bin("utxo-seeder").string(), "--releases", rel.string(), "--listen",
+             fmt::format("127.0.0.1:{}", seedtest::free_port()), "--http",
+             fmt::format("127.0.0.1:{}", capped_http), "--upload-rate", std::to_string(rate)},
+            dir / "capped.log");
         // Up once the first scan lists release 100 (an empty list is served before that).
         const auto listed = [&] {
-            return http_get(capped_http, "/v1/releases").body.find(r100.filename().string()) != std::string::npos;
+            return http_get(capped_http, "/v1/releases").body.find(r100.filename().string()) !=
+                   std::string::npos;
         };
         REQUIRE(eventually(listed, 10));
         std::uint64_t bytes = 0, largest = 0;
         auto t0 = std::chrono::steady_clock::now();
         for (const auto& e : fs::directory_iterator(r100 / "shards")) {
-            auto got = http_get(capped_http, fmt::format("/v1/files/regtest/{}/shards/{}", r100.filename().string(),
-                                                         e.path().filename().string()));
+            auto got =
+                http_get(capped_http, fmt::format("/v1/files/regtest/{}/shards/{}", r100.filename().string(),
+                                                  e.path().filename().string()));
             REQUIRE(got.status == 200);
             CHECK(got.body == slurp(e.path()));
             bytes += got.body.size();

@@ -65,7 +65,8 @@ TEST_CASE("a key stock minisign 0.11 made with -W (all-zero checksum) is read") 
     auto text = test::read(std::string(UTXO_TEST_DATA) + "/signer/minisign-0.11-unencrypted.key");
     auto key = decode_secret_key_file(utxo::core::as_bytes(text), never());
     REQUIRE(key);
-    auto pub = utxo::core::parse_public_key_file(test::read(std::string(UTXO_TEST_DATA) + "/signer/minisign-0.11-unencrypted.pub"));
+    auto pub = utxo::core::parse_public_key_file(
+        test::read(std::string(UTXO_TEST_DATA) + "/signer/minisign-0.11-unencrypted.pub"));
     CHECK(key->public_key() == *pub);
 }
 
@@ -82,8 +83,12 @@ TEST_CASE("attack: corrupted key files") {
     // In the encrypted part, damage looks exactly like a wrong passphrase (as in minisign).
     CHECK(decode_secret_key_file(utxo::core::as_bytes(flip(enc, 100)), give("pw")).error().message ==
           "wrong passphrase for this key");
-    CHECK(decode_secret_key_file(utxo::core::as_bytes(flip(plain, 100)), never()).error().message.starts_with("corrupted key"));
-    CHECK(decode_secret_key_file(utxo::core::as_bytes(flip(plain, 190)), never()).error().message.starts_with("corrupted key"));
+    CHECK(decode_secret_key_file(utxo::core::as_bytes(flip(plain, 100)), never())
+              .error()
+              .message.starts_with("corrupted key"));
+    CHECK(decode_secret_key_file(utxo::core::as_bytes(flip(plain, 190)), never())
+              .error()
+              .message.starts_with("corrupted key"));
     CHECK(decode_secret_key_file(utxo::core::as_bytes(flip(plain, 0)), never()).error().message ==
           "unsupported key algorithm (expected \"Ed\")");
     CHECK(decode_secret_key_file(utxo::core::as_bytes(std::string("hello\n")), never()).error().message ==

@@ -22,8 +22,8 @@ struct Authority {
 
     Authority() {
         test::write(pw, "correct horse\n");
-        auto r = run(signer("keygen --out " + quote(key) + " --pub " + quote(pub) + " --passphrase-file " + quote(pw) +
-                            " --scrypt-cost interactive"));
+        auto r = run(signer("keygen --out " + quote(key) + " --pub " + quote(pub) + " --passphrase-file " +
+                            quote(pw) + " --scrypt-cost interactive"));
         REQUIRE(r.exit_code == 0);
         std::filesystem::create_directories(dir / "rel");
         std::filesystem::create_directories(dir / "own");
@@ -32,17 +32,19 @@ struct Authority {
     }
     std::string rel() const { return (dir / "rel").string(); }
     std::string sign_args() const {
-        return "sign --key " + quote(key) + " --release " + quote(rel()) + " --own " + quote((dir / "own").string()) +
-               " --passphrase-file " + quote(pw);
+        return "sign --key " + quote(key) + " --release " + quote(rel()) + " --own " +
+               quote((dir / "own").string()) + " --passphrase-file " + quote(pw);
     }
-    utxo::core::MinisignPublicKey public_key() const { return *utxo::core::parse_public_key_file(test::read(pub)); }
+    utxo::core::MinisignPublicKey public_key() const {
+        return *utxo::core::parse_public_key_file(test::read(pub));
+    }
     std::string sig_path() const { return rel() + "/manifest.json." + public_key().id.to_hex() + ".minisig"; }
 };
 }  // namespace
 
 TEST_CASE("cli: keygen writes a 0600 encrypted secret key and a minisign public key file") {
     Authority a;
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(a.key.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     auto pub = test::read(a.pub);
@@ -57,7 +59,8 @@ TEST_CASE("cli: keygen writes a 0600 encrypted secret key and a minisign public 
     CHECK(no_tty.output == "no terminal to read the passphrase from; use --passphrase-file\n");
 }
 
-TEST_CASE("cli: sign writes manifest.json.<KEYID>.minisig with the release statement, and verify accepts it") {
+TEST_CASE(
+    "cli: sign writes manifest.json.<KEYID>.minisig with the release statement, and verify accepts it") {
     Authority a;
     auto r = run(signer(a.sign_args()));
     REQUIRE(r.exit_code == 0);
@@ -74,7 +77,8 @@ TEST_CASE("cli: sign refuses a manifest that differs from the authority's own, n
     test::write(a.dir / "own" / "manifest.json", test::manifest("regtest", 200, 'a', "9f8e7d6c5b4a39281716"));
     auto r = run(signer(a.sign_args()));
     CHECK(r.exit_code == 1);
-    CHECK(r.output == a.rel() + "/manifest.json: not signed: differs from your own manifest " + (a.dir / "own").string() +
+    CHECK(r.output == a.rel() + "/manifest.json: not signed: differs from your own manifest " +
+                          (a.dir / "own").string() +
                           "/manifest.json at shards[0].sha256: ours 9f8e7d6c5b4a… theirs 00\n");
     CHECK_FALSE(std::filesystem::exists(a.sig_path()));
 }
@@ -107,7 +111,8 @@ TEST_CASE("cli: verify refuses missing, modified, truncated and lying signatures
     test::write(a.dir / "rel" / "manifest.json", test::manifest("regtest", 201));
     auto modified = run(verify);
     CHECK(modified.exit_code == 1);
-    CHECK(modified.output == a.sig_path() + ": signature does not verify with key " + a.public_key().id.to_hex() + "\n");
+    CHECK(modified.output ==
+          a.sig_path() + ": signature does not verify with key " + a.public_key().id.to_hex() + "\n");
     test::write(a.dir / "rel" / "manifest.json", a.manifest);
 
     test::write(a.sig_path(), good.substr(0, good.size() - 30));
@@ -127,23 +132,27 @@ TEST_CASE("interop: stock minisign verifies our signatures with our public key (
     CHECK(ok.exit_code == 0);
     CHECK(ok.output.find("Trusted comment: " + test::statement_comment(a.manifest)) != std::string::npos);
     test::write(a.dir / "rel" / "manifest.json", a.manifest + " ");
-    CHECK(run(kMinisign + " -V -p " + quote(a.pub) + " -m " + m + " -x " + quote(a.sig_path())).exit_code == 1);
+    CHECK(run(kMinisign + " -V -p " + quote(a.pub) + " -m " + m + " -x " + quote(a.sig_path())).exit_code ==
+          1);
 }
 
 TEST_CASE("interop: stock minisign signs with our keys, encrypted (reading our scrypt limits) and not") {
     Authority a;
     auto file = (a.dir / "f.txt").string();
     test::write(file, "data\n");
-    auto signed_ok = run("printf 'correct horse\\n' | " + kMinisign + " -S -s " + quote(a.key) + " -m " + quote(file));
+    auto signed_ok =
+        run("printf 'correct horse\\n' | " + kMinisign + " -S -s " + quote(a.key) + " -m " + quote(file));
     CHECK(signed_ok.exit_code == 0);
     CHECK(run(kMinisign + " -V -p " + quote(a.pub) + " -m " + quote(file)).exit_code == 0);
-    CHECK(run("printf 'nope\\n' | " + kMinisign + " -S -s " + quote(a.key) + " -m " + quote(file)).output.find(
-              "Wrong password for that key") != std::string::npos);
+    CHECK(run("printf 'nope\\n' | " + kMinisign + " -S -s " + quote(a.key) + " -m " + quote(file))
+              .output.find("Wrong password for that key") != std::string::npos);
 
     auto key = (a.dir / "u.key").string(), pub = (a.dir / "u.pub").string();
     REQUIRE(run(signer("keygen --unencrypted --out " + quote(key) + " --pub " + quote(pub))).exit_code == 0);
-    CHECK(run(kMinisign + " -S -W -s " + quote(key) + " -m " + quote(file) + " -x " + quote(file + ".u")).exit_code == 0);
-    CHECK(run(kMinisign + " -V -p " + quote(pub) + " -m " + quote(file) + " -x " + quote(file + ".u")).exit_code == 0);
+    CHECK(run(kMinisign + " -S -W -s " + quote(key) + " -m " + quote(file) + " -x " + quote(file + ".u"))
+              .exit_code == 0);
+    CHECK(run(kMinisign + " -V -p " + quote(pub) + " -m " + quote(file) + " -x " + quote(file + ".u"))
+              .exit_code == 0);
 }
 
 TEST_CASE("interop: our verify accepts a signature stock minisign made with a key it generated") {
@@ -154,9 +163,10 @@ TEST_CASE("interop: our verify accepts a signature stock minisign made with a ke
     std::filesystem::create_directories(d / "rel");
     auto m = test::manifest("signet", 12345);
     test::write(d / "rel" / "manifest.json", m);
-    REQUIRE(run(kMinisign + " -S -s " + quote(key) + " -m " + quote((d / "rel" / "manifest.json").string()) + " -x " +
-                quote((d / "rel" / ("manifest.json." + id + ".minisig")).string()) + " -t " +
-                quote(test::statement_comment(m))).exit_code == 0);
+    REQUIRE(run(kMinisign + " -S -s " + quote(key) + " -m " + quote((d / "rel" / "manifest.json").string()) +
+                " -x " + quote((d / "rel" / ("manifest.json." + id + ".minisig")).string()) + " -t " +
+                quote(test::statement_comment(m)))
+                .exit_code == 0);
     auto v = run(signer("verify --pub " + quote(pub) + " --release " + quote((d / "rel").string())));
     CHECK(v.exit_code == 0);
     CHECK(v.output.find("trusted comment: utxo-torrent network=signet height=12345") != std::string::npos);
@@ -164,6 +174,8 @@ TEST_CASE("interop: our verify accepts a signature stock minisign made with a ke
     std::filesystem::create_directories(d / "own");
     test::write(d / "own" / "manifest.json", m);
     CHECK(run(signer("sign --key " + quote(key) + " --release " + quote((d / "rel").string()) + " --own " +
-                     quote((d / "own").string()))).exit_code == 0);
-    CHECK(run(signer("verify --pub " + quote(pub) + " --release " + quote((d / "rel").string()))).exit_code == 0);
+                     quote((d / "own").string())))
+              .exit_code == 0);
+    CHECK(run(signer("verify --pub " + quote(pub) + " --release " + quote((d / "rel").string()))).exit_code ==
+          0);
 }

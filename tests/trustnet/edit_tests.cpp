@@ -17,7 +17,8 @@ TEST_CASE("check flags a trustnet that can never accept a release") {
     auto empty = core::check_trustnet(initial_trustnet(utxo::core::Network::regtest));
     REQUIRE(empty.size() == 1);
     CHECK(empty[0].message == "no authorities listed, so no release can ever be accepted");
-    auto k_too_big = core::check_trustnet(fmt::format("utxo-trustnet 1\nnetwork main\nrequire 2\nauthority a {}\n", k1.line()));
+    auto k_too_big = core::check_trustnet(
+        fmt::format("utxo-trustnet 1\nnetwork main\nrequire 2\nauthority a {}\n", k1.line()));
     REQUIRE(k_too_big.size() == 1);
     CHECK(k_too_big[0].line == 3);
     CHECK(k_too_big[0].message == "require 2 but only 1 authorities are listed");
@@ -43,7 +44,8 @@ TEST_CASE("add refuses duplicate names, duplicate keys and bad names") {
     CHECK(by_name.error().message == "an authority named \"alice\" is already listed on line 7");
     auto by_key = add_authority(*doc, "carol", k2.pub, {});
     REQUIRE_FALSE(by_key);
-    CHECK(by_key.error().message == fmt::format("this key (key id {}) is already listed for \"bob\" on line 8", k2.pub.id.to_hex()));
+    CHECK(by_key.error().message ==
+          fmt::format("this key (key id {}) is already listed for \"bob\" on line 8", k2.pub.id.to_hex()));
     auto same_bytes_other_id = k2.pub;  // same Ed25519 key under another key id is still the same key
     same_bytes_other_id.id = k3.pub.id;
     CHECK_FALSE(add_authority(*doc, "carol", same_bytes_other_id, {}));
@@ -64,8 +66,9 @@ TEST_CASE("remove deletes only that line, and refuses to go below require K") {
     CHECK(render(*doc) == expected);
     auto below = remove_authority(*doc, "bob");
     REQUIRE_FALSE(below);
-    CHECK(below.error().message ==
-          "removing \"bob\" would leave 1 authorities, fewer than \"require 2\"; lower the require line first");
+    CHECK(
+        below.error().message ==
+        "removing \"bob\" would leave 1 authorities, fewer than \"require 2\"; lower the require line first");
     CHECK(remove_authority(*doc, "nobody").error().code == utxo::core::Errc::not_found);
 }
 

@@ -74,10 +74,10 @@ TEST_CASE("trusted comments parse only in canonical form") {
                       " manifest_sha256=" + std::string(64, 'd'));
     CHECK(*parse_trusted_comment(text) == s);
     for (std::string bad : {text + " ", "x" + text, text.substr(0, text.size() - 1),
-                            std::string("utxo-torrent network=testnet height=42 block_hash=") + std::string(64, 'c') +
-                                " manifest_sha256=" + std::string(64, 'd'),
-                            std::string("utxo-torrent network=testnet4 height=042 block_hash=") + std::string(64, 'c') +
-                                " manifest_sha256=" + std::string(64, 'd')}) {
+                            std::string("utxo-torrent network=testnet height=42 block_hash=") +
+                                std::string(64, 'c') + " manifest_sha256=" + std::string(64, 'd'),
+                            std::string("utxo-torrent network=testnet4 height=042 block_hash=") +
+                                std::string(64, 'c') + " manifest_sha256=" + std::string(64, 'd')}) {
         CAPTURE(bad);
         CHECK_FALSE(parse_trusted_comment(bad));
     }
@@ -100,14 +100,16 @@ TEST_CASE("a trusted comment's height must fit a block height (u32)") {
 TEST_CASE("damaged signature and key files are refused with a precise reason") {
     auto text = test::read(kStock + "manifest.json." + kStockId + ".minisig");
     CHECK(parse_signature_file("").error().message == "empty signature file");
-    CHECK(parse_signature_file(text.substr(0, text.find('\n') + 1)).error().message == "truncated: no signature line");
+    CHECK(parse_signature_file(text.substr(0, text.find('\n') + 1)).error().message ==
+          "truncated: no signature line");
     auto two_lines = text.substr(0, text.find('\n', text.find('\n') + 1) + 1);
     CHECK(parse_signature_file(two_lines).error().message == "truncated: no trusted comment line");
     auto three = text.substr(0, text.rfind('\n', text.size() - 2) + 1);
     CHECK(parse_signature_file(three).error().message == "truncated: no global signature line");
     CHECK(parse_signature_file(text.substr(0, text.size() - 10)).error().message ==
           "global signature line is not base64 of 64 bytes");
-    CHECK(parse_signature_file(text + "extra\n").error().message == "unexpected lines after the global signature");
+    CHECK(parse_signature_file(text + "extra\n").error().message ==
+          "unexpected lines after the global signature");
     auto pub = test::read(kStock + "stock.pub");
     CHECK_FALSE(parse_public_key_file(pub.substr(0, pub.size() - 5)));
     CHECK_FALSE(parse_public_key_file(""));

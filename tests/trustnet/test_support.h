@@ -1,6 +1,7 @@
 // Test support shared by tests/trustnet and tests/signer: temp dirs, running the real binaries,
 // and (minisign_test_key.h) manifests and in-test Ed25519 "authorities".
 #pragma once
+#include <fmt/format.h>
 #include <sodium.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,8 +13,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "core/minisign.h"
 #include "minisign_test_key.h"
@@ -62,7 +61,8 @@ struct RunResult {
 // Runs a shell command line with stdin from /dev/null unless the command redirects it.
 inline RunResult run(const std::string& command) {
     std::string full = "(" + command + ") 2>&1";
-    if (command.find(" < ") == std::string::npos && command.find('|') == std::string::npos) full += " </dev/null";
+    if (command.find(" < ") == std::string::npos && command.find('|') == std::string::npos)
+        full += " </dev/null";
     FILE* pipe = ::popen(full.c_str(), "r");
     std::string out;
     std::array<char, 4096> buf;

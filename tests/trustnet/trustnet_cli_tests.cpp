@@ -1,6 +1,5 @@
 // utxo-trustnet end to end: the real binary, a fresh temp dir each, exit codes and messages.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "trustnet/test_support.h"
@@ -15,10 +14,12 @@ const test::TestKey ka, kb;
 std::string tn(const std::string& args) { return bin("utxo-trustnet") + " " + args; }
 
 // A release directory with manifest.json signed by the given keys.
-void make_release(const test::fs::path& dir, const std::string& manifest, std::initializer_list<const test::TestKey*> keys) {
+void make_release(const test::fs::path& dir, const std::string& manifest,
+                  std::initializer_list<const test::TestKey*> keys) {
     test::fs::create_directories(dir);
     test::write(dir / "manifest.json", manifest);
-    for (const auto* k : keys) test::write(dir / ("manifest.json." + k->pub.id.to_hex() + ".minisig"), k->sign(manifest));
+    for (const auto* k : keys)
+        test::write(dir / ("manifest.json." + k->pub.id.to_hex() + ".minisig"), k->sign(manifest));
 }
 }  // namespace
 
@@ -32,10 +33,12 @@ TEST_CASE("cli: init, add, list, check, remove") {
 
     auto empty = run(tn("check " + f));
     CHECK(empty.exit_code == 1);
-    CHECK(empty.output == (d / "trustnet.txt").string() + ": no authorities listed, so no release can ever be accepted\n");
+    CHECK(empty.output ==
+          (d / "trustnet.txt").string() + ": no authorities listed, so no release can ever be accepted\n");
 
     test::write(d / "a.pub", utxo::core::public_key_file(ka.pub, "test key"));
-    CHECK(run(tn("add " + f + " alice " + quote((d / "a.pub").string()) + " --url https://a.example/r")).exit_code == 0);
+    CHECK(run(tn("add " + f + " alice " + quote((d / "a.pub").string()) + " --url https://a.example/r"))
+              .exit_code == 0);
     CHECK(run(tn("add " + f + " bob " + kb.line())).exit_code == 0);
     auto dup = run(tn("add " + f + " carol " + kb.line()));
     CHECK(dup.exit_code == 1);
@@ -44,7 +47,8 @@ TEST_CASE("cli: init, add, list, check, remove") {
 
     auto list = run(tn("list " + f));
     CHECK(list.exit_code == 0);
-    CHECK(list.output.starts_with("network regtest, require all (2 of 2 authorities)\nalice " + ka.pub.id.to_hex()));
+    CHECK(list.output.starts_with("network regtest, require all (2 of 2 authorities)\nalice " +
+                                  ka.pub.id.to_hex()));
     auto json = nlohmann::json::parse(run(tn("list " + f + " --json")).output);
     CHECK(json["network"] == "regtest");
     CHECK(json["require"] == "all");
@@ -88,10 +92,12 @@ TEST_CASE("cli: verify applies the agreement rule with exit codes 0 and 1") {
     auto half = run(tn("verify " + f + " --release " + quote((d / "half").string())));
     CHECK(half.exit_code == 1);
     CHECK(half.output.find("(missing: bob)") != std::string::npos);
-    auto old = run(tn("verify " + f + " --release " + quote((d / "ok").string()) + " --installed-height 500"));
+    auto old =
+        run(tn("verify " + f + " --release " + quote((d / "ok").string()) + " --installed-height 500"));
     CHECK(old.exit_code == 1);
     CHECK(old.output == "release regtest height 500 refused: it is not above the installed height 500\n");
-    auto fork = run(tn("verify " + f + " --release " + quote((d / "ok").string()) + " --other " + quote((d / "fork").string())));
+    auto fork = run(tn("verify " + f + " --release " + quote((d / "ok").string()) + " --other " +
+                       quote((d / "fork").string())));
     CHECK(fork.exit_code == 1);
     CHECK(fork.output.find("conflict at regtest height 500") != std::string::npos);
 }
@@ -106,8 +112,9 @@ TEST_CASE("interop: our verifier accepts a signature stock minisign made with a 
     test::fs::create_directories(d / "rel");
     test::write(d / "rel" / "manifest.json", m);
     auto sig = (d / "rel" / ("manifest.json." + parsed->id.to_hex() + ".minisig")).string();
-    auto sign = run("/usr/bin/minisign -S -s " + quote(key) + " -m " + quote((d / "rel" / "manifest.json").string()) +
-                    " -x " + quote(sig) + " -t " + quote(test::statement_comment(m)));
+    auto sign =
+        run("/usr/bin/minisign -S -s " + quote(key) + " -m " + quote((d / "rel" / "manifest.json").string()) +
+            " -x " + quote(sig) + " -t " + quote(test::statement_comment(m)));
     REQUIRE(sign.exit_code == 0);
 
     auto f = quote((d / "t.txt").string());
@@ -119,9 +126,11 @@ TEST_CASE("interop: our verifier accepts a signature stock minisign made with a 
 
     // With minisign's default trusted comment the signature is genuine but says nothing about the
     // release, so it is not counted.
-    REQUIRE(run("/usr/bin/minisign -S -s " + quote(key) + " -m " + quote((d / "rel" / "manifest.json").string()) +
-                " -x " + quote(sig)).exit_code == 0);
+    REQUIRE(run("/usr/bin/minisign -S -s " + quote(key) + " -m " +
+                quote((d / "rel" / "manifest.json").string()) + " -x " + quote(sig))
+                .exit_code == 0);
     auto plain = run(tn("verify " + f + " --release " + quote((d / "rel").string())));
     CHECK(plain.exit_code == 1);
-    CHECK(plain.output.find("trusted comment is not a utxo-torrent release statement (stock)") != std::string::npos);
+    CHECK(plain.output.find("trusted comment is not a utxo-torrent release statement (stock)") !=
+          std::string::npos);
 }

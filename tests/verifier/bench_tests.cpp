@@ -32,10 +32,12 @@ TEST_CASE("bench: install and export-core of a release", "[.bench]") {
     // install's fsync costs what it costs on files already on disk.
     REQUIRE(test::run("sync").exit_code == 0);
     auto t = std::chrono::steady_clock::now();
-    REQUIRE(test::run("cd " + test::q(stage / "shards") + " && cat *.shard | openssl dgst -sha256 >/dev/null").exit_code == 0);
+    REQUIRE(test::run("cd " + test::q(stage / "shards") + " && cat *.shard | openssl dgst -sha256 >/dev/null")
+                .exit_code == 0);
     const double openssl = seconds(t);
     t = std::chrono::steady_clock::now();
-    REQUIRE(test::run("cd " + test::q(stage / "shards") + " && openssl dgst -sha256 *.shard >/dev/null").exit_code == 0);
+    REQUIRE(test::run("cd " + test::q(stage / "shards") + " && openssl dgst -sha256 *.shard >/dev/null")
+                .exit_code == 0);
     const double openssl_files = seconds(t);
     t = std::chrono::steady_clock::now();
     auto s = store->install(rel.manifest, rel.bytes, vt::all_shards(rel.manifest), true, {});
@@ -48,9 +50,9 @@ TEST_CASE("bench: install and export-core of a release", "[.bench]") {
     t = std::chrono::steady_clock::now();
     if (!std::getenv("UTXO_BENCH_NO_CHECK")) REQUIRE(store->check_installed());
     const double check = seconds(t);
-    WARN("coins " << rel.manifest.coins << ": openssl (cat | dgst) " << openssl << " s, openssl dgst per file "
-                  << openssl_files << " s, install " << install << " s (" << install / openssl_files
-                  << "x per-file openssl), export-core " << exp << " s = " << e->coins / exp
-                  << " coins/s, check (MuHash) " << check << " s");
+    WARN("coins " << rel.manifest.coins << ": openssl (cat | dgst) " << openssl
+                  << " s, openssl dgst per file " << openssl_files << " s, install " << install << " s ("
+                  << install / openssl_files << "x per-file openssl), export-core " << exp
+                  << " s = " << e->coins / exp << " coins/s, check (MuHash) " << check << " s");
     fs::remove_all(dir);
 }

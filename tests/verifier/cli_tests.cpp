@@ -2,9 +2,9 @@
 #include "verifier_fixture.h"
 
 using namespace utxo;
-using verifier::Store;
 using test::q;
 using test::run;
+using verifier::Store;
 namespace fs = std::filesystem;
 
 namespace {
@@ -32,8 +32,9 @@ TEST_CASE("utxos and balance print what the shard files hold", "[cli]") {
         std::set<vt::CoinKey> got;
         for (const auto& c : nlohmann::json::parse(r.out)) {
             CHECK(c["script_pubkey"] == core::to_hex(script));
-            got.insert({c["txid"].get<std::string>(), c["vout"].get<std::uint32_t>(), c["value"].get<std::int64_t>(),
-                        c["height"].get<std::uint32_t>(), c["coinbase"].get<bool>()});
+            got.insert({c["txid"].get<std::string>(), c["vout"].get<std::uint32_t>(),
+                        c["value"].get<std::int64_t>(), c["height"].get<std::uint32_t>(),
+                        c["coinbase"].get<bool>()});
         }
         CHECK(got == coins);
         std::int64_t sum = 0;
@@ -44,10 +45,12 @@ TEST_CASE("utxos and balance print what the shard files hold", "[cli]") {
         CHECK(j["value"] == sum);
         CHECK(j["coins"] == coins.size());
         auto text = run(vt::verifier + " balance --db " + q(db) + target);
-        CHECK(text.out.find(std::to_string(sum) + " sat in " + std::to_string(coins.size()) + " coins") != std::string::npos);
+        CHECK(text.out.find(std::to_string(sum) + " sat in " + std::to_string(coins.size()) + " coins") !=
+              std::string::npos);
         if (++checked == 25) break;
     }
-    auto bad = run(vt::verifier + " utxos --db " + q(db) + " --address bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
+    auto bad =
+        run(vt::verifier + " utxos --db " + q(db) + " --address bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
     CHECK(bad.exit_code == 2);
     CHECK(bad.out.starts_with("utxo-verifier: address bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4: "));
     CHECK(run(vt::verifier + " utxos --db " + q(db)).exit_code == 2);
@@ -79,12 +82,15 @@ TEST_CASE("export-core is byte-identical to the indexer's and imports to the sam
     auto r = run(vt::verifier + " export-core --db " + q(db) + " --out " + q(dir / "ours.dat"));
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    auto theirs = run(vt::indexer + " export-core --db " + q(vt::releases().db) + " --out " + q(dir / "theirs.dat"));
+    auto theirs =
+        run(vt::indexer + " export-core --db " + q(vt::releases().db) + " --out " + q(dir / "theirs.dat"));
     INFO(theirs.out);
     REQUIRE(theirs.exit_code == 0);
     CHECK(test::read_file(dir / "ours.dat") == test::read_file(dir / "theirs.dat"));
 
-    REQUIRE(run(vt::indexer + " import-core " + q(dir / "ours.dat") + " --height 200 --db " + q(dir / "imported")).exit_code == 0);
+    REQUIRE(
+        run(vt::indexer + " import-core " + q(dir / "ours.dat") + " --height 200 --db " + q(dir / "imported"))
+            .exit_code == 0);
     auto a = nlohmann::json::parse(run(vt::indexer + " stats --json --db " + q(dir / "imported")).out);
     auto b = nlohmann::json::parse(run(vt::indexer + " stats --json --db " + q(vt::releases().db)).out);
     CHECK(a == b);

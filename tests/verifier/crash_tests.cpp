@@ -64,7 +64,8 @@ TEST_CASE("A crash at any step of install leaves the previous release answering"
             auto store = Store::open(db);
             REQUIRE(store);
             CHECK(store->check_installed());
-            CHECK(std::distance(fs::directory_iterator(db / "releases" / "regtest"), fs::directory_iterator()) == 1);
+            CHECK(std::distance(fs::directory_iterator(db / "releases" / "regtest"),
+                                fs::directory_iterator()) == 1);
             if (want == 150) vt::install(*store, new_dir);
             CHECK(store->installed().value()->manifest.height.value == 200);
             CHECK(store->check_installed());
@@ -97,5 +98,6 @@ TEST_CASE("A crash during forward leaves the previous release answering", "[cras
     auto cur = store->installed().value();
     CHECK(cur->manifest.height.value == 200);
     for (auto i : {0u, 6u})
-        CHECK(test::read_file(verifier::shard_path(cur->dir, i)) == test::read_file(verifier::shard_path(new_dir, i)));
+        CHECK(test::read_file(verifier::shard_path(cur->dir, i)) ==
+              test::read_file(verifier::shard_path(new_dir, i)));
 }

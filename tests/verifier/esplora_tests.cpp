@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "core/sha256.h"
+#include "test_process.h"
 #include "verifier/esplora.h"
 #include "verifier/http_server.h"
-#include "test_process.h"
 #include "verifier_fixture.h"
 
 using namespace utxo;
@@ -20,11 +20,13 @@ namespace fs = std::filesystem;
 namespace {
 
 // A script of the release with an address, in the given shard set (any shard when empty).
-std::pair<core::Bytes, std::string> some_address(const fs::path& rel_dir, std::vector<std::uint32_t> in = {}) {
+std::pair<core::Bytes, std::string> some_address(const fs::path& rel_dir,
+                                                 std::vector<std::uint32_t> in = {}) {
     for (const auto& [script, coins] : vt::expectations(rel_dir)) {
         auto addr = core::script_to_address(script, core::Network::regtest);
         auto shard = core::shard_of(script, 16);
-        if (addr && (in.empty() || std::find(in.begin(), in.end(), shard) != in.end())) return {script, *addr};
+        if (addr && (in.empty() || std::find(in.begin(), in.end(), shard) != in.end()))
+            return {script, *addr};
     }
     FAIL("no address found");
     return {};
@@ -33,8 +35,10 @@ std::pair<core::Bytes, std::string> some_address(const fs::path& rel_dir, std::v
 nlohmann::json esplora_expected(const std::set<vt::CoinKey>& coins) {
     auto arr = nlohmann::json::array();
     for (const auto& [txid, vout, value, height, coinbase] : coins)
-        arr.push_back({{"txid", txid}, {"vout", vout},
-                       {"status", {{"confirmed", true}, {"block_height", height}}}, {"value", value}});
+        arr.push_back({{"txid", txid},
+                       {"vout", vout},
+                       {"status", {{"confirmed", true}, {"block_height", height}}},
+                       {"value", value}});
     return arr;
 }
 
@@ -63,7 +67,8 @@ TEST_CASE("handle_request answers the three endpoints and their errors", "[esplo
     auto r = verifier::handle_request({"GET", "/address/" + address + "/utxo"}, *store);
     CHECK(r.status == 200);
     CHECK(sorted(nlohmann::json::parse(r.body)) == sorted(esplora_expected(expected.at(script))));
-    r = verifier::handle_request({"GET", "/scripthash/" + core::sha256(script).to_hex() + "/utxo?x=1"}, *store);
+    r = verifier::handle_request({"GET", "/scripthash/" + core::sha256(script).to_hex() + "/utxo?x=1"},
+                                 *store);
     CHECK(r.status == 200);
     CHECK(sorted(nlohmann::json::parse(r.body)) == sorted(esplora_expected(expected.at(script))));
     // Esplora's hash is in natural byte order; the reversed (Electrum) form finds nothing here.
@@ -109,17 +114,20 @@ TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplor
     }
     INFO(line);
     REQUIRE(line.find("listening on 127.0.0.1:") != std::string::npos);
-    const std::string port = line.substr(line.find("127.0.0.1:") + 10, line.find(' ', line.find("127.0.0.1:")) - line.find("127.0.0.1:") - 10);
+    const std::string port = line.substr(
+        line.find("127.0.0.1:") + 10, line.find(' ', line.find("127.0.0.1:")) - line.find("127.0.0.1:") - 10);
     const std::string base = "http://127.0.0.1:" + port;
 
     auto tip = test::run("curl -s " + base + "/blocks/tip/height");
     CHECK(tip.out == "200");
     auto [script, address] = some_address(rel_dir);
     auto r = test::run("curl -s " + base + "/address/" + address + "/utxo");
-    CHECK(sorted(nlohmann::json::parse(r.out)) == sorted(esplora_expected(vt::expectations(rel_dir).at(script))));
+    CHECK(sorted(nlohmann::json::parse(r.out)) ==
+          sorted(esplora_expected(vt::expectations(rel_dir).at(script))));
     auto bad = test::run("curl -s -o /dev/null -w '%{http_code}' " + base + "/address/nope/utxo");
     CHECK(bad.out == "400");
-    auto big = test::run("curl -s -o /dev/null -w '%{http_code}' -H 'X-Big: " + std::string(20000, 'a') + "' " + base + "/blocks/tip/height");
+    auto big = test::run("curl -s -o /dev/null -w '%{http_code}' -H 'X-Big: " + std::string(20000, 'a') +
+                         "' " + base + "/blocks/tip/height");
     CHECK(big.out == "431");
 
     {  // two idle connections fill the cap: a third is told 503; once they go, it is served again

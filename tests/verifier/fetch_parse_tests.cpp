@@ -24,7 +24,8 @@ TEST_CASE("Seeder URLs parse and resolve the paths a release list gives, without
     CHECK_FALSE(parse_http_url("http://user:pw@h/"));
     CHECK(resolve_seeder_reference(*u, "http://user:pw@h/m").error().message ==
           "http://user:pw@h/m: credentials in a seeder URL are not supported");
-    CHECK(resolve_seeder_reference(*u, "ftp://h/m").error().message == "ftp://h/m: only http:// URLs are supported");
+    CHECK(resolve_seeder_reference(*u, "ftp://h/m").error().message ==
+          "ftp://h/m: only http:// URLs are supported");
     CHECK(parse_peer_address("127.0.0.1:6881") == HostPort{"127.0.0.1", 6881});
     CHECK(parse_peer_address("[::1]:6881") == HostPort{"::1", 6881});
     CHECK_FALSE(parse_peer_address("127.0.0.1"));
@@ -78,7 +79,8 @@ TEST_CASE("A release entry whose height does not fit a block height (u32) is ski
     REQUIRE(offers);
     REQUIRE(offers->size() == 1);
     CHECK(offers->front().height == utxo::core::Height{UINT32_MAX});
-    CHECK(skipped == std::vector<std::string>{"http://127.0.0.1:8080/: a release entry was skipped: no height"});
+    CHECK(skipped ==
+          std::vector<std::string>{"http://127.0.0.1:8080/: a release entry was skipped: no height"});
 }
 
 TEST_CASE("Wallet shards are the scripts' shards, sorted and unique, bad input is a usage error", "[fetch]") {

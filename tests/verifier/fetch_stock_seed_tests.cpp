@@ -33,7 +33,6 @@ const std::string signer = test::bin("utxo-signer").string();
 const std::string trustnet_bin = test::bin("utxo-trustnet").string();
 const std::string verifier = test::bin("utxo-verifier").string();
 
-
 bool accepts_connections(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};

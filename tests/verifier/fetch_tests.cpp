@@ -37,7 +37,6 @@ const std::string trustnet_bin = test::bin("utxo-trustnet").string();
 const std::string seeder = test::bin("utxo-seeder").string();
 const std::string verifier = test::bin("utxo-verifier").string();
 
-
 // A child process that is killed (SIGKILL) and reaped when this goes out of scope, whatever
 // happened to the test; PR_SET_PDEATHSIG also takes it down if the test binary itself dies.
 using test::free_port;
@@ -285,9 +284,11 @@ DiskCounts disk_counts(const std::string& out) {
     auto at = out.find("piece hashes: ");
     REQUIRE(at != std::string::npos);
     DiskCounts c;
-    REQUIRE(std::sscanf(out.c_str() + at,
-                        "piece hashes: %d taken while writing, %d read back from disk; %d blocks written in %d writes",
-                        &c.from_memory, &c.read_back, &c.blocks, &c.writes) == 4);
+    REQUIRE(
+        std::sscanf(
+            out.c_str() + at,
+            "piece hashes: %d taken while writing, %d read back from disk; %d blocks written in %d writes",
+            &c.from_memory, &c.read_back, &c.blocks, &c.writes) == 4);
     return c;
 }
 

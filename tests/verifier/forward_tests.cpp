@@ -11,7 +11,8 @@ namespace {
 
 void copy_patches(const fs::path& release_dir, const fs::path& to) {
     fs::create_directories(to);
-    for (const auto& e : fs::directory_iterator(release_dir / "patches")) fs::copy_file(e.path(), to / e.path().filename());
+    for (const auto& e : fs::directory_iterator(release_dir / "patches"))
+        fs::copy_file(e.path(), to / e.path().filename());
 }
 
 }  // namespace
@@ -37,7 +38,8 @@ TEST_CASE("forward turns release 150 into release 200 with its patches", "[forwa
     CHECK(cur->full == before->full);
     CHECK(cur->authorities == std::vector<std::string>{"carol"});
     for (auto i : cur->shards)
-        CHECK(test::read_file(verifier::shard_path(cur->dir, i)) == test::read_file(verifier::shard_path(new_dir, i)));
+        CHECK(test::read_file(verifier::shard_path(cur->dir, i)) ==
+              test::read_file(verifier::shard_path(new_dir, i)));
     CHECK_FALSE(fs::exists(before->dir));
 }
 

@@ -115,7 +115,7 @@ TEST_CASE("hashing_disk_io: a piece written in order is hashed as written, one o
           "[fetch][disk]") {
     Rig rig;
     for (int b = 0; b < rig.blocks_in(0); ++b) rig.write(0, b);  // in order
-    rig.write(1, 1);                                              // out of order
+    rig.write(1, 1);                                             // out of order
     rig.write(1, 0);
     for (int b = 2; b < rig.blocks_in(1); ++b) rig.write(1, b);
     rig.run();

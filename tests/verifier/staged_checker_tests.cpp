@@ -68,7 +68,8 @@ TEST_CASE("Files checked early install without being read again, and the store a
 
     auto early = check_all(rel.manifest, stage);
     CHECK(early.size() == rel.manifest.shard_count);
-    for (const auto& [i, stamp] : early) CHECK(stamp == verifier::file_stamp(verifier::shard_path(stage, i)).value());
+    for (const auto& [i, stamp] : early)
+        CHECK(stamp == verifier::file_stamp(verifier::shard_path(stage, i)).value());
 
     REQUIRE(store->install(rel.manifest, rel.bytes, vt::all_shards(rel.manifest), true, {"alice"}, early));
     auto cur = store->installed();

@@ -74,7 +74,8 @@ TEST_CASE("A wallet install answers for its shards and says which shard is missi
         } else {
             REQUIRE_FALSE(got);
             CHECK(got.error().code == core::Errc::not_found);
-            CHECK(got.error().message.find("shard " + std::to_string(shard) + " is not held") != std::string::npos);
+            CHECK(got.error().message.find("shard " + std::to_string(shard) + " is not held") !=
+                  std::string::npos);
             ++other;
         }
     }
@@ -89,7 +90,8 @@ TEST_CASE("A wallet install answers for its shards and says which shard is missi
     CHECK((*cur)->shards == std::vector<std::uint32_t>{3, 5, 9});
     CHECK(fs::exists(verifier::shard_path((*cur)->dir, 3)));
     CHECK(store->check_installed());
-    CHECK(std::distance(fs::directory_iterator(dir / "store" / "releases" / "regtest"), fs::directory_iterator()) == 1);
+    CHECK(std::distance(fs::directory_iterator(dir / "store" / "releases" / "regtest"),
+                        fs::directory_iterator()) == 1);
 }
 
 TEST_CASE("A tampered staged shard is refused and the previous installation stays", "[store]") {

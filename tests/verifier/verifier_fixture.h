@@ -2,11 +2,10 @@
 // run), staging a release into a store as fetch would, and expectations read from shard files.
 #pragma once
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <set>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/address.h"
@@ -35,8 +34,8 @@ struct Releases {
                            " --blocks 200 --txs-per-block 20 --seed 7");
         INFO(r.out);
         REQUIRE(r.exit_code == 0);
-        r = test::run(indexer + " run --source blocks:" + test::q(dir / "chain.dat") + " --network regtest --db " +
-                      test::q(db) + " --releases " + test::q(root) +
+        r = test::run(indexer + " run --source blocks:" + test::q(dir / "chain.dat") +
+                      " --network regtest --db " + test::q(db) + " --releases " + test::q(root) +
                       " --release-every 50 --confirmations 1 --shards 16");
         INFO(r.out);
         REQUIRE(r.exit_code == 0);
@@ -74,7 +73,8 @@ inline std::vector<std::uint32_t> all_shards(const core::Manifest& m) {
 }
 
 // What fetch does after downloading: the shard files in Store::staging_dir.
-inline Release stage(verifier::Store& store, const fs::path& release_dir, const std::vector<std::uint32_t>& shards) {
+inline Release stage(verifier::Store& store, const fs::path& release_dir,
+                     const std::vector<std::uint32_t>& shards) {
     auto rel = load_release(release_dir);
     auto stage_dir = store.staging_dir(rel.manifest);
     REQUIRE(stage_dir);
@@ -84,7 +84,8 @@ inline Release stage(verifier::Store& store, const fs::path& release_dir, const 
     return rel;
 }
 
-inline void install(verifier::Store& store, const fs::path& release_dir, std::vector<std::uint32_t> shards = {},
+inline void install(verifier::Store& store, const fs::path& release_dir,
+                    std::vector<std::uint32_t> shards = {},
                     std::vector<std::string> authorities = {"alice", "bob"}) {
     auto rel = load_release(release_dir);
     const bool full = shards.empty();
