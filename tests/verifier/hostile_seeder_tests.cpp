@@ -39,6 +39,13 @@ std::string http(const std::string& status, const std::string& body) {
 }
 std::string ok(const std::string& body) { return http("200 OK", body); }
 std::string not_found() { return http("404 Not Found", ""); }
+// A 200 answer declaring `declared` bytes, of which only the first MiB is sent: enough for a
+// client that reads before it checks, and the test process (which fetch is forked from, so its
+// RSS counts) stays small.
+std::string declared(std::size_t declared_bytes, char fill) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(declared_bytes) + "\r\n\r\n" +
+           std::string(1u << 20, fill);
+}
 std::string target(const test::Request& r) {
     auto a = r.head.find(' ');
     return r.head.substr(a + 1, r.head.find(' ', a + 1) - a - 1);
@@ -157,8 +164,8 @@ TEST_CASE("Hostile seeder: a list of nested brackets is refused small, the hones
           "[fetch][hostile]") {
     test::TempDir dir;
     write_trustnet(dir);
-    const std::string nested_16mb(16u << 20, '['), nested_4mb((4u << 20) - 64, '[');
-    test::TinyServer big([&](const test::Request&) { return ok(nested_16mb); });
+    const std::string nested_16mb = declared(16u << 20, '['), nested_4mb((4u << 20) - 64, '[');
+    test::TinyServer big([&](const test::Request&) { return nested_16mb; });
     test::TinyServer under([&](const test::Request&) { return ok("{\"releases\":" + nested_4mb); });
     test::TinyServer good([](const test::Request& r) { return honest().answer(r); });
     auto o = run_fetch(dir, {"http://127.0.0.1:" + big.port(), "http://127.0.0.1:" + under.port(),
@@ -190,7 +197,7 @@ TEST_CASE("Hostile seeder: six offers of a 60 MiB manifest at one height are ref
           "[fetch][hostile]") {
     test::TempDir dir;
     write_trustnet(dir);
-    const std::string huge = ok(std::string(60u << 20, ' '));
+    const std::string huge = declared(60u << 20, ' ');
     std::string list = "{\"releases\":[";
     for (int i = 0; i < 6; ++i)
         list += (i ? "," : "") + fake_entry(300, "/f/m" + std::to_string(i) + ".json");
