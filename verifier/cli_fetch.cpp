@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "core/printable.h"
 #include "verifier/cli.h"
 #include "verifier/fetch.h"
 
@@ -29,15 +30,17 @@ void catch_stop_signals() {
     sigaction(SIGTERM, &sa, nullptr);
 }
 
+// Lines carry names and URLs from seeders: never a terminal escape (core/printable.h).
 void say(const std::string& line) {
-    fmt::print("{}\n", line);
+    fmt::print("{}\n", core::printable(line));
     std::fflush(stdout);
 }
 
 [[nodiscard]] core::Status fetch(const FetchOptions& options) {
     catch_stop_signals();
-    UTXO_TRY_ASSIGN(auto lines, run_fetch(options, g_stop, say));
-    for (const auto& line : lines) fmt::print("{}\n", line);
+    auto lines = run_fetch(options, g_stop, say);
+    if (!lines) return core::fail(lines.error().code, core::printable(lines.error().message));
+    for (const auto& line : *lines) fmt::print("{}\n", core::printable(line));
     std::fflush(stdout);
     return {};
 }
@@ -46,7 +49,8 @@ void say(const std::string& line) {
 
 void add_fetch_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<FetchOptions>();
-    auto seed_timeout = std::make_shared<long>(600), stall_timeout = std::make_shared<long>(120);
+    auto seed_timeout = std::make_shared<long>(600), stall_timeout = std::make_shared<long>(120),
+         discovery_timeout = std::make_shared<long>(60);
     auto* cmd = app.add_subcommand("fetch",
                                    "find the newest release the trustnet accepts, download it over "
                                    "BitTorrent, verify and install it, then seed");
@@ -72,9 +76,14 @@ void add_fetch_command(CLI::App& app, Action& action) {
                     "fail a download that gains nothing for this many seconds")
         ->default_val(120)
         ->check(CLI::PositiveNumber);
+    cmd->add_option("--discovery-timeout", *discovery_timeout,
+                    "give up finding a release after this many seconds (all sources together)")
+        ->default_val(60)
+        ->check(CLI::Range(1L, 3600L));
     cmd->add_option("--listen", o->listen, "BitTorrent listen interfaces, libtorrent syntax")
         ->default_val(o->listen);
-    cmd->callback([o, seed_timeout, stall_timeout, &action] {
+    cmd->callback([o, seed_timeout, stall_timeout, discovery_timeout, &action] {
+        o->discovery_timeout = std::chrono::seconds(*discovery_timeout);
         o->seed_timeout = std::chrono::seconds(*seed_timeout);
         o->stall_timeout = std::chrono::seconds(*stall_timeout);
         o->progress = ::isatty(STDERR_FILENO) == 1;

@@ -212,14 +212,17 @@ struct Found {
                                                const std::optional<Installed>& cur) {
     std::optional<core::Height> installed_height;
     if (cur) installed_height = cur->manifest.height;
-    UTXO_TRY_ASSIGN(auto discovery, discover(tn, sources, installed_height));
+    DiscoveryLimits limits;
+    limits.timeout = o.discovery_timeout;
+    limits.request_timeout = std::min(limits.request_timeout, o.discovery_timeout);
+    UTXO_TRY_ASSIGN(auto discovery, discover(tn, sources, installed_height, limits));
     Found found{std::move(discovery), {}};
     if (!found.discovery.up_to_date || !cur) return found;
     UTXO_TRY_ASSIGN(found.adding, shards_to_add(o, *cur));
     if (found.adding.empty()) return found;
     const core::Height h = cur->manifest.height;
     const auto below = h.value > 0 ? std::optional<core::Height>(h.minus(1)) : std::nullopt;
-    UTXO_TRY_ASSIGN(found.discovery, discover(tn, sources, below));
+    UTXO_TRY_ASSIGN(found.discovery, discover(tn, sources, below, limits));
     auto& accepted = found.discovery.accepted;
     if (accepted && accepted->manifest.block != cur->manifest.block) accepted.reset();
     if (!accepted)

@@ -36,6 +36,8 @@ struct FetchOptions {
     double seed_ratio = 2.0;  // keep seeding until uploaded >= ratio x downloaded; 0: stop at once
     std::chrono::seconds seed_timeout{600};
     std::chrono::seconds stall_timeout{120};
+    // Discovery (listing, signatures, manifests, the agreement rule) as a whole, wall clock.
+    std::chrono::seconds discovery_timeout{60};
     bool web_seeds = true;  // false: BitTorrent peers only (--no-web-seeds)
     std::string listen = "0.0.0.0:6881,[::]:6881";
     bool progress = false;  // draw the progress line (the command sets it when stderr is a terminal)

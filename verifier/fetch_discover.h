@@ -1,6 +1,8 @@
 // Discovery for `fetch`: what the seeders offer (GET /v1/releases, docs/seeder-http.md), and which
 // offered release the agreement rule (core/agreement.h) accepts, newest first.
 #pragma once
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,11 +38,34 @@ struct Offer {
     std::optional<TorrentOffer> patches;
 };
 
-// Parses one /v1/releases answer. Entries that are unusable (unknown network, bad URL, ...) are
-// left out, each with a sentence in `skipped`; a body that is not the expected JSON fails.
-[[nodiscard]] core::Result<std::vector<Offer>> parse_release_list(const HttpUrl& source,
-                                                                  std::string_view body,
-                                                                  std::vector<std::string>& skipped);
+// What one discovery may cost, whatever the sources send (docs/verifier.md lists the defaults).
+// Sources are asked at once, each on a thread of its own; a source's requests follow one another.
+struct DiscoveryLimits {
+    std::chrono::seconds timeout{60};            // the whole discovery, wall clock (--discovery-timeout)
+    std::chrono::seconds request_timeout{20};    // each step of one request (connect, send, header, body)
+    std::size_t max_list_bytes = 4u << 20;       // one /v1/releases (~1 KB a release)
+    std::size_t max_manifest_bytes = 24u << 20;  // 65536 shards with patches are ~18 MB
+    std::size_t max_signature_bytes = 8u << 10;  // a minisign signature file is ~400 bytes
+    std::size_t offers_per_source = 8;           // a source's newest offers above the installed height
+    std::size_t max_heights = 16;                // heights tried, newest first
+    std::size_t max_offers_per_height = 16;      // copies of one height asked for, in source order
+    std::size_t max_manifests_per_height = 4;    // different manifest bytes kept for one height
+    std::uint64_t max_total_bytes = 128u << 20;  // everything discovery downloads, all sources
+};
+
+// Parses one /v1/releases answer (at most 6 levels deep and 200,000 JSON values, checked before a
+// document is built). Entries that are unusable (unknown network, bad URL, a manifest URL on
+// another origin, ...) are left out, each with a sentence in `skipped`; a body that is not the
+// expected JSON fails. Every URL must be on the source's origin (scheme, host, port) or on one of
+// `other_origins` (the trustnet authorities' "http://host:port"): other signature URLs and
+// torrents are dropped with a sentence in `skipped`.
+[[nodiscard]] core::Result<std::vector<Offer>> parse_release_list(
+    const HttpUrl& source, std::string_view body, std::vector<std::string>& skipped,
+    const std::vector<std::string>& other_origins = {});
+
+// The key ID a signature URL names: ".../manifest.json.<16 hex digits>.minisig" (as utxo-signer
+// names the files and the seeder lists them), or nullopt.
+std::optional<core::KeyId> signature_key_id(const HttpUrl& url);
 
 // The accepted release and every offer that serves byte-identical manifest bytes.
 struct Accepted {
@@ -59,12 +84,16 @@ struct Discovery {
     bool up_to_date = false;  // nothing above the installed height is offered
 };
 
-// Lists every source (failures of single sources are warnings; Errc::io if none answers), then
-// evaluates the offered releases above `installed_height` from the newest down and keeps the
-// first one accepted. A conflict stops the search: a signed contradiction is never out-voted by
-// an older release.
+// Lists every source at once (failures of single sources are warnings; Errc::io if none answers
+// before the deadline), then evaluates the offered releases above `installed_height` from the
+// newest down and keeps the first one accepted. A conflict stops the search: a signed
+// contradiction is never out-voted by an older release. Only signature files of trustnet keys are
+// fetched, and a manifest only for an offer that has one. Once a release is accepted, sources
+// still busy with higher heights are waited for at most one request timeout more (a slow or lying
+// source cannot hold an honest one back longer); at the deadline, what is known decides.
 [[nodiscard]] core::Result<Discovery> discover(const core::Trustnet& trustnet,
                                                const std::vector<HttpUrl>& sources,
-                                               std::optional<core::Height> installed_height);
+                                               std::optional<core::Height> installed_height,
+                                               const DiscoveryLimits& limits = {});
 
 }  // namespace utxo::verifier

@@ -29,9 +29,9 @@ core::Result<HttpUrl> resolve_seeder_reference(const HttpUrl& base, std::string_
     return without_credentials(std::move(out), reference);
 }
 
-core::Result<std::optional<std::string>> seeder_get(const HttpUrl& url, std::size_t max_body) {
-    auto got = net::http_get(
-        url, {.user_agent = "utxo-verifier", .timeout = std::chrono::seconds(20), .max_body = max_body});
+core::Result<std::optional<std::string>> seeder_get(const HttpUrl& url, std::size_t max_body,
+                                                    std::chrono::seconds timeout) {
+    auto got = net::http_get(url, {.user_agent = "utxo-verifier", .timeout = timeout, .max_body = max_body});
     // fetch's own sentence for an answer past the bound (net says "... the limit of 16 MiB").
     if (!got && got.error().code == Errc::too_large)
         return fail(Errc::too_large, fmt::format("the answer is larger than {} bytes", max_body));

@@ -107,6 +107,18 @@ constexpr std::size_t kSyncEachUpTo = 64;
     return {};
 }
 
+// A staged file that contradicts the signed manifest is refused; the staging directory goes with
+// it, so a hostile peer's bytes do not stay on disk (I/O trouble keeps it for the next attempt).
+std::unexpected<core::Error> refuse_staged(const fs::path& stage, core::Error e) {
+    if (e.code == Errc::mismatch || e.code == Errc::invalid || e.code == Errc::non_canonical ||
+        e.code == Errc::truncated || e.code == Errc::rejected) {
+        std::error_code ec;
+        fs::remove_all(stage, ec);
+        if (!ec) log().info("removed {}: its files were refused", stage.string());
+    }
+    return std::unexpected(std::move(e));
+}
+
 }  // namespace
 
 core::Status Store::install(const core::Manifest& m, const std::string& manifest_bytes,
@@ -132,9 +144,10 @@ core::Status Store::install(const core::Manifest& m, const std::string& manifest
                 continue;
             }
         }
-        UTXO_TRY_ASSIGN(auto checked, check_shard_file(p, m, i));
+        auto checked = check_shard_file(p, m, i);
+        if (!checked) return refuse_staged(stage, checked.error());
         if (sync_all) continue;
-        to_sync.push_back(std::move(checked.fd));
+        to_sync.push_back(std::move(checked->fd));
         if (to_sync.size() > kSyncEachUpTo) sync_all = true, to_sync.clear();
     }
     if (auto s = core::write_file_atomically(stage / "manifest.json", core::as_bytes(manifest_bytes), 0644);

@@ -117,13 +117,16 @@ TEST_CASE("A tampered staged shard is refused and the previous installation stay
     REQUIRE((after && *after));
     CHECK(after->value().manifest == before->value().manifest);
     CHECK(fs::exists(verifier::shard_path((*after)->dir, 7)));
+    CHECK_FALSE(fs::exists(victim.parent_path().parent_path()));  // the refused staging is gone
 
     // A missing file, a wrong size and an older release are refused too.
+    vt::stage(*store, rel_dir, vt::all_shards(rel.manifest));
     fs::remove(victim);
     s = store->install(rel.manifest, rel.bytes, vt::all_shards(rel.manifest), true, {});
     REQUIRE_FALSE(s);
     CHECK(s.error().code == core::Errc::not_found);
     bytes.pop_back();
+    vt::stage(*store, rel_dir, vt::all_shards(rel.manifest));
     test::write_file(victim, bytes);
     s = store->install(rel.manifest, rel.bytes, vt::all_shards(rel.manifest), true, {});
     REQUIRE_FALSE(s);
