@@ -19,7 +19,7 @@ using core::fail;
 namespace {
 
 core::ByteView bytes_of(const lt::sha1_hash& h) {
-    return {reinterpret_cast<const std::uint8_t*>(h.data()), h.size()};
+    return {reinterpret_cast<const std::uint8_t*>(h.data()), static_cast<std::size_t>(h.size())};
 }
 
 [[nodiscard]] core::Result<std::unique_ptr<const lt::torrent_info>> parse(std::string_view torrent,

@@ -180,7 +180,8 @@ core::Status TorrentSession::add(const std::string& key, std::string_view torren
         return fail(Errc::invalid,
                     fmt::format("{}: libtorrent cannot read the torrent: {}", key, ec.message()));
     const lt::sha1_hash& v1 = ti->info_hashes().v1;
-    if (core::InfoHash::from_bytes({reinterpret_cast<const std::uint8_t*>(v1.data()), v1.size()}) != infohash)
+    if (core::InfoHash::from_bytes({reinterpret_cast<const std::uint8_t*>(v1.data()),
+                                    static_cast<std::size_t>(v1.size())}) != infohash)
         return fail(Errc::mismatch, fmt::format("{}: the torrent's infohash is not the manifest's", key));
     lt::add_torrent_params atp;
     atp.ti = ti;

@@ -34,7 +34,8 @@ namespace {
 constexpr std::size_t kMaxTorrentBytes = 64u << 20;
 
 std::string hex_of(const lt::sha1_hash& h) {
-    return core::to_hex({reinterpret_cast<const std::uint8_t*>(h.data()), h.size()});
+    return core::to_hex(
+        {reinterpret_cast<const std::uint8_t*>(h.data()), static_cast<std::size_t>(h.size())});
 }
 
 std::unexpected<core::Error> unusable_torrent(std::string_view reason) {
