@@ -67,7 +67,8 @@ Result<DirLock> DirLock::take(const fs::path& dir, Wait wait) {
     const fs::path path = dir / kDirLockFile;
     // O_NOFOLLOW: a symlink planted as DIR/lock must not make us create or truncate another file.
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-    if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+    if (fd < 0)
+        return fail(Errc::io, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
     auto fresh = std::make_shared<Held>(fd);
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))

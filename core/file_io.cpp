@@ -52,7 +52,8 @@ const char* file_kind(mode_t mode) {
 
 core::Result<std::size_t> expect_regular_file(int fd) {
     struct stat st {};
-    if (::fstat(fd, &st) != 0) return core::fail(core::Errc::io, fmt::format("cannot stat: {}", std::strerror(errno)));
+    if (::fstat(fd, &st) != 0)
+        return core::fail(core::Errc::io, fmt::format("cannot stat: {}", std::strerror(errno)));
     if (!S_ISREG(st.st_mode))
         return core::fail(core::Errc::io, fmt::format("is {}, not a regular file", file_kind(st.st_mode)));
     const int flags = ::fcntl(fd, F_GETFL);

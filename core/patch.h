@@ -55,8 +55,8 @@ ShardHeader shard_header_after(const PatchHeader& header);
 // fails check_patch. The new file is written through ShardWriter, so it appears only when
 // complete and an existing new_shard is never replaced. A caller that only hashes the result
 // (verify-release) passes caller_syncs to skip the fsync.
-[[nodiscard]] Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch,
-                                 const std::filesystem::path& new_shard,
-                                 ShardWriter::Durability durability = ShardWriter::Durability::sync_each_file);
+[[nodiscard]] Status apply_patch(
+    const std::filesystem::path& old_shard, const Patch& patch, const std::filesystem::path& new_shard,
+    ShardWriter::Durability durability = ShardWriter::Durability::sync_each_file);
 
 }  // namespace utxo::core

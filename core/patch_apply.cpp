@@ -69,7 +69,8 @@ Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch,
     UTXO_TRY(check_patch(patch));
     UTXO_TRY_ASSIGN(auto reader, ShardReader::open(old_shard));
     UTXO_TRY(check_chain(reader.header(), patch.header));
-    UTXO_TRY_ASSIGN(auto writer, ShardWriter::create(new_shard, shard_header_after(patch.header), durability));
+    UTXO_TRY_ASSIGN(auto writer,
+                    ShardWriter::create(new_shard, shard_header_after(patch.header), durability));
     Merge m{patch, writer};
     while (true) {
         UTXO_TRY_ASSIGN(auto next, reader.next());

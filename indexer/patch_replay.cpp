@@ -109,8 +109,8 @@ Result<std::string> replay_patches(const fs::path& dir, const core::Manifest& m)
                            prev.filename().string());
     UTXO_TRY_ASSIGN(auto scratch, ScratchDir::create());
     for (std::uint32_t i = 0; i < m.shard_count; ++i) UTXO_TRY(replay_one(dir, prev, m, i, scratch.path()));
-    return fmt::format("patches/: applied to the {} shards of {}, each gives this release's shard", m.shard_count,
-                       prev.filename().string());
+    return fmt::format("patches/: applied to the {} shards of {}, each gives this release's shard",
+                       m.shard_count, prev.filename().string());
 }
 
 }  // namespace utxo::indexer

@@ -24,6 +24,7 @@ namespace utxo::indexer {
 // here (then nothing is checked). Errc::mismatch names the patch and what was wrong, e.g.
 // "patches/00003.patch: applied to ../150-<hash>/shards/00003.shard: spent coin <txid>:0 is not in
 // the old shard"; other codes for unreadable or malformed files.
-[[nodiscard]] core::Result<std::string> replay_patches(const std::filesystem::path& dir, const core::Manifest& m);
+[[nodiscard]] core::Result<std::string> replay_patches(const std::filesystem::path& dir,
+                                                       const core::Manifest& m);
 
 }  // namespace utxo::indexer

@@ -49,7 +49,8 @@ constexpr std::size_t kMaxTorrent = 64u << 20;
 constexpr std::size_t kMaxPatch = std::size_t{1} << 30;
 
 // The whole file, refused past max_size or when it is not a regular file (a FIFO would block).
-[[nodiscard]] Result<core::Bytes> read_all(const fs::path& path, const std::string& name, std::size_t max_size) {
+[[nodiscard]] Result<core::Bytes> read_all(const fs::path& path, const std::string& name,
+                                           std::size_t max_size) {
     auto text = core::read_small_file(path, max_size);
     if (!text) return in_file(name, text.error());
     return core::Bytes(text->begin(), text->end());

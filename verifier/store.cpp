@@ -94,7 +94,8 @@ core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& 
 }
 
 core::Result<StoreLock> StoreLock::take(const fs::path& dir, bool wait) {
-    UTXO_TRY_ASSIGN(auto lock, core::DirLock::take(dir, wait ? core::DirLock::Wait::yes : core::DirLock::Wait::no));
+    UTXO_TRY_ASSIGN(auto lock,
+                    core::DirLock::take(dir, wait ? core::DirLock::Wait::yes : core::DirLock::Wait::no));
     return StoreLock(std::move(lock));
 }
 

@@ -10,13 +10,13 @@
 #include <map>
 #include <thread>
 
+#include "core/dir_lock.h"
 #include "core/manifest.h"
 #include "core/muhash.h"
 #include "core/patch.h"
 #include "core/serialize.h"
 #include "core/shard.h"
 #include "core/transaction.h"
-#include "core/dir_lock.h"
 #include "test_support.h"
 
 using test::q;

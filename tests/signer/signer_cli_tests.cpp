@@ -189,9 +189,10 @@ TEST_CASE("cli: sign refuses a secret key file group or others can read or write
             CHECK(r.exit_code == 2);
             char octal[8];
             std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
-            CHECK(r.output == a.key + ": mode " + octal +
-                                  " lets group or others read or write this secret file; run chmod 600 on it (or "
-                                  "pass --allow-open-key)\n");
+            CHECK(r.output ==
+                  a.key + ": mode " + octal +
+                      " lets group or others read or write this secret file; run chmod 600 on it (or "
+                      "pass --allow-open-key)\n");
             CHECK_FALSE(std::filesystem::exists(a.sig_path()));
             auto allowed = run(signer(a.sign_args() + " --allow-open-key"));
             CHECK(allowed.exit_code == 0);
@@ -207,8 +208,9 @@ TEST_CASE("cli: a FIFO given as a file is refused at once instead of blocking") 
     Authority a;
     const auto fifo = (a.dir / "fifo").string();
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    auto r = run("timeout 20 " + signer("sign --key " + quote(fifo) + " --release " + quote(a.rel()) + " --own " +
-                                        quote((a.dir / "own").string()) + " --passphrase-file " + quote(a.pw)));
+    auto r =
+        run("timeout 20 " + signer("sign --key " + quote(fifo) + " --release " + quote(a.rel()) + " --own " +
+                                   quote((a.dir / "own").string()) + " --passphrase-file " + quote(a.pw)));
     CHECK(r.exit_code == 2);
     CHECK(r.output == fifo + ": is a FIFO, not a regular file\n");
 }
