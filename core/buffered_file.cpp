@@ -46,13 +46,15 @@ Result<ChunkedFileReader> ChunkedFileReader::open(const std::filesystem::path& p
     ChunkedFileReader r;
     r.path_ = path;
     r.wording_ = wording;
-    r.fd_.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    r.fd_.fd = open_read_nonblocking(path);  // a FIFO must not hang the open (core/file_io.h)
     if (r.fd_.fd < 0) {
         if (wording == IoWording::bitcoin_core)
             return fail(Errc::io, fmt::format("Couldn't open file {} for reading: {}", path.string(),
                                               std::strerror(errno)));
         return std::unexpected(io_error(wording, "open", path));
     }
+    if (auto regular = expect_regular_file(r.fd_.fd); !regular)
+        return fail(Errc::io, fmt::format("{}: {}", path.string(), regular.error().message));
     // A hint only: the kernel may read ahead more aggressively for a sequential scan.
     (void)::posix_fadvise(r.fd_.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     // Small files get a small buffer; fill() grows it if a record ever needs more.

@@ -35,16 +35,41 @@ core::Status read_exact(int fd, std::uint8_t* out, std::size_t size) {
     return {};
 }
 
+int open_read_nonblocking(const std::filesystem::path& path) {
+    return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+}
+
+namespace {
+const char* file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    return "not a plain file";
+}
+}  // namespace
+
+core::Result<std::size_t> expect_regular_file(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return core::fail(core::Errc::io, fmt::format("cannot stat: {}", std::strerror(errno)));
+    if (!S_ISREG(st.st_mode))
+        return core::fail(core::Errc::io, fmt::format("is {}, not a regular file", file_kind(st.st_mode)));
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+        return core::fail(core::Errc::io, fmt::format("cannot set blocking reads: {}", std::strerror(errno)));
+    return static_cast<std::size_t>(st.st_size);
+}
+
 core::Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size,
                                             ScopedFd& fd) {
-    fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    fd = ScopedFd(open_read_nonblocking(path));
     if (fd.fd < 0) return core::fail(core::Errc::io, fmt::format("cannot open: {}", std::strerror(errno)));
-    struct stat st {};
-    if (::fstat(fd.fd, &st) != 0 || !S_ISREG(st.st_mode))
-        return core::fail(core::Errc::io, "not a regular file");
-    if (static_cast<std::size_t>(st.st_size) > max_size)
+    UTXO_TRY_ASSIGN(auto size, expect_regular_file(fd.fd));
+    if (size > max_size)
         return core::fail(core::Errc::too_large, fmt::format("file is larger than {} bytes", max_size));
-    return static_cast<std::size_t>(st.st_size);
+    return size;
 }
 
 namespace {

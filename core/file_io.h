@@ -26,9 +26,18 @@ struct ScopedFd {
 };
 
 // Opens a regular file for reading and returns its size; refuses files above max_size
-// (Errc::too_large) and anything that is not a regular file.
+// (Errc::too_large) and anything that is not a regular file (Errc::io). The open itself does not
+// block: a FIFO or a device given as an input file is refused at once instead of hanging the
+// command (open() of a FIFO waits for a writer; read() of one waits for data).
 [[nodiscard]] Result<std::size_t> open_regular_file(const std::filesystem::path& path, std::size_t max_size,
                                                     ScopedFd& fd);
+// The same open for readers that keep their own wording: ::open(path, O_RDONLY | O_NONBLOCK | ...),
+// -1 with errno set on failure; pass the descriptor to expect_regular_file next.
+int open_read_nonblocking(const std::filesystem::path& path);
+// Fails unless fd is a regular file ("is a FIFO, not a regular file", ...), then switches it back to
+// blocking reads. Returns the file's size.
+[[nodiscard]] Result<std::size_t> expect_regular_file(int fd);
+
 // Reads exactly n bytes (Errc::truncated if the file ends first).
 [[nodiscard]] Status read_exact(int fd, std::uint8_t* out, std::size_t n);
 

@@ -53,8 +53,10 @@ ShardHeader shard_header_after(const PatchHeader& header);
 // coin is missing, a created coin already exists, or the headers do not chain
 // (shard's network/block/height == patch's network/from; index and count equal), or the patch
 // fails check_patch. The new file is written through ShardWriter, so it appears only when
-// complete and an existing new_shard is never replaced.
-[[nodiscard]] Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch,
-                                 const std::filesystem::path& new_shard);
+// complete and an existing new_shard is never replaced. A caller that only hashes the result
+// (verify-release) passes caller_syncs to skip the fsync.
+[[nodiscard]] Status apply_patch(
+    const std::filesystem::path& old_shard, const Patch& patch, const std::filesystem::path& new_shard,
+    ShardWriter::Durability durability = ShardWriter::Durability::sync_each_file);
 
 }  // namespace utxo::core

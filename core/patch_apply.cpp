@@ -65,11 +65,12 @@ struct Merge {
 }  // namespace
 
 Status apply_patch(const std::filesystem::path& old_shard, const Patch& patch,
-                   const std::filesystem::path& new_shard) {
+                   const std::filesystem::path& new_shard, ShardWriter::Durability durability) {
     UTXO_TRY(check_patch(patch));
     UTXO_TRY_ASSIGN(auto reader, ShardReader::open(old_shard));
     UTXO_TRY(check_chain(reader.header(), patch.header));
-    UTXO_TRY_ASSIGN(auto writer, ShardWriter::create(new_shard, shard_header_after(patch.header)));
+    UTXO_TRY_ASSIGN(auto writer,
+                    ShardWriter::create(new_shard, shard_header_after(patch.header), durability));
     Merge m{patch, writer};
     while (true) {
         UTXO_TRY_ASSIGN(auto next, reader.next());

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "core/dir_lock.h"
 #include "core/transaction.h"
 #include "indexer/block_source.h"
 #include "indexer/commands.h"
@@ -18,6 +19,7 @@ core::Result<BuildSummary> build(const BuildOptions& options) {
         return core::fail(core::Errc::not_found, fmt::format("{}: no such file", options.blocks.string()));
     StoreOptions store_options;
     store_options.cache_bytes = options.cache_mb << 20;
+    UTXO_TRY_ASSIGN(auto lock, core::DirLock::take(options.db));  // one writer per store
     UTXO_TRY_ASSIGN(auto store, UtxoStore::open(options.db, options.network, store_options));
     UTXO_TRY_ASSIGN(auto batch, store.begin_write());
     std::optional<core::BlockHash> start;

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "core/dir_lock.h"
+
 namespace utxo::indexer {
 
 using core::Errc;
@@ -14,6 +16,12 @@ core::Result<std::vector<AddressHolding>> list_addresses(const AddressesOptions&
 }
 
 core::Result<ReleaseSummary> cut_store_release(const CutOptions& o) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(o.db, ec))  // before the lock would create it
+        return fail(Errc::not_found, fmt::format("{}: no UTXO store here", o.db.string()));
+    // The store and the releases root each have one writer (core/dir_lock.h).
+    UTXO_TRY_ASSIGN(auto db_lock, core::DirLock::take(o.db));
+    UTXO_TRY_ASSIGN(auto releases_lock, core::DirLock::take(o.release.releases));
     UTXO_TRY_ASSIGN(auto store, UtxoStore::open_existing(o.db));
     UTXO_TRY_ASSIGN(auto outcome, cut_release(store, o.release));
     if (auto* not_cut = std::get_if<ReleaseNotCut>(&outcome))

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <vector>
 
+#include "core/dir_lock.h"
 #include "core/hash_serialized.h"
 #include "core/muhash.h"
 #include "core/snapshot.h"
@@ -76,6 +77,7 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
     auto known = find_known_snapshot(header.network, header.base_block);
     UTXO_TRY_ASSIGN(auto height, snapshot_height(options, header, known));
 
+    UTXO_TRY_ASSIGN(auto lock, core::DirLock::take(options.db));  // one writer per store
     UTXO_TRY_ASSIGN(auto store, UtxoStore::open(options.db, header.network));
     UTXO_TRY_ASSIGN(auto batch, store.begin_write());
     if (batch.state().tip || batch.state().coins)

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/dir_lock.h"
 #include "core/shard.h"
 #include "core/transaction.h"
 #include "indexer/log.h"
@@ -128,6 +129,9 @@ core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>&
     store_options.undo_depth =
         std::max<std::uint32_t>(288, options.release_every + options.confirmations + 16);
     store_options.cache_bytes = options.cache_mb << 20;
+    // One writer per store and per releases root (core/dir_lock.h); held until run returns.
+    UTXO_TRY_ASSIGN(auto db_lock, core::DirLock::take(options.db));
+    UTXO_TRY_ASSIGN(auto releases_lock, core::DirLock::take(options.releases));
     UTXO_TRY_ASSIGN(auto store, UtxoStore::open(options.db, options.source.network, store_options));
     auto source = open_chain_source(options.source);
     UTXO_TRY(source);

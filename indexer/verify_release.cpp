@@ -3,16 +3,16 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
 #include <set>
 
+#include "core/file_io.h"
 #include "core/hash_serialized.h"
 #include "core/manifest.h"
 #include "core/muhash.h"
 #include "core/patch.h"
 #include "core/shard.h"
 #include "core/shard_merge.h"
+#include "indexer/patch_replay.h"
 #include "indexer/piece_hasher.h"
 #include "indexer/torrent_maker.h"
 
@@ -41,12 +41,19 @@ std::unexpected<core::Error> in_file(const std::string& name, const core::Error&
 std::string shard_rel(std::uint32_t i) { return "shards/" + core::shard_file_name(i); }
 std::string patch_rel(std::uint32_t i) { return "patches/" + core::patch_file_name(i); }
 
-[[nodiscard]] Result<core::Bytes> read_all(const fs::path& path, const std::string& name) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(Errc::io, fmt::format("{}: cannot open", name));
-    core::Bytes out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return fail(Errc::io, fmt::format("{}: read error", name));
-    return out;
+// Size caps on what is read whole: a 65,536-shard manifest is about 13 MiB and its torrents a few
+// MiB, so 64 MiB refuses a hostile file before it is read instead of holding hundreds of MB.
+constexpr std::size_t kMaxManifest = 64u << 20;
+constexpr std::size_t kMaxTorrent = 64u << 20;
+// A patch is read whole; its size is capped by what the manifest says (and by this).
+constexpr std::size_t kMaxPatch = std::size_t{1} << 30;
+
+// The whole file, refused past max_size or when it is not a regular file (a FIFO would block).
+[[nodiscard]] Result<core::Bytes> read_all(const fs::path& path, const std::string& name,
+                                           std::size_t max_size) {
+    auto text = core::read_small_file(path, max_size);
+    if (!text) return in_file(name, text.error());
+    return core::Bytes(text->begin(), text->end());
 }
 
 struct Verifier {
@@ -59,7 +66,7 @@ struct Verifier {
 // decode_manifest refuses non-canonical bytes and checks the fields against each other (shard
 // count, coin sums, patches present with their torrent); what it leaves is checked here.
 [[nodiscard]] Result<core::Manifest> load_manifest(const fs::path& dir) {
-    UTXO_TRY_ASSIGN(auto bytes, read_all(dir / "manifest.json", "manifest.json"));
+    UTXO_TRY_ASSIGN(auto bytes, read_all(dir / "manifest.json", "manifest.json", kMaxManifest));
     auto m =
         core::decode_manifest(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     if (!m) return in_file("manifest.json", m.error());
@@ -151,7 +158,7 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
                                    const std::vector<TorrentFile>& files,
                                    const std::vector<Sha1Digest>& pieces) {
     const std::string tname = part + ".torrent";
-    UTXO_TRY_ASSIGN(auto bytes, read_all(v.dir / tname, tname));
+    UTXO_TRY_ASSIGN(auto bytes, read_all(v.dir / tname, tname, kMaxTorrent));
     auto c = read_torrent(bytes);
     if (!c) return in_file(tname, c.error());
     if (c->infohash != infohash)
@@ -217,13 +224,17 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
     PieceHasher hasher(v.m.piece_size);
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
         const std::string name = patch_rel(i);
-        UTXO_TRY_ASSIGN(auto bytes, read_all(v.dir / name, name));
+        const std::uint64_t stated = ps.files[i].bytes;
+        auto bytes = read_all(v.dir / name, name, std::min<std::uint64_t>(stated, kMaxPatch));
+        if (!bytes && bytes.error().code == Errc::too_large && stated <= kMaxPatch)
+            return mismatch("{}: larger than the {} bytes the manifest says", name, stated);
+        UTXO_TRY(bytes);
         hasher.begin_file(name);
-        hasher.update(bytes);
+        hasher.update(*bytes);
         hasher.end_file();
         if (auto st = check_file_entry(hasher.files().back(), ps.files[i].bytes, ps.files[i].sha256); !st)
             return st;
-        auto patch = core::decode_patch(bytes);
+        auto patch = core::decode_patch(*bytes);
         if (!patch) return in_file(name, patch.error());
         UTXO_TRY(check_patch_header(v, i, patch->header));
     }
@@ -345,6 +356,13 @@ Result<VerifyReport> verify_release(const fs::path& dir) {
     UTXO_TRY(merge_shards(v, mg));
     UTXO_TRY(check_full_set(v, mg));
     v.report.coins_seconds = seconds_since(t2);
+
+    if (v.m.patches) {
+        auto t3 = Clock::now();
+        UTXO_TRY_ASSIGN(auto replay, replay_patches(dir, v.m));
+        v.passed(std::move(replay));
+        v.report.patch_seconds = seconds_since(t3);
+    }
     return std::move(v.report);
 }
 

@@ -9,7 +9,12 @@
 //     pieces of shards.torrent / patches.torrent (infohash, file list, piece size, piece hashes);
 //     patch headers chain from manifest.patches.from_* to this release;
 //   pass 2, all shards merged by outpoint: each shard's header, coin count and MuHash; for the
-//     full set the coin count, total amount, MuHash (product of the shards') and hash_serialized_3.
+//     full set the coin count, total amount, MuHash (product of the shards') and hash_serialized_3;
+//   pass 3, when the release has patches and the release they start from is beside it
+//     (RELEASES/<network>/<from height>-<from block>/): each patch applied to that release's shard
+//     must give exactly this release's shard (indexer/patch_replay.h).
+// Files read whole are capped first (manifest.json and the torrents 64 MiB, a patch at the size
+// the manifest states) and must be regular files.
 // Shard files are read twice: raw bytes in pass 1 (piece hashes need file order), parsed coins in
 // pass 2 (hash_serialized_3 needs outpoint order across all shards). Pass 2 dominates (MuHash).
 //
@@ -33,6 +38,7 @@ struct VerifyReport {
     std::uint64_t coins = 0;
     double hash_seconds = 0;   // pass 1: SHA-256 + SHA-1 pieces over all file bytes
     double coins_seconds = 0;  // pass 2: parse, merge, MuHash, hash_serialized_3
+    double patch_seconds = 0;  // pass 3: patches applied to the previous release's shards
 };
 
 [[nodiscard]] core::Result<VerifyReport> verify_release(const std::filesystem::path& dir);

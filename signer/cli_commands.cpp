@@ -41,6 +41,8 @@ void add_sign_command(CLI::App& app, Action& action) {
     cmd->add_option("--own", o->own_dir, "your own indexer's release directory for the same block")
         ->required();
     cmd->add_option("--passphrase-file", o->passphrase_file, "read the passphrase from this file");
+    cmd->add_flag("--allow-open-key", o->allow_open_key,
+                  "sign even if the --key file is readable or writable by group or others");
     cmd->callback([o, &action] {
         action = [o]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, sign_release(*o));

@@ -34,6 +34,7 @@ struct SignOptions {
     std::filesystem::path release_dir;      // --release: holds the manifest.json to sign
     std::filesystem::path own_dir;          // --own: this authority's indexer output for the block
     std::optional<std::filesystem::path> passphrase_file;
+    bool allow_open_key = false;  // --allow-open-key: sign with a key file group or others can access
 };
 struct SignResult {
     std::filesystem::path signature_file;

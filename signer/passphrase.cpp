@@ -59,7 +59,8 @@ private:
 }  // namespace
 
 core::Result<SecureBuffer> read_passphrase_file(const std::filesystem::path& path) {
-    auto content = read_secret_file(path, kMaxPassphrase);
+    auto content = read_secret_file(path, kMaxPassphrase,
+                                    OpenFile::allow);  // a 0644 passphrase file is the user's choice
     UTXO_TRY(content);
     auto text = content->text();
     auto end = text.find('\n');

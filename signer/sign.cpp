@@ -31,7 +31,8 @@ std::unexpected<core::Error> refusal(const std::filesystem::path& file, std::str
 }
 
 [[nodiscard]] core::Result<SecretKey> load_secret_key(const SignOptions& o) {
-    auto text = read_secret_file(o.secret_key_file, kMaxKeyFile);
+    auto text = read_secret_file(o.secret_key_file, kMaxKeyFile,
+                                 o.allow_open_key ? OpenFile::allow : OpenFile::refuse);
     if (!text) return failure(text.error().code, o.secret_key_file, text.error().message);
     auto key = decode_secret_key_file(text->view(), [&] {
         return obtain_passphrase(o.passphrase_file,

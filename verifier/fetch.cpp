@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "core/address.h"
+#include "core/dir_lock.h"
 #include "core/shard.h"
 #include "core/trustnet_file.h"
 #include "verifier/fetch_internal.h"
@@ -272,6 +273,7 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
     if (!doc) return named(o.trustnet, doc.error());
     const auto& tn = doc->trustnet;
     UTXO_TRY_ASSIGN(auto sources, release_sources(o, tn));
+    UTXO_TRY_ASSIGN(auto lock, core::DirLock::take(o.db));  // one writer per store, held to the end
     auto store = Store::open(o.db);
     if (!store) return named(o.db, store.error());
     auto cur = store->installed();

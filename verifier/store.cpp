@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,18 +94,9 @@ core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& 
 }
 
 core::Result<StoreLock> StoreLock::take(const fs::path& dir, bool wait) {
-    const fs::path p = dir / "lock";
-    int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return fail(Errc::io, fmt::format("{}: cannot open: {}", p.string(), std::strerror(errno)));
-    if (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
-        ::close(fd);
-        return fail(Errc::io, fmt::format("{}: another process is installing into this store", dir.string()));
-    }
-    return StoreLock(fd);
-}
-
-StoreLock::~StoreLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+    UTXO_TRY_ASSIGN(auto lock,
+                    core::DirLock::take(dir, wait ? core::DirLock::Wait::yes : core::DirLock::Wait::no));
+    return StoreLock(std::move(lock));
 }
 
 core::Status fsync_path(const fs::path& p) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/bytes.h"
+#include "core/dir_lock.h"
 #include "core/lmdb.h"
 #include "verifier/log.h"
 #include "verifier/store.h"
@@ -35,17 +36,16 @@ inline constexpr char kInstalledKey[] = "installed";
 
 [[nodiscard]] core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& impl);
 
-// An exclusive advisory lock on DIR/lock (flock), released on destruction.
+// The store's one-writer lock: core's DirLock on DIR/lock (flock, holder's PID inside).
+// wait=false fails at once when another process holds it; within one process it is re-entrant, so
+// an install inside a fetch that holds the lock takes it again without blocking.
 class StoreLock {
 public:
     [[nodiscard]] static core::Result<StoreLock> take(const std::filesystem::path& dir, bool wait);
-    StoreLock(StoreLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    StoreLock& operator=(StoreLock&&) = delete;
-    ~StoreLock();
 
 private:
-    explicit StoreLock(int fd) : fd_(fd) {}
-    int fd_ = -1;
+    explicit StoreLock(core::DirLock lock) : lock_(std::move(lock)) {}
+    core::DirLock lock_;
 };
 
 // Moves release directories that are not the installed one (an install that crashed between its

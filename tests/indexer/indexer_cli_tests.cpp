@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/address.h"
+#include "core/dir_lock.h"
 #include "core/serialize.h"
 #include "test_support.h"
 
@@ -278,4 +279,46 @@ TEST_CASE("addresses lists distinct addresses that hold coins, with their value"
         seen.insert(address);
     }
     CHECK(seen.size() == 5);
+}
+
+TEST_CASE("A second writer on a store or releases root exits 2 at once naming the holder's PID") {
+    test::TempDir dir;
+    auto chain = dir / "a.hex";
+    REQUIRE(
+        run(indexer + " synth --out " + q(chain) + " --blocks 120 --txs-per-block 5 --seed 3").exit_code ==
+        0);
+    REQUIRE(
+        run(indexer + " build --blocks " + q(chain) + " --network regtest --db " + q(dir / "db")).exit_code ==
+        0);
+    const auto before = stats_json(dir / "db").dump();
+    const std::string holder = std::to_string(::getpid());
+    {
+        auto lock = utxo::core::DirLock::take(dir / "db");  // this test process is the other writer
+        REQUIRE(lock);
+        for (const std::string& cmd :
+             {" build --blocks " + q(chain) + " --network regtest --db " + q(dir / "db"),
+              " release --db " + q(dir / "db") + " --releases " + q(dir / "rel"),
+              " run --source blocks:" + q(chain) +
+                  " --network regtest --release-every 100 --confirmations 3 --db " + q(dir / "db") +
+                  " --releases " + q(dir / "rel")}) {
+            auto r = run(indexer + cmd);
+            INFO(cmd << "\n" << r.out);
+            CHECK(r.exit_code == 2);
+            CHECK(r.out == "utxo-indexer: " + (dir / "db").string() + ": in use by another process (PID " +
+                               holder + "); wait for it to finish\n");
+        }
+        CHECK(stats_json(dir / "db").dump() == before);
+        CHECK_FALSE(std::filesystem::exists(dir / "rel" / "regtest"));
+    }
+    {
+        auto lock = utxo::core::DirLock::take(dir / "rel");
+        REQUIRE(lock);
+        auto r = run(indexer + " release --db " + q(dir / "db") + " --releases " + q(dir / "rel"));
+        CHECK(r.exit_code == 2);
+        CHECK(r.out == "utxo-indexer: " + (dir / "rel").string() + ": in use by another process (PID " +
+                           holder + "); wait for it to finish\n");
+        CHECK_FALSE(std::filesystem::exists(dir / "rel" / "regtest"));
+    }
+    // Released: the next writer goes ahead.
+    CHECK(run(indexer + " release --db " + q(dir / "db") + " --releases " + q(dir / "rel")).exit_code == 0);
 }

@@ -179,3 +179,38 @@ TEST_CASE("interop: our verify accepts a signature stock minisign made with a ke
     CHECK(run(signer("verify --pub " + quote(pub) + " --release " + quote((d / "rel").string()))).exit_code ==
           0);
 }
+
+TEST_CASE("cli: sign refuses a secret key file group or others can read or write, unless allowed") {
+    Authority a;
+    for (mode_t mode : {0640, 0604, 0620, 0602}) {
+        DYNAMIC_SECTION("mode " << std::oct << mode) {
+            REQUIRE(::chmod(a.key.c_str(), mode) == 0);
+            auto r = run(signer(a.sign_args()));
+            CHECK(r.exit_code == 2);
+            char octal[8];
+            std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+            CHECK(r.output ==
+                  a.key + ": mode " + octal +
+                      " lets group or others read or write this secret file; run chmod 600 on it (or "
+                      "pass --allow-open-key)\n");
+            CHECK_FALSE(std::filesystem::exists(a.sig_path()));
+            auto allowed = run(signer(a.sign_args() + " --allow-open-key"));
+            CHECK(allowed.exit_code == 0);
+            CHECK(std::filesystem::exists(a.sig_path()));
+            std::filesystem::remove(a.sig_path());
+        }
+    }
+    REQUIRE(::chmod(a.key.c_str(), 0400) == 0);  // owner-only modes other than 0600 are fine
+    CHECK(run(signer(a.sign_args())).exit_code == 0);
+}
+
+TEST_CASE("cli: a FIFO given as a file is refused at once instead of blocking") {
+    Authority a;
+    const auto fifo = (a.dir / "fifo").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto r =
+        run("timeout 20 " + signer("sign --key " + quote(fifo) + " --release " + quote(a.rel()) + " --own " +
+                                   quote((a.dir / "own").string()) + " --passphrase-file " + quote(a.pw)));
+    CHECK(r.exit_code == 2);
+    CHECK(r.output == fifo + ": is a FIFO, not a regular file\n");
+}
