@@ -66,6 +66,11 @@ core::Result<HttpUrl> parse_http_url(std::string_view url) {
     auto hp = split_host_port(authority);
     if (!hp) return fail(Errc::usage, "the URL's host is malformed");
     if (hp->first.empty()) return fail(Errc::usage, "the URL names no host");
+    // A name or an IP literal: anything else (control bytes, brackets left inside) would print as
+    // another URL than the one parsed.
+    for (unsigned char c : hp->first)
+        if (!std::isalnum(c) && c != '.' && c != '-' && c != '_' && c != ':')
+            return fail(Errc::usage, "the URL's host is malformed");
     out.host = hp->first;
     if (!hp->second.empty()) {
         if (!parse_port(hp->second))

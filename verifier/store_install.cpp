@@ -128,7 +128,7 @@ core::Status Store::install(const core::Manifest& m, const std::string& manifest
         return fail(Errc::mismatch,
                     "the manifest bytes are not the canonical encoding of the manifest given");
     UTXO_TRY_ASSIGN(auto held, held_list(m, shards, full));
-    UTXO_TRY(StoreLock::take(impl_->dir, true));
+    UTXO_TRY_ASSIGN(auto lock, StoreLock::take(impl_->dir, true));  // held until the install ends
     UTXO_TRY_ASSIGN(auto cur, installed());
     UTXO_TRY(check_succession(cur, m));
     UTXO_TRY_ASSIGN(auto stage, staging_dir(m));

@@ -30,6 +30,11 @@ TEST_CASE("parse_http_url reads hosts, ports, paths and credentials") {
     CHECK(parse_http_url("http://h:99999").error().code == Errc::usage);
     CHECK(parse_http_url("http://[::1/").error().message == "the URL's host is malformed");
     CHECK(parse_http_url("http://a%zz@h").error().message == "the URL's user:password has a bad %-escape");
+    // Found by fuzz/url.cpp: a host with control bytes before an IPv6 literal printed as another URL.
+    CHECK(parse_http_url(std::string("http://user:pw@\0\0\0[::1]:99/a/b?c", 32)).error().message ==
+          "the URL's host is malformed");
+    CHECK(parse_http_url("http://a[b]c/").error().message == "the URL's host is malformed");
+    CHECK(parse_http_url("http://h\x1b[31m/").error().message == "the URL's host is malformed");
     CHECK(parse_http_url("http://h/a b").error().message ==
           "the URL's path holds a space or control character");
 }
