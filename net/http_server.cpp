@@ -1,12 +1,15 @@
 // Everything of the HTTP server that includes Boost.Beast/Asio. One Connection per socket, on its
-// own strand: read a header (timeout, size limit), then the body if one is accepted, answer via
-// the handler, stream file slices in chunks with a timeout per chunk, then read the next request
-// if keep-alive. The structure follows Beast's advanced server example.
+// own strand: read a header (short timeout, size limit), then the body if one is accepted (the
+// longer timeout), answer via the handler, stream file slices in chunks with a timeout per chunk
+// (the wait for the upload budget included), then read the next request if keep-alive. The
+// structure follows Beast's advanced server example.
 #include "net/http_server.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -14,7 +17,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <csignal>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -34,15 +40,62 @@ namespace {
 
 constexpr std::size_t kChunk = 256 * 1024;
 
+// File chunks are about a quarter second of the upload budget (4 KiB to 256 KiB), so that many
+// downloads sharing a small budget each wait for it in short turns, well inside the timeout.
+std::size_t chunk_size(const RateLimiter& rate) {
+    if (rate.unlimited()) return kChunk;
+    return static_cast<std::size_t>(std::clamp<std::int64_t>(rate.rate() / 4, 4 * 1024, kChunk));
+}
+
+// Whom the per-client cap counts: an IPv4 address (also when it arrives as ::ffff:a.b.c.d), or an
+// IPv6 /64, the block a single subscriber is usually given (RFC 6177), so that one client cannot
+// take a place per address of its block.
+using ClientKey = std::array<unsigned char, 9>;  // 4 or 6, then the address or the /64
+ClientKey client_key(const asio::ip::address& address) {
+    ClientKey key{};
+    if (address.is_v6() && !address.to_v6().is_v4_mapped()) {
+        const auto bytes = address.to_v6().to_bytes();
+        key[0] = 6;
+        std::copy_n(bytes.begin(), 8, key.begin() + 1);
+        return key;
+    }
+    const auto v4 =
+        address.is_v4() ? address.to_v4() : asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    const auto bytes = v4.to_bytes();
+    key[0] = 4;
+    std::copy(bytes.begin(), bytes.end(), key.begin() + 1);
+    return key;
+}
+
 // What every connection shares; outlives the io_context (declared before it in Engine).
 struct Shared {
+    Shared(HttpServerOptions o, HttpHandler h, std::shared_ptr<HttpObserver> w)
+        : options(std::move(o)), handler(std::move(h)), observer(std::move(w)) {}
+
     HttpServerOptions options;
     HttpHandler handler;
     std::shared_ptr<HttpObserver> observer;
     RateLimiter rate{options.upload_rate};  // file bodies of every connection together
     std::atomic<std::size_t> open{0};       // connections open now
+    std::mutex clients_mutex;
+    std::map<ClientKey, std::size_t> clients;  // connections open now per client
 
     HttpObserver* watch() const { return observer.get(); }
+    std::size_t open_from(const ClientKey& key) {
+        std::lock_guard lock(clients_mutex);
+        auto it = clients.find(key);
+        return it == clients.end() ? 0 : it->second;
+    }
+    void enter(const ClientKey& key) {
+        std::lock_guard lock(clients_mutex);
+        ++clients[key];
+        ++open;
+    }
+    void leave(const ClientKey& key) {
+        std::lock_guard lock(clients_mutex);
+        if (auto it = clients.find(key); it != clients.end() && --it->second == 0) clients.erase(it);
+        --open;
+    }
 };
 
 bool is_malformed(const beast::error_code& ec) {
@@ -52,13 +105,15 @@ bool is_malformed(const beast::error_code& ec) {
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
-    Connection(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
-        ++shared_.open;
+    Connection(tcp::socket socket, Shared& shared, const ClientKey& client)
+        : stream_(std::move(socket)), shared_(shared), client_(client) {
+        shared_.enter(client_);
         if (auto* w = shared_.watch()) w->connection_opened();
     }
     ~Connection() {
         if (fd_ >= 0) ::close(fd_);
-        --shared_.open;
+        if (budget_) shared_.rate.give_back(*budget_);
+        shared_.leave(client_);
         if (auto* w = shared_.watch()) w->connection_closed();
     }
     void run() {
@@ -72,8 +127,11 @@ public:
 private:
     beast::tcp_stream stream_;
     Shared& shared_;
+    const ClientKey client_;
     const HttpServerOptions& options_ = shared_.options;
     asio::steady_timer pause_{stream_.get_executor()};  // waits for the upload budget
+    std::optional<RateLimiter::Reservation> budget_;    // reserved, waited for, not yet used
+    bool closed_ = false;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     bool keep_alive_ = false;
@@ -86,12 +144,12 @@ private:
     std::optional<http::response_serializer<http::buffer_body>> serializer_;
     http::response<http::string_body> string_res_;
 
-    // One deadline covers the header and the body of a request.
+    // The header has its own short deadline; the body, if any, the longer one.
     void read() {
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
         parser_->body_limit(options_.body_limit);
-        stream_.expires_after(options_.timeout);
+        stream_.expires_after(options_.header_timeout);
         http::async_read_header(
             stream_, buffer_, *parser_,
             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -104,6 +162,7 @@ private:
         if (ec) return close();  // timeout, end of stream, reset
         if (parser_->is_done()) return answer();
         if (options_.body_limit == 0) return refuse(413);  // a chunked body, when none is accepted
+        stream_.expires_after(options_.timeout);
         http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
     }
@@ -161,7 +220,8 @@ private:
         if (fd_ < 0) return refuse(404);
         offset_ = res.file->offset;
         remaining_ = res.file->length;
-        chunk_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining_)));
+        chunk_.resize(
+            static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size(shared_.rate), remaining_)));
         file_res_ = {};
         set_headers(file_res_, res);
         file_res_.body().data = nullptr;
@@ -175,19 +235,46 @@ private:
                                  });
     }
 
-    // Waits for the shared upload budget, then sends the next chunk.
+    // Waits for the shared upload budget, then sends the next chunk; the wait and the write
+    // together have one timeout. A wait longer than that is not started (the budget is given back
+    // at once), and a client that leaves during the wait gives its share back.
     void next_chunk() {
+        const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
         const auto want = std::min<std::uint64_t>(chunk_.size(), remaining_);
-        const auto wait = shared_.rate.reserve(want);
-        if (wait <= std::chrono::nanoseconds::zero()) return send_chunk();
-        pause_.expires_after(wait);
-        pause_.async_wait([self = shared_from_this()](beast::error_code ec) {
-            if (ec) return self->close();
-            self->send_chunk();
+        const auto reserved = shared_.rate.reserve(want);
+        if (reserved.wait <= std::chrono::nanoseconds::zero()) return send_chunk(deadline);
+        budget_ = reserved;
+        if (reserved.wait >= options_.timeout) return close();
+        pause_.expires_after(reserved.wait);
+        pause_.async_wait([self = shared_from_this(), deadline](beast::error_code ec) {
+            if (ec || self->closed_) return self->close();
+            self->budget_.reset();
+            beast::error_code ignored;
+            self->stream_.socket().cancel(ignored);  // stop watch_for_leaving
+            self->send_chunk(deadline);
+        });
+        watch_for_leaving();
+    }
+
+    // While a file chunk waits for the budget nothing reads the socket, so a client that closed
+    // would be noticed only by the next write. Like Go's net/http background read, wait for the
+    // socket to become readable: end of stream or an error means the client left. Data (a
+    // pipelined request) is left for the next read. A client that only shut down its sending side
+    // is taken as gone too, as Go's server does.
+    void watch_for_leaving() {
+        stream_.socket().async_wait(tcp::socket::wait_read, [self =
+                                                                 shared_from_this()](beast::error_code ec) {
+            if (ec == asio::error::operation_aborted || !self->budget_) return;
+            if (!ec) {
+                char c;
+                const auto n = ::recv(self->stream_.socket().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+                if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) return;
+            }
+            self->close();
         });
     }
 
-    void send_chunk() {
+    void send_chunk(std::chrono::steady_clock::time_point deadline) {
         auto n = ::pread(fd_, chunk_.data(),
                          static_cast<std::size_t>(std::min<std::uint64_t>(chunk_.size(), remaining_)),
                          static_cast<off_t>(offset_));
@@ -197,7 +284,7 @@ private:
         file_res_.body().data = chunk_.data();
         file_res_.body().size = static_cast<std::size_t>(n);
         file_res_.body().more = remaining_ > 0;
-        stream_.expires_after(options_.timeout);
+        stream_.expires_at(deadline);
         http::async_write(stream_, *serializer_,
                           [self = shared_from_this(), n](beast::error_code ec, std::size_t) {
                               if (ec == http::error::need_buffer) ec = {};
@@ -216,7 +303,14 @@ private:
         read();
     }
 
+    // Idempotent; a reservation not used is given back here rather than when the last handler
+    // lets go of the connection.
     void close() {
+        if (closed_) return;
+        closed_ = true;
+        if (budget_) shared_.rate.give_back(*budget_);
+        budget_.reset();
+        pause_.cancel();
         beast::error_code ignored;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
         stream_.close();
@@ -230,7 +324,7 @@ struct Engine {
     tcp::acceptor acceptor{asio::make_strand(ioc)};
 
     Engine(HttpServerOptions o, HttpHandler h, std::shared_ptr<HttpObserver> w)
-        : shared{std::move(o), std::move(h), std::move(w)}, ioc{static_cast<int>(shared.options.threads)} {}
+        : shared(std::move(o), std::move(h), std::move(w)), ioc{static_cast<int>(shared.options.threads)} {}
 
     void accept() {
         acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -240,13 +334,19 @@ struct Engine {
         });
     }
 
+    // Only this strand opens connections, so the counts checked here cannot grow before the
+    // Connection counts itself in.
     void admit(tcp::socket socket) {
-        if (shared.open < shared.options.max_connections)
-            return std::make_shared<Connection>(std::move(socket), shared)->run();
-        if (shared.options.over_cap == OverCap::answer_503)
-            return std::make_shared<Connection>(std::move(socket), shared)->refuse_at_once();
-        beast::error_code ignored;
-        socket.close(ignored);  // refuse rather than queue
+        beast::error_code ec;
+        const auto remote = socket.remote_endpoint(ec);
+        if (ec) return;  // already reset by the client: the socket closes as it goes out of scope
+        const auto client = client_key(remote.address());
+        const auto& o = shared.options;
+        if (shared.open < o.max_connections && shared.open_from(client) < o.max_connections_per_ip)
+            return std::make_shared<Connection>(std::move(socket), shared, client)->run();
+        if (o.over_cap == OverCap::answer_503)
+            return std::make_shared<Connection>(std::move(socket), shared, client)->refuse_at_once();
+        socket.close(ec);  // refuse rather than queue
     }
 
     [[nodiscard]] core::Status listen() {

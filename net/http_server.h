@@ -1,10 +1,10 @@
 // The one HTTP/1.1 server skeleton of the tools (Boost.Beast, included only by http_server.cpp), in
 // front of a handler that is a pure function from request to response. Every read and every write
-// has a timeout, headers and bodies are limited, connections are capped, keep-alive (with
-// pipelined requests) is honoured, and file bodies are streamed from disk in 256 KiB chunks under
-// one upload budget shared by every connection. Each part keeps its own wording and counters: the
-// answers the skeleton gives by itself come from `refusal`, and an HttpObserver sees every
-// connection, answer and body byte.
+// has a timeout, headers and bodies are limited, connections are capped in all and per client
+// address, keep-alive (with pipelined requests) is honoured, and file bodies are streamed from disk
+// in chunks under one upload budget shared by every connection (given back when a client leaves). Each part
+// keeps its own wording and counters: the answers the skeleton gives by itself come from `refusal`, and an
+// HttpObserver sees every connection, answer and body byte.
 #pragma once
 #include <chrono>
 #include <cstddef>
@@ -21,7 +21,7 @@ namespace utxo::net {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
-// What a connection beyond max_connections gets.
+// What a connection beyond max_connections (or max_connections_per_ip) gets.
 enum class OverCap {
     close,       // closed at once, nothing read or written
     answer_503,  // `refusal(503)`, then closed; it counts as open while that is written
@@ -32,13 +32,21 @@ enum class OverCap {
 HttpResponse plain_refusal(unsigned status);
 
 struct HttpServerOptions {
-    HostPort listen{"127.0.0.1", 0};      // a numeric IPv4 or IPv6 address; port 0: any free port
-    unsigned threads = 1;                 // threads that run the server (at least 1)
-    std::string server_name;              // the Server header of every answer
-    std::chrono::seconds timeout{10};     // each request's read (header and body), each write
+    HostPort listen{"127.0.0.1", 0};  // a numeric IPv4 or IPv6 address; port 0: any free port
+    unsigned threads = 1;             // threads that run the server (at least 1)
+    std::string server_name;          // the Server header of every answer
+    // Reading a request's header, from the connection's start or the end of the previous answer:
+    // short, so idle and slow clients give their place back soon.
+    std::chrono::seconds header_timeout{5};
+    // Reading a request's body; writing an answer's header, its body, and each file chunk, the
+    // wait for the upload budget included.
+    std::chrono::seconds timeout{10};
     std::size_t header_limit = 8 * 1024;  // a request's header bytes; more: 431
     std::size_t body_limit = 0;           // a request's body bytes; more: 413. 0: any body is 413
     std::size_t max_connections = 256;    // connections open at once
+    // Connections open at once from one client address (an IPv4 address, an IPv6 /64), so one
+    // client cannot take every place; beyond it a connection is treated as over max_connections.
+    std::size_t max_connections_per_ip = 16;
     OverCap over_cap = OverCap::close;
     bool answer_malformed = true;       // a request that does not parse: 400 (false: closed)
     bool echo_request_version = false;  // handler answers in the request's HTTP version, not 1.1

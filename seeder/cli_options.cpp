@@ -43,6 +43,10 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     app.add_option("--upload-rate", o.upload_rate, "upload cap in bytes/s, local peers included (0 = none)")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
+    app.add_option("--max-connections-per-ip", o.max_connections_per_ip,
+                   "HTTP connections open at once from one IPv4 address or IPv6 /64; more are closed")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 100000u));
     app.add_flag("--dht", o.dht, "join the BitTorrent DHT");
     app.add_flag("--lsd", o.lsd, "local service discovery");
     app.add_flag("--upnp", o.upnp, "UPnP port mapping");

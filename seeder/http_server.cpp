@@ -61,10 +61,12 @@ net::HttpServerOptions server_options(const Options& options) {
     o.listen = options.http;
     o.threads = 2;
     o.server_name = "utxo-seeder";
+    o.header_timeout = options.http_header_timeout;
     o.timeout = options.http_timeout;
     o.header_limit = 8 * 1024;
     o.body_limit = 0;  // every route is a GET or HEAD
     o.max_connections = options.max_connections;
+    o.max_connections_per_ip = options.max_connections_per_ip;
     o.over_cap = net::OverCap::close;
     o.answer_malformed = true;
     o.echo_request_version = false;

@@ -1,8 +1,9 @@
 // The seeder's HTTP server: net's server skeleton (net/http_server.h) with the seeder's limits,
 // handle_request over the current snapshot of the releases, the HTTP counters of /metrics and
-// rate-limited request log lines. Every read has a timeout, headers are limited to 8 KiB, request
-// bodies are refused (413), connections beyond the cap are closed at once, and file bodies are
-// streamed in chunks from disk under --upload-rate.
+// rate-limited request log lines. Every read has a timeout (5 s for a header), headers are limited
+// to 8 KiB, request bodies are refused (413), connections beyond the cap (in all, or from one
+// client address) are closed at once, and file bodies are streamed in chunks from disk under
+// --upload-rate.
 #pragma once
 #include <memory>
 

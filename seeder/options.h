@@ -30,9 +30,11 @@ struct Options {
     int tracker_pid = 0;
     std::int64_t upload_rate = 0;  // bytes per second, 0 = unlimited; applies to local peers too
     bool dht = false, lsd = false, upnp = false, natpmp = false, utp = false;
-    std::chrono::milliseconds rescan{2000};  // how often the releases directory is re-read
-    std::chrono::seconds http_timeout{10};   // each read of a request, each write of a response chunk
-    unsigned max_connections = 256;          // HTTP connections open at once; more are closed at once
+    std::chrono::milliseconds rescan{2000};       // how often the releases directory is re-read
+    std::chrono::seconds http_header_timeout{5};  // reading a request's header (idle keep-alive included)
+    std::chrono::seconds http_timeout{10};        // each write of an answer or chunk, budget wait included
+    unsigned max_connections = 256;               // HTTP connections open at once; more are closed at once
+    unsigned max_connections_per_ip = 16;         // of those, from one IPv4 address or IPv6 /64
 
     // public_http_url, or "http://HOST:PORT" from `http`.
     std::string http_base_url() const;

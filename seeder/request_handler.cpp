@@ -111,7 +111,7 @@ HttpResponse release_file(const HttpRequest& req, const Catalog& catalog, const 
 // /v1/files/<network>/<name>/<part>/<file>: BEP 19 web seed
 HttpResponse web_seed_file(const HttpRequest& req, const Catalog& catalog, const Segments& s) {
     const Release* r = catalog.find(s[2], s[3]);
-    if (!r || !r->torrent(s[4]) || !is_safe_file_name(s[5])) return error(404, "not found");
+    if (!r || !r->torrent(s[4]) || !is_web_seed_file(s[4], s[5])) return error(404, "not found");
     auto path = resolve_file(catalog, r->dir / s[4] / s[5]);
     if (!path) return error(404, "not found");
     return file_response(req, *path, "application/octet-stream");

@@ -55,11 +55,13 @@ core::Result<std::vector<std::string>> split_target(std::string_view target) {
     return out;
 }
 
-bool is_safe_file_name(std::string_view name) {
-    if (name.empty() || name.size() > 255 || name.front() == '.') return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-    });
+bool is_web_seed_file(std::string_view part, std::string_view name) {
+    std::string_view suffix;
+    if (part == "shards") suffix = ".shard";
+    if (part == "patches") suffix = ".patch";
+    constexpr std::size_t digits = 5;  // core::shard_file_name: "{:05}", and kMaxShardCount is 65536
+    if (suffix.empty() || name.size() != digits + suffix.size() || !name.ends_with(suffix)) return false;
+    return std::all_of(name.begin(), name.begin() + digits, [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::optional<ByteRange> parse_range(std::string_view header, std::uint64_t size) {

@@ -18,8 +18,9 @@ namespace utxo::seeder {
 // so "/a//b" matches no route rather than a different one.
 [[nodiscard]] core::Result<std::vector<std::string>> split_target(std::string_view target);
 
-// A file name we are willing to serve: letters, digits, '.', '_', '-', not starting with '.'.
-bool is_safe_file_name(std::string_view name);
+// A web seed file of a release, as the indexer names them (docs/seeder.md): `NNNNN.shard` under
+// `shards`, `NNNNN.patch` under `patches`, five decimal digits. Anything else is not served.
+bool is_web_seed_file(std::string_view part, std::string_view name);
 
 struct ByteRange {
     std::uint64_t first = 0;

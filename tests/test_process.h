@@ -2,6 +2,7 @@
 // (SIGKILL) when the guard goes out of scope, however the test ends. And loopback sockets: free
 // ports, connections, waiting for a close or for a condition.
 #pragma once
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -33,12 +34,23 @@ inline std::uint16_t free_port() {
     return ntohs(a.sin_port);
 }
 
-// A TCP connection to 127.0.0.1:port with a receive timeout; -1 if nobody accepts.
-inline int connect_loopback(std::uint16_t port, int timeout_seconds = 5) {
+// A TCP connection to 127.0.0.1:port with a receive timeout; -1 if nobody accepts. `from` is
+// another loopback source address ("127.0.0.2"; Linux routes all of 127.0.0.0/8 to loopback), for
+// servers that count connections per client address.
+inline int connect_loopback(std::uint16_t port, int timeout_seconds = 5, const char* from = nullptr) {
     int s = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{timeout_seconds, 0};
     ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     sockaddr_in a{};
+    if (from) {
+        a.sin_family = AF_INET;
+        ::inet_pton(AF_INET, from, &a.sin_addr);
+        if (::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+            ::close(s);
+            return -1;
+        }
+        a = {};
+    }
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -83,6 +83,9 @@ void add_serve_command(CLI::App& app, Action& action) {
     cmd->add_option("--max-connections", o->max_connections,
                     "open connections served at once; more get 503 (default 256)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+    cmd->add_option("--max-connections-per-ip", o->max_connections_per_ip,
+                    "of those, open at once from one IPv4 address or IPv6 /64; more get 503 (default 16)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
     cmd->callback([o, &action] {
         action = [o] {
             return run_serve(*o, [](const std::string& line) {

@@ -54,6 +54,7 @@ struct ServeCommandOptions {
     std::filesystem::path db;
     std::string listen;                                            // HOST:PORT
     std::size_t max_connections = ServeOptions{}.max_connections;  // served at once; more get 503
+    std::size_t max_connections_per_ip = ServeOptions{}.max_connections_per_ip;  // of those, from one client
 };
 [[nodiscard]] core::Status run_serve(const ServeCommandOptions& options,
                                      const std::function<void(const std::string& line)>& on_listening);

@@ -28,10 +28,12 @@ net::HttpServerOptions server_options(const ServeOptions& o) {
     s.listen = {o.host, o.port};
     s.threads = 1;  // the handler reads the store from one thread only
     s.server_name = "utxo-verifier";
+    s.header_timeout = o.header_timeout;
     s.timeout = o.timeout;
     s.header_limit = o.header_limit;
     s.body_limit = o.body_limit;
     s.max_connections = o.max_connections;
+    s.max_connections_per_ip = o.max_connections_per_ip;
     s.over_cap = net::OverCap::answer_503;
     s.answer_malformed = false;
     s.echo_request_version = true;

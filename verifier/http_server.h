@@ -12,11 +12,13 @@ namespace utxo::verifier {
 
 struct ServeOptions {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 0;               // 0: any free port (reported through on_listening)
-    std::chrono::seconds timeout{15};     // per read and per write of one request
-    std::size_t header_limit = 8 * 1024;  // a request's header bytes
-    std::size_t body_limit = 1024;        // every endpoint is a GET
-    std::size_t max_connections = 256;    // beyond this, a new connection gets 503 and is closed
+    std::uint16_t port = 0;                   // 0: any free port (reported through on_listening)
+    std::chrono::seconds header_timeout{5};   // reading a request's header (idle keep-alive included)
+    std::chrono::seconds timeout{15};         // reading a request's body, writing its answer
+    std::size_t header_limit = 8 * 1024;      // a request's header bytes
+    std::size_t body_limit = 1024;            // every endpoint is a GET
+    std::size_t max_connections = 256;        // beyond this, a new connection gets 503 and is closed
+    std::size_t max_connections_per_ip = 16;  // the same, from one IPv4 address or IPv6 /64
     std::function<void(std::uint16_t port)> on_listening;
 };
 

@@ -1,7 +1,8 @@
 // net's HTTP server skeleton in-process on 127.0.0.1, port 0: the handler's answer as sent, HEAD,
-// header and body limits, malformed requests, read timeouts, the connection cap (closed or 503),
-// keep-alive with pipelined requests, HTTP versions, file slices streamed in chunks under the
-// upload budget, the observer, listen errors and the stop signals.
+// header and body limits, malformed requests, read timeouts (header and body apart), the
+// connection caps (in all and per client address, closed or 503), keep-alive with pipelined
+// requests, HTTP versions, file slices streamed in chunks under the upload budget (given back by
+// clients that leave), the observer, listen errors and the stop signals.
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,10 +25,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int connect_to(std::uint16_t port) {
-    int s = test::connect_loopback(port);
+int connect_to(std::uint16_t port, const char* from = nullptr) {
+    int s = test::connect_loopback(port, 5, from);
     REQUIRE(s >= 0);
     return s;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // Sends `raw` (one or more whole requests) to 127.0.0.1:port and reads until the server closes.
@@ -112,6 +117,7 @@ struct Fixture {
         HttpServerOptions o;
         o.listen = {"127.0.0.1", 0};
         o.server_name = "test-server";
+        o.header_timeout = std::chrono::seconds(1);
         o.timeout = std::chrono::seconds(1);
         return o;
     }
@@ -421,4 +427,127 @@ TEST_CASE("serve_until_stop_signal serves on the calling thread until SIGTERM", 
     REQUIRE(result);
     CHECK(*result == SIGTERM);
     CHECK(test::connect_loopback(port, 1) < 0);  // the listener is gone
+}
+
+TEST_CASE("The header has its own short timeout, the body the longer one", "[net][http]") {
+    auto options = Fixture::defaults();
+    options.header_timeout = std::chrono::seconds(1);
+    options.timeout = std::chrono::seconds(4);
+    options.body_limit = 100;
+    Fixture fx(options);
+    // A client that says nothing, and one idle after an answer (keep-alive), go after ~1 s.
+    auto took = test::seconds_until_closed(connect_to(fx.port()));
+    CHECK(took > 0.5);
+    CHECK(took < 3);
+    int kept = connect_to(fx.port());
+    const std::string one = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    ::send(kept, one.data(), one.size(), MSG_NOSIGNAL);
+    auto t0 = std::chrono::steady_clock::now();
+    auto in = test::read_until_closed(kept);
+    CHECK(take_reply(in).body == "hello");
+    CHECK(seconds_since(t0) < 3);
+    // A header sent in full starts the body's longer deadline: still open after the header's.
+    int slow_body = connect_to(fx.port());
+    const std::string partial = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\nabc";
+    ::send(slow_body, partial.data(), partial.size(), MSG_NOSIGNAL);
+    took = test::seconds_until_closed(slow_body);
+    CHECK(took > 2.5);
+    CHECK(took < 7);
+}
+
+TEST_CASE("One client address at its cap does not lock out another", "[net][http]") {
+    for (auto over_cap : {OverCap::close, OverCap::answer_503}) {
+        CAPTURE(static_cast<int>(over_cap));
+        auto options = Fixture::defaults();
+        options.header_timeout = std::chrono::seconds(30);  // the hog's idle connections stay
+        options.max_connections = 8;
+        options.max_connections_per_ip = 3;
+        options.over_cap = over_cap;
+        Fixture fx(options);
+        std::vector<int> hog;
+        for (int i = 0; i < 3; ++i) hog.push_back(connect_to(fx.port(), "127.0.0.2"));
+        REQUIRE(test::eventually([&] { return fx.recorder->opened == 3; }, 3));
+        // A fourth from 127.0.0.2 is refused at once, and so is every retry.
+        for (int i = 0; i < 3; ++i) {
+            auto t0 = std::chrono::steady_clock::now();
+            auto in = test::read_until_closed(connect_to(fx.port(), "127.0.0.2"));
+            CHECK(seconds_since(t0) < 1);
+            if (over_cap == OverCap::close) CHECK(in.empty());
+            if (over_cap == OverCap::answer_503) CHECK(take_reply(in).status == 503);
+        }
+        // 127.0.0.3 and 127.0.0.1 are served at once, long before the hog's connections time out.
+        for (const char* other : {"127.0.0.3", "127.0.0.1"}) {
+            CAPTURE(other);
+            auto t0 = std::chrono::steady_clock::now();
+            int s = connect_to(fx.port(), other);
+            const std::string req = "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+            ::send(s, req.data(), req.size(), MSG_NOSIGNAL);
+            auto in = test::read_until_closed(s);
+            CHECK(take_reply(in).status == 200);
+            CHECK(seconds_since(t0) < 1);
+        }
+        // Once the hog lets one go, its address gets that place back.
+        ::close(hog.back());
+        hog.pop_back();
+        REQUIRE(test::eventually([&] { return fx.recorder->closed >= 3; }, 3));
+        int again = connect_to(fx.port(), "127.0.0.2");
+        const std::string req = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        ::send(again, req.data(), req.size(), MSG_NOSIGNAL);
+        auto in = test::read_until_closed(again);
+        CHECK(take_reply(in).body == "hello");
+        for (int fd : hog) ::close(fd);
+    }
+}
+
+TEST_CASE("Clients that abort rate-limited downloads give their budget back", "[net][http]") {
+    auto options = Fixture::defaults();
+    options.upload_rate = 1'000'000;  // chunks of 250,000 bytes, a quarter second each
+    options.threads = 2;
+    options.timeout = std::chrono::seconds(30);  // no abandoned wait ends by the timeout here
+    options.max_connections_per_ip = 256;
+    Fixture fx(options);
+    // 50 clients each ask for 600 KiB, read the answer's header and leave: together they reserve
+    // 50 x 250 kB of budget (12.5 s) before they go.
+    const std::string req = "GET /file/0/614400 HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (int i = 0; i < 50; ++i) {
+        int s = connect_to(fx.port());
+        ::send(s, req.data(), req.size(), MSG_NOSIGNAL);
+        std::string in;
+        char buf[4096];
+        for (ssize_t n; in.find("\r\n\r\n") == std::string::npos && (n = ::recv(s, buf, sizeof buf, 0)) > 0;)
+            in.append(buf, static_cast<std::size_t>(n));
+        CHECK(in.starts_with("HTTP/1.1 200"));
+        ::close(s);
+    }
+    // They are noticed while waiting and closed, not when their turn would have come.
+    CHECK(test::eventually([&] { return fx.recorder->closed == 50; }, 3));
+    auto t0 = std::chrono::steady_clock::now();
+    auto small = get(fx.port(), "/file/0/1000");
+    CHECK(small.body == fx.bytes.substr(0, 1000));
+    CHECK(seconds_since(t0) < 3);  // before: behind the 12.5 s reserved by the clients gone
+}
+
+TEST_CASE("A wait for the upload budget longer than the timeout is not started", "[net][http]") {
+    auto options = Fixture::defaults();
+    options.upload_rate = 4096;  // chunks of 4 KiB, a second each
+    options.timeout = std::chrono::seconds(1);
+    Fixture fx(options);
+    // A takes 12 KiB: its chunks go at 0, 1 and 2 s, each wait under the timeout.
+    auto t0 = std::chrono::steady_clock::now();
+    auto a = std::async(std::launch::async, [&] { return get(fx.port(), "/file/0/12288"); });
+    REQUIRE(test::eventually([&] { return fx.recorder->bytes >= 4096; }, 3));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // A has reserved its second chunk
+    // B asks while A's second chunk holds the budget until 2 s: its wait would be over the
+    // timeout, so it is cut at once (after its header) rather than kept waiting.
+    auto tb = std::chrono::steady_clock::now();
+    int b = connect_to(fx.port());
+    const std::string req = "GET /file/0/100 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    ::send(b, req.data(), req.size(), MSG_NOSIGNAL);
+    auto got_b = test::read_until_closed(b);
+    CHECK(seconds_since(tb) < 1);
+    CHECK(got_b.starts_with("HTTP/1.1 200"));
+    CHECK(got_b.ends_with("\r\n\r\n"));  // the header only: none of the 100 bytes
+    auto got_a = a.get();
+    CHECK(got_a.body == fx.bytes.substr(0, 12288));
+    CHECK(seconds_since(t0) > 1.5);
 }

@@ -1,5 +1,6 @@
 // The seeder's HTTP server in-process on an ephemeral port: read timeouts (idle and slow headers),
-// keep-alive with pipelined requests and the connection cap, as /metrics counts them. The
+// keep-alive with pipelined requests and the connection caps (in all and per client address), as
+// /metrics counts them. The
 // skeleton's own tests (limits, streaming, the upload budget) are in tests/net/http_server_tests.cpp.
 #include <catch2/catch.hpp>
 
@@ -11,8 +12,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int connect_to(std::uint16_t port) {
-    int s = test::connect_loopback(port);
+int connect_to(std::uint16_t port, const char* from = nullptr) {
+    int s = test::connect_loopback(port, 5, from);
     REQUIRE(s >= 0);
     return s;
 }
@@ -23,8 +24,10 @@ struct Server {
     CatalogBox box;
     Metrics metrics;
     std::unique_ptr<HttpServer> server;
-    explicit Server(unsigned max_connections = 256) {
+    explicit Server(unsigned max_connections = 256,
+                    std::chrono::seconds header_timeout = std::chrono::seconds(1)) {
         options.http = {"127.0.0.1", 0};
+        options.http_header_timeout = header_timeout;
         options.http_timeout = std::chrono::seconds(1);
         options.max_connections = max_connections;
         auto s = start_http_server(options, box, metrics);
@@ -68,4 +71,23 @@ TEST_CASE("Connections beyond the cap are closed at once", "[seeder][http]") {
     CHECK(test::seconds_until_closed(c) < 0.5);
     ::close(a);
     ::close(b);
+}
+
+TEST_CASE("One address holding its 16 connections does not lock out another", "[seeder][http]") {
+    Server srv(256, std::chrono::seconds(30));  // the default per-address cap, 16
+    REQUIRE(srv.options.max_connections_per_ip == 16);
+    std::vector<int> hog;
+    for (int i = 0; i < 16; ++i) hog.push_back(connect_to(srv.port(), "127.0.0.2"));
+    REQUIRE(test::eventually([&] { return srv.metrics.http_connections == 16; }, 3));
+    int more = connect_to(srv.port(), "127.0.0.2");
+    CHECK(test::seconds_until_closed(more) < 0.5);
+    auto t0 = std::chrono::steady_clock::now();
+    int other = connect_to(srv.port(), "127.0.0.3");
+    const std::string req = "GET /v1/releases HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    ::send(other, req.data(), req.size(), MSG_NOSIGNAL);
+    auto in = test::read_until_closed(other);
+    CHECK(in.starts_with("HTTP/1.1 200"));
+    CHECK(in.ends_with("{\"releases\":[]}\n"));
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
+    for (int fd : hog) ::close(fd);
 }

@@ -192,8 +192,8 @@ TEST_CASE("Missing files, bad methods and paths that leave the releases director
         CHECK(fx.get(bad).status == 400);
     }
     // A symlink inside a release that points outside the releases root is not followed.
-    fs::create_symlink("/etc/passwd", seedtest::release_dir(fx.root, 100) / "shards" / "link.shard");
-    CHECK(fx.get(fx.files(100) + "shards/link.shard").status == 404);
+    fs::create_symlink("/etc/passwd", seedtest::release_dir(fx.root, 100) / "shards" / "00099.shard");
+    CHECK(fx.get(fx.files(100) + "shards/00099.shard").status == 404);
 
     auto post = fx.get("/v1/releases", std::nullopt, "POST");
     CHECK(post.status == 405);
@@ -207,6 +207,27 @@ TEST_CASE("Missing files, bad methods and paths that leave the releases director
     CHECK(m.status == 200);
     CHECK(m.body.find("utxo_seeder_bytes_uploaded_total 1234\n") != std::string::npos);
     CHECK(m.body.find("utxo_seeder_http_requests_total{code=\"200\"} 1\n") != std::string::npos);
+}
+
+TEST_CASE("The web seed serves NNNNN.shard and NNNNN.patch only, whatever else lies beside them",
+          "[seeder][handler]") {
+    Fixture fx;
+    auto dir = seedtest::release_dir(fx.root, 100);
+    const std::string junk = "operator notes\n";
+    for (const char* name : {"notes.txt", "00003.shard.bak", "0003.shard", "00003.patch", "torrent-cache"})
+        test::write_file(dir / "shards" / name, utxo::core::as_bytes(junk));
+    test::write_file(dir / "patches" / "00003.shard", utxo::core::as_bytes(junk));
+    for (const std::string name : {"shards/notes.txt", "shards/00003.shard.bak", "shards/0003.shard",
+                                   "shards/00003.patch", "shards/torrent-cache", "patches/00003.shard"}) {
+        CAPTURE(name);
+        for (const char* method : {"GET", "HEAD"}) {
+            auto res = fx.get(fx.files(100) + name, std::nullopt, method);
+            CHECK(res.status == 404);
+            CHECK_FALSE(res.file);
+        }
+    }
+    CHECK(fx.get(fx.files(100) + "shards/00003.shard").status == 200);
+    CHECK(fx.get(fx.files(100) + "patches/00003.patch").status == 200);
 }
 
 TEST_CASE("The scan ignores unfinished and foreign directories and reports broken releases",

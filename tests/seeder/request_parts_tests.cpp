@@ -1,5 +1,8 @@
 // Target splitting, file names and Range parsing on their own, including hostile input.
 #include <catch2/catch.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "seeder/options.h"
 #include "seeder/request_parts.h"
@@ -16,10 +19,31 @@ TEST_CASE("split_target decodes segments and refuses escapes from the tree", "[s
         CAPTURE(bad);
         CHECK_FALSE(split_target(bad));
     }
-    CHECK(is_safe_file_name("00042.shard"));
-    CHECK_FALSE(is_safe_file_name(".x"));
-    CHECK_FALSE(is_safe_file_name("a b"));
-    CHECK_FALSE(is_safe_file_name(""));
+}
+
+TEST_CASE("is_web_seed_file accepts NNNNN.shard under shards and NNNNN.patch under patches only",
+          "[seeder][parts]") {
+    CHECK(is_web_seed_file("shards", "00042.shard"));
+    CHECK(is_web_seed_file("shards", "65535.shard"));
+    CHECK(is_web_seed_file("patches", "00000.patch"));
+    for (auto [part, name] : std::vector<std::pair<std::string, std::string>>{{"shards", "00042.patch"},
+                                                                              {"patches", "00042.shard"},
+                                                                              {"shards", "0042.shard"},
+                                                                              {"shards", "000042.shard"},
+                                                                              {"shards", "0004a.shard"},
+                                                                              {"shards", "-0042.shard"},
+                                                                              {"shards", "00042.shard.tmp"},
+                                                                              {"shards", "00042.Shard"},
+                                                                              {"shards", "x0042.shard"},
+                                                                              {"shards", "notes.txt"},
+                                                                              {"shards", ".00042.shard"},
+                                                                              {"shards", ""},
+                                                                              {"manifest", "00042.shard"},
+                                                                              {"", "00042.shard"},
+                                                                              {"shards", "00042.shard "}}) {
+        CAPTURE(part, name);
+        CHECK_FALSE(is_web_seed_file(part, name));
+    }
 }
 
 TEST_CASE("parse_range accepts one byte range and nothing else", "[seeder][parts]") {

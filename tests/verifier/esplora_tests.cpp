@@ -102,7 +102,8 @@ TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplor
     pid_t pid = fork();
     if (pid == 0) {
         std::string cmd = vt::verifier + " serve --db " + test::q(dir / "store") +
-                          " --http 127.0.0.1:0 --max-connections 2 > " + test::q(out) + " 2>&1";
+                          " --http 127.0.0.1:0 --max-connections 4 --max-connections-per-ip 2 > " +
+                          test::q(out) + " 2>&1";
         execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
         _exit(127);
     }
@@ -130,24 +131,48 @@ TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplor
                          "' " + base + "/blocks/tip/height");
     CHECK(big.out == "431");
 
-    {  // two idle connections fill the cap: a third is told 503; once they go, it is served again
+    {
         struct Connection {
             int fd;
             ~Connection() {
                 if (fd >= 0) ::close(fd);
             }
         };
-        Connection idle1{test::connect_loopback(static_cast<std::uint16_t>(std::stoi(port)))};
-        Connection idle2{test::connect_loopback(static_cast<std::uint16_t>(std::stoi(port)))};
+        const auto port_number = static_cast<std::uint16_t>(std::stoi(port));
+        const auto tip_status = [&](const char* from) {
+            return test::run("curl -s -o /dev/null -w '%{http_code}' --interface " + std::string(from) + " " +
+                             base + "/blocks/tip/height")
+                .out;
+        };
+        // 127.0.0.2 holds its two places (--max-connections-per-ip 2): a third from it is told 503,
+        // while 127.0.0.3 is served at once.
+        Connection hog1{test::connect_loopback(port_number, 5, "127.0.0.2")};
+        Connection hog2{test::connect_loopback(port_number, 5, "127.0.0.2")};
+        REQUIRE(hog1.fd >= 0);
+        REQUIRE(hog2.fd >= 0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        CHECK(tip_status("127.0.0.2") == "503");
+        auto t0 = std::chrono::steady_clock::now();
+        CHECK(tip_status("127.0.0.3") == "200");
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+        // Two more idle connections from 127.0.0.3 fill the whole cap (--max-connections 4).
+        Connection idle1{test::connect_loopback(port_number, 5, "127.0.0.3")};
+        Connection idle2{test::connect_loopback(port_number, 5, "127.0.0.3")};
         REQUIRE(idle1.fd >= 0);
         REQUIRE(idle2.fd >= 0);
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        auto full = test::run("curl -s -o /dev/null -w '%{http_code}' " + base + "/blocks/tip/height");
-        CHECK(full.out == "503");
+        CHECK(tip_status("127.0.0.1") == "503");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     auto again = test::run("curl -s " + base + "/blocks/tip/height");
     CHECK(again.out == "200");
+    {  // an idle connection is dropped after the 5 s header timeout, not the 15 s write timeout
+        int idle = test::connect_loopback(static_cast<std::uint16_t>(std::stoi(port)), 20);
+        REQUIRE(idle >= 0);
+        const double took = test::seconds_until_closed(idle);
+        CHECK(took > 3);
+        CHECK(took < 10);
+    }
 
     kill(pid, SIGTERM);
     int status = 0;
