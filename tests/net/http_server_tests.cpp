@@ -564,8 +564,7 @@ TEST_CASE("Small file answers on a kept-alive connection are not held back by Na
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < 10; ++i) {
         ::send(s, req.data(), req.size(), MSG_NOSIGNAL);
-        while (in.find("\r\n\r\n") == std::string::npos ||
-               in.size() < in.find("\r\n\r\n") + 4 + 2000) {
+        while (in.find("\r\n\r\n") == std::string::npos || in.size() < in.find("\r\n\r\n") + 4 + 2000) {
             auto n = ::recv(s, buf, sizeof buf, 0);
             REQUIRE(n > 0);
             in.append(buf, static_cast<std::size_t>(n));
