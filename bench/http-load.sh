@@ -4,7 +4,8 @@
 #  - utxo-verifier serve on a small installed store: /blocks/tip/height and /address/:a/utxo
 # Each endpoint is measured alone, then while an attacker at 127.0.0.2 keeps trying to hold 1,000
 # idle connections open (it tops them up every second, as a real one would reconnect). Printed:
-# requests/s, p50 and p99 latency, socket errors and non-2xx answers of wrk (from 127.0.0.1), and
+# answered requests/s (2xx only: a 503 is not an answer), p50 and p99 latency of every response,
+# socket errors (refused or cut connections) and non-2xx answers of wrk (from 127.0.0.1), and
 # the server's peak RSS over that run (/proc/PID/status VmHWM, reset before each run through
 # clear_refs); the second run of each endpoint is shown beside the first as ratios.
 #   bench/http-load.sh WORKDIR
@@ -100,17 +101,19 @@ EOF
 ms() {  # wrk's "635.00us", "1.23ms", "2.01s" in milliseconds
   python3 -c "import re,sys;v,u=re.match(r'([0-9.]+)(us|ms|s|m)',sys.argv[1]).groups();print(f'{float(v)*{\"us\":0.001,\"ms\":1,\"s\":1000,\"m\":60000}[u]:.3f}')" "$1"
 }
-# run_wrk PID URL; sets rps p50 p99 errors non2xx hwm
+# run_wrk PID URL; sets rps (2xx answers per second) p50 p99 errors non2xx hwm
 run_wrk() {
   echo 5 > "/proc/$1/clear_refs"  # resets VmHWM to the current RSS
   wrk -t2 -c"$conns" -d"${duration}s" --latency "$2" > "$work/wrk.txt" 2>&1 || true
-  rps=$(awk '/^Requests\/sec:/{print $2}' "$work/wrk.txt"); rps=${rps:-0}
+  local total
+  total=$(awk '/requests in/{print $1}' "$work/wrk.txt"); total=${total:-0}
   local x
   x=$(awk '$1=="50%"{print $2}' "$work/wrk.txt"); p50=$(ms "${x:-0us}")
   x=$(awk '$1=="99%"{print $2}' "$work/wrk.txt"); p99=$(ms "${x:-0us}")
   errors=$(sed -nE 's/.*Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+).*/\1+\2+\3+\4/p' "$work/wrk.txt")
   errors=$((${errors:-0}))
   non2xx=$(awk '/Non-2xx/{print $5}' "$work/wrk.txt"); non2xx=${non2xx:-0}
+  rps=$(python3 -c "print(f'{($total-$non2xx)/$duration:.1f}')")
   hwm=$(awk '/^VmHWM/{print $2}' "/proc/$1/status")
 }
 

@@ -341,6 +341,9 @@ struct Engine {
         const auto remote = socket.remote_endpoint(ec);
         if (ec) return;  // already reset by the client: the socket closes as it goes out of scope
         const auto client = client_key(remote.address());
+        // A file answer is written as its header, then its chunks: with Nagle's algorithm the
+        // first chunk would wait for the client's delayed ACK of the header (40 ms on Linux).
+        socket.set_option(tcp::no_delay(true), ec);
         const auto& o = shared.options;
         if (shared.open < o.max_connections && shared.open_from(client) < o.max_connections_per_ip)
             return std::make_shared<Connection>(std::move(socket), shared, client)->run();
