@@ -1,13 +1,15 @@
 // Addresses are typed by users and sent to `serve` (GET /address/:address/utxo): every decoder
 // must refuse junk with an error, and an accepted address must be the one its script gives back.
 #include "core/address.h"
+
 #include "fuzz_input.h"
 
 using namespace utxo;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto input = fuzz::text(data, size);
-    for (auto net : {core::Network::mainnet, core::Network::testnet3, core::Network::signet, core::Network::regtest}) {
+    for (auto net :
+         {core::Network::mainnet, core::Network::testnet3, core::Network::signet, core::Network::regtest}) {
         auto script = core::address_to_script(input, net);
         if (!script) continue;
         auto address = core::script_to_address(*script, net);

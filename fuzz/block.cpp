@@ -11,6 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto block = core::parse_block(input))
         fuzz::require(core::serialize_block(*block) == original, "a parsed block serializes to its bytes");
     if (auto tx = core::parse_transaction(input))
-        fuzz::require(core::serialize_transaction(*tx) == original, "a parsed transaction serializes to its bytes");
+        fuzz::require(core::serialize_transaction(*tx) == original,
+                      "a parsed transaction serializes to its bytes");
     return 0;
 }

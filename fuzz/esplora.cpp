@@ -1,6 +1,8 @@
 // `serve` answers strangers' GETs: handle_request must answer any target with a status, never
 // crash. A store with a tiny installed release (one empty shard, made here once) lets requests
 // reach the path parsing and the address decoding instead of stopping at 503.
+#include "verifier/esplora.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,7 +12,6 @@
 #include "core/sha256.h"
 #include "core/shard.h"
 #include "fuzz_input.h"
-#include "verifier/esplora.h"
 #include "verifier/store.h"
 
 using namespace utxo;
@@ -49,8 +50,12 @@ verifier::Store& installed_store() {
         auto stage = s->staging_dir(m);
         fuzz::require(stage.has_value(), "a staging directory");
         const auto shard = verifier::shard_path(*stage, 0);
-        core::ShardHeader header{.network = m.network, .block = m.block, .height = m.height, .shard_index = 0,
-                                 .shard_count = 1, .coin_count = 0};
+        core::ShardHeader header{.network = m.network,
+                                 .block = m.block,
+                                 .height = m.height,
+                                 .shard_index = 0,
+                                 .shard_count = 1,
+                                 .coin_count = 0};
         auto writer = core::ShardWriter::create(shard, header);
         fuzz::require(writer && writer->finish().has_value(), "the empty shard is written");
         auto bytes = core::read_small_file(shard, 1 << 20);
@@ -71,9 +76,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto& store = installed_store();
     const auto input = fuzz::text(data, size);
     const auto newline = input.find('\n');
-    verifier::HttpRequest req{.method = newline == std::string_view::npos ? "GET" : std::string(input.substr(0, newline)),
-                              .target = std::string(newline == std::string_view::npos ? input : input.substr(newline + 1))};
+    verifier::HttpRequest req{
+        .method = newline == std::string_view::npos ? "GET" : std::string(input.substr(0, newline)),
+        .target = std::string(newline == std::string_view::npos ? input : input.substr(newline + 1))};
     const auto res = verifier::handle_request(req, store);
-    fuzz::require(res.status >= 200 && res.status < 600 && res.status != 500, "an answer with a sensible status");
+    fuzz::require(res.status >= 200 && res.status < 600 && res.status != 500,
+                  "an answer with a sensible status");
     return 0;
 }

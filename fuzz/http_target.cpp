@@ -18,8 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto range = newline == std::string_view::npos ? std::string_view{} : rest.substr(newline + 1);
     if (auto segments = seeder::split_target(target))
         for (const auto& s : *segments)
-            fuzz::require(s != "." && s != ".." && s.find_first_of(std::string_view("/\\\0", 3)) == std::string::npos,
-                          "a target segment never climbs or separates");
+            fuzz::require(
+                s != "." && s != ".." && s.find_first_of(std::string_view("/\\\0", 3)) == std::string::npos,
+                "a target segment never climbs or separates");
     if (auto r = seeder::parse_range(range, file_size))
         fuzz::require(r->length > 0 && r->first < file_size && r->length <= file_size - r->first,
                       "a range lies inside the file");

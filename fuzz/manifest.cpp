@@ -2,6 +2,7 @@
 // crashing, and what it accepts must encode back to the same bytes (the signed statement names
 // the manifest's SHA-256, so canonical bytes are the contract).
 #include "core/manifest.h"
+
 #include "core/minisign.h"
 #include "fuzz_input.h"
 

@@ -1,6 +1,7 @@
 // Patch files are downloaded from strangers: decode_patch makes every canonical check, so what
 // it accepts must pass check_patch and encode back to the very same bytes.
 #include "core/patch.h"
+
 #include "fuzz_input.h"
 
 using namespace utxo;

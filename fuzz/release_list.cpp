@@ -12,6 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::string> skipped;
     auto offers = verifier::parse_release_list(*source, fuzz::text(data, size), skipped);
     if (!offers) return 0;
-    for (const auto& offer : *offers) fuzz::require(!offer.manifest.host.empty(), "an offer names a manifest host");
+    for (const auto& offer : *offers)
+        fuzz::require(!offer.manifest.host.empty(), "an offer names a manifest host");
     return 0;
 }

@@ -1,7 +1,8 @@
 // Output scripts come from blocks and shard files: classification and address encoding must
 // accept any bytes, and an address made from a script must decode to that script.
-#include "core/address.h"
 #include "core/script.h"
+
+#include "core/address.h"
 #include "fuzz_input.h"
 
 using namespace utxo;
@@ -11,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)core::script_type_name(core::classify_script(script));
     (void)core::is_unspendable(script);
     if (auto program = core::witness_program(script))
-        fuzz::require(program->program.size() >= 2 && program->program.size() <= 40, "witness program length");
+        fuzz::require(program->program.size() >= 2 && program->program.size() <= 40,
+                      "witness program length");
     for (auto net : {core::Network::mainnet, core::Network::regtest}) {
         auto address = core::script_to_address(script, net);
         if (!address) continue;

@@ -1,8 +1,9 @@
 // A secret key file is read by utxo-signer (possibly one a user was handed). The passphrase
 // source refuses, so an encrypted key never reaches scrypt: the fuzzer explores the decoding and
 // the checks made before the key derivation, not libsodium's KDF.
-#include "fuzz_input.h"
 #include "signer/secret_key.h"
+
+#include "fuzz_input.h"
 
 using namespace utxo;
 

@@ -1,8 +1,9 @@
 // Shard files are downloaded from strangers. Two readers see them: the record decoder over a byte
 // span (read_shard_coin, used by the store's scans) and the streaming ShardReader over a file.
 // Both must end in a value or an error, and must agree on how many coins a file holds.
-#include "core/serialize.h"
 #include "core/shard.h"
+
+#include "core/serialize.h"
 #include "fuzz_input.h"
 
 using namespace utxo;

@@ -7,8 +7,8 @@
 using namespace utxo;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const net::TorrentLimits limits{.max_bytes = 1 << 20, .max_pieces = 1 << 16, .max_decode_tokens = 100000,
-                                    .max_decode_depth = 50};
+    const net::TorrentLimits limits{
+        .max_bytes = 1 << 20, .max_pieces = 1 << 16, .max_decode_tokens = 100000, .max_decode_depth = 50};
     auto contents = net::read_torrent(fuzz::text(data, size), limits);
     auto infohash = net::torrent_infohash(fuzz::text(data, size), limits);
     fuzz::require(contents.has_value() == infohash.has_value(), "read_torrent and torrent_infohash agree");

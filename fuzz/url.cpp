@@ -1,7 +1,8 @@
 // URLs arrive in release lists and trustnet files: parse_http_url and resolve_reference must
 // refuse junk with an error, and a parsed URL must print to a string that parses the same way.
-#include "fuzz_input.h"
 #include "net/url.h"
+
+#include "fuzz_input.h"
 
 using namespace utxo;
 
@@ -11,10 +12,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require(base.has_value(), "the fixed base URL parses");
     if (auto url = net::parse_http_url(input)) {
         auto again = net::parse_http_url(url->str());
-        fuzz::require(again && again->host == url->host && again->port == url->port && again->path == url->path,
-                      "a parsed URL prints to one that parses the same");
+        fuzz::require(
+            again && again->host == url->host && again->port == url->port && again->path == url->path,
+            "a parsed URL prints to one that parses the same");
     }
-    if (auto ref = net::resolve_reference(*base, input)) fuzz::require(!ref->host.empty(), "a reference has a host");
+    if (auto ref = net::resolve_reference(*base, input))
+        fuzz::require(!ref->host.empty(), "a reference has a host");
     (void)net::percent_decode(input);
     return 0;
 }

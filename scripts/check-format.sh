@@ -3,7 +3,7 @@
 # with the root .clang-format, naming each such file. Fix with: scripts/check-format.sh --fix
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(find core net cli indexer signer trustnet seeder verifier tests bench \
+mapfile -t files < <(find core net cli indexer signer trustnet seeder verifier tests bench fuzz \
                        -path tests/data -prune -o \( -name '*.cpp' -o -name '*.h' \) -print | sort)
 if [ "${1:-}" = "--fix" ]; then
   clang-format -i "${files[@]}"
