@@ -24,9 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto r = seeder::parse_range(range, file_size))
         fuzz::require(r->length > 0 && r->first < file_size && r->length <= file_size - r->first,
                       "a range lies inside the file");
-    for (std::string_view name : {target, range})
-        if (seeder::is_safe_file_name(name))
-            fuzz::require(!name.empty() && name.front() != '.' && name.find('/') == std::string_view::npos,
-                          "a safe file name is a plain name");
+    for (std::string_view part : {"shards", "patches"})
+        if (seeder::is_web_seed_file(part, target))
+            fuzz::require(target.size() == 11 && target.find('/') == std::string_view::npos,
+                          "a web-seed name is NNNNN.shard or NNNNN.patch");
     return 0;
 }
