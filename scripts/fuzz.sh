@@ -3,14 +3,15 @@
 # build-fuzz/ and runs each one for SECONDS (default 60), starting from its seed corpus in
 # fuzz/corpus/<target>/. Prints the execs of every target; exits 1 when a target found a crash
 # (the input is kept as build-fuzz/crashes/<target>-crash-*), 2 when the build fails.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     UTXO_FUZZ_JOBS=N runs N targets at once (default 1)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     UTXO_FUZZ_JOBS=N runs N targets at once (default 1),
+#                                             UTXO_FUZZ_BUILD_DIR=DIR builds there (default build-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 jobs=${UTXO_FUZZ_JOBS:-1}
 cxx=${UTXO_FUZZ_CXX:-$(command -v clang++-16 || command -v clang++)}
-build=build-fuzz
+build=${UTXO_FUZZ_BUILD_DIR:-build-fuzz}
 
 configure=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" -DUTXO_BUILD_TESTS=OFF -DUTXO_FUZZ=ON)
 if command -v ccache >/dev/null; then configure+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi

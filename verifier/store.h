@@ -95,8 +95,10 @@ private:
 // The file of shard `index` inside a release (or staging) directory: DIR/shards/NNNNN.shard.
 std::filesystem::path shard_path(const std::filesystem::path& release_dir, std::uint32_t index);
 
-// Tests only: when the environment variable UTXO_VERIFIER_CRASH_AT names a step of install()
-// ("verified", "renamed", "switched"), the process kills itself with SIGKILL at that step.
+// Test builds only (configured with UTXO_BUILD_TESTS, which defines UTXO_TEST_HOOKS for this
+// library): when the environment variable UTXO_VERIFIER_CRASH_AT names a step of install()
+// ("verified", "renamed", "switched"), the process kills itself with SIGKILL at that step. A build
+// without the tests has no such hook.
 inline constexpr char kCrashEnv[] = "UTXO_VERIFIER_CRASH_AT";
 
 }  // namespace utxo::verifier

@@ -32,9 +32,9 @@ core::Hash256 random_hash(std::mt19937_64& rng) {
 }
 
 // P2WPKH (stored raw) and P2PKH (a special compressed form), so both script encodings occur.
-core::Coin random_coin(std::mt19937_64& rng) {
+core::Coin random_coin(std::mt19937_64& rng, core::Height max_height = kHeight) {
     core::Coin c;
-    c.height = core::Height{static_cast<std::uint32_t>(1 + rng() % kHeight.value)};
+    c.height = core::Height{static_cast<std::uint32_t>(1 + rng() % max_height.value)};
     c.coinbase = rng() % 8 == 0;
     c.value = core::Amount{static_cast<std::int64_t>(rng() % 5'000'000'000)};
     if (rng() % 2) {
@@ -146,11 +146,11 @@ void write_patches(Release& r, std::mt19937_64& rng) {
 }
 
 Release build_release(const fs::path& root, bool with_patches, std::uint32_t shard_count = 4,
-                      std::size_t coins = 600, std::uint64_t seed = 42) {
+                      std::size_t coins = 600, std::uint64_t seed = 42, core::Height height = kHeight) {
     std::mt19937_64 rng(seed);
     Release r;
     r.m.network = core::Network::regtest;
-    r.m.height = kHeight;
+    r.m.height = height;
     r.m.block = core::hash_cast<core::BlockHash>(random_hash(rng));
     r.m.shard_count = shard_count;
     r.m.piece_size = indexer::kPieceSize;
@@ -161,7 +161,7 @@ Release build_release(const fs::path& root, bool with_patches, std::uint32_t sha
     for (std::size_t k = 0; k < coins; ++k) {
         core::OutPoint op{core::hash_cast<core::Txid>(random_hash(rng)),
                           static_cast<std::uint32_t>(rng() % 4)};
-        core::Coin c = random_coin(rng);
+        core::Coin c = random_coin(rng, height);
         r.shards[core::shard_of(c.script, shard_count)].emplace_back(op, std::move(c));
     }
     for (std::uint32_t i = 0; i < shard_count; ++i) {
@@ -170,6 +170,57 @@ Release build_release(const fs::path& root, bool with_patches, std::uint32_t sha
         write_shard(r.dir / "shards" / core::shard_file_name(i), r.m, i, s);
     }
     if (with_patches) write_patches(r, rng);
+    seal(r);
+    return r;
+}
+
+// The release at height 200 that follows `prev` (built at 150 in the same RELEASES root): in every
+// shard the first two coins are spent and three new ones created, and its patches say exactly that.
+Release build_successor(const Release& prev, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    Release r;
+    r.m = prev.m;
+    r.m.height = kHeight;
+    r.m.block = core::hash_cast<core::BlockHash>(random_hash(rng));
+    r.m.patches = core::PatchSet{prev.m.block, prev.m.height, {}};
+    r.m.patches->files.resize(r.m.shard_count);
+    r.dir = prev.dir.parent_path() / core::release_dir_name(r.m.height, r.m.block);
+    fs::create_directories(r.dir / "shards");
+    fs::create_directories(r.dir / "patches");
+    std::vector<core::Patch> patches(r.m.shard_count);
+    r.shards = prev.shards;
+    for (std::uint32_t i = 0; i < r.m.shard_count; ++i) {
+        auto& shard = r.shards[i];
+        for (int k = 0; k < 2 && !shard.empty(); ++k) {
+            patches[i].spent.push_back(shard.front().first);
+            shard.erase(shard.begin());
+        }
+    }
+    for (int made = 0; made < 3 * static_cast<int>(r.m.shard_count);) {
+        core::OutPoint op{core::hash_cast<core::Txid>(random_hash(rng)), 0};
+        core::Coin c = random_coin(rng);
+        const std::uint32_t i = core::shard_of(c.script, r.m.shard_count);
+        if (patches[i].created.size() == 3) continue;
+        patches[i].created.emplace_back(op, c);
+        r.shards[i].emplace_back(op, std::move(c));
+        ++made;
+    }
+    for (std::uint32_t i = 0; i < r.m.shard_count; ++i) {
+        auto by_outpoint = [](const auto& a, const auto& b) { return a.first < b.first; };
+        std::sort(r.shards[i].begin(), r.shards[i].end(), by_outpoint);
+        write_shard(r.dir / "shards" / core::shard_file_name(i), r.m, i, r.shards[i]);
+        core::Patch& p = patches[i];
+        p.header.network = r.m.network;
+        p.header.from_block = prev.m.block;
+        p.header.from_height = prev.m.height;
+        p.header.to_block = r.m.block;
+        p.header.to_height = r.m.height;
+        p.header.shard_index = i;
+        p.header.shard_count = r.m.shard_count;
+        std::sort(p.spent.begin(), p.spent.end());
+        std::sort(p.created.begin(), p.created.end(), by_outpoint);
+        test::write_file(r.dir / "patches" / core::patch_file_name(i), core::encode_patch(p));
+    }
     seal(r);
     return r;
 }
@@ -337,6 +388,55 @@ TEST_CASE("verify_release names the file of every tampering", "[release]") {
         REQUIRE_FALSE(v);
         CHECK(v.error().code != core::Errc::mismatch);
         CHECK(v.error().message.starts_with("manifest.json: "));
+    }
+}
+
+TEST_CASE("verify_release replays the patches on the previous release beside it", "[release]") {
+    test::TempDir tmp;
+    Release prev = build_release(tmp.path(), false, 4, 400, 7, core::Height{150});
+    Release r = build_successor(prev, 8);
+    auto has_line = [](const indexer::VerifyReport& report, const std::string& needle) {
+        return std::ranges::any_of(report.checks,
+                                   [&](const std::string& l) { return l.find(needle) != std::string::npos; });
+    };
+
+    SECTION("patches that turn the previous shards into these pass, and say so") {
+        auto report = indexer::verify_release(r.dir);
+        INFO((report ? "" : report.error().message));
+        REQUIRE(report);
+        CHECK(has_line(*report, "patches/: applied to the 4 shards of " + prev.dir.filename().string()));
+    }
+    SECTION("without the previous release nothing is replayed, and the report says so") {
+        fs::remove_all(prev.dir);
+        auto report = indexer::verify_release(r.dir);
+        REQUIRE(report);
+        CHECK(has_line(*report, "patches/: not applied: the release they start from"));
+    }
+    SECTION("a consistent release whose patch spends a coin the previous shard lacks is refused") {
+        core::Patch p = core::read_patch_file(r.dir / "patches" / "00001.patch").value();
+        const core::OutPoint ghost{core::hash_cast<core::Txid>(core::Hash256{}), 5};
+        p.spent.insert(p.spent.begin(), ghost);  // the all-zero txid sorts first
+        test::write_file(r.dir / "patches" / "00001.patch", core::encode_patch(p));
+        seal(r);  // every hash of the manifest and torrents matches the bad patch
+        expect_failure(r.dir, "patches/00001.patch: applied to ");
+        expect_failure(r.dir, "is not in the old shard");
+        // The command says the same in one line and exits 1 (refused), not 2.
+        auto out = test::run(test::q(test::bin("utxo-indexer")) + " verify-release " + test::q(r.dir));
+        INFO(out.out);
+        CHECK(out.exit_code == 1);
+        CHECK(out.out.find("patches/00001.patch: applied to ") != std::string::npos);
+    }
+    SECTION("a shard with a coin its patch does not create is refused") {
+        auto& shard = r.shards[2];
+        std::mt19937_64 rng(9);
+        core::Coin extra = random_coin(rng);
+        while (core::shard_of(extra.script, r.m.shard_count) != 2) extra = random_coin(rng);
+        shard.emplace_back(core::OutPoint{core::hash_cast<core::Txid>(random_hash(rng)), 1}, extra);
+        std::sort(shard.begin(), shard.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        write_shard(r.dir / "shards" / "00002.shard", r.m, 2, shard);
+        seal(r);
+        expect_failure(r.dir, "patches/00002.patch: applied to ");
+        expect_failure(r.dir, "but shards/00002.shard is ");
     }
 }
 

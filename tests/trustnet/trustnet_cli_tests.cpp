@@ -1,4 +1,6 @@
 // utxo-trustnet end to end: the real binary, a fresh temp dir each, exit codes and messages.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -133,4 +135,21 @@ TEST_CASE("interop: our verifier accepts a signature stock minisign made with a 
     CHECK(plain.exit_code == 1);
     CHECK(plain.output.find("trusted comment is not a utxo-torrent release statement (stock)") !=
           std::string::npos);
+}
+
+TEST_CASE("cli: a FIFO given as the trustnet file is refused at once instead of blocking") {
+    test::TempDir d;
+    const std::string fifo = (d / "trustnet.txt").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    // Nobody ever writes to the FIFO: a reader that opened it blocking would wait for the timeout.
+    for (const char* command : {"check ", "list "}) {
+        auto r = run("timeout 20 " + tn(command + quote(fifo)));
+        INFO(command);
+        CHECK(r.exit_code == 2);
+        CHECK(r.output == fifo + ": is a FIFO, not a regular file\n");
+    }
+    // A directory is no better.
+    auto dir = run(tn("check " + quote(d.path.string())));
+    CHECK(dir.exit_code == 2);
+    CHECK(dir.output.find(d.path.string() + ": ") == 0);
 }

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/address.h"
+#include "core/dir_lock.h"
 #include "core/manifest.h"
 #include "core/shard.h"
 #include "test_process.h"
@@ -484,6 +485,40 @@ TEST_CASE("A tampered shard from the seeder is rejected and the store keeps its 
     auto after = store_status(db.path());
     CHECK(after == before);
     CHECK(shard_files(after["dir"].get<std::string>()) == before_files);
+}
+
+TEST_CASE("A second fetch on a store exits 2 at once naming the holder's PID, the store unchanged",
+          "[fetch]") {
+    test::TempDir db;
+    install_height(db.path(), 100, "lock100");
+    Seeder s(serve_dir("lock200", {200}, world().names));
+    const auto before = store_status(db.path());
+    {
+        auto lock = utxo::core::DirLock::take(db.path());  // this test process is the other writer
+        REQUIRE(lock);
+        auto files = [&] {  // every file and directory of the store, with the size of each file
+            std::vector<std::string> out;
+            for (const auto& e : fs::recursive_directory_iterator(db.path()))
+                out.push_back(fs::relative(e.path(), db.path()).string() + " " +
+                              (e.is_regular_file() ? std::to_string(e.file_size()) : "dir"));
+            std::sort(out.begin(), out.end());
+            return out;
+        };
+        const auto files_before = files();
+        const auto started = std::chrono::steady_clock::now();
+        auto r = fetch(db.path(), {&s});
+        INFO(r.out);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(db.path().string() + ": in use by another process (PID " + std::to_string(::getpid()) +
+                         "); wait for it to finish") != std::string::npos);
+        CHECK(std::chrono::steady_clock::now() - started < 10s);  // at once, not after discovery
+        CHECK(store_status(db.path()) == before);                  // readers do not need the lock
+        CHECK(files() == files_before);
+    }
+    auto r = fetch(db.path(), {&s});
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(store_status(db.path())["height"] == 200);
 }
 
 TEST_CASE("kill -9 during download and during install leaves the old release, fetch resumes", "[fetch]") {
