@@ -13,6 +13,9 @@ core::Result<MainnetSynthSummary> synth_mainnet(const MainnetSynthOptions& o) {
     if (!o.continue_from.empty() && o.chain_out.empty())
         return core::fail(core::Errc::usage, "--continue-from needs --out for the chain to write");
     const bool with_chain = !o.chain_out.empty();
+    std::error_code ec;
+    if (with_chain && std::filesystem::exists(o.chain_out, ec))  // before minutes of snapshot writing
+        return core::fail(core::Errc::usage, fmt::format("{}: already exists", o.chain_out.string()));
     const std::size_t capacity = with_chain ? sample_capacity(o.chain) : 0;
     SpendableSample sample(o.chain.seed, capacity, o.base_height);
     MainnetSynthSummary sum;

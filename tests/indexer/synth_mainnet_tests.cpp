@@ -169,7 +169,8 @@ TEST_CASE("mainnet profile: draws are in their bands") {
     CHECK(mp::mainnet_subsidy(Height{840'000}).sat == 312'500'000);
 }
 
-TEST_CASE("synth --profile mainnet: same seed, same bytes; the two-step chain equals the one-step one") {
+TEST_CASE(
+    "synth --profile mainnet: same seed gives same bytes, and the two-step chain equals the one-step one") {
     test::TempDir dir;
     auto synth = [&](const std::string& name, int seed) {
         auto r = run(indexer + " synth --profile mainnet --snapshot-out " + q(dir / (name + ".utxo")) +
