@@ -84,6 +84,7 @@ timed() {
 mb() { du -sb "$@" | awk '{s+=$1} END {printf "%.3f", s/1e6}'; }
 sum_mb() { find "$@" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.3f", s/1e6}'; }
 peak_disk=0
+disk_mark() { peak_disk=$(py "max($peak_disk, $(mb "$work"))"); }  # before deleting what a step made
 step_done() {  # step_done STEP WALL: the step's time and the working directory's size after it
   local d; d=$(mb "$work")
   rec "$1" "step wall" s "$2" "${3-<= 600}"
@@ -106,7 +107,7 @@ chain_line=$(grep '^chain ' "$logs/synth.out")
 created=$(sed -nE 's/.*coins \+([0-9]+) -([0-9]+).*/\1/p' <<< "$chain_line")
 spent=$(sed -nE 's/.*coins \+([0-9]+) -([0-9]+).*/\2/p' <<< "$chain_line")
 total_amount=$(sed -nE 's/.*total ([0-9]+) sat.*/\1/p' "$logs/synth.out")
-rec 1 "snapshot coins/s" coins/s "$(py "round($coins/$wall)")"
+rec 1 "synth coins/s (snapshot and chain together)" coins/s "$(py "round($coins/$wall)")"
 rec 1 "snapshot" MB "$(mb "$work/set.utxo")"
 rec 1 "chain (288 blocks)" MB "$(mb "$work/chain.dat")"
 rec 1 "coins created by the chain" coins "$created"
@@ -119,7 +120,7 @@ timed import "$bin/utxo-indexer" import-core "$work/set.utxo" --db "$work/db" --
 rec 2 "import-core coins/s" coins/s "$(py "round($coins/$wall)")" "base>= 0.75"
 rec 2 "peak RSS" MB "$rss" "$indexer_rss_goal"
 rec 2 "indexer store" MB "$(mb "$work/db")"
-rm -f "$work/set.utxo"
+disk_mark; rm -f "$work/set.utxo"
 step_done 2 "$wall"
 
 step=3; echo "== 3. run over the 288 blocks, --release-every 144 (two releases)"
@@ -156,7 +157,7 @@ rec 3 "patches of $H2 (the day's patch bytes)" MB "$patch_mb2" "paper estimate: 
 rec 3 "release $H2 in all (shards, patches, torrents, manifest)" MB "$(mb "$r2")"
 rec 3 "peak RSS" MB "$run_rss" "$indexer_rss_goal"
 rec 3 "indexer store" MB "$(mb "$work/db")"
-rm -rf "$work/db" "$work/chain.dat"
+disk_mark; rm -rf "$work/db" "$work/chain.dat"
 step_done 3 "$(f3 "$w1+$w2")"
 
 step=4; echo "== 4. verify-release of both"
@@ -189,7 +190,7 @@ curl_config "$work/curl" > "$work/curl.cfg"
 mkdir -p "$work/curl"; sync
 t0=$(now); curl -sf -K "$work/curl.cfg"; curl_s=$(f3 "$(now)-$t0")
 t0=$(now); openssl dgst -sha256 "$work"/curl/*.shard > /dev/null; openssl_s=$(f3 "$(now)-$t0")
-rm -rf "$work/curl" "$work/curl.cfg"; sync
+disk_mark; rm -rf "$work/curl" "$work/curl.cfg"; sync
 timed fetch "$bin/utxo-verifier" fetch "${fetch_args[@]}" --db "$work/node" --all --listen "127.0.0.1:$(free_port)"
 fail_unless grep -q "^installed regtest height $H1 (1024 of 1024 shards" "$logs/fetch.out"
 down_s=$(sed -nE 's/^downloaded in ([0-9.]+) s.*/\1/p' "$logs/fetch.out")
@@ -218,7 +219,7 @@ rec 6 "verifier export-core coins/s" coins/s "$(py "round($coins1/$wall)")" ">= 
 rec 6 "export-core peak RSS" MB "$rss"
 rec 6 "export file" MB "$(mb "$work/export.utxo")"
 timed reimport "$bin/utxo-indexer" import-core "$work/export.utxo" --db "$work/reimport" --height "$H1"; i_wall=$wall
-rm -f "$work/export.utxo"
+disk_mark; rm -f "$work/export.utxo"
 timed restats "$bin/utxo-indexer" stats --json --db "$work/reimport"
 same=$(python3 - "$logs/restats.out" "$r1/manifest.json" <<'EOF'
 import json, sys
@@ -231,7 +232,7 @@ EOF
 )
 rec 6 "import-core of the export" s "$i_wall"
 rec 6 "its stats equal the release's (coins, amount, both hashes, block)" "1 = yes" "$same" ">= 1"
-rm -rf "$work/reimport"
+disk_mark; rm -rf "$work/reimport"
 step_done 6 "$(f3 "$e_wall+$i_wall+$wall")"
 
 step=7; echo "== 7. wallet fetch of 10 funded addresses"
@@ -273,7 +274,7 @@ rec 8 "seeder peak RSS (steps 5-8)" MB "$(py "round($(peak_rss_kb "$seeder_pid")
 kill "$seeder_pid"; wait "$seeder_pid" 2>/dev/null || true
 # Funded addresses for step 9: one from each shard (1024), spread over the set as a real wallet's.
 "$bin/utxo-indexer" addresses --release "$r2" --count 1024 | cut -d' ' -f1 > "$work/addresses.txt"
-rm -rf "$work/published"
+disk_mark; rm -rf "$work/published"
 step_done 8 "$(f3 "$f_wall+$wall")"
 
 step=9; echo "== 9. serve's Esplora API on the full store under load ($conns connections, ${load_s} s per endpoint)"
@@ -324,7 +325,7 @@ rec 9 "serve peak RSS" MB "$(py "round($(peak_rss_kb "$serve_pid")*1024/1e6, 1)"
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
 
 step=end
-rec all "peak disk (after a step)" MB "$peak_disk"
+rec all "peak disk (at the end of each step and before each deletion)" MB "$peak_disk"
 rec all "whole benchmark" s "$(f3 "$(now)-$t_all")"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work/node" "$work/wallet" "$work/releases" "$work"/paths-*.txt "$work/utxos.json"
 echo
