@@ -12,6 +12,7 @@
 # curl+openssl / fetch pairs whose medians are reported (default 3).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/lib.sh"
 bin=${BIN:-$root/build/bin}
 work=${1:?WORKDIR}
 chain=${2:?CHAIN.dat (from utxo-indexer synth)}
@@ -19,10 +20,6 @@ mkdir -p "$work"
 pids=(); swarm_pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-now() { date +%s.%N; }
-since() { python3 -c "print($(now)-$1)"; }
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/v1/releases" >/dev/null && return; sleep 0.1; done; exit 2; }
 
 # One authority's release at the chain's tip (kept between runs).
 if [ ! -d "$work/releases" ]; then
@@ -54,17 +51,10 @@ stop_seeder() { kill "$seeder_pid"; wait "$seeder_pid" 2>/dev/null || true; }
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; release $name: $coins coins, $shard_bytes shard bytes"
 start_seeder
 
-curl_config() {  # curl_config OUTDIR > cfg: every shard file of the release from the current seeder
-  for f in "$rel"/shards/*.shard; do
-    b=$(basename "$f"); printf 'url = "http://127.0.0.1:%s/v1/files/regtest/%s/shards/%s"\noutput = "%s/%s"\n' "$http" "$name" "$b" "$1" "$b"
-  done
-}
-
 # Baseline: curl every shard file from the web seed, then openssl over them; then fetch --all.
 # ROUNDS pairs (default 3), each pair back to back, and the medians reported: on this 2-core
 # machine both sides vary from run to run (curl most).
 curl_config "$work/curl" > "$work/curl.cfg"
-median() { python3 -c "import statistics,sys;print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
 curls=(); openssls=(); fetches=(); downloads=(); readies=(); pair_ratios=()
 for round in $(seq "${ROUNDS:-3}"); do
   rm -rf "$work/curl"; mkdir -p "$work/curl"

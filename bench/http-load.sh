@@ -13,6 +13,7 @@
 # 10), CONNECTIONS=N wrk connections (default 8), IDLE=N idle connections attempted (default 1000).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/lib.sh"
 bin=${BIN:-$root/build/bin}
 work=${1:?WORKDIR}
 duration=${SECONDS_PER_RUN:-10}
@@ -23,7 +24,6 @@ mkdir -p "$work"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
 # A small signed release (kept between runs), and a store installed from it by fetch.
 if [ ! -d "$work/releases" ]; then
@@ -98,23 +98,12 @@ with open(report, "w") as f:
     f.write(f"{sum(samples) / max(1, len(samples)):.0f} {min(samples or [0])} {opened}\n")
 EOF
 
-ms() {  # wrk's "635.00us", "1.23ms", "2.01s" in milliseconds
-  python3 -c "import re,sys;v,u=re.match(r'([0-9.]+)(us|ms|s|m)',sys.argv[1]).groups();print(f'{float(v)*{\"us\":0.001,\"ms\":1,\"s\":1000,\"m\":60000}[u]:.3f}')" "$1"
-}
 # run_wrk PID URL; sets rps (2xx answers per second) p50 p99 errors non2xx hwm
 run_wrk() {
   echo 5 > "/proc/$1/clear_refs"  # resets VmHWM to the current RSS
   wrk -t2 -c"$conns" -d"${duration}s" --latency "$2" > "$work/wrk.txt" 2>&1 || true
-  local total
-  total=$(awk '/requests in/{print $1}' "$work/wrk.txt"); total=${total:-0}
-  local x
-  x=$(awk '$1=="50%"{print $2}' "$work/wrk.txt"); p50=$(ms "${x:-0us}")
-  x=$(awk '$1=="99%"{print $2}' "$work/wrk.txt"); p99=$(ms "${x:-0us}")
-  errors=$(sed -nE 's/.*Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+).*/\1+\2+\3+\4/p' "$work/wrk.txt")
-  errors=$((${errors:-0}))
-  non2xx=$(awk '/Non-2xx/{print $5}' "$work/wrk.txt"); non2xx=${non2xx:-0}
-  rps=$(python3 -c "print(f'{($total-$non2xx)/$duration:.1f}')")
-  hwm=$(awk '/^VmHWM/{print $2}' "/proc/$1/status")
+  wrk_stats "$work/wrk.txt" "$duration"
+  hwm=$(peak_rss_kb "$1")
 }
 
 ratio() { python3 -c "a,b=float('$1'),float('$2');print(f'{a/b:.2f}' if b else '-')"; }

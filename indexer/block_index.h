@@ -36,6 +36,11 @@ public:
     // the chain starts at genesis). Where blocks fork, the branch with more descendants wins.
     std::vector<BlockLocation> chain_after(const std::optional<core::BlockHash>& start) const;
 
+    // Whether a block with this hash is in the files, or is the parent of one that is.
+    bool knows(const core::BlockHash& hash) const {
+        return by_hash_.contains(hash) || children_.contains(hash);
+    }
+
     // Reads and de-obfuscates one block.
     [[nodiscard]] core::Result<core::Bytes> read(const BlockLocation& loc) const;
 

@@ -7,7 +7,8 @@
 
 namespace utxo::indexer {
 
-core::Result<std::unique_ptr<ChainSource>> open_chain_source(const SourceOptions& options) {
+core::Result<std::unique_ptr<ChainSource>> open_chain_source(const SourceOptions& options,
+                                                             const std::optional<SourceAnchor>& anchor) {
     std::string_view spec = options.spec;
     if (options.timeout_seconds <= 0)
         return core::fail(core::Errc::usage, "the network timeout must be at least 1 second");
@@ -16,7 +17,7 @@ core::Result<std::unique_ptr<ChainSource>> open_chain_source(const SourceOptions
     if (spec.starts_with("blocks:")) {
         if (spec.size() == 7)
             return core::fail(core::Errc::usage, "blocks: needs a directory, e.g. blocks:~/.bitcoin/blocks");
-        return open_blocks_dir_source(options, std::filesystem::path(spec.substr(7)));
+        return open_blocks_dir_source(options, std::filesystem::path(spec.substr(7)), anchor);
     }
     // Only the scheme is echoed: the rest may hold a password.
     auto colon = spec.find(':');

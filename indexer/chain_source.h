@@ -2,6 +2,7 @@
 // Heights and hashes are the source's view of its best chain; callers re-check continuity.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ public:
 //                                          default cookie of the network's datadir are tried)
 //   rest:http://host:port                  (Core started with -rest)
 //   blocks:DIR                             (Core blocks directory or file, see block_source.h)
+// A block the chain may continue from: a store's tip.
+struct SourceAnchor {
+    core::Height height;
+    core::BlockHash hash;
+};
 struct SourceOptions {
     std::string spec;
     core::Network network = core::Network::mainnet;
@@ -41,6 +47,11 @@ struct SourceOptions {
     // (raw blocks as hex, twice their size), so callers size `count` to fit.
     std::size_t max_response_bytes = std::size_t{64} << 20;
 };
-[[nodiscard]] core::Result<std::unique_ptr<ChainSource>> open_chain_source(const SourceOptions& options);
+// `anchor` is for blocks: only. When the blocks do not start with the network's genesis block,
+// they may continue from this block (a store's tip, e.g. one imported from a snapshot): the chain
+// is then the longest one after it, and heights count on from its height. `run` passes its
+// store's tip.
+[[nodiscard]] core::Result<std::unique_ptr<ChainSource>> open_chain_source(
+    const SourceOptions& options, const std::optional<SourceAnchor>& anchor = std::nullopt);
 
 }  // namespace utxo::indexer

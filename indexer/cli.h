@@ -17,11 +17,12 @@ using cli::Action;  // cli/tool.h
 // The --network argument; CLI::ValidationError for an unknown name.
 core::Network network_or_throw(const std::string& name);
 
-// cli_store.cpp: the store and Core snapshot files, synthetic chains.
+// cli_store.cpp: the store and Core snapshot files.
 void add_build_command(CLI::App& app, Action& action);
 void add_stats_command(CLI::App& app, Action& action);
 void add_import_core_command(CLI::App& app, Action& action);
 void add_export_core_command(CLI::App& app, Action& action);
+// cli_synth.cpp: synthetic chains and snapshots.
 void add_synth_command(CLI::App& app, Action& action);
 // cli_release.cpp: releases.
 void add_run_command(CLI::App& app, Action& action);

@@ -1,4 +1,4 @@
-// utxo-indexer build, stats, import-core, export-core and synth: options onto the library's
+// utxo-indexer build, stats, import-core and export-core: options onto the library's
 // option structs, results onto stdout.
 #include <fmt/format.h>
 
@@ -7,7 +7,6 @@
 
 #include "indexer/cli.h"
 #include "indexer/commands.h"
-#include "indexer/synth.h"
 
 namespace utxo::indexer {
 
@@ -89,33 +88,6 @@ void add_export_core_command(CLI::App& app, Action& action) {
             fmt::print("wrote {} coins at height {} to {}; hash_serialized_3 {}; muhash {} (checked)\n",
                        r.coins, r.tip.height.value, out->string(), r.hash_serialized_3.to_display_hex(),
                        r.muhash.to_display_hex());
-            return {};
-        };
-    });
-}
-
-void add_synth_command(CLI::App& app, Action& action) {
-    auto o = std::make_shared<SynthOptions>();
-    auto out = std::make_shared<std::filesystem::path>();
-    auto format = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("synth", "write a deterministic synthetic regtest chain");
-    cmd->add_option("--out", *out, "output file")->required();
-    cmd->add_option("--blocks", o->blocks, "blocks after genesis")->required();
-    cmd->add_option("--txs-per-block", o->txs_per_block, "transactions per block, coinbase included")
-        ->required()
-        ->check(CLI::Range(1u, 1'000'000u));
-    cmd->add_option("--seed", o->seed, "random seed")->required();
-    cmd->add_option("--format", *format,
-                    "hex (one block per line) or blk (Core blk*.dat); default: "
-                    "blk when the name ends in .dat")
-        ->check(CLI::IsMember({"hex", "blk"}));
-    cmd->callback([o, out, format, &action] {
-        const bool blk = format->empty() ? out->extension() == ".dat" : *format == "blk";
-        action = [o, out, blk]() -> core::Status {
-            UTXO_TRY_ASSIGN(auto r,
-                            write_synthetic_chain(*o, *out, blk ? SynthFormat::blk : SynthFormat::hex_lines));
-            fmt::print("wrote {} blocks, {} transactions, {} outputs, {} inputs ({} bytes) to {}\n", r.blocks,
-                       r.txs, r.outputs, r.inputs, r.bytes, out->string());
             return {};
         };
     });

@@ -16,6 +16,7 @@ namespace utxo::indexer {
                                                                           std::string_view url);
 // blocks_dir_source.cpp: a blocks directory or one blk-format file.
 [[nodiscard]] core::Result<std::unique_ptr<ChainSource>> open_blocks_dir_source(
-    const SourceOptions& options, const std::filesystem::path& path);
+    const SourceOptions& options, const std::filesystem::path& path,
+    const std::optional<SourceAnchor>& anchor);
 
 }  // namespace utxo::indexer

@@ -133,7 +133,11 @@ core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>&
     UTXO_TRY_ASSIGN(auto db_lock, core::DirLock::take(options.db));
     UTXO_TRY_ASSIGN(auto releases_lock, core::DirLock::take(options.releases));
     UTXO_TRY_ASSIGN(auto store, UtxoStore::open(options.db, options.source.network, store_options));
-    auto source = open_chain_source(options.source);
+    // A blocks: file that continues a store started from a snapshot is read from the store's tip.
+    UTXO_TRY_ASSIGN(auto start, store.state());
+    std::optional<SourceAnchor> anchor;
+    if (start.tip) anchor = SourceAnchor{start.tip->height, start.tip->hash};
+    auto source = open_chain_source(options.source, anchor);
     UTXO_TRY(source);
     Runner runner{options, stop, store, **source, {}};
     while (true) {

@@ -11,6 +11,7 @@
 #include "core/opcodes.h"
 #include "core/script.h"
 #include "core/serialize.h"
+#include "indexer/synth_rng.h"
 
 namespace utxo::indexer {
 
@@ -19,30 +20,7 @@ using namespace core::opcodes;
 
 namespace {
 
-// splitmix64: fully specified, so the same seed gives the same chain on every machine
-// (std:: distributions are not portable across standard libraries).
-class Rng {
-public:
-    explicit Rng(std::uint64_t seed) : s_(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (s_ += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-    std::uint64_t below(std::uint64_t n) { return next() % n; }
-    Bytes bytes(std::size_t n) {
-        Bytes out(n);
-        for (std::size_t i = 0; i < n; i += 8) {
-            std::uint64_t v = next();
-            for (std::size_t j = 0; j < 8 && i + j < n; ++j) out[i + j] = std::uint8_t(v >> (8 * j));
-        }
-        return out;
-    }
-
-private:
-    std::uint64_t s_;
-};
+using Rng = SynthRng;
 
 Bytes concat(std::initializer_list<core::ByteView> parts) {
     Bytes out;

@@ -64,7 +64,11 @@ core::Result<std::optional<CannotMoveForward>> forward(Store& store, const core:
         const fs::path out = shard_path(stage, i);
         std::error_code ec;
         fs::remove(out, ec);  // a result of an earlier attempt; apply_patch never replaces a file
-        if (auto s = core::apply_patch(shard_path(cur->dir, i), *patch, out); !s)
+        // No fsync per file: install() makes the staged files durable before the switch (one
+        // syncfs, or an fdatasync each for a few), as for downloaded files.
+        if (auto s = core::apply_patch(shard_path(cur->dir, i), *patch, out,
+                                       core::ShardWriter::Durability::caller_syncs);
+            !s)
             return CannotMoveForward{fmt::format("{}: does not apply to {}: {}", p.string(),
                                                  shard_path(cur->dir, i).string(), s.error().message)};
     }
