@@ -509,10 +509,10 @@ TEST_CASE("A second fetch on a store exits 2 at once naming the holder's PID, th
         auto r = fetch(db.path(), {&s});
         INFO(r.out);
         CHECK(r.exit_code == 2);
-        CHECK(r.out.find(db.path().string() + ": in use by another process (PID " + std::to_string(::getpid()) +
-                         "); wait for it to finish") != std::string::npos);
+        CHECK(r.out.find(db.path().string() + ": in use by another process (PID " +
+                         std::to_string(::getpid()) + "); wait for it to finish") != std::string::npos);
         CHECK(std::chrono::steady_clock::now() - started < 10s);  // at once, not after discovery
-        CHECK(store_status(db.path()) == before);                  // readers do not need the lock
+        CHECK(store_status(db.path()) == before);                 // readers do not need the lock
         CHECK(files() == files_before);
     }
     auto r = fetch(db.path(), {&s});
