@@ -39,7 +39,7 @@ constexpr long kMaxRssKiB = 160 * 1024;
 #else
 constexpr long kMaxRssKiB = 64 * 1024;  // the bound fetch must stay under, whatever a seeder sends
 #endif
-constexpr int kDeadline = 10;           // --discovery-timeout for every case
+constexpr int kDeadline = 10;  // --discovery-timeout for every case
 
 std::string http(const std::string& status, const std::string& body) {
     return "HTTP/1.1 " + status + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
