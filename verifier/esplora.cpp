@@ -56,7 +56,7 @@ HttpResponse handle_request(const HttpRequest& req, Store& store) {
     if (req.method != "GET") return text(405, "only GET is supported");
     std::string_view path = req.target;
     if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
-    auto cur = store.installed();
+    auto cur = store.current();
     if (!cur) return text(500, cur.error().message);
     if (!*cur) return text(503, "no release is installed");
     const auto seg = segments(path);

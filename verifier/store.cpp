@@ -164,22 +164,57 @@ core::Result<Store> Store::open(const fs::path& dir) {
 
 const fs::path& Store::directory() const { return impl_->dir; }
 
-core::Result<std::optional<Installed>> Store::installed() {
-    UTXO_TRY_ASSIGN(auto rec, read_installed_record(*impl_));
-    if (!rec) return std::optional<Installed>{};
-    auto m = core::decode_manifest((rec)->manifest_bytes);
+namespace {
+
+[[nodiscard]] core::Result<std::shared_ptr<const Installed>> decode_release(const fs::path& store_dir,
+                                                                            core::ByteView bytes) {
+    auto rec = decode_installed(bytes);
+    if (!rec)
+        return fail(rec.error().code, fmt::format("{}: {}", (store_dir / "index").string(), rec.error().message));
+    auto m = core::decode_manifest(rec->manifest_bytes);
     if (!m)
-        return fail(Errc::invalid, fmt::format("{}: the installed manifest: {}",
-                                               (impl_->dir / "index").string(), m.error().message));
-    Installed out;
-    out.manifest = std::move(*m);
-    out.manifest_sha256 = core::sha256(core::as_bytes((rec)->manifest_bytes));
-    out.shards = (rec)->shards;
-    out.full = (rec)->full;
-    out.authorities = (rec)->authorities;
-    out.accepted_at = (rec)->accepted_at;
-    out.dir = impl_->dir / (rec)->dir;
-    return std::optional<Installed>{std::move(out)};
+        return fail(Errc::invalid, fmt::format("{}: the installed manifest: {}", (store_dir / "index").string(),
+                                               m.error().message));
+    auto out = std::make_shared<Installed>();
+    out->manifest = std::move(*m);
+    out->manifest_sha256 = core::sha256(core::as_bytes(rec->manifest_bytes));
+    out->shards = std::move(rec->shards);
+    out->full = rec->full;
+    out->authorities = std::move(rec->authorities);
+    out->accepted_at = rec->accepted_at;
+    out->dir = store_dir / rec->dir;
+    return std::shared_ptr<const Installed>(std::move(out));
+}
+
+}  // namespace
+
+core::Result<std::shared_ptr<const Installed>> Store::current() {
+    Impl& impl = *impl_;
+    std::lock_guard guard(impl.cache_mutex);
+    UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl.env, false));
+    // A read transaction's id is the last committed write's: unchanged means nothing was written.
+    const std::uint64_t id = mdb_txn_id(txn.get());
+    if (impl.cached && id == impl.txn_id) return impl.release;
+    UTXO_TRY_ASSIGN(auto v, core::lmdb::get(txn, impl.meta, core::as_bytes(kInstalledKey)));
+    const core::ByteView bytes = v ? *v : core::ByteView{};
+    const std::string_view now(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (!impl.cached || now != impl.record) {
+        std::shared_ptr<const Installed> release;
+        if (v) {
+            UTXO_TRY_ASSIGN(release, decode_release(impl.dir, bytes));
+        }
+        impl.release = std::move(release);
+        impl.record.assign(now);
+    }
+    impl.cached = true;
+    impl.txn_id = id;
+    return impl.release;
+}
+
+core::Result<std::optional<Installed>> Store::installed() {
+    UTXO_TRY_ASSIGN(auto cur, current());
+    if (!cur) return std::optional<Installed>{};
+    return std::optional<Installed>{*cur};
 }
 
 core::Result<fs::path> Store::staging_dir(const core::Manifest& m) {

@@ -18,6 +18,7 @@
 //
 // Concurrency: any number of processes may read; install() takes an exclusive lock on DIR/lock,
 // so two installs never interleave, and open() clears leftovers of a crash only under that lock.
+// current() and the queries may be called from several threads of one process at once.
 #pragma once
 #include <filesystem>
 #include <memory>
@@ -62,6 +63,12 @@ public:
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
 
+    // The installed release, shared and never changed (null while nothing is installed). It is
+    // decoded once and kept: each call opens one LMDB read transaction and compares its id (and,
+    // when the id moved, the "installed" record's bytes) with what was decoded, so a release
+    // installed by another handle or process is answered for from the next call on. Thread-safe.
+    [[nodiscard]] core::Result<std::shared_ptr<const Installed>> current();
+    // A copy of current()'s release.
     [[nodiscard]] core::Result<std::optional<Installed>> installed();
     // Where a release's files are staged before installation (created if missing).
     [[nodiscard]] core::Result<std::filesystem::path> staging_dir(const core::Manifest& m);

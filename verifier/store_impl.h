@@ -2,7 +2,10 @@
 #pragma once
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -18,6 +21,14 @@ struct Store::Impl {
     std::filesystem::path dir;
     core::lmdb::Env env;
     core::lmdb::Dbi meta = 0;
+
+    // Store::current()'s cache: the release decoded from `record` (the "installed" record's
+    // bytes, empty when absent), last confirmed in the read transaction `txn_id`.
+    std::mutex cache_mutex;
+    bool cached = false;
+    std::uint64_t txn_id = 0;
+    std::string record;
+    std::shared_ptr<const Installed> release;
 };
 
 // The LMDB "installed" record (meta key "installed"); layout in docs/formats.md.

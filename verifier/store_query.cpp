@@ -71,10 +71,10 @@ using ScriptMatch = std::function<bool(core::ByteView compressed)>;
 }  // namespace
 
 core::Result<std::vector<OwnedCoin>> Store::coins_for_script(core::ByteView script) {
-    UTXO_TRY_ASSIGN(auto cur, installed());
+    UTXO_TRY_ASSIGN(auto cur, current());
     if (!cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
-    const std::uint32_t shard = core::shard_of(script, (cur)->manifest.shard_count);
-    const auto& held = (cur)->shards;
+    const std::uint32_t shard = core::shard_of(script, cur->manifest.shard_count);
+    const auto& held = cur->shards;
     if (!std::binary_search(held.begin(), held.end(), shard))
         return fail(Errc::not_found,
                     fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
@@ -85,26 +85,26 @@ core::Result<std::vector<OwnedCoin>> Store::coins_for_script(core::ByteView scri
     core::Bytes target;
     core::Writer w(target);
     core::write_compressed_script(w, script);
-    return scan_shard(shard_path((cur)->dir, shard), [&](core::ByteView c) {
+    return scan_shard(shard_path(cur->dir, shard), [&](core::ByteView c) {
         return std::equal(c.begin(), c.end(), target.begin(), target.end());
     });
 }
 
 core::Result<std::vector<OwnedCoin>> Store::coins_for_script_hash(const core::Sha256Digest& script_sha256) {
-    UTXO_TRY_ASSIGN(auto cur, installed());
+    UTXO_TRY_ASSIGN(auto cur, current());
     if (!cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
     // The shard rule hashes SHA256d(script) = SHA256(script_sha256): the shard is known without the script.
     const auto d = core::sha256(script_sha256.bytes()).bytes();
     const std::uint32_t le = d[0] | (d[1] << 8) | (d[2] << 16) | (std::uint32_t{d[3]} << 24);
-    const std::uint32_t shard = le & ((cur)->manifest.shard_count - 1);
-    const auto& held = (cur)->shards;
+    const std::uint32_t shard = le & (cur->manifest.shard_count - 1);
+    const auto& held = cur->shards;
     if (!std::binary_search(held.begin(), held.end(), shard))
         return fail(Errc::not_found,
                     fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
                                 "this script hash",
                                 shard));
     // Each script is decoded and hashed: a few hundred ns per coin of the one shard.
-    return scan_shard(shard_path((cur)->dir, shard), [&](core::ByteView c) {
+    return scan_shard(shard_path(cur->dir, shard), [&](core::ByteView c) {
         core::Reader in(c);
         auto script = core::read_compressed_script(in);
         return script && core::sha256(*script) == script_sha256;
@@ -112,11 +112,11 @@ core::Result<std::vector<OwnedCoin>> Store::coins_for_script_hash(const core::Sh
 }
 
 core::Status Store::check_installed() {
-    UTXO_TRY_ASSIGN(auto cur, installed());
+    UTXO_TRY_ASSIGN(auto cur, current());
     if (!cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
-    const auto& m = (cur)->manifest;
-    for (auto i : (cur)->shards) {
-        const fs::path p = shard_path((cur)->dir, i);
+    const auto& m = cur->manifest;
+    for (auto i : cur->shards) {
+        const fs::path p = shard_path(cur->dir, i);
         auto reader = core::ShardReader::open(p);
         if (!reader)
             return fail(reader.error().code, fmt::format("{}: {}", p.string(), reader.error().message));

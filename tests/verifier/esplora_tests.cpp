@@ -180,3 +180,53 @@ TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplor
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("utxo-verifier serve answers for a release installed by another process while it runs",
+          "[esplora][e2e]") {
+    test::TempDir dir;
+    {
+        auto store = Store::open(dir / "store");
+        REQUIRE(store);
+        vt::install(*store, vt::releases().at(150));
+    }
+    const auto out = dir / "serve.out";
+    pid_t pid = fork();
+    if (pid == 0) {
+        std::string cmd = vt::verifier + " serve --db " + test::q(dir / "store") + " --http 127.0.0.1:0 > " +
+                          test::q(out) + " 2>&1";
+        execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
+        _exit(127);
+    }
+    std::string line;
+    for (int i = 0; i < 100 && line.find("listening on") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        auto b = test::read_file(out);
+        line.assign(b.begin(), b.end());
+    }
+    INFO(line);
+    REQUIRE(line.find("listening on 127.0.0.1:") != std::string::npos);
+    const auto at = line.find("127.0.0.1:") + 10;
+    const std::string base = "http://127.0.0.1:" + line.substr(at, line.find(' ', at) - at);
+    CHECK(test::run("curl -s " + base + "/blocks/tip/height").out == "150");
+
+    // A fetch beside serve installs release 200 (here the test process, through its own handle).
+    const auto rel_dir = vt::releases().at(200);
+    {
+        auto store = Store::open(dir / "store");
+        REQUIRE(store);
+        vt::install(*store, rel_dir);
+    }
+    CHECK(test::run("curl -s " + base + "/blocks/tip/height").out == "200");
+    auto [script, address] = some_address(rel_dir);
+    const auto expected = sorted(esplora_expected(vt::expectations(rel_dir).at(script)));
+    auto r = test::run("curl -s " + base + "/address/" + address + "/utxo");
+    CHECK(sorted(nlohmann::json::parse(r.out)) == expected);
+    r = test::run("curl -s " + base + "/scripthash/" + core::sha256(script).to_hex() + "/utxo");
+    CHECK(sorted(nlohmann::json::parse(r.out)) == expected);
+
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+}

@@ -1,4 +1,7 @@
 // Store: installing verified release files, answering by script, refusing what does not match.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <set>
 
 #include "core/sha256.h"
@@ -139,4 +142,51 @@ TEST_CASE("A tampered staged shard is refused and the previous installation stay
     vt::install(*store, rel_dir);
     CHECK(store->installed().value()->manifest.height.value == 200);
     CHECK_FALSE(fs::exists((*before)->dir));
+}
+
+TEST_CASE("current() keeps the decoded release and sees an install by another process", "[store]") {
+    test::TempDir dir;
+    auto store = Store::open(dir / "store");
+    REQUIRE(store);
+    auto none = store->current();
+    REQUIRE(none);
+    CHECK_FALSE(*none);
+    vt::install(*store, vt::releases().at(150));
+    auto first = store->current();
+    REQUIRE((first && *first));
+    CHECK((*first)->manifest.height.value == 150);
+    auto again = store->current();
+    REQUIRE(again);
+    CHECK(again->get() == first->get());  // nothing was written: the same decoded release
+
+    // Another process installs release 200 while this handle stays open, as beside `serve`.
+    const auto rel_dir = vt::releases().at(200);
+    pid_t pid = fork();
+    if (pid == 0) {
+        auto other = Store::open(dir / "store");
+        if (!other) _exit(2);
+        auto rel = vt::load_release(rel_dir);
+        auto shards = vt::all_shards(rel.manifest);
+        vt::stage(*other, rel_dir, shards);
+        _exit(other->install(rel.manifest, rel.bytes, shards, true, {"carol"}) ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+
+    auto now = store->current();
+    REQUIRE((now && *now));
+    CHECK((*now)->manifest.height.value == 200);
+    CHECK((*now)->authorities == std::vector<std::string>{"carol"});
+    CHECK((*first)->manifest.height.value == 150);  // a holder of the old release keeps it intact
+    for (const auto& [script, coins] : vt::expectations(rel_dir)) {
+        auto got = store->coins_for_script(script);
+        REQUIRE(got);
+        CHECK(vt::keys(*got) == coins);
+        auto by_hash = store->coins_for_script_hash(core::sha256(script));
+        REQUIRE(by_hash);
+        CHECK(vt::keys(*by_hash) == coins);
+    }
+    CHECK(store->installed().value()->manifest.height.value == 200);
 }
