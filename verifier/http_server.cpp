@@ -5,8 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "net/http_server.h"
 #include "verifier/esplora.h"
+#include "verifier/index_builder.h"
 #include "verifier/log.h"
 
 namespace utxo::verifier {
@@ -26,7 +29,7 @@ HttpResponse refusal(unsigned status) {
 net::HttpServerOptions server_options(const ServeOptions& o) {
     net::HttpServerOptions s;
     s.listen = {o.host, o.port};
-    s.threads = 1;  // the handler reads the store from one thread only
+    s.threads = 1;  // one thread answers; the store is also used by the index builder's
     s.server_name = "utxo-verifier";
     s.header_timeout = o.header_timeout;
     s.timeout = o.timeout;
@@ -45,6 +48,8 @@ net::HttpServerOptions server_options(const ServeOptions& o) {
 
 core::Status serve_http(Store& store, const ServeOptions& o) {
     auto handler = [&store](const HttpRequest& req) { return handle_request(req, store); };
+    std::optional<IndexBuilder> indexer;  // stopped and joined before the store goes
+    if (o.build_indexes) indexer.emplace(store, o.index_poll);
     auto stopped = net::serve_until_stop_signal(server_options(o), handler, o.on_listening);
     if (!stopped && stopped.error().code == core::Errc::usage)
         return core::fail(core::Errc::usage, fmt::format("'{}' is not an IP address", o.host));

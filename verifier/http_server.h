@@ -19,10 +19,15 @@ struct ServeOptions {
     std::size_t body_limit = 1024;            // every endpoint is a GET
     std::size_t max_connections = 256;        // beyond this, a new connection gets 503 and is closed
     std::size_t max_connections_per_ip = 16;  // the same, from one IPv4 address or IPv6 /64
+    // A background thread writes the held shards' script indexes, and looks for a newer release
+    // every index_poll (verifier/index_builder.h).
+    bool build_indexes = true;
+    std::chrono::milliseconds index_poll{10000};
     std::function<void(std::uint16_t port)> on_listening;
 };
 
-// Serves handle_request() on host:port until SIGINT or SIGTERM, one thread; returns once stopped.
+// Serves handle_request() on host:port until SIGINT or SIGTERM, one thread (and the index
+// builder's); returns once stopped.
 [[nodiscard]] core::Status serve_http(Store& store, const ServeOptions& options);
 
 }  // namespace utxo::verifier

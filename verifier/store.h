@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -86,6 +87,12 @@ public:
     [[nodiscard]] core::Result<std::vector<OwnedCoin>> coins_for_script_hash(
         const core::Sha256Digest& script_sha256);
     const std::filesystem::path& directory() const;
+
+    // Script indexes (docs/formats.md, "Script index"): the queries read a shard's index when it
+    // has one and scan the shard otherwise. build_script_indexes() writes the index of every held
+    // shard of the installed release that has no valid one, until `stop` is requested; it returns
+    // how many it wrote. `serve` runs it on a background thread.
+    [[nodiscard]] core::Result<std::size_t> build_script_indexes(const std::stop_token& stop = {});
 
     // Re-reads every held shard file with the full canonical checks and recomputes each shard's
     // coin count and MuHash, comparing them with the installed manifest (Errc::mismatch names the

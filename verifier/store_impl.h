@@ -4,15 +4,18 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/bytes.h"
 #include "core/dir_lock.h"
 #include "core/lmdb.h"
 #include "verifier/log.h"
+#include "verifier/script_index.h"
 #include "verifier/store.h"
 
 namespace utxo::verifier {
@@ -29,6 +32,11 @@ struct Store::Impl {
     std::uint64_t txn_id = 0;
     std::string record;
     std::shared_ptr<const Installed> release;
+
+    // The script indexes checked so far (by shard), for the release `indexed` only.
+    std::mutex index_mutex;
+    std::shared_ptr<const Installed> indexed;
+    std::unordered_map<std::uint32_t, ScriptIndexTable> indexes;
 };
 
 // The LMDB "installed" record (meta key "installed"); layout in docs/formats.md.
@@ -46,6 +54,20 @@ core::Bytes encode_installed(const InstalledRecord& r);
 inline constexpr char kInstalledKey[] = "installed";
 
 [[nodiscard]] core::Result<std::optional<InstalledRecord>> read_installed_record(Store::Impl& impl);
+
+// Decides from a coin's compressed script bytes whether the coin is wanted.
+using ScriptMatch = std::function<bool(core::ByteView compressed)>;
+
+// The checked script index of `shard` of the release `cur`, kept per release once checked;
+// nullopt when the shard has none, an error when its file is damaged or another shard's.
+[[nodiscard]] core::Result<std::optional<ScriptIndexTable>> script_index_of(
+    Store::Impl& impl, const std::shared_ptr<const Installed>& cur, std::uint32_t shard);
+
+// The coins of the records at `offsets` of a shard file (found in its script index) that `match`
+// accepts; each record is matched as a scan would, so the index only says where to look.
+[[nodiscard]] core::Result<std::vector<OwnedCoin>> read_records(const std::filesystem::path& shard_file,
+                                                                const std::vector<std::uint32_t>& offsets,
+                                                                const ScriptMatch& match);
 
 // The store's one-writer lock: core's DirLock on DIR/lock (flock, holder's PID inside).
 // wait=false fails at once when another process holds it; within one process it is re-entrant, so

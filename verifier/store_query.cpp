@@ -1,4 +1,5 @@
-// Store queries: coins of one script (a scan of its shard file), and the deep check.
+// Store queries: coins of one script (through its shard's script index, or a scan of the shard
+// file), and the deep check.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "core/serialize.h"
 #include "core/sha256.h"
 #include "core/shard.h"
+#include "verifier/shard_records.h"
 #include "verifier/store.h"
 #include "verifier/store_impl.h"
 
@@ -20,22 +22,9 @@ using core::fail;
 
 namespace {
 
-// Skips one compressed script and returns its bytes (the leading VARINT included).
-[[nodiscard]] core::Result<core::ByteView> take_compressed_script(core::Reader& in, core::ByteView data) {
-    const std::size_t start = in.position();
-    UTXO_TRY_ASSIGN(auto n, in.varint(UINT32_MAX));
-    std::size_t len = n < 2 ? 20 : n < 6 ? 32 : n - 6;
-    UTXO_TRY(in.bytes(len));
-    return data.subspan(start, in.position() - start);
-}
-
-// Decides from a coin's compressed script bytes whether the coin is wanted.
-using ScriptMatch = std::function<bool(core::ByteView compressed)>;
-
 // Walks the records of a shard file without decoding them (its SHA-256 matched the signed manifest
 // at install) and decodes only the coins `match` accepts.
-[[nodiscard]] core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path,
-                                                              const ScriptMatch& match) {
+[[nodiscard]] core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path, const ScriptMatch& match) {
     auto file = core::read_small_file(path, std::size_t{1} << 34);
     if (!file) return fail(file.error().code, fmt::format("{}: {}", path.string(), file.error().message));
     const core::ByteView data = core::as_bytes(*file);
@@ -44,28 +33,45 @@ using ScriptMatch = std::function<bool(core::ByteView compressed)>;
     auto header = core::decode_shard_header(data.first(core::ShardHeader::kSize));
     if (!header)
         return fail(header.error().code, fmt::format("{}: {}", path.string(), header.error().message));
-    core::Reader in(data.subspan(core::ShardHeader::kSize));
-    const core::ByteView body = data.subspan(core::ShardHeader::kSize);
     std::vector<OwnedCoin> out;
+    std::size_t at = core::ShardHeader::kSize;
     for (std::uint64_t i = 0; i < header->coin_count; ++i) {
-        auto txid = in.hash<core::TxidTag>();
-        auto vout = in.compact_size(UINT32_MAX);
-        const std::size_t coin_start = in.position();
-        auto code = in.varint(UINT32_MAX);
-        auto amount = in.varint();
-        if (!txid || !vout || !code || !amount)
-            return fail(Errc::truncated, fmt::format("{}: coin {} is cut short", path.string(), i));
-        auto s = take_compressed_script(in, body);
-        if (!s) return fail(Errc::truncated, fmt::format("{}: coin {} is cut short", path.string(), i));
-        if (!match(*s)) continue;
-        core::Reader coin_in(body.subspan(coin_start, in.position() - coin_start));
-        auto coin = core::read_coin(coin_in);
+        auto r = take_record(data, at);
+        if (!r) return fail(r.error().code, fmt::format("{}: coin {}: {}", path.string(), i, r.error().message));
+        at = r->end;
+        if (!match(r->compressed)) continue;
+        auto coin = decode_record(data, *r);
         if (!coin)
-            return fail(coin.error().code,
-                        fmt::format("{}: coin {}: {}", path.string(), i, coin.error().message));
-        out.push_back(OwnedCoin{core::OutPoint{*txid, static_cast<std::uint32_t>(*vout)}, std::move(*coin)});
+            return fail(coin.error().code, fmt::format("{}: coin {}: {}", path.string(), i, coin.error().message));
+        out.push_back(std::move(*coin));
     }
     return out;
+}
+
+// The coins of one shard that `match` accepts: through the shard's script index when it has a
+// valid one (only the records whose key is `key` are read), else by a scan of the whole file.
+[[nodiscard]] core::Result<std::vector<OwnedCoin>> query_shard(Store::Impl& impl,
+                                                               const std::shared_ptr<const Installed>& cur,
+                                                               std::uint32_t shard, const ScriptKey& key,
+                                                               const ScriptMatch& match) {
+    const fs::path path = shard_path(cur->dir, shard);
+    auto table = script_index_of(impl, cur, shard);
+    if (table && *table) {
+        auto offsets = find_in_script_index(script_index_path(cur->dir, shard), **table, key);
+        if (offsets) return read_records(path, *offsets, match);
+        log().debug("{}; scanning", offsets.error().message);
+    } else if (!table) {
+        log().debug("{}; scanning", table.error().message);
+    }
+    return scan_shard(path, match);
+}
+
+[[nodiscard]] core::Status require_held(const Installed& cur, std::uint32_t shard, const char* what) {
+    if (!std::binary_search(cur.shards.begin(), cur.shards.end(), shard))
+        return fail(Errc::not_found,
+                    fmt::format("shard {} is not held by this wallet store; fetch it to answer for this {}",
+                                shard, what));
+    return {};
 }
 
 }  // namespace
@@ -74,18 +80,13 @@ core::Result<std::vector<OwnedCoin>> Store::coins_for_script(core::ByteView scri
     UTXO_TRY_ASSIGN(auto cur, current());
     if (!cur) return fail(Errc::not_found, fmt::format("{}: no release is installed", impl_->dir.string()));
     const std::uint32_t shard = core::shard_of(script, cur->manifest.shard_count);
-    const auto& held = cur->shards;
-    if (!std::binary_search(held.begin(), held.end(), shard))
-        return fail(Errc::not_found,
-                    fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
-                                "this script",
-                                shard));
+    UTXO_TRY(require_held(*cur, shard, "script"));
     // The encoding is canonical (one encoding per script), so equal compressed bytes are exactly
     // the coins of this script.
     core::Bytes target;
     core::Writer w(target);
     core::write_compressed_script(w, script);
-    return scan_shard(shard_path(cur->dir, shard), [&](core::ByteView c) {
+    return query_shard(*impl_, cur, shard, script_key(core::sha256(script)), [&](core::ByteView c) {
         return std::equal(c.begin(), c.end(), target.begin(), target.end());
     });
 }
@@ -97,14 +98,10 @@ core::Result<std::vector<OwnedCoin>> Store::coins_for_script_hash(const core::Sh
     const auto d = core::sha256(script_sha256.bytes()).bytes();
     const std::uint32_t le = d[0] | (d[1] << 8) | (d[2] << 16) | (std::uint32_t{d[3]} << 24);
     const std::uint32_t shard = le & (cur->manifest.shard_count - 1);
-    const auto& held = cur->shards;
-    if (!std::binary_search(held.begin(), held.end(), shard))
-        return fail(Errc::not_found,
-                    fmt::format("shard {} is not held by this wallet store; fetch it to answer for "
-                                "this script hash",
-                                shard));
-    // Each script is decoded and hashed: a few hundred ns per coin of the one shard.
-    return scan_shard(shard_path(cur->dir, shard), [&](core::ByteView c) {
+    UTXO_TRY(require_held(*cur, shard, "script hash"));
+    // A candidate's script is decoded and hashed: a few hundred ns per coin read (every coin of
+    // the shard when it has no script index).
+    return query_shard(*impl_, cur, shard, script_key(script_sha256), [&](core::ByteView c) {
         core::Reader in(c);
         auto script = core::read_compressed_script(in);
         return script && core::sha256(*script) == script_sha256;
