@@ -44,7 +44,8 @@ fs::path script_index_path(const fs::path& release_dir, std::uint32_t shard) {
     return release_dir / "index" / fmt::format("{:05}.sidx", shard);
 }
 
-core::Bytes encode_script_index(const core::Sha256Digest& shard_sha256, std::span<const ScriptIndexEntry> entries) {
+core::Bytes encode_script_index(const core::Sha256Digest& shard_sha256,
+                                std::span<const ScriptIndexEntry> entries) {
     core::Bytes out(std::begin(kMagic), std::end(kMagic));
     out.reserve(kScriptIndexHeaderSize + entries.size() * kScriptIndexEntrySize + 32);
     core::Writer w(out);
@@ -73,7 +74,8 @@ core::Result<ScriptIndexTable> check_script_index(core::ByteView file) {
     if (file.size() < kScriptIndexHeaderSize + 32 ||
         !std::equal(kMagic, kMagic + sizeof kMagic, file.begin()))
         return fail(Errc::invalid, "not a script index");
-    if (file[8] != kVersion) return fail(Errc::invalid, fmt::format("script index version {} is unknown", file[8]));
+    if (file[8] != kVersion)
+        return fail(Errc::invalid, fmt::format("script index version {} is unknown", file[8]));
     ScriptIndexTable t;
     t.shard_sha256 = core::Sha256Digest::from_bytes(file.subspan(9, 32));
     core::Reader count_in(file.subspan(41, 8));
@@ -97,9 +99,11 @@ core::Result<ScriptIndexTable> check_script_index(core::ByteView file) {
     return t;
 }
 
-core::Result<core::Bytes> build_script_index(core::ByteView shard_file, const core::Sha256Digest& shard_sha256) {
+core::Result<core::Bytes> build_script_index(core::ByteView shard_file,
+                                             const core::Sha256Digest& shard_sha256) {
     if (shard_file.size() > UINT32_MAX) return fail(Errc::too_large, "the shard file is larger than 4 GiB");
-    if (shard_file.size() < core::ShardHeader::kSize) return fail(Errc::truncated, "the shard file is too short");
+    if (shard_file.size() < core::ShardHeader::kSize)
+        return fail(Errc::truncated, "the shard file is too short");
     UTXO_TRY_ASSIGN(auto header, core::decode_shard_header(shard_file.first(core::ShardHeader::kSize)));
     std::vector<ScriptIndexEntry> entries;
     entries.reserve(header.coin_count);
@@ -118,8 +122,8 @@ core::Result<core::Bytes> build_script_index(core::ByteView shard_file, const co
 }
 
 core::Result<std::optional<ScriptIndexTable>> load_script_index(const fs::path& path,
-                                                               const core::Sha256Digest& shard_sha256,
-                                                               std::uint64_t coins) {
+                                                                const core::Sha256Digest& shard_sha256,
+                                                                std::uint64_t coins) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return std::optional<ScriptIndexTable>{};
     auto file = core::read_small_file(path, std::size_t{1} << 36);
@@ -131,13 +135,15 @@ core::Result<std::optional<ScriptIndexTable>> load_script_index(const fs::path& 
     return std::optional<ScriptIndexTable>{*t};
 }
 
-core::Result<std::vector<std::uint32_t>> find_in_script_index(const fs::path& path, const ScriptIndexTable& table,
+core::Result<std::vector<std::uint32_t>> find_in_script_index(const fs::path& path,
+                                                              const ScriptIndexTable& table,
                                                               const ScriptKey& key) {
     const std::uint32_t first = table.fanout[key[0]], last = table.fanout[key[0] + 1];
     std::vector<std::uint32_t> out;
     if (first == last) return out;
     core::ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.fd < 0) return fail(Errc::io, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+    if (fd.fd < 0)
+        return fail(Errc::io, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
     core::Bytes bucket((last - first) * kScriptIndexEntrySize);
     const auto at = static_cast<off_t>(kScriptIndexHeaderSize + std::size_t{first} * kScriptIndexEntrySize);
     if (::pread(fd.fd, bucket.data(), bucket.size(), at) != static_cast<ssize_t>(bucket.size()))
@@ -153,10 +159,13 @@ core::Status write_script_index(const fs::path& path, core::ByteView bytes) {
     static std::atomic<unsigned> counter{0};
     std::error_code ec;
     fs::create_directory(path.parent_path(), ec);  // not create_directories: never revive a removed release
-    if (ec) return fail(Errc::io, fmt::format("{}: cannot create: {}", path.parent_path().string(), ec.message()));
+    if (ec)
+        return fail(Errc::io,
+                    fmt::format("{}: cannot create: {}", path.parent_path().string(), ec.message()));
     const fs::path tmp = path.string() + fmt::format(".tmp-{}-{}", ::getpid(), counter++);
     core::ScopedFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (fd.fd < 0) return fail(Errc::io, fmt::format("{}: cannot create: {}", tmp.string(), std::strerror(errno)));
+    if (fd.fd < 0)
+        return fail(Errc::io, fmt::format("{}: cannot create: {}", tmp.string(), std::strerror(errno)));
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd.fd, bytes.data() + done, bytes.size() - done);

@@ -170,11 +170,12 @@ namespace {
                                                                             core::ByteView bytes) {
     auto rec = decode_installed(bytes);
     if (!rec)
-        return fail(rec.error().code, fmt::format("{}: {}", (store_dir / "index").string(), rec.error().message));
+        return fail(rec.error().code,
+                    fmt::format("{}: {}", (store_dir / "index").string(), rec.error().message));
     auto m = core::decode_manifest(rec->manifest_bytes);
     if (!m)
-        return fail(Errc::invalid, fmt::format("{}: the installed manifest: {}", (store_dir / "index").string(),
-                                               m.error().message));
+        return fail(Errc::invalid, fmt::format("{}: the installed manifest: {}",
+                                               (store_dir / "index").string(), m.error().message));
     auto out = std::make_shared<Installed>();
     out->manifest = std::move(*m);
     out->manifest_sha256 = core::sha256(core::as_bytes(rec->manifest_bytes));

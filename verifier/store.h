@@ -3,8 +3,9 @@
 //
 // DIR/releases/<network>/<height>-<hash>/   manifest.json, *.minisig, shards.torrent, patches.torrent,
 //                                           shards/<i>.shard (all, or a wallet's subset)
+//                                           index/<i>.sidx: script indexes, derived (script_index.h)
 // DIR/staging/<height>-<hash>/              downloads and patch results before they are verified
-// DIR/index/                                LMDB: "installed" record, per-shard script index
+// DIR/index/                                LMDB: "installed" record
 //
 // Installing is: files complete and verified in staging -> staging renamed into releases/ ->
 // one LMDB transaction switches "installed" -> the old release's directory is removed. A crash at

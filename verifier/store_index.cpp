@@ -29,12 +29,14 @@ core::Result<std::optional<ScriptIndexTable>> script_index_of(Store::Impl& impl,
     if (auto it = impl.indexes.find(shard); it != impl.indexes.end())
         return std::optional<ScriptIndexTable>{it->second};
     const auto& entry = cur->manifest.shards[shard];
-    UTXO_TRY_ASSIGN(auto table, load_script_index(script_index_path(cur->dir, shard), entry.sha256, entry.coins));
+    UTXO_TRY_ASSIGN(auto table,
+                    load_script_index(script_index_path(cur->dir, shard), entry.sha256, entry.coins));
     if (table) impl.indexes.emplace(shard, *table);
     return table;
 }
 
-core::Result<std::vector<OwnedCoin>> read_records(const fs::path& shard_file, const std::vector<std::uint32_t>& offsets,
+core::Result<std::vector<OwnedCoin>> read_records(const fs::path& shard_file,
+                                                  const std::vector<std::uint32_t>& offsets,
                                                   const ScriptMatch& match) {
     std::vector<OwnedCoin> out;
     if (offsets.empty()) return out;
@@ -52,7 +54,8 @@ core::Result<std::vector<OwnedCoin>> read_records(const fs::path& shard_file, co
     };
     for (const std::uint32_t at : offsets) {
         if (at >= size)
-            return fail(Errc::invalid, fmt::format("{}: the script index points past the end", shard_file.string()));
+            return fail(Errc::invalid,
+                        fmt::format("{}: the script index points past the end", shard_file.string()));
         // Most records are under 100 bytes; read the largest possible one only when needed.
         const std::size_t most = std::min(kMaxRecordSize, size - at);
         UTXO_TRY(read_at(at, std::min<std::size_t>(512, most)));
@@ -61,11 +64,14 @@ core::Result<std::vector<OwnedCoin>> read_records(const fs::path& shard_file, co
             UTXO_TRY(read_at(at, most));
             r = take_record(buf, 0);
         }
-        if (!r) return fail(r.error().code, fmt::format("{}: at {}: {}", shard_file.string(), at, r.error().message));
+        if (!r)
+            return fail(r.error().code,
+                        fmt::format("{}: at {}: {}", shard_file.string(), at, r.error().message));
         if (!match(r->compressed)) continue;
         auto coin = decode_record(buf, *r);
         if (!coin)
-            return fail(coin.error().code, fmt::format("{}: at {}: {}", shard_file.string(), at, coin.error().message));
+            return fail(coin.error().code,
+                        fmt::format("{}: at {}: {}", shard_file.string(), at, coin.error().message));
         out.push_back(std::move(*coin));
     }
     return out;
@@ -85,7 +91,8 @@ core::Result<std::size_t> Store::build_script_indexes(const std::stop_token& sto
         auto file = core::read_small_file(path, std::size_t{1} << 34);
         if (!file) return fail(file.error().code, fmt::format("{}: {}", path.string(), file.error().message));
         auto bytes = build_script_index(core::as_bytes(*file), cur->manifest.shards[shard].sha256);
-        if (!bytes) return fail(bytes.error().code, fmt::format("{}: {}", path.string(), bytes.error().message));
+        if (!bytes)
+            return fail(bytes.error().code, fmt::format("{}: {}", path.string(), bytes.error().message));
         UTXO_TRY(write_script_index(index, *bytes));
         ++built;
     }

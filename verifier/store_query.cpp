@@ -24,7 +24,8 @@ namespace {
 
 // Walks the records of a shard file without decoding them (its SHA-256 matched the signed manifest
 // at install) and decodes only the coins `match` accepts.
-[[nodiscard]] core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path, const ScriptMatch& match) {
+[[nodiscard]] core::Result<std::vector<OwnedCoin>> scan_shard(const fs::path& path,
+                                                              const ScriptMatch& match) {
     auto file = core::read_small_file(path, std::size_t{1} << 34);
     if (!file) return fail(file.error().code, fmt::format("{}: {}", path.string(), file.error().message));
     const core::ByteView data = core::as_bytes(*file);
@@ -37,12 +38,14 @@ namespace {
     std::size_t at = core::ShardHeader::kSize;
     for (std::uint64_t i = 0; i < header->coin_count; ++i) {
         auto r = take_record(data, at);
-        if (!r) return fail(r.error().code, fmt::format("{}: coin {}: {}", path.string(), i, r.error().message));
+        if (!r)
+            return fail(r.error().code, fmt::format("{}: coin {}: {}", path.string(), i, r.error().message));
         at = r->end;
         if (!match(r->compressed)) continue;
         auto coin = decode_record(data, *r);
         if (!coin)
-            return fail(coin.error().code, fmt::format("{}: coin {}: {}", path.string(), i, coin.error().message));
+            return fail(coin.error().code,
+                        fmt::format("{}: coin {}: {}", path.string(), i, coin.error().message));
         out.push_back(std::move(*coin));
     }
     return out;

@@ -57,8 +57,8 @@ TEST_CASE("store script index: built from a shard file, checked, and every byte 
     CHECK(table->fanout[256] == entry.coins);
 
     // Each entry points at a record whose script hashes to its key, and every coin is there once.
-    const auto entries = verifier::decode_script_index_entries(
-        core::ByteView(*bytes).subspan(verifier::kScriptIndexHeaderSize, entry.coins * verifier::kScriptIndexEntrySize));
+    const auto entries = verifier::decode_script_index_entries(core::ByteView(*bytes).subspan(
+        verifier::kScriptIndexHeaderSize, entry.coins * verifier::kScriptIndexEntrySize));
     CHECK(std::is_sorted(entries.begin(), entries.end()));
     CHECK(verifier::encode_script_index(entry.sha256, entries) == *bytes);
     std::set<std::uint32_t> offsets;
@@ -103,7 +103,8 @@ TEST_CASE("store queries answer the same through script indexes, and scan beside
         auto built = store->build_script_indexes();
         REQUIRE(built);
         CHECK(*built == 16);
-        vt::install(*store, rel_dir);  // the same handle moves to the new release: its indexes are not the old ones
+        vt::install(*store,
+                    rel_dir);  // the same handle moves to the new release: its indexes are not the old ones
         check_queries(*store, rel_dir);  // no index yet: scans
         built = store->build_script_indexes();
         REQUIRE(built);

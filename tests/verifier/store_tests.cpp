@@ -144,7 +144,7 @@ TEST_CASE("A tampered staged shard is refused and the previous installation stay
     CHECK_FALSE(fs::exists((*before)->dir));
 }
 
-TEST_CASE("current() keeps the decoded release and sees an install by another process", "[store]") {
+TEST_CASE("store current() keeps the decoded release and sees an install by another process", "[store]") {
     test::TempDir dir;
     auto store = Store::open(dir / "store");
     REQUIRE(store);
