@@ -95,6 +95,11 @@ core::Result<std::size_t> Store::build_script_indexes(const std::stop_token& sto
             return fail(bytes.error().code, fmt::format("{}: {}", path.string(), bytes.error().message));
         UTXO_TRY(write_script_index(index, *bytes));
         ++built;
+        // Checked here, on the builder's thread, so the first query of the shard does not pay it.
+        if (auto table = check_script_index(*bytes)) {
+            std::lock_guard guard(impl_->index_mutex);
+            if (impl_->indexed == cur) impl_->indexes.emplace(shard, *table);
+        }
     }
     return built;
 }
