@@ -126,7 +126,7 @@ core::Result<std::optional<ScriptIndexTable>> load_script_index(const fs::path& 
                                                                 std::uint64_t coins) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return std::optional<ScriptIndexTable>{};
-    auto file = core::read_small_file(path, std::size_t{1} << 36);
+    auto file = core::read_small_file(path, std::size_t{1} << 32);  // a shard under 4 GiB has < 2^29 coins
     if (!file) return fail(file.error().code, fmt::format("{}: {}", path.string(), file.error().message));
     auto t = check_script_index(core::as_bytes(*file));
     if (!t) return fail(t.error().code, fmt::format("{}: {}", path.string(), t.error().message));

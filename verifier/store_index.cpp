@@ -77,6 +77,21 @@ core::Result<std::vector<OwnedCoin>> read_records(const fs::path& shard_file,
     return out;
 }
 
+namespace {
+
+// Writes the script index of one shard of `cur` and returns it checked.
+[[nodiscard]] core::Result<ScriptIndexTable> write_index(const Installed& cur, std::uint32_t shard) {
+    const fs::path path = shard_path(cur.dir, shard);
+    auto file = core::read_small_file(path, std::size_t{1} << 34);
+    if (!file) return fail(file.error().code, fmt::format("{}: {}", path.string(), file.error().message));
+    auto bytes = build_script_index(core::as_bytes(*file), cur.manifest.shards[shard].sha256);
+    if (!bytes) return fail(bytes.error().code, fmt::format("{}: {}", path.string(), bytes.error().message));
+    UTXO_TRY(write_script_index(script_index_path(cur.dir, shard), *bytes));
+    return check_script_index(*bytes);
+}
+
+}  // namespace
+
 core::Result<std::size_t> Store::build_script_indexes(const std::stop_token& stop) {
     UTXO_TRY_ASSIGN(auto cur, current());
     std::size_t built = 0;
@@ -85,21 +100,20 @@ core::Result<std::size_t> Store::build_script_indexes(const std::stop_token& sto
         if (stop.stop_requested()) break;
         auto have = script_index_of(*impl_, cur, shard);
         if (have && *have) continue;
-        const fs::path index = script_index_path(cur->dir, shard);
-        if (!have) log().info("{}: {}; rebuilding it", index.string(), have.error().message);
-        const fs::path path = shard_path(cur->dir, shard);
-        auto file = core::read_small_file(path, std::size_t{1} << 34);
-        if (!file) return fail(file.error().code, fmt::format("{}: {}", path.string(), file.error().message));
-        auto bytes = build_script_index(core::as_bytes(*file), cur->manifest.shards[shard].sha256);
-        if (!bytes)
-            return fail(bytes.error().code, fmt::format("{}: {}", path.string(), bytes.error().message));
-        UTXO_TRY(write_script_index(index, *bytes));
-        ++built;
-        // Checked here, on the builder's thread, so the first query of the shard does not pay it.
-        if (auto table = check_script_index(*bytes)) {
-            std::lock_guard guard(impl_->index_mutex);
-            if (impl_->indexed == cur) impl_->indexes.emplace(shard, *table);
+        if (!have) log().info("{}; rebuilding it", have.error().message);
+        auto table = write_index(*cur, shard);
+        if (!table) {
+            // A release installed meanwhile removes this one's files: the next call indexes it.
+            UTXO_TRY_ASSIGN(auto now, current());
+            if (now != cur) break;
+            log().warn("script index of shard {}: {}; its queries scan the shard", shard,
+                       table.error().message);
+            continue;
         }
+        ++built;
+        // Kept checked (on this thread), so the first query of the shard does not hash it again.
+        std::lock_guard guard(impl_->index_mutex);
+        if (impl_->indexed == cur) impl_->indexes.emplace(shard, *table);
     }
     return built;
 }
