@@ -47,6 +47,48 @@ nlohmann::json sorted(nlohmann::json arr) {
     return arr;
 }
 
+// `utxo-verifier serve` on DIR/store at an ephemeral port, started in a child process; stop() sends
+// SIGTERM and checks the clean exit.
+struct ServeProcess {
+    pid_t pid = -1;
+    std::string port, base;
+
+    ServeProcess(const fs::path& dir, const std::string& extra_args) {
+        const auto out = dir / "serve.out";
+        pid = fork();
+        if (pid == 0) {
+            std::string cmd = vt::verifier + " serve --db " + test::q(dir / "store") + " --http 127.0.0.1:0" +
+                              extra_args + " > " + test::q(out) + " 2>&1";
+            execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
+            _exit(127);
+        }
+        std::string line;
+        for (int i = 0; i < 100 && line.find("listening on") == std::string::npos; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            auto b = test::read_file(out);
+            line.assign(b.begin(), b.end());
+        }
+        INFO(line);
+        REQUIRE(line.find("listening on 127.0.0.1:") != std::string::npos);
+        const auto at = line.find("127.0.0.1:") + 10;
+        port = line.substr(at, line.find(' ', at) - at);
+        base = "http://127.0.0.1:" + port;
+    }
+    ~ServeProcess() {
+        if (pid <= 0) return;
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+    }
+    void stop() {
+        kill(pid, SIGTERM);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        pid = -1;
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("handle_request answers the three endpoints and their errors", "[esplora]") {
@@ -98,26 +140,9 @@ TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplor
         REQUIRE(store);
         vt::install(*store, rel_dir);
     }
-    const auto out = dir / "serve.out";
-    pid_t pid = fork();
-    if (pid == 0) {
-        std::string cmd = vt::verifier + " serve --db " + test::q(dir / "store") +
-                          " --http 127.0.0.1:0 --max-connections 4 --max-connections-per-ip 2 > " +
-                          test::q(out) + " 2>&1";
-        execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
-        _exit(127);
-    }
-    std::string line;
-    for (int i = 0; i < 100 && line.find("listening on") == std::string::npos; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        auto b = test::read_file(out);
-        line.assign(b.begin(), b.end());
-    }
-    INFO(line);
-    REQUIRE(line.find("listening on 127.0.0.1:") != std::string::npos);
-    const std::string port = line.substr(
-        line.find("127.0.0.1:") + 10, line.find(' ', line.find("127.0.0.1:")) - line.find("127.0.0.1:") - 10);
-    const std::string base = "http://127.0.0.1:" + port;
+    ServeProcess serve(dir.path(), " --max-connections 4 --max-connections-per-ip 2");
+    const std::string& port = serve.port;
+    const std::string& base = serve.base;
 
     auto tip = test::run("curl -s " + base + "/blocks/tip/height");
     CHECK(tip.out == "200");
@@ -174,11 +199,7 @@ TEST_CASE("utxo-verifier serve answers over HTTP and stops on SIGTERM", "[esplor
         CHECK(took < 10);
     }
 
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
+    serve.stop();
 }
 
 TEST_CASE("utxo-verifier serve answers for a release installed by another process while it runs",
@@ -189,24 +210,8 @@ TEST_CASE("utxo-verifier serve answers for a release installed by another proces
         REQUIRE(store);
         vt::install(*store, vt::releases().at(150));
     }
-    const auto out = dir / "serve.out";
-    pid_t pid = fork();
-    if (pid == 0) {
-        std::string cmd = vt::verifier + " serve --db " + test::q(dir / "store") + " --http 127.0.0.1:0 > " +
-                          test::q(out) + " 2>&1";
-        execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
-        _exit(127);
-    }
-    std::string line;
-    for (int i = 0; i < 100 && line.find("listening on") == std::string::npos; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        auto b = test::read_file(out);
-        line.assign(b.begin(), b.end());
-    }
-    INFO(line);
-    REQUIRE(line.find("listening on 127.0.0.1:") != std::string::npos);
-    const auto at = line.find("127.0.0.1:") + 10;
-    const std::string base = "http://127.0.0.1:" + line.substr(at, line.find(' ', at) - at);
+    ServeProcess serve(dir.path(), "");
+    const std::string& base = serve.base;
     CHECK(test::run("curl -s " + base + "/blocks/tip/height").out == "150");
 
     // A fetch beside serve installs release 200 (here the test process, through its own handle).
@@ -224,9 +229,5 @@ TEST_CASE("utxo-verifier serve answers for a release installed by another proces
     r = test::run("curl -s " + base + "/scripthash/" + core::sha256(script).to_hex() + "/utxo");
     CHECK(sorted(nlohmann::json::parse(r.out)) == expected);
 
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
+    serve.stop();
 }
