@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -168,6 +169,13 @@ Result<MinisignSignature> parse_signature_file(std::string_view text) {
     sig.trusted_comment = std::string(lines[2].substr(kTrusted.size()));
     if (sig.trusted_comment.size() > kMaxCommentBytes)
         return fail(Errc::too_large, "trusted comment is too long");
+    // A signed comment is one line of text: a control byte (a stray carriage return, an escape
+    // sequence) would not survive re-encoding and could rewrite the terminal it is printed on. Tabs
+    // stay: stock minisign separates its default comment's fields with them.
+    if (std::ranges::any_of(sig.trusted_comment, [](char c) {
+            return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+        }))
+        return fail(Errc::invalid, "trusted comment contains a control character");
     if (lines.size() < 4) return fail(Errc::truncated, "truncated: no global signature line");
     auto global = decode_exact<64>(lines[3]);
     if (!global) return fail(Errc::invalid, "global signature line is not base64 of 64 bytes");

@@ -110,6 +110,19 @@ TEST_CASE("damaged signature and key files are refused with a precise reason") {
           "global signature line is not base64 of 64 bytes");
     CHECK(parse_signature_file(text + "extra\n").error().message ==
           "unexpected lines after the global signature");
+    // Found by fuzz/minisign_signature: a trusted comment ending in extra carriage returns parsed,
+    // but re-encoded to a different comment. A signed comment is one line of text (tabs allowed).
+    const auto trusted = text.find("trusted comment: ", text.find('\n'));
+    const auto eol = text.find('\n', trusted);
+    for (const std::string& bad : {std::string("\r\r"), std::string("\x1b[2J"), std::string("\x7f")}) {
+        auto damaged = text;
+        damaged.insert(eol, bad);
+        CHECK(parse_signature_file(damaged).error().message ==
+              "trusted comment contains a control character");
+    }
+    auto crlf = text;
+    crlf.insert(eol, "\r");  // one carriage return before the newline is a CRLF file, still fine
+    CHECK(parse_signature_file(crlf));
     auto pub = test::read(kStock + "stock.pub");
     CHECK_FALSE(parse_public_key_file(pub.substr(0, pub.size() - 5)));
     CHECK_FALSE(parse_public_key_file(""));
