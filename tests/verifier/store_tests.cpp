@@ -12,26 +12,6 @@ using namespace utxo;
 using verifier::Store;
 namespace fs = std::filesystem;
 
-namespace {
-
-// Every script of the release answers, by script and by its SHA-256, exactly the release's coins;
-// returns how many coins that was.
-std::size_t check_every_script_answers(Store& store, const fs::path& rel_dir) {
-    std::size_t total = 0;
-    for (const auto& [script, coins] : vt::expectations(rel_dir)) {
-        auto got = store.coins_for_script(script);
-        REQUIRE(got);
-        CHECK(vt::keys(*got) == coins);
-        auto by_hash = store.coins_for_script_hash(core::sha256(script));
-        REQUIRE(by_hash);
-        CHECK(vt::keys(*by_hash) == coins);
-        total += coins.size();
-    }
-    return total;
-}
-
-}  // namespace
-
 TEST_CASE("A full install answers every script exactly as the release's shard files say", "[store]") {
     test::TempDir dir;
     const auto rel_dir = vt::releases().at(200);
@@ -55,7 +35,7 @@ TEST_CASE("A full install answers every script exactly as the release's shard fi
     CHECK(test::read_file((*cur)->dir / "manifest.json") == test::read_file(rel_dir / "manifest.json"));
     CHECK(fs::is_empty(dir / "store" / "staging"));
 
-    CHECK(check_every_script_answers(*store, rel_dir) == rel.manifest.coins);
+    CHECK(vt::check_every_script_answers(*store, rel_dir) == rel.manifest.coins);
     auto nobody = store->coins_for_script(core::Bytes{0x51, 0x51});
     REQUIRE(nobody);
     CHECK(nobody->empty());
@@ -189,6 +169,6 @@ TEST_CASE("store current() keeps the decoded release and sees an install by anot
     CHECK((*now)->manifest.height.value == 200);
     CHECK((*now)->authorities == std::vector<std::string>{"carol"});
     CHECK((*first)->manifest.height.value == 150);  // a holder of the old release keeps it intact
-    check_every_script_answers(*store, rel_dir);
+    vt::check_every_script_answers(*store, rel_dir);
     CHECK(store->installed().value()->manifest.height.value == 200);
 }

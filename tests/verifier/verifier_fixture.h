@@ -11,6 +11,7 @@
 #include "core/address.h"
 #include "core/file_io.h"
 #include "core/manifest.h"
+#include "core/sha256.h"
 #include "core/shard.h"
 #include "test_support.h"
 #include "verifier/store.h"
@@ -124,6 +125,22 @@ inline std::set<CoinKey> keys(const std::vector<verifier::OwnedCoin>& coins) {
     std::set<CoinKey> out;
     for (const auto& c : coins) out.insert(key_of(c.outpoint, c.coin));
     return out;
+}
+
+// Every script of the release answers, by script and by its SHA-256, exactly the release's coins;
+// returns how many coins that was.
+inline std::size_t check_every_script_answers(verifier::Store& store, const std::filesystem::path& rel_dir) {
+    std::size_t total = 0;
+    for (const auto& [script, coins] : expectations(rel_dir)) {
+        auto got = store.coins_for_script(script);
+        REQUIRE(got);
+        CHECK(keys(*got) == coins);
+        auto by_hash = store.coins_for_script_hash(utxo::core::sha256(script));
+        REQUIRE(by_hash);
+        CHECK(keys(*by_hash) == coins);
+        total += coins.size();
+    }
+    return total;
 }
 
 }  // namespace vt
