@@ -231,4 +231,20 @@ Status AtomicFileWriter::commit() {
     return {};
 }
 
+Result<FileDigest> digest_file(const std::filesystem::path& path) {
+    UTXO_TRY_ASSIGN(auto reader, ChunkedFileReader::open(path, 1 << 20, IoWording::ours));
+    Sha256Stream sha;
+    FileDigest out;
+    while (true) {
+        const ByteView chunk = reader.unread();
+        sha.update(chunk);
+        out.bytes += chunk.size();
+        reader.skip(chunk.size());
+        if (reader.eof()) break;
+        UTXO_TRY(reader.top_up());
+    }
+    out.sha256 = sha.finish();
+    return out;
+}
+
 }  // namespace utxo::core

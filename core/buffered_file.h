@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/serialize.h"
+#include "core/sha256.h"
 
 namespace utxo::core {
 
@@ -77,6 +78,13 @@ private:
     std::size_t end_ = 0;
     bool eof_ = false;
 };
+
+// A whole file's size and SHA-256, read in 1 MiB chunks.
+struct FileDigest {
+    std::uint64_t bytes = 0;
+    Sha256Digest sha256;
+};
+[[nodiscard]] Result<FileDigest> digest_file(const std::filesystem::path& path);
 
 // Writes a file that appears at its path only when complete: the bytes go to `<path><suffix>`
 // beside it; commit() renames that into place, refusing to replace a file that appeared in the

@@ -50,6 +50,8 @@ void add_run_command(CLI::App& app, Action& action) {
     cmd->add_flag("--follow", o->follow, "keep polling and cut each release as its height becomes final");
     cmd->add_option("--poll-seconds", o->poll_seconds, "seconds between polls with --follow (default 10)");
     cmd->add_option("--rpc-cookie", o->source.rpc_cookie_file, "Core's .cookie file for rpc: sources");
+    cmd->add_option("--previous-release", o->previous_release,
+                    "after import-core: the published release the first release's patches start from");
     cmd->callback([o, network, &action] {
         o->source.network = network_or_throw(*network);
         o->progress = true;
@@ -65,6 +67,8 @@ void add_release_command(CLI::App& app, Action& action) {
     cmd->add_option("--shards", o->release.shard_count, "shards, a power of two (default 1024)");
     cmd->add_option("--release-every", o->release.release_every,
                     "the cadence N: patches from height - N (default 0: no patches)");
+    cmd->add_option("--previous-release", o->release.previous_release,
+                    "the release at height - N, when the store lacks the undo data for the patches");
     cmd->callback([o, &action] {
         action = [o]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, cut_store_release(*o));

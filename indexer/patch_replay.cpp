@@ -5,7 +5,6 @@
 
 #include "core/buffered_file.h"
 #include "core/patch.h"
-#include "core/sha256.h"
 #include "core/shard.h"
 
 namespace utxo::indexer {
@@ -40,27 +39,6 @@ private:
     fs::path path_;
 };
 
-struct FileDigest {
-    std::uint64_t bytes = 0;
-    core::Sha256Digest sha256;
-};
-
-[[nodiscard]] Result<FileDigest> digest_file(const fs::path& path) {
-    UTXO_TRY_ASSIGN(auto reader, core::ChunkedFileReader::open(path, 1 << 20, core::IoWording::ours));
-    core::Sha256Stream sha;
-    FileDigest out;
-    while (true) {
-        const core::ByteView chunk = reader.unread();
-        sha.update(chunk);
-        out.bytes += chunk.size();
-        reader.skip(chunk.size());
-        if (reader.eof()) break;
-        UTXO_TRY(reader.top_up());
-    }
-    out.sha256 = sha.finish();
-    return out;
-}
-
 // The directory the release itself is in (a trailing slash names the same directory).
 fs::path release_parent(const fs::path& dir) {
     fs::path norm = dir.lexically_normal();
@@ -84,7 +62,7 @@ fs::path release_parent(const fs::path& dir) {
         return fail(contradicts ? Errc::mismatch : st.error().code,
                     fmt::format("{}: applied to {}: {}", patch_name, base.string(), st.error().message));
     }
-    auto got = digest_file(out);
+    auto got = core::digest_file(out);
     std::error_code ec;
     fs::remove(out, ec);
     if (!got) return fail(got.error().code, fmt::format("{}: {}", patch_name, got.error().message));

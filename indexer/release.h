@@ -3,6 +3,7 @@
 // RELEASES/<network>/<height>-<block hash>/.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,6 +20,13 @@ struct ReleaseOptions {
     // Release cadence N. A release at height H patches from H - N when H - N > 0; 0 means no
     // patches. Every authority must use the same N to produce the same manifest.
     std::uint32_t release_every = 0;
+    // A store that began from a Core snapshot lacks the undo data for the patches of its first
+    // release; they are then computed from the release at height - N (indexer/previous_release.h):
+    // this directory when given, otherwise one found under RELEASES/<network>/.
+    std::filesystem::path previous_release;
+    // When set, the previous release's block must be the chain's block at its height (a chain
+    // source's answer; Errc::not_found means it cannot tell, and the check is skipped).
+    std::function<core::Result<core::BlockHash>(core::Height)> block_hash_at;
 };
 
 struct ReleaseSummary {
@@ -31,8 +39,9 @@ struct ReleaseSummary {
 std::filesystem::path release_path(const std::filesystem::path& releases, core::Network net,
                                    core::Height height, const core::BlockHash& block);
 
-// A release this store cannot cut although nothing is wrong: it began from a snapshot and lacks
-// the undo data the release's patches need (nothing was written).
+// A release this store cannot cut although nothing is wrong: it began from a snapshot, lacks the
+// undo data the release's patches need, and no previous release was found to compute them from
+// (nothing was written).
 struct ReleaseNotCut {
     std::string reason;  // one sentence naming the release and the heights
 };

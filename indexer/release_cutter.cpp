@@ -13,6 +13,7 @@
 #include "core/shard.h"
 #include "indexer/log.h"
 #include "indexer/muhash_pipeline.h"
+#include "indexer/previous_release.h"
 #include "indexer/release.h"
 #include "indexer/torrent_maker.h"
 
@@ -159,6 +160,44 @@ struct PatchesPart {
     return PatchesPart{std::move(patches), hashed.infohash};
 }
 
+// The patches part from the previous release's files (indexer/previous_release.h).
+[[nodiscard]] core::Result<PatchesPart> patches_from_release(const PreviousRelease& previous,
+                                                             const StoreState& st, const fs::path& tmp,
+                                                             std::uint32_t shard_count) {
+    std::error_code ec;
+    fs::create_directories(tmp / "patches", ec);
+    if (ec)
+        return fail(Errc::io, fmt::format("{}: cannot create: {}", (tmp / "patches").string(), ec.message()));
+    UTXO_TRY_ASSIGN(auto patches, write_patches_from_release(previous, tmp / "shards", tmp / "patches",
+                                                             st.tip->hash, st.tip->height));
+    UTXO_TRY_ASSIGN(auto hashed, hash_release_part(tmp, "patches", shard_count));
+    patches.files = std::move(hashed.files);
+    UTXO_TRY(write_file(tmp / "patches.torrent", hashed.torrent));
+    return PatchesPart{std::move(patches), hashed.infohash};
+}
+
+// The previous release to compute patches from, when the store lacks the undo data, checked
+// against the chain when the options can tell its block at that height.
+[[nodiscard]] core::Result<std::optional<PreviousRelease>> previous_release_for(const ReleaseOptions& options,
+                                                                                const StoreState& st,
+                                                                                core::Height from) {
+    UTXO_TRY_ASSIGN(auto prev, find_previous_release(options.releases, options.previous_release, st.network,
+                                                     from, options.shard_count));
+    if (!prev || !options.block_hash_at) return prev;
+    auto chain = options.block_hash_at(from);
+    if (!chain && chain.error().code != Errc::not_found) return std::unexpected(chain.error());
+    if (!chain) {
+        log().info("{}: its block cannot be checked against the chain source ({})", prev->dir.string(),
+                   chain.error().message);
+    } else if (*chain != prev->manifest.block) {
+        return fail(Errc::mismatch,
+                    fmt::format("{}: the release is of block {}, but the chain's block at height {} is {}",
+                                prev->dir.string(), prev->manifest.block.to_display_hex(), from.value,
+                                chain->to_display_hex()));
+    }
+    return prev;
+}
+
 [[nodiscard]] core::Status write_file(const fs::path& path, core::ByteView bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
@@ -212,16 +251,26 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
         summary.already_existed = true;
         return summary;
     }
-    // Patches need the undo data of the whole interval; find out before writing anything.
+    // Patches need the undo data of the whole interval, or else the previous release's files;
+    // find out before writing anything.
     const std::uint32_t n = options.release_every;
     const bool with_patches = n > 0 && height.value > n;
     const core::Height patches_from = with_patches ? height.minus(n) : core::Height{};
+    std::optional<PreviousRelease> previous;
     if (with_patches) {
-        if (auto u = store.undo_available_since(patches_from); !u)
-            return ReleaseNotCut{
-                fmt::format("cannot cut release {}: its patches from height {} need undo data "
-                            "this store does not have ({})",
-                            height.value, patches_from.value, u.error().message)};
+        if (auto u = store.undo_available_since(patches_from); !u) {
+            UTXO_TRY_ASSIGN(previous, previous_release_for(options, st, patches_from));
+            if (!previous)
+                return ReleaseNotCut{fmt::format(
+                    "cannot cut release {}: its patches from height {} need undo data this store does not "
+                    "have ({}), or the release at height {} to compute them from (--previous-release DIR, "
+                    "or put it under {})",
+                    height.value, patches_from.value, u.error().message, patches_from.value,
+                    (options.releases / std::string(core::network_name(st.network))).string())};
+            log().info(
+                "release {}: patches from the files of {} (the store has no undo data since height {})",
+                height.value, previous->dir.string(), patches_from.value);
+        }
     }
     const fs::path net_dir = summary.dir.parent_path();
     std::error_code ec;
@@ -234,8 +283,8 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
 
     // Two independent jobs, one per core: the shards (the bulk) here, the patches beside them.
     StepTimer timer;
-    std::future<core::Result<PatchesPart>> patches_job;
-    if (with_patches)
+    std::future<core::Result<PatchesPart>> patches_job;  // from the undo data, or the previous release
+    if (with_patches && !previous)
         patches_job = std::async(std::launch::async, [&] {
             StepTimer patches_timer;
             auto part = make_patches(store, st, tmp, options.shard_count, patches_from);
@@ -250,6 +299,13 @@ core::Result<CutOutcome> cut_release(UtxoStore& store, const ReleaseOptions& opt
                         fmt::format("{}: the store is inconsistent: its coins do not add up to its "
                                     "recorded count, amount and MuHash",
                                     store.directory().string()));
+        if (previous)  // the diff needs the new shard files; it runs beside their hashing
+            patches_job = std::async(std::launch::async, [&] {
+                StepTimer patches_timer;
+                auto part = patches_from_release(*previous, st, tmp, options.shard_count);
+                patches_timer.done("patches from the previous release's files (beside the hashing)");
+                return part;
+            });
         core::Manifest m;
         m.network = st.network;
         m.height = height;

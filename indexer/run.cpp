@@ -27,7 +27,10 @@ struct Runner {
     RunSummary summary;
 
     ReleaseOptions release_options() const {
-        return {options.releases, options.shard_count, options.release_every};
+        ReleaseOptions r{
+            options.releases, options.shard_count, options.release_every, options.previous_release, {}};
+        r.block_hash_at = [this](core::Height h) { return source.block_hash(h); };
+        return r;
     }
 
     bool is_release_height(core::Height h) const {
@@ -40,8 +43,9 @@ struct Runner {
         if (!st.tip || !is_release_height(st.tip->height)) return {};
         UTXO_TRY_ASSIGN(auto outcome, cut_release(store, release_options()));
         if (auto* not_cut = std::get_if<ReleaseNotCut>(&outcome)) {
-            // A store that began from a snapshot lacks the undo data for the first patches: it must
-            // not publish a different manifest for that height, so it publishes none.
+            // A store that began from a snapshot lacks the undo data for the first patches and was
+            // given no previous release: it must not publish a different manifest for that height,
+            // so it publishes none.
             log().warn("{}; skipped", not_cut->reason);
             return {};
         }

@@ -21,6 +21,9 @@ struct RunOptions {
     std::uint32_t batch_blocks = 100;  // blocks fetched and committed together
     std::size_t cache_mb = 2048;       // memory for new coins before they are written to LMDB
     bool progress = false;
+    // The release at (first release height - N), for a store started from a snapshot
+    // (ReleaseOptions::previous_release).
+    std::filesystem::path previous_release;
 };
 
 struct RunSummary {

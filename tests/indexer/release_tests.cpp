@@ -15,6 +15,7 @@
 #include "core/muhash.h"
 #include "core/patch.h"
 #include "core/serialize.h"
+#include "core/sha256.h"
 #include "core/shard.h"
 #include "core/transaction.h"
 #include "test_support.h"
@@ -116,6 +117,168 @@ TEST_CASE("Releases are identical whatever the source, the restarts and the star
         auto name = only_release(dir / "rel-a", h).filename().string();
         CHECK(release_tree(dir / "rel-c" / "regtest" / name) ==
               release_tree(dir / "rel-a" / "regtest" / name));
+    }
+}
+
+TEST_CASE("An authority started from a Core snapshot between two releases co-signs the next one",
+          "[release]") {
+    test::TempDir dir;
+    auto lines = test::read_lines(chain().hex);
+    // A: the long-running authority, releases 50..250.
+    REQUIRE(run(run_args(chain().blk, dir / "db-a", dir / "rel-a")).exit_code == 0);
+    const fs::path a100 = only_release(dir / "rel-a", 100);
+    const std::string name150 = only_release(dir / "rel-a", 150).filename().string();
+    // A Core snapshot at 120, between the releases at 100 and 150.
+    write_lines(dir / "to120.hex", lines, 121);
+    REQUIRE(run(indexer + " build --blocks " + q(dir / "to120.hex") + " --network regtest --db " +
+                q(dir / "db-x"))
+                .exit_code == 0);
+    REQUIRE(
+        run(indexer + " export-core --db " + q(dir / "db-x") + " --out " + q(dir / "snap.dat")).exit_code ==
+        0);
+    auto imported = [&](const std::string& name) {
+        const fs::path db = dir / name;
+        REQUIRE(
+            run(indexer + " import-core " + q(dir / "snap.dat") + " --height 120 --db " + q(db)).exit_code ==
+            0);
+        return db;
+    };
+    auto same_as_a = [&](const fs::path& releases, std::vector<int> heights) {
+        for (int h : heights) {
+            CAPTURE(h);
+            auto name = only_release(dir / "rel-a", h).filename().string();
+            CHECK(release_tree(releases / "regtest" / name) ==
+                  release_tree(dir / "rel-a" / "regtest" / name));
+        }
+    };
+
+    SECTION("given the release at 100, its first release (150) is byte for byte A's, patches included") {
+        auto db = imported("db-d");
+        auto r = run(run_args(chain().blk, db, dir / "rel-d") + " --previous-release " + q(a100));
+        INFO(r.out);
+        REQUIRE(r.exit_code == 0);
+        CHECK(r.out.find("skipped") == std::string::npos);
+        same_as_a(dir / "rel-d", {150, 200, 250});
+        // verify-release replays those patches on the release at 100 when it is beside them.
+        fs::copy(a100, dir / "rel-d" / "regtest" / a100.filename(), fs::copy_options::recursive);
+        auto v = run(indexer + " verify-release " + q(dir / "rel-d" / "regtest" / name150));
+        INFO(v.out);
+        CHECK(v.exit_code == 0);
+        CHECK(v.out.find("ok  patches/: applied to the 16 shards of " + a100.filename().string()) !=
+              std::string::npos);
+    }
+    SECTION("the release at 100 found under its own releases root does the same") {
+        auto db = imported("db-e");
+        fs::create_directories(dir / "rel-e" / "regtest");
+        fs::copy(a100, dir / "rel-e" / "regtest" / a100.filename(), fs::copy_options::recursive);
+        auto r = run(run_args(chain().blk, db, dir / "rel-e"));
+        INFO(r.out);
+        REQUIRE(r.exit_code == 0);
+        same_as_a(dir / "rel-e", {100, 150, 200, 250});
+    }
+    SECTION("the release command takes --previous-release too") {
+        auto db = imported("db-f");
+        write_lines(dir / "to150.hex", lines, 151);
+        REQUIRE(run(indexer + " build --blocks " + q(dir / "to150.hex") + " --network regtest --db " + q(db))
+                    .exit_code == 0);
+        auto cut = [&](const std::string& extra) {
+            return run(indexer + " release --db " + q(db) + " --releases " + q(dir / "rel-f") +
+                       " --shards 16 --release-every 50" + extra);
+        };
+        auto without = cut("");
+        CHECK(without.exit_code == 2);
+        CHECK(without.out.find("--previous-release") != std::string::npos);
+        auto r = cut(" --previous-release " + q(a100));
+        INFO(r.out);
+        REQUIRE(r.exit_code == 0);
+        same_as_a(dir / "rel-f", {150});
+    }
+    SECTION("without it, the release at 150 is skipped with a warning naming --previous-release") {
+        auto db = imported("db-g");
+        auto r = run(run_args(chain().blk, db, dir / "rel-g"));
+        INFO(r.out);
+        REQUIRE(r.exit_code == 0);
+        CHECK(r.out.find("cannot cut release 150") != std::string::npos);
+        CHECK(r.out.find("--previous-release") != std::string::npos);
+        CHECK_FALSE(fs::exists(dir / "rel-g" / "regtest" / name150));
+        same_as_a(dir / "rel-g", {200, 250});
+    }
+    SECTION("a damaged, misplaced or foreign previous release is refused, and nothing is cut") {
+        auto db = imported("db-h");
+        const fs::path bad = dir / "bad" / a100.filename();
+        fs::create_directories(bad.parent_path());
+        fs::copy(a100, bad, fs::copy_options::recursive);
+        {
+            std::fstream f(bad / "shards" / shard_file_name(3),
+                           std::ios::in | std::ios::out | std::ios::binary);
+            f.seekp(-1, std::ios::end);
+            f.put('\x5a');
+        }
+        auto r = run(run_args(chain().blk, db, dir / "rel-h") + " --previous-release " + q(bad));
+        INFO(r.out);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(shard_file_name(3) + ": sha256 is ") != std::string::npos);
+        CHECK_FALSE(fs::exists(dir / "rel-h" / "regtest" / name150));
+
+        // A previous release whose files match its manifest, but one coin's value differs from
+        // the set: the coin both hold must be the same coin.
+        const fs::path forged = dir / "forged" / a100.filename();
+        fs::create_directories(forged.parent_path());
+        fs::copy(a100, forged, fs::copy_options::recursive);
+        {
+            const fs::path shard = forged / "shards" / shard_file_name(5);
+            auto reader = ShardReader::open(shard);
+            REQUIRE(reader);
+            fs::remove(shard.string() + ".new");
+            auto writer = ShardWriter::create(shard.string() + ".new", reader->header());
+            REQUIRE(writer);
+            bool changed = false;
+            while (true) {
+                auto c = reader->next();
+                REQUIRE(c);
+                if (!*c) break;
+                auto [op, coin] = **c;
+                if (!changed) coin.value.sat += 1, changed = true;
+                REQUIRE(writer->add(op, coin));
+            }
+            REQUIRE(writer->finish());
+            fs::rename(shard.string() + ".new", shard);
+            auto bytes = test::read_file(forged / "manifest.json");
+            auto m = decode_manifest(std::string(bytes.begin(), bytes.end()));
+            REQUIRE(m);
+            auto content = test::read_file(shard);
+            m->shards[5].sha256 = sha256(content);
+            m->shards[5].bytes = content.size();
+            std::ofstream(forged / "manifest.json", std::ios::trunc) << encode_manifest(*m);
+        }
+        auto differs = run(run_args(chain().blk, db, dir / "rel-h") + " --previous-release " + q(forged));
+        CHECK(differs.exit_code == 2);
+        CHECK(differs.out.find(shard_file_name(5) + ": coin ") != std::string::npos);
+        CHECK(differs.out.find("is not the coin this store holds under that outpoint") != std::string::npos);
+
+        auto wrong_height = run(run_args(chain().blk, db, dir / "rel-h") + " --previous-release " +
+                                q(only_release(dir / "rel-a", 50)));
+        CHECK(wrong_height.exit_code == 2);
+        CHECK(wrong_height.out.find("the release is at height 50; the patches start from height 100") !=
+              std::string::npos);
+
+        // The release at 100 of another chain: its block is not this chain's block 100.
+        REQUIRE(run(indexer + " synth --out " + q(dir / "other.hex") +
+                    " --blocks 110 --txs-per-block 5 --seed 22")
+                    .exit_code == 0);
+        test::write_blk_file(dir / "other.dat", test::read_lines(dir / "other.hex"));
+        REQUIRE(run(run_args(dir / "other.dat", dir / "db-other", dir / "rel-other")).exit_code == 0);
+        auto foreign = run(run_args(chain().blk, db, dir / "rel-h") + " --previous-release " +
+                           q(only_release(dir / "rel-other", 100)));
+        CHECK(foreign.exit_code == 2);
+        CHECK(foreign.out.find("but the chain's block at height 100 is") != std::string::npos);
+        CHECK_FALSE(fs::exists(dir / "rel-h" / "regtest" / name150));
+
+        // The store waits at 150; a run given the right release cuts it and goes on.
+        auto good = run(run_args(chain().blk, db, dir / "rel-h") + " --previous-release " + q(a100));
+        INFO(good.out);
+        REQUIRE(good.exit_code == 0);
+        same_as_a(dir / "rel-h", {150, 200, 250});
     }
 }
 
