@@ -9,6 +9,7 @@
 #include "core/file_io.h"
 #include "core/manifest.h"
 #include "core/network.h"
+#include "net/torrent_file.h"
 #include "seeder/torrent_decorate.h"
 
 namespace utxo::seeder {
@@ -63,6 +64,11 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
                                                         const core::InfoHash& infohash,
                                                         const LinkConfig& links) {
     UTXO_TRY_ASSIGN(auto bytes, core::read_small_file(r.dir / (part + ".torrent"), kMaxTorrent));
+    // Checked here, before the infohash can reach the tracker's whitelist.
+    auto read = net::torrent_infohash(bytes);
+    if (!read) return fail(read.error().code, fmt::format("{}.torrent: {}", part, read.error().message));
+    if (*read != infohash)
+        return fail(Errc::mismatch, fmt::format("{}.torrent: its infohash is not the manifest's", part));
     ReleaseTorrent t{part, infohash, std::move(bytes), {}, magnet_link(infohash, part, links)};
     auto served = decorate_torrent(t.original, links.trackers, {web_seed_url(links, r)});
     if (!served)

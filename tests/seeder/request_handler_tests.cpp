@@ -248,3 +248,19 @@ TEST_CASE("The scan ignores unfinished and foreign directories and reports broke
     CHECK(scan->problems[0].dir == broken);
     CHECK_FALSE(scan_releases(fx.dir / "missing", 3, kLinks, nullptr));
 }
+
+TEST_CASE("A release whose torrent is not the one its manifest names is skipped at the scan",
+          "[seeder][handler]") {
+    Fixture fx;
+    auto r50 = seedtest::release_dir(fx.root, 50), r100 = seedtest::release_dir(fx.root, 100);
+    fs::copy_file(r100 / "shards.torrent", r50 / "shards.torrent", fs::copy_options::overwrite_existing);
+    test::write_file(r100 / "patches.torrent", utxo::core::as_bytes(std::string("d4:infoi1ee")));
+    auto scan = scan_releases(fx.root, 3, kLinks, nullptr);
+    REQUIRE(scan);
+    CHECK(scan->catalog->releases.empty());  // neither reaches the session nor the tracker's whitelist
+    REQUIRE(scan->problems.size() == 2);
+    std::map<fs::path, std::string> problems;
+    for (const auto& p : scan->problems) problems[p.dir] = p.message;
+    CHECK(problems[r50] == "shards.torrent: its infohash is not the manifest's");
+    CHECK(problems[r100].starts_with("patches.torrent: "));
+}
