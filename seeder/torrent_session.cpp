@@ -34,6 +34,12 @@ namespace {
 // Announces a tracker refused that are retried soon (see retry_refused).
 constexpr int kRefusalRetries = 5;
 
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 bool is_wildcard(const std::string& host) { return host == "0.0.0.0" || host == "::" || host.empty(); }
 
 // The one place the session is configured.
@@ -98,9 +104,14 @@ struct TorrentSession::Impl {
             if (peers_idx >= 0) metrics.peers = static_cast<std::uint64_t>(c[peers_idx]);
             if (sent_idx >= 0) metrics.bytes_uploaded = static_cast<std::uint64_t>(c[sent_idx]);
         } else if (auto* t = lt::alert_cast<lt::tracker_reply_alert>(a)) {
+            metrics.tracker_announced(t->tracker_url(), true, unix_now());
             log().debug("tracker {}: {} peers", t->tracker_url(), t->num_peers);
         } else if (auto* e = lt::alert_cast<lt::tracker_error_alert>(a)) {
+            metrics.tracker_announced(e->tracker_url(), false, unix_now());
             retry_refused(*e);
+            warn_limited(a->message());
+        } else if (auto* w = lt::alert_cast<lt::tracker_warning_alert>(a)) {
+            metrics.tracker_warned(w->tracker_url());
             warn_limited(a->message());
         } else if (a->category() & (lt::alert_category::error | lt::alert_category::performance_warning)) {
             warn_limited(a->message());

@@ -264,3 +264,32 @@ TEST_CASE("A release whose torrent is not the one its manifest names is skipped 
     CHECK(problems[r50] == "shards.torrent: its infohash is not the manifest's");
     CHECK(problems[r100].starts_with("patches.torrent: "));
 }
+
+TEST_CASE("/metrics shows each tracker's last announce, with label values escaped", "[seeder][metrics]") {
+    Metrics m;
+    CHECK(render_metrics(m).find("tracker") == std::string::npos);  // no tracker answered yet
+    const std::string a = "http://127.0.0.1:6969/announce", odd = "http://x/\"a\\b\"\nc";
+    m.tracker_announced(a, true, 1'700'000'000);
+    m.tracker_announced(a, false, 1'700'000'100);
+    m.tracker_announced(a, true, 1'700'000'200);
+    m.tracker_announced(odd, false, 1'700'000'300);
+    m.tracker_warned(odd);
+    auto text = render_metrics(m);
+    auto has = [&](const std::string& line) {
+        CAPTURE(line);
+        CHECK(text.find("\n" + line + "\n") != std::string::npos);
+    };
+    has("utxo_seeder_tracker_last_announce_ok{tracker=\"http://127.0.0.1:6969/announce\"} 1");
+    has("utxo_seeder_tracker_last_announce_timestamp_seconds{tracker=\"http://127.0.0.1:6969/announce\"} "
+        "1700000200");
+    has("utxo_seeder_tracker_announces_total{tracker=\"http://127.0.0.1:6969/announce\"} 2");
+    has("utxo_seeder_tracker_announce_errors_total{tracker=\"http://127.0.0.1:6969/announce\"} 1");
+    has("utxo_seeder_tracker_warnings_total{tracker=\"http://127.0.0.1:6969/announce\"} 0");
+    has(R"(utxo_seeder_tracker_last_announce_ok{tracker="http://x/\"a\\b\"\nc"} 0)");
+    has(R"(utxo_seeder_tracker_announce_errors_total{tracker="http://x/\"a\\b\"\nc"} 1)");
+    has(R"(utxo_seeder_tracker_warnings_total{tracker="http://x/\"a\\b\"\nc"} 1)");
+    has("# TYPE utxo_seeder_tracker_announce_errors_total counter");
+    has("# TYPE utxo_seeder_tracker_last_announce_ok gauge");
+    CHECK(escape_label_value("plain") == "plain");
+    CHECK(escape_label_value("a\\\"\n") == "a\\\\\\\"\\n");
+}
