@@ -75,9 +75,11 @@ void add_export_core_command(CLI::App& app, Action& action) {
 
 void add_serve_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<ServeCommandOptions>();
-    auto* cmd = app.add_subcommand("serve",
-                                   "serve Esplora-compatible /address/:a/utxo, /scripthash/:h/utxo and "
-                                   "/blocks/tip/height over HTTP until SIGINT/SIGTERM");
+    auto* cmd =
+        app.add_subcommand("serve",
+                           "serve Esplora-compatible /address/:a/utxo, /scripthash/:h/utxo, "
+                           "/blocks/tip/height, /blocks/tip/hash and /block-height/:h (under /, /api, "
+                           "/<network>/api) over HTTP until SIGINT/SIGTERM");
     cmd->add_option("--db", o->db, "store directory")->required();
     cmd->add_option("--http", o->listen, "HOST:PORT to listen on (port 0: any free port)")->required();
     cmd->add_option("--max-connections", o->max_connections,
@@ -86,6 +88,10 @@ void add_serve_command(CLI::App& app, Action& action) {
     cmd->add_option("--max-connections-per-ip", o->max_connections_per_ip,
                     "of those, open at once from one IPv4 address or IPv6 /64; more get 503 (default 16)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+    cmd->add_option("--base-path", o->base_path,
+                    "also answer under this prefix (e.g. /esplora), besides /, /api and /<network>/api");
+    cmd->add_option("--cors", o->cors,
+                    "send Access-Control-Allow-Origin: ORIGIN (* or https://host[:port]) on every answer");
     cmd->callback([o, &action] {
         action = [o] {
             return run_serve(*o, [](const std::string& line) {

@@ -3,6 +3,7 @@
 
 #include "net/endpoint.h"
 #include "verifier/commands.h"
+#include "verifier/esplora_route.h"
 #include "verifier/http_server.h"
 #include "verifier/query.h"
 
@@ -11,9 +12,14 @@ namespace utxo::verifier {
 core::Status run_serve(const ServeCommandOptions& options,
                        const std::function<void(const std::string& line)>& on_listening) {
     UTXO_TRY_ASSIGN(auto hp, net::parse_host_port(options.listen));
+    ServeOptions o;
+    if (!options.base_path.empty()) {
+        UTXO_TRY_ASSIGN(o.esplora.base_path, normalize_base_path(options.base_path));
+    }
+    if (!options.cors.empty()) UTXO_TRY(check_cors_origin(options.cors));
+    o.esplora.cors_origin = options.cors;
     std::optional<Store> store;
     UTXO_TRY_ASSIGN(auto cur, open_installed(options.db, store));
-    ServeOptions o;
     o.host = hp.host, o.port = hp.port;
     o.max_connections = options.max_connections;
     o.max_connections_per_ip = options.max_connections_per_ip;

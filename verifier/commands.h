@@ -55,6 +55,9 @@ struct ServeCommandOptions {
     std::string listen;                                            // HOST:PORT
     std::size_t max_connections = ServeOptions{}.max_connections;  // served at once; more get 503
     std::size_t max_connections_per_ip = ServeOptions{}.max_connections_per_ip;  // of those, from one client
+    std::string
+        base_path;     // an API prefix besides "/api" and "/<network>/api" (esplora_route.h); empty: none
+    std::string cors;  // Access-Control-Allow-Origin: "*" or an origin; empty: no CORS headers
 };
 [[nodiscard]] core::Status run_serve(const ServeCommandOptions& options,
                                      const std::function<void(const std::string& line)>& on_listening);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <ctime>
 #include <optional>
 
 #include "net/http_server.h"
@@ -16,17 +17,24 @@ namespace utxo::verifier {
 
 namespace {
 
-// The skeleton's own answers: one text/plain phrase (413 and 431 for a request too large, 503
-// over the cap).
-HttpResponse refusal(unsigned status) {
+std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+// The skeleton's own answers: one text/plain line (413 and 431 for a request too large, 503 over
+// the cap), with the headers of every answer.
+HttpResponse refusal(unsigned status, Store& store, const ServeOptions& o) {
     HttpResponse res;
     res.status = status;
     res.content_type = "text/plain";
-    res.body = status == 503 ? "too many connections" : "request too large";
+    res.body = status == 503 ? "too many connections to utxo-verifier serve; try again later\n"
+                             : fmt::format(
+                                   "request too large: utxo-verifier serve answers GET, HEAD and OPTIONS, "
+                                   "with a header of at most {} bytes and a body of at most {} bytes\n",
+                                   o.header_limit, o.body_limit);
+    add_common_headers(res, store, o.esplora, unix_now());
     return res;
 }
 
-net::HttpServerOptions server_options(const ServeOptions& o) {
+net::HttpServerOptions server_options(const ServeOptions& o, Store& store) {
     net::HttpServerOptions s;
     s.listen = {o.host, o.port};
     s.threads = 1;  // one thread answers; the store is also used by the index builder's
@@ -40,17 +48,19 @@ net::HttpServerOptions server_options(const ServeOptions& o) {
     s.over_cap = net::OverCap::answer_503;
     s.answer_malformed = false;
     s.echo_request_version = true;
-    s.refusal = refusal;
+    s.refusal = [&store, &o](unsigned status) { return refusal(status, store, o); };
     return s;
 }
 
 }  // namespace
 
 core::Status serve_http(Store& store, const ServeOptions& o) {
-    auto handler = [&store](const HttpRequest& req) { return handle_request(req, store); };
+    auto handler = [&store, &o](const HttpRequest& req) {
+        return handle_request(req, store, o.esplora, unix_now());
+    };
     std::optional<IndexBuilder> indexer;  // stopped and joined before the store goes
     if (o.build_indexes) indexer.emplace(store, o.index_poll);
-    auto stopped = net::serve_until_stop_signal(server_options(o), handler, o.on_listening);
+    auto stopped = net::serve_until_stop_signal(server_options(o, store), handler, o.on_listening);
     if (!stopped && stopped.error().code == core::Errc::usage)
         return core::fail(core::Errc::usage, fmt::format("'{}' is not an IP address", o.host));
     if (!stopped)

@@ -6,23 +6,27 @@
 #include <string>
 
 #include "core/error.h"
+#include "verifier/esplora.h"
 #include "verifier/store.h"
 
 namespace utxo::verifier {
 
 struct ServeOptions {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 0;                   // 0: any free port (reported through on_listening)
-    std::chrono::seconds header_timeout{5};   // reading a request's header (idle keep-alive included)
-    std::chrono::seconds timeout{15};         // reading a request's body, writing its answer
-    std::size_t header_limit = 8 * 1024;      // a request's header bytes
-    std::size_t body_limit = 1024;            // every endpoint is a GET
+    std::uint16_t port = 0;                  // 0: any free port (reported through on_listening)
+    std::chrono::seconds header_timeout{5};  // reading a request's header (idle keep-alive included)
+    std::chrono::seconds timeout{15};        // reading a request's body, writing its answer
+    std::size_t header_limit = 8 * 1024;     // a request's header bytes
+    // Every endpoint is a GET; a POST /tx of up to 16 KiB (a transaction of up to 8 KB in hex) is
+    // read so a wallet that tries to broadcast is told 501 and why, not 413.
+    std::size_t body_limit = 16 * 1024;
     std::size_t max_connections = 256;        // beyond this, a new connection gets 503 and is closed
     std::size_t max_connections_per_ip = 16;  // the same, from one IPv4 address or IPv6 /64
     // A background thread writes the held shards' script indexes, and looks for a newer release
     // every index_poll (verifier/index_builder.h).
     bool build_indexes = true;
     std::chrono::milliseconds index_poll{10000};
+    EsploraOptions esplora;  // prefixes, CORS, Cache-Control
     std::function<void(std::uint16_t port)> on_listening;
 };
 
