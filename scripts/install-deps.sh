@@ -18,3 +18,7 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The npm Esplora clients the tests drive (tests/esplora-clients), exactly as locked, into the
+# user's cache (outside the source tree); a no-op while that install is current.
+"$(dirname "$0")/../tests/esplora-clients/install.sh"
