@@ -36,8 +36,13 @@ HttpResponse text(unsigned status, std::string body) { return answer(status, "te
 std::string echo(std::string_view s) { return core::printable(s.substr(0, 100)); }
 
 std::string whoami(const Installed& cur) {
-    return fmt::format("utxo-verifier serve answers from a verified UTXO set ({} at height {})",
-                       core::network_name(cur.manifest.network), cur.manifest.height.value);
+    const auto net = cur.manifest.network;
+    // Core's -chain names are "main" and "test"; a sentence reads better with the full ones.
+    const std::string_view name = net == core::Network::mainnet    ? "mainnet"
+                                  : net == core::Network::testnet3 ? "testnet3"
+                                                                   : core::network_name(net);
+    return fmt::format("utxo-verifier serve answers from a verified UTXO set ({} at height {})", name,
+                       cur.manifest.height.value);
 }
 
 std::string what_it_answers(const Installed& cur) {

@@ -49,7 +49,7 @@ struct Installed200 {
 
 }  // namespace
 
-TEST_CASE("route_of removes the prefix of mempool.js, Blockstream and --base-path", "[esplora]") {
+TEST_CASE("route_of removes the prefixes of mempool.js and Blockstream and the --base-path", "[esplora]") {
     using V = std::vector<std::string>;
     CHECK(route("/blocks/tip/height?x=/api") == V{"blocks", "tip", "height"});
     CHECK(route("/api/blocks/tip/height") == V{"blocks", "tip", "height"});
@@ -73,7 +73,7 @@ TEST_CASE("route_of removes the prefix of mempool.js, Blockstream and --base-pat
           "/regtest/api");
 }
 
-TEST_CASE("--base-path and --cors are checked before they are used", "[esplora]") {
+TEST_CASE("serve's --base-path and --cors are checked before they are used", "[esplora]") {
     CHECK(verifier::normalize_base_path("/esplora") == "/esplora");
     CHECK(verifier::normalize_base_path("/a/b-c.d_e~f/") == "/a/b-c.d_e~f");
     for (std::string_view bad :
@@ -128,7 +128,7 @@ TEST_CASE("handle_request answers under /api, /regtest/api and the base path", "
     }
 }
 
-TEST_CASE("handle_request answers the release's block hash, and only that block", "[esplora]") {
+TEST_CASE("handle_request answers the release's block hash and no other block", "[esplora]") {
     Installed200 s;
     auto r = s.get("/api/blocks/tip/hash");
     CHECK(r.status == 200);
@@ -190,7 +190,8 @@ TEST_CASE("handle_request says 501 for what needs a full Esplora server's histor
     CHECK(s.get("/blocks/tip/height", {}, "DELETE").status == 405);
 }
 
-TEST_CASE("every answer carries Cache-Control, the release and CORS; HEAD and OPTIONS", "[esplora]") {
+TEST_CASE("every answer carries Cache-Control and the release and CORS headers as do HEAD and OPTIONS",
+          "[esplora]") {
     Installed200 s;
     EsploraOptions o;
     o.cors_origin = "https://wallet.example";
@@ -239,8 +240,9 @@ TEST_CASE("every answer carries Cache-Control, the release and CORS; HEAD and OP
     CHECK(header(r, "Access-Control-Allow-Origin") == "https://wallet.example");
 }
 
-TEST_CASE("utxo-verifier serve over HTTP: prefixes, HEAD, OPTIONS, CORS, 501 and 413 with headers",
-          "[esplora][e2e]") {
+TEST_CASE(
+    "utxo-verifier serve over HTTP: the prefixes and HEAD and OPTIONS and CORS and 501 and 413 with headers",
+    "[esplora][e2e]") {
     test::TempDir dir;
     const auto rel_dir = vt::releases().at(200);
     {
