@@ -19,12 +19,14 @@
 # Writes WORKDIR/results.tsv (step, figure, unit, value, goal) and prints it as a table beside the
 # goals, with ratios to BASELINE=path/results.tsv when given (bench/results/scale-10m.tsv). Logs
 # of every command in WORKDIR/logs. Intermediate files are deleted as soon as no later step needs
-# them; at the end only results and logs stay (KEEP=1 keeps the stores).
+# them; at the end only results and logs stay (KEEP=1 keeps the stores and the published releases).
 #   bench/scale.sh WORKDIR [COINS]        (COINS default 180000000; 1000000 for a quick check)
 # Environment: BIN=DIR (default build/bin), BASELINE=FILE, FORCE=1 (reuse a WORKDIR of an earlier
 # run, deleting its contents), SEED (1), BASE_HEIGHT (919872, a multiple of 144), TXS_PER_BLOCK
 # (4000), CACHE_MB (2048, run's --cache-mb), LOAD_SECONDS (20 per endpoint), LOAD_CONNECTIONS
-# (32), NICE (5: the whole run is reniced, baselines included).
+# (32), NICE (5: the whole run is reniced, baselines included), RELEASES_FROM (a releases root
+# with both releases of an earlier run, e.g. its WORKDIR/published kept with KEEP=1: steps 1-3
+# are skipped and steps 4-9 run on hard links to them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
@@ -101,6 +103,7 @@ echo "disk: $(df -h --output=avail "$work" | tail -n 1 | xargs) free under $work
 echo "bench/scale.sh: $coins coins, base height $H, 288 blocks of $txs transactions, seed $seed, nice ${NICE:-5}"
 t_all=$(now)
 
+if [ -z "${RELEASES_FROM:-}" ]; then
 step=1; echo "== 1. synth --profile mainnet: snapshot + 2 days of blocks"
 timed synth "$bin/utxo-indexer" synth --profile mainnet --seed "$seed" --snapshot-out "$work/set.utxo" --coins "$coins" \
   --base-height "$H" --out "$work/chain.dat" --blocks 288 --txs-per-block "$txs"
@@ -160,6 +163,23 @@ rec 3 "peak RSS" MB "$run_rss" "$indexer_rss_goal"
 rec 3 "indexer store" MB "$(mb "$work/db")"
 disk_mark; rm -rf "$work/db" "$work/chain.dat"
 step_done 3 "$(f3 "$w1+$w2")"
+
+else
+  # RELEASES_FROM=DIR: steps 1-3 were run before (DIR is a releases root holding the releases at
+  # BASE_HEIGHT+144 and +288, e.g. a kept WORKDIR/published); steps 4-9 run on hard links to them.
+  step=3; echo "== 1-3. releases from $RELEASES_FROM (hard links)"
+  mkdir -p "$work/releases/regtest"
+  for h in "$H1" "$H2"; do
+    src=$(ls -d "$RELEASES_FROM/regtest/$h"-* 2>/dev/null | head -n 1)
+    [ -n "$src" ] || die "$RELEASES_FROM/regtest has no release at height $h"
+    cp -al "$src" "$work/releases/regtest/"
+  done
+  r1=$(ls -d "$work/releases/regtest/$H1"-*); r2=$(ls -d "$work/releases/regtest/$H2"-*)
+  name1=$(basename "$r1"); name2=$(basename "$r2")
+  coins1=$(json "$r1/manifest.json" "d['full_set']['coins']")
+  coins2=$(json "$r2/manifest.json" "d['full_set']['coins']")
+  shard_mb1=$(sum_mb "$r1/shards"); shard_mb2=$(sum_mb "$r2/shards"); patch_mb2=$(sum_mb "$r2/patches")
+fi
 
 step=4; echo "== 4. verify-release of both"
 timed verify1 "$bin/utxo-indexer" verify-release "$r1"; v1=$wall; v_rss=$rss
@@ -275,7 +295,7 @@ rec 8 "seeder peak RSS (steps 5-8)" MB "$(py "round($(peak_rss_kb "$seeder_pid")
 kill "$seeder_pid"; wait "$seeder_pid" 2>/dev/null || true
 # Funded addresses for step 9: one from each shard (1024), spread over the set as a real wallet's.
 "$bin/utxo-indexer" addresses --release "$r2" --count 1024 | cut -d' ' -f1 > "$work/addresses.txt"
-disk_mark; rm -rf "$work/published"
+disk_mark; [ "${KEEP:-0}" = 1 ] || rm -rf "$work/published"
 step_done 8 "$(f3 "$f_wall+$wall")"
 
 step=9; echo "== 9. serve's Esplora API on the full store under load ($conns connections, ${load_s} s per endpoint)"
