@@ -73,16 +73,22 @@ rec() {
   printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >> "$results"
   printf '  %-3s %-50s %s %s\n' "$1" "$2" "$4" "$3"
 }
-# timed LABEL CMD...: runs CMD, stdout to logs/LABEL.out, stderr to logs/LABEL.err; sets wall (s)
-# and rss (peak RSS, MB)
+# timed LABEL CMD...: runs CMD, stdout to logs/LABEL.out, stderr to logs/LABEL.err; sets wall (s),
+# rss (peak RSS, MB, file pages of mapped files included) and anon (peak anonymous RSS, MB, sampled)
 timed() {
   local label=$1; shift
   local t0; t0=$(now)
-  if ! /usr/bin/time -v -o "$logs/$label.time" "$@" > "$logs/$label.out" 2> "$logs/$label.err"; then
+  /usr/bin/time -v -o "$logs/$label.time" "$@" > "$logs/$label.out" 2> "$logs/$label.err" &
+  local tpid=$!
+  anon_peak_watch "$tpid" "$logs/$label.anon" &
+  local wpid=$!
+  if ! wait "$tpid"; then
     echo "scale.sh: $label failed: $*" >&2; tail -n 20 "$logs/$label.err" >&2; exit 2
   fi
   wall=$(f3 "$(now)-$t0")
+  wait "$wpid"
   rss=$(awk -F': ' '/Maximum resident set size/{printf "%.1f", $2*1024/1e6}' "$logs/$label.time")
+  anon=$(awk '{printf "%.1f", $1*1024/1e6}' "$logs/$label.anon")
 }
 mb() { du -sb "$@" | awk '{s+=$1} END {printf "%.3f", s/1e6}'; }
 sum_mb() { find "$@" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.3f", s/1e6}'; }
@@ -122,7 +128,8 @@ step_done 1 "$wall" ""
 step=2; echo "== 2. import-core"
 timed import "$bin/utxo-indexer" import-core "$work/set.utxo" --db "$work/db" --height "$H"
 rec 2 "import-core coins/s" coins/s "$(py "round($coins/$wall)")" "base>= 0.75"
-rec 2 "peak RSS" MB "$rss" "$indexer_rss_goal"
+rec 2 "peak RSS (mapped store pages included)" MB "$rss"
+rec 2 "peak anonymous RSS (heap; sampled)" MB "$anon" "$indexer_rss_goal"
 rec 2 "indexer store" MB "$(mb "$work/db")"
 disk_mark; rm -f "$work/set.utxo"
 step_done 2 "$wall"
@@ -133,10 +140,10 @@ run_args=(--source "blocks:$work/chain.dat" --network regtest --db "$work/db" --
 # --confirmations 145 applies the first 144 blocks only (tip - 145 + 1); the release at H itself
 # is skipped (the store has no undo data before H), the one at H+144 is cut.
 timed run1 "$bin/utxo-indexer" -v run "${run_args[@]}" --confirmations 145
-w1=$wall; r1_rss=$rss
+w1=$wall; r1_rss=$rss; r1_anon=$anon
 fail_unless grep -q "1 releases cut; tip $H1" "$logs/run1.out"
 timed run2 "$bin/utxo-indexer" -v run "${run_args[@]}" --confirmations 1
-w2=$wall; run_rss=$(py "max($r1_rss, $rss)")
+w2=$wall; run_rss=$(py "max($r1_rss, $rss)"); run_anon=$(py "max($r1_anon, $anon)")
 fail_unless grep -q "1 releases cut; tip $H2" "$logs/run2.out"
 r1=$(ls -d "$work/releases/regtest/$H1"-*); r2=$(ls -d "$work/releases/regtest/$H2"-*)
 name1=$(basename "$r1"); name2=$(basename "$r2")
@@ -159,7 +166,8 @@ rec 3 "coins at $H2" coins "$coins2"
 rec 3 "shards of $H2" MB "$shard_mb2"
 rec 3 "patches of $H2 (the day's patch bytes)" MB "$patch_mb2" "paper estimate: 50-80 MB"
 rec 3 "release $H2 in all (shards, patches, torrents, manifest)" MB "$(mb "$r2")"
-rec 3 "peak RSS" MB "$run_rss" "$indexer_rss_goal"
+rec 3 "peak RSS (mapped store pages included)" MB "$run_rss"
+rec 3 "peak anonymous RSS (heap; sampled)" MB "$run_anon" "$indexer_rss_goal"
 rec 3 "indexer store" MB "$(mb "$work/db")"
 disk_mark; rm -rf "$work/db" "$work/chain.dat"
 step_done 3 "$(f3 "$w1+$w2")"
@@ -182,8 +190,8 @@ else
 fi
 
 step=4; echo "== 4. verify-release of both"
-timed verify1 "$bin/utxo-indexer" verify-release "$r1"; v1=$wall; v_rss=$rss
-timed verify2 "$bin/utxo-indexer" verify-release "$r2"; v2=$wall; v_rss=$(py "max($v_rss, $rss)")
+timed verify1 "$bin/utxo-indexer" -v verify-release "$r1"; v1=$wall; v_rss=$rss
+timed verify2 "$bin/utxo-indexer" -v verify-release "$r2"; v2=$wall; v_rss=$(py "max($v_rss, $rss)")
 fail_unless grep -q "^ok  patches/: applied to the" "$logs/verify2.out"
 rec 4 "verify-release $H1" s "$v1"
 rec 4 "verify-release $H2 (its patches applied to $H1)" s "$v2"
