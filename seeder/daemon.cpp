@@ -10,6 +10,7 @@
 #include <ctime>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "core/file_io.h"
 #include "seeder/http_server.h"
@@ -22,12 +23,20 @@ namespace utxo::seeder {
 
 namespace {
 
+// How long a tracker is given to re-read its whitelist after SIGHUP before we announce a torrent it
+// just gained. opentracker re-reads in a thread of its own and never says when it is done; an
+// announce that still overtakes the reload is refused and retried (TorrentSession).
+constexpr std::chrono::milliseconds kTrackerReload{200};
+
 // Keeps the session's torrents in step with each new snapshot of the releases directory.
 class Reconciler {
 public:
     Reconciler(const Options& o, LinkConfig links, TorrentSession& session, CatalogBox& box, Metrics& metrics)
         : options_(o), links_(std::move(links)), session_(session), box_(box), metrics_(metrics) {}
 
+    // The tracker learns of new infohashes before we first announce them: opentracker refuses an
+    // infohash missing from its whitelist, and libtorrent waits the 30 minutes a refusal implies
+    // (a tracker answer without "interval") before it announces again.
     void rescan() {
         auto previous = box_.get();
         auto scan = scan_releases(options_.releases, options_.keep, links_, previous.get());
@@ -37,19 +46,13 @@ public:
         }
         for (const auto& p : scan->problems) report_once(p.dir.string(), p.message);
         auto next = std::make_shared<Catalog>(*scan->catalog);
+        leaving_ = dropped_infohashes(*previous, *next);
+        if (update_whitelist(*next) == Whitelist::grown_and_signalled)
+            std::this_thread::sleep_for(kTrackerReload);
         std::erase_if(next->releases, [&](const Release& r) { return !seed(r); });
-        for (const auto& key : seeded_) {
-            if (std::none_of(next->releases.begin(), next->releases.end(),
-                             [&](const Release& r) { return r.key() == key; })) {
-                session_.remove(key + "/shards");
-                session_.remove(key + "/patches");
-                log().info("dropped {} (no longer among the newest {})", key, options_.keep);
-            }
-        }
-        seeded_.clear();
-        for (const auto& r : next->releases) seeded_.insert(r.key());
+        drop(*previous, *next);
         metrics_.releases = next->releases.size();
-        update_whitelist(*next);
+        update_whitelist(*next);  // without the releases that could not be seeded
         box_.set(std::move(next));
     }
 
@@ -60,31 +63,69 @@ private:
     CatalogBox& box_;
     Metrics& metrics_;
     std::set<std::string> seeded_;
-    std::set<std::string> reported_;        // problems already logged, so a bad directory logs once
-    std::optional<std::string> whitelist_;  // what the whitelist file holds, once written
+    std::set<std::string> reported_;  // problems already logged, so a bad directory logs once
+    std::optional<std::set<core::InfoHash>> whitelist_;  // what the whitelist file holds, once written
+    // Infohashes of the releases dropped by this rescan: they stay in the whitelist until the next
+    // one, so the tracker accepts their "stopped" announces instead of refusing them.
+    std::set<core::InfoHash> leaving_;
+
+    static bool holds(const Catalog& c, const Release& r) {
+        return std::any_of(c.releases.begin(), c.releases.end(),
+                           [&](const Release& x) { return x.key() == r.key(); });
+    }
+
+    static std::set<core::InfoHash> dropped_infohashes(const Catalog& previous, const Catalog& next) {
+        std::set<core::InfoHash> out;
+        for (const auto& r : previous.releases) {
+            if (holds(next, r)) continue;
+            out.insert(r.shards.infohash);
+            if (r.patches) out.insert(r.patches->infohash);
+        }
+        return out;
+    }
+
+    // Stops seeding the releases of `previous` (all of them seeded) that `next` no longer holds.
+    void drop(const Catalog& previous, const Catalog& next) {
+        for (const auto& r : previous.releases) {
+            if (holds(next, r)) continue;
+            session_.remove(r.key() + "/shards");
+            session_.remove(r.key() + "/patches");
+            log().info("dropped {} (no longer among the newest {})", r.key(), options_.keep);
+        }
+        seeded_.clear();
+        for (const auto& r : next.releases) seeded_.insert(r.key());
+    }
+
+    enum class Whitelist { unchanged, changed, grown_and_signalled };
 
     // Writes the tracker whitelist when the kept infohashes change (atomically: the tracker never
     // reads half a file), then asks the tracker to re-read it.
-    void update_whitelist(const Catalog& catalog) {
-        if (options_.tracker_whitelist.empty()) return;
-        std::set<core::InfoHash> hashes;  // byte order is the order of their lowercase hex
+    Whitelist update_whitelist(const Catalog& catalog) {
+        if (options_.tracker_whitelist.empty()) return Whitelist::unchanged;
+        std::set<core::InfoHash> hashes = leaving_;  // byte order is the order of their lowercase hex
         for (const auto& r : catalog.releases) {
             hashes.insert(r.shards.infohash);
             if (r.patches) hashes.insert(r.patches->infohash);
         }
+        if (whitelist_ == hashes) return Whitelist::unchanged;
         std::string text;
         for (const auto& h : hashes) text += h.to_hex() + "\n";
-        if (whitelist_ == text) return;
         if (auto s = core::write_file_atomically(options_.tracker_whitelist, core::as_bytes(text), 0644);
             !s) {
             report_once(options_.tracker_whitelist.string(), s.error().message);
-            return;
+            return Whitelist::unchanged;
         }
-        whitelist_ = text;
-        log().info("{}: {} infohashes", options_.tracker_whitelist.string(), hashes.size());
-        if (options_.tracker_pid > 0 && ::kill(options_.tracker_pid, SIGHUP) != 0)
+        const bool grown = !whitelist_ || !std::includes(whitelist_->begin(), whitelist_->end(),
+                                                         hashes.begin(), hashes.end());
+        whitelist_ = std::move(hashes);
+        log().info("{}: {} infohashes", options_.tracker_whitelist.string(), whitelist_->size());
+        if (options_.tracker_pid <= 0) return Whitelist::changed;
+        if (::kill(options_.tracker_pid, SIGHUP) != 0) {
             report_once("--tracker-pid", fmt::format("cannot signal tracker pid {}: {}", options_.tracker_pid,
                                                      std::strerror(errno)));
+            return Whitelist::changed;
+        }
+        return grown ? Whitelist::grown_and_signalled : Whitelist::changed;
     }
 
     void report_once(const std::string& what, const std::string& message) {

@@ -1,13 +1,23 @@
 // Counters for /metrics. Written by the alert loop, the rescan loop and the HTTP server, read by
-// the handler; all lock-free except the per-status request counts.
+// the handler; all lock-free except the per-status request counts and the per-tracker answers.
 #pragma once
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace utxo::seeder {
+
+// How one tracker (an announce URL) answered our announces, all torrents together.
+struct TrackerAnnounces {
+    bool last_ok = false;             // the last announce was answered without a failure
+    std::int64_t last_unix_time = 0;  // when that last answer (or failure) came, seconds since 1970
+    std::uint64_t ok = 0;             // announces answered
+    std::uint64_t errors = 0;         // announces refused ("failure reason"), unanswered or unreachable
+    std::uint64_t warnings = 0;       // answers that carried a "warning message"
+};
 
 class Metrics {
 public:
@@ -20,10 +30,19 @@ public:
     void count_request(unsigned status);
     std::map<unsigned, std::uint64_t> requests() const;
 
+    // An announce to `tracker` answered (ok) or failed, at `unix_time`.
+    void tracker_announced(const std::string& tracker, bool ok, std::int64_t unix_time);
+    void tracker_warned(const std::string& tracker);
+    std::map<std::string, TrackerAnnounces> trackers() const;
+
 private:
     mutable std::mutex mutex_;
-    std::map<unsigned, std::uint64_t> requests_;  // by status code
+    std::map<unsigned, std::uint64_t> requests_;        // by status code
+    std::map<std::string, TrackerAnnounces> trackers_;  // by announce URL (ours and the torrents')
 };
+
+// A Prometheus label value: backslash, double quote and line feed escaped as \\, \" and \n.
+std::string escape_label_value(std::string_view value);
 
 // Prometheus text exposition format (version 0.0.4).
 std::string render_metrics(const Metrics& m);

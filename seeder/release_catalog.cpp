@@ -9,6 +9,7 @@
 #include "core/file_io.h"
 #include "core/manifest.h"
 #include "core/network.h"
+#include "net/torrent_file.h"
 #include "seeder/torrent_decorate.h"
 
 namespace utxo::seeder {
@@ -63,7 +64,12 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
                                                         const core::InfoHash& infohash,
                                                         const LinkConfig& links) {
     UTXO_TRY_ASSIGN(auto bytes, core::read_small_file(r.dir / (part + ".torrent"), kMaxTorrent));
-    ReleaseTorrent t{part, infohash, std::move(bytes), {}, magnet_link(infohash, part, links)};
+    // Checked here, before the infohash can reach the tracker's whitelist.
+    auto read = net::torrent_infohash(bytes);
+    if (!read) return fail(read.error().code, fmt::format("{}.torrent: {}", part, read.error().message));
+    if (*read != infohash)
+        return fail(Errc::mismatch, fmt::format("{}.torrent: its infohash is not the manifest's", part));
+    ReleaseTorrent t{part, infohash, std::move(bytes), {}, magnet_link(infohash, r, part, links)};
     auto served = decorate_torrent(t.original, links.trackers, {web_seed_url(links, r)});
     if (!served)
         return fail(served.error().code, fmt::format("{}.torrent: {}", part, served.error().message));
@@ -188,11 +194,18 @@ std::string web_seed_url(const LinkConfig& links, const Release& r) {
     return fmt::format("{}/v1/files/{}/{}/", links.http_base_url, r.network, r.name);
 }
 
-std::string magnet_link(const core::InfoHash& infohash, std::string_view name, const LinkConfig& links) {
-    std::string m = fmt::format("magnet:?xt=urn:btih:{}&dn={}", infohash.to_hex(), url_encode(name));
+std::string torrent_url(const LinkConfig& links, const Release& r, std::string_view part) {
+    return fmt::format("{}/v1/releases/{}/{}/{}.torrent", links.http_base_url, r.network, r.name, part);
+}
+
+std::string magnet_link(const core::InfoHash& infohash, const Release& r, std::string_view part,
+                        const LinkConfig& links) {
+    std::string m = fmt::format("magnet:?xt=urn:btih:{}&dn={}", infohash.to_hex(), url_encode(part));
     // host:port stays readable; ':' and '[' ']' need no escaping for magnet parsers
     if (!links.peer.empty()) m += "&x.pe=" + links.peer;
     for (const auto& t : links.trackers) m += "&tr=" + url_encode(t);
+    m += "&ws=" + url_encode(web_seed_url(links, r));
+    m += "&xs=" + url_encode(torrent_url(links, r, part));
     return m;
 }
 

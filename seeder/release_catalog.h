@@ -75,8 +75,13 @@ struct ScanResult {
 
 // BEP 19 base URL of a release: "<base>/v1/files/<network>/<name>/".
 std::string web_seed_url(const LinkConfig& links, const Release& r);
-// "magnet:?xt=urn:btih:<hex>&dn=<name>&x.pe=<peer>&tr=<url-encoded>..."
-std::string magnet_link(const core::InfoHash& infohash, std::string_view name, const LinkConfig& links);
+// The served .torrent of a release's part: "<base>/v1/releases/<network>/<name>/<part>.torrent".
+std::string torrent_url(const LinkConfig& links, const Release& r, std::string_view part);
+// "magnet:?xt=urn:btih:<hex>&dn=<part>&x.pe=<peer>&tr=<tracker>...&ws=<web seed>&xs=<torrent URL>",
+// URLs percent-encoded: the web seed (BEP 19) and the .torrent let a client start without
+// trackers, peers or the DHT.
+std::string magnet_link(const core::InfoHash& infohash, const Release& r, std::string_view part,
+                        const LinkConfig& links);
 // RFC 3986 percent-encoding of everything but unreserved characters.
 std::string url_encode(std::string_view s);
 

@@ -7,7 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
 #include <libtorrent/alert_types.hpp>
+#include <libtorrent/error_code.hpp>
 #include <libtorrent/ip_filter.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/session_params.hpp>
@@ -29,6 +31,15 @@ using core::fail;
 
 namespace {
 
+// Announces a tracker refused that are retried soon (see retry_refused).
+constexpr int kRefusalRetries = 5;
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 bool is_wildcard(const std::string& host) { return host == "0.0.0.0" || host == "::" || host.empty(); }
 
 // The one place the session is configured.
@@ -49,7 +60,10 @@ lt::settings_pack make_settings(const Options& o) {
     p.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
     p.set_int(lt::settings_pack::upload_rate_limit,
               static_cast<int>(std::min<std::int64_t>(o.upload_rate, INT32_MAX)));
-    p.set_int(lt::settings_pack::stop_tracker_timeout, 1);  // a clean stop within a couple of seconds
+    // Destroying the session sends "stopped" to every tracker that took our "started", and waits for
+    // the answers at most this long: a clean stop is quick, and a tracker over the internet (name
+    // lookup, connection, answer) still hears that we left.
+    p.set_int(lt::settings_pack::stop_tracker_timeout, 3);
     p.set_str(lt::settings_pack::user_agent, "utxo-seeder/0.1");
     p.set_int(lt::settings_pack::alert_mask,
               static_cast<int>(static_cast<std::uint32_t>(
@@ -90,10 +104,36 @@ struct TorrentSession::Impl {
             if (peers_idx >= 0) metrics.peers = static_cast<std::uint64_t>(c[peers_idx]);
             if (sent_idx >= 0) metrics.bytes_uploaded = static_cast<std::uint64_t>(c[sent_idx]);
         } else if (auto* t = lt::alert_cast<lt::tracker_reply_alert>(a)) {
+            metrics.tracker_announced(t->tracker_url(), true, unix_now());
             log().debug("tracker {}: {} peers", t->tracker_url(), t->num_peers);
+        } else if (auto* e = lt::alert_cast<lt::tracker_error_alert>(a)) {
+            metrics.tracker_announced(e->tracker_url(), false, unix_now());
+            retry_refused(*e);
+            warn_limited(a->message());
+        } else if (auto* w = lt::alert_cast<lt::tracker_warning_alert>(a)) {
+            metrics.tracker_warned(w->tracker_url());
+            warn_limited(a->message());
         } else if (a->category() & (lt::alert_category::error | lt::alert_category::performance_warning)) {
             warn_limited(a->message());
         }
+    }
+
+    // A tracker that refuses an infohash (opentracker: not in its whitelist) gets the next announce
+    // only after the 30 minutes libtorrent assumes when a refusal names no interval. Our whitelist
+    // is written before a torrent is added, but opentracker re-reads it on SIGHUP in a thread of
+    // its own, so a first announce can still overtake the reload: announce again after about 1, 2,
+    // 4, 8 and 16 s, then leave it to libtorrent.
+    static void retry_refused(const lt::tracker_error_alert& e) {
+        if (e.error != lt::errors::tracker_failure || e.times_in_row < 1 || e.times_in_row > kRefusalRetries)
+            return;
+        const int delay = 1 << (e.times_in_row - 1);
+        try {
+            e.handle.force_reannounce(delay);
+        } catch (const std::exception&) {
+            return;  // the torrent was removed meanwhile
+        }
+        log().debug("tracker {} refused {}: announcing again in {} s", e.tracker_url(), e.torrent_name(),
+                    delay);
     }
 
     // Drains alerts and asks for fresh session counters once a second.

@@ -23,7 +23,7 @@ public:
     // bound within a few seconds.
     [[nodiscard]] static core::Result<std::unique_ptr<TorrentSession>> start(const Options& options,
                                                                              Metrics& metrics);
-    ~TorrentSession();  // stops the alert loop, then the session (tracker "stopped" waits 1 s at most)
+    ~TorrentSession();  // stops the alert loop, then the session (tracker "stopped" waits 3 s at most)
     TorrentSession(const TorrentSession&) = delete;
     TorrentSession& operator=(const TorrentSession&) = delete;
 

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "net/torrent_file.h"
 #include "seeder/release_catalog.h"
@@ -84,7 +85,10 @@ TEST_CASE("GET /v1/releases lists the kept releases, newest first, with links", 
     CHECK(r["torrents"]["shards"]["torrent"] == fx.base(100) + "shards.torrent");
     CHECK(r["torrents"]["shards"]["magnet"] ==
           "magnet:?xt=urn:btih:" + m["torrents"]["shards"].get<std::string>() +
-              "&dn=shards&x.pe=127.0.0.1:6881&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce");
+              "&dn=shards&x.pe=127.0.0.1:6881&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce"
+              "&ws=http%3A%2F%2F127.0.0.1%3A8080%2Fv1%2Ffiles%2Fregtest%2F" +
+              dir.filename().string() + "%2F&xs=http%3A%2F%2F127.0.0.1%3A8080%2Fv1%2Freleases%2Fregtest%2F" +
+              dir.filename().string() + "%2Fshards.torrent");
     CHECK(j["releases"][1]["height"] == 50);
     CHECK(j["releases"][1]["torrents"]["patches"].is_null());
 
@@ -247,4 +251,114 @@ TEST_CASE("The scan ignores unfinished and foreign directories and reports broke
     REQUIRE(scan->problems.size() == 1);
     CHECK(scan->problems[0].dir == broken);
     CHECK_FALSE(scan_releases(fx.dir / "missing", 3, kLinks, nullptr));
+}
+
+TEST_CASE("A release whose torrent is not the one its manifest names is skipped at the scan",
+          "[seeder][handler]") {
+    Fixture fx;
+    auto r50 = seedtest::release_dir(fx.root, 50), r100 = seedtest::release_dir(fx.root, 100);
+    fs::copy_file(r100 / "shards.torrent", r50 / "shards.torrent", fs::copy_options::overwrite_existing);
+    test::write_file(r100 / "patches.torrent", utxo::core::as_bytes(std::string("d4:infoi1ee")));
+    auto scan = scan_releases(fx.root, 3, kLinks, nullptr);
+    REQUIRE(scan);
+    CHECK(scan->catalog->releases.empty());  // neither reaches the session nor the tracker's whitelist
+    REQUIRE(scan->problems.size() == 2);
+    std::map<fs::path, std::string> problems;
+    for (const auto& p : scan->problems) problems[p.dir] = p.message;
+    CHECK(problems[r50] == "shards.torrent: its infohash is not the manifest's");
+    CHECK(problems[r100].starts_with("patches.torrent: "));
+}
+
+namespace {
+
+// The values of `key` in a magnet link, percent-decoded.
+std::vector<std::string> magnet_values(const std::string& magnet, const std::string& key) {
+    std::vector<std::string> out;
+    std::size_t pos = magnet.find('?');
+    while (pos != std::string::npos) {
+        auto end = magnet.find('&', pos + 1);
+        auto param = magnet.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+        pos = end;
+        if (!param.starts_with(key + "=")) continue;
+        std::string value;
+        for (std::size_t i = key.size() + 1; i < param.size(); ++i) {
+            if (param[i] == '%' && i + 2 < param.size()) {
+                value += static_cast<char>(std::stoi(param.substr(i + 1, 2), nullptr, 16));
+                i += 2;
+            } else {
+                value += param[i];
+            }
+        }
+        out.push_back(value);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Magnets carry the web seed (ws=) and the served .torrent (xs=), both answered",
+          "[seeder][handler]") {
+    Fixture fx;
+    auto list = nlohmann::json::parse(fx.get("/v1/releases").body)["releases"];
+    int checked = 0;
+    for (const auto& r : list) {
+        auto dir = seedtest::release_dir(fx.root, r["height"].get<int>());
+        for (const std::string part : {"shards", "patches"}) {
+            if (r["torrents"][part].is_null()) continue;
+            CAPTURE(r["name"], part);
+            auto magnet = r["torrents"][part]["magnet"].get<std::string>();
+            CHECK(magnet_values(magnet, "xt") ==
+                  std::vector<std::string>{"urn:btih:" + r["torrents"][part]["infohash"].get<std::string>()});
+            auto ws = magnet_values(magnet, "ws"), xs = magnet_values(magnet, "xs");
+            REQUIRE(ws.size() == 1);
+            REQUIRE(xs.size() == 1);
+            CHECK(ws[0] == r["web_seed"]);
+            CHECK(xs[0] == kLinks.http_base_url + r["torrents"][part]["torrent"].get<std::string>());
+
+            // xs: the served .torrent, whose infohash is the magnet's
+            auto torrent = fx.get(xs[0].substr(kLinks.http_base_url.size()));
+            REQUIRE(torrent.status == 200);
+            CHECK(utxo::net::torrent_infohash(torrent.body)->to_hex() == r["torrents"][part]["infohash"]);
+            // ws: BEP 19 appends "<torrent name>/<file>" to it
+            std::set<fs::path> files(fs::directory_iterator(dir / part), fs::directory_iterator{});
+            REQUIRE_FALSE(files.empty());
+            const fs::path& first = *files.begin();
+            auto file =
+                fx.get(ws[0].substr(kLinks.http_base_url.size()) + part + "/" + first.filename().string());
+            REQUIRE(file.status == 200);
+            REQUIRE(file.file);
+            CHECK(slice(*file.file) == seedtest::slurp(first));
+            ++checked;
+        }
+    }
+    CHECK(checked == 3);  // shards of 50 and 100, patches of 100
+}
+
+TEST_CASE("/metrics shows each tracker's last announce, with label values escaped", "[seeder][metrics]") {
+    Metrics m;
+    CHECK(render_metrics(m).find("tracker") == std::string::npos);  // no tracker answered yet
+    const std::string a = "http://127.0.0.1:6969/announce", odd = "http://x/\"a\\b\"\nc";
+    m.tracker_announced(a, true, 1'700'000'000);
+    m.tracker_announced(a, false, 1'700'000'100);
+    m.tracker_announced(a, true, 1'700'000'200);
+    m.tracker_announced(odd, false, 1'700'000'300);
+    m.tracker_warned(odd);
+    auto text = render_metrics(m);
+    auto has = [&](const std::string& line) {
+        CAPTURE(line);
+        CHECK(text.find("\n" + line + "\n") != std::string::npos);
+    };
+    has("utxo_seeder_tracker_last_announce_ok{tracker=\"http://127.0.0.1:6969/announce\"} 1");
+    has("utxo_seeder_tracker_last_announce_timestamp_seconds{tracker=\"http://127.0.0.1:6969/announce\"} "
+        "1700000200");
+    has("utxo_seeder_tracker_announces_total{tracker=\"http://127.0.0.1:6969/announce\"} 2");
+    has("utxo_seeder_tracker_announce_errors_total{tracker=\"http://127.0.0.1:6969/announce\"} 1");
+    has("utxo_seeder_tracker_warnings_total{tracker=\"http://127.0.0.1:6969/announce\"} 0");
+    has(R"(utxo_seeder_tracker_last_announce_ok{tracker="http://x/\"a\\b\"\nc"} 0)");
+    has(R"(utxo_seeder_tracker_announce_errors_total{tracker="http://x/\"a\\b\"\nc"} 1)");
+    has(R"(utxo_seeder_tracker_warnings_total{tracker="http://x/\"a\\b\"\nc"} 1)");
+    has("# TYPE utxo_seeder_tracker_announce_errors_total counter");
+    has("# TYPE utxo_seeder_tracker_last_announce_ok gauge");
+    CHECK(escape_label_value("plain") == "plain");
+    CHECK(escape_label_value("a\\\"\n") == "a\\\\\\\"\\n");
 }

@@ -1,13 +1,18 @@
 // utxo-seeder end to end with real binaries on 127.0.0.1: releases cut by utxo-indexer, Debian's
 // opentracker as the only way peers find each other, aria2c as the stock client (BitTorrent only
 // via a magnet, mixed via the served .torrent, web seed only via a torrent whose url-list points
-// at us), /metrics, raw HTTP edge cases, new releases and signatures picked up, SIGTERM.
+// at us), /metrics, raw HTTP edge cases, new releases and signatures picked up, SIGTERM; and the
+// tracker side of a new release: announced only once the tracker's whitelist has it, downloaded
+// through the tracker alone within seconds, refused announces retried, "stopped" announces heard.
 #include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "seeder/torrent_decorate.h"
@@ -28,17 +33,19 @@ std::map<std::string, std::string> tree(const fs::path& root) {
     return out;
 }
 
-// aria2c with everything but the tracker and the torrent's own sources off; exits when complete.
-test::CommandResult aria2(const fs::path& out, std::uint16_t port, const std::string& what) {
+// aria2c with everything but the tracker and the torrent's own sources off; exits when complete,
+// or after `seconds` at most (aria2c gives up when no byte came for half that time, exit 7).
+test::CommandResult aria2(const fs::path& out, std::uint16_t port, const std::string& what,
+                          int seconds = 60) {
     auto start = std::chrono::steady_clock::now();
     auto r = test::run(fmt::format(
-        "timeout 60 aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false "
+        "timeout {} aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false "
         "--enable-peer-exchange=false "
         "--seed-time=0 --interface=127.0.0.1 --listen-port={} --dir={} --file-allocation=none "
-        "--bt-stop-timeout=30 "
+        "--bt-stop-timeout={} "
         "--bt-tracker-connect-timeout=5 --bt-tracker-timeout=5 --summary-interval=0 --console-log-level=warn "
         "--bt-save-metadata=false --auto-file-renaming=false {}",
-        port, q(out), what));
+        seconds, port, q(out), seconds / 2, what));
     fmt::print(stderr, "aria2c {}: {:.2f} s\n", what.substr(0, 60),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return r;
@@ -214,4 +221,186 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
     auto t0 = std::chrono::steady_clock::now();
     CHECK(seeder.stop(SIGTERM, std::chrono::seconds(5)) == 0);
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+}
+
+namespace {
+
+// A seeder with a tracker, started on release 50 alone (--keep 1); release 100 waits in staging/
+// until a test moves it in with one rename, as the indexer publishes a release.
+struct NewReleaseSwarm {
+    test::TempDir dir;
+    fs::path rel = dir / "rel", staging = dir / "staging";
+    fs::path r50, r100;  // where they are once in rel/
+    std::uint16_t bt = seedtest::free_port(), hp = seedtest::free_port();
+    std::optional<seedtest::Tracker> tracker;
+    std::optional<seedtest::Process> seeder;
+
+    // tracker_pid: give the seeder --tracker-pid, so it makes the tracker re-read its whitelist.
+    explicit NewReleaseSwarm(bool tracker_pid) {
+        seedtest::cut_releases(seedtest::chain().prefix, dir / "db", staging);
+        fs::create_directories(rel / "regtest");
+        r50 = rel / "regtest" / seedtest::release_dir(staging, 50).filename();
+        r100 = rel / "regtest" / seedtest::release_dir(staging, 100).filename();
+        fs::rename(staging / "regtest" / r50.filename(), r50);
+        ::chmod(dir.path().c_str(), 0755);  // opentracker reads the whitelist as nobody
+        tracker.emplace(dir.path(), seedtest::free_port());
+        REQUIRE(eventually([&] { return tracker->up() && fs::exists(dir / "tracker.pid"); }, 5));
+        std::vector<std::string> argv{test::bin("utxo-seeder").string(),
+                                      "--releases",
+                                      rel.string(),
+                                      "--keep",
+                                      "1",
+                                      "--listen",
+                                      fmt::format("127.0.0.1:{}", bt),
+                                      "--http",
+                                      fmt::format("127.0.0.1:{}", hp),
+                                      "--tracker",
+                                      tracker->announce_url(),
+                                      "--tracker-whitelist",
+                                      tracker->whitelist.string(),
+                                      "-v"};
+        if (tracker_pid) argv.insert(argv.end(), {"--tracker-pid", std::to_string(tracker->pid())});
+        seeder.emplace(argv, dir / "seeder.log");
+        if (!eventually([&] { return listed() == std::vector<std::string>{r50.filename().string()}; }, 10))
+            FAIL("release 50 is not listed\n" << logs());
+    }
+
+    std::vector<std::string> listed() const {
+        auto reply = http_get(hp, "/v1/releases");
+        std::vector<std::string> names;
+        if (reply.status != 200) return names;
+        auto list = nlohmann::json::parse(reply.body);
+        for (const auto& r : list["releases"]) names.push_back(r["name"].get<std::string>());
+        return names;
+    }
+
+    // Moves release 100 in; the time it appeared.
+    std::chrono::steady_clock::time_point publish() {
+        fs::rename(staging / "regtest" / r100.filename(), r100);
+        return std::chrono::steady_clock::now();
+    }
+
+    // The served shards.torrent of release 100 without its web seed: trackers are the only way in.
+    fs::path tracker_only_torrent() {
+        auto served =
+            http_get(hp, fmt::format("/v1/releases/regtest/{}/shards.torrent", r100.filename().string()));
+        REQUIRE(served.status == 200);
+        REQUIRE(served.body.find("8:url-list") != std::string::npos);
+        auto stripped = utxo::seeder::decorate_torrent(served.body, {tracker->announce_url()}, {});
+        REQUIRE(stripped);
+        REQUIRE(stripped->find("8:url-list") == std::string::npos);
+        auto path = dir / "tracker-only.torrent";
+        test::write_file(path, utxo::core::as_bytes(*stripped));
+        return path;
+    }
+
+    std::string logs() const {
+        return "seeder log:\n" + slurp(dir / "seeder.log") + "\ntracker log:\n" + slurp(dir / "tracker.log");
+    }
+};
+
+// A sample of one series from /metrics ("name{labels}"), or nullopt when absent.
+std::optional<std::int64_t> sample(std::uint16_t port, const std::string& series) {
+    auto body = http_get(port, "/metrics").body;
+    auto pos = body.find("\n" + series + " ");
+    if (pos == std::string::npos) return std::nullopt;
+    return std::stoll(body.substr(pos + series.size() + 2));
+}
+
+std::string tracker_series(const std::string& name, const std::string& announce_url) {
+    return fmt::format("{}{{tracker=\"{}\"}}", name, announce_url);
+}
+
+}  // namespace
+
+// The bug this guards against: the seeder announced a new release before writing the tracker's
+// whitelist, opentracker refused it, and libtorrent announced again only 30 minutes later, so a
+// client with the .torrent and no web seed found no peer.
+TEST_CASE(
+    "utxo-seeder: a release appearing while it runs is downloaded through the tracker alone within seconds",
+    "[seeder][e2e][tracker]") {
+    NewReleaseSwarm swarm(true);
+    auto& tracker = *swarm.tracker;
+    auto ok = tracker_series("utxo_seeder_tracker_last_announce_ok", tracker.announce_url());
+    CHECK(eventually([&] { return sample(swarm.hp, ok) == 1; }, 5));
+    CHECK(eventually([&] { return tracker.seeders(seedtest::infohashes(swarm.r50)[0]) == 1; }, 5));
+
+    auto appeared = swarm.publish();
+    REQUIRE(eventually(
+        [&] { return swarm.listed() == std::vector<std::string>{swarm.r100.filename().string()}; }, 10));
+    auto torrent = swarm.tracker_only_torrent();
+    auto got = aria2(swarm.dir / "dl", seedtest::free_port(), q(torrent), 20);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - appeared).count();
+    fmt::print(stderr, "release 100 appeared; aria2c had it through the tracker {:.2f} s later\n", took);
+    INFO(got.out << "\n" << swarm.logs());
+    REQUIRE(got.exit_code == 0);
+    CHECK(took < 20);
+    CHECK(tree(swarm.dir / "dl" / "shards") == tree(swarm.r100 / "shards"));
+
+    // /metrics: the tracker answered the last announce, at a plausible time.
+    CHECK(sample(swarm.hp, ok) == 1);
+    auto when = sample(swarm.hp, tracker_series("utxo_seeder_tracker_last_announce_timestamp_seconds",
+                                                tracker.announce_url()));
+    REQUIRE(when);
+    CHECK(std::abs(*when - static_cast<std::int64_t>(std::time(nullptr))) < 60);
+    CHECK(sample(swarm.hp, tracker_series("utxo_seeder_tracker_announces_total", tracker.announce_url())) >=
+          3);
+    auto errors =
+        sample(swarm.hp, tracker_series("utxo_seeder_tracker_announce_errors_total", tracker.announce_url()));
+    // None was refused: the tracker knew each torrent before its first announce (with the
+    // whitelist written after it, each first announce is refused and only the retry rescues it).
+    CHECK(errors == 0);
+
+    // --keep 1 dropped release 50: its "stopped" announce was accepted (it stays whitelisted one
+    // more rescan for that), and then it leaves the whitelist.
+    CHECK(eventually([&] { return tracker.seeders(seedtest::infohashes(swarm.r50)[0]) == 0; }, 5));
+    auto whitelist = [&] {
+        std::string text;
+        auto hashes = seedtest::infohashes(swarm.r100);
+        std::sort(hashes.begin(), hashes.end());
+        for (const auto& h : hashes) text += h + "\n";
+        return text;
+    };
+    CHECK(eventually([&] { return slurp(tracker.whitelist) == whitelist(); }, 10));
+
+    // SIGTERM: the "stopped" announce reaches the tracker before the seeder exits.
+    auto shards = seedtest::infohashes(swarm.r100)[0];
+    REQUIRE(eventually([&] { return tracker.seeders(shards) == 1; }, 5));  // the seeder (aria2c left)
+    auto t0 = std::chrono::steady_clock::now();
+    CHECK(swarm.seeder->stop(SIGTERM, std::chrono::seconds(10)) == 0);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(4));
+    CHECK(tracker.seeders(shards) == 0);
+}
+
+// The safety net: a tracker that re-reads its whitelist late (here: no --tracker-pid, the test
+// sends SIGHUP itself 3 s after the whitelist changed) refuses the first announce; the seeder
+// announces again within seconds instead of libtorrent's 30 minutes.
+TEST_CASE("utxo-seeder: announces a tracker refused are retried within seconds", "[seeder][e2e][tracker]") {
+    NewReleaseSwarm swarm(false);
+    auto& tracker = *swarm.tracker;
+    auto refused = [&] {
+        return sample(swarm.hp,
+                      tracker_series("utxo_seeder_tracker_announce_errors_total", tracker.announce_url()))
+            .value_or(0);
+    };
+    // Release 50 was refused at start: the tracker had no whitelist yet.
+    REQUIRE(eventually([&] { return refused() >= 1; }, 5));
+    ::kill(tracker.pid(), SIGHUP);
+    CHECK(eventually([&] { return tracker.seeders(seedtest::infohashes(swarm.r50)[0]) == 1; }, 10));
+
+    auto appeared = swarm.publish();
+    REQUIRE(eventually(
+        [&] { return swarm.listed() == std::vector<std::string>{swarm.r100.filename().string()}; }, 10));
+    auto before = refused();
+    REQUIRE(eventually([&] { return refused() > before; }, 5));  // release 100, not yet whitelisted
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    ::kill(tracker.pid(), SIGHUP);
+    auto got = aria2(swarm.dir / "dl", seedtest::free_port(), q(swarm.tracker_only_torrent()), 30);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - appeared).count();
+    fmt::print(stderr, "late whitelist reload: aria2c had release 100 {:.2f} s after it appeared\n", took);
+    INFO(got.out << "\n" << swarm.logs());
+    REQUIRE(got.exit_code == 0);
+    CHECK(tree(swarm.dir / "dl" / "shards") == tree(swarm.r100 / "shards"));
+    CHECK(sample(swarm.hp, tracker_series("utxo_seeder_tracker_last_announce_ok", tracker.announce_url())) ==
+          1);
 }

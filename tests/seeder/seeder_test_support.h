@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -118,6 +119,42 @@ inline Reply http_raw(std::uint16_t port, const std::string& raw) {
 inline Reply http_get(std::uint16_t port, const std::string& target, const std::string& extra_headers = "") {
     return http_raw(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
                               extra_headers + "\r\n");
+}
+
+// Debian's opentracker on 127.0.0.1:port serving only the infohashes listed in dir/whitelist (it
+// chroots to dir and runs as nobody, so dir must be world-readable). Started through sh so that its
+// pid, which the seeder's --tracker-pid and SIGHUP need, is known.
+struct Tracker {
+    fs::path dir;
+    std::uint16_t port;
+    fs::path whitelist = dir / "wl.txt";
+    Process process{
+        {"/bin/sh", "-c",
+         "echo $$ > tracker.pid && exec /usr/bin/opentracker -i 127.0.0.1 -p " + std::to_string(port) +
+             " -P " + std::to_string(port) + " -d " + test::q(dir) + " -w wl.txt"},
+        dir / "tracker.log",
+        {.cwd = dir, .env = {}}};
+
+    std::string announce_url() const { return "http://127.0.0.1:" + std::to_string(port) + "/announce"; }
+    int pid() const { return std::stoi(slurp(dir / "tracker.pid")); }
+    bool up() const { return http_get(port, "/stats").status != 0; }
+    // Seeders (peers that announced `complete` and not yet `stopped`) of an infohash (40 hex), from a
+    // scrape: 0 when the tracker does not know the torrent.
+    int seeders(const std::string& infohash) const {
+        std::string target = "/scrape?info_hash=";
+        for (std::size_t i = 0; i + 1 < infohash.size(); i += 2) target.append("%").append(infohash, i, 2);
+        auto body = http_get(port, target).body;
+        auto pos = body.find("8:completei");
+        return pos == std::string::npos ? 0 : std::stoi(body.substr(pos + 11));
+    }
+};
+
+// The infohashes (40 hex) a release's manifest names, shards first.
+inline std::vector<std::string> infohashes(const fs::path& release) {
+    auto m = nlohmann::json::parse(slurp(release / "manifest.json"));
+    std::vector<std::string> out{m["torrents"]["shards"].get<std::string>()};
+    if (m["torrents"]["patches"].is_string()) out.push_back(m["torrents"]["patches"].get<std::string>());
+    return out;
 }
 
 }  // namespace seedtest
