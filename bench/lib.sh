@@ -29,5 +29,19 @@ wrk_stats() {
   non2xx=$(awk '/Non-2xx/{print $5}' "$1"); non2xx=${non2xx:-0}
   rps=$(python3 -c "print(f'{($total-$non2xx)/$2:.1f}')")
 }
+# anon_peak_watch PID OUT: the largest RssAnon (KiB) of PID or any of its children, sampled every
+# 0.2 s until PID exits, written to OUT. Heap and stacks only: the file pages a process maps (an
+# LMDB store) count in its RSS but not here.
+anon_peak_watch() {
+  local pid=$1 out=$2 peak=0 kb p
+  while kill -0 "$pid" 2>/dev/null; do
+    for p in "$pid" $(pgrep -P "$pid"); do
+      kb=$(awk '/^RssAnon/{print $2}' "/proc/$p/status" 2>/dev/null || true)
+      [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
+    done
+    sleep 0.2
+  done
+  echo "$peak" > "$out"
+}
 # peak_rss_kb PID: the process's peak resident set (VmHWM), KiB
 peak_rss_kb() { awk '/^VmHWM/{print $2}' "/proc/$1/status"; }

@@ -19,12 +19,14 @@
 # Writes WORKDIR/results.tsv (step, figure, unit, value, goal) and prints it as a table beside the
 # goals, with ratios to BASELINE=path/results.tsv when given (bench/results/scale-10m.tsv). Logs
 # of every command in WORKDIR/logs. Intermediate files are deleted as soon as no later step needs
-# them; at the end only results and logs stay (KEEP=1 keeps the stores).
+# them; at the end only results and logs stay (KEEP=1 keeps the stores and the published releases).
 #   bench/scale.sh WORKDIR [COINS]        (COINS default 180000000; 1000000 for a quick check)
 # Environment: BIN=DIR (default build/bin), BASELINE=FILE, FORCE=1 (reuse a WORKDIR of an earlier
 # run, deleting its contents), SEED (1), BASE_HEIGHT (919872, a multiple of 144), TXS_PER_BLOCK
 # (4000), CACHE_MB (2048, run's --cache-mb), LOAD_SECONDS (20 per endpoint), LOAD_CONNECTIONS
-# (32), NICE (5: the whole run is reniced, baselines included).
+# (32), NICE (5: the whole run is reniced, baselines included), RELEASES_FROM (a releases root
+# with both releases of an earlier run, e.g. its WORKDIR/published kept with KEEP=1: steps 1-3
+# are skipped and steps 4-9 run on hard links to them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
@@ -71,16 +73,22 @@ rec() {
   printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >> "$results"
   printf '  %-3s %-50s %s %s\n' "$1" "$2" "$4" "$3"
 }
-# timed LABEL CMD...: runs CMD, stdout to logs/LABEL.out, stderr to logs/LABEL.err; sets wall (s)
-# and rss (peak RSS, MB)
+# timed LABEL CMD...: runs CMD, stdout to logs/LABEL.out, stderr to logs/LABEL.err; sets wall (s),
+# rss (peak RSS, MB, file pages of mapped files included) and anon (peak anonymous RSS, MB, sampled)
 timed() {
   local label=$1; shift
   local t0; t0=$(now)
-  if ! /usr/bin/time -v -o "$logs/$label.time" "$@" > "$logs/$label.out" 2> "$logs/$label.err"; then
+  /usr/bin/time -v -o "$logs/$label.time" "$@" > "$logs/$label.out" 2> "$logs/$label.err" &
+  local tpid=$!
+  anon_peak_watch "$tpid" "$logs/$label.anon" &
+  local wpid=$!
+  if ! wait "$tpid"; then
     echo "scale.sh: $label failed: $*" >&2; tail -n 20 "$logs/$label.err" >&2; exit 2
   fi
   wall=$(f3 "$(now)-$t0")
+  wait "$wpid"
   rss=$(awk -F': ' '/Maximum resident set size/{printf "%.1f", $2*1024/1e6}' "$logs/$label.time")
+  anon=$(awk '{printf "%.1f", $1*1024/1e6}' "$logs/$label.anon")
 }
 mb() { du -sb "$@" | awk '{s+=$1} END {printf "%.3f", s/1e6}'; }
 sum_mb() { find "$@" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.3f", s/1e6}'; }
@@ -101,6 +109,7 @@ echo "disk: $(df -h --output=avail "$work" | tail -n 1 | xargs) free under $work
 echo "bench/scale.sh: $coins coins, base height $H, 288 blocks of $txs transactions, seed $seed, nice ${NICE:-5}"
 t_all=$(now)
 
+if [ -z "${RELEASES_FROM:-}" ]; then
 step=1; echo "== 1. synth --profile mainnet: snapshot + 2 days of blocks"
 timed synth "$bin/utxo-indexer" synth --profile mainnet --seed "$seed" --snapshot-out "$work/set.utxo" --coins "$coins" \
   --base-height "$H" --out "$work/chain.dat" --blocks 288 --txs-per-block "$txs"
@@ -119,7 +128,8 @@ step_done 1 "$wall" ""
 step=2; echo "== 2. import-core"
 timed import "$bin/utxo-indexer" import-core "$work/set.utxo" --db "$work/db" --height "$H"
 rec 2 "import-core coins/s" coins/s "$(py "round($coins/$wall)")" "base>= 0.75"
-rec 2 "peak RSS" MB "$rss" "$indexer_rss_goal"
+rec 2 "peak RSS (mapped store pages included)" MB "$rss"
+rec 2 "peak anonymous RSS (heap; sampled)" MB "$anon" "$indexer_rss_goal"
 rec 2 "indexer store" MB "$(mb "$work/db")"
 disk_mark; rm -f "$work/set.utxo"
 step_done 2 "$wall"
@@ -130,10 +140,10 @@ run_args=(--source "blocks:$work/chain.dat" --network regtest --db "$work/db" --
 # --confirmations 145 applies the first 144 blocks only (tip - 145 + 1); the release at H itself
 # is skipped (the store has no undo data before H), the one at H+144 is cut.
 timed run1 "$bin/utxo-indexer" -v run "${run_args[@]}" --confirmations 145
-w1=$wall; r1_rss=$rss
+w1=$wall; r1_rss=$rss; r1_anon=$anon
 fail_unless grep -q "1 releases cut; tip $H1" "$logs/run1.out"
 timed run2 "$bin/utxo-indexer" -v run "${run_args[@]}" --confirmations 1
-w2=$wall; run_rss=$(py "max($r1_rss, $rss)")
+w2=$wall; run_rss=$(py "max($r1_rss, $rss)"); run_anon=$(py "max($r1_anon, $anon)")
 fail_unless grep -q "1 releases cut; tip $H2" "$logs/run2.out"
 r1=$(ls -d "$work/releases/regtest/$H1"-*); r2=$(ls -d "$work/releases/regtest/$H2"-*)
 name1=$(basename "$r1"); name2=$(basename "$r2")
@@ -156,14 +166,32 @@ rec 3 "coins at $H2" coins "$coins2"
 rec 3 "shards of $H2" MB "$shard_mb2"
 rec 3 "patches of $H2 (the day's patch bytes)" MB "$patch_mb2" "paper estimate: 50-80 MB"
 rec 3 "release $H2 in all (shards, patches, torrents, manifest)" MB "$(mb "$r2")"
-rec 3 "peak RSS" MB "$run_rss" "$indexer_rss_goal"
+rec 3 "peak RSS (mapped store pages included)" MB "$run_rss"
+rec 3 "peak anonymous RSS (heap; sampled)" MB "$run_anon" "$indexer_rss_goal"
 rec 3 "indexer store" MB "$(mb "$work/db")"
 disk_mark; rm -rf "$work/db" "$work/chain.dat"
 step_done 3 "$(f3 "$w1+$w2")"
 
+else
+  # RELEASES_FROM=DIR: steps 1-3 were run before (DIR is a releases root holding the releases at
+  # BASE_HEIGHT+144 and +288, e.g. a kept WORKDIR/published); steps 4-9 run on hard links to them.
+  step=3; echo "== 1-3. releases from $RELEASES_FROM (hard links)"
+  mkdir -p "$work/releases/regtest"
+  for h in "$H1" "$H2"; do
+    src=$(ls -d "$RELEASES_FROM/regtest/$h"-* 2>/dev/null | head -n 1)
+    [ -n "$src" ] || die "$RELEASES_FROM/regtest has no release at height $h"
+    cp -al "$src" "$work/releases/regtest/"
+  done
+  r1=$(ls -d "$work/releases/regtest/$H1"-*); r2=$(ls -d "$work/releases/regtest/$H2"-*)
+  name1=$(basename "$r1"); name2=$(basename "$r2")
+  coins1=$(json "$r1/manifest.json" "d['full_set']['coins']")
+  coins2=$(json "$r2/manifest.json" "d['full_set']['coins']")
+  shard_mb1=$(sum_mb "$r1/shards"); shard_mb2=$(sum_mb "$r2/shards"); patch_mb2=$(sum_mb "$r2/patches")
+fi
+
 step=4; echo "== 4. verify-release of both"
-timed verify1 "$bin/utxo-indexer" verify-release "$r1"; v1=$wall; v_rss=$rss
-timed verify2 "$bin/utxo-indexer" verify-release "$r2"; v2=$wall; v_rss=$(py "max($v_rss, $rss)")
+timed verify1 "$bin/utxo-indexer" -v verify-release "$r1"; v1=$wall; v_rss=$rss
+timed verify2 "$bin/utxo-indexer" -v verify-release "$r2"; v2=$wall; v_rss=$(py "max($v_rss, $rss)")
 fail_unless grep -q "^ok  patches/: applied to the" "$logs/verify2.out"
 rec 4 "verify-release $H1" s "$v1"
 rec 4 "verify-release $H2 (its patches applied to $H1)" s "$v2"
@@ -183,6 +211,8 @@ http=$(free_port)
 "$bin/utxo-seeder" --releases "$work/published" --listen "127.0.0.1:$(free_port)" --http "127.0.0.1:$http" -q \
   > "$logs/seeder.out" 2>&1 &
 seeder_pid=$!; pids+=("$seeder_pid")
+anon_peak_watch "$seeder_pid" "$logs/seeder.anon" &
+seeder_watch=$!
 wait_http "$http"
 seeder=http://127.0.0.1:$http
 fetch_args=(--trustnet "$work/trustnet.txt" --seeder "$seeder" --seed-ratio 0)
@@ -271,11 +301,12 @@ rec 8 "forward peak RSS (full)" MB "$f_rss" "<= 64"
 rec 8 "forward peak RSS (wallet)" MB "$rss" "<= 64"
 rec 8 "full store on disk after the forward" MB "$node_mb"
 rec 8 "full store : shard bytes, after the forward" ratio "$(f3 "$node_mb/$shard_mb2")" "<= 1.05"
-rec 8 "seeder peak RSS (steps 5-8)" MB "$(py "round($(peak_rss_kb "$seeder_pid")*1024/1e6, 1)")" "<= 256"
-kill "$seeder_pid"; wait "$seeder_pid" 2>/dev/null || true
+rec 8 "seeder peak RSS (steps 5-8; mapped files included)" MB "$(py "round($(peak_rss_kb "$seeder_pid")*1024/1e6, 1)")"
+kill "$seeder_pid"; wait "$seeder_pid" 2>/dev/null || true; wait "$seeder_watch"
+rec 8 "seeder peak anonymous RSS (steps 5-8; sampled)" MB "$(awk '{printf "%.1f", $1*1024/1e6}' "$logs/seeder.anon")" "<= 256"
 # Funded addresses for step 9: one from each shard (1024), spread over the set as a real wallet's.
 "$bin/utxo-indexer" addresses --release "$r2" --count 1024 | cut -d' ' -f1 > "$work/addresses.txt"
-disk_mark; rm -rf "$work/published"
+disk_mark; [ "${KEEP:-0}" = 1 ] || rm -rf "$work/published"
 step_done 8 "$(f3 "$f_wall+$wall")"
 
 step=9; echo "== 9. serve's Esplora API on the full store under load ($conns connections, ${load_s} s per endpoint)"
@@ -308,6 +339,8 @@ serve_port=$(free_port)
 "$bin/utxo-verifier" serve --db "$work/node" --http "127.0.0.1:$serve_port" --max-connections-per-ip $((conns * 2)) \
   > "$logs/serve.out" 2>&1 &
 serve_pid=$!; pids+=("$serve_pid")
+anon_peak_watch "$serve_pid" "$logs/serve.anon" &
+serve_watch=$!
 for _ in $(seq 100); do grep -q "listening on" "$logs/serve.out" && break; sleep 0.1; done
 serve=http://127.0.0.1:$serve_port
 fail_unless [ "$(curl -sf "$serve/blocks/tip/height")" = "$H2" ]
@@ -331,8 +364,9 @@ for kind in address scripthash; do
   rec 9 "/$kind/:x/utxo p99" ms "$p99" "<= 10"
   rec 9 "/$kind/:x/utxo errors + non-2xx answers" count "$((errors + non2xx))" "<= 0"
 done
-rec 9 "serve peak RSS" MB "$(py "round($(peak_rss_kb "$serve_pid")*1024/1e6, 1)")" "<= 256"
-kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
+rec 9 "serve peak RSS (mapped files included)" MB "$(py "round($(peak_rss_kb "$serve_pid")*1024/1e6, 1)")"
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; wait "$serve_watch"
+rec 9 "serve peak anonymous RSS (sampled)" MB "$(awk '{printf "%.1f", $1*1024/1e6}' "$logs/serve.anon")" "<= 256"
 
 step=end
 rec all "peak disk (at the end of each step and before each deletion)" MB "$peak_disk"

@@ -171,6 +171,18 @@ Status read_coin(Reader& in, Coin& coin) {
     return {};
 }
 
+Result<ByteView> skip_coin(Reader& in) {
+    const std::uint8_t* start = (*in.bytes(0)).data();
+    const std::size_t at = in.position();
+    UTXO_TRY(in.varint(UINT32_MAX));  // height and coinbase
+    UTXO_TRY(in.varint(UINT64_MAX));  // compressed amount
+    UTXO_TRY_ASSIGN(auto n_size, in.varint(UINT32_MAX));
+    const std::uint64_t len =
+        n_size < kSpecialScripts ? special_payload_size(n_size) : n_size - kSpecialScripts;
+    UTXO_TRY(in.bytes(static_cast<std::size_t>(len)));
+    return ByteView(start, in.position() - at);
+}
+
 Result<Coin> read_coin(Reader& in) {
     Coin coin;
     UTXO_TRY(read_coin(in, coin));

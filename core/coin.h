@@ -33,6 +33,9 @@ void write_coin(Writer& out, const Coin& coin);
 // Reads into `coin`, reusing its script's capacity: no allocation per coin in a loop. On failure
 // `coin` holds garbage.
 [[nodiscard]] Status read_coin(Reader& in, Coin& coin);
+// Steps over one coin's encoding without decoding it (no script decompression) and returns its
+// bytes: for copying records whose file was checked against a signed manifest already.
+[[nodiscard]] Result<ByteView> skip_coin(Reader& in);
 
 // The serialization both hash_serialized_3 and MuHash3072 use per coin ("TxOutSer"):
 // txid raw || vout u32 || (height*2+coinbase) u32 || value i64 || CompactSize(len) || script.

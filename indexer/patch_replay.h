@@ -10,7 +10,9 @@
 //
 // The previous release is the base, not checked again here (verify-release it on its own): a
 // damaged base shows up as a mismatch as well. Each result is written, hashed and removed in a
-// private temporary directory, one shard at a time; the release directories are only read.
+// private temporary directory, one shard per core at a time; the release directories are only
+// read. The base shard's records are copied as they are (core::apply_patch_unchecked): the
+// result's SHA-256 is what is checked.
 #pragma once
 #include <filesystem>
 #include <string>

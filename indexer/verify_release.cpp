@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <memory>
 #include <set>
 
 #include "core/file_io.h"
@@ -12,6 +13,7 @@
 #include "core/patch.h"
 #include "core/shard.h"
 #include "core/shard_merge.h"
+#include "indexer/muhash_pipeline.h"
 #include "indexer/patch_replay.h"
 #include "indexer/piece_hasher.h"
 #include "indexer/torrent_maker.h"
@@ -249,10 +251,12 @@ std::string file_at(const std::vector<TorrentFile>& files, std::uint64_t offset)
     return check_torrent(v, "patches", *v.m.patches_infohash, files, pieces);
 }
 
-// Pass 2 state: the merge, and a MuHash per shard beside the full-set accumulators.
+// Pass 2 state: the merge, and a MuHash per shard (folded on a second core) beside the full-set
+// accumulators.
 struct Merge {
     core::ShardMerge order;
-    std::vector<core::MuHash3072> muhash;
+    std::unique_ptr<MuHashPipeline> pipeline;  // one accumulator per shard
+    std::vector<core::MuHash3072> muhash;      // filled from the pipeline after the merge
     core::HashSerialized3 hs3;
     std::uint64_t coins = 0;
     std::int64_t total = 0;
@@ -268,7 +272,7 @@ struct Merge {
         return core::check_shard_header(h, v.m, i, shard_rel(i));
     };
     UTXO_TRY_ASSIGN(auto order, core::ShardMerge::open(files, core::ShardMerge::Reading::checked, check));
-    return Merge{std::move(order), std::vector<core::MuHash3072>(v.m.shard_count), {}, 0, 0};
+    return Merge{std::move(order), std::make_unique<MuHashPipeline>(v.m.shard_count), {}, {}, 0, 0};
 }
 
 // Pass 2: all shards merged in (txid, vout) order, which hash_serialized_3 needs.
@@ -277,7 +281,7 @@ struct Merge {
     while (!mg.order.empty()) {
         const std::uint32_t i = mg.order.next_file();
         const auto& [outpoint, coin] = mg.order.next();
-        mg.muhash[i].insert_coin(outpoint, coin);
+        mg.pipeline->insert_coin(i, outpoint, coin);
         // Outpoints are unique across shards; a duplicate shows up here as an out-of-order add.
         if (auto st = mg.hs3.add(outpoint, coin); !st) return in_file(shard_rel(i), st.error());
         if (__builtin_add_overflow(mg.total, coin.value.sat, &mg.total))
@@ -285,6 +289,7 @@ struct Merge {
         ++mg.coins;
         UTXO_TRY(mg.order.pop(taken));  // reads the shard's next coin; its errors name the file and the coin
     }
+    for (auto& acc : mg.pipeline->finish()) mg.muhash.push_back(std::move(acc.muhash));
     for (std::uint32_t i = 0; i < v.m.shard_count; ++i) {
         const core::MuHashDigest got = mg.muhash[i].finalize();
         if (got != v.m.shards[i].muhash)

@@ -16,7 +16,8 @@
 // Files read whole are capped first (manifest.json and the torrents 64 MiB, a patch at the size
 // the manifest states) and must be regular files.
 // Shard files are read twice: raw bytes in pass 1 (piece hashes need file order), parsed coins in
-// pass 2 (hash_serialized_3 needs outpoint order across all shards). Pass 2 dominates (MuHash).
+// pass 2 (hash_serialized_3 needs outpoint order across all shards). Pass 2 dominates: MuHash,
+// folded per shard on a second core (indexer/muhash_pipeline.h), and the per-coin checks.
 //
 // Errors: Errc::mismatch when content contradicts the manifest (exit 1), naming the file and the
 // field, e.g. "shards/00017.shard: sha256 is 1a2b..., manifest says 9f8e..."; Errc::io for unreadable

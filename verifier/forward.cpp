@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include "core/file_io.h"
+#include "core/parallel_for.h"
 #include "core/patch.h"
 #include "core/sha256.h"
+#include "verifier/shard_check.h"
 #include "verifier/store_impl.h"
 
 namespace utxo::verifier {
@@ -48,6 +50,31 @@ namespace {
     return std::move(*patch);
 }
 
+// Shard i patched into the staging directory and checked there against the new manifest (the
+// bytes are still in the page cache), so install() need not read them again.
+[[nodiscard]] std::expected<FileStamp, CannotMoveForward> patch_one(const Installed& cur,
+                                                                    const core::Manifest& m,
+                                                                    const fs::path& patches_dir,
+                                                                    const fs::path& stage, std::uint32_t i) {
+    const fs::path p = patches_dir / core::patch_file_name(i);
+    auto patch = read_checked_patch(p, m.patches->files[i]);
+    if (!patch) return std::unexpected(std::move(patch.error()));
+    const fs::path out = shard_path(stage, i);
+    std::error_code ec;
+    fs::remove(out, ec);  // a result of an earlier attempt; apply_patch never replaces a file
+    // The installed shard was checked against its signed manifest and the result is checked
+    // against the new one, so its records are copied as they are. No fsync per file: install()
+    // makes the staged files durable before the switch, as for downloaded files.
+    if (auto s = core::apply_patch_unchecked(shard_path(cur.dir, i), *patch, out,
+                                             core::ShardWriter::Durability::caller_syncs);
+        !s)
+        return std::unexpected(CannotMoveForward{fmt::format(
+            "{}: does not apply to {}: {}", p.string(), shard_path(cur.dir, i).string(), s.error().message)});
+    auto checked = check_shard_file(out, m, i);  // a patch result that is not the signed shard file
+    if (!checked) return std::unexpected(CannotMoveForward{std::move(checked.error().message)});
+    return checked->stamp;
+}
+
 }  // namespace
 
 core::Result<std::optional<CannotMoveForward>> forward(Store& store, const core::Manifest& m,
@@ -57,22 +84,26 @@ core::Result<std::optional<CannotMoveForward>> forward(Store& store, const core:
     UTXO_TRY_ASSIGN(auto cur, store.installed());
     if (auto why = unusable_chain(cur, m)) return why;
     UTXO_TRY_ASSIGN(auto stage, store.staging_dir(m));
-    for (auto i : cur->shards) {
-        const fs::path p = patches_dir / core::patch_file_name(i);
-        auto patch = read_checked_patch(p, m.patches->files[i]);
-        if (!patch) return std::move(patch.error());
-        const fs::path out = shard_path(stage, i);
-        std::error_code ec;
-        fs::remove(out, ec);  // a result of an earlier attempt; apply_patch never replaces a file
-        // No fsync per file: install() makes the staged files durable before the switch (one
-        // syncfs, or an fdatasync each for a few), as for downloaded files.
-        if (auto s = core::apply_patch(shard_path(cur->dir, i), *patch, out,
-                                       core::ShardWriter::Durability::caller_syncs);
-            !s)
-            return CannotMoveForward{fmt::format("{}: does not apply to {}: {}", p.string(),
-                                                 shard_path(cur->dir, i).string(), s.error().message)};
-    }
-    auto s = store.install(m, manifest_bytes, cur->shards, cur->full, authorities);
+    // One shard per job, on every core: patching is bound by one core per file.
+    const auto& held = cur->shards;
+    std::vector<std::optional<FileStamp>> stamps(held.size());
+    std::vector<std::optional<CannotMoveForward>> unusable(held.size());
+    auto patched =
+        core::parallel_for(held.size(), core::worker_threads(), [&](std::size_t k) -> core::Status {
+            auto stamp = patch_one(*cur, m, patches_dir, stage, held[k]);
+            if (!stamp) {
+                unusable[k] = std::move(stamp.error());
+                return core::fail(Errc::mismatch, "not usable");
+            }
+            stamps[k] = *stamp;
+            return {};
+        });
+    if (!patched)  // the lowest shard that failed, whatever the threads' timing
+        for (auto& why : unusable)
+            if (why) return std::move(why);
+    EarlyChecks early;
+    for (std::size_t k = 0; k < held.size(); ++k) early.emplace(held[k], *stamps[k]);
+    auto s = store.install(m, manifest_bytes, held, cur->full, authorities, early);
     if (!s && s.error().code == Errc::mismatch)  // a patch result that is not the signed shard file
         return CannotMoveForward{std::move(s.error().message)};
     if (!s) return std::unexpected(std::move(s.error()));

@@ -210,12 +210,18 @@ TEST_CASE("patch: decode refusals", "[patch]") {
     }
 }
 
-TEST_CASE("apply_patch: gives exactly the shard written from the expected coins", "[patch]") {
+namespace {
+
+// The careful merge and the one that copies old records as they are behave the same on good files.
+using ApplyPatch = Status (*)(const fs::path&, const Patch&, const fs::path&, ShardWriter::Durability);
+constexpr auto kSync = ShardWriter::Durability::sync_each_file;
+
+void gives_the_expected_shard(ApplyPatch apply) {
     test::TempDir dir;
     Scenario s;
     write_shard(dir / "old.shard", shard_header(0x11, 100), s.old_coins);
     write_shard(dir / "expected.shard", shard_header(0x22, 110), s.expected);
-    REQUIRE(apply_patch(dir / "old.shard", s.patch, dir / "new.shard"));
+    REQUIRE(apply(dir / "old.shard", s.patch, dir / "new.shard", kSync));
     CHECK(test::read_file(dir / "new.shard") == test::read_file(dir / "expected.shard"));
     auto r = ShardReader::open(dir / "new.shard");
     REQUIRE(r);
@@ -226,16 +232,16 @@ TEST_CASE("apply_patch: gives exactly the shard written from the expected coins"
     Patch none;
     none.header = s.patch.header;
     write_shard(dir / "same.shard", shard_header(0x22, 110), s.old_coins);
-    REQUIRE(apply_patch(dir / "old.shard", none, dir / "none.shard"));
+    REQUIRE(apply(dir / "old.shard", none, dir / "none.shard", kSync));
     CHECK(test::read_file(dir / "none.shard") == test::read_file(dir / "same.shard"));
 }
 
-TEST_CASE("apply_patch: refusals leave no output", "[patch]") {
+void refusals_leave_no_output(ApplyPatch apply) {
     test::TempDir dir;
     Scenario s;
     write_shard(dir / "old.shard", shard_header(0x11, 100), s.old_coins);
     auto refuse = [&](const Patch& p, std::string_view what) {
-        auto st = apply_patch(dir / "old.shard", p, dir / "new.shard");
+        auto st = apply(dir / "old.shard", p, dir / "new.shard", kSync);
         REQUIRE(!st);
         INFO(st.error().message);
         CHECK(st.error().message.find(what) != std::string::npos);
@@ -289,7 +295,38 @@ TEST_CASE("apply_patch: refusals leave no output", "[patch]") {
 
     // The output already existing is refused too, and left as it was.
     test::write_file(dir / "new.shard", Bytes{1, 2, 3});
-    auto st = apply_patch(dir / "old.shard", s.patch, dir / "new.shard");
+    auto st = apply(dir / "old.shard", s.patch, dir / "new.shard", kSync);
     REQUIRE(!st);
     CHECK(test::read_file(dir / "new.shard") == Bytes{1, 2, 3});
+}
+
+}  // namespace
+
+TEST_CASE("apply_patch and apply_patch_unchecked: give exactly the shard written from the expected coins",
+          "[patch]") {
+    gives_the_expected_shard(&apply_patch);
+    gives_the_expected_shard(&apply_patch_unchecked);
+}
+
+TEST_CASE("apply_patch and apply_patch_unchecked: refusals leave no output", "[patch]") {
+    refusals_leave_no_output(&apply_patch);
+    refusals_leave_no_output(&apply_patch_unchecked);
+}
+
+TEST_CASE("apply_patch_unchecked: a cut or overlong old file is refused, naming it", "[patch]") {
+    test::TempDir dir;
+    Scenario s;
+    write_shard(dir / "old.shard", shard_header(0x11, 100), s.old_coins);
+    Bytes good = test::read_file(dir / "old.shard");
+    Bytes longer = good;
+    longer.push_back(0);
+    test::write_file(dir / "long.shard", longer);
+    auto st = apply_patch_unchecked(dir / "long.shard", s.patch, dir / "new.shard");
+    REQUIRE(!st);
+    CHECK(st.error().message == (dir / "long.shard").string() + ": bytes follow the last coin");
+    test::write_file(dir / "cut.shard", Bytes(good.begin(), good.end() - 3));
+    st = apply_patch_unchecked(dir / "cut.shard", s.patch, dir / "new.shard");
+    REQUIRE(!st);
+    CHECK(st.error().message.starts_with((dir / "cut.shard").string() + ": "));
+    CHECK(!fs::exists(dir / "new.shard"));
 }
