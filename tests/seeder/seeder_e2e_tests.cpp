@@ -91,7 +91,7 @@ TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans,
     CHECK((fs::status(dir / "wl.txt").permissions() & fs::perms::others_read) != fs::perms::none);
     seedtest::Process tracker({"/usr/bin/opentracker", "-i", "127.0.0.1", "-p", std::to_string(tp), "-P",
                                std::to_string(tp), "-d", dir.path().string(), "-w", "wl.txt"},
-                              dir / "tracker.log", {.cwd = dir.path()});
+                              dir / "tracker.log", {.cwd = dir.path(), .env = {}});
     REQUIRE(eventually([&] { return http_get(tp, "/stats").status != 0; }, 5));
     REQUIRE(eventually([&] { return http_get(hp, "/v1/releases").status == 200; }, 10));
     auto list = nlohmann::json::parse(http_get(hp, "/v1/releases").body)["releases"];
