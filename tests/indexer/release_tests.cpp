@@ -49,6 +49,17 @@ void write_lines(const fs::path& p, const std::vector<std::string>& lines, std::
     for (std::size_t i = 0; i < n && i < lines.size(); ++i) out << lines[i] << "\n";
 }
 
+// DIR/snap.dat: a Core snapshot of the chain's set at height 120, exported by a store built to it.
+void write_snapshot_at_120(const fs::path& dir, const std::vector<std::string>& lines) {
+    write_lines(dir / "to120.hex", lines, 121);
+    REQUIRE(run(indexer + " build --blocks " + q(dir / "to120.hex") + " --network regtest --db " +
+                q(dir / "db-x"))
+                .exit_code == 0);
+    REQUIRE(
+        run(indexer + " export-core --db " + q(dir / "db-x") + " --out " + q(dir / "snap.dat")).exit_code ==
+        0);
+}
+
 struct Chain {
     test::TempDir dir;
     fs::path hex = dir / "chain.hex";
@@ -100,13 +111,7 @@ TEST_CASE("Releases are identical whatever the source, the restarts and the star
     CHECK(release_tree(dir / "rel-b") == reference);
 
     // C: start from a Core snapshot at height 120 (exported by another store), then follow.
-    write_lines(dir / "to120.hex", lines, 121);
-    REQUIRE(run(indexer + " build --blocks " + q(dir / "to120.hex") + " --network regtest --db " +
-                q(dir / "db-x"))
-                .exit_code == 0);
-    REQUIRE(
-        run(indexer + " export-core --db " + q(dir / "db-x") + " --out " + q(dir / "snap.dat")).exit_code ==
-        0);
+    write_snapshot_at_120(dir.path(), lines);
     REQUIRE(run(indexer + " import-core " + q(dir / "snap.dat") + " --height 120 --db " + q(dir / "db-c"))
                 .exit_code == 0);
     auto rc = run(run_args(chain().blk, dir / "db-c", dir / "rel-c"));
@@ -129,13 +134,7 @@ TEST_CASE("An authority started from a Core snapshot between two releases co-sig
     const fs::path a100 = only_release(dir / "rel-a", 100);
     const std::string name150 = only_release(dir / "rel-a", 150).filename().string();
     // A Core snapshot at 120, between the releases at 100 and 150.
-    write_lines(dir / "to120.hex", lines, 121);
-    REQUIRE(run(indexer + " build --blocks " + q(dir / "to120.hex") + " --network regtest --db " +
-                q(dir / "db-x"))
-                .exit_code == 0);
-    REQUIRE(
-        run(indexer + " export-core --db " + q(dir / "db-x") + " --out " + q(dir / "snap.dat")).exit_code ==
-        0);
+    write_snapshot_at_120(dir.path(), lines);
     auto imported = [&](const std::string& name) {
         const fs::path db = dir / name;
         REQUIRE(
