@@ -99,16 +99,17 @@ void add_addresses_command(CLI::App& app, Action& action) {
 
 void add_verify_release_command(CLI::App& app, Action& action) {
     auto dir = std::make_shared<std::filesystem::path>();
-    auto quiet = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("verify-release",
                                    "re-read a release and check every hash, count and "
-                                   "commitment in its manifest (exit 1 on a mismatch)");
+                                   "commitment in its manifest (exit 1 on a mismatch); with -q "
+                                   "only the verdict");
     cmd->add_option("dir", *dir, "release directory")->required();
-    cmd->add_flag("-q,--quiet", *quiet, "print only the verdict");
+    // The tool's -q (before or after the subcommand, cli/tool.h) also leaves out the checks.
+    const CLI::Option* quiet = app.get_option_no_throw("--quiet");
     cmd->callback([dir, quiet, &action] {
         action = [dir, quiet]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, judge_release(*dir));
-            if (!*quiet)
+            if (!quiet || quiet->count() == 0)
                 for (const auto& line : r.checks) fmt::print("ok  {}\n", line);
             fmt::print("release verified: {} files, {} bytes, {} coins\n", r.files, r.bytes, r.coins);
             log().info(
