@@ -13,12 +13,22 @@ namespace utxo::verifier {
 
 namespace {
 
+// These commands only read: a mistyped --db must not become an empty store, which Store::open
+// would create. A store has its LMDB index (verifier/store.h: DIR/index/).
+[[nodiscard]] core::Status existing_store(const std::filesystem::path& db) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(db / "index" / "data.mdb", ec)) return {};
+    return core::fail(core::Errc::not_found,
+                      fmt::format("{}: no store here (run `utxo-verifier fetch` first)", db.string()));
+}
+
 // The subcommand prints what `run(*options)` returns once it is parsed.
 template <class Options>
 void on_parsed(CLI::App* cmd, std::shared_ptr<Options> options,
                core::Result<std::string> (*run)(const Options&), Action& action) {
     cmd->callback([options, run, &action] {
         action = [options, run]() -> core::Status {
+            UTXO_TRY(existing_store(options->db));
             UTXO_TRY_ASSIGN(auto text, run(*options));
             fmt::print("{}", text);
             return {};
@@ -93,7 +103,8 @@ void add_serve_command(CLI::App& app, Action& action) {
     cmd->add_option("--cors", o->cors,
                     "send Access-Control-Allow-Origin: ORIGIN (* or https://host[:port]) on every answer");
     cmd->callback([o, &action] {
-        action = [o] {
+        action = [o]() -> core::Status {
+            UTXO_TRY(existing_store(o->db));
             return run_serve(*o, [](const std::string& line) {
                 // Tests and scripts read this line to learn the port when 0 was asked for.
                 fmt::print("{}\n", line);
