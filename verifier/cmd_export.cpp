@@ -21,17 +21,18 @@ core::Result<std::string> run_export_core(const ExportCoreOptions& o) {
     if (o.json) {
         std::error_code ec;
         const auto bytes = std::filesystem::file_size(o.out, ec);
-        nlohmann::json j{{"ok", true},
-                         {"file", o.out.string()},
-                         {"bytes", ec ? nlohmann::json(nullptr) : nlohmann::json(bytes)},
-                         {"network", core::network_name(cur.manifest.network)},
-                         {"height", cur.manifest.height.value},
-                         {"block_hash", cur.manifest.block.to_display_hex()},
-                         {"coins", r->coins},
-                         {"hash_serialized_3", r->hash_serialized_3.to_display_hex()},
-                         {"seconds", r->seconds},
-                         {"coins_per_second", rate}};
-        return j.dump() + "\n";
+        nlohmann::ordered_json j{
+            {"ok", true},
+            {"file", o.out.string()},
+            {"bytes", ec ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(bytes)},
+            {"network", core::network_name(cur.manifest.network)},
+            {"height", cur.manifest.height.value},
+            {"block_hash", cur.manifest.block.to_display_hex()},
+            {"coins", r->coins},
+            {"hash_serialized_3", r->hash_serialized_3.to_display_hex()},
+            {"seconds", r->seconds},
+            {"coins_per_second", rate}};
+        return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     }
     return fmt::format(
         "wrote {} coins at height {} to {}; hash_serialized_3 {} (matches the manifest); {:.2f}s, {:.0f} "

@@ -90,13 +90,13 @@ core::Result<std::string> run_check(const CheckOptions& o) {
     std::uint64_t coins = 0;
     for (auto i : cur.shards) coins += cur.manifest.shards.at(i).coins;
     const auto& m = cur.manifest;
-    nlohmann::json j{{"ok", true},
-                     {"network", core::network_name(m.network)},
-                     {"height", m.height.value},
-                     {"block_hash", m.block.to_display_hex()},
-                     {"full", cur.full},
-                     {"shards", cur.shards.size()},
-                     {"coins", coins}};
+    nlohmann::ordered_json j{{"ok", true},
+                             {"network", core::network_name(m.network)},
+                             {"height", m.height.value},
+                             {"block_hash", m.block.to_display_hex()},
+                             {"full", cur.full},
+                             {"shards", cur.shards.size()},
+                             {"coins", coins}};
     return j.dump() + "\n";
 }
 
