@@ -69,7 +69,9 @@ std::string commit_in(const std::string& header) {
 
 }  // namespace
 
-TEST_CASE("--version: tool, project version and commit on stdout, exit 0, before or after a command") {
+TEST_CASE(
+    "version: --version prints tool, project version and commit on stdout, exit 0, before or after a "
+    "command") {
     const std::regex line(std::string("([a-z-]+) ") +
                           std::regex_replace(UTXO_PROJECT_VERSION, std::regex("\\."), "\\.") +
                           " \\((unknown|[0-9a-f]{7,40}(-dirty)?)\\)\n");
@@ -172,7 +174,7 @@ TEST_CASE("usage errors: one line on stderr starting with the tool's name, nothi
     }
 }
 
-TEST_CASE("-v and -q work before and after the subcommand") {
+TEST_CASE("verbosity: -v and -q work before and after the subcommand") {
     TempDir d;
     const auto chain = small_chain(d);
     const auto build = [&](const std::string& before, const std::string& db, const std::string& after) {

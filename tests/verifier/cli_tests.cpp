@@ -133,7 +133,7 @@ TEST_CASE("read-only commands refuse a --db without a store and leave nothing be
     CHECK(fs::is_empty(empty));
 }
 
-TEST_CASE("check --json and export-core --json: one object with every figure; a mismatch is ok false",
+TEST_CASE("check --json and export-core --json: one object with every figure, a mismatch is ok false",
           "[cli]") {
     test::TempDir dir;
     const auto db = installed_store(dir);
