@@ -1,6 +1,7 @@
 // The query commands, check and export-core through the real utxo-verifier binary, with the
 // conventions of every read-only command: --json, and no store made for a mistyped --db.
 #include "cli/cli_test_support.h"
+#include "verifier/cli_fetch_events.h"
 #include "verifier_fixture.h"
 
 using namespace utxo;
@@ -195,4 +196,45 @@ TEST_CASE("check --json and export-core --json: one object with every figure, a 
     auto text = clitest::run(vt::verifier + " check --db " + q(db));
     CHECK(text.exit_code == 1);
     CHECK(text.out.empty());
+}
+
+TEST_CASE("fetch --json events: the figures of each line form fetch prints", "[cli]") {
+    using verifier::fetch_event;
+    auto accepted =
+        fetch_event("release regtest height 250 accepted: signed by alice, bob, carol (3 required)");
+    CHECK(clitest::keys(accepted) ==
+          std::vector<std::string>{"event", "network", "height", "signers", "required", "message"});
+    CHECK(accepted["event"] == "accepted");
+    CHECK(accepted["network"] == "regtest");
+    CHECK(accepted["height"] == 250);
+    CHECK(accepted["signers"] == nlohmann::ordered_json::array({"alice", "bob", "carol"}));
+    CHECK(accepted["required"] == 3);
+    CHECK(accepted["message"] ==
+          "release regtest height 250 accepted: signed by alice, bob, carol (3 required)");
+    CHECK(fetch_event("release main height 9 accepted: signed by me (1 required)")["signers"] ==
+          nlohmann::ordered_json::array({"me"}));
+
+    auto downloaded = fetch_event("downloaded in 1.25 s; verified and installed in 0.50 s");
+    CHECK(downloaded["event"] == "downloaded");
+    CHECK(downloaded["download_seconds"] == 1.25);
+    CHECK(downloaded["install_seconds"] == 0.5);
+
+    auto installed = fetch_event("installed regtest height 250 (2 of 16 shards, 12345 bytes downloaded)");
+    CHECK(clitest::keys(installed) == std::vector<std::string>{"event", "network", "height", "shards",
+                                                               "shard_count", "downloaded_bytes", "message"});
+    CHECK(installed["height"] == 250);
+    CHECK(installed["shards"] == 2);
+    CHECK(installed["shard_count"] == 16);
+    CHECK(installed["downloaded_bytes"] == 12345);
+
+    CHECK(fetch_event("moved forward with patches")["event"] == "moved_forward");
+    CHECK(fetch_event("no release above the installed height 250 is offered")["event"] == "up_to_date");
+    CHECK(fetch_event("no release for network regtest is offered")["event"] == "up_to_date");
+    auto seeded = fetch_event("seeded 3.0 MiB back (2.00 x the 1.5 MiB downloaded)");
+    CHECK(seeded["event"] == "seeded");
+    CHECK(seeded["ratio"] == 2.0);
+    CHECK(fetch_event("seeding stopped: no peer")["ratio"].is_null());
+    auto other = fetch_event("something else");
+    CHECK(clitest::keys(other) == std::vector<std::string>{"event", "message"});
+    CHECK(other["event"] == "note");
 }
