@@ -1,7 +1,7 @@
 // The shape every utxo-* executable shares, so that each main.cpp only names its tool and its
 // commands: one CLI11 app whose parsed subcommand leaves one Action; main parses, sets the log
 // level and colour, runs the action, prints a failure as one line on stderr and maps it to the
-// exit code. The conventions it gives every tool (docs/architecture.md):
+// exit code. The conventions it gives every tool (cli/README.md):
 //   --version   "<tool> <version> (<commit>[-dirty])" on stdout, exit 0 (cli/version.h)
 //   usage       a command line CLI11 refuses is one line "<tool>: <what>" on stderr, exit 2
 //   -v / -q     more or less logging, before or after the subcommand
@@ -9,17 +9,16 @@
 // Executables only: no library includes this (scripts/check-deps.py), so CLI11 never reaches one.
 #pragma once
 #include <fmt/format.h>
-#include <spdlog/sinks/ansicolor_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <string>
 
 #include "cli/action.h"
+#include "cli/colour.h"
 #include "cli/version.h"  // generated in the build tree (cli/version.cmake)
 #include "core/error.h"
 #include "core/log.h"
@@ -50,24 +49,6 @@ inline int exit_code(const core::Error& e) { return e.code == core::Errc::reject
 // "utxo-indexer 0.1.0 (f518c74)": what --version prints.
 inline std::string version_line(const std::string& tool) {
     return fmt::format("{} {} ({})", tool, kVersion, kCommit);
-}
-
-// https://no-color.org: NO_COLOR present and not empty.
-inline bool no_color_requested() {
-    const char* value = std::getenv("NO_COLOR");
-    return value != nullptr && *value != '\0';
-}
-
-// Turns the colour of every registered logger's colour sinks off under NO_COLOR. Without it, the
-// sinks colour only a terminal: spdlog's automatic mode checks isatty(stderr) and TERM.
-inline void apply_no_color() {
-    if (!no_color_requested()) return;
-    using ColourSink = spdlog::sinks::ansicolor_sink<spdlog::details::console_mutex>;
-    spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) {
-        for (auto& sink : logger->sinks())
-            if (auto* colour = dynamic_cast<ColourSink*>(sink.get()))
-                colour->set_color_mode(spdlog::color_mode::never);
-    });
 }
 
 // CLI11's message as one line.
