@@ -46,7 +46,8 @@ void say_json(const std::string& line) { cli::print_json(fetch_event(core::print
 nlohmann::ordered_json done_event(const std::filesystem::path& db) {
     nlohmann::ordered_json done{{"event", "done"}, {"ok", true}, {"release", nullptr}};
     if (auto status = run_status(StatusOptions{db, true}))
-        done["release"] = nlohmann::ordered_json::parse(*status, nullptr, false);
+        if (auto release = nlohmann::ordered_json::parse(*status, nullptr, false); !release.is_discarded())
+            done["release"] = std::move(release);
     return done;
 }
 
