@@ -1,67 +1,115 @@
 // The shape every utxo-* executable shares, so that each main.cpp only names its tool and its
 // commands: one CLI11 app whose parsed subcommand leaves one Action; main parses, sets the log
-// level, runs the action, prints a failure as one line on stderr and maps it to the exit code.
+// level and colour, runs the action, prints a failure as one line on stderr and maps it to the
+// exit code. The conventions it gives every tool (cli/README.md):
+//   --version   "<tool> <version> (<commit>[-dirty])" on stdout, exit 0 (cli/version.h)
+//   usage       a command line CLI11 refuses is one line "<tool>: <what>" on stderr, exit 2
+//   -v / -q     more or less logging, before or after the subcommand
+//   NO_COLOR    set and not empty: no ANSI colour in the log (https://no-color.org)
 // Executables only: no library includes this (scripts/check-deps.py), so CLI11 never reaches one.
 #pragma once
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <exception>
 #include <functional>
-#include <optional>
 #include <string>
 
+#include "cli/action.h"
+#include "cli/colour.h"
+#include "cli/version.h"  // generated in the build tree (cli/version.cmake)
 #include "core/error.h"
 #include "core/log.h"
 
 namespace utxo::cli {
 
-// What the parsed command line asks for, set by the callback of the subcommand that was parsed.
-using Action = std::function<core::Status()>;
-
 struct Tool {
-    std::string logger;        // the part's logger, e.g. "indexer" (core/log.h)
-    std::string log_pattern;   // spdlog pattern of that logger; empty keeps spdlog's default
-    std::string description;   // the app's description in --help
-    std::string error_prefix;  // before each failure line, e.g. "utxo-indexer: "
-    bool subcommand = true;    // exactly one subcommand is required
+    std::string name;         // the executable, e.g. "utxo-indexer": --version and usage errors
+    std::string logger;       // the part's logger, e.g. "indexer" (core/log.h)
+    std::string log_pattern;  // spdlog pattern of that logger; empty keeps spdlog's default
+    std::string description;  // the app's description in --help
+    // A failed action's line starts with "<name>: ". Tools whose messages start with the file they
+    // are about (signer, trustnet, as minisign's do) turn this off; a command line CLI11 refuses is
+    // always "<name>: <what>".
+    bool name_failures = true;
+    bool subcommand = true;  // exactly one subcommand is required
     spdlog::level::level_enum log_level = spdlog::level::warn;
-    // With a value, a -v,--verbose flag raises the log level to it.
-    std::optional<spdlog::level::level_enum> verbose_level;
+    spdlog::level::level_enum verbose_level = spdlog::level::info;  // with -v,--verbose
+    spdlog::level::level_enum quiet_level = spdlog::level::err;     // with -q,--quiet
     std::string verbose_help = "log progress milestones";
+    std::string quiet_help = "log errors only";
     std::function<void(CLI::App&, Action&)> add_commands;
 };
 
 // Exit codes of every tool (docs/architecture.md): 0 ok, 1 a negative verdict, 2 usage or I/O.
 inline int exit_code(const core::Error& e) { return e.code == core::Errc::rejected ? 1 : 2; }
 
+// "utxo-indexer 0.1.0 (f518c74)": what --version prints.
+inline std::string version_line(const std::string& tool) {
+    return fmt::format("{} {} ({})", tool, kVersion, kCommit);
+}
+
+// CLI11's message as one line.
+inline std::string one_line(std::string text) {
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    return text;
+}
+
+// The usage error for a command line without a subcommand CLI11 knows, naming the commands
+// (CLI11 says only "A subcommand is required", even for a misspelt one).
+inline std::string no_command_message(const CLI::App& app) {
+    std::string names;
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+    const auto left = app.remaining();
+    for (const auto& word : left)
+        if (!word.starts_with("-")) return fmt::format("unknown command \"{}\" (commands: {})", word, names);
+    if (!left.empty()) return fmt::format("unknown option \"{}\" (commands: {})", left.front(), names);
+    return fmt::format("a command is required: {}", names);
+}
+
 // The whole main of a tool.
 inline int run(int argc, char** argv, const Tool& tool) {
     auto& log = core::named_logger(tool.logger);
     if (!tool.log_pattern.empty()) log.set_pattern(tool.log_pattern);
     spdlog::set_level(tool.log_level);
+    apply_no_color();
 
-    CLI::App app{tool.description};
+    CLI::App app{tool.description, tool.name};
     if (tool.subcommand) app.require_subcommand(1);
-    bool verbose = false;
-    if (tool.verbose_level) app.add_flag("-v,--verbose", verbose, tool.verbose_help);
+    // Subcommands inherit this when they are made: options of the app (-v, -q, --version) are
+    // accepted after the subcommand too.
+    app.fallthrough();
+    app.set_version_flag("--version", version_line(tool.name), "print the version and git commit, and exit");
+    bool verbose = false, quiet = false;
+    auto* v = app.add_flag("-v,--verbose", verbose, tool.verbose_help);
+    app.add_flag("-q,--quiet", quiet, tool.quiet_help)->excludes(v);
     Action action;
     tool.add_commands(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? 0 : 2;  // --help is 0; usage errors are 2, like every tool here
+        // --help and --version print on stdout and exit 0; anything else is a usage error.
+        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+        const bool no_command = tool.subcommand && app.get_subcommands().empty() &&
+                                dynamic_cast<const CLI::RequiredError*>(&e) != nullptr;
+        fmt::print(stderr, "{}: {}\n", tool.name, no_command ? no_command_message(app) : one_line(e.what()));
+        return 2;
     }
-    if (verbose) spdlog::set_level(*tool.verbose_level);
+    if (verbose) spdlog::set_level(tool.verbose_level);
+    if (quiet) spdlog::set_level(tool.quiet_level);
 
+    const std::string named = tool.name + ": ";
     try {
         if (auto done = action(); !done) {
-            fmt::print(stderr, "{}{}\n", tool.error_prefix, done.error().message);
+            fmt::print(stderr, "{}{}\n", tool.name_failures ? named : "", done.error().message);
             return exit_code(done.error());
         }
     } catch (const std::exception& e) {  // a library throwing past our boundaries is still reported
-        fmt::print(stderr, "{}{}\n", tool.error_prefix, e.what());
+        fmt::print(stderr, "{}{}\n", named, e.what());
         return 2;
     }
     return 0;

@@ -6,13 +6,13 @@
 #pragma once
 #include <string>
 
-#include "cli/tool.h"
+#include "cli/action.h"
 #include "core/error.h"
 #include "core/network.h"
 
 namespace utxo::indexer {
 
-using cli::Action;  // cli/tool.h
+using cli::Action;  // cli/action.h
 
 // The --network argument; CLI::ValidationError for an unknown name.
 core::Network network_or_throw(const std::string& name);

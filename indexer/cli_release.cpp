@@ -1,5 +1,5 @@
 // utxo-indexer run, release, addresses and verify-release: options onto the library's option
-// structs, results onto stdout.
+// structs, results onto stdout (text, or JSON with --json: cli/json.h).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +7,7 @@
 #include <csignal>
 #include <memory>
 
+#include "cli/json.h"
 #include "indexer/cli.h"
 #include "indexer/commands.h"
 #include "indexer/log.h"
@@ -19,13 +20,32 @@ namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void request_stop(int) { g_stop = true; }
 
-// SIGINT and SIGTERM stop `run` at the next block boundary; it then reports what it did.
-[[nodiscard]] core::Status follow(const RunOptions& o) {
+// SIGINT and SIGTERM stop `run` at the next block boundary; it then reports what it did. Each
+// release is one line as it is cut; with --json, one object per line.
+[[nodiscard]] core::Status follow(RunOptions o, bool json) {
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
+    o.on_release = [json](const ReleaseSummary& r) {
+        if (!json) {
+            fmt::print("release {} ({} coins)\n", r.dir.string(), r.manifest.coins);
+            return;
+        }
+        nlohmann::ordered_json event{{"event", "release"}};
+        event.update(release_json(r));
+        cli::print_json(event);
+    };
     UTXO_TRY_ASSIGN(auto r, run(o, g_stop));
-    fmt::print("{}: {} blocks applied, {} releases cut; tip {}\n", g_stop ? "stopped" : "done", r.blocks,
-               r.releases, r.tip ? std::to_string(r.tip->height.value) : "none");
+    const char* how = g_stop ? "stopped" : "done";
+    if (!json) {
+        fmt::print("{}: {} blocks applied, {} releases cut; tip {}\n", how, r.blocks, r.releases,
+                   r.tip ? std::to_string(r.tip->height.value) : "none");
+        return {};
+    }
+    nlohmann::ordered_json done{{"event", how}, {"blocks", r.blocks}, {"releases", r.releases}};
+    done["height"] = r.tip ? nlohmann::ordered_json(r.tip->height.value) : nlohmann::ordered_json(nullptr);
+    done["block_hash"] =
+        r.tip ? nlohmann::ordered_json(r.tip->hash.to_display_hex()) : nlohmann::ordered_json(nullptr);
+    cli::print_json(done);
     return {};
 }
 
@@ -34,6 +54,7 @@ extern "C" void request_stop(int) { g_stop = true; }
 void add_run_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<RunOptions>();
     auto network = std::make_shared<std::string>("main");
+    auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("run", "follow a chain source and cut a release every N final blocks");
     cmd->add_option("--source", o->source.spec, "rpc:URL, rest:URL or blocks:DIR")->required();
     cmd->add_option("--network", *network, "main, test, testnet4, signet or regtest")->required();
@@ -53,15 +74,17 @@ void add_run_command(CLI::App& app, Action& action) {
     cmd->add_option("--rpc-cookie", o->source.rpc_cookie_file, "Core's .cookie file for rpc: sources");
     cmd->add_option("--previous-release", o->previous_release,
                     "after import-core: the published release the first release's patches start from");
-    cmd->callback([o, network, &action] {
+    cmd->add_flag("--json", *json, "one JSON object per line: each release cut, then the summary");
+    cmd->callback([o, network, json, &action] {
         o->source.network = network_or_throw(*network);
         o->progress = true;
-        action = [o] { return follow(*o); };
+        action = [o, json] { return follow(*o, *json); };
     });
 }
 
 void add_release_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<CutOptions>();
+    auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("release", "cut a release at the store's height");
     cmd->add_option("--db", o->db, "store directory")->required();
     cmd->add_option("--releases", o->release.releases, "releases root directory")->required();
@@ -70,10 +93,17 @@ void add_release_command(CLI::App& app, Action& action) {
                     "the cadence N: patches from height - N (default 0: no patches)");
     cmd->add_option("--previous-release", o->release.previous_release,
                     "the release at height - N, when the store lacks the undo data for the patches");
-    cmd->callback([o, &action] {
-        action = [o]() -> core::Status {
+    cmd->add_flag("--json", *json, "one JSON object");
+    cmd->callback([o, json, &action] {
+        action = [o, json]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, cut_store_release(*o));
-            fmt::print("{} {}\n", r.already_existed ? "exists:" : "cut:", r.dir.string());
+            if (*json) {
+                nlohmann::ordered_json out{{"status", r.already_existed ? "exists" : "cut"}};
+                out.update(release_json(r));
+                cli::print_json(out);
+            } else {
+                fmt::print("{} {}\n", r.already_existed ? "exists:" : "cut:", r.dir.string());
+            }
             return {};
         };
     });
@@ -81,17 +111,22 @@ void add_release_command(CLI::App& app, Action& action) {
 
 void add_addresses_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<AddressesOptions>();
+    auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("addresses", "list some addresses that hold coins in a store or release");
     auto* from_db = cmd->add_option("--db", o->db, "store directory");
     auto* from_release = cmd->add_option("--release", o->release, "release directory");
     from_db->excludes(from_release);
     cmd->add_option("--count", o->count, "how many (default 10)");
-    cmd->callback([o, &action] {
+    cmd->add_flag("--json", *json, "one JSON object");
+    cmd->callback([o, json, &action] {
         if (o->db.empty() == o->release.empty())
             throw CLI::ValidationError("addresses", "give either --db or --release");
-        action = [o]() -> core::Status {
+        action = [o, json]() -> core::Status {
             UTXO_TRY_ASSIGN(auto r, list_addresses(*o));
-            for (const auto& a : r) fmt::print("{} {}\n", a.address, a.value.sat);
+            if (*json)
+                cli::print_json(addresses_json(r));
+            else
+                for (const auto& a : r) fmt::print("{} {}\n", a.address, a.value.sat);
             return {};
         };
     });
@@ -99,22 +134,30 @@ void add_addresses_command(CLI::App& app, Action& action) {
 
 void add_verify_release_command(CLI::App& app, Action& action) {
     auto dir = std::make_shared<std::filesystem::path>();
-    auto quiet = std::make_shared<bool>(false);
+    auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("verify-release",
                                    "re-read a release and check every hash, count and "
-                                   "commitment in its manifest (exit 1 on a mismatch)");
+                                   "commitment in its manifest (exit 1 on a mismatch); with -q "
+                                   "only the verdict");
     cmd->add_option("dir", *dir, "release directory")->required();
-    cmd->add_flag("-q,--quiet", *quiet, "print only the verdict");
-    cmd->callback([dir, quiet, &action] {
-        action = [dir, quiet]() -> core::Status {
-            UTXO_TRY_ASSIGN(auto r, judge_release(*dir));
-            if (!*quiet)
-                for (const auto& line : r.checks) fmt::print("ok  {}\n", line);
-            fmt::print("release verified: {} files, {} bytes, {} coins\n", r.files, r.bytes, r.coins);
+    cmd->add_flag("--json", *json, "one JSON object (every check, the figures and the times)");
+    // The tool's -q (before or after the subcommand, cli/tool.h) also leaves out the checks.
+    const CLI::Option* quiet = app.get_option_no_throw("--quiet");
+    cmd->callback([dir, quiet, json, &action] {
+        action = [dir, quiet, json]() -> core::Status {
+            auto r = judge_release(*dir);
+            if (!r) return cli::refused(r, *json);
+            if (*json) {
+                cli::print_json(verify_json(*dir, *r));
+            } else {
+                if (!quiet || quiet->count() == 0)
+                    for (const auto& line : r->checks) fmt::print("ok  {}\n", line);
+                fmt::print("release verified: {} files, {} bytes, {} coins\n", r->files, r->bytes, r->coins);
+            }
             log().info(
                 "verify-release: files hashed in {:.2f}s, coins checked in {:.2f}s, patches replayed in "
                 "{:.2f}s",
-                r.hash_seconds, r.coins_seconds, r.patch_seconds);
+                r->hash_seconds, r->coins_seconds, r->patch_seconds);
             return {};
         };
     });

@@ -4,6 +4,7 @@
 // manifest), every other code is usage or I/O trouble. `run` is in run.h, `synth` in synth.h.
 #pragma once
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -94,12 +95,22 @@ struct AddressesOptions {
 [[nodiscard]] core::Result<std::vector<AddressHolding>> list_addresses(const AddressesOptions& options);
 
 // `release`: opens the existing store at `db` and cuts the release at its tip. A release the store
-// cannot cut (ReleaseNotCut) is a failure here, Errc::not_found with the reason.
+// cannot cut (ReleaseNotCut) is a failure here, Errc::not_found with the reason. For a release that
+// exists already, the summary's manifest is the one on disk.
 struct CutOptions {
     std::filesystem::path db;
     ReleaseOptions release;
 };
 [[nodiscard]] core::Result<ReleaseSummary> cut_store_release(const CutOptions& options);
+
+// --json objects (docs/indexer.md). A release cut or found: dir, network, height, block_hash,
+// shard_count, piece_size, coins, total_amount, hash_serialized_3, muhash, manifest_sha256,
+// shards_infohash, shard_bytes, patches (null, or from_height, from_block, infohash, bytes), seconds.
+nlohmann::ordered_json release_json(const ReleaseSummary& release);
+// `verify-release`: ok, dir, files, bytes, coins, checks, hash_seconds, coins_seconds, patch_seconds.
+nlohmann::ordered_json verify_json(const std::filesystem::path& dir, const VerifyReport& report);
+// `addresses`: {"addresses": [{"address", "value", "coins"}]}.
+nlohmann::ordered_json addresses_json(const std::vector<AddressHolding>& holdings);
 
 // `verify-release DIR`: verify_release(DIR) as a verdict: content that contradicts the manifest
 // (Errc::mismatch) becomes Errc::rejected; every message starts with "DIR: ".

@@ -6,11 +6,10 @@
 int main(int argc, char** argv) {
     namespace ix = utxo::indexer;
     utxo::cli::Tool tool;
+    tool.name = "utxo-indexer";
     tool.logger = "indexer";
     tool.log_pattern = "%^%l%$: %v";
     tool.description = "utxo-indexer: keep a Bitcoin UTXO set and cut it into releases";
-    tool.error_prefix = "utxo-indexer: ";
-    tool.verbose_level = spdlog::level::info;
     tool.add_commands = [](CLI::App& app, utxo::cli::Action& action) {
         ix::add_build_command(app, action);
         ix::add_stats_command(app, action);

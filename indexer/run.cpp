@@ -52,7 +52,7 @@ struct Runner {
         const auto& r = std::get<ReleaseSummary>(outcome);
         if (!r.already_existed) {
             ++summary.releases;
-            fmt::print("release {} ({} coins)\n", r.dir.string(), r.manifest.coins);
+            if (options.on_release) options.on_release(r);
         }
         return {};
     }

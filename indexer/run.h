@@ -2,6 +2,7 @@
 #pragma once
 #include <atomic>
 #include <filesystem>
+#include <functional>
 
 #include "core/error.h"
 #include "indexer/chain_source.h"
@@ -24,6 +25,8 @@ struct RunOptions {
     // The release at (first release height - N), for a store started from a snapshot
     // (ReleaseOptions::previous_release).
     std::filesystem::path previous_release;
+    // Told each release this run cuts (not one that existed already), as soon as it is cut.
+    std::function<void(const ReleaseSummary&)> on_release;
 };
 
 struct RunSummary {

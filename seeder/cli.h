@@ -2,7 +2,7 @@
 #pragma once
 #include <string>
 
-#include "cli/tool.h"
+#include "cli/action.h"
 #include "core/error.h"
 #include "seeder/options.h"
 
@@ -11,11 +11,10 @@ namespace utxo::seeder {
 struct CommandLine {
     Options options;
     std::string listen, http;  // --listen and --http as given; empty keeps the default
-    bool verbose = false, quiet = false;
 };
 
 // Registers every option of the daemon onto `app`, writing into `line`; once parsed, `action`
-// applies -v/-q and the addresses, then runs the daemon until a signal.
+// applies the addresses, then runs the daemon until a signal. (-v/-q are cli::run's.)
 void add_options(CLI::App& app, CommandLine& line, cli::Action& action);
 
 // Parses --listen and --http (HOST:PORT) into line.options; a bad one fails with Errc::usage and

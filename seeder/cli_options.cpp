@@ -1,6 +1,5 @@
 // utxo-seeder's options onto seeder::Options.
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 
@@ -52,13 +51,9 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     app.add_flag("--upnp", o.upnp, "UPnP port mapping");
     app.add_flag("--natpmp", o.natpmp, "NAT-PMP port mapping");
     app.add_flag("--utp", o.utp, "allow uTP besides TCP");
-    app.add_flag("-v,--verbose", line.verbose, "debug logging (requests, tracker replies)");
-    app.add_flag("-q,--quiet", line.quiet, "warnings and errors only");
     app.callback([&line, &action] {
         action = [&line]() -> core::Status {
             UTXO_TRY(apply_addresses(line));
-            if (line.verbose) spdlog::set_level(spdlog::level::debug);
-            if (line.quiet) spdlog::set_level(spdlog::level::warn);
             return run_seeder(line.options);
         };
     });

@@ -4,12 +4,12 @@
 // returns its failure, if any, for main to report and map to an exit code.
 #pragma once
 
-#include "cli/tool.h"
+#include "cli/action.h"
 #include "core/error.h"
 
 namespace utxo::signer {
 
-using cli::Action;  // cli/tool.h
+using cli::Action;  // cli/action.h
 
 void add_keygen_command(CLI::App& app, Action& action);
 void add_sign_command(CLI::App& app, Action& action);

@@ -1,13 +1,38 @@
-// utxo-signer keygen, sign and verify: options onto the library's option structs, results onto stdout.
+// utxo-signer keygen, sign and verify: options onto the library's option structs, results onto
+// stdout (text, or with --json one object: cli/json.h).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <memory>
 
+#include "cli/json.h"
+#include "core/file_io.h"
+#include "core/minisign.h"
 #include "signer/cli.h"
 #include "signer/commands.h"
 
 namespace utxo::signer {
+
+namespace {
+
+// The --json object of a signature written or verified: ok, signature_file, key_id,
+// trusted_comment, network, height, block_hash, manifest_sha256. The key id is the signature
+// file's own; what the trusted comment states is read back from it.
+nlohmann::ordered_json signature_json(const std::filesystem::path& file, const std::string& comment) {
+    nlohmann::ordered_json j{{"ok", true}, {"signature_file", file.string()}, {"key_id", nullptr}};
+    if (auto text = core::read_small_file(file, 8192))
+        if (auto sig = core::parse_signature_file(*text)) j["key_id"] = sig->id.to_hex();
+    j["trusted_comment"] = comment;
+    if (auto s = core::parse_trusted_comment(comment)) {
+        j["network"] = core::network_name(s->network);
+        j["height"] = s->height.value;
+        j["block_hash"] = s->block_hash.to_display_hex();
+        j["manifest_sha256"] = s->manifest_sha256.to_hex();
+    }
+    return j;
+}
+
+}  // namespace
 
 void add_keygen_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<KeygenOptions>();
@@ -35,6 +60,7 @@ void add_keygen_command(CLI::App& app, Action& action) {
 
 void add_sign_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<SignOptions>();
+    auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("sign", "sign DIR/manifest.json if it is byte-identical to your own");
     cmd->add_option("--key", o->secret_key_file, "secret key file")->required();
     cmd->add_option("--release", o->release_dir, "release directory holding manifest.json")->required();
@@ -43,10 +69,15 @@ void add_sign_command(CLI::App& app, Action& action) {
     cmd->add_option("--passphrase-file", o->passphrase_file, "read the passphrase from this file");
     cmd->add_flag("--allow-open-key", o->allow_open_key,
                   "sign even if the --key file is readable or writable by group or others");
-    cmd->callback([o, &action] {
-        action = [o]() -> core::Status {
-            UTXO_TRY_ASSIGN(auto r, sign_release(*o));
-            fmt::print("wrote {}\ntrusted comment: {}\n", r.signature_file.string(), r.trusted_comment);
+    cmd->add_flag("--json", *json, "one JSON object");
+    cmd->callback([o, json, &action] {
+        action = [o, json]() -> core::Status {
+            auto r = sign_release(*o);
+            if (!r) return cli::refused(r, *json);
+            if (*json)
+                cli::print_json(signature_json(r->signature_file, r->trusted_comment));
+            else
+                fmt::print("wrote {}\ntrusted comment: {}\n", r->signature_file.string(), r->trusted_comment);
             return {};
         };
     });
@@ -54,14 +85,20 @@ void add_sign_command(CLI::App& app, Action& action) {
 
 void add_verify_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<VerifyOptions>();
+    auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("verify", "check one authority's signature over DIR/manifest.json");
     cmd->add_option("--pub", o->public_key_file, "the authority's public key file")->required();
     cmd->add_option("--release", o->release_dir, "release directory holding manifest.json")->required();
-    cmd->callback([o, &action] {
-        action = [o]() -> core::Status {
-            UTXO_TRY_ASSIGN(auto r, verify_release(*o));
-            fmt::print("good signature: {}\ntrusted comment: {}\n", r.signature_file.string(),
-                       r.trusted_comment);
+    cmd->add_flag("--json", *json, "one JSON object");
+    cmd->callback([o, json, &action] {
+        action = [o, json]() -> core::Status {
+            auto r = verify_release(*o);
+            if (!r) return cli::refused(r, *json);
+            if (*json)
+                cli::print_json(signature_json(r->signature_file, r->trusted_comment));
+            else
+                fmt::print("good signature: {}\ntrusted comment: {}\n", r->signature_file.string(),
+                           r->trusted_comment);
             return {};
         };
     });

@@ -5,12 +5,12 @@
 #pragma once
 #include <string>
 
-#include "cli/tool.h"
+#include "cli/action.h"
 #include "core/error.h"
 
 namespace utxo::trustnet {
 
-using cli::Action;  // cli/tool.h
+using cli::Action;  // cli/action.h
 
 void add_init_command(CLI::App& app, Action& action);
 void add_add_command(CLI::App& app, Action& action);

@@ -1,4 +1,5 @@
 // utxo-trustnet init, add, remove, list, check and verify: options onto the library's option structs.
+// check and verify take --json: one object on stdout whatever the verdict.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +19,17 @@ Action printing(std::shared_ptr<Options> options, core::Result<std::string> (*ru
         UTXO_TRY_ASSIGN(auto out, run(*options));
         fmt::print("{}", out);
         return {};
+    };
+}
+
+// The action of --json: the report's object on stdout, then its verdict (exit 1 when negative).
+template <class Options, class Report>
+Action reporting(std::shared_ptr<Options> options, core::Result<Report> (*report)(const Options&),
+                 std::string (*json)(const Report&), core::Status (*verdict)(const Report&)) {
+    return [options, report, json, verdict]() -> core::Status {
+        UTXO_TRY_ASSIGN(auto r, report(*options));
+        fmt::print("{}", json(r));
+        return verdict(r);
     };
 }
 
@@ -66,13 +78,18 @@ void add_list_command(CLI::App& app, Action& action) {
 
 void add_check_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<CheckOptions>();
+    auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("check", "validate every line; exit 1 listing the problems");
     cmd->add_option("FILE", o->file)->required();
-    on_parsed(cmd, o, run_check, action);
+    cmd->add_flag("--json", *json, "one JSON object, whatever the verdict");
+    cmd->callback([o, json, &action] {
+        action = *json ? reporting(o, check_report, check_json, check_verdict) : printing(o, run_check);
+    });
 }
 
 void add_verify_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<VerifyOptions>();
+    auto json = std::make_shared<bool>(false);
     auto installed = std::make_shared<std::uint32_t>(0);  // a height: CLI11 refuses more than u32
     auto* cmd =
         app.add_subcommand("verify", "apply the agreement rule to DIR/manifest.json and its signatures");
@@ -82,9 +99,10 @@ void add_verify_command(CLI::App& app, Action& action) {
     cmd->add_option("--other", o->other_dirs, "another release directory for the same height (repeatable)");
     auto* installed_opt =
         cmd->add_option("--installed-height", *installed, "height already installed (refuse <=)");
-    cmd->callback([o, installed, installed_opt, &action] {
+    cmd->add_flag("--json", *json, "one JSON object, whatever the verdict");
+    cmd->callback([o, json, installed, installed_opt, &action] {
         if (*installed_opt) o->installed_height = core::Height{*installed};
-        action = printing(o, run_verify);
+        action = *json ? reporting(o, verify_report, verify_json, verify_verdict) : printing(o, run_verify);
     });
 }
 

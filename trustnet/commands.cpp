@@ -108,23 +108,50 @@ core::Result<std::string> run_list(const ListOptions& o) {
     return text;
 }
 
+core::Result<CheckReport> check_report(const CheckOptions& o) {
+    auto text = core::read_small_file(o.file, 1u << 20);
+    if (!text) return failure(o.file, text.error());
+    CheckReport report{o.file, core::check_trustnet(*text), std::nullopt};
+    // A file with only semantic problems (no authorities, require K above their number) parses.
+    auto doc = core::parse_trustnet(*text);
+    if (doc)
+        report.trustnet = std::move(doc->trustnet);
+    else if (report.problems.empty())  // check_trustnet reports every parse error: not expected
+        return failure(o.file, doc.error());
+    return report;
+}
+
+core::Status check_verdict(const CheckReport& r) {
+    if (r.problems.empty()) return {};
+    std::string lines;
+    for (const auto& p : r.problems)
+        lines += p.line ? fmt::format("{}:{}: {}\n", r.file.string(), p.line, p.message)
+                        : fmt::format("{}: {}\n", r.file.string(), p.message);
+    lines.pop_back();
+    return core::fail(Errc::rejected, std::move(lines));
+}
+
+std::string check_json(const CheckReport& r) {
+    nlohmann::ordered_json j{{"ok", r.problems.empty()}, {"file", r.file.string()}};
+    const auto* tn = r.trustnet ? &*r.trustnet : nullptr;
+    j["network"] = tn ? nlohmann::ordered_json(core::network_name(tn->network)) : nullptr;
+    j["authorities"] = tn ? nlohmann::ordered_json(tn->authorities.size()) : nullptr;
+    j["required"] = tn ? nlohmann::ordered_json(tn->required()) : nullptr;
+    j["problems"] = nlohmann::ordered_json::array();
+    for (const auto& p : r.problems)
+        j["problems"].push_back(
+            {{"line", p.line ? nlohmann::ordered_json(p.line) : nlohmann::ordered_json(nullptr)},
+             {"message", p.message}});
+    if (auto verdict = check_verdict(r); !verdict) j["error"] = verdict.error().message;
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
 core::Result<std::string> run_check(const CheckOptions& o) {
-    const auto& file = o.file;
-    auto text = core::read_small_file(file, 1u << 20);
-    if (!text) return failure(file, text.error());
-    auto problems = core::check_trustnet(*text);
-    if (problems.empty()) {
-        auto doc = core::parse_trustnet(*text);
-        const auto& tn = doc->trustnet;
-        return fmt::format("{}: ok: network {}, {} authorities, {} required\n", file.string(),
-                           core::network_name(tn.network), tn.authorities.size(), tn.required());
-    }
-    std::string report;
-    for (const auto& p : problems)
-        report += p.line ? fmt::format("{}:{}: {}\n", file.string(), p.line, p.message)
-                         : fmt::format("{}: {}\n", file.string(), p.message);
-    report.pop_back();
-    return core::fail(Errc::rejected, std::move(report));
+    UTXO_TRY_ASSIGN(auto r, check_report(o));
+    UTXO_TRY(check_verdict(r));
+    return fmt::format("{}: ok: network {}, {} authorities, {} required\n", r.file.string(),
+                       core::network_name(r.trustnet->network), r.trustnet->authorities.size(),
+                       r.trustnet->required());
 }
 
 }  // namespace utxo::trustnet

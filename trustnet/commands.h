@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "core/agreement.h"
 #include "core/error.h"
+#include "core/trustnet_file.h"
 #include "core/types.h"
 
 namespace utxo::trustnet {
@@ -52,6 +54,20 @@ struct CheckOptions {
 };
 [[nodiscard]] core::Result<std::string> run_check(const CheckOptions& options);
 
+// run_check in parts, for --json (printed whatever the verdict): the report (an error only when the file
+// cannot be read), its JSON object and its verdict (Errc::rejected listing the problems, as run_check fails).
+struct CheckReport {
+    std::filesystem::path file;
+    std::vector<core::Problem> problems;     // empty: usable
+    std::optional<core::Trustnet> trustnet;  // when the file parses (it may still have problems)
+};
+[[nodiscard]] core::Result<CheckReport> check_report(const CheckOptions& options);
+// {"ok", "file", "network", "authorities", "required", "problems": [{"line", "message"}], "error"}:
+// network, authorities and required are null when the file does not parse, a problem's line is
+// null when it is about the whole file, and "error" (the failure text) is there only with problems.
+std::string check_json(const CheckReport& report);
+[[nodiscard]] core::Status check_verdict(const CheckReport& report);
+
 // `verify FILE --release DIR [--other DIR]... [--installed-height H]`: applies the agreement rule
 // to DIR/manifest.json and the DIR/manifest.json.*.minisig files; each --other DIR is another
 // manifest seen for the same block height (conflict detection).
@@ -62,5 +78,18 @@ struct VerifyOptions {
     std::optional<core::Height> installed_height;
 };
 [[nodiscard]] core::Result<std::string> run_verify(const VerifyOptions& options);
+
+// run_verify in parts, for --json, as for check.
+struct VerifyReport {
+    core::Verdict verdict;
+    core::Network network;     // as the manifest states it (else the trustnet's)
+    core::Height height;       // as the manifest states it (else 0)
+    std::size_t required = 0;  // signatures the trustnet's policy needs
+};
+[[nodiscard]] core::Result<VerifyReport> verify_report(const VerifyOptions& options);
+// {"ok", "message", "refusal" (null when accepted), "network", "height", "required", "signers",
+//  "ignored": [{"file", "reason"}], "error" (when refused: the failure text)}
+std::string verify_json(const VerifyReport& report);
+[[nodiscard]] core::Status verify_verdict(const VerifyReport& report);
 
 }  // namespace utxo::trustnet

@@ -5,9 +5,12 @@
 
 int main(int argc, char** argv) {
     namespace tn = utxo::trustnet;
-    // Its messages name the file and the line: no prefix.
+    // Its messages name the file and the line: no prefix (but on a command line
+    // CLI11 refuses).
     utxo::cli::Tool tool;
+    tool.name = "utxo-trustnet";
     tool.logger = "trustnet";
+    tool.name_failures = false;
     tool.description = "utxo-trustnet: the authorities a release needs, and the agreement rule";
     tool.add_commands = [](CLI::App& app, utxo::cli::Action& action) {
         tn::add_init_command(app, action);

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "core/agreement.h"
 #include "core/file_io.h"
@@ -38,7 +39,7 @@ constexpr std::size_t kMaxManifest = 64u << 20;
 }
 }  // namespace
 
-core::Result<std::string> run_verify(const VerifyOptions& o) {
+core::Result<VerifyReport> verify_report(const VerifyOptions& o) {
     auto doc = core::load_trustnet(o.trustnet_file);
     if (!doc)
         return core::fail(doc.error().code,
@@ -54,10 +55,41 @@ core::Result<std::string> run_verify(const VerifyOptions& o) {
         release.others.push_back(std::move(other));
     }
     auto verdict = core::evaluate_agreement(doc->trustnet, release, o.installed_height);
-    std::string notes;
-    for (const auto& i : verdict.ignored) notes += fmt::format("not counted: {}\n", i.reason);
-    if (!verdict.accepted()) return core::fail(core::Errc::rejected, notes + verdict.message);
-    return notes + verdict.message + "\n";
+    return VerifyReport{std::move(verdict), release.network, release.height, doc->trustnet.required()};
+}
+
+namespace {
+std::string notes(const VerifyReport& r) {
+    std::string out;
+    for (const auto& i : r.verdict.ignored) out += fmt::format("not counted: {}\n", i.reason);
+    return out;
+}
+}  // namespace
+
+core::Status verify_verdict(const VerifyReport& r) {
+    if (r.verdict.accepted()) return {};
+    return core::fail(core::Errc::rejected, notes(r) + r.verdict.message);
+}
+
+std::string verify_json(const VerifyReport& r) {
+    const auto& v = r.verdict;
+    nlohmann::ordered_json j{{"ok", v.accepted()}, {"message", v.message}};
+    j["refusal"] = v.accepted() ? nlohmann::ordered_json(nullptr)
+                                : nlohmann::ordered_json(core::refusal_name(v.refusal));
+    j["network"] = core::network_name(r.network);
+    j["height"] = r.height.value;
+    j["required"] = r.required;
+    j["signers"] = v.signers;
+    j["ignored"] = nlohmann::ordered_json::array();
+    for (const auto& i : v.ignored) j["ignored"].push_back({{"file", i.origin}, {"reason", i.reason}});
+    if (auto verdict = verify_verdict(r); !verdict) j["error"] = verdict.error().message;
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+core::Result<std::string> run_verify(const VerifyOptions& o) {
+    UTXO_TRY_ASSIGN(auto r, verify_report(o));
+    UTXO_TRY(verify_verdict(r));
+    return notes(r) + r.verdict.message + "\n";
 }
 
 }  // namespace utxo::trustnet

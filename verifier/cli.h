@@ -4,12 +4,12 @@
 // returns its failure, if any, for main to report and map to an exit code.
 #pragma once
 
-#include "cli/tool.h"
+#include "cli/action.h"
 #include "core/error.h"
 
 namespace utxo::verifier {
 
-using cli::Action;  // cli/tool.h
+using cli::Action;  // cli/action.h
 
 void add_fetch_command(CLI::App& app, Action& action);  // cli_fetch.cpp
 void add_status_command(CLI::App& app, Action& action);

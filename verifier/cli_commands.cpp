@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/json.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
 
@@ -13,14 +14,26 @@ namespace utxo::verifier {
 
 namespace {
 
-// The subcommand prints what `run(*options)` returns once it is parsed.
+// These commands only read: a mistyped --db must not become an empty store, which Store::open
+// would create. A store has its LMDB index (verifier/store.h: DIR/index/).
+[[nodiscard]] core::Status existing_store(const std::filesystem::path& db) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(db / "index" / "data.mdb", ec)) return {};
+    return core::fail(core::Errc::not_found,
+                      fmt::format("{}: no store here (run `utxo-verifier fetch` first)", db.string()));
+}
+
+// The subcommand prints what `run(*options)` returns once it is parsed; with --json a negative
+// verdict is an object too (cli/json.h).
 template <class Options>
 void on_parsed(CLI::App* cmd, std::shared_ptr<Options> options,
                core::Result<std::string> (*run)(const Options&), Action& action) {
     cmd->callback([options, run, &action] {
         action = [options, run]() -> core::Status {
-            UTXO_TRY_ASSIGN(auto text, run(*options));
-            fmt::print("{}", text);
+            UTXO_TRY(existing_store(options->db));
+            auto text = run(*options);
+            if (!text) return cli::refused(text, options->json);
+            fmt::print("{}", *text);
             return {};
         };
     });
@@ -53,6 +66,7 @@ void add_check_command(CLI::App& app, Action& action) {
                                    "re-read every held shard file: canonical coins, counts and per-shard "
                                    "MuHash against the manifest (exit 1 on a mismatch)");
     cmd->add_option("--db", o->db, "store directory")->required();
+    cmd->add_flag("--json", o->json, "one JSON object");
     on_parsed(cmd, o, run_check, action);
 }
 
@@ -70,6 +84,7 @@ void add_export_core_command(CLI::App& app, Action& action) {
                                    "write a full store as a Bitcoin Core snapshot file (loadtxoutset)");
     cmd->add_option("--db", o->db, "store directory")->required();
     cmd->add_option("--out", o->out, "snapshot file to create (must not exist)")->required();
+    cmd->add_flag("--json", o->json, "one JSON object");
     on_parsed(cmd, o, run_export_core, action);
 }
 
@@ -93,7 +108,8 @@ void add_serve_command(CLI::App& app, Action& action) {
     cmd->add_option("--cors", o->cors,
                     "send Access-Control-Allow-Origin: ORIGIN (* or https://host[:port]) on every answer");
     cmd->callback([o, &action] {
-        action = [o] {
+        action = [o]() -> core::Status {
+            UTXO_TRY(existing_store(o->db));
             return run_serve(*o, [](const std::string& line) {
                 // Tests and scripts read this line to learn the port when 0 was asked for.
                 fmt::print("{}\n", line);

@@ -1,5 +1,5 @@
 // `utxo-verifier fetch`: options onto FetchOptions, SIGINT/SIGTERM onto a stop flag, the lines of
-// run_fetch onto stdout as they come.
+// run_fetch onto stdout as they come (with --json, one object per line: cli_fetch_events.h).
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
@@ -8,8 +8,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/json.h"
 #include "core/printable.h"
 #include "verifier/cli.h"
+#include "verifier/cli_fetch_events.h"
+#include "verifier/commands.h"
 #include "verifier/fetch.h"
 
 namespace utxo::verifier {
@@ -36,12 +39,31 @@ void say(const std::string& line) {
     std::fflush(stdout);
 }
 
-[[nodiscard]] core::Status fetch(const FetchOptions& options) {
+void say_json(const std::string& line) { cli::print_json(fetch_event(core::printable(line))); }
+
+// The last --json line of a fetch that ends well: what the store answers for now, as `status
+// --json` has it (null when nothing is installed, e.g. no release offered to a new store).
+nlohmann::ordered_json done_event(const std::filesystem::path& db) {
+    nlohmann::ordered_json done{{"event", "done"}, {"ok", true}, {"release", nullptr}};
+    if (auto status = run_status(StatusOptions{db, true}))
+        if (auto release = nlohmann::ordered_json::parse(*status, nullptr, false); !release.is_discarded())
+            done["release"] = std::move(release);
+    return done;
+}
+
+[[nodiscard]] core::Status fetch(const FetchOptions& options, bool json) {
     catch_stop_signals();
-    auto lines = run_fetch(options, g_stop, say);
-    if (!lines) return core::fail(lines.error().code, core::printable(lines.error().message));
-    for (const auto& line : *lines) fmt::print("{}\n", core::printable(line));
-    std::fflush(stdout);
+    const Say tell = json ? say_json : say;
+    auto lines = run_fetch(options, g_stop, tell);
+    if (!lines) {
+        core::Error e{lines.error().code, core::printable(lines.error().message)};
+        if (json && e.code == core::Errc::rejected)
+            cli::print_json(
+                nlohmann::ordered_json{{"event", "refused"}, {"ok", false}, {"error", e.message}});
+        return std::unexpected(std::move(e));
+    }
+    for (const auto& line : *lines) tell(line);
+    if (json) cli::print_json(done_event(options.db));
     return {};
 }
 
@@ -49,6 +71,7 @@ void say(const std::string& line) {
 
 void add_fetch_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<FetchOptions>();
+    auto json = std::make_shared<bool>(false);
     auto seed_timeout = std::make_shared<long>(600), stall_timeout = std::make_shared<long>(120),
          discovery_timeout = std::make_shared<long>(60);
     auto* cmd = app.add_subcommand("fetch",
@@ -82,12 +105,13 @@ void add_fetch_command(CLI::App& app, Action& action) {
         ->check(CLI::Range(1L, 3600L));
     cmd->add_option("--listen", o->listen, "BitTorrent listen interfaces, libtorrent syntax")
         ->default_val(o->listen);
-    cmd->callback([o, seed_timeout, stall_timeout, discovery_timeout, &action] {
+    cmd->add_flag("--json", *json, "one JSON object per line: each step as it happens, then done or refused");
+    cmd->callback([o, json, seed_timeout, stall_timeout, discovery_timeout, &action] {
         o->discovery_timeout = std::chrono::seconds(*discovery_timeout);
         o->seed_timeout = std::chrono::seconds(*seed_timeout);
         o->stall_timeout = std::chrono::seconds(*stall_timeout);
         o->progress = ::isatty(STDERR_FILENO) == 1;
-        action = [o] { return fetch(*o); };
+        action = [o, json] { return fetch(*o, *json); };
     });
 }
 

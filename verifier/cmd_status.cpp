@@ -84,8 +84,20 @@ core::Result<std::string> run_check(const CheckOptions& o) {
     if (auto s = store->check_installed(); !s)
         return core::fail(s.error().code == core::Errc::io ? core::Errc::io : core::Errc::rejected,
                           std::move(s.error().message));
-    return fmt::format("ok: {} shard files match the manifest's coin counts and MuHashes\n",
-                       cur.shards.size());
+    if (!o.json)
+        return fmt::format("ok: {} shard files match the manifest's coin counts and MuHashes\n",
+                           cur.shards.size());
+    std::uint64_t coins = 0;
+    for (auto i : cur.shards) coins += cur.manifest.shards.at(i).coins;
+    const auto& m = cur.manifest;
+    nlohmann::ordered_json j{{"ok", true},
+                             {"network", core::network_name(m.network)},
+                             {"height", m.height.value},
+                             {"block_hash", m.block.to_display_hex()},
+                             {"full", cur.full},
+                             {"shards", cur.shards.size()},
+                             {"coins", coins}};
+    return j.dump() + "\n";
 }
 
 }  // namespace utxo::verifier

@@ -25,8 +25,10 @@ struct StatusOptions {
 [[nodiscard]] core::Result<std::string> run_status(const StatusOptions& options);
 
 // `check`: re-reads every held shard file against the manifest (Errc::rejected on a mismatch).
+// JSON keys: ok, network, height, block_hash, full, shards (files checked), coins (theirs).
 struct CheckOptions {
     std::filesystem::path db;
+    bool json = false;
 };
 [[nodiscard]] core::Result<std::string> run_check(const CheckOptions& options);
 
@@ -41,10 +43,12 @@ struct QueryOptions {
 [[nodiscard]] core::Result<std::string> run_balance(const QueryOptions& options);
 
 // `export-core`: a full store as a Bitcoin Core snapshot file (Errc::rejected when the file would
-// not match the manifest's coin count and hash_serialized_3).
+// not match the manifest's coin count and hash_serialized_3). JSON keys: ok, file, bytes, network,
+// height, block_hash, coins, hash_serialized_3, seconds, coins_per_second.
 struct ExportCoreOptions {
     std::filesystem::path db;
     std::filesystem::path out;  // must not exist
+    bool json = false;
 };
 [[nodiscard]] core::Result<std::string> run_export_core(const ExportCoreOptions& options);
 

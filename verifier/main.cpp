@@ -6,11 +6,10 @@
 int main(int argc, char** argv) {
     namespace v = utxo::verifier;
     utxo::cli::Tool tool;
+    tool.name = "utxo-verifier";
     tool.logger = "verifier";
     tool.log_pattern = "%^%l%$: %v";
     tool.description = "utxo-verifier: fetch, verify and query releases of the Bitcoin UTXO set";
-    tool.error_prefix = "utxo-verifier: ";
-    tool.verbose_level = spdlog::level::info;
     tool.add_commands = [](CLI::App& app, utxo::cli::Action& action) {
         v::add_fetch_command(app, action);
         v::add_status_command(app, action);

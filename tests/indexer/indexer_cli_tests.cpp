@@ -9,9 +9,12 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/cli_test_support.h"
 #include "core/address.h"
 #include "core/dir_lock.h"
+#include "core/manifest.h"
 #include "core/serialize.h"
+#include "core/sha256.h"
 #include "test_support.h"
 
 using test::q;
@@ -321,4 +324,227 @@ TEST_CASE("A second writer on a store or releases root exits 2 at once naming th
     }
     // Released: the next writer goes ahead.
     CHECK(run(indexer + " release --db " + q(dir / "db") + " --releases " + q(dir / "rel")).exit_code == 0);
+}
+
+TEST_CASE("Read-only commands refuse a --db without a store and leave nothing behind") {
+    test::TempDir dir;
+    const auto typo = dir / "typo", empty = dir / "empty";
+    std::filesystem::create_directories(empty);  // exists, but holds no store
+    for (const auto& db : {typo, empty}) {
+        const std::vector<std::string> commands = {" stats --db ", " stats --json --db ",
+                                                   " export-core --out " + q(dir / "out.dat") + " --db ",
+                                                   " addresses --db ", " addresses --json --db "};
+        for (const auto& command : commands) {
+            auto r = clitest::run(indexer + command + q(db));
+            INFO(command << db);
+            CHECK(r.exit_code == 2);
+            CHECK(r.out.empty());
+            CHECK(r.err == "utxo-indexer: " + db.string() + ": no UTXO store here\n");
+        }
+    }
+    CHECK_FALSE(std::filesystem::exists(typo));
+    CHECK(std::filesystem::is_empty(empty));
+    CHECK_FALSE(std::filesystem::exists(dir / "out.dat"));
+    // A writer still makes its store.
+    auto chain = dir / "chain.hex";
+    REQUIRE(run(indexer + " synth --out " + q(chain) + " --blocks 5 --txs-per-block 2 --seed 1").exit_code ==
+            0);
+    CHECK(run(indexer + " build --blocks " + q(chain) + " --network regtest --db " + q(typo)).exit_code == 0);
+    CHECK(stats_json(typo)["height"] == 5);
+}
+
+namespace {
+
+// The release directory of `height` under RELEASES/regtest.
+std::filesystem::path release_at(const std::filesystem::path& releases, int height) {
+    for (const auto& e : std::filesystem::directory_iterator(releases / "regtest"))
+        if (e.path().filename().string().starts_with(std::to_string(height) + "-")) return e.path();
+    FAIL("no release at height " << height);
+    return {};
+}
+
+// A --json release object against the release directory it names: every figure is its manifest's.
+void check_release_json(const nlohmann::ordered_json& j, const std::filesystem::path& dir) {
+    const std::string bytes = [&] {
+        auto b = test::read_file(dir / "manifest.json");
+        return std::string(b.begin(), b.end());
+    }();
+    auto m = utxo::core::decode_manifest(bytes);
+    REQUIRE(m);
+    CHECK(j["dir"] == dir.string());
+    CHECK(j["network"] == "regtest");
+    CHECK(j["height"] == m->height.value);
+    CHECK(j["block_hash"] == m->block.to_display_hex());
+    CHECK(j["shard_count"] == m->shard_count);
+    CHECK(j["piece_size"] == m->piece_size);
+    CHECK(j["coins"] == m->coins);
+    CHECK(j["total_amount"] == m->total_amount.sat);
+    CHECK(j["hash_serialized_3"] == m->hash_serialized_3.to_display_hex());
+    CHECK(j["muhash"] == m->muhash.to_display_hex());
+    CHECK(j["manifest_sha256"] == utxo::core::sha256(utxo::core::as_bytes(bytes)).to_hex());
+    CHECK(j["shards_infohash"] == m->shards_infohash.to_hex());
+    std::uint64_t shard_bytes = 0;
+    for (const auto& s : m->shards) shard_bytes += s.bytes;
+    CHECK(j["shard_bytes"] == shard_bytes);
+    if (!m->patches) {
+        CHECK(j["patches"].is_null());
+    } else {
+        CHECK(j["patches"]["from_height"] == m->patches->from_height.value);
+        CHECK(j["patches"]["from_block"] == m->patches->from_block.to_display_hex());
+        CHECK(j["patches"]["infohash"] == m->patches_infohash->to_hex());
+        std::uint64_t patch_bytes = 0;
+        for (const auto& f : m->patches->files) patch_bytes += f.bytes;
+        CHECK(j["patches"]["bytes"] == patch_bytes);
+    }
+    CHECK(j["seconds"].get<double>() >= 0);
+}
+
+const std::vector<std::string> kReleaseKeys = {"dir",         "network",         "height",
+                                               "block_hash",  "shard_count",     "piece_size",
+                                               "coins",       "total_amount",    "hash_serialized_3",
+                                               "muhash",      "manifest_sha256", "shards_infohash",
+                                               "shard_bytes", "patches",         "seconds"};
+
+std::vector<std::string> with_first(const std::string& key, std::vector<std::string> keys) {
+    keys.insert(keys.begin(), key);
+    return keys;
+}
+
+}  // namespace
+
+TEST_CASE("run --json: one object per release as it is cut, then the summary, and release --json") {
+    test::TempDir dir;
+    auto chain = dir / "chain.dat";
+    REQUIRE(run(indexer + " synth --out " + q(chain) + " --blocks 40 --txs-per-block 6 --seed 9").exit_code ==
+            0);
+    const auto db = dir / "db", releases = dir / "rel";
+    auto r = clitest::run(indexer + " run --json --source blocks:" + q(chain) + " --network regtest --db " +
+                          q(db) + " --releases " + q(releases) +
+                          " --release-every 10 --confirmations 1 --shards 4");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto lines = clitest::json_lines(r.out);
+    REQUIRE(lines.size() == 5);
+    for (int i = 0; i < 4; ++i) {
+        INFO("release " << i);
+        CHECK(clitest::keys(lines[i]) == with_first("event", kReleaseKeys));
+        CHECK(lines[i]["event"] == "release");
+        CHECK(lines[i]["height"] == 10 * (i + 1));
+        check_release_json(lines[i], release_at(releases, 10 * (i + 1)));
+    }
+    CHECK(lines[0]["patches"].is_null());
+    CHECK(lines[3]["patches"]["from_height"] == 30);
+    const auto& done = lines[4];
+    CHECK(clitest::keys(done) ==
+          std::vector<std::string>{"event", "blocks", "releases", "height", "block_hash"});
+    CHECK(done["event"] == "done");
+    CHECK(done["blocks"] == 41);
+    CHECK(done["releases"] == 4);
+    CHECK(done["height"] == 40);
+    CHECK(done["block_hash"] == lines[3]["block_hash"]);
+
+    // The text form is unchanged: one line per release, then the summary.
+    auto text =
+        run(indexer + " run --source blocks:" + q(chain) + " --network regtest --db " + q(dir / "db2") +
+            " --releases " + q(dir / "rel2") + " --release-every 10 --confirmations 1 --shards 4");
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("release " + release_at(dir / "rel2", 40).string() + " (") != std::string::npos);
+    CHECK(text.out.find("done: 41 blocks applied, 4 releases cut; tip 40\n") != std::string::npos);
+
+    // release --json: the one that exists (its figures read from its manifest), then a new cut.
+    auto again = clitest::run(indexer + " release --json --db " + q(db) + " --releases " + q(releases) +
+                              " --shards 4 --release-every 10");
+    INFO(again.err);
+    REQUIRE(again.exit_code == 0);
+    auto exists = clitest::json_object(again.out);
+    CHECK(clitest::keys(exists) == with_first("status", kReleaseKeys));
+    CHECK(exists["status"] == "exists");
+    check_release_json(exists, release_at(releases, 40));
+    CHECK(exists["manifest_sha256"] == lines[3]["manifest_sha256"]);
+    auto cut = clitest::run(indexer + " release --json --db " + q(db) + " --releases " + q(dir / "rel3") +
+                            " --shards 8");
+    INFO(cut.err);
+    REQUIRE(cut.exit_code == 0);
+    auto fresh = clitest::json_object(cut.out);
+    CHECK(fresh["status"] == "cut");
+    CHECK(fresh["shard_count"] == 8);
+    check_release_json(fresh, release_at(dir / "rel3", 40));
+}
+
+TEST_CASE("verify-release --json and -q before or after the command, a mismatch is ok false with exit 1") {
+    test::TempDir dir;
+    auto chain = dir / "chain.dat";
+    REQUIRE(run(indexer + " synth --out " + q(chain) + " --blocks 20 --txs-per-block 6 --seed 4").exit_code ==
+            0);
+    REQUIRE(run(indexer + " run --source blocks:" + q(chain) + " --network regtest --db " + q(dir / "db") +
+                " --releases " + q(dir / "rel") + " --release-every 10 --confirmations 1 --shards 4")
+                .exit_code == 0);
+    const auto release = release_at(dir / "rel", 20);
+
+    auto text = clitest::run(indexer + " verify-release " + q(release));
+    REQUIRE(text.exit_code == 0);
+    auto r = clitest::run(indexer + " verify-release --json " + q(release));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = clitest::json_object(r.out);
+    CHECK(clitest::keys(j) == std::vector<std::string>{"ok", "dir", "files", "bytes", "coins", "checks",
+                                                       "hash_seconds", "coins_seconds", "patch_seconds"});
+    CHECK(j["ok"] == true);
+    CHECK(j["dir"] == release.string());
+    CHECK(j["files"] == 8);  // 4 shards, 4 patches
+    CHECK(j["coins"] == stats_json(dir / "db")["coins"]);
+    std::string ok_lines;
+    for (const auto& check : j["checks"]) ok_lines += "ok  " + check.get<std::string>() + "\n";
+    CHECK(text.out == ok_lines + "release verified: 8 files, " +
+                          std::to_string(j["bytes"].get<std::uint64_t>()) + " bytes, " +
+                          std::to_string(j["coins"].get<std::uint64_t>()) + " coins\n");
+
+    const std::string verdict = text.out.substr(text.out.rfind("release verified"));
+    for (const std::string& args :
+         {" verify-release " + q(release) + " -q", " -q verify-release " + q(release),
+          " verify-release --quiet " + q(release)}) {
+        auto quiet = clitest::run(indexer + args);
+        INFO(args);
+        CHECK(quiet.exit_code == 0);
+        CHECK(quiet.out == verdict);
+    }
+
+    auto shard = release / "shards" / "00001.shard";
+    auto bytes = test::read_file(shard);
+    bytes[bytes.size() / 2] ^= 0x01;
+    test::write_file(shard, bytes);
+    auto bad = clitest::run(indexer + " verify-release --json " + q(release));
+    CHECK(bad.exit_code == 1);
+    auto refusal = clitest::json_object(bad.out);
+    CHECK(clitest::keys(refusal) == std::vector<std::string>{"ok", "error"});
+    CHECK(refusal["ok"] == false);
+    CHECK(refusal["error"].get<std::string>().find("shards/00001.shard: sha256 is ") != std::string::npos);
+    CHECK(bad.err == "utxo-indexer: " + refusal["error"].get<std::string>() + "\n");
+    CHECK(clitest::run(indexer + " verify-release " + q(release)).exit_code == 1);
+}
+
+TEST_CASE("addresses --json: the same addresses and values as the text, in one object") {
+    test::TempDir dir;
+    auto chain = dir / "chain.hex";
+    REQUIRE(
+        run(indexer + " synth --out " + q(chain) + " --blocks 120 --txs-per-block 20 --seed 2").exit_code ==
+        0);
+    REQUIRE(
+        run(indexer + " build --blocks " + q(chain) + " --network regtest --db " + q(dir / "db")).exit_code ==
+        0);
+    auto text = clitest::run(indexer + " addresses --db " + q(dir / "db") + " --count 5");
+    auto r = clitest::run(indexer + " addresses --json --db " + q(dir / "db") + " --count 5");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = clitest::json_object(r.out);
+    CHECK(clitest::keys(j) == std::vector<std::string>{"addresses"});
+    REQUIRE(j["addresses"].size() == 5);
+    std::string as_text;
+    for (const auto& a : j["addresses"]) {
+        CHECK(clitest::keys(a) == std::vector<std::string>{"address", "value", "coins"});
+        CHECK(a["coins"].get<std::uint64_t>() >= 1);
+        as_text +=
+            a["address"].get<std::string>() + " " + std::to_string(a["value"].get<std::int64_t>()) + "\n";
+    }
+    CHECK(as_text == text.out);
 }

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli/cli_test_support.h"
 #include "trustnet/test_support.h"
 
 using test::quote;
@@ -213,4 +214,54 @@ TEST_CASE("cli: a FIFO given as a file is refused at once instead of blocking") 
                                    quote((a.dir / "own").string()) + " --passphrase-file " + quote(a.pw)));
     CHECK(r.exit_code == 2);
     CHECK(r.output == fifo + ": is a FIFO, not a regular file\n");
+}
+
+TEST_CASE("cli: sign --json and verify --json print one object, a refusal too (exit 1)") {
+    Authority a;
+    const std::vector<std::string> keys = {"ok",      "signature_file", "key_id",     "trusted_comment",
+                                           "network", "height",         "block_hash", "manifest_sha256"};
+    auto s = clitest::run(signer(a.sign_args() + " --json"));
+    INFO(s.err);
+    REQUIRE(s.exit_code == 0);
+    auto j = clitest::json_object(s.out);
+    CHECK(clitest::keys(j) == keys);
+    CHECK(j["ok"] == true);
+    CHECK(j["signature_file"] == a.sig_path());
+    CHECK(j["key_id"] == a.public_key().id.to_hex());
+    CHECK(j["trusted_comment"] == test::statement_comment(a.manifest));
+    auto statement = utxo::core::statement_for_manifest(utxo::core::as_bytes(a.manifest));
+    REQUIRE(statement);
+    CHECK(j["network"] == "regtest");
+    CHECK(j["height"] == 200);
+    CHECK(j["block_hash"] == statement->block_hash.to_display_hex());
+    CHECK(j["manifest_sha256"] == statement->manifest_sha256.to_hex());
+
+    auto v = clitest::run(signer("verify --json --pub " + quote(a.pub) + " --release " + quote(a.rel())));
+    INFO(v.err);
+    REQUIRE(v.exit_code == 0);
+    CHECK(clitest::json_object(v.out) == j);  // the same signature, the same figures
+
+    // Refusals are objects too, with the line stderr shows.
+    std::filesystem::remove(a.sig_path());
+    auto missing =
+        clitest::run(signer("verify --pub " + quote(a.pub) + " --json --release " + quote(a.rel())));
+    CHECK(missing.exit_code == 1);
+    auto refusal = clitest::json_object(missing.out);
+    CHECK(clitest::keys(refusal) == std::vector<std::string>{"ok", "error"});
+    CHECK(refusal["ok"] == false);
+    CHECK(missing.err == refusal["error"].get<std::string>() + "\n");
+    CHECK(refusal["error"].get<std::string>().find("no signature by key " + a.public_key().id.to_hex()) !=
+          std::string::npos);
+    test::write(a.dir / "own" / "manifest.json", test::manifest("regtest", 200, 'b'));
+    auto differs = clitest::run(signer(a.sign_args() + " --json"));
+    CHECK(differs.exit_code == 1);
+    CHECK(clitest::json_object(differs.out)["error"].get<std::string>().find(
+              "not signed: differs from your own") != std::string::npos);
+    // Trouble is not a verdict: nothing on stdout.
+    test::write(a.dir / "own" / "manifest.json", a.manifest);
+    test::write(a.pw, "wrong\n");
+    auto wrong = clitest::run(signer(a.sign_args() + " --json"));
+    CHECK(wrong.exit_code == 2);
+    CHECK(wrong.out.empty());
+    CHECK(wrong.err == a.key + ": wrong passphrase for this key\n");
 }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_test_support.h"
 #include "trustnet/test_support.h"
 
 using test::bin;
@@ -152,4 +153,79 @@ TEST_CASE("cli: a FIFO given as the trustnet file is refused at once instead of 
     auto dir = run(tn("check " + quote(d.path.string())));
     CHECK(dir.exit_code == 2);
     CHECK(dir.output.find(d.path.string() + ": ") == 0);
+}
+
+TEST_CASE("cli: check --json and verify --json print one object whatever the verdict") {
+    test::TempDir d;
+    const auto file = (d / "t.txt").string();
+    const auto f = quote(file);
+    REQUIRE(run(tn("init " + f + " --network regtest")).exit_code == 0);
+
+    auto none = clitest::run(tn("check --json " + f));
+    CHECK(none.exit_code == 1);
+    auto j = clitest::json_object(none.out);
+    CHECK(clitest::keys(j) ==
+          std::vector<std::string>{"ok", "file", "network", "authorities", "required", "problems", "error"});
+    CHECK(j["ok"] == false);
+    CHECK(j["file"] == file);
+    CHECK(j["network"] == "regtest");  // it parses; it only cannot accept anything
+    CHECK(j["authorities"] == 0);
+    CHECK(j["problems"].size() == 1);
+    CHECK(j["problems"][0]["line"].is_null());  // about the whole file
+    CHECK(j["error"] == file + ": no authorities listed, so no release can ever be accepted");
+    CHECK(none.err == j["error"].get<std::string>() + "\n");
+
+    REQUIRE(run(tn("add " + f + " alice " + ka.line())).exit_code == 0);
+    REQUIRE(run(tn("add " + f + " bob " + kb.line())).exit_code == 0);
+    auto good = clitest::run(tn("check " + f + " --json"));
+    CHECK(good.exit_code == 0);
+    CHECK(good.err.empty());
+    j = clitest::json_object(good.out);
+    CHECK(clitest::keys(j) ==
+          std::vector<std::string>{"ok", "file", "network", "authorities", "required", "problems"});
+    CHECK(j["ok"] == true);
+    CHECK(j["authorities"] == 2);
+    CHECK(j["required"] == 2);
+    CHECK(j["problems"].empty());
+
+    test::write(d / "broken.txt", "utxo-trustnet 1\nnetwork regtest\nrequire some\n");
+    auto broken = clitest::run(tn("check --json " + quote((d / "broken.txt").string())));
+    CHECK(broken.exit_code == 1);
+    j = clitest::json_object(broken.out);
+    CHECK(j["network"].is_null());
+    CHECK(j["problems"][0]["line"] == 3);
+    CHECK(j["problems"][0]["message"].get<std::string>().starts_with("expected \"require all\""));
+    auto missing = clitest::run(tn("check --json " + quote((d / "nothing.txt").string())));
+    CHECK(missing.exit_code == 2);  // trouble, not a verdict: nothing on stdout
+    CHECK(missing.out.empty());
+
+    auto m = test::manifest("regtest", 500);
+    make_release(d / "ok", m, {&ka, &kb});
+    make_release(d / "half", m, {&ka});
+    const std::vector<std::string> keys = {"ok",     "message",  "refusal", "network",
+                                           "height", "required", "signers", "ignored"};
+    auto ok = clitest::run(tn("verify --json " + f + " --release " + quote((d / "ok").string())));
+    CHECK(ok.exit_code == 0);
+    j = clitest::json_object(ok.out);
+    CHECK(clitest::keys(j) == keys);
+    CHECK(j["ok"] == true);
+    CHECK(j["message"] == "release regtest height 500 accepted: signed by alice, bob (2 required)");
+    CHECK(j["refusal"].is_null());
+    CHECK(j["network"] == "regtest");
+    CHECK(j["height"] == 500);
+    CHECK(j["required"] == 2);
+    CHECK(j["signers"] == nlohmann::ordered_json::array({"alice", "bob"}));
+    CHECK(j["ignored"].empty());
+
+    auto half = clitest::run(tn("verify " + f + " --json --release " + quote((d / "half").string())));
+    CHECK(half.exit_code == 1);
+    j = clitest::json_object(half.out);
+    auto refused_keys = keys;
+    refused_keys.push_back("error");
+    CHECK(clitest::keys(j) == refused_keys);
+    CHECK(j["ok"] == false);
+    CHECK(j["refusal"] == "missing_signatures");
+    CHECK(j["signers"].empty());  // the agreement rule names signers of an accepted release only
+    CHECK(j["message"].get<std::string>().find("(missing: bob)") != std::string::npos);
+    CHECK(half.err == j["error"].get<std::string>() + "\n");
 }

@@ -1,4 +1,7 @@
-// The query commands and export-core through the real utxo-verifier binary.
+// The query commands, check and export-core through the real utxo-verifier binary, with the
+// conventions of every read-only command: --json, and no store made for a mistyped --db.
+#include "cli/cli_test_support.h"
+#include "verifier/cli_fetch_events.h"
 #include "verifier_fixture.h"
 
 using namespace utxo;
@@ -103,4 +106,135 @@ TEST_CASE("export-core is byte-identical to the indexer's and imports to the sam
     CHECK(w.exit_code == 2);
     CHECK(w.out.find("export-core needs a full store") != std::string::npos);
     CHECK_FALSE(fs::exists(wdir / "x.dat"));
+}
+
+TEST_CASE("read-only commands refuse a --db without a store and leave nothing behind", "[cli]") {
+    test::TempDir dir;
+    const fs::path typo = dir / "typo", empty = dir / "empty";
+    fs::create_directories(empty);  // a directory that exists, but holds no store
+    for (const auto& db : {typo, empty}) {
+        const std::vector<std::string> commands = {" status --db ",
+                                                   " status --json --db ",
+                                                   " check --db ",
+                                                   " utxos --script 51 --db ",
+                                                   " balance --script 51 --db ",
+                                                   " export-core --out " + q(dir / "out.dat") + " --db ",
+                                                   " serve --http 127.0.0.1:0 --db "};
+        for (const auto& command : commands) {
+            auto r = clitest::run(vt::verifier + command + q(db));
+            INFO(command << db);
+            CHECK(r.exit_code == 2);
+            CHECK(r.out.empty());
+            CHECK(r.err ==
+                  "utxo-verifier: " + db.string() + ": no store here (run `utxo-verifier fetch` first)\n");
+        }
+        CHECK_FALSE(fs::exists(dir / "out.dat"));
+    }
+    CHECK_FALSE(fs::exists(typo));
+    CHECK(fs::is_empty(empty));
+}
+
+TEST_CASE("check --json and export-core --json: one object with every figure, a mismatch is ok false",
+          "[cli]") {
+    test::TempDir dir;
+    const auto db = installed_store(dir);
+    const auto rel = vt::load_release(vt::releases().at(200));
+    const auto& m = rel.manifest;
+
+    auto r = clitest::run(vt::verifier + " check --json --db " + q(db));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = clitest::json_object(r.out);
+    CHECK(clitest::keys(j) ==
+          std::vector<std::string>{"ok", "network", "height", "block_hash", "full", "shards", "coins"});
+    CHECK(j["ok"] == true);
+    CHECK(j["network"] == "regtest");
+    CHECK(j["height"] == 200);
+    CHECK(j["block_hash"] == m.block.to_display_hex());
+    CHECK(j["full"] == true);
+    CHECK(j["shards"] == m.shard_count);
+    CHECK(j["coins"] == m.coins);
+
+    auto e =
+        clitest::run(vt::verifier + " export-core --json --db " + q(db) + " --out " + q(dir / "set.dat"));
+    INFO(e.err);
+    REQUIRE(e.exit_code == 0);
+    auto x = clitest::json_object(e.out);
+    CHECK(clitest::keys(x) == std::vector<std::string>{"ok", "file", "bytes", "network", "height",
+                                                       "block_hash", "coins", "hash_serialized_3", "seconds",
+                                                       "coins_per_second"});
+    CHECK(x["ok"] == true);
+    CHECK(x["file"] == (dir / "set.dat").string());
+    CHECK(x["bytes"] == fs::file_size(dir / "set.dat"));
+    CHECK(x["height"] == 200);
+    CHECK(x["coins"] == m.coins);
+    CHECK(x["hash_serialized_3"] == m.hash_serialized_3.to_display_hex());
+    CHECK(x["seconds"].get<double>() >= 0);
+
+    // A wallet store: the held shards only.
+    test::TempDir wdir;
+    const auto wallet = installed_store(wdir, {2, 11});
+    auto w = clitest::json_object(clitest::run(vt::verifier + " check --json --db " + q(wallet)).out);
+    CHECK(w["full"] == false);
+    CHECK(w["shards"] == 2);
+    CHECK(w["coins"] == m.shards[2].coins + m.shards[11].coins);
+
+    // A held file that no longer matches its manifest: exit 1, the verdict as JSON on stdout.
+    const auto status = clitest::json_object(clitest::run(vt::verifier + " status --json --db " + q(db)).out);
+    const fs::path shard = fs::path(status["dir"].get<std::string>()) / "shards" / "00003.shard";
+    auto bytes = test::read_file(shard);
+    REQUIRE(bytes.size() > 100);
+    bytes[bytes.size() - 3] ^= 0x5a;
+    test::write_file(shard, bytes);
+    auto bad = clitest::run(vt::verifier + " check --json --db " + q(db));
+    CHECK(bad.exit_code == 1);
+    auto refusal = clitest::json_object(bad.out);
+    CHECK(clitest::keys(refusal) == std::vector<std::string>{"ok", "error"});
+    CHECK(refusal["ok"] == false);
+    CHECK(bad.err == "utxo-verifier: " + refusal["error"].get<std::string>() + "\n");
+    CHECK(refusal["error"].get<std::string>().find("00003.shard") != std::string::npos);
+    auto text = clitest::run(vt::verifier + " check --db " + q(db));
+    CHECK(text.exit_code == 1);
+    CHECK(text.out.empty());
+}
+
+TEST_CASE("fetch --json events: the figures of each line form fetch prints", "[cli]") {
+    using verifier::fetch_event;
+    auto accepted =
+        fetch_event("release regtest height 250 accepted: signed by alice, bob, carol (3 required)");
+    CHECK(clitest::keys(accepted) ==
+          std::vector<std::string>{"event", "network", "height", "signers", "required", "message"});
+    CHECK(accepted["event"] == "accepted");
+    CHECK(accepted["network"] == "regtest");
+    CHECK(accepted["height"] == 250);
+    CHECK(accepted["signers"] == nlohmann::ordered_json::array({"alice", "bob", "carol"}));
+    CHECK(accepted["required"] == 3);
+    CHECK(accepted["message"] ==
+          "release regtest height 250 accepted: signed by alice, bob, carol (3 required)");
+    CHECK(fetch_event("release main height 9 accepted: signed by me (1 required)")["signers"] ==
+          nlohmann::ordered_json::array({"me"}));
+
+    auto downloaded = fetch_event("downloaded in 1.25 s; verified and installed in 0.50 s");
+    CHECK(downloaded["event"] == "downloaded");
+    CHECK(downloaded["download_seconds"] == 1.25);
+    CHECK(downloaded["install_seconds"] == 0.5);
+
+    auto installed = fetch_event("installed regtest height 250 (2 of 16 shards, 12345 bytes downloaded)");
+    CHECK(clitest::keys(installed) == std::vector<std::string>{"event", "network", "height", "shards",
+                                                               "shard_count", "downloaded_bytes", "message"});
+    CHECK(installed["height"] == 250);
+    CHECK(installed["shards"] == 2);
+    CHECK(installed["shard_count"] == 16);
+    CHECK(installed["downloaded_bytes"] == 12345);
+
+    CHECK(fetch_event("moved forward with patches")["event"] == "moved_forward");
+    CHECK(fetch_event("no release above the installed height 250 is offered")["event"] == "up_to_date");
+    CHECK(fetch_event("no release for network regtest is offered")["event"] == "up_to_date");
+    auto seeded = fetch_event("seeded 3.0 MiB back (2.00 x the 1.5 MiB downloaded)");
+    CHECK(seeded["event"] == "seeded");
+    CHECK(seeded["ratio"] == 2.0);
+    CHECK(fetch_event("seeding stopped: no peer")["ratio"].is_null());
+    auto other = fetch_event("something else");
+    CHECK(clitest::keys(other) == std::vector<std::string>{"event", "message"});
+    CHECK(other["event"] == "note");
 }

@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "cli/cli_test_support.h"
 #include "core/address.h"
 #include "core/dir_lock.h"
 #include "core/manifest.h"
@@ -628,4 +629,70 @@ TEST_CASE("After installing, fetch seeds to its ratio, and another client downlo
     INFO(log);
     CHECK(log.find("seeded ") != std::string::npos);
     CHECK(log.find("timeout") == std::string::npos);
+}
+
+namespace {
+
+// fetch --json: every stdout line one object; the events in order.
+std::vector<nlohmann::ordered_json> fetch_json(const fs::path& db, const std::vector<const Seeder*>& seeders,
+                                               int expected_exit = 0) {
+    auto r = clitest::run("timeout -s KILL 90 " + sh_join(fetch_args(db, seeders, {"--json"})));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == expected_exit);
+    return clitest::json_lines(r.out);
+}
+
+std::vector<std::string> events(const std::vector<nlohmann::ordered_json>& lines) {
+    std::vector<std::string> out;
+    for (const auto& l : lines) out.push_back(l["event"]);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("fetch --json: one object per step, then done with the store's status, or refused", "[fetch]") {
+    auto& w = world();
+    {
+        Seeder s(serve_dir("json", {200, 250}, w.names));
+        test::TempDir db;
+        auto lines = fetch_json(db.path(), {&s});
+        REQUIRE(events(lines) == std::vector<std::string>{"accepted", "downloaded", "installed", "done"});
+        CHECK(lines[0]["height"] == 250);
+        CHECK(lines[0]["signers"] == nlohmann::ordered_json::array({"alice", "bob", "carol"}));
+        CHECK(lines[0]["required"] == 3);
+        CHECK(lines[1]["download_seconds"].get<double>() >= 0);
+        CHECK(lines[2]["shards"] == 16);
+        CHECK(lines[2]["downloaded_bytes"].get<std::uint64_t>() >= shards_total(250));
+        const auto& done = lines[3];
+        CHECK(done["ok"] == true);
+        CHECK(done["release"]["height"] == 250);
+        CHECK(done["release"]["full"] == true);
+        CHECK(done["release"]["authorities"] == nlohmann::ordered_json::array({"alice", "bob", "carol"}));
+        CHECK(nlohmann::json(done["release"]) == store_status(db.path()));
+
+        auto again = fetch_json(db.path(), {&s});
+        REQUIRE(events(again) == std::vector<std::string>{"up_to_date", "done"});
+        CHECK(again[0]["message"] == "no release above the installed height 250 is offered");
+        CHECK(again[1]["release"]["height"] == 250);
+    }
+    {
+        test::TempDir db;
+        install_height(db.path(), 150, "json150");
+        Seeder s(serve_dir("json200", {150, 200}, w.names));
+        auto lines = fetch_json(db.path(), {&s});
+        REQUIRE(events(lines) == std::vector<std::string>{"accepted", "moved_forward", "installed", "done"});
+        CHECK(lines[3]["release"]["height"] == 200);
+    }
+    {
+        Seeder s(serve_dir("json-two", {250}, {"alice", "bob"}));
+        test::TempDir db;
+        auto r = clitest::run("timeout -s KILL 90 " + sh_join(fetch_args(db.path(), {&s}, {"--json"})));
+        CHECK(r.exit_code == 1);
+        auto lines = clitest::json_lines(r.out);
+        REQUIRE(events(lines) == std::vector<std::string>{"refused"});
+        CHECK(lines[0]["ok"] == false);
+        CHECK(lines[0]["error"].get<std::string>().find("missing: carol") != std::string::npos);
+        CHECK(r.err.find("utxo-verifier: " + lines[0]["error"].get<std::string>() + "\n") !=
+              std::string::npos);
+    }
 }

@@ -1,0 +1,62 @@
+// `utxo-verifier fetch --json`: each line fetch tells (verifier/fetch.h, Say) as one JSON object, an
+// "event" with the figures of the line's documented form (docs/verifier.md, fetch) and the line
+// itself as "message". The sentences are fetch's output contract, so --json reads the same lines
+// a person does; one of another form is an "event": "note". Executable only (cli_fetch.cpp).
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+
+namespace utxo::verifier {
+
+inline nlohmann::ordered_json fetch_event(const std::string& line) {
+    using J = nlohmann::ordered_json;
+    static const std::regex accepted(
+        R"(release (\S+) height (\d+) accepted: signed by (.+) \((\d+) required\))");
+    static const std::regex downloaded(R"(downloaded in ([0-9.]+) s; verified and installed in ([0-9.]+) s)");
+    static const std::regex installed(
+        R"(installed (\S+) height (\d+) \((\d+) of (\d+) shards, (\d+) bytes downloaded\))");
+    static const std::regex up_to_date(
+        R"(no release (above the installed height \d+|for network \S+) is offered)");
+    static const std::regex seeded(R"(seeded .* \(([0-9.]+) x the .*)");
+    auto number = [](const std::string& s) { return std::stoull(s); };
+    std::smatch m;
+    J e;
+    if (std::regex_match(line, m, accepted)) {
+        J signers = J::array();
+        const std::string names = m[3];
+        for (std::size_t at = 0, comma; at <= names.size(); at = comma + 2) {
+            comma = names.find(", ", at);
+            if (comma == std::string::npos) comma = names.size();
+            signers.push_back(names.substr(at, comma - at));
+        }
+        e = {{"event", "accepted"},
+             {"network", m[1]},
+             {"height", number(m[2])},
+             {"signers", signers},
+             {"required", number(m[4])}};
+    } else if (line == "moved forward with patches") {
+        e = {{"event", "moved_forward"}};
+    } else if (std::regex_match(line, m, downloaded)) {
+        e = {{"event", "downloaded"},
+             {"download_seconds", std::stod(m[1])},
+             {"install_seconds", std::stod(m[2])}};
+    } else if (std::regex_match(line, m, installed)) {
+        e = {{"event", "installed"},        {"network", m[1]},
+             {"height", number(m[2])},      {"shards", number(m[3])},
+             {"shard_count", number(m[4])}, {"downloaded_bytes", number(m[5])}};
+    } else if (std::regex_match(line, up_to_date)) {
+        e = {{"event", "up_to_date"}};
+    } else if (std::regex_match(line, m, seeded)) {
+        e = {{"event", "seeded"}, {"ratio", std::stod(m[1])}};
+    } else if (line.starts_with("seeding stopped: ") || line.starts_with("not seeding: ")) {
+        e = {{"event", "seeded"}, {"ratio", nullptr}};
+    } else {
+        e = {{"event", "note"}};
+    }
+    e["message"] = line;
+    return e;
+}
+
+}  // namespace utxo::verifier
