@@ -178,9 +178,9 @@ Verdict evaluate_agreement(const Trustnet& tn, const Release& r, std::optional<H
 
     std::size_t count = 0;
     for (bool ok : t.valid) count += ok;
-    if (count < tn.required()) return refuse_count(std::move(v), tn, t, count, what);
-    for (std::size_t i = 0; i < tn.authorities.size(); ++i)
+    for (std::size_t i = 0; i < tn.authorities.size(); ++i)  // counted, refused or not
         if (t.valid[i]) v.signers.push_back(tn.authorities[i].name);
+    if (count < tn.required()) return refuse_count(std::move(v), tn, t, count, what);
     v.message =
         fmt::format("{} accepted: signed by {} ({} required)", what, names(tn, t.valid, true), tn.required());
     return v;

@@ -59,9 +59,10 @@ struct Ignored {
 
 struct Verdict {
     Refusal refusal = Refusal::none;
-    std::string message;               // one sentence: why refused, or what was accepted
-    std::vector<std::string> signers;  // authorities whose signatures were counted, trustnet order
-    std::vector<Ignored> ignored;      // signatures not counted: unknown keys, duplicates, failures
+    std::string message;  // one sentence: why refused, or what was accepted
+    // Authorities whose valid signatures were counted, trustnet order (a refusal too: who signed).
+    std::vector<std::string> signers;
+    std::vector<Ignored> ignored;  // signatures not counted: unknown keys, duplicates, failures
     bool accepted() const { return refusal == Refusal::none; }
 };
 

@@ -9,6 +9,7 @@
 #include "core/dir_lock.h"
 #include "core/hash_serialized.h"
 #include "core/muhash.h"
+#include "core/progress_line.h"
 #include "core/snapshot.h"
 #include "indexer/commands.h"
 #include "indexer/known_snapshots.h"
@@ -85,7 +86,9 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
             core::Errc::usage,
             fmt::format("{}: the store is not empty; import into a new directory", options.db.string()));
     GroupedHasher hasher;
+    core::ProgressLine progress("import-core", "coins");
     while (true) {
+        if ((reader->coins_read() & 0xFFFF) == 0) progress.update(reader->coins_read(), header.coin_count);
         auto next = reader->next();
         if (!next) return core::fail(next.error().code, fmt::format("{}: {}", name, next.error().message));
         if (!*next) break;
@@ -100,6 +103,7 @@ core::Result<ImportSummary> import_core(const ImportOptions& options) {
             return core::fail(s.error().code, fmt::format("{}: {}", name, s.error().message));
     }
     UTXO_TRY_ASSIGN(auto hash, hasher.finish());
+    progress.erase();
     ImportSummary summary{
         header.network, ChainTip{height, header.base_block}, header.coin_count, hash, false, 0};
     if (known) {  // a real Core snapshot: its content must be what Core itself would accept
@@ -141,7 +145,10 @@ core::Result<ExportSummary> export_core(const std::filesystem::path& db, const s
         group.clear();
         return {};
     };
+    core::ProgressLine progress("export-core", "coins");
+    std::uint64_t written = 0;
     auto s = store.for_each_coin([&](const core::OutPoint& op, const core::Coin& coin) -> core::Result<bool> {
+        if ((++written & 0xFFFF) == 0) progress.update(written, st.coins);
         if (!group.empty() && group.front().first.txid != op.txid) UTXO_TRY(flush());
         group.emplace_back(op, coin);
         UTXO_TRY(hasher.add(op, coin));
@@ -150,6 +157,7 @@ core::Result<ExportSummary> export_core(const std::filesystem::path& db, const s
     });
     UTXO_TRY(s);
     UTXO_TRY(flush());
+    progress.erase();
     if (muhash.finalize() != st.muhash.finalize())
         return core::fail(
             core::Errc::mismatch,

@@ -1,10 +1,10 @@
-// A one-line progress display on a terminal (blocks/s, height, UTXO operations/s, ETA);
-// silent when stderr is not a terminal, so logs stay quiet.
+// The progress line of `run` and `build` on a terminal (height, blocks/s, UTXO operations/s, ETA),
+// drawn and erased by core::ProgressLine: silent when stderr is not a terminal or under -q.
 #pragma once
-#include <chrono>
 #include <cstdint>
 #include <optional>
 
+#include "core/progress_line.h"
 #include "core/types.h"
 
 namespace utxo::indexer {
@@ -16,10 +16,8 @@ public:
     void finish();
 
 private:
-    bool active_;
+    std::optional<core::ProgressLine> line_;
     std::optional<std::size_t> total_;
-    std::chrono::steady_clock::time_point start_, last_draw_;
-    bool drawn_ = false;
 };
 
 }  // namespace utxo::indexer

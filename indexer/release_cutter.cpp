@@ -10,6 +10,7 @@
 #include "core/hash_serialized.h"
 #include "core/muhash.h"
 #include "core/patch.h"
+#include "core/progress_line.h"
 #include "core/shard.h"
 #include "indexer/log.h"
 #include "indexer/muhash_pipeline.h"
@@ -78,8 +79,10 @@ struct SetSummary {
     std::optional<MuHashPipeline> pipeline;  // per-shard MuHash on the second core, if needed
     if (!*kept) pipeline.emplace(shard_count);
     core::HashSerialized3 hash3;
+    core::ProgressLine progress(fmt::format("cutting release {}", st.tip->height.value), "coins");
     auto walked = store.for_each_coin_record(
         [&](const core::OutPoint& op, const core::Coin& coin, core::ByteView record) -> core::Result<bool> {
+            if ((sum.coins & 0xFFFF) == 0) progress.update(sum.coins, st.coins);
             const std::uint32_t s = core::shard_of(coin.script, shard_count);
             UTXO_TRY(writers[s].add_encoded(op, record));
             UTXO_TRY(hash3.add(op, coin));
@@ -91,6 +94,7 @@ struct SetSummary {
             return true;
         });
     UTXO_TRY(walked);
+    progress.erase();
     for (auto& w : writers) UTXO_TRY(w.finish());
     std::vector<core::MuHash3072> muhash(shard_count);
     if (pipeline) {

@@ -18,24 +18,33 @@ inline nlohmann::ordered_json fetch_event(const std::string& line) {
     static const std::regex installed(
         R"(installed (\S+) height (\d+) \((\d+) of (\d+) shards, (\d+) bytes downloaded\))");
     static const std::regex up_to_date(
-        R"(no release (above the installed height \d+|for network \S+) is offered)");
+        R"(no release (above the installed height \d+|for network \S+) is (offered|fully signed yet))");
+    static const std::regex waiting(
+        R"(waiting for (.+) to sign (\S+) height (\d+) \(signed by (.+); (\d+) required\))");
     static const std::regex seeded(R"(seeded .* \(([0-9.]+) x the .*)");
     auto number = [](const std::string& s) { return std::stoull(s); };
-    std::smatch m;
-    J e;
-    if (std::regex_match(line, m, accepted)) {
-        J signers = J::array();
-        const std::string names = m[3];
+    auto name_list = [](const std::string& names) {  // "alice, bob"; "nobody" is none
+        J list = J::array();
+        if (names == "nobody") return list;
         for (std::size_t at = 0, comma; at <= names.size(); at = comma + 2) {
             comma = names.find(", ", at);
             if (comma == std::string::npos) comma = names.size();
-            signers.push_back(names.substr(at, comma - at));
+            list.push_back(names.substr(at, comma - at));
         }
+        return list;
+    };
+    std::smatch m;
+    J e;
+    if (std::regex_match(line, m, accepted)) {
         e = {{"event", "accepted"},
              {"network", m[1]},
              {"height", number(m[2])},
-             {"signers", signers},
+             {"signers", name_list(m[3])},
              {"required", number(m[4])}};
+    } else if (std::regex_match(line, m, waiting)) {
+        e = {{"event", "waiting"},         {"network", m[2]},
+             {"height", number(m[3])},     {"waiting_for", name_list(m[1])},
+             {"signers", name_list(m[4])}, {"required", number(m[5])}};
     } else if (line == "moved forward with patches") {
         e = {{"event", "moved_forward"}};
     } else if (std::regex_match(line, m, downloaded)) {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/hash_serialized.h"
+#include "core/progress_line.h"
 #include "core/shard_merge.h"
 #include "core/snapshot.h"
 #include "verifier/batch_queue.h"
@@ -116,12 +117,14 @@ core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
     // `spare` never blocks: it holds at most the batches in existence (kBatchesInFlight + 2).
     BatchQueue<Batch> full(kBatchesInFlight), spare(SIZE_MAX);
     core::Status written;
+    core::ProgressLine progress("export-core", "coins");
     std::thread snapshot_thread([&] {
         SnapshotStage stage(*writer, hasher);
         while (auto batch = full.pop()) {
             written = stage.write(std::span<const ShardRecord>(batch->entries.data(), batch->count));
             if (!written) break;
             summary.coins += batch->count;
+            progress.update(summary.coins, in.manifest.coins);
             spare.push(std::move(*batch));
         }
         full.close();  // on failure: the merging side stops at its next push
@@ -135,6 +138,7 @@ core::Result<ExportSummary> export_core(Store& store, const fs::path& out) {
     }
     full.close();
     snapshot_thread.join();
+    progress.erase();
     UTXO_TRY(merged);
     UTXO_TRY(written);
 

@@ -221,6 +221,7 @@ struct Found {
     if (!found.discovery.up_to_date || !cur) return found;
     UTXO_TRY_ASSIGN(found.adding, shards_to_add(o, *cur));
     if (found.adding.empty()) return found;
+    auto waiting = std::move(found.discovery.waiting);  // above the installed release, said at the end
     const core::Height h = cur->manifest.height;
     const auto below = h.value > 0 ? std::optional<core::Height>(h.minus(1)) : std::nullopt;
     UTXO_TRY_ASSIGN(found.discovery, discover(tn, sources, below, limits));
@@ -231,6 +232,7 @@ struct Found {
                     fmt::format("the installed release {} is no longer accepted from the sources, so "
                                 "its shards for the new addresses cannot be added ({})",
                                 h.value, found.discovery.message));
+    found.discovery.waiting = std::move(waiting);
     return found;
 }
 
@@ -280,7 +282,17 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
     if (!cur) return named(o.db, cur.error());
 
     UTXO_TRY_ASSIGN(auto found, discover_for(o, tn, sources, *cur));
-    if (found.discovery.up_to_date) return std::vector<std::string>{found.discovery.message};
+    // A newer release some authorities have not signed yet is said last: after the install, or
+    // before "no release above the installed height H is fully signed yet".
+    std::vector<std::string> lines;
+    auto say_waiting = [&] {
+        if (found.discovery.waiting) lines.push_back(waiting_line(*found.discovery.waiting));
+    };
+    if (found.discovery.up_to_date) {
+        say_waiting();
+        lines.push_back(found.discovery.message);
+        return lines;
+    }
     if (!found.discovery.accepted) return fail(Errc::rejected, std::move(found.discovery.message));
     const Accepted& a = *found.discovery.accepted;
     say(a.verdict.message);
@@ -307,9 +319,9 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
     say(fmt::format("installed {} height {} ({} of {} shards, {} bytes downloaded)",
                     core::network_name(a.manifest.network), a.manifest.height.value, plan.shards.size(),
                     a.manifest.shard_count, *downloaded));
-    std::vector<std::string> lines;
     if (auto note = seed_back(swarm, *store, shards, plan, *downloaded, o, stop); !note.empty())
         lines.push_back(note);
+    say_waiting();
     return lines;
 }
 

@@ -75,13 +75,33 @@ struct Accepted {
     std::vector<Offer> offers;  // download sources, in source order
 };
 
+// A release above the one accepted (or installed) that is refused only for signatures not given
+// yet: valid as far as it is signed, with no contradiction. Authorities may sign minutes or hours
+// apart, so this is a wait, not a refusal.
+struct Waiting {
+    core::Network network = core::Network::regtest;
+    core::Height height;
+    std::vector<std::string> signers;  // who signed it, trustnet order
+    std::vector<std::string> missing;  // trustnet authorities who have not, trustnet order
+    std::size_t required = 0;          // signatures the trustnet requires
+};
+
+// "waiting for carol to sign regtest height 300 (signed by alice, bob; 3 required)"
+std::string waiting_line(const Waiting& w);
+
 struct Discovery {
     std::optional<Accepted> accepted;
     // Nothing accepted: the refusal that decides (a conflict at any height offered above the
     // installed one wins; otherwise the newest release's refusal). none with up_to_date.
     core::Refusal refusal = core::Refusal::none;
-    std::string message;      // one sentence for the user
-    bool up_to_date = false;  // nothing above the installed height is offered
+    std::string message;  // one sentence for the user
+    // Nothing to install: nothing above the installed height is offered, or what is offered above it
+    // lacks signatures only (then `waiting` says whose) and the installed release is the newest one
+    // the trustnet accepts.
+    bool up_to_date = false;
+    // The newest release above `accepted` (or above the installed one, with up_to_date) that waits
+    // for signatures only.
+    std::optional<Waiting> waiting;
 };
 
 // Lists every source at once (failures of single sources are warnings; Errc::io if none answers

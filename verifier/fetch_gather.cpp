@@ -238,6 +238,10 @@ Look look(Shared& s) {
 struct Standing {
     Accepted* accepted = nullptr;          // in the Judge's cache
     std::optional<core::Verdict> refusal;  // the newest refusal, or a conflict
+    // Every refusal so far is for signatures not given yet (nothing invalid, nothing contradicting).
+    bool only_unsigned = true;
+    std::optional<core::Height> unsigned_height;  // the newest of those heights
+    std::optional<core::Verdict> unsigned_verdict;
     bool open_above = false;
     std::vector<core::Height> open_heights;
 };
@@ -267,6 +271,12 @@ public:
                 return st;
             }
             if (!st.refusal || r.verdict.refusal == core::Refusal::conflict) st.refusal = r.verdict;
+            if (r.verdict.refusal != core::Refusal::missing_signatures) {
+                st.only_unsigned = false;
+            } else if (!st.unsigned_height) {
+                st.unsigned_height = height;
+                st.unsigned_verdict = r.verdict;
+            }
             if (r.verdict.refusal == core::Refusal::conflict) {
                 st.open_above = false;  // a signed contradiction decides, whatever else comes
                 return st;
@@ -304,17 +314,36 @@ std::shared_ptr<Shared> start(const core::Trustnet& tn, const std::vector<HttpUr
     return s;
 }
 
+// Who has and has not signed the newest release refused for missing signatures only.
+Waiting waiting_for(const core::Trustnet& tn, core::Height height, const core::Verdict& v) {
+    Waiting w{tn.network, height, v.signers, {}, tn.required()};
+    for (const auto& a : tn.authorities)
+        if (std::find(v.signers.begin(), v.signers.end(), a.name) == v.signers.end())
+            w.missing.push_back(a.name);
+    return w;
+}
+
 core::Result<Discovery> conclude(const Standing& st, const Look& l, const Shared& s, bool timed_out) {
     Discovery out;
     if (timed_out && (st.open_above || !l.all_listed))
         warn(fmt::format("not waited for: {}", st.open_heights.empty()
                                                    ? std::string("sources that did not list their releases")
                                                    : fmt::format("height(s) {}", heights(st.open_heights))));
+    if (st.unsigned_height) out.waiting = waiting_for(s.trustnet, *st.unsigned_height, *st.unsigned_verdict);
     if (st.accepted) {
         out.message = st.accepted->verdict.message;
         out.accepted = std::move(*st.accepted);
         return out;
     }
+    // Only signatures are missing above the installed release: that release is still the newest
+    // the trustnet accepts, so the store is current; fetch says whom it waits for.
+    if (st.refusal && st.only_unsigned && s.installed && out.waiting) {
+        out.up_to_date = true;
+        out.message =
+            fmt::format("no release above the installed height {} is fully signed yet", s.installed->value);
+        return out;
+    }
+    out.waiting.reset();
     if (st.refusal) {
         out.refusal = st.refusal->refusal;
         out.message = st.refusal->message;
@@ -361,6 +390,16 @@ core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<Htt
         s->changed.wait_until(lock, std::min(s->deadline, patience_end.value_or(s->deadline)),
                               [&] { return s->version != l.version; });
     }
+}
+
+std::string waiting_line(const Waiting& w) {
+    auto list = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+        return out.empty() ? std::string("nobody") : out;
+    };
+    return fmt::format("waiting for {} to sign {} height {} (signed by {}; {} required)", list(w.missing),
+                       core::network_name(w.network), w.height.value, list(w.signers), w.required);
 }
 
 }  // namespace utxo::verifier

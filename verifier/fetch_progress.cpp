@@ -1,10 +1,11 @@
-// Progress line rendering: a pure function of the sample, so it is testable, and a throttled
-// writer that redraws it with "\r" and clears the rest of the line.
+// Progress line rendering: a pure function of the sample, so it is testable; core::ProgressLine
+// draws it (throttled) and erases it.
 #include "verifier/fetch_progress.h"
 
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <utility>
 
 namespace utxo::verifier {
 
@@ -32,26 +33,16 @@ std::string progress_line(std::string_view label, const TransferSample& s) {
                        s.peers == 1 ? "" : "s");
 }
 
-ProgressBar::ProgressBar(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
-
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::ProgressBar(std::string label, bool enabled) : label_(std::move(label)) {
+    if (enabled) line_.emplace(label_, "", true, stderr);
+}
 
 void ProgressBar::update(const TransferSample& s) {
-    if (!enabled_) return;
-    auto now = std::chrono::steady_clock::now();
-    if (drawn_ && now - last_ < std::chrono::milliseconds(250)) return;
-    last_ = now;
-    drawn_ = true;
-    // "\x1b[K" clears what a longer previous line left behind.
-    std::fprintf(stderr, "\r%s\x1b[K", progress_line(label_, s).c_str());
-    std::fflush(stderr);
+    if (line_ && line_->due()) line_->draw(progress_line(label_, s));
 }
 
 void ProgressBar::finish() {
-    if (!drawn_) return;
-    std::fputc('\n', stderr);
-    std::fflush(stderr);
-    drawn_ = false;
+    if (line_) line_->erase();
 }
 
 }  // namespace utxo::verifier

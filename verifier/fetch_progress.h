@@ -1,11 +1,13 @@
 // The progress line `fetch` draws on a terminal: bytes, rate, ETA, peers, redrawn in place at
-// most 4 times a second, and only when stderr is a terminal (logs and pipes get none).
+// most 4 times a second by core::ProgressLine, erased when the step ends and before any log line,
+// and only when stderr is a terminal (logs and pipes get none).
 #pragma once
-#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/progress_line.h"
 #include "verifier/fetch_torrent.h"
 
 namespace utxo::verifier {
@@ -21,7 +23,7 @@ class ProgressBar {
 public:
     // enabled: draw at all (fetch passes isatty(stderr)).
     ProgressBar(std::string label, bool enabled);
-    ~ProgressBar();  // ends the line if one was drawn
+    ~ProgressBar() = default;  // the line erases itself
     ProgressBar(const ProgressBar&) = delete;
     ProgressBar& operator=(const ProgressBar&) = delete;
     void update(const TransferSample& s);
@@ -29,9 +31,7 @@ public:
 
 private:
     std::string label_;
-    bool enabled_;
-    bool drawn_ = false;
-    std::chrono::steady_clock::time_point last_{};
+    std::optional<core::ProgressLine> line_;
 };
 
 }  // namespace utxo::verifier

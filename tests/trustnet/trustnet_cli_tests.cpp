@@ -225,7 +225,7 @@ TEST_CASE("cli: check --json and verify --json print one object whatever the ver
     CHECK(clitest::keys(j) == refused_keys);
     CHECK(j["ok"] == false);
     CHECK(j["refusal"] == "missing_signatures");
-    CHECK(j["signers"].empty());  // the agreement rule names signers of an accepted release only
+    CHECK(j["signers"] == nlohmann::ordered_json::array({"alice"}));  // who signed, refused or not
     CHECK(j["message"].get<std::string>().find("(missing: bob)") != std::string::npos);
     CHECK(half.err == j["error"].get<std::string>() + "\n");
 }

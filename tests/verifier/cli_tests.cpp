@@ -230,6 +230,19 @@ TEST_CASE("fetch --json events: the figures of each line form fetch prints", "[c
     CHECK(fetch_event("moved forward with patches")["event"] == "moved_forward");
     CHECK(fetch_event("no release above the installed height 250 is offered")["event"] == "up_to_date");
     CHECK(fetch_event("no release for network regtest is offered")["event"] == "up_to_date");
+    CHECK(fetch_event("no release above the installed height 200 is fully signed yet")["event"] ==
+          "up_to_date");
+    auto waiting =
+        fetch_event("waiting for carol, dave to sign main height 900 (signed by alice; 2 required)");
+    CHECK(waiting["event"] == "waiting");
+    CHECK(waiting["network"] == "main");
+    CHECK(waiting["height"] == 900);
+    CHECK(waiting["waiting_for"] == nlohmann::ordered_json::array({"carol", "dave"}));
+    CHECK(waiting["signers"] == nlohmann::ordered_json::array({"alice"}));
+    CHECK(waiting["required"] == 2);
+    CHECK(
+        fetch_event("waiting for alice to sign regtest height 5 (signed by nobody; 1 required)")["signers"] ==
+        nlohmann::ordered_json::array());
     auto seeded = fetch_event("seeded 3.0 MiB back (2.00 x the 1.5 MiB downloaded)");
     CHECK(seeded["event"] == "seeded");
     CHECK(seeded["ratio"] == 2.0);

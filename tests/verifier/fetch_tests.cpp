@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -695,4 +696,61 @@ TEST_CASE("fetch --json: one object per step, then done with the store's status,
         CHECK(r.err.find("utxo-verifier: " + lines[0]["error"].get<std::string>() + "\n") !=
               std::string::npos);
     }
+}
+
+TEST_CASE(
+    "A newer release not signed by everyone yet: fetch keeps or installs the newest fully signed one, "
+    "says whom it waits for and exits 0, and a bad signature stays a refusal",
+    "[fetch]") {
+    auto& w = world();
+    serve_dir("late", {200}, w.names);
+    Seeder s(serve_dir("late", {250}, {"alice", "bob"}));
+    const std::string waiting =
+        "waiting for carol to sign regtest height 250 (signed by alice, bob; 3 required)";
+    test::TempDir db;
+    auto first = fetch(db.path(), {&s});
+    INFO(first.out);
+    REQUIRE(first.exit_code == 0);
+    CHECK(store_status(db.path())["height"] == 200);
+    CHECK(first.out.find("height 200 accepted") != std::string::npos);
+    CHECK(first.out.find(waiting) != std::string::npos);
+
+    auto again = fetch(db.path(), {&s});
+    INFO(again.out);
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find(waiting + "\nno release above the installed height 200 is fully signed yet") !=
+          std::string::npos);
+    auto lines = fetch_json(db.path(), {&s});
+    REQUIRE(events(lines) == std::vector<std::string>{"waiting", "up_to_date", "done"});
+    CHECK(lines[0]["height"] == 250);
+    CHECK(lines[0]["waiting_for"] == nlohmann::ordered_json::array({"carol"}));
+    CHECK(lines[0]["signers"] == nlohmann::ordered_json::array({"alice", "bob"}));
+    CHECK(lines[0]["required"] == 3);
+    CHECK(lines[2]["release"]["height"] == 200);
+    CHECK(store_status(db.path())["height"] == 200);
+
+    // carol's signature present but broken: a refusal, exit 1, even with a release installed.
+    fs::path bad = serve_dir("late-bad", {250}, {"alice", "bob"});
+    fs::path dst = release_dir(bad, 250);
+    std::set<fs::path> before;
+    for (const auto& e : fs::directory_iterator(dst)) before.insert(e.path());
+    auto signed_by_carol = run(signer + " sign --key " + q(w.dir / "carol.key") + " --release " + q(dst) +
+                               " --own " + q(release_dir(w.releases("carol"), 250)));
+    REQUIRE(signed_by_carol.exit_code == 0);
+    int broken = 0;
+    for (const auto& e : fs::directory_iterator(dst)) {
+        if (before.count(e.path()) || e.path().extension() != ".minisig") continue;
+        std::string text = slurp(e.path());
+        auto at = text.find('\n') + 21;  // inside the signature's base64 line
+        text[at] = text[at] == 'A' ? 'B' : 'A';
+        std::ofstream(e.path(), std::ios::binary | std::ios::trunc) << text;
+        ++broken;
+    }
+    REQUIRE(broken == 1);
+    Seeder b(bad);
+    auto refused = fetch(db.path(), {&b});
+    INFO(refused.out);
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.out.find("waiting for") == std::string::npos);
+    CHECK(store_status(db.path())["height"] == 200);
 }
