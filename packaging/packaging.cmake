@@ -59,7 +59,7 @@ install(FILES ${CMAKE_CURRENT_LIST_DIR}/systemd/utxo-torrent.sysusers
 list(TRANSFORM UTXO_CONFIGS PREPEND ${CMAKE_CURRENT_LIST_DIR}/config/ OUTPUT_VARIABLE config_files)
 install(FILES ${config_files} DESTINATION ${UTXO_CONFIG_DIR})
 install(FILES ${config_files} DESTINATION ${UTXO_DOC_DIR}/examples)
-file(GLOB doc_pages ${PROJECT_SOURCE_DIR}/docs/*.md)
+file(GLOB doc_pages CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${doc_pages} DESTINATION ${UTXO_DOC_DIR})
 
 # The Debian package.
