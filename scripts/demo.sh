@@ -3,11 +3,19 @@
 # independently and each signs the release only if it equals its own; a seeder serves it; a
 # trustnet names the three keys; a full node and a wallet bootstrap with `utxo-verifier fetch`.
 # Everything runs on 127.0.0.1 and is torn down at the end.
+#   UTXO_BIN=/usr/bin scripts/demo.sh    the same with installed binaries: no install, no build
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh >/dev/null
-bin=$PWD/build/bin
+if [ -n "${UTXO_BIN:-}" ]; then
+  bin=$UTXO_BIN
+  for tool in utxo-indexer utxo-signer utxo-trustnet utxo-seeder utxo-verifier; do
+    [ -x "$bin/$tool" ] || { echo "demo.sh: $bin/$tool: no such executable (UTXO_BIN)" >&2; exit 2; }
+  done
+else
+  scripts/install-deps.sh
+  scripts/build.sh >/dev/null
+  bin=$PWD/build/bin
+fi
 work=$(mktemp -d /tmp/utxo-demo-XXXXXX)
 pids=()
 cleanup() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, checks the formatting, builds, checks the dependency rules
 # (docs/architecture.md) on the sources and the binaries and the binaries' hardening, and runs
-# every test through ctest. Then builds the same tree with AddressSanitizer + UndefinedBehavior-
+# every test through ctest, the Debian package's (label `package`, docs/install.md) in a step of
+# its own. Then builds the same tree with AddressSanitizer + UndefinedBehavior-
 # Sanitizer (build-asan/) and runs every test again there (its end-to-end tests start its sanitized
 # binaries), and runs every fuzz target for UTXO_CI_FUZZ_SECONDS (default 20) from its seed corpus.
 #   UTXO_TESTS_QUICK=1 scripts/run-tests.sh     only the Release build and its tests
@@ -19,7 +20,9 @@ step "dependency rules and binaries"
 scripts/check-deps.py
 scripts/check-binaries.py build
 step "tests (Release)"
-(cd build && ctest --output-on-failure -j"$(nproc)")
+(cd build && ctest --output-on-failure -j"$(nproc)" -LE package)
+step "the Debian package (a second tree in build-deb, installed and purged)"
+(cd build && ctest --output-on-failure -L package)
 if [ "${UTXO_TESTS_QUICK:-0}" = 1 ]; then exit 0; fi
 
 step "build (ASan + UBSan)"
@@ -27,7 +30,7 @@ UTXO_BUILD_DIR=build-asan scripts/build.sh -DUTXO_SANITIZE=ON
 step "tests (ASan + UBSan)"
 # halt_on_error: the first report fails the test; UBSan's are fatal already (-fno-sanitize-recover).
 (cd build-asan && ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --output-on-failure -j"$(nproc)")
+  ctest --output-on-failure -j"$(nproc)" -LE package)
 step "fuzz (${UTXO_CI_FUZZ_SECONDS:-20} s per target)"
 UTXO_FUZZ_JOBS=$(nproc) scripts/fuzz.sh "${UTXO_CI_FUZZ_SECONDS:-20}"
 step "done"
