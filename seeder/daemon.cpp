@@ -141,8 +141,10 @@ private:
                 report_once("--prune", s.error().message);
                 continue;
             }
+            auto name = dir.filename().string();
+            if (name.starts_with(".pruning-")) name.erase(0, 9);  // a deletion finished at last
             log().info("pruned {}/{} (older than the newest {} being seeded)",
-                       dir.parent_path().filename().string(), dir.filename().string(), options_.keep);
+                       dir.parent_path().filename().string(), name, options_.keep);
         }
     }
 

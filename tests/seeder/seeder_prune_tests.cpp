@@ -94,6 +94,53 @@ TEST_CASE("utxo-seeder --keep 2 --prune deletes the oldest release once the newe
     CHECK(http_get(hp, "/v1/releases/regtest/" + r100.filename().string() + "/shards.torrent").status == 200);
 }
 
+namespace {
+// chattr +i: a directory even root cannot rename or delete, made deletable again however the test ends.
+struct Immutable {
+    fs::path path;
+    bool ok = test::run("chattr +i " + test::q(path)).exit_code == 0;
+    ~Immutable() { release(); }
+    void release() {
+        if (ok) test::run("chattr -i " + test::q(path));
+        ok = false;
+    }
+};
+}  // namespace
+
+TEST_CASE("utxo-seeder --prune: a release that cannot be deleted is logged once, and deleted when it can be",
+          "[seeder][e2e]") {
+    test::TempDir dir;
+    auto rel = dir / "rel";
+    seedtest::cut_releases(seedtest::chain().full, dir / "db", rel);  // releases 50, 100 and 150
+    auto r50 = seedtest::release_dir(rel, 50);
+    Immutable stuck{r50};
+    if (!stuck.ok) {
+        WARN("chattr +i is not supported here; the deletion failure is not exercised");
+        return;
+    }
+    auto hp = seedtest::free_port();
+    seedtest::Process seeder(
+        {test::bin("utxo-seeder").string(), "--releases", rel.string(), "--keep", "2", "--prune", "--listen",
+         fmt::format("127.0.0.1:{}", seedtest::free_port()), "--http", fmt::format("127.0.0.1:{}", hp)},
+        dir / "seeder.log");
+    auto error_line = "--prune: " + r50.string() + ": cannot delete: ";
+    if (!eventually([&] { return slurp(dir / "seeder.log").find(error_line) != std::string::npos; }, 15))
+        FAIL("no line \"" << error_line << "\"; seeder log:\n" << slurp(dir / "seeder.log"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // another rescan: still one line
+    auto log = slurp(dir / "seeder.log");
+    CHECK(log.find(error_line) == log.rfind(error_line));
+    CHECK(fs::exists(r50 / "manifest.json"));
+    CHECK(served_heights(hp) == std::vector<int>{150, 100});  // the daemon goes on
+
+    stuck.release();
+    auto pruned_line =
+        "pruned regtest/" + r50.filename().string() + " (older than the newest 2 being seeded)";
+    if (!eventually([&] { return slurp(dir / "seeder.log").find(pruned_line) != std::string::npos; }, 15))
+        FAIL("no line \"" << pruned_line << "\"; seeder log:\n" << slurp(dir / "seeder.log"));
+    CHECK(!fs::exists(r50));
+    CHECK(served_heights(hp) == std::vector<int>{150, 100});
+}
+
 TEST_CASE("delete_release: a directory that cannot be deleted is one error naming it") {
     test::TempDir dir;
     auto missing = dir / "regtest" / ("50-" + std::string(64, 'b'));
