@@ -74,6 +74,12 @@ TEST_CASE("run --sign-key --passphrase-file signs every release it cuts") {
         INFO(rel);
         CHECK(s.verifies(rel));
         CHECK(s.signature_count(rel) == 1);
+        // And stock minisign agrees.
+        for (const auto& e : fs::directory_iterator(rel))
+            if (e.path().extension() == ".minisig")
+                CHECK(run("/usr/bin/minisign -V -p " + q(s.pub) + " -m " + q(rel / "manifest.json") + " -x " +
+                          q(e.path()))
+                          .exit_code == 0);
     }
     CHECK(r.out.find("done: 41 blocks applied, 4 releases cut; tip 40\n") != std::string::npos);
 }
