@@ -75,10 +75,27 @@ void add_run_command(CLI::App& app, Action& action) {
     cmd->add_option("--previous-release", o->previous_release,
                     "after import-core: the published release the first release's patches start from");
     cmd->add_flag("--json", *json, "one JSON object per line: each release cut, then the summary");
-    cmd->callback([o, network, json, &action] {
+    auto signing = std::make_shared<SigningRequest>();
+    auto* key = cmd->add_option("--sign-key", signing->key,
+                                "sign each release with this secret key (runs utxo-signer sign)");
+    auto* pass = cmd->add_option("--passphrase-file", signing->passphrase_file,
+                                 "the --sign-key passphrase is the first line of this file");
+    auto* cred = cmd->add_option("--passphrase-credential", signing->passphrase_credential,
+                                 "the passphrase is the systemd credential $CREDENTIALS_DIRECTORY/NAME");
+    auto* signer = cmd->add_option("--signer", signing->signer,
+                                   "the utxo-signer to run (default: beside utxo-indexer, else $PATH)");
+    pass->excludes(cred)->needs(key);
+    cred->needs(key);
+    signer->needs(key);
+    cmd->callback([o, network, json, signing, &action] {
         o->source.network = network_or_throw(*network);
         o->progress = true;
-        action = [o, json] { return follow(*o, *json); };
+        action = [o, json, signing]() -> core::Status {
+            if (!signing->key.empty()) {
+                UTXO_TRY_ASSIGN(o->signing, prepare_signing(*signing));
+            }
+            return follow(*o, *json);
+        };
     });
 }
 

@@ -25,6 +25,7 @@ struct Runner {
     UtxoStore& store;
     ChainSource& source;
     RunSummary summary;
+    std::filesystem::path signed_dir;  // the release last signed, so a poll does not sign it again
 
     ReleaseOptions release_options() const {
         ReleaseOptions r{
@@ -50,6 +51,10 @@ struct Runner {
             return {};
         }
         const auto& r = std::get<ReleaseSummary>(outcome);
+        if (options.signing && r.dir != signed_dir) {
+            UTXO_TRY(sign_release_dir(*options.signing, r.dir));
+            signed_dir = r.dir;
+        }
         if (!r.already_existed) {
             ++summary.releases;
             if (options.on_release) options.on_release(r);
@@ -143,7 +148,7 @@ core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>&
     if (start.tip) anchor = SourceAnchor{start.tip->height, start.tip->hash};
     auto source = open_chain_source(options.source, anchor);
     UTXO_TRY(source);
-    Runner runner{options, stop, store, **source, {}};
+    Runner runner{options, stop, store, **source, {}, {}};
     while (true) {
         UTXO_TRY(runner.catch_up());
         if (!options.follow || stop) break;

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "indexer/chain_source.h"
 #include "indexer/release.h"
+#include "indexer/release_signing.h"
 
 namespace utxo::indexer {
 
@@ -25,6 +26,11 @@ struct RunOptions {
     // The release at (first release height - N), for a store started from a snapshot
     // (ReleaseOptions::previous_release).
     std::filesystem::path previous_release;
+    // When set, each release is signed (indexer/release_signing.h) right after it is cut and
+    // before on_release hears of it; so is the release at the store's tip when the run starts,
+    // which finishes one whose signing failed or was interrupted. A signing failure stops the run
+    // (the release stays in place without this key's signature).
+    std::optional<ReleaseSigning> signing;
     // Told each release this run cuts (not one that existed already), as soon as it is cut.
     std::function<void(const ReleaseSummary&)> on_release;
 };

@@ -28,6 +28,9 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     app.add_option("--keep", o.keep, "newest releases kept per network (older ones are dropped, not deleted)")
         ->capture_default_str()
         ->check(CLI::Range(1u, 1000000u));
+    app.add_flag("--prune", o.prune,
+                 "delete from disk each network's releases older than the newest --keep, once those are "
+                 "seeded");
     app.add_option("--listen", line.listen, "BitTorrent listen HOST:PORT (default 127.0.0.1:6881)");
     app.add_option("--http", line.http, "HTTP listen HOST:PORT, numeric (default 127.0.0.1:8080)");
     app.add_option("--public-url", o.public_http_url,

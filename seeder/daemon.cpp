@@ -53,7 +53,8 @@ public:
         drop(*previous, *next);
         metrics_.releases = next->releases.size();
         update_whitelist(*next);  // without the releases that could not be seeded
-        box_.set(std::move(next));
+        box_.set(next);
+        if (options_.prune) prune(*next);
     }
 
 private:
@@ -130,6 +131,21 @@ private:
 
     void report_once(const std::string& what, const std::string& message) {
         if (reported_.insert(what + "\n" + message).second) log().warn("{}: {}", what, message);
+    }
+
+    // --prune: deletes the releases older than the newest `keep` being seeded. A failure is logged
+    // once and retried at the next rescan; the daemon goes on.
+    void prune(const Catalog& seeded) {
+        for (const auto& dir : prunable_releases(seeded, options_.keep)) {
+            if (auto s = delete_release(dir); !s) {
+                report_once("--prune", s.error().message);
+                continue;
+            }
+            auto name = dir.filename().string();
+            if (name.starts_with(".pruning-")) name.erase(0, 9);  // a deletion finished at last
+            log().info("pruned {}/{} (older than the newest {} being seeded)",
+                       dir.parent_path().filename().string(), name, options_.keep);
+        }
     }
 
     // Adds a release's torrents to the session unless already there; false if it cannot be seeded.

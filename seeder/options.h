@@ -18,6 +18,9 @@ using net::HostPort;
 struct Options {
     std::filesystem::path releases;  // RELEASES/<network>/<height>-<hash>/ as utxo-indexer writes it
     unsigned keep = 3;               // newest releases kept per network; older ones are dropped (not deleted)
+    // --prune: also delete from disk a network's releases older than its newest `keep`, once those
+    // are all being seeded (seeder/release_catalog.h prunable_releases).
+    bool prune = false;
     HostPort listen{"127.0.0.1", 6881};  // BitTorrent listen address (TCP)
     HostPort http{"127.0.0.1", 8080};    // HTTP API and web seed
     // Base URL peers use to reach the HTTP server ("http://HOST:PORT" by default); set it when

@@ -128,7 +128,64 @@ std::vector<fs::path> release_dirs(const fs::path& net_dir) {
     return out;
 }
 
+constexpr std::string_view kPruningPrefix = ".pruning-";
+
+// A release directory --prune may delete: its manifest states exactly the release its name says.
+bool is_recognised_release(const fs::path& dir, const std::string& network) {
+    std::error_code ec;
+    if (fs::is_symlink(dir, ec) || ec) return false;
+    auto bytes = core::read_small_file(dir / "manifest.json", kMaxManifest);
+    if (!bytes) return false;
+    auto m = core::decode_manifest(*bytes);
+    return m && core::network_name(m->network) == network &&
+           core::release_dir_name(m->height, m->block) == dir.filename().string();
+}
+
+// The `.pruning-<release>` directories delete_release() left behind in a network directory.
+void add_interrupted_deletions(const fs::path& net_dir, std::vector<fs::path>& out) {
+    std::error_code ec;
+    for (fs::directory_iterator it(net_dir, ec), end; !ec && it != end; it.increment(ec)) {
+        auto name = it->path().filename().string();
+        std::error_code ec2;
+        if (name.starts_with(kPruningPrefix) && is_release_name(name.substr(kPruningPrefix.size())) &&
+            !it->is_symlink(ec2) && it->is_directory(ec2))
+            out.push_back(it->path());
+    }
+}
+
 }  // namespace
+
+std::vector<fs::path> prunable_releases(const Catalog& seeded, unsigned keep) {
+    std::map<std::string, std::pair<unsigned, core::Height>> networks;  // seeded count, oldest height
+    for (const auto& r : seeded.releases) {
+        auto [it, fresh] = networks.try_emplace(r.network, 0u, r.height);
+        ++it->second.first;
+        it->second.second = std::min(it->second.second, r.height);
+    }
+    std::vector<fs::path> out;
+    for (const auto& [network, seen] : networks) {
+        if (seen.first < keep) continue;  // the newer releases are not all being seeded yet
+        const auto net_dir = seeded.root / network;
+        add_interrupted_deletions(net_dir, out);
+        for (const auto& dir : release_dirs(net_dir)) {
+            auto name = dir.filename().string();
+            if (std::stoull(name.substr(0, name.find('-'))) >= seen.second.value) continue;
+            if (!seeded.find(network, name) && is_recognised_release(dir, network)) out.push_back(dir);
+        }
+    }
+    return out;
+}
+
+core::Status delete_release(const fs::path& dir) {
+    auto name = dir.filename().string();
+    auto doomed =
+        name.starts_with(kPruningPrefix) ? dir : dir.parent_path() / (std::string(kPruningPrefix) + name);
+    std::error_code ec;
+    if (doomed != dir) fs::rename(dir, doomed, ec);
+    if (!ec) fs::remove_all(doomed, ec);
+    if (ec) return fail(Errc::io, fmt::format("{}: cannot delete: {}", dir.string(), ec.message()));
+    return {};
+}
 
 const ReleaseTorrent* Release::torrent(std::string_view part) const {
     if (part == "shards") return &shards;

@@ -73,6 +73,19 @@ struct ScanResult {
 [[nodiscard]] core::Result<ScanResult> scan_releases(const std::filesystem::path& root, unsigned keep,
                                                      const LinkConfig& links, const Catalog* previous);
 
+// What `--prune` deletes, given the snapshot being seeded (`seeded`: only releases whose torrents
+// are in the session). For each network whose newest `keep` releases are all being seeded: every
+// release directory it recognises (a `<height>-<hash>` directory, not a symbolic link, whose
+// manifest.json states that network, height and block) with a height below the oldest of them;
+// and the `.pruning-<height>-<hash>` directories an interrupted deletion left. Nothing else:
+// not `.tmp-*`, not files, not a directory whose manifest is unreadable or contradicts its name.
+[[nodiscard]] std::vector<std::filesystem::path> prunable_releases(const Catalog& seeded, unsigned keep);
+
+// Deletes one directory prunable_releases() chose: renamed first to `.pruning-<name>` beside it,
+// so it leaves every scan at once and never shows half deleted, then removed. Fails (io) naming
+// the directory.
+[[nodiscard]] core::Status delete_release(const std::filesystem::path& dir);
+
 // BEP 19 base URL of a release: "<base>/v1/files/<network>/<name>/".
 std::string web_seed_url(const LinkConfig& links, const Release& r);
 // The served .torrent of a release's part: "<base>/v1/releases/<network>/<name>/<part>.torrent".

@@ -83,6 +83,34 @@ void add_sign_command(CLI::App& app, Action& action) {
     });
 }
 
+void add_statement_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<StatementOptions>();
+    auto json = std::make_shared<bool>(false);
+    auto* cmd = app.add_subcommand("statement",
+                                   "print the trusted comment `sign` would sign for DIR/manifest.json "
+                                   "(for minisign -t)");
+    cmd->add_option("--release", o->release_dir, "release directory holding manifest.json")->required();
+    cmd->add_flag("--json", *json, "one JSON object");
+    cmd->callback([o, json, &action] {
+        action = [o, json]() -> core::Status {
+            auto r = release_statement(*o);
+            if (!r) return cli::refused(r, *json);
+            if (!*json) {
+                fmt::print("{}\n", r->trusted_comment);
+                return {};
+            }
+            const auto& s = r->statement;
+            cli::print_json(nlohmann::ordered_json{{"ok", true},
+                                                   {"trusted_comment", r->trusted_comment},
+                                                   {"network", core::network_name(s.network)},
+                                                   {"height", s.height.value},
+                                                   {"block_hash", s.block_hash.to_display_hex()},
+                                                   {"manifest_sha256", s.manifest_sha256.to_hex()}});
+            return {};
+        };
+    });
+}
+
 void add_verify_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<VerifyOptions>();
     auto json = std::make_shared<bool>(false);

@@ -54,6 +54,18 @@ struct VerifyResult {
 // including that the trusted comment describes exactly that manifest.
 [[nodiscard]] core::Result<VerifyResult> verify_release(const VerifyOptions& options);
 
+struct StatementOptions {
+    std::filesystem::path release_dir;  // --release: holds the manifest.json to be signed
+};
+struct StatementResult {
+    core::ReleaseStatement statement;
+    std::string trusted_comment;  // exactly what `sign` puts in the signature's trusted comment
+};
+// The statement `sign` would sign for DIR/manifest.json, read and checked as `sign` reads it (an
+// unreadable manifest is trouble, one that states no release is a refusal), without any key: for
+// signing offline with stock minisign -t.
+[[nodiscard]] core::Result<StatementResult> release_statement(const StatementOptions& options);
+
 // "manifest.json.<KEYID>.minisig": one file per authority beside the manifest.
 std::string signature_file_name(const core::KeyId& id);
 

@@ -80,6 +80,13 @@ core::Result<SignResult> sign_release(const SignOptions& o) {
     return SignResult{sig_path, sig.trusted_comment};
 }
 
+core::Result<StatementResult> release_statement(const StatementOptions& o) {
+    auto path = o.release_dir / "manifest.json";
+    UTXO_TRY_ASSIGN(auto manifest, read_file(path, kMaxManifest));
+    UTXO_TRY_ASSIGN(auto statement, statement_of(path, manifest));
+    return StatementResult{statement, core::format_trusted_comment(statement)};
+}
+
 core::Result<VerifyResult> verify_release(const VerifyOptions& o) {
     UTXO_TRY_ASSIGN(auto pub_text, read_file(o.public_key_file, kMaxKeyFile));
     auto pub = core::parse_public_key_file(pub_text);

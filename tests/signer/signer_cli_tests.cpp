@@ -265,3 +265,76 @@ TEST_CASE("cli: sign --json and verify --json print one object, a refusal too (e
     CHECK(wrong.out.empty());
     CHECK(wrong.err == a.key + ": wrong passphrase for this key\n");
 }
+
+TEST_CASE("statement: stock minisign signs offline with it, and the signature is sign's byte for byte") {
+    Authority a;
+    auto st = clitest::run(signer("statement --release " + quote(a.rel())));
+    REQUIRE(st.exit_code == 0);
+    CHECK(st.out == test::statement_comment(a.manifest) + "\n");
+    CHECK(st.err.empty());
+
+    REQUIRE(run(signer(a.sign_args())).exit_code == 0);
+    const std::string ours = test::read(a.sig_path());
+    std::filesystem::remove(a.sig_path());
+
+    // The operator's recipe of docs/signer.md, with the untrusted comment `sign` writes.
+    auto id = a.public_key().id.to_hex();
+    auto offline = run("printf 'correct horse\\n' | " + kMinisign + " -S -s " + quote(a.key) + " -m " +
+                       quote(a.rel() + "/manifest.json") + " -x " + quote(a.sig_path()) + " -t \"$(" +
+                       signer("statement --release " + quote(a.rel())) + ")\" -c " +
+                       quote("signature from utxo-torrent authority key " + id));
+    REQUIRE(offline.exit_code == 0);
+    CHECK(test::read(a.sig_path()) == ours);  // Ed25519 is deterministic
+
+    auto v = run(signer("verify --pub " + quote(a.pub) + " --release " + quote(a.rel())));
+    CHECK(v.exit_code == 0);
+    // The agreement rule accepts it as it accepts any authority's signature.
+    auto tn = [](const std::string& args) { return test::bin("utxo-trustnet") + " " + args; };
+    auto file = quote((a.dir / "trustnet").string());
+    REQUIRE(run(tn("init " + file + " --network regtest")).exit_code == 0);
+    REQUIRE(run(tn("add " + file + " alice " + quote(a.pub))).exit_code == 0);
+    auto accepted = run(tn("verify " + file + " --release " + quote(a.rel())));
+    CHECK(accepted.exit_code == 0);
+
+    // Without -c, minisign's own untrusted comment: a different file, still a good signature.
+    std::filesystem::remove(a.sig_path());
+    REQUIRE(run("printf 'correct horse\\n' | " + kMinisign + " -S -s " + quote(a.key) + " -m " +
+                quote(a.rel() + "/manifest.json") + " -x " + quote(a.sig_path()) + " -t \"$(" +
+                signer("statement --release " + quote(a.rel())) + ")\"")
+                .exit_code == 0);
+    CHECK(test::read(a.sig_path()) != ours);
+    CHECK(run(signer("verify --pub " + quote(a.pub) + " --release " + quote(a.rel()))).exit_code == 0);
+    CHECK(run(tn("verify " + file + " --release " + quote(a.rel()))).exit_code == 0);
+}
+
+TEST_CASE("statement --json, and a manifest sign would refuse is refused the same way") {
+    Authority a;
+    auto j = clitest::run(signer("statement --json --release " + quote(a.rel())));
+    REQUIRE(j.exit_code == 0);
+    auto o = clitest::json_object(j.out);
+    CHECK(clitest::keys(o) == std::vector<std::string>{"ok", "trusted_comment", "network", "height",
+                                                       "block_hash", "manifest_sha256"});
+    CHECK(o["trusted_comment"] == test::statement_comment(a.manifest));
+    CHECK(o["network"] == "regtest");
+    CHECK(o["height"] == 200);
+    CHECK(o["block_hash"] == std::string(64, 'a'));
+
+    // A manifest that states no release: a refusal, exit 1, as sign refuses it.
+    test::write(a.dir / "rel" / "manifest.json", "{\"height\":200}\n");
+    test::write(a.dir / "own" / "manifest.json", "{\"height\":200}\n");
+    auto bad = clitest::run(signer("statement --release " + quote(a.rel())));
+    auto bad_sign = clitest::run(signer(a.sign_args()));
+    CHECK(bad.exit_code == 1);
+    CHECK(bad_sign.exit_code == 1);
+    CHECK(bad.out.empty());
+    CHECK(bad.err.starts_with(a.rel() + "/manifest.json: "));
+    CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+    CHECK(bad.err == bad_sign.err);
+
+    // No manifest at all: I/O trouble, exit 2, naming the file.
+    std::filesystem::remove(a.dir / "rel" / "manifest.json");
+    auto missing = clitest::run(signer("statement --release " + quote(a.rel())));
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.starts_with(a.rel() + "/manifest.json: "));
+    CHECK(std::count(missing.err.begin(), missing.err.end(), '\n') == 1);
+}
