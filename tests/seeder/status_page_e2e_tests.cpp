@@ -8,7 +8,7 @@
 namespace fs = std::filesystem;
 using seedtest::http_get;
 
-TEST_CASE("utxo-seeder: GET / renders in Chromium; /metrics passes promtool", "[seeder][e2e][status]") {
+TEST_CASE("utxo-seeder: GET / renders in Chromium, /metrics passes promtool", "[seeder][e2e][status]") {
     test::TempDir dir;
     const auto rel = dir / "rel";
     seedtest::cut_releases(seedtest::chain().prefix, dir / "db", rel);

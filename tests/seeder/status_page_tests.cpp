@@ -121,7 +121,7 @@ TEST_CASE("status_snapshot copies the catalog and counters", "[seeder][status]")
     CHECK(s.trackers.begin()->second.last_ok);
 }
 
-TEST_CASE("GET / answers the page as HTML; /metrics carries build and process series", "[seeder][status]") {
+TEST_CASE("GET / answers the page as HTML, /metrics carries build and process series", "[seeder][status]") {
     Catalog c;
     Metrics m;
     auto res = handle_request({"GET", "/"}, c, &m);

@@ -9,7 +9,7 @@
 
 using namespace utxo;
 
-TEST_CASE("utxo-verifier serve: GET / and the lookup render in Chromium; /metrics passes promtool",
+TEST_CASE("utxo-verifier serve: GET / and the lookup render in Chromium, /metrics passes promtool",
           "[verifier][e2e][status]") {
     test::TempDir dir;
     const auto rel_dir = vt::releases().at(200);
@@ -18,7 +18,7 @@ TEST_CASE("utxo-verifier serve: GET / and the lookup render in Chromium; /metric
         REQUIRE(store);
         vt::install(*store, rel_dir);
     }
-    vt::ServeProcess serve(dir, "");
+    vt::ServeProcess serve(dir.path(), "");
     const auto rel = vt::load_release(rel_dir);
     auto [script, address] = vt::some_address(rel_dir);
     const auto coins = vt::expectations(rel_dir).at(script);

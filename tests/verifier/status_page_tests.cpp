@@ -1,6 +1,9 @@
 // serve's HTML pages and /metrics: the renderers as pure functions (content, escaping), and
 // handle_page over a real store (the lookup answers what the Esplora route answers).
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
+#include <ctime>
 
 #include "esplora_serve.h"
 #include "verifier/serve_pages.h"
@@ -51,7 +54,7 @@ TEST_CASE("serve status page shows the release, its age and the lookup form", "[
     CHECK(html.find("2023-11-14 22:13:20 UTC") != std::string::npos);
     CHECK(html.find("<tr><th>age</th><td>2 h 5 min</td></tr>") != std::string::npos);
     CHECK(html.find("1234 (50.00000000 BTC)") != std::string::npos);
-    CHECK(html.find("4 of 16 (a wallet&#39;s shards)") != std::string::npos);
+    CHECK(html.find("4 of 16 (a wallet's shards)") != std::string::npos);
     CHECK(html.find("alice, &lt;b&gt;mallory&lt;/b&gt;") != std::string::npos);
     CHECK(html.find("<form method=\"get\" action=\"/lookup\">") != std::string::npos);
     CHECK(html.find("name=\"address\"") != std::string::npos);
