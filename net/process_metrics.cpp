@@ -47,9 +47,9 @@ std::optional<std::uint64_t> number(std::string_view s) {
 
 // "btime <unix seconds>" of /proc/stat.
 std::optional<std::uint64_t> boot_time(std::string_view proc_stat) {
-    auto at = proc_stat.find("\nbtime ");
+    std::size_t at = proc_stat.starts_with("btime ") ? 0 : proc_stat.find("\nbtime ");
     if (at == std::string_view::npos) return std::nullopt;
-    auto line = proc_stat.substr(at + 7);
+    auto line = proc_stat.substr(proc_stat.find(' ', at) + 1);
     return number(line.substr(0, line.find('\n')));
 }
 
@@ -99,7 +99,7 @@ core::Status parse_proc_stat(std::string_view stat, std::string_view proc_stat, 
 
 ProcessSample sample_process() {
     ProcessSample s;
-    (void)parse_proc_stat(read_small_file("/proc/self/stat"), "\n" + read_small_file("/proc/stat"),
+    (void)parse_proc_stat(read_small_file("/proc/self/stat"), read_small_file("/proc/stat"),
                           sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE), s);
     std::error_code ec;
     std::uint64_t fds = 0;

@@ -23,6 +23,10 @@ TEST_CASE("parse_proc_stat reads CPU time, memory and start time past a hostile 
     CHECK(*s.resident_bytes == 2560ull * 4096);            // rss pages, field 24
     CHECK(*s.start_time_seconds == Approx(1700000050.0));  // btime + 5000 / 100
 
+    ProcessSample first_line;  // btime may be the first line
+    REQUIRE(parse_proc_stat(stat, "btime 1700000000\n", 100, 4096, first_line));
+    CHECK(*first_line.start_time_seconds == Approx(1700000050.0));
+
     ProcessSample no_boot;
     REQUIRE(parse_proc_stat(stat, "cpu 1\n", 100, 4096, no_boot));
     CHECK_FALSE(no_boot.start_time_seconds);
