@@ -5,12 +5,14 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
+#include <ctime>
 #include <memory>
 
 #include "cli/json.h"
 #include "indexer/cli.h"
 #include "indexer/commands.h"
 #include "indexer/log.h"
+#include "indexer/metrics_server.h"
 #include "indexer/run.h"
 
 namespace utxo::indexer {
@@ -22,10 +24,24 @@ extern "C" void request_stop(int) { g_stop = true; }
 
 // SIGINT and SIGTERM stop `run` at the next block boundary; it then reports what it did. Each
 // release is one line as it is cut; with --json, one object per line.
-[[nodiscard]] core::Status follow(RunOptions o, bool json) {
+[[nodiscard]] core::Status follow(RunOptions o, bool json, const std::string& metrics_listen) {
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
-    o.on_release = [json](const ReleaseSummary& r) {
+    RunMetrics metrics;
+    std::unique_ptr<net::HttpServer> metrics_server;  // stopped before `metrics` goes
+    if (!metrics_listen.empty()) {
+        UTXO_TRY_ASSIGN(auto listen, net::parse_host_port(metrics_listen));
+        UTXO_TRY_ASSIGN(metrics_server, start_metrics_server(listen, metrics));
+        log().info("metrics on http://{}/metrics",
+                   net::HostPort{listen.host, metrics_server->port()}.to_string());
+    }
+    o.on_tip = [&metrics](const std::optional<ChainTip>& tip, std::uint64_t blocks) {
+        metrics.height = tip ? static_cast<std::int64_t>(tip->height.value) : -1;
+        metrics.blocks_applied = blocks;
+    };
+    o.on_release = [json, &metrics](const ReleaseSummary& r) {
+        ++metrics.releases_cut;
+        metrics.last_release_unix_time = static_cast<std::int64_t>(std::time(nullptr));
         if (!json) {
             fmt::print("release {} ({} coins)\n", r.dir.string(), r.manifest.coins);
             return;
@@ -55,6 +71,7 @@ void add_run_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<RunOptions>();
     auto network = std::make_shared<std::string>("main");
     auto json = std::make_shared<bool>(false);
+    auto metrics_listen = std::make_shared<std::string>();
     auto* cmd = app.add_subcommand("run", "follow a chain source and cut a release every N final blocks");
     cmd->add_option("--source", o->source.spec, "rpc:URL, rest:URL or blocks:DIR")->required();
     cmd->add_option("--network", *network, "main, test, testnet4, signet or regtest")->required();
@@ -87,14 +104,16 @@ void add_run_command(CLI::App& app, Action& action) {
     pass->excludes(cred)->needs(key);
     cred->needs(key);
     signer->needs(key);
-    cmd->callback([o, network, json, signing, &action] {
+    cmd->add_option("--metrics-listen", *metrics_listen,
+                    "HOST:PORT (numeric) to serve GET /metrics on while the run goes on");
+    cmd->callback([o, network, json, signing, metrics_listen, &action] {
         o->source.network = network_or_throw(*network);
         o->progress = true;
-        action = [o, json, signing]() -> core::Status {
+        action = [o, json, signing, metrics_listen]() -> core::Status {
             if (!signing->key.empty()) {
                 UTXO_TRY_ASSIGN(o->signing, prepare_signing(*signing));
             }
-            return follow(*o, *json);
+            return follow(*o, *json, *metrics_listen);
         };
     });
 }

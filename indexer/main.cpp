@@ -2,6 +2,7 @@
 // Exit 0 ok, 1 a negative verdict (a release that does not match its manifest), 2 usage or I/O.
 #include "cli/tool.h"
 #include "indexer/cli.h"
+#include "net/process_metrics.h"
 
 int main(int argc, char** argv) {
     namespace ix = utxo::indexer;
@@ -21,5 +22,6 @@ int main(int argc, char** argv) {
         ix::add_addresses_command(app, action);
         ix::add_verify_release_command(app, action);
     };
+    utxo::net::set_build_version({utxo::cli::kVersion, utxo::cli::kCommit});  // for /metrics
     return utxo::cli::run(argc, argv, tool);
 }

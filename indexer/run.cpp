@@ -120,6 +120,7 @@ struct Runner {
             UTXO_TRY_ASSIGN(auto now, store.state());
             UTXO_TRY(ensure_release_at_tip(now));
             summary.tip = now.tip;
+            if (options.on_tip) options.on_tip(now.tip, summary.blocks);
         }
         progress.finish();
         return {};
@@ -149,6 +150,7 @@ core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>&
     auto source = open_chain_source(options.source, anchor);
     UTXO_TRY(source);
     Runner runner{options, stop, store, **source, {}, {}};
+    if (options.on_tip) options.on_tip(start.tip, 0);
     while (true) {
         UTXO_TRY(runner.catch_up());
         if (!options.follow || stop) break;

@@ -33,6 +33,8 @@ struct RunOptions {
     std::optional<ReleaseSigning> signing;
     // Told each release this run cuts (not one that existed already), as soon as it is cut.
     std::function<void(const ReleaseSummary&)> on_release;
+    // Told the store's tip at the start and after each commit, with the blocks applied so far.
+    std::function<void(const std::optional<ChainTip>& tip, std::uint64_t blocks)> on_tip;
 };
 
 struct RunSummary {

@@ -6,6 +6,7 @@ packages=(
   help2man dpkg-dev  # man pages; dpkg-shlibdeps for the package's Depends (packaging/)
   libssl-dev libsodium-dev liblmdb-dev libsecp256k1-dev libgmp-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev catch2 robin-map-dev
+  chromium prometheus  # the status pages' end-to-end tests: headless screenshots, promtool check metrics
   clang-16 libclang-rt-16-dev  # libFuzzer and the sanitizer runtimes for scripts/fuzz.sh
   minisign libtorrent-rasterbar-dev aria2 opentracker curl nodejs libboost1.74-dev $(command -v npm >/dev/null || echo npm)  # NodeSource's nodejs bundles npm and conflicts with Debian's npm
 )

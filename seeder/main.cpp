@@ -1,6 +1,7 @@
 // utxo-seeder: seed the kept releases over BitTorrent and serve them over HTTP until SIGINT/SIGTERM.
 // Exit 0 after a signal, 2 when it cannot start (usage or I/O).
 #include "cli/tool.h"
+#include "net/process_metrics.h"
 #include "seeder/cli.h"
 
 int main(int argc, char** argv) {
@@ -20,5 +21,6 @@ int main(int argc, char** argv) {
     tool.add_commands = [&line](CLI::App& app, utxo::cli::Action& action) {
         sd::add_options(app, line, action);
     };
+    utxo::net::set_build_version({utxo::cli::kVersion, utxo::cli::kCommit});  // for /metrics
     return utxo::cli::run(argc, argv, tool);
 }

@@ -32,21 +32,6 @@ std::map<std::string, TrackerAnnounces> Metrics::trackers() const {
     return trackers_;
 }
 
-std::string escape_label_value(std::string_view value) {
-    std::string out;
-    for (char c : value) {
-        if (c == '\\')
-            out += "\\\\";
-        else if (c == '"')
-            out += "\\\"";
-        else if (c == '\n')
-            out += "\\n";
-        else
-            out += c;
-    }
-    return out;
-}
-
 namespace {
 
 void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help,
@@ -106,6 +91,11 @@ std::string render_metrics(const Metrics& m) {
         out += fmt::format("utxo_seeder_http_requests_total{{code=\"{}\"}} {}\n", code, n);
     render_trackers(out, m.trackers());
     return out;
+}
+
+std::string render_all_metrics(const Metrics& m) {
+    return render_metrics(m) +
+           net::render_process_metrics("utxo-seeder", net::build_version(), net::sample_process());
 }
 
 }  // namespace utxo::seeder

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "net/process_metrics.h"
+
 namespace utxo::seeder {
 
 // How one tracker (an announce URL) answered our announces, all torrents together.
@@ -41,10 +43,12 @@ private:
     std::map<std::string, TrackerAnnounces> trackers_;  // by announce URL (ours and the torrents')
 };
 
-// A Prometheus label value: backslash, double quote and line feed escaped as \\, \" and \n.
-std::string escape_label_value(std::string_view value);
+using net::escape_label_value;  // net/process_metrics.h
 
-// Prometheus text exposition format (version 0.0.4).
+// Prometheus text exposition format (version 0.0.4): the seeder's own series.
 std::string render_metrics(const Metrics& m);
+// What GET /metrics answers: render_metrics, then utxo_build_info{tool="utxo-seeder"} and the
+// process_* series of this process (net/process_metrics.h).
+std::string render_all_metrics(const Metrics& m);
 
 }  // namespace utxo::seeder

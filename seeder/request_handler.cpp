@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "seeder/request_parts.h"
+#include "seeder/status_page.h"
 
 namespace utxo::seeder {
 
@@ -117,6 +119,17 @@ HttpResponse web_seed_file(const HttpRequest& req, const Catalog& catalog, const
     return file_response(req, *path, "application/octet-stream");
 }
 
+// GET /: the operator's page (status_page.h).
+HttpResponse status_page(const Catalog& catalog, const Metrics* metrics) {
+    const Metrics none;
+    HttpResponse res;
+    res.content_type = "text/html; charset=utf-8";
+    res.headers.emplace_back("Cache-Control", "no-store");
+    res.body = render_status_page(
+        status_snapshot(catalog, metrics ? *metrics : none, static_cast<std::int64_t>(std::time(nullptr))));
+    return res;
+}
+
 HttpResponse route(const HttpRequest& req, const Catalog& catalog, const Metrics* metrics,
                    const Segments& s) {
     if (s.size() == 2 && s[0] == "v1" && s[1] == "releases") return releases_list(catalog);
@@ -125,9 +138,10 @@ HttpResponse route(const HttpRequest& req, const Catalog& catalog, const Metrics
     if (s.size() == 1 && s[0] == "metrics" && metrics) {
         HttpResponse res;
         res.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        res.body = render_metrics(*metrics);
+        res.body = render_all_metrics(*metrics);
         return res;
     }
+    if (s.size() == 1 && s[0].empty()) return status_page(catalog, metrics);
     return error(404, "not found");
 }
 

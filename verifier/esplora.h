@@ -14,7 +14,7 @@
 // address statistics, blocks, mempool, fees, POST /tx) is 501 naming what this server is. 400: a
 // bad address, hash or height; 404: unknown path, another network's prefix, a script whose shard
 // this wallet store does not hold; 405: another method; 503: nothing installed. OPTIONS: 204, for
-// CORS preflights.
+// CORS preflights. The HTML pages and /metrics of serve are answered before this (serve_pages.h).
 //
 // Every answer carries Cache-Control (max_age for 2xx, no-store otherwise), the installed release
 // (X-Utxo-Release-Height, X-Utxo-Release-Block, X-Utxo-Release-Age: seconds since this store

@@ -1,4 +1,5 @@
-// `serve`'s settings of the shared server skeleton (net/http_server.h): one thread, request
+// `serve`'s settings of the shared server skeleton (net/http_server.h): the pages of serve_pages.h,
+// then the Esplora API; one thread, request
 // bodies up to body_limit read and ignored, malformed requests closed, 503 over the cap, answers
 // in the request's HTTP version, and a clean stop on SIGINT/SIGTERM.
 #include "verifier/http_server.h"
@@ -12,6 +13,7 @@
 #include "verifier/esplora.h"
 #include "verifier/index_builder.h"
 #include "verifier/log.h"
+#include "verifier/serve_pages.h"
 
 namespace utxo::verifier {
 
@@ -34,6 +36,16 @@ HttpResponse refusal(unsigned status, Store& store, const ServeOptions& o) {
     return res;
 }
 
+// Answers by status, for /metrics.
+class CountingObserver final : public net::HttpObserver {
+public:
+    explicit CountingObserver(ServeCounters& counters) : counters_(counters) {}
+    void answered(unsigned status, const HttpRequest*) override { counters_.count(status); }
+
+private:
+    ServeCounters& counters_;
+};
+
 net::HttpServerOptions server_options(const ServeOptions& o, Store& store) {
     net::HttpServerOptions s;
     s.listen = {o.host, o.port};
@@ -55,12 +67,16 @@ net::HttpServerOptions server_options(const ServeOptions& o, Store& store) {
 }  // namespace
 
 core::Status serve_http(Store& store, const ServeOptions& o) {
-    auto handler = [&store, &o](const HttpRequest& req) {
-        return handle_request(req, store, o.esplora, unix_now());
+    ServeCounters counters;
+    auto handler = [&store, &o, &counters](const HttpRequest& req) {
+        const auto now = unix_now();
+        if (auto page = handle_page(req, store, o.esplora, counters, now)) return std::move(*page);
+        return handle_request(req, store, o.esplora, now);
     };
     std::optional<IndexBuilder> indexer;  // stopped and joined before the store goes
     if (o.build_indexes) indexer.emplace(store, o.index_poll);
-    auto stopped = net::serve_until_stop_signal(server_options(o, store), handler, o.on_listening);
+    auto stopped = net::serve_until_stop_signal(server_options(o, store), handler, o.on_listening,
+                                                std::make_shared<CountingObserver>(counters));
     if (!stopped && stopped.error().code == core::Errc::usage)
         return core::fail(core::Errc::usage, fmt::format("'{}' is not an IP address", o.host));
     if (!stopped)

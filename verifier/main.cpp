@@ -1,6 +1,7 @@
 // utxo-verifier: fetch, verify and query a release of the UTXO set.
 // Exit 0 ok, 1 a negative verdict, 2 usage or I/O trouble (docs/verifier.md).
 #include "cli/tool.h"
+#include "net/process_metrics.h"
 #include "verifier/cli.h"
 
 int main(int argc, char** argv) {
@@ -19,5 +20,6 @@ int main(int argc, char** argv) {
         v::add_export_core_command(app, action);
         v::add_check_command(app, action);
     };
+    utxo::net::set_build_version({utxo::cli::kVersion, utxo::cli::kCommit});  // for /metrics
     return utxo::cli::run(argc, argv, tool);
 }
