@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/daemon.h"
+#include "cli/default_dirs.h"
 #include "seeder/cli.h"
 #include "seeder/daemon.h"
 
@@ -23,8 +25,10 @@ namespace {
 
 void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     Options& o = line.options;
-    app.add_option("--releases", o.releases, "releases directory (RELEASES/<network>/<height>-<hash>/)")
-        ->required();
+    o.releases = cli::default_releases();
+    app.add_option("--releases", o.releases,
+                   "releases directory (RELEASES/<network>/<height>-<hash>/); default BASE/releases")
+        ->capture_default_str();
     app.add_option("--keep", o.keep, "newest releases kept per network (older ones are dropped, not deleted)")
         ->capture_default_str()
         ->check(CLI::Range(1u, 1000000u));
@@ -54,9 +58,12 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     app.add_flag("--upnp", o.upnp, "UPnP port mapping");
     app.add_flag("--natpmp", o.natpmp, "NAT-PMP port mapping");
     app.add_flag("--utp", o.utp, "allow uTP besides TCP");
+    cli::add_log_file_option(&app, line.log_file);
     app.callback([&line, &action] {
         action = [&line]() -> core::Status {
             UTXO_TRY(apply_addresses(line));
+            UTXO_TRY(cli::start_logging(line.log_file));
+            line.options.on_hangup = cli::hangup;
             return run_seeder(line.options);
         };
     });
