@@ -102,6 +102,27 @@ inline std::string usage_message(const CLI::App& app, const Tool& tool, const CL
     return {};
 }
 
+// -v and -q together: the command line's wins over the config file's; both on the command line,
+// or both in the file, are a usage error.
+[[nodiscard]] inline core::Status one_level(bool& verbose, bool& quiet, int argc, char** argv,
+                                            const std::string& config) {
+    if (!verbose || !quiet) return {};
+    auto given = [&](const char* shorter, const char* longer) {
+        return std::any_of(argv + 1, argv + argc, [&](const char* w) {
+            const std::string word(w);
+            return word == shorter || word == longer || word.starts_with(std::string(longer) + "=");
+        });
+    };
+    const bool cv = given("-v", "--verbose"), cq = given("-q", "--quiet");
+    if (cv && !cq) quiet = false;
+    if (cq && !cv) verbose = false;
+    if (cv == cq)
+        return core::fail(core::Errc::usage, cv || config.empty()
+                                                 ? "--verbose excludes --quiet"
+                                                 : fmt::format("{}: verbose and quiet both set", config));
+    return {};
+}
+
 // The whole main of a tool.
 inline int run(int argc, char** argv, const Tool& tool) {
     auto& log = core::named_logger(tool.logger);
@@ -116,8 +137,10 @@ inline int run(int argc, char** argv, const Tool& tool) {
     app.fallthrough();
     app.set_version_flag("--version", version_line(tool.name), "print the version and git commit, and exit");
     bool verbose = false, quiet = false;
-    auto* v = app.add_flag("-v,--verbose", verbose, tool.verbose_help);
-    app.add_flag("-q,--quiet", quiet, tool.quiet_help)->excludes(v);
+    // Not CLI11's excludes(): a -v on the command line must override `quiet = true` in a config
+    // file (level_flags()).
+    app.add_flag("-v,--verbose", verbose, tool.verbose_help + " (not with -q)");
+    app.add_flag("-q,--quiet", quiet, tool.quiet_help + " (not with -v)");
     add_config_option(app);
     Action action;
     tool.add_commands(app, action);
@@ -131,6 +154,10 @@ inline int run(int argc, char** argv, const Tool& tool) {
     }
     if (auto armed = arm_hangup(app, tool, argc, argv); !armed) {
         fmt::print(stderr, "{}: {}\n", tool.name, armed.error().message);
+        return 2;
+    }
+    if (auto one = one_level(verbose, quiet, argc, argv, config_path(app)); !one) {
+        fmt::print(stderr, "{}: {}\n", tool.name, one.error().message);
         return 2;
     }
     if (verbose) spdlog::set_level(tool.verbose_level);

@@ -149,6 +149,17 @@ TEST_CASE("config file: utxo-indexer run reads its section and the top-level key
     INFO(o.err);
     REQUIRE(o.exit_code == 0);
     CHECK(heights(d.path / "rel2") == std::vector<std::string>{"15", "30"});
+    CHECK(o.err.find("info:") == std::string::npos);  // quiet, from the file
+
+    // -v on the command line wins over the file's quiet; both on the command line are an error.
+    auto loud = run(bin("utxo-indexer") + " run -v --config " + quote(conf) + " --db " + quote(d / "db3") +
+                    " --releases " + quote(d / "rel3"));
+    INFO(loud.err);
+    CHECK(loud.exit_code == 0);
+    CHECK(loud.err.find("info:") != std::string::npos);
+    auto both = run(bin("utxo-indexer") + " run -v -q --config " + quote(conf));
+    CHECK(both.exit_code == 2);
+    CHECK(both.err == "utxo-indexer: --verbose excludes --quiet\n");
 
     // The file's other sections are not the command's: they are checked, never applied.
     write(conf, "[stats]\ndb = \"" + (d / "db") + "\"\n[run]\nnetwork = \"regtest\"\n");
