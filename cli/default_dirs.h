@@ -1,6 +1,7 @@
-// Where the tools keep their data when --db / --releases are not given (cli/README.md): BASE is the first path of $STATE_DIRECTORY (systemd's StateDirectory=)
-// if set; else /var/lib/utxo-torrent for root; else ${XDG_DATA_HOME:-$HOME/.local/share}/utxo-torrent.
-// Under it: indexer/ (the indexer's store), releases/ (what the indexer publishes and the seeder
+// Where the tools keep their data when --db / --releases are not given (cli/README.md): BASE is
+// the first path of $STATE_DIRECTORY (systemd's StateDirectory=) if set; else
+// /var/lib/utxo-torrent for root; else ${XDG_DATA_HOME:-$HOME/.local/share}/utxo-torrent. Under
+// it: indexer/ (the indexer's store), releases/ (what the indexer publishes and the seeder
 // seeds), verifier/ (the verifier's store).
 #pragma once
 #include <unistd.h>
