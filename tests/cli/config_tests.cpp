@@ -188,9 +188,17 @@ TEST_CASE("default directories: --db and --releases under STATE_DIRECTORY when n
     CHECK(status.exit_code == 2);
     CHECK(status.err ==
           "utxo-verifier: " + state + "/verifier: no store here (run `utxo-verifier fetch` first)\n");
-    auto seeder = run(env + bin("utxo-seeder"));
+    // The seeder makes its default releases directory (a fresh install seeds nothing until the
+    // indexer publishes there), never one it was given. 192.0.2.1 (TEST-NET-1) is no address of
+    // ours: it stops there, after the directory is made.
+    auto given = run(env + bin("utxo-seeder") + " --releases " + quote(d / "typo"));
+    CHECK(given.exit_code == 2);
+    CHECK(given.err == "utxo-seeder: --releases " + (d / "typo") + ": not a directory\n");
+    CHECK_FALSE(fs::exists(d / "typo"));
+    auto seeder = run(env + bin("utxo-seeder") + " --listen 127.0.0.1:0 --http 192.0.2.1:8080");
     CHECK(seeder.exit_code == 2);
-    CHECK(seeder.err == "utxo-seeder: --releases " + state + "/releases: not a directory\n");
+    CHECK(seeder.err.find("192.0.2.1") != std::string::npos);
+    CHECK(fs::is_directory(fs::path(state) / "releases"));
 
     // The indexer keeps its store and publishes there; the seeder then finds its releases there.
     auto r = run(env + bin("utxo-indexer") + " run --source blocks:" + quote(chain) +
