@@ -83,18 +83,30 @@ inline bool is_level_key(const std::string& key) {
     return verbose ? levels.verbose : quiet ? levels.quiet : levels.normal;
 }
 
-// --log-file PATH on a long-running command.
-inline CLI::Option* add_log_file_option(CLI::App* command, std::string& path) {
-    return command
-        ->add_option("--log-file", path,
-                     "log to this file instead of stderr (appended; reopened on SIGHUP, for logrotate)")
-        ->type_name("PATH");
+// --log-file given to the tool itself (before the command, or `log-file` at the top of a config
+// file shared by several commands); the command's own --log-file wins over it.
+inline std::string& tool_log_file() {
+    static std::string path;
+    return path;
+}
+
+// --log-file PATH on a long-running command. In a tool with commands it is also an option of the
+// tool (`parent`), so that `log-file` may sit at the top of its config file.
+inline CLI::Option* add_log_file_option(CLI::App* command, std::string& path, CLI::App* parent = nullptr) {
+    const char* help = "log to this file instead of stderr (appended; reopened on SIGHUP, for logrotate)";
+    if (parent != nullptr && parent->get_option_no_throw("--log-file") == nullptr)
+        parent
+            ->add_option("--log-file", tool_log_file(),
+                         "run --follow, serve: log to this file instead of stderr (reopened on SIGHUP)")
+            ->type_name("PATH");
+    return command->add_option("--log-file", path, help)->type_name("PATH");
 }
 
 // At the start of a long-running command's action: log to --log-file if one was given.
 [[nodiscard]] inline core::Status start_logging(const std::string& log_file) {
-    if (log_file.empty()) return {};
-    return core::log_to_file(log_file);
+    const std::string& path = log_file.empty() ? tool_log_file() : log_file;
+    if (path.empty()) return {};
+    return core::log_to_file(path);
 }
 
 // SIGHUP: see the top of this file. Never fails: what goes wrong is logged.

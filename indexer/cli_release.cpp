@@ -120,7 +120,7 @@ void add_run_command(CLI::App& app, Action& action) {
     signer->needs(key);
     cmd->add_option("--metrics-listen", *metrics_listen,
                     "HOST:PORT (numeric) to serve GET /metrics on while the run goes on");
-    cli::add_log_file_option(cmd, *log_file);
+    cli::add_log_file_option(cmd, *log_file, &app);
     cmd->callback([o, network, json, signing, metrics_listen, log_file, &action] {
         o->source.network = network_or_throw(*network);
         o->progress = true;

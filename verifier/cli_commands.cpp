@@ -117,7 +117,7 @@ void add_serve_command(CLI::App& app, Action& action) {
                     "also answer under this prefix (e.g. /esplora), besides /, /api and /<network>/api");
     cmd->add_option("--cors", o->cors,
                     "send Access-Control-Allow-Origin: ORIGIN (* or https://host[:port]) on every answer");
-    cli::add_log_file_option(cmd, *log_file);
+    cli::add_log_file_option(cmd, *log_file, &app);
     cmd->callback([o, log_file, &action] {
         action = [o, log_file]() -> core::Status {
             UTXO_TRY(existing_store(o->db));

@@ -41,10 +41,11 @@ TEST_CASE(
                            " --blocks 30 --txs-per-block 4 --seed 5");
     REQUIRE(synth.exit_code == 0);
     const auto state = dir / "state", conf = dir / "indexer.conf", log = dir / "indexer.log";
+    // log-file at the top, as packaging/config/indexer.conf has it: the tool's own --log-file.
     const auto run = fmt::format(
-        "[run]\nsource = \"blocks:{}\"\nnetwork = \"regtest\"\nrelease-every = 10\nconfirmations = 1\n"
-        "shards = 16\nfollow = true\npoll-seconds = 1\nlog-file = \"{}\"\n",
-        chain.string(), log.string());
+        "log-file = \"{}\"\n[run]\nsource = \"blocks:{}\"\nnetwork = \"regtest\"\nrelease-every = 10\n"
+        "confirmations = 1\nshards = 16\nfollow = true\npoll-seconds = 1\n",
+        log.string(), chain.string());
     write_text(conf, run);
     NotifySocket notify(dir / "notify.sock");
     test::Process indexer(
