@@ -6,6 +6,8 @@
 //   usage       a command line CLI11 refuses is one line "<tool>: <what>" on stderr, exit 2
 //   -v / -q     more or less logging, before or after the subcommand
 //   NO_COLOR    set and not empty: no ANSI colour in the log (https://no-color.org)
+//   --config    options from a TOML file, the command line overriding it (cli/config.h); a file
+//               that cannot be read or holds an unknown key is a usage error naming both
 // Executables only: no library includes this (scripts/check-deps.py), so CLI11 never reaches one.
 #pragma once
 #include <fmt/format.h>
@@ -19,6 +21,8 @@
 
 #include "cli/action.h"
 #include "cli/colour.h"
+#include "cli/config.h"
+#include "cli/daemon.h"
 #include "cli/version.h"  // generated in the build tree (cli/version.cmake)
 #include "core/error.h"
 #include "core/log.h"
@@ -71,6 +75,54 @@ inline std::string no_command_message(const CLI::App& app) {
     return fmt::format("a command is required: {}", names);
 }
 
+// The one line of a usage error. A config file's trouble is worded by read_config, naming the file
+// and the key.
+inline std::string usage_message(const CLI::App& app, const Tool& tool, const CLI::ParseError& e) {
+    if (const auto file = config_path(app); !file.empty())
+        if (auto items = read_config(app, file); !items) return items.error().message;
+    const bool no_command = tool.subcommand && app.get_subcommands().empty() &&
+                            dynamic_cast<const CLI::RequiredError*>(&e) != nullptr;
+    return no_command ? no_command_message(app) : one_line(e.what());
+}
+
+// After a good parse: what SIGHUP needs (cli/daemon.h). Fails (usage) for a --config that
+// read_config refuses although CLI11 took it (a directory, read as an empty file).
+[[nodiscard]] inline core::Status arm_hangup(const CLI::App& app, const Tool& tool, int argc, char** argv) {
+    HangupState state;
+    state.app = &app;
+    state.logger = tool.logger;
+    state.config = config_path(app);
+    state.levels = {tool.log_level, tool.verbose_level, tool.quiet_level};
+    state.level_on_command_line =
+        std::any_of(argv + 1, argv + argc, [](const char* word) { return sets_level(word); });
+    if (!state.config.empty()) {
+        UTXO_TRY_ASSIGN(state.loaded, read_config(app, state.config));
+    }
+    arm_hangup(std::move(state));
+    return {};
+}
+
+// -v and -q together: the command line's wins over the config file's; both on the command line,
+// or both in the file, are a usage error.
+[[nodiscard]] inline core::Status one_level(bool& verbose, bool& quiet, int argc, char** argv,
+                                            const std::string& config) {
+    if (!verbose || !quiet) return {};
+    auto given = [&](const char* shorter, const char* longer) {
+        return std::any_of(argv + 1, argv + argc, [&](const char* w) {
+            const std::string word(w);
+            return word == shorter || word == longer || word.starts_with(std::string(longer) + "=");
+        });
+    };
+    const bool cv = given("-v", "--verbose"), cq = given("-q", "--quiet");
+    if (cv && !cq) quiet = false;
+    if (cq && !cv) verbose = false;
+    if (cv == cq)
+        return core::fail(core::Errc::usage, cv || config.empty()
+                                                 ? "--verbose excludes --quiet"
+                                                 : fmt::format("{}: verbose and quiet both set", config));
+    return {};
+}
+
 // The whole main of a tool.
 inline int run(int argc, char** argv, const Tool& tool) {
     auto& log = core::named_logger(tool.logger);
@@ -85,8 +137,11 @@ inline int run(int argc, char** argv, const Tool& tool) {
     app.fallthrough();
     app.set_version_flag("--version", version_line(tool.name), "print the version and git commit, and exit");
     bool verbose = false, quiet = false;
-    auto* v = app.add_flag("-v,--verbose", verbose, tool.verbose_help);
-    app.add_flag("-q,--quiet", quiet, tool.quiet_help)->excludes(v);
+    // Not CLI11's excludes(): a -v on the command line must override `quiet = true` in a config
+    // file (level_flags()).
+    app.add_flag("-v,--verbose", verbose, tool.verbose_help + " (not with -q)");
+    app.add_flag("-q,--quiet", quiet, tool.quiet_help + " (not with -v)");
+    add_config_option(app);
     Action action;
     tool.add_commands(app, action);
     try {
@@ -94,9 +149,15 @@ inline int run(int argc, char** argv, const Tool& tool) {
     } catch (const CLI::ParseError& e) {
         // --help and --version print on stdout and exit 0; anything else is a usage error.
         if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
-        const bool no_command = tool.subcommand && app.get_subcommands().empty() &&
-                                dynamic_cast<const CLI::RequiredError*>(&e) != nullptr;
-        fmt::print(stderr, "{}: {}\n", tool.name, no_command ? no_command_message(app) : one_line(e.what()));
+        fmt::print(stderr, "{}: {}\n", tool.name, usage_message(app, tool, e));
+        return 2;
+    }
+    if (auto armed = arm_hangup(app, tool, argc, argv); !armed) {
+        fmt::print(stderr, "{}: {}\n", tool.name, armed.error().message);
+        return 2;
+    }
+    if (auto one = one_level(verbose, quiet, argc, argv, config_path(app)); !one) {
+        fmt::print(stderr, "{}: {}\n", tool.name, one.error().message);
         return 2;
     }
     if (verbose) spdlog::set_level(tool.verbose_level);

@@ -4,6 +4,7 @@
 // and sets `action` to the library call, which prints the command's output on stdout and returns
 // its failure, if any, for main to report and map to an exit code.
 #pragma once
+#include <filesystem>
 #include <string>
 
 #include "cli/action.h"
@@ -16,6 +17,10 @@ using cli::Action;  // cli/action.h
 
 // The --network argument; CLI::ValidationError for an unknown name.
 core::Network network_or_throw(const std::string& name);
+
+// --db and --releases, BASE/indexer and BASE/releases unless given (cli/default_dirs.h).
+void add_db_option(CLI::App* cmd, std::filesystem::path& db, const char* help = "store directory");
+void add_releases_option(CLI::App* cmd, std::filesystem::path& releases);
 
 // cli_store.cpp: the store and Core snapshot files.
 void add_build_command(CLI::App& app, Action& action);

@@ -8,25 +8,36 @@
 #include <ctime>
 #include <memory>
 
+#include "cli/daemon.h"
 #include "cli/json.h"
 #include "indexer/cli.h"
 #include "indexer/commands.h"
 #include "indexer/log.h"
 #include "indexer/metrics_server.h"
 #include "indexer/run.h"
+#include "net/service_notify.h"
 
 namespace utxo::indexer {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
+std::atomic<bool> g_stop{false}, g_hangup{false};
 extern "C" void request_stop(int) { g_stop = true; }
+extern "C" void request_hangup(int) { g_hangup = true; }
 
-// SIGINT and SIGTERM stop `run` at the next block boundary; it then reports what it did. Each
-// release is one line as it is cut; with --json, one object per line.
-[[nodiscard]] core::Status follow(RunOptions o, bool json, const std::string& metrics_listen) {
+// SIGINT and SIGTERM stop `run` at the next block boundary; it then reports what it did. With
+// --follow, SIGHUP reopens --log-file and reads --config again between polls. Each release is one
+// line as it is cut; with --json, one object per line.
+[[nodiscard]] core::Status follow(RunOptions o, bool json, const std::string& metrics_listen,
+                                  const std::string& log_file) {
+    UTXO_TRY(cli::start_logging(log_file));
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
+    if (o.follow) {
+        std::signal(SIGHUP, request_hangup);
+        o.hangup = &g_hangup;
+        o.on_hangup = cli::hangup;
+    }
     RunMetrics metrics;
     std::unique_ptr<net::HttpServer> metrics_server;  // stopped before `metrics` goes
     if (!metrics_listen.empty()) {
@@ -42,6 +53,8 @@ extern "C" void request_stop(int) { g_stop = true; }
     o.on_release = [json, &metrics](const ReleaseSummary& r) {
         ++metrics.releases_cut;
         metrics.last_release_unix_time = static_cast<std::int64_t>(std::time(nullptr));
+        net::notify_status(
+            fmt::format("release {} cut ({} coins)", r.dir.filename().string(), r.manifest.coins));
         if (!json) {
             fmt::print("release {} ({} coins)\n", r.dir.string(), r.manifest.coins);
             return;
@@ -72,11 +85,12 @@ void add_run_command(CLI::App& app, Action& action) {
     auto network = std::make_shared<std::string>("main");
     auto json = std::make_shared<bool>(false);
     auto metrics_listen = std::make_shared<std::string>();
+    auto log_file = std::make_shared<std::string>();
     auto* cmd = app.add_subcommand("run", "follow a chain source and cut a release every N final blocks");
     cmd->add_option("--source", o->source.spec, "rpc:URL, rest:URL or blocks:DIR")->required();
     cmd->add_option("--network", *network, "main, test, testnet4, signet or regtest")->required();
-    cmd->add_option("--db", o->db, "store directory")->required();
-    cmd->add_option("--releases", o->releases, "releases root directory")->required();
+    add_db_option(cmd, o->db);
+    add_releases_option(cmd, o->releases);
     cmd->add_option("--release-every", o->release_every, "cut a release at every height divisible by N")
         ->required()
         ->check(CLI::Range(1u, 10'000'000u));
@@ -106,14 +120,15 @@ void add_run_command(CLI::App& app, Action& action) {
     signer->needs(key);
     cmd->add_option("--metrics-listen", *metrics_listen,
                     "HOST:PORT (numeric) to serve GET /metrics on while the run goes on");
-    cmd->callback([o, network, json, signing, metrics_listen, &action] {
+    cli::add_log_file_option(cmd, *log_file, &app);
+    cmd->callback([o, network, json, signing, metrics_listen, log_file, &action] {
         o->source.network = network_or_throw(*network);
         o->progress = true;
-        action = [o, json, signing, metrics_listen]() -> core::Status {
+        action = [o, json, signing, metrics_listen, log_file]() -> core::Status {
             if (!signing->key.empty()) {
                 UTXO_TRY_ASSIGN(o->signing, prepare_signing(*signing));
             }
-            return follow(*o, *json, *metrics_listen);
+            return follow(*o, *json, *metrics_listen, *log_file);
         };
     });
 }
@@ -122,8 +137,8 @@ void add_release_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<CutOptions>();
     auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("release", "cut a release at the store's height");
-    cmd->add_option("--db", o->db, "store directory")->required();
-    cmd->add_option("--releases", o->release.releases, "releases root directory")->required();
+    add_db_option(cmd, o->db);
+    add_releases_option(cmd, o->release.releases);
     cmd->add_option("--shards", o->release.shard_count, "shards, a power of two (default 1024)");
     cmd->add_option("--release-every", o->release.release_every,
                     "the cadence N: patches from height - N (default 0: no patches)");

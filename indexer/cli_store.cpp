@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
+#include "cli/default_dirs.h"
 #include "indexer/cli.h"
 #include "indexer/commands.h"
 
@@ -18,13 +19,24 @@ core::Network network_or_throw(const std::string& name) {
     return *net;
 }
 
+void add_db_option(CLI::App* cmd, std::filesystem::path& db, const char* help) {
+    db = cli::default_indexer_db();
+    cmd->add_option("--db", db, fmt::format("{}; default BASE/indexer", help))->capture_default_str();
+}
+
+void add_releases_option(CLI::App* cmd, std::filesystem::path& releases) {
+    releases = cli::default_releases();
+    cmd->add_option("--releases", releases, "releases root directory; default BASE/releases")
+        ->capture_default_str();
+}
+
 void add_build_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<BuildOptions>();
     auto network = std::make_shared<std::string>("main");
     auto* cmd = app.add_subcommand("build", "apply an unbroken run of blocks to a store");
     cmd->add_option("--blocks", o->blocks, "hex-lines file, blk*.dat file or blocks directory")->required();
     cmd->add_option("--network", *network, "main, test, testnet4, signet or regtest")->required();
-    cmd->add_option("--db", o->db, "store directory (created if missing)")->required();
+    add_db_option(cmd, o->db, "store directory (created if missing)");
     cmd->add_option("--cache-mb", o->cache_mb, "memory for new coins before they go to LMDB (default 2048)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
     cmd->callback([o, network, &action] {
@@ -44,7 +56,7 @@ void add_stats_command(CLI::App& app, Action& action) {
     auto db = std::make_shared<std::filesystem::path>();
     auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("stats", "print the store's height, coins, amount and commitments");
-    cmd->add_option("--db", *db, "store directory")->required();
+    add_db_option(cmd, *db);
     cmd->add_flag("--json", *json, "one JSON object");
     cmd->callback([db, json, &action] {
         action = [db, json]() -> core::Status {
@@ -80,7 +92,7 @@ void add_export_core_command(CLI::App& app, Action& action) {
     auto db = std::make_shared<std::filesystem::path>();
     auto out = std::make_shared<std::filesystem::path>();
     auto* cmd = app.add_subcommand("export-core", "write the store as a Bitcoin Core snapshot file");
-    cmd->add_option("--db", *db, "store directory")->required();
+    add_db_option(cmd, *db);
     cmd->add_option("--out", *out, "snapshot file to create (must not exist)")->required();
     cmd->callback([db, out, &action] {
         action = [db, out]() -> core::Status {

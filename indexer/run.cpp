@@ -11,6 +11,7 @@
 #include "core/transaction.h"
 #include "indexer/log.h"
 #include "indexer/progress.h"
+#include "net/service_notify.h"
 
 namespace utxo::indexer {
 
@@ -151,13 +152,26 @@ core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>&
     UTXO_TRY(source);
     Runner runner{options, stop, store, **source, {}, {}};
     if (options.on_tip) options.on_tip(start.tip, 0);
+    if (options.follow) net::notify_ready(fmt::format("following {}", (*source)->name()));
+    std::optional<std::uint32_t> told;  // the height the last STATUS= gave
     while (true) {
         UTXO_TRY(runner.catch_up());
         if (!options.follow || stop) break;
-        for (unsigned i = 0; i < options.poll_seconds * 10 && !stop; ++i)
+        if (runner.summary.tip && told != runner.summary.tip->height.value) {
+            told = runner.summary.tip->height.value;
+            net::notify_status(fmt::format("following {}: store at height {}", (*source)->name(), *told));
+        }
+        for (unsigned i = 0; i < options.poll_seconds * 10 && !stop; ++i) {
+            if (options.hangup && options.hangup->exchange(false)) {
+                net::notify_reloading();
+                if (options.on_hangup) options.on_hangup();
+                net::notify_reloaded();
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
         if (stop) break;
     }
+    if (options.follow) net::notify_stopping();
     UTXO_TRY_ASSIGN(auto st, store.state());
     runner.summary.tip = st.tip;
     return runner.summary;

@@ -35,6 +35,10 @@ struct RunOptions {
     std::function<void(const ReleaseSummary&)> on_release;
     // Told the store's tip at the start and after each commit, with the blocks applied so far.
     std::function<void(const std::optional<ChainTip>& tip, std::uint64_t blocks)> on_tip;
+    // With follow: when `hangup` is set (SIGHUP), the follow loop clears it and calls on_hangup
+    // between polls (the executable reopens its log file and reads its config again there).
+    std::atomic<bool>* hangup = nullptr;
+    std::function<void()> on_hangup;
 };
 
 struct RunSummary {
@@ -45,7 +49,9 @@ struct RunSummary {
 
 // Applies every final block after the store's tip, committing at block boundaries and always at
 // release heights, and cuts each release before going past it, so `kill -9` at any moment and a
-// restart give the same releases as an uninterrupted run. Stops when `stop` becomes true.
+// restart give the same releases as an uninterrupted run. Stops when `stop` becomes true. With
+// follow, tells a service manager READY=1 once following, STATUS= with the tip after each pass
+// and STOPPING=1 when stopped (net/service_notify.h).
 [[nodiscard]] core::Result<RunSummary> run(const RunOptions& options, const std::atomic<bool>& stop);
 
 }  // namespace utxo::indexer

@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config python3 clang-format
   help2man dpkg-dev  # man pages; dpkg-shlibdeps for the package's Depends (packaging/)
-  libssl-dev libsodium-dev liblmdb-dev libsecp256k1-dev libgmp-dev
+  libssl-dev libsodium-dev liblmdb-dev libsecp256k1-dev libgmp-dev libsystemd-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev catch2 robin-map-dev
   chromium prometheus  # the status pages' end-to-end tests: headless screenshots, promtool check metrics
   clang-16 libclang-rt-16-dev  # libFuzzer and the sanitizer runtimes for scripts/fuzz.sh

@@ -11,6 +11,7 @@ namespace utxo::seeder {
 struct CommandLine {
     Options options;
     std::string listen, http;  // --listen and --http as given; empty keeps the default
+    std::string log_file;      // --log-file: log there instead of stderr
 };
 
 // Registers every option of the daemon onto `app`, writing into `line`; once parsed, `action`

@@ -2,7 +2,10 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 
+#include "cli/daemon.h"
+#include "cli/default_dirs.h"
 #include "seeder/cli.h"
 #include "seeder/daemon.h"
 
@@ -19,12 +22,23 @@ namespace {
     return {};
 }
 
+[[nodiscard]] core::Status make_default_releases(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        return core::fail(core::Errc::io, fmt::format("{}: cannot create: {}", dir.string(), ec.message()));
+    return {};
+}
+
 }  // namespace
 
 void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     Options& o = line.options;
-    app.add_option("--releases", o.releases, "releases directory (RELEASES/<network>/<height>-<hash>/)")
-        ->required();
+    o.releases = cli::default_releases();
+    auto* releases = app.add_option(
+        "--releases", o.releases,
+        "releases directory (RELEASES/<network>/<height>-<hash>/); default BASE/releases, made if missing");
+    releases->capture_default_str();
     app.add_option("--keep", o.keep, "newest releases kept per network (older ones are dropped, not deleted)")
         ->capture_default_str()
         ->check(CLI::Range(1u, 1000000u));
@@ -54,9 +68,16 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     app.add_flag("--upnp", o.upnp, "UPnP port mapping");
     app.add_flag("--natpmp", o.natpmp, "NAT-PMP port mapping");
     app.add_flag("--utp", o.utp, "allow uTP besides TCP");
-    app.callback([&line, &action] {
-        action = [&line]() -> core::Status {
+    cli::add_log_file_option(&app, line.log_file);
+    app.callback([&line, &action, releases] {
+        const bool default_releases = releases->count() == 0;
+        action = [&line, default_releases]() -> core::Status {
             UTXO_TRY(apply_addresses(line));
+            // A fresh install seeds nothing until the indexer publishes there; a --releases that
+            // was given and is missing stays an error (a typo must not seed an empty directory).
+            if (default_releases) UTXO_TRY(make_default_releases(line.options.releases));
+            UTXO_TRY(cli::start_logging(line.log_file));
+            line.options.on_hangup = cli::hangup;
             return run_seeder(line.options);
         };
     });

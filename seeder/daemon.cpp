@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/file_io.h"
+#include "net/service_notify.h"
 #include "seeder/http_server.h"
 #include "seeder/log.h"
 #include "seeder/metrics.h"
@@ -165,13 +166,26 @@ private:
     }
 };
 
-// Waits up to `timeout` for SIGINT or SIGTERM (blocked, so they queue until taken here).
-bool wait_for_stop(const sigset_t& set, std::chrono::milliseconds timeout) {
+enum class Signal { none, hangup, stop };
+
+// Waits up to `timeout` for SIGINT, SIGTERM or SIGHUP (blocked, so they queue until taken here).
+Signal wait_for_signal(const sigset_t& set, std::chrono::milliseconds timeout) {
     timespec ts{static_cast<time_t>(timeout.count() / 1000),
                 static_cast<long>(timeout.count() % 1000) * 1000000};
     int sig = sigtimedwait(&set, nullptr, &ts);
-    if (sig > 0) log().info("signal {}: stopping", sig);
-    return sig > 0;
+    if (sig == SIGHUP) return Signal::hangup;
+    if (sig <= 0) return Signal::none;
+    log().info("signal {}: stopping", sig);
+    net::notify_stopping();
+    return Signal::stop;
+}
+
+// The STATUS= line for the service manager: what is seeded now.
+std::string seeding_status(const CatalogBox& box) {
+    auto catalog = box.get();
+    if (!catalog || catalog->releases.empty()) return "seeding no release";
+    return fmt::format("seeding {} release{}, newest {}", catalog->releases.size(),
+                       catalog->releases.size() == 1 ? "" : "s", catalog->releases.front().key());
 }
 
 }  // namespace
@@ -181,6 +195,7 @@ core::Status run_seeder(const Options& options) {
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);  // reload (options.on_hangup) and rescan, never a stop
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     signal(SIGPIPE, SIG_IGN);  // a peer closing mid-write is an error code, not a death
 
@@ -202,9 +217,19 @@ core::Status run_seeder(const Options& options) {
     log().info("BitTorrent on {}, HTTP on {}", links.peer, links.http_base_url);
 
     Reconciler reconciler(options, links, **session, box, metrics);
-    do {
+    reconciler.rescan();
+    std::string status = seeding_status(box);
+    net::notify_ready(status);  // both listeners are bound and the releases are added
+    for (Signal s; (s = wait_for_signal(set, options.rescan)) != Signal::stop;) {
+        if (s == Signal::hangup) {
+            net::notify_reloading();
+            if (options.on_hangup) options.on_hangup();
+            log().info("SIGHUP: rescanning {}", options.releases.string());
+        }
         reconciler.rescan();
-    } while (!wait_for_stop(set, options.rescan));
+        if (s == Signal::hangup) net::notify_reloaded();
+        if (auto now = seeding_status(box); now != status) net::notify_status(status = std::move(now));
+    }
     server.reset();  // stop answering first, then stop seeding
     session->reset();
     log().info("stopped");

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,9 @@ struct Options {
     std::chrono::seconds http_timeout{10};        // each write of an answer or chunk, budget wait included
     unsigned max_connections = 256;               // HTTP connections open at once; more are closed at once
     unsigned max_connections_per_ip = 16;         // of those, from one IPv4 address or IPv6 /64
+    // Called on the daemon's main thread on SIGHUP, before the releases directory is rescanned:
+    // the executable reopens its log file and reads its config file again there (cli/daemon.h).
+    std::function<void()> on_hangup;
 
     // public_http_url, or "http://HOST:PORT" from `http`.
     std::string http_base_url() const;

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/daemon.h"
+#include "cli/default_dirs.h"
 #include "cli/json.h"
 #include "verifier/cli.h"
 #include "verifier/commands.h"
@@ -13,6 +15,12 @@
 namespace utxo::verifier {
 
 namespace {
+
+// --db, BASE/verifier unless given (cli/default_dirs.h).
+void add_db_option(CLI::App* cmd, std::filesystem::path& db) {
+    db = cli::default_verifier_db();
+    cmd->add_option("--db", db, "store directory; default BASE/verifier")->capture_default_str();
+}
 
 // These commands only read: a mistyped --db must not become an empty store, which Store::open
 // would create. A store has its LMDB index (verifier/store.h: DIR/index/).
@@ -43,7 +51,7 @@ void add_query_command(CLI::App& app, const char* name, const char* help,
                        core::Result<std::string> (*run)(const QueryOptions&), Action& action) {
     auto o = std::make_shared<QueryOptions>();
     auto* cmd = app.add_subcommand(name, help);
-    cmd->add_option("--db", o->db, "store directory")->required();
+    add_db_option(cmd, o->db);
     cmd->add_option("--address", o->addresses, "address (repeatable)");
     cmd->add_option("--script", o->scripts, "scriptPubKey hex (repeatable)");
     cmd->add_flag("--json", o->json, "JSON output");
@@ -55,7 +63,7 @@ void add_query_command(CLI::App& app, const char* name, const char* help,
 void add_status_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<StatusOptions>();
     auto* cmd = app.add_subcommand("status", "show the installed release");
-    cmd->add_option("--db", o->db, "store directory")->required();
+    add_db_option(cmd, o->db);
     cmd->add_flag("--json", o->json, "one JSON object");
     on_parsed(cmd, o, run_status, action);
 }
@@ -65,7 +73,7 @@ void add_check_command(CLI::App& app, Action& action) {
     auto* cmd = app.add_subcommand("check",
                                    "re-read every held shard file: canonical coins, counts and per-shard "
                                    "MuHash against the manifest (exit 1 on a mismatch)");
-    cmd->add_option("--db", o->db, "store directory")->required();
+    add_db_option(cmd, o->db);
     cmd->add_flag("--json", o->json, "one JSON object");
     on_parsed(cmd, o, run_check, action);
 }
@@ -82,7 +90,7 @@ void add_export_core_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<ExportCoreOptions>();
     auto* cmd = app.add_subcommand("export-core",
                                    "write a full store as a Bitcoin Core snapshot file (loadtxoutset)");
-    cmd->add_option("--db", o->db, "store directory")->required();
+    add_db_option(cmd, o->db);
     cmd->add_option("--out", o->out, "snapshot file to create (must not exist)")->required();
     cmd->add_flag("--json", o->json, "one JSON object");
     on_parsed(cmd, o, run_export_core, action);
@@ -90,12 +98,14 @@ void add_export_core_command(CLI::App& app, Action& action) {
 
 void add_serve_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<ServeCommandOptions>();
+    auto log_file = std::make_shared<std::string>();
     auto* cmd =
         app.add_subcommand("serve",
                            "serve Esplora-compatible /address/:a/utxo, /scripthash/:h/utxo, "
                            "/blocks/tip/height, /blocks/tip/hash and /block-height/:h (under /, /api, "
-                           "/<network>/api) over HTTP until SIGINT/SIGTERM");
-    cmd->add_option("--db", o->db, "store directory")->required();
+                           "/<network>/api) over HTTP until SIGINT/SIGTERM; SIGHUP reopens --log-file and "
+                           "reads --config again");
+    add_db_option(cmd, o->db);
     cmd->add_option("--http", o->listen, "HOST:PORT to listen on (port 0: any free port)")->required();
     cmd->add_option("--max-connections", o->max_connections,
                     "open connections served at once; more get 503 (default 256)")
@@ -107,9 +117,12 @@ void add_serve_command(CLI::App& app, Action& action) {
                     "also answer under this prefix (e.g. /esplora), besides /, /api and /<network>/api");
     cmd->add_option("--cors", o->cors,
                     "send Access-Control-Allow-Origin: ORIGIN (* or https://host[:port]) on every answer");
-    cmd->callback([o, &action] {
-        action = [o]() -> core::Status {
+    cli::add_log_file_option(cmd, *log_file, &app);
+    cmd->callback([o, log_file, &action] {
+        action = [o, log_file]() -> core::Status {
             UTXO_TRY(existing_store(o->db));
+            UTXO_TRY(cli::start_logging(*log_file));
+            o->on_hangup = cli::hangup;
             return run_serve(*o, [](const std::string& line) {
                 // Tests and scripts read this line to learn the port when 0 was asked for.
                 fmt::print("{}\n", line);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/default_dirs.h"
 #include "cli/json.h"
 #include "core/printable.h"
 #include "verifier/cli.h"
@@ -79,7 +80,8 @@ void add_fetch_command(CLI::App& app, Action& action) {
                                    "BitTorrent, verify and install it, then seed");
     cmd->add_option("--trustnet", o->trustnet, "the trustnet file (authorities and policy)")->required();
     cmd->add_option("--seeder", o->seeders, "a seeder's base URL, e.g. http://127.0.0.1:8080 (repeatable)");
-    cmd->add_option("--db", o->db, "the store directory")->required();
+    o->db = cli::default_verifier_db();
+    cmd->add_option("--db", o->db, "the store directory; default BASE/verifier")->capture_default_str();
     auto* addr = cmd->add_option("--address", o->addresses,
                                  "wallet mode: fetch the shard of this address (repeatable)");
     auto* script = cmd->add_option("--script", o->scripts,

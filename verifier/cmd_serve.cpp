@@ -23,6 +23,7 @@ core::Status run_serve(const ServeCommandOptions& options,
     o.host = hp.host, o.port = hp.port;
     o.max_connections = options.max_connections;
     o.max_connections_per_ip = options.max_connections_per_ip;
+    o.on_hangup = options.on_hangup;
     o.on_listening = [&](std::uint16_t port) {
         // Tests and scripts read this line to learn the port when 0 was asked for.
         on_listening(fmt::format("listening on {}:{} (release {}, {})", o.host, port,

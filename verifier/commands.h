@@ -62,6 +62,7 @@ struct ServeCommandOptions {
     std::string
         base_path;     // an API prefix besides "/api" and "/<network>/api" (esplora_route.h); empty: none
     std::string cors;  // Access-Control-Allow-Origin: "*" or an origin; empty: no CORS headers
+    std::function<void()> on_hangup;  // SIGHUP (ServeOptions::on_hangup)
 };
 [[nodiscard]] core::Status run_serve(const ServeCommandOptions& options,
                                      const std::function<void(const std::string& line)>& on_listening);

@@ -1,15 +1,17 @@
 // `serve`'s settings of the shared server skeleton (net/http_server.h): the pages of serve_pages.h,
 // then the Esplora API; one thread, request
 // bodies up to body_limit read and ignored, malformed requests closed, 503 over the cap, answers
-// in the request's HTTP version, and a clean stop on SIGINT/SIGTERM.
+// in the request's HTTP version, and a clean stop on SIGINT/SIGTERM; SIGHUP reloads.
 #include "verifier/http_server.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <ctime>
 #include <optional>
 
 #include "net/http_server.h"
+#include "net/service_notify.h"
 #include "verifier/esplora.h"
 #include "verifier/index_builder.h"
 #include "verifier/log.h"
@@ -66,7 +68,43 @@ net::HttpServerOptions server_options(const ServeOptions& o, Store& store) {
 
 }  // namespace
 
+namespace {
+
+// The installed release as one line, for the log and the service manager's STATUS=.
+std::string serving_status(Store& store) {
+    auto current = store.current();
+    if (!current) return fmt::format("store unreadable: {}", current.error().message);
+    if (!*current) return "serving: no release installed";
+    return fmt::format("serving release {}", (*current)->manifest.height.value);
+}
+
+// SIGHUP: the executable's reload (log file, config), then the store's view. The store already
+// answers for a release installed since from its next query on (Store::current), so reading it
+// here only reports which one that is.
+void reload(Store& store, const ServeOptions& o) {
+    net::notify_reloading();
+    if (o.on_hangup) o.on_hangup();
+    const auto status = serving_status(store);
+    log().info("SIGHUP: {}", status);
+    net::notify_reloaded();
+    net::notify_status(status);
+}
+
+}  // namespace
+
 core::Status serve_http(Store& store, const ServeOptions& o) {
+    // Blocked before any thread starts, so every thread leaves them to the loop below.
+    sigset_t set, previous;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, &previous);
+    struct Restore {
+        const sigset_t& mask;
+        ~Restore() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+    } restore{previous};
+
     ServeCounters counters;
     auto handler = [&store, &o, &counters](const HttpRequest& req) {
         const auto now = unix_now();
@@ -75,14 +113,20 @@ core::Status serve_http(Store& store, const ServeOptions& o) {
     };
     std::optional<IndexBuilder> indexer;  // stopped and joined before the store goes
     if (o.build_indexes) indexer.emplace(store, o.index_poll);
-    auto stopped = net::serve_until_stop_signal(server_options(o, store), handler, o.on_listening,
-                                                std::make_shared<CountingObserver>(counters));
-    if (!stopped && stopped.error().code == core::Errc::usage)
+    auto server = net::HttpServer::start(server_options(o, store), handler,
+                                         std::make_shared<CountingObserver>(counters));
+    if (!server && server.error().code == core::Errc::usage)
         return core::fail(core::Errc::usage, fmt::format("'{}' is not an IP address", o.host));
-    if (!stopped)
+    if (!server)
         return core::fail(core::Errc::io,
-                          fmt::format("{}:{}: cannot listen: {}", o.host, o.port, stopped.error().message));
-    log().info("signal {}: stopping", *stopped);
+                          fmt::format("{}:{}: cannot listen: {}", o.host, o.port, server.error().message));
+    if (o.on_listening) o.on_listening((*server)->port());
+    net::notify_ready(serving_status(store));
+    int sig = 0;
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP) reload(store, o);
+    log().info("signal {}: stopping", sig);
+    net::notify_stopping();
+    server->reset();  // closes the listener and every connection, joins its thread
     return {};
 }
 

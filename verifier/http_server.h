@@ -28,10 +28,15 @@ struct ServeOptions {
     std::chrono::milliseconds index_poll{10000};
     EsploraOptions esplora;  // prefixes, CORS, Cache-Control
     std::function<void(std::uint16_t port)> on_listening;
+    // Called on SIGHUP on the calling thread: the executable reopens its log file and reads its
+    // config file again (cli/daemon.h).
+    std::function<void()> on_hangup;
 };
 
 // Serves handle_request() on host:port until SIGINT or SIGTERM, one thread (and the index
-// builder's); returns once stopped.
+// builder's); returns once stopped. SIGHUP calls on_hangup and logs the release now served.
+// Tells a service manager READY=1 once listening, STOPPING=1 on a stop signal
+// (net/service_notify.h).
 [[nodiscard]] core::Status serve_http(Store& store, const ServeOptions& options);
 
 }  // namespace utxo::verifier

@@ -140,21 +140,21 @@ TEST_CASE("version.cmake: the commit, -dirty with changes, unknown outside the t
 
 TEST_CASE("usage errors: one line on stderr starting with the tool's name, nothing on stdout, exit 2") {
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"utxo-indexer stats", "utxo-indexer: --db is required\n"},
+        {"utxo-indexer run --network regtest", "utxo-indexer: --source is required\n"},
         {"utxo-indexer stats --db", "utxo-indexer: --db: 1 required TEXT missing\n"},
         {"utxo-indexer build --blocks x --network moon --db y",
          "utxo-indexer: --network: unknown network 'moon' (main, test, testnet4, signet, regtest)\n"},
         {"utxo-indexer bogus",
          "utxo-indexer: unknown command \"bogus\" (commands: build, stats, import-core, export-core, synth, "
          "run, release, addresses, verify-release)\n"},
-        {"utxo-verifier status", "utxo-verifier: --db is required\n"},
+        {"utxo-verifier serve", "utxo-verifier: --http is required\n"},
         {"utxo-verifier status --db x --bogus",
          "utxo-verifier: The following argument was not expected: --bogus\n"},
         {"utxo-signer verify --pub k.pub", "utxo-signer: --release is required\n"},
         {"utxo-signer keygen --out a --pub b -v -q", "utxo-signer: --verbose excludes --quiet\n"},
         {"utxo-trustnet", "utxo-trustnet: a command is required: init, add, remove, list, check, verify\n"},
         {"utxo-trustnet check", "utxo-trustnet: FILE is required\n"},
-        {"utxo-seeder", "utxo-seeder: --releases is required\n"},
+        {"utxo-seeder --releases", "utxo-seeder: --releases: 1 required TEXT missing\n"},
         {"utxo-seeder --releases x --keep 0", "utxo-seeder: --keep: Value 0 not in range 1 to 1000000\n"},
     };
     for (const auto& [command, expected] : cases) {
