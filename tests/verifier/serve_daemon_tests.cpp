@@ -111,3 +111,31 @@ TEST_CASE("utxo-verifier serve: the command line overrides --config, and --db de
     CHECK(test::connect_loopback(in_file, 1) < 0);
     CHECK(server.stop(SIGTERM, std::chrono::seconds(20)) == 0);
 }
+
+TEST_CASE(
+    "utxo-verifier serve on a store with nothing installed answers 503 until a release is installed, then "
+    "answers from it",
+    "[verifier][e2e][daemon]") {
+    test::TempDir dir;
+    const auto db = dir / "db";
+    REQUIRE(
+        utxo::verifier::Store::open(db));  // what a refused first fetch leaves: a store, nothing installed
+    const auto port = test::free_port();
+    test::Process server(
+        {vt::verifier, "serve", "--db", db.string(), "--http", fmt::format("127.0.0.1:{}", port)},
+        dir / "stdout.txt");
+    REQUIRE(file_says(dir / "stdout.txt",
+                      fmt::format("listening on 127.0.0.1:{} (no release installed yet", port), 30));
+    CHECK(get_body(port, "/blocks/tip/height") == "no release is installed\n");
+    CHECK(get_body(port, "/api/address/bcrt1qqqqfmwjlqedw3hj6dy5ynk9yx3uszwrw4au6du0/utxo") ==
+          "no release is installed\n");
+    store_with(db, 200);  // a fetch beside serve installs one
+    CHECK(get_body(port, "/blocks/tip/height") == "200");
+    CHECK(server.stop(SIGTERM, std::chrono::seconds(20)) == 0);
+
+    // A directory without a store is still refused: serve never creates one.
+    auto none = test::run(vt::verifier + " serve --db " + test::q(dir / "typo") + " --http 127.0.0.1:0");
+    CHECK(none.exit_code == 2);
+    CHECK(none.out.find("no store here") != std::string::npos);
+    CHECK(!fs::exists(dir / "typo"));
+}
