@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -77,5 +78,26 @@ inline std::vector<std::string> keys(const nlohmann::ordered_json& object) {
     for (auto it = object.begin(); it != object.end(); ++it) out.push_back(it.key());
     return out;
 }
+
+// The five executables every convention is checked on.
+inline const std::vector<std::string> kTools = {"utxo-indexer", "utxo-signer", "utxo-seeder", "utxo-verifier",
+                                                "utxo-trustnet"};
+
+// A temporary directory, removed with everything in it; `dir / "name"` is a path string in it.
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "utxo-cli-XXXXXX").string();
+        if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+        path = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
 
 }  // namespace clitest

@@ -13,29 +13,15 @@
 #include "cli/default_dirs.h"
 
 using clitest::bin;
+using clitest::kTools;
 using clitest::quote;
 using clitest::run;
+using clitest::TempDir;
 using utxo::cli::state_base;
 using utxo::cli::StateEnvironment;
 namespace fs = std::filesystem;
 
 namespace {
-
-const std::vector<std::string> kTools = {"utxo-indexer", "utxo-signer", "utxo-seeder", "utxo-verifier",
-                                         "utxo-trustnet"};
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "utxo-config-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 void write(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);

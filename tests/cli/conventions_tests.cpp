@@ -13,27 +13,13 @@
 #include "cli/cli_test_support.h"
 
 using clitest::bin;
+using clitest::kTools;
 using clitest::quote;
 using clitest::run;
+using clitest::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-const std::vector<std::string> kTools = {"utxo-indexer", "utxo-signer", "utxo-seeder", "utxo-verifier",
-                                         "utxo-trustnet"};
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "utxo-cli-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 std::string read(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
