@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config python3 clang-format
   help2man dpkg-dev  # man pages; dpkg-shlibdeps for the package's Depends (packaging/)
+  ccache  # the package test's second tree reuses build/'s objects (scripts/build.sh)
   libssl-dev libsodium-dev liblmdb-dev libsecp256k1-dev libgmp-dev libsystemd-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev catch2 robin-map-dev
   chromium prometheus  # the status pages' end-to-end tests: headless screenshots, promtool check metrics

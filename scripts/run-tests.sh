@@ -8,6 +8,7 @@
 #   UTXO_TESTS_QUICK=1 scripts/run-tests.sh     only the Release build and its tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}  # ccache (scripts/build.sh): trees share objects
 step() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 
 step "install"
