@@ -220,7 +220,7 @@ struct Found {
 [[nodiscard]] core::Result<Found> discover_for(const FetchOptions& o, const core::Trustnet& tn,
                                                const std::vector<HttpUrl>& sources,
                                                const std::optional<Installed>& cur,
-                                               const std::vector<ReadyOffer>& ready) {
+                                               const std::vector<ReadyOffer>* ready) {
     std::optional<core::Height> installed_height;
     if (cur) installed_height = cur->manifest.height;
     DiscoveryLimits limits;
@@ -347,7 +347,12 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
     if (!cur) return named(o.db, cur.error());
 
     UTXO_TRY_ASSIGN(auto side, dht_side(o, tn, *store, *cur, sources, stop));
-    UTXO_TRY_ASSIGN(auto found, discover_for(o, tn, sources, *cur, side.found.offers));
+    // The DHT counts as a source that answered when it gave any authority's item.
+    const auto* ready = side.dht && side.found.items > 0 ? &side.found.offers : nullptr;
+    if (sources.empty() && !ready)
+        return fail(Errc::io, fmt::format("the DHT gave no release pointer of any of the {} authorities",
+                                          tn.authorities.size()));
+    UTXO_TRY_ASSIGN(auto found, discover_for(o, tn, sources, *cur, ready));
     // A newer release some authorities have not signed yet is said last: after the install, or
     // before "no release above the installed height H is fully signed yet".
     std::vector<std::string> lines;

@@ -30,7 +30,8 @@ void warn(const std::string& line) { log().warn("{}", core::printable(line)); }
 
 // Step 1 and 2 for one authority: its verified pointer, or nullopt with a warning saying why not.
 core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& store, const core::Trustnet& tn,
-                                                         const core::Authority& a, const DhtLimits& limits) {
+                                                         const core::Authority& a, const DhtLimits& limits,
+                                                         DhtFound& found) {
     const std::string salt = core::dht_salt(tn.network);
     auto got = dht.get(a.key.key, salt, limits.get_timeout);
     if (!got) {
@@ -41,6 +42,7 @@ core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& s
         warn(fmt::format("{}: no DHT pointer found under its key for {}", a.name, core::network_name(tn.network)));
         return std::optional<AuthorityPointer>{};
     }
+    ++found.items;
     core::DhtItem item = std::move(**got);
     if (item.public_key != a.key.key || item.salt != salt || !core::verify_dht_item(item)) {
         warn(fmt::format("{}: its DHT pointer is not validly signed by its key: ignored", a.name));
@@ -132,7 +134,7 @@ core::Result<DhtFound> dht_offers(net::Dht& dht, Swarm& swarm, Store& store, con
                                   const std::atomic<bool>& stop) {
     DhtFound out;
     for (const auto& a : tn.authorities) {
-        UTXO_TRY_ASSIGN(auto p, pointer_of(dht, store, tn, a, limits));
+        UTXO_TRY_ASSIGN(auto p, pointer_of(dht, store, tn, a, limits, out));
         if (p) out.pointers.push_back(std::move(*p));
     }
     // Step 3: the groups above the installed height, newest first.

@@ -39,6 +39,7 @@ struct DhtFound {
     std::vector<ReadyOffer> offers;
     std::vector<AuthorityPointer> pointers;  // every usable pointer, trustnet order
     std::vector<std::string> seeders;        // seeder URLs the pointers name, once each
+    std::size_t items = 0;                   // authorities whose item the DHT gave (usable or not)
 };
 
 struct DhtLimits {

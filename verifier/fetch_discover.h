@@ -127,12 +127,12 @@ struct Discovery {
 // still busy with higher heights are waited for at most one request timeout more (a slow or lying
 // source cannot hold an honest one back longer); at the deadline, what is known decides.
 //
-// `ready` offers (from the DHT) count as one more source that has answered; with them, `sources`
-// may be empty.
+// `ready` (non-null: the DHT answered) is one more source that has answered, with these offers
+// (maybe none); with it, `sources` may be empty.
 [[nodiscard]] core::Result<Discovery> discover(const core::Trustnet& trustnet,
                                                const std::vector<HttpUrl>& sources,
                                                std::optional<core::Height> installed_height,
                                                const DiscoveryLimits& limits = {},
-                                               const std::vector<ReadyOffer>& ready = {});
+                                               const std::vector<ReadyOffer>* ready = nullptr);
 
 }  // namespace utxo::verifier

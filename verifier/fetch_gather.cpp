@@ -327,7 +327,7 @@ void add_ready(Shared& s, const std::vector<ReadyOffer>& ready) {
 
 std::shared_ptr<Shared> start(const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
                               std::optional<core::Height> installed, const DiscoveryLimits& limits,
-                              const std::vector<ReadyOffer>& ready) {
+                              const std::vector<ReadyOffer>* ready) {
     auto s = std::make_shared<Shared>();
     s->trustnet = tn;
     s->limits = limits;
@@ -337,7 +337,7 @@ std::shared_ptr<Shared> start(const core::Trustnet& tn, const std::vector<HttpUr
         for (const auto& url : a.urls)
             if (auto u = parse_http_url(url)) s->authority_origins.push_back(u->origin());
     for (const auto& src : sources) s->sources.push_back({src, false, false, {}, {}});
-    if (!ready.empty()) add_ready(*s, ready);  // after the sources: their threads index sources[i]
+    if (ready) add_ready(*s, *ready);  // after the sources: their threads index sources[i]
     for (std::size_t i = 0; i < sources.size(); ++i) std::thread([s, i] { work(s, i); }).detach();
     return s;
 }
@@ -396,7 +396,7 @@ core::Result<Discovery> conclude(const Standing& st, const Look& l, const Shared
 
 core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
                                  std::optional<core::Height> installed, const DiscoveryLimits& limits,
-                                 const std::vector<ReadyOffer>& ready) {
+                                 const std::vector<ReadyOffer>* ready) {
     auto s = start(tn, sources, installed, limits, ready);
     struct Abandon {
         Shared& s;
