@@ -27,8 +27,9 @@
 namespace utxo::net {
 
 struct DhtOptions {
-    // The UDP (and TCP) address to listen on: an explicit address (a wildcard address starts no
-    // DHT node on loopback); port 0: a free port, endpoint() says which.
+    // The UDP (and TCP) address to listen on. The wildcard default serves the Internet; a DHT on
+    // loopback needs an explicit 127.0.0.1 (a wildcard address starts no DHT node on loopback).
+    // Port 0: a free port, endpoint() says which.
     HostPort listen{"0.0.0.0", 0};
     // Nodes to join through. Empty (and not private_dht): libtorrent's default public bootstrap
     // nodes, the real DHT. Given: only these, never the public ones.
@@ -62,8 +63,9 @@ public:
     // Stores `item` on the nodes closest to its target, as signed (its seq and signature unchanged).
     // Refused before anything is sent: Errc::too_large for a value over core::kMaxDhtValueBytes or a
     // salt over 64 bytes; Errc::invalid for a bad signature (we never publish junk), a negative seq
-    // or a value that is not canonical bencoding. Errc::rejected when no node stored it (a higher
-    // seq is stored, named when the lookup saw it); Errc::io when no answer came within `timeout`.
+    // or a value that is not canonical bencoding. When no node stored it: Errc::rejected if the
+    // lookup found a higher seq stored (named), else Errc::io ("no DHT node stored the item"); also
+    // Errc::io when no answer came within `timeout`.
     [[nodiscard]] core::Result<PutOutcome> put(const core::DhtItem& item, std::chrono::milliseconds timeout);
 
     // The item under (public_key, salt) with the highest seq: the authoritative one, or the best seen
