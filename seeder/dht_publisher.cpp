@@ -114,6 +114,7 @@ core::Result<std::unique_ptr<DhtPublisher>> DhtPublisher::start(const Options& o
     net::DhtOptions d;
     d.listen = options.dht_listen;
     d.nodes = options.dht_nodes;
+    d.private_dht = !options.dht_nodes.empty();
     UTXO_TRY_ASSIGN(auto dht, net::Dht::start(d));
     auto impl = std::make_unique<Impl>(options, metrics, std::move(dht));
     log().info("DHT pointers are put from {}", impl->dht.endpoint().to_string());

@@ -299,6 +299,7 @@ struct DhtSide {
     net::DhtOptions d;
     d.listen = listen;
     d.nodes = nodes;
+    d.private_dht = !nodes.empty();
     UTXO_TRY_ASSIGN(side.dht, net::Dht::start(d));
     UTXO_TRY_ASSIGN(side.swarm, Swarm::start(swarm_options(o, {}, nodes)));
     DhtLimits limits;

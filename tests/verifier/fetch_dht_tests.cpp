@@ -21,26 +21,29 @@ using namespace fetch_world;
 
 namespace {
 
-// Three DHT nodes on 127.0.0.1 that know each other: the bootstrap nodes of every process in a test.
+// Three DHT nodes on 127.0.0.1 that know each other: the bootstrap nodes of every process in a
+// test. Each joins through those started before it, and they are told about it (net/dht.h).
 struct PrivateDht {
-    std::vector<int> ports{free_port(), free_port(), free_port()};
     std::vector<utxo::net::Dht> nodes;
+    std::vector<utxo::net::HostPort> endpoints;
 
     PrivateDht() {
-        for (std::size_t i = 0; i < ports.size(); ++i) {
+        for (int i = 0; i < 3; ++i) {
             utxo::net::DhtOptions o;
-            o.listen = {"127.0.0.1", static_cast<std::uint16_t>(ports[i])};
-            for (std::size_t j = 0; j < ports.size(); ++j)
-                if (j != i) o.nodes.push_back({"127.0.0.1", static_cast<std::uint16_t>(ports[j])});
+            o.listen = {"127.0.0.1", 0};
+            o.nodes = endpoints;
+            o.private_dht = true;
             auto node = utxo::net::Dht::start(o);
             REQUIRE(node);
             nodes.push_back(std::move(*node));
+            endpoints.push_back(nodes.back().endpoint());
+            for (int j = 0; j < i; ++j) nodes[static_cast<std::size_t>(j)].add_node(endpoints.back());
         }
     }
 
     std::vector<std::string> args() const {
         std::vector<std::string> out;
-        for (int p : ports) out.insert(out.end(), {"--dht-node", "127.0.0.1:" + std::to_string(p)});
+        for (const auto& e : endpoints) out.insert(out.end(), {"--dht-node", e.to_string()});
         return out;
     }
 };
