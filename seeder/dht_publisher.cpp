@@ -49,8 +49,9 @@ struct DhtPublisher::Impl {
         for (const auto& r : c.releases)
             for (const auto& name : r.dht_items) {
                 const auto path = r.dir / name;
-                auto item = core::read_small_file(path, kMaxItemFile).and_then(
-                    [](const std::string& bytes) { return core::decode_item_file(bytes); });
+                auto bytes = core::read_small_file(path, kMaxItemFile);
+                auto item = bytes ? core::decode_item_file(*bytes)
+                                  : core::Result<core::DhtItem>(std::unexpected(bytes.error()));
                 std::string problem = !item                          ? item.error().message
                                       : !core::verify_dht_item(*item) ? "its signature is not valid"
                                                                       : "";

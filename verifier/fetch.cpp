@@ -374,7 +374,7 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
         UTXO_TRY_ASSIGN(side.swarm, Swarm::start(swarm_options(o, a.offers)));
     }
     Swarm& swarm = *side.swarm;
-    UTXO_TRY_ASSIGN(auto shards, release_torrent(a.offers, a.manifest, Part::shards, &swarm));
+    UTXO_TRY_ASSIGN(auto shards, release_torrent(a.offers, a.manifest, Part::shards, &swarm, &stop));
 
     std::optional<std::uint64_t> downloaded;
     if (*cur && found.adding.empty()) {

@@ -32,7 +32,8 @@ struct ReleaseTorrent {
 // metadata (BEP 9) when no served file was usable.
 [[nodiscard]] core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers,
                                                            const core::Manifest& m, Part part,
-                                                           Swarm* swarm = nullptr);
+                                                           Swarm* swarm = nullptr,
+                                                           const std::atomic<bool>* stop = nullptr);
 // A torrent's facts against the manifest: the signed v1 infohash, no v2, the manifest's files.
 [[nodiscard]] core::Status check_release_torrent(const net::TorrentContents& facts, const core::Manifest& m,
                                                  Part part);

@@ -48,8 +48,22 @@ core::Status check_release_torrent(const net::TorrentContents& facts, const core
     return match_files(facts, m, part);
 }
 
+namespace {
+
+// The metadata of the signed infohash from the swarm (BEP 9), checked like a served .torrent.
+core::Result<std::pair<std::string, net::TorrentContents>> metadata_from_swarm(
+    Swarm& swarm, const core::InfoHash& infohash, const std::vector<HostPort>& peers, const core::Manifest& m,
+    Part part, const std::atomic<bool>& stop) {
+    UTXO_TRY_ASSIGN(auto bytes, swarm.fetch_metadata(infohash, peers, stop));
+    UTXO_TRY_ASSIGN(auto facts, read_torrent_facts(bytes));
+    UTXO_TRY(check_release_torrent(facts, m, part));
+    return std::pair{std::move(bytes), std::move(facts)};
+}
+
+}  // namespace
+
 core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, const core::Manifest& m,
-                                             Part part, Swarm* swarm) {
+                                             Part part, Swarm* swarm, const std::atomic<bool>* stop) {
     const std::optional<core::InfoHash> signed_hash =
         part == Part::shards ? std::optional<core::InfoHash>(m.shards_infohash) : m.patches_infohash;
     if (!signed_hash || (part == Part::patches && !m.patches))
@@ -80,16 +94,15 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
         out.bytes = std::move(**bytes);
         out.facts = std::move(*facts);
     }
-    if (out.bytes.empty() && from_peers && swarm) {
+    if (out.bytes.empty() && from_peers && swarm && stop) {
         // The signed infohash's metadata from the swarm's peers (BEP 9), checked like a served file.
-        auto bytes = swarm->fetch_metadata(*signed_hash, out.peers);
-        auto facts = bytes ? read_torrent_facts(*bytes) : core::Result<net::TorrentContents>(std::unexpected(bytes.error()));
-        core::Status ok = facts ? check_release_torrent(*facts, m, part) : core::Status{std::unexpected(facts.error())};
-        if (ok) {
-            out.bytes = std::move(*bytes);
-            out.facts = std::move(*facts);
+        auto got = metadata_from_swarm(*swarm, *signed_hash, out.peers, m, part, *stop);
+        if (got) {
+            out.bytes = std::move(got->first);
+            out.facts = std::move(got->second);
         } else {
-            last_problem = fmt::format("the swarm's metadata for {}: {}", signed_hash->to_hex(), ok.error().message);
+            last_problem =
+                fmt::format("the swarm's metadata for {}: {}", signed_hash->to_hex(), got.error().message);
             log().warn("{}", last_problem);
         }
     }
