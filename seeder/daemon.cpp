@@ -173,7 +173,9 @@ private:
     // the DHT pointers fetches manifest.json through. Trouble is logged; the release stays seeded.
     void seed_manifest_torrent(const Release& r) {
         const auto infohash = core::manifest_torrent_infohash(r.manifest);
-        if (auto s = session_.add(r.key() + "/manifest", core::manifest_torrent(r.manifest), r.dir, infohash); !s)
+        if (auto s = session_.add(r.key() + "/manifest", core::manifest_torrent(r.manifest), r.dir, infohash,
+                                  false);
+            !s)
             report_once(r.dir.string(), fmt::format("the manifest torrent: {}", s.error().message));
     }
 };

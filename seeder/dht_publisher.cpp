@@ -102,7 +102,8 @@ struct DhtPublisher::Impl {
                 if (stopping) return;
                 offered = std::exchange(catalog, nullptr);
             }
-            const bool republish = !offered && std::chrono::steady_clock::now() >= next_republish;
+            // Rescans offer a snapshot every few seconds: the republish time is kept whatever comes.
+            const bool republish = std::chrono::steady_clock::now() >= next_republish;
             if (offered) current = std::move(offered);
             if (!current) continue;
             if (republish) next_republish = std::chrono::steady_clock::now() + options.dht_republish;

@@ -215,7 +215,8 @@ TorrentSession::~TorrentSession() {
 }
 
 core::Status TorrentSession::add(const std::string& key, std::string_view torrent,
-                                 const std::filesystem::path& save_path, const core::InfoHash& infohash) {
+                                 const std::filesystem::path& save_path, const core::InfoHash& infohash,
+                                 bool to_trackers) {
     lt::error_code ec;
     auto ti = std::make_shared<lt::torrent_info>(
         lt::span<char const>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), ec, lt::from_span);
@@ -231,7 +232,7 @@ core::Status TorrentSession::add(const std::string& key, std::string_view torren
     atp.save_path = save_path.string();
     atp.have_pieces.resize(ti->num_pieces(), true);  // trusted: no hashing, seeding starts at once
     atp.flags &= ~(lt::torrent_flags::paused | lt::torrent_flags::auto_managed);
-    atp.trackers = impl_->trackers;
+    if (to_trackers) atp.trackers = impl_->trackers;
     std::lock_guard lock(impl_->mutex);
     if (impl_->torrents.contains(key)) return {};
     auto h = impl_->session.add_torrent(std::move(atp), ec);

@@ -33,7 +33,9 @@ core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& s
                                                          const core::Authority& a, const DhtLimits& limits,
                                                          DhtFound& found) {
     const std::string salt = core::dht_salt(tn.network);
+    const auto t0 = std::chrono::steady_clock::now();
     auto got = dht.get(a.key.key, salt, limits.get_timeout);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
     if (!got) {
         warn(fmt::format("{}: no DHT pointer ({})", a.name, got.error().message));
         return std::optional<AuthorityPointer>{};
@@ -66,8 +68,8 @@ core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& s
         return std::optional<AuthorityPointer>{};
     }
     UTXO_TRY(store.record_dht_seq(tn.network, a.key.id, item.seq));
-    log().info("{}: DHT pointer seq {} names {} height {}", a.name, item.seq, core::network_name(pointer->network),
-               pointer->height.value);
+    log().info("{}: DHT pointer seq {} names {} height {} (got in {} ms)", a.name, item.seq,
+               core::network_name(pointer->network), pointer->height.value, ms.count());
     return std::optional<AuthorityPointer>{AuthorityPointer{a.name, std::move(item), std::move(*pointer)}};
 }
 
@@ -76,6 +78,7 @@ std::shared_ptr<const std::string> manifest_from_swarm(Swarm& swarm, Store& stor
                                                        const DhtLimits& limits, const std::atomic<bool>& stop) {
     const std::string what =
         fmt::format("the manifest torrent {} of height {}", p.manifest_torrent.to_hex(), p.height.value);
+    const auto t0 = std::chrono::steady_clock::now();
     auto torrent = swarm.fetch_metadata(p.manifest_torrent, {}, stop);
     if (!torrent) {
         warn(fmt::format("{}: {}", what, torrent.error().message));
@@ -105,6 +108,8 @@ std::shared_ptr<const std::string> manifest_from_swarm(Swarm& swarm, Store& stor
         warn(fmt::format("{}: {}", what, got.error().message));
         return nullptr;
     }
+    log().info("{}: metadata and manifest.json from the swarm in {} ms", what,
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
     auto bytes = core::read_small_file(*dir / "manifest.json", limits.max_manifest_bytes);
     if (!bytes) {
         warn(fmt::format("{}: {}", what, bytes.error().message));
