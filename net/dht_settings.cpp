@@ -12,6 +12,7 @@ namespace lt = libtorrent;
 
 namespace {
 
+constexpr int kLocalAnnounceInterval = 5;  // seconds
 // Raised limits of a local DHT: far above what a handful of nodes on one machine send each other.
 constexpr int kLocalBlockRatelimit = 1'000'000;     // packets/s from one IP before it is blocked (default 5)
 constexpr int kLocalUploadRateLimit = 100'000'000;  // DHT bytes/s (default 8000)
@@ -39,6 +40,11 @@ void apply_dht_settings(lt::settings_pack& pack, const std::vector<HostPort>& no
                  local ? kLocalBlockRatelimit : defaults.get_int(lt::settings_pack::dht_block_ratelimit));
     pack.set_int(lt::settings_pack::dht_upload_rate_limit,
                  local ? kLocalUploadRateLimit : defaults.get_int(lt::settings_pack::dht_upload_rate_limit));
+    // A torrent's peers are announced and looked up again every this many seconds. A small local
+    // DHT may not know a node yet when a torrent is added (a new node waits in a replacement list
+    // until it is pinged), and the default 15 minutes would leave its peers unfound that long.
+    pack.set_int(lt::settings_pack::dht_announce_interval,
+                 local ? kLocalAnnounceInterval : defaults.get_int(lt::settings_pack::dht_announce_interval));
 }
 
 void add_dht_nodes(lt::session& session, const std::vector<HostPort>& nodes) {

@@ -231,12 +231,13 @@ core::Status run_seeder(const Options& options) {
     log().info("BitTorrent on {}, HTTP on {}", links.peer, links.http_base_url);
 
     Reconciler reconciler(options, links, **session, box, metrics);
+    reconciler.rescan();
+    // After the first rescan: the releases are served at once, whatever the DHT takes to join.
     std::unique_ptr<DhtPublisher> publisher;
     if (options.dht) {
         UTXO_TRY_ASSIGN(publisher, DhtPublisher::start(options, metrics));
+        publisher->offer(box.get());
     }
-    reconciler.rescan();
-    if (publisher) publisher->offer(box.get());
     std::string status = seeding_status(box);
     net::notify_ready(status);  // both listeners are bound and the releases are added
     for (Signal s; (s = wait_for_signal(set, options.rescan)) != Signal::stop;) {
