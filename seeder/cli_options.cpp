@@ -66,11 +66,14 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     app.add_flag("--dht", o.dht,
                  "join the BitTorrent DHT: announce the torrents there, seed each release's manifest torrent "
                  "and publish the authorities' pre-signed release pointers (manifest.json.<KEYID>.dht)");
-    app.add_option("--dht-node", line.dht_nodes,
-                   "with --dht: bootstrap from this DHT node HOST:PORT instead of the public DHT (repeatable)");
-    app.add_option("--dht-listen", line.dht_listen,
-                   "with --dht: HOST:PORT of the node that puts the pointers (default: --listen's host, any port)");
-    app.add_option("--dht-republish", o.dht_republish, "with --dht: put the pointers again every this many seconds")
+    app.add_option(
+        "--dht-node", line.dht_nodes,
+        "with --dht: bootstrap from this DHT node HOST:PORT instead of the public DHT (repeatable)");
+    app.add_option(
+        "--dht-listen", line.dht_listen,
+        "with --dht: HOST:PORT of the node that puts the pointers (default: --listen's host, any port)");
+    app.add_option("--dht-republish", o.dht_republish,
+                   "with --dht: put the pointers again every this many seconds")
         ->capture_default_str()
         ->check(CLI::Range(10, 86400));
     app.add_flag("--lsd", o.lsd, "local service discovery");

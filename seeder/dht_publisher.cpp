@@ -38,7 +38,7 @@ struct DhtPublisher::Impl {
     bool stopping = false;
     std::map<ItemKey, std::int64_t> put_seq;  // the seq last put for each key and salt
     std::map<ItemKey, std::chrono::steady_clock::time_point> retry_at;  // after a failed put
-    std::set<std::string> reported;           // item files already reported as unusable
+    std::set<std::string> reported;  // item files already reported as unusable
     std::jthread thread;
 
     Impl(const Options& o, Metrics& m, net::Dht d) : options(o), metrics(m), dht(std::move(d)) {}
@@ -52,17 +52,19 @@ struct DhtPublisher::Impl {
                 auto bytes = core::read_small_file(path, kMaxItemFile);
                 auto item = bytes ? core::decode_item_file(*bytes)
                                   : core::Result<core::DhtItem>(std::unexpected(bytes.error()));
-                std::string problem = !item                          ? item.error().message
+                std::string problem = !item                           ? item.error().message
                                       : !core::verify_dht_item(*item) ? "its signature is not valid"
                                                                       : "";
                 if (!problem.empty()) {
                     if (reported.insert(path.string()).second)
-                        log().warn("{}: not published in the DHT: {}", path.string(), core::printable(problem));
+                        log().warn("{}: not published in the DHT: {}", path.string(),
+                                   core::printable(problem));
                     continue;
                 }
                 ItemKey key{item->public_key, item->salt};
                 auto at = out.find(key);
-                if (at == out.end() || at->second.seq < item->seq) out.insert_or_assign(key, std::move(*item));
+                if (at == out.end() || at->second.seq < item->seq)
+                    out.insert_or_assign(key, std::move(*item));
             }
         return out;
     }
@@ -85,8 +87,8 @@ struct DhtPublisher::Impl {
             } else {
                 ++metrics.dht_puts_failed;
                 retry_at[key] = now + kRetryAfterFailure;
-                log().warn("DHT pointer of key {}... ({}) seq {}: {}", who, core::printable(key.second), item.seq,
-                           put.error().message);
+                log().warn("DHT pointer of key {}... ({}) seq {}: {}", who, core::printable(key.second),
+                           item.seq, put.error().message);
             }
         }
     }

@@ -39,7 +39,7 @@ struct Options {
     // With dht: the node that puts the kept releases' pre-signed pointers (seeder/dht_publisher.h);
     // port 0 is any free port. Unset host: --listen's host.
     HostPort dht_listen{"", 0};
-    std::chrono::seconds dht_republish{1800};  // pointers are put again this often (BEP 44 items expire)
+    std::chrono::seconds dht_republish{1800};     // pointers are put again this often (BEP 44 items expire)
     std::chrono::milliseconds rescan{2000};       // how often the releases directory is re-read
     std::chrono::seconds http_header_timeout{5};  // reading a request's header (idle keep-alive included)
     std::chrono::seconds http_timeout{10};        // each write of an answer or chunk, budget wait included

@@ -9,8 +9,8 @@
 
 #include "core/address.h"
 #include "core/dir_lock.h"
-#include "core/shard.h"
 #include "core/sha256.h"
+#include "core/shard.h"
 #include "core/trustnet_file.h"
 #include "net/dht.h"
 #include "verifier/fetch_dht.h"
@@ -286,8 +286,8 @@ struct DhtSide {
 };
 
 [[nodiscard]] core::Result<DhtSide> dht_side(const FetchOptions& o, const core::Trustnet& tn, Store& store,
-                                             const std::optional<Installed>& cur, std::vector<HttpUrl>& sources,
-                                             const std::atomic<bool>& stop) {
+                                             const std::optional<Installed>& cur,
+                                             std::vector<HttpUrl>& sources, const std::atomic<bool>& stop) {
     DhtSide side;
     if (!o.dht) return side;
     std::vector<HostPort> nodes;
@@ -310,7 +310,8 @@ struct DhtSide {
     for (const auto& url : side.found.seeders) {
         auto u = parse_http_url(url);
         if (!u) continue;
-        if (std::none_of(sources.begin(), sources.end(), [&](const HttpUrl& x) { return x.str() == u->str(); }))
+        if (std::none_of(sources.begin(), sources.end(),
+                         [&](const HttpUrl& x) { return x.str() == u->str(); }))
             sources.push_back(*u);
     }
     return side;
@@ -330,7 +331,8 @@ void republish(DhtSide& side, const Accepted& a) {
         else
             log().warn("{}: re-putting its DHT pointer failed: {}", p.authority, put.error().message);
     }
-    if (tried > 0) log().info("republished {} of {} DHT pointer(s) naming the installed release", stored, tried);
+    if (tried > 0)
+        log().info("republished {} of {} DHT pointer(s) naming the installed release", stored, tried);
 }
 
 }  // namespace

@@ -29,19 +29,21 @@ constexpr core::JsonBounds kManifestBounds{.max_depth = 4, .max_values = 1u << 2
 void warn(const std::string& line) { log().warn("{}", core::printable(line)); }
 
 // Step 1 and 2 for one authority: its verified pointer, or nullopt with a warning saying why not.
-core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& store, const core::Trustnet& tn,
-                                                         const core::Authority& a, const DhtLimits& limits,
-                                                         DhtFound& found) {
+core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& store,
+                                                         const core::Trustnet& tn, const core::Authority& a,
+                                                         const DhtLimits& limits, DhtFound& found) {
     const std::string salt = core::dht_salt(tn.network);
     const auto t0 = std::chrono::steady_clock::now();
     auto got = dht.get(a.key.key, salt, limits.get_timeout);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
     if (!got) {
         warn(fmt::format("{}: no DHT pointer ({})", a.name, got.error().message));
         return std::optional<AuthorityPointer>{};
     }
     if (!*got) {
-        warn(fmt::format("{}: no DHT pointer found under its key for {}", a.name, core::network_name(tn.network)));
+        warn(fmt::format("{}: no DHT pointer found under its key for {}", a.name,
+                         core::network_name(tn.network)));
         return std::optional<AuthorityPointer>{};
     }
     ++found.items;
@@ -52,7 +54,8 @@ core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& s
     }
     auto pointer = core::decode_pointer_value(item.value);
     if (!pointer) {
-        warn(fmt::format("{}: its DHT pointer (seq {}) is refused: {}", a.name, item.seq, pointer.error().message));
+        warn(fmt::format("{}: its DHT pointer (seq {}) is refused: {}", a.name, item.seq,
+                         pointer.error().message));
         return std::optional<AuthorityPointer>{};
     }
     if (pointer->network != tn.network) {
@@ -62,9 +65,10 @@ core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& s
     }
     UTXO_TRY_ASSIGN(auto seen, store.dht_seq(tn.network, a.key.id));
     if (seen && item.seq < *seen) {
-        warn(fmt::format("{}: its DHT pointer has seq {}, older than seq {} seen before: a replayed pointer, "
-                         "refused",
-                         a.name, item.seq, *seen));
+        warn(
+            fmt::format("{}: its DHT pointer has seq {}, older than seq {} seen before: a replayed pointer, "
+                        "refused",
+                        a.name, item.seq, *seen));
         return std::optional<AuthorityPointer>{};
     }
     UTXO_TRY(store.record_dht_seq(tn.network, a.key.id, item.seq));
@@ -75,7 +79,8 @@ core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& s
 
 // Step 3 for one manifest: through its torrent, checked against the SHA-256 the pointers signed.
 std::shared_ptr<const std::string> manifest_from_swarm(Swarm& swarm, Store& store, const core::DhtPointer& p,
-                                                       const DhtLimits& limits, const std::atomic<bool>& stop) {
+                                                       const DhtLimits& limits,
+                                                       const std::atomic<bool>& stop) {
     const std::string what =
         fmt::format("the manifest torrent {} of height {}", p.manifest_torrent.to_hex(), p.height.value);
     const auto t0 = std::chrono::steady_clock::now();
@@ -108,15 +113,17 @@ std::shared_ptr<const std::string> manifest_from_swarm(Swarm& swarm, Store& stor
         warn(fmt::format("{}: {}", what, got.error().message));
         return nullptr;
     }
-    log().info("{}: metadata and manifest.json from the swarm in {} ms", what,
-               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+    log().info(
+        "{}: metadata and manifest.json from the swarm in {} ms", what,
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
     auto bytes = core::read_small_file(*dir / "manifest.json", limits.max_manifest_bytes);
     if (!bytes) {
         warn(fmt::format("{}: {}", what, bytes.error().message));
         return nullptr;
     }
     if (core::sha256(core::as_bytes(*bytes)) != p.manifest_sha256) {
-        warn(fmt::format("{}: its manifest.json is not the one the pointers name (SHA-256 differs): refused", what));
+        warn(fmt::format("{}: its manifest.json is not the one the pointers name (SHA-256 differs): refused",
+                         what));
         return nullptr;
     }
     if (auto shape = core::check_json_shape(*bytes, kManifestBounds); !shape) {

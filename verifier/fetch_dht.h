@@ -52,7 +52,8 @@ struct DhtLimits {
 // Steps 1-4 above. Trouble with one authority's pointer or one manifest is a warning naming it (the
 // rule then counts that signature as missing); errors are the store's.
 [[nodiscard]] core::Result<DhtFound> dht_offers(net::Dht& dht, Swarm& swarm, Store& store,
-                                                const core::Trustnet& tn, std::optional<core::Height> installed,
+                                                const core::Trustnet& tn,
+                                                std::optional<core::Height> installed,
                                                 const DhtLimits& limits, const std::atomic<bool>& stop);
 
 }  // namespace utxo::verifier

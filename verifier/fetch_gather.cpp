@@ -306,8 +306,9 @@ void add_ready(Shared& s, const std::vector<ReadyOffer>& ready) {
     for (const auto& r : ready)
         if (r.offer.network == s.trustnet.network && !(s.installed && r.offer.height <= *s.installed))
             kept.push_back(&r);
-    std::stable_sort(kept.begin(), kept.end(),
-                     [](const ReadyOffer* a, const ReadyOffer* b) { return a->offer.height > b->offer.height; });
+    std::stable_sort(kept.begin(), kept.end(), [](const ReadyOffer* a, const ReadyOffer* b) {
+        return a->offer.height > b->offer.height;
+    });
     SourceWork w{HttpUrl{}, true, true, {}, {}};
     for (const auto* r : kept) {
         OfferFiles f{r->signatures, r->manifest, true};

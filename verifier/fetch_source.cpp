@@ -43,8 +43,8 @@ core::Status check_release_torrent(const net::TorrentContents& facts, const core
         part == Part::shards ? std::optional<core::InfoHash>(m.shards_infohash) : m.patches_infohash;
     if (!signed_hash) return fail(Errc::not_found, "the release has no patches torrent");
     if (facts.infohash != *signed_hash || facts.has_v2)
-        return fail(Errc::mismatch, fmt::format("its infohash {} is not the signed {}", facts.infohash.to_hex(),
-                                                signed_hash->to_hex()));
+        return fail(Errc::mismatch, fmt::format("its infohash {} is not the signed {}",
+                                                facts.infohash.to_hex(), signed_hash->to_hex()));
     return match_files(facts, m, part);
 }
 
@@ -85,7 +85,8 @@ core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers, c
             continue;
         }
         auto facts = read_torrent_facts(**bytes);
-        core::Status ok = facts ? check_release_torrent(*facts, m, part) : core::Status{std::unexpected(facts.error())};
+        core::Status ok =
+            facts ? check_release_torrent(*facts, m, part) : core::Status{std::unexpected(facts.error())};
         if (!ok) {
             last_problem = fmt::format("{}: refused: {}", t->torrent->str(), ok.error().message);
             log().warn("{}", last_problem);

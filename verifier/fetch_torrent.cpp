@@ -294,7 +294,8 @@ core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const Progre
     return downloaded;
 }
 
-core::Result<std::string> Swarm::fetch_metadata(const core::InfoHash& infohash, const std::vector<HostPort>& peers,
+core::Result<std::string> Swarm::fetch_metadata(const core::InfoHash& infohash,
+                                                const std::vector<HostPort>& peers,
                                                 const std::atomic<bool>& stop) {
     lt::add_torrent_params atp;
     atp.info_hashes.v1 = lt::sha1_hash(reinterpret_cast<const char*>(infohash.data()));
@@ -304,10 +305,13 @@ core::Result<std::string> Swarm::fetch_metadata(const core::InfoHash& infohash, 
     atp.flags &= ~(lt::torrent_flags::paused | lt::torrent_flags::auto_managed);
     lt::error_code ec;
     lt::torrent_handle h = impl_->session.add_torrent(std::move(atp), ec);
-    if (ec) return fail(Errc::io, fmt::format("libtorrent refused the infohash {} ({})", infohash.to_hex(), ec.message()));
+    if (ec)
+        return fail(Errc::io,
+                    fmt::format("libtorrent refused the infohash {} ({})", infohash.to_hex(), ec.message()));
     connect_hints(h, peers);
-    core::Status outcome = fail(Errc::io, fmt::format("no peer gave the metadata of {} within {} s",
-                                                      infohash.to_hex(), impl_->options.stall_timeout.count()));
+    core::Status outcome =
+        fail(Errc::io, fmt::format("no peer gave the metadata of {} within {} s", infohash.to_hex(),
+                                   impl_->options.stall_timeout.count()));
     std::string torrent;
     auto last_connect = Clock::now();
     for (auto until = Clock::now() + impl_->options.stall_timeout; Clock::now() < until;) {
@@ -320,7 +324,8 @@ core::Result<std::string> Swarm::fetch_metadata(const core::InfoHash& infohash, 
         impl_->session.pop_alerts(&alerts);
         bool received = false;
         for (auto* a : alerts)
-            if (auto* m = lt::alert_cast<lt::metadata_received_alert>(a); m && m->handle == h) received = true;
+            if (auto* m = lt::alert_cast<lt::metadata_received_alert>(a); m && m->handle == h)
+                received = true;
         if (received || h.status().has_metadata) {
             auto ti = h.torrent_file();
             if (!ti) continue;

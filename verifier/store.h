@@ -106,7 +106,8 @@ public:
 
     // The highest DHT pointer seq seen for an authority's key on a network (fetch --dht), so an
     // older pointer replayed later is refused. record_dht_seq keeps the higher of the two.
-    [[nodiscard]] core::Result<std::optional<std::int64_t>> dht_seq(core::Network network, const core::KeyId& id);
+    [[nodiscard]] core::Result<std::optional<std::int64_t>> dht_seq(core::Network network,
+                                                                    const core::KeyId& id);
     [[nodiscard]] core::Status record_dht_seq(core::Network network, const core::KeyId& id, std::int64_t seq);
 
     struct Impl;  // defined in store_impl.h, for the store's own source files

@@ -20,7 +20,8 @@ core::Result<std::optional<std::int64_t>> Store::dht_seq(core::Network network, 
     const std::string key = seq_key(network, id);
     UTXO_TRY_ASSIGN(auto v, core::lmdb::get(txn, impl_->meta, core::as_bytes(key)));
     if (!v) return std::optional<std::int64_t>{};
-    if (v->size() != 8) return fail(core::Errc::invalid, fmt::format("the store's {} record is damaged", key));
+    if (v->size() != 8)
+        return fail(core::Errc::invalid, fmt::format("the store's {} record is damaged", key));
     std::uint64_t u = 0;
     for (std::size_t i = 0; i < 8; ++i) u |= static_cast<std::uint64_t>((*v)[i]) << (8 * i);
     return std::optional<std::int64_t>{static_cast<std::int64_t>(u)};
@@ -32,7 +33,8 @@ core::Status Store::record_dht_seq(core::Network network, const core::KeyId& id,
     UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, true));
     const std::string key = seq_key(network, id);
     core::Bytes value(8);
-    for (std::size_t i = 0; i < 8; ++i) value[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(seq) >> (8 * i));
+    for (std::size_t i = 0; i < 8; ++i)
+        value[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(seq) >> (8 * i));
     UTXO_TRY(core::lmdb::put(txn, impl_->meta, core::as_bytes(key), value));
     return txn.commit();
 }

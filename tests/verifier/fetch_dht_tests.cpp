@@ -2,17 +2,18 @@
 // net::Dht nodes; nothing reaches outside): the authorities sign offline (utxo-signer writes each
 // pre-signed pointer beside its .minisig), utxo-seeder --dht puts the pointers and seeds the
 // manifest torrents, and fetch --dht finds, agrees, downloads and installs with no HTTP at all.
+#include <sodium.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <regex>
-#include <sodium.h>
 #include <thread>
 
-#include "fetch_world.h"
 #include "core/dht_pointer.h"
 #include "core/minisign.h"
+#include "fetch_world.h"
 #include "net/dht.h"
 #include "test_process.h"
 #include "test_support.h"
@@ -83,8 +84,8 @@ struct DhtSeeder {
 };
 
 // fetch --dht with no --seeder: the DHT is the only source.
-test::CommandResult fetch_dht(const fs::path& db, const PrivateDht& dht, const std::vector<std::string>& extra = {},
-                              const fs::path& trustnet = {}) {
+test::CommandResult fetch_dht(const fs::path& db, const PrivateDht& dht,
+                              const std::vector<std::string>& extra = {}, const fs::path& trustnet = {}) {
     std::vector<std::string> a{verifier,
                                "fetch",
                                "--trustnet",
@@ -110,7 +111,6 @@ std::size_t count(const std::string& text, const std::string& what) {
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
     return n;
 }
-
 
 // The raw Ed25519 secret key (seed | pk) of an unencrypted minisign key file made by
 // `utxo-signer keygen --unencrypted` (docs/signer.md: the key blob's last 104 bytes are key id,
@@ -158,7 +158,8 @@ void forge_minisig_in_item(const fs::path& rel, const fs::path& key_file) {
 
 }  // namespace
 
-TEST_CASE("fetch --dht bootstraps from the DHT alone: pointers put by a seeder, no HTTP source", "[fetch][dht]") {
+TEST_CASE("fetch --dht bootstraps from the DHT alone: pointers put by a seeder, no HTTP source",
+          "[fetch][dht]") {
     auto& w = world();
     PrivateDht dht;
     DhtSeeder s(serve_dir("dht-full", {200, 250}, w.names), dht, {"--dht-republish", "10"});
@@ -172,7 +173,8 @@ TEST_CASE("fetch --dht bootstraps from the DHT alone: pointers put by a seeder, 
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
     WARN("fetch --dht of 16 shards took " << seconds << " s");
-    CHECK(r.out.find("release regtest height 250 accepted: signed by alice, bob, carol") != std::string::npos);
+    CHECK(r.out.find("release regtest height 250 accepted: signed by alice, bob, carol") !=
+          std::string::npos);
     CHECK(r.out.find("http://") == std::string::npos);  // no HTTP request of any kind
     auto st = store_status(db.path());
     REQUIRE(st.is_object());

@@ -128,7 +128,7 @@ inline World& world() {
 // A releases directory for one seeder: copies of alice's releases at `heights` (or of `from`),
 // signed by `signers`, each against their own release (so a signature means real agreement).
 inline fs::path serve_dir(const std::string& tag, const std::vector<int>& heights,
-                   const std::vector<std::string>& signers, const fs::path& from = {}) {
+                          const std::vector<std::string>& signers, const fs::path& from = {}) {
     auto& w = world();
     fs::path root = w.dir / ("served-" + tag);
     for (int h : heights) {
@@ -176,7 +176,7 @@ struct Seeder {
 };
 
 inline std::vector<std::string> fetch_args(const fs::path& db, const std::vector<const Seeder*>& seeders,
-                                    const std::vector<std::string>& extra = {}) {
+                                           const std::vector<std::string>& extra = {}) {
     std::vector<std::string> a{
         verifier, "fetch",     "--trustnet", world().trustnet.string(),
         "--db",   db.string(), "--listen",   "127.0.0.1:" + std::to_string(free_port())};
@@ -188,7 +188,7 @@ inline std::vector<std::string> fetch_args(const fs::path& db, const std::vector
 }
 
 inline test::CommandResult fetch(const fs::path& db, const std::vector<const Seeder*>& seeders,
-                          const std::vector<std::string>& extra = {}, const std::string& env = "") {
+                                 const std::vector<std::string>& extra = {}, const std::string& env = "") {
     return run(env + " timeout -s KILL 90 " + sh_join(fetch_args(db, seeders, extra)));
 }
 
@@ -207,7 +207,6 @@ inline std::map<std::string, utxo::core::Bytes> shard_files(const fs::path& rele
         out[e.path().filename().string()] = test::read_file(e.path());
     return out;
 }
-
 
 // The exact byte count fetch reports: "... (N bytes downloaded)".
 inline std::uint64_t downloaded_bytes(const std::string& out) {
@@ -230,6 +229,5 @@ inline std::uint64_t patches_total(int height) {
         n += fs::file_size(e.path());
     return n;
 }
-
 
 }  // namespace fetch_world
