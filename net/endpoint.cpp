@@ -1,7 +1,9 @@
 #include "net/endpoint.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 
 namespace utxo::net {
@@ -44,6 +46,21 @@ std::optional<HostPort> parse_peer_address(std::string_view text) {
     auto port = parse_port(hp->second);
     if (!port) return std::nullopt;
     return HostPort{hp->first, *port};
+}
+
+bool is_local_address(std::string_view host) {
+    const std::string text(host);
+    std::array<unsigned char, 16> a{};
+    if (inet_pton(AF_INET, text.c_str(), a.data()) == 1) {
+        return a[0] == 127 || a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+               (a[0] == 192 && a[1] == 168) || (a[0] == 169 && a[1] == 254);
+    }
+    if (inet_pton(AF_INET6, text.c_str(), a.data()) == 1) {
+        static constexpr std::array<unsigned char, 16> loopback{0, 0, 0, 0, 0, 0, 0, 0,
+                                                                0, 0, 0, 0, 0, 0, 0, 1};
+        return a == loopback || (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+    }
+    return false;
 }
 
 std::optional<std::uint16_t> parse_port(std::string_view text) {

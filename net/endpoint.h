@@ -26,6 +26,11 @@ struct HostPort {
 // A peer's address, as in a magnet's x.pe: port 1-65535; nullopt if malformed.
 std::optional<HostPort> parse_peer_address(std::string_view text);
 
+// True when `host` is a numeric address that never leaves this machine or its local network:
+// loopback (127/8, ::1), private IPv4 (10/8, 172.16/12, 192.168/16), link-local (169.254/16,
+// fe80::/10) or unique-local IPv6 (fc00::/7). A name is never local (it is not resolved here).
+bool is_local_address(std::string_view host);
+
 // A port number from 1 to 65535.
 std::optional<std::uint16_t> parse_port(std::string_view text);
 // "host", "host:port", "[v6]" or "[v6]:port" -> {host, port text (may be empty)}.

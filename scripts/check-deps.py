@@ -38,9 +38,10 @@ PARTS = set(ALLOWED)
 
 # Headers that may appear only in .cpp files (slow to compile, or with ABI defines that leak).
 CPP_ONLY = [r"<libtorrent/", r"<boost/beast", r"<boost/asio", r"<catch2/"]
-# Headers whose interface is libtorrent's own (a disk backend is a libtorrent type): they may name
-# libtorrent, but only .cpp files may include them, so it still never reaches a plain header.
-LIBTORRENT_INTERFACES = {"verifier/hashing_disk_io.h"}
+# Headers whose interface is libtorrent's own (a disk backend is a libtorrent type, the DHT settings
+# apply to a libtorrent session): they may name libtorrent, but only .cpp files may include them, so
+# it still never reaches a plain header.
+LIBTORRENT_INTERFACES = {"verifier/hashing_disk_io.h", "net/dht_settings.h"}
 # What the binaries must not import: signing in the verify-only tools, sockets in the signer.
 SIGNING = {"crypto_sign_detached", "crypto_sign_keypair", "crypto_sign_seed_keypair", "crypto_sign",
            "crypto_pwhash_scryptsalsa208sha256", "crypto_sign_ed25519_sk_to_seed"}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: the whole story on loopback. A synthetic chain; three authorities index it
-# independently and each signs the release only if it equals its own; a seeder serves it; a
-# trustnet names the three keys; a full node and a wallet bootstrap with `utxo-verifier fetch`.
+# independently and each signs the release only if it equals its own (and writes its pre-signed DHT
+# pointer); a seeder serves it and puts the pointers into a DHT on loopback; a trustnet names the
+# three keys; a full node bootstraps from the seeder's HTTP index and a wallet from the DHT alone.
 # Everything runs on 127.0.0.1 and is torn down at the end.
 #   UTXO_BIN=/usr/bin scripts/demo.sh    the same with installed binaries: no install, no build
 set -euo pipefail
@@ -58,9 +59,11 @@ say "a trustnet with the three keys (require all)"
 for a in alice bob carol; do "$bin/utxo-trustnet" add "$work/trustnet.txt" "$a" "$work/$a.pub"; done
 "$bin/utxo-trustnet" list "$work/trustnet.txt"
 
-say "a seeder serves the release over BitTorrent and HTTP"
+say "a seeder serves the release over BitTorrent and HTTP, and puts the pointers into the DHT"
 bt=$(free_port); http=$(free_port)
-"$bin/utxo-seeder" --releases "$work/published" --listen "127.0.0.1:$bt" --http "127.0.0.1:$http" -q &
+# A private DHT on loopback: the seeder's own BitTorrent node (UDP on --listen) is its first node.
+"$bin/utxo-seeder" --releases "$work/published" --listen "127.0.0.1:$bt" --http "127.0.0.1:$http" \
+  --dht --dht-node "127.0.0.1:$bt" -q &
 pids+=($!)
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$http") 2>/dev/null && break; sleep 0.1; done
 
@@ -69,13 +72,17 @@ say "a full node bootstraps the whole set"
   --db "$work/node" --all --seed-ratio 0
 "$bin/utxo-verifier" status --db "$work/node"
 
-say "a wallet bootstraps only the shards of three addresses"
+say "a wallet bootstraps only the shards of three addresses, through the DHT: no --seeder, no HTTP"
 mapfile -t addresses < <("$bin/utxo-indexer" addresses --release "$work/published/regtest/$release" --count 3 |
                          cut -d' ' -f1)
 args=()
 for a in "${addresses[@]}"; do args+=(--address "$a"); done
-"$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" --seeder "http://127.0.0.1:$http" \
-  --db "$work/wallet" "${args[@]}" --seed-ratio 0
+for _ in $(seq 100); do  # until the seeder has put the three pointers
+  curl -s "http://127.0.0.1:$http/metrics" | grep -q '^utxo_seeder_dht_puts_total{result="stored"} [3-9]' && break
+  sleep 0.1
+done
+"$bin/utxo-verifier" fetch --trustnet "$work/trustnet.txt" --dht --dht-node "127.0.0.1:$bt" \
+  --dht-listen 127.0.0.1:0 --listen "127.0.0.1:$(free_port)" --db "$work/wallet" "${args[@]}" --seed-ratio 0
 "$bin/utxo-verifier" status --db "$work/wallet"
 echo "wallet store: $(du -sh "$work/wallet" | cut -f1), full store: $(du -sh "$work/node" | cut -f1)"
 

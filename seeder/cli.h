@@ -10,8 +10,10 @@ namespace utxo::seeder {
 
 struct CommandLine {
     Options options;
-    std::string listen, http;  // --listen and --http as given; empty keeps the default
-    std::string log_file;      // --log-file: log there instead of stderr
+    std::string listen, http;            // --listen and --http as given; empty keeps the default
+    std::vector<std::string> dht_nodes;  // --dht-node HOST:PORT
+    std::string dht_listen;              // --dht-listen HOST:PORT
+    std::string log_file;                // --log-file: log there instead of stderr
 };
 
 // Registers every option of the daemon onto `app`, writing into `line`; once parsed, `action`

@@ -63,7 +63,19 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
                    "HTTP connections open at once from one IPv4 address or IPv6 /64; more are closed")
         ->capture_default_str()
         ->check(CLI::Range(1u, 100000u));
-    app.add_flag("--dht", o.dht, "join the BitTorrent DHT");
+    app.add_flag("--dht", o.dht,
+                 "join the BitTorrent DHT: announce the torrents there, seed each release's manifest torrent "
+                 "and publish the authorities' pre-signed release pointers (manifest.json.<KEYID>.dht)");
+    app.add_option(
+        "--dht-node", line.dht_nodes,
+        "with --dht: bootstrap from this DHT node HOST:PORT instead of the public DHT (repeatable)");
+    app.add_option(
+        "--dht-listen", line.dht_listen,
+        "with --dht: HOST:PORT of the node that puts the pointers (default: --listen's host, any port)");
+    app.add_option("--dht-republish", o.dht_republish,
+                   "with --dht: put the pointers again every this many seconds")
+        ->capture_default_str()
+        ->check(CLI::Range(10, 86400));
     app.add_flag("--lsd", o.lsd, "local service discovery");
     app.add_flag("--upnp", o.upnp, "UPnP port mapping");
     app.add_flag("--natpmp", o.natpmp, "NAT-PMP port mapping");
@@ -85,6 +97,14 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
 
 core::Status apply_addresses(CommandLine& line) {
     UTXO_TRY(set_host_port("--listen", line.listen, line.options.listen));
+    UTXO_TRY(set_host_port("--dht-listen", line.dht_listen, line.options.dht_listen));
+    if (line.options.dht_listen.host.empty()) line.options.dht_listen.host = line.options.listen.host;
+    line.options.dht_nodes.clear();
+    for (const auto& n : line.dht_nodes) {
+        net::HostPort hp;
+        UTXO_TRY(set_host_port("--dht-node", n, hp));
+        line.options.dht_nodes.push_back(std::move(hp));
+    }
     return set_host_port("--http", line.http, line.options.http);
 }
 

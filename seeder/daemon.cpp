@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "core/file_io.h"
+#include "core/manifest_torrent.h"
 #include "net/service_notify.h"
+#include "seeder/dht_publisher.h"
 #include "seeder/http_server.h"
 #include "seeder/log.h"
 #include "seeder/metrics.h"
@@ -92,6 +94,7 @@ private:
             if (holds(next, r)) continue;
             session_.remove(r.key() + "/shards");
             session_.remove(r.key() + "/patches");
+            session_.remove(r.key() + "/manifest");
             log().info("dropped {} (no longer among the newest {})", r.key(), options_.keep);
         }
         seeded_.clear();
@@ -162,7 +165,18 @@ private:
         }
         log().info("seeding {} (shards {}{})", r.key(), r.shards.infohash.to_hex(),
                    r.patches ? ", patches " + r.patches->infohash.to_hex() : std::string());
+        if (options_.dht) seed_manifest_torrent(r);
         return true;
+    }
+
+    // --dht: the release's manifest torrent (core/manifest_torrent.h), which a client that has only
+    // the DHT pointers fetches manifest.json through. Trouble is logged; the release stays seeded.
+    void seed_manifest_torrent(const Release& r) {
+        const auto infohash = core::manifest_torrent_infohash(r.manifest);
+        if (auto s = session_.add(r.key() + "/manifest", core::manifest_torrent(r.manifest), r.dir, infohash,
+                                  false);
+            !s)
+            report_once(r.dir.string(), fmt::format("the manifest torrent: {}", s.error().message));
     }
 };
 
@@ -218,6 +232,12 @@ core::Status run_seeder(const Options& options) {
 
     Reconciler reconciler(options, links, **session, box, metrics);
     reconciler.rescan();
+    // After the first rescan: the releases are served at once, whatever the DHT takes to join.
+    std::unique_ptr<DhtPublisher> publisher;
+    if (options.dht) {
+        UTXO_TRY_ASSIGN(publisher, DhtPublisher::start(options, metrics));
+        publisher->offer(box.get());
+    }
     std::string status = seeding_status(box);
     net::notify_ready(status);  // both listeners are bound and the releases are added
     for (Signal s; (s = wait_for_signal(set, options.rescan)) != Signal::stop;) {
@@ -227,10 +247,12 @@ core::Status run_seeder(const Options& options) {
             log().info("SIGHUP: rescanning {}", options.releases.string());
         }
         reconciler.rescan();
+        if (publisher) publisher->offer(box.get());
         if (s == Signal::hangup) net::notify_reloaded();
         if (auto now = seeding_status(box); now != status) net::notify_status(status = std::move(now));
     }
     server.reset();  // stop answering first, then stop seeding
+    publisher.reset();
     session->reset();
     log().info("stopped");
     return {};

@@ -84,6 +84,13 @@ std::string render_metrics(const Metrics& m) {
     metric(out, "utxo_seeder_http_bytes_sent_total", "counter", "HTTP body bytes sent (API and web seed).",
            m.http_bytes_sent.load());
     metric(out, "utxo_seeder_http_connections", "gauge", "HTTP connections open.", m.http_connections.load());
+    metric(out, "utxo_seeder_dht_pointers", "gauge",
+           "Authorities' release pointers published in the DHT (--dht).", m.dht_pointers.load());
+    out +=
+        "# HELP utxo_seeder_dht_puts_total Puts of release pointers into the DHT, by result.\n"
+        "# TYPE utxo_seeder_dht_puts_total counter\n";
+    out += fmt::format("utxo_seeder_dht_puts_total{{result=\"stored\"}} {}\n", m.dht_puts_stored.load());
+    out += fmt::format("utxo_seeder_dht_puts_total{{result=\"failed\"}} {}\n", m.dht_puts_failed.load());
     out +=
         "# HELP utxo_seeder_http_requests_total HTTP requests answered, by status code.\n"
         "# TYPE utxo_seeder_http_requests_total counter\n";

@@ -28,6 +28,9 @@ public:
     std::atomic<std::uint64_t> bytes_uploaded{0};    // BitTorrent payload bytes sent, all torrents
     std::atomic<std::uint64_t> http_bytes_sent{0};   // HTTP body bytes sent (web seed and API)
     std::atomic<std::uint64_t> http_connections{0};  // HTTP connections open now
+    std::atomic<std::uint64_t> dht_pointers{0};      // --dht: release pointers being published
+    std::atomic<std::uint64_t> dht_puts_stored{0};   // puts some DHT node stored
+    std::atomic<std::uint64_t> dht_puts_failed{0};   // puts no node stored in time
 
     void count_request(unsigned status);
     std::map<unsigned, std::uint64_t> requests() const;

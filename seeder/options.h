@@ -34,6 +34,12 @@ struct Options {
     int tracker_pid = 0;
     std::int64_t upload_rate = 0;  // bytes per second, 0 = unlimited; applies to local peers too
     bool dht = false, lsd = false, upnp = false, natpmp = false, utp = false;
+    // With dht: bootstrap from these nodes instead of the public DHT (a private or test DHT).
+    std::vector<HostPort> dht_nodes;
+    // With dht: the node that puts the kept releases' pre-signed pointers (seeder/dht_publisher.h);
+    // port 0 is any free port. Unset host: --listen's host.
+    HostPort dht_listen{"", 0};
+    std::chrono::seconds dht_republish{1800};     // pointers are put again this often (BEP 44 items expire)
     std::chrono::milliseconds rescan{2000};       // how often the releases directory is re-read
     std::chrono::seconds http_header_timeout{5};  // reading a request's header (idle keep-alive included)
     std::chrono::seconds http_timeout{10};        // each write of an answer or chunk, budget wait included

@@ -49,16 +49,27 @@ bool is_signature_name(std::string_view name) {
     return !id.empty() && id.size() <= 64 && all_of(id, isalnum);
 }
 
-std::vector<std::string> list_signatures(const fs::path& dir) {
+// "manifest.json.<KEYID>.dht", the pre-signed DHT pointer utxo-signer writes beside a signature.
+bool is_dht_item_name(std::string_view name) {
+    constexpr std::string_view prefix = "manifest.json.", suffix = ".dht";
+    if (!name.starts_with(prefix) || !name.ends_with(suffix)) return false;
+    auto id = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    return !id.empty() && id.size() <= 64 && all_of(id, isalnum);
+}
+
+std::vector<std::string> list_named(const fs::path& dir, bool (*wanted)(std::string_view)) {
     std::vector<std::string> out;
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         auto name = it->path().filename().string();
-        if (is_signature_name(name) && it->is_regular_file(ec)) out.push_back(name);
+        if (wanted(name) && it->is_regular_file(ec)) out.push_back(name);
     }
     std::sort(out.begin(), out.end());
     return out;
 }
+
+std::vector<std::string> list_signatures(const fs::path& dir) { return list_named(dir, is_signature_name); }
+std::vector<std::string> list_dht_items(const fs::path& dir) { return list_named(dir, is_dht_item_name); }
 
 [[nodiscard]] core::Result<ReleaseTorrent> load_torrent(const Release& r, const std::string& part,
                                                         const core::InfoHash& infohash,
@@ -99,6 +110,7 @@ std::vector<std::string> list_signatures(const fs::path& dir) {
         r.patches = std::move(patches);
     }
     r.signatures = list_signatures(dir);
+    r.dht_items = list_dht_items(dir);
     return r;
 }
 
@@ -218,6 +230,7 @@ core::Result<ScanResult> scan_releases(const fs::path& root, unsigned keep, cons
             if (known) {
                 catalog->releases.push_back(*known);
                 catalog->releases.back().signatures = list_signatures(dir);
+                catalog->releases.back().dht_items = list_dht_items(dir);
                 ++kept;
                 continue;
             }

@@ -32,6 +32,7 @@ struct Release {
     std::filesystem::path dir;
     std::string manifest;                 // manifest.json bytes
     std::vector<std::string> signatures;  // "manifest.json.<KEYID>.minisig" names present, sorted
+    std::vector<std::string> dht_items;   // "manifest.json.<KEYID>.dht" names present, sorted (DHT pointers)
     ReleaseTorrent shards;
     std::optional<ReleaseTorrent> patches;
 

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "core/bytes.h"
+#include "net/dht_settings.h"
 #include "seeder/log.h"
 #include "seeder/log_limit.h"
 
@@ -50,6 +51,7 @@ lt::settings_pack make_settings(const Options& o) {
     p.set_int(lt::settings_pack::max_retry_port_bind, 0);  // never silently listen on PORT+1
     p.set_bool(lt::settings_pack::enable_dht, o.dht);
     if (!o.dht) p.set_str(lt::settings_pack::dht_bootstrap_nodes, "");
+    if (o.dht) net::apply_dht_settings(p, o.dht_nodes);  // its nodes, and the rules for a private DHT
     p.set_bool(lt::settings_pack::enable_lsd, o.lsd);
     p.set_bool(lt::settings_pack::enable_upnp, o.upnp);
     p.set_bool(lt::settings_pack::enable_natpmp, o.natpmp);
@@ -189,6 +191,7 @@ core::Result<std::unique_ptr<TorrentSession>> TorrentSession::start(const Option
         return fail(Errc::io, fmt::format("cannot start the BitTorrent session: {}", e.what()));
     }
     UTXO_TRY(impl->wait_listening(options));
+    if (options.dht) net::add_dht_nodes(impl->session, options.dht_nodes);
     if (options.upload_rate > 0) {
         // Loopback and LAN peers sit in libtorrent's local class, which ignores rate limits; put
         // every address in the global class so the cap holds for them too.
@@ -212,7 +215,8 @@ TorrentSession::~TorrentSession() {
 }
 
 core::Status TorrentSession::add(const std::string& key, std::string_view torrent,
-                                 const std::filesystem::path& save_path, const core::InfoHash& infohash) {
+                                 const std::filesystem::path& save_path, const core::InfoHash& infohash,
+                                 bool to_trackers) {
     lt::error_code ec;
     auto ti = std::make_shared<lt::torrent_info>(
         lt::span<char const>(torrent.data(), static_cast<std::ptrdiff_t>(torrent.size())), ec, lt::from_span);
@@ -228,7 +232,7 @@ core::Status TorrentSession::add(const std::string& key, std::string_view torren
     atp.save_path = save_path.string();
     atp.have_pieces.resize(ti->num_pieces(), true);  // trusted: no hashing, seeding starts at once
     atp.flags &= ~(lt::torrent_flags::paused | lt::torrent_flags::auto_managed);
-    atp.trackers = impl_->trackers;
+    if (to_trackers) atp.trackers = impl_->trackers;
     std::lock_guard lock(impl_->mutex);
     if (impl_->torrents.contains(key)) return {};
     auto h = impl_->session.add_torrent(std::move(atp), ec);

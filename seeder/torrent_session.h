@@ -29,9 +29,11 @@ public:
 
     // Seeds `torrent` (a release's own .torrent bytes) from save_path without hashing anything: the
     // indexer verified the files. Our trackers are added to the announce list. Fails (invalid) when
-    // libtorrent cannot parse the torrent, (mismatch) when its infohash is not `infohash`.
+    // libtorrent cannot parse the torrent, (mismatch) when its infohash is not `infohash`. Without
+    // `to_trackers` it is announced in the DHT only (a manifest torrent: not in any whitelist).
     [[nodiscard]] core::Status add(const std::string& key, std::string_view torrent,
-                                   const std::filesystem::path& save_path, const core::InfoHash& infohash);
+                                   const std::filesystem::path& save_path, const core::InfoHash& infohash,
+                                   bool to_trackers = true);
     // Stops seeding; the files stay on disk.
     void remove(const std::string& key);
     std::vector<std::string> keys() const;

@@ -16,9 +16,13 @@ namespace utxo::signer {
 namespace {
 
 // The --json object of a signature written or verified: ok, signature_file, key_id,
-// trusted_comment, network, height, block_hash, manifest_sha256. The key id is the signature
-// file's own; what the trusted comment states is read back from it.
-nlohmann::ordered_json signature_json(const std::filesystem::path& file, const std::string& comment) {
+// trusted_comment, network, height, block_hash, manifest_sha256, dht_item_file, dht_seq. The key id
+// is the signature file's own; what the trusted comment states is read back from it. The DHT item
+// file and its seq are null when there is none.
+template <class R>
+nlohmann::ordered_json signature_json(const R& r) {
+    const auto& file = r.signature_file;
+    const auto& comment = r.trusted_comment;
     nlohmann::ordered_json j{{"ok", true}, {"signature_file", file.string()}, {"key_id", nullptr}};
     if (auto text = core::read_small_file(file, 8192))
         if (auto sig = core::parse_signature_file(*text)) j["key_id"] = sig->id.to_hex();
@@ -29,6 +33,8 @@ nlohmann::ordered_json signature_json(const std::filesystem::path& file, const s
         j["block_hash"] = s->block_hash.to_display_hex();
         j["manifest_sha256"] = s->manifest_sha256.to_hex();
     }
+    j["dht_item_file"] = r.dht_item_file ? nlohmann::ordered_json(r.dht_item_file->string()) : nullptr;
+    j["dht_seq"] = r.dht_seq ? nlohmann::ordered_json(*r.dht_seq) : nullptr;
     return j;
 }
 
@@ -69,15 +75,21 @@ void add_sign_command(CLI::App& app, Action& action) {
     cmd->add_option("--passphrase-file", o->passphrase_file, "read the passphrase from this file");
     cmd->add_flag("--allow-open-key", o->allow_open_key,
                   "sign even if the --key file is readable or writable by group or others");
+    cmd->add_option("--dht-seeder", o->dht_seeders,
+                    "a seeder's http(s):// base URL for the DHT pointer (repeatable, at most 8)");
     cmd->add_flag("--json", *json, "one JSON object");
     cmd->callback([o, json, &action] {
         action = [o, json]() -> core::Status {
             auto r = sign_release(*o);
             if (!r) return cli::refused(r, *json);
-            if (*json)
-                cli::print_json(signature_json(r->signature_file, r->trusted_comment));
-            else
-                fmt::print("wrote {}\ntrusted comment: {}\n", r->signature_file.string(), r->trusted_comment);
+            if (*json) {
+                cli::print_json(signature_json(*r));
+                return {};
+            }
+            fmt::print("wrote {}\n", r->signature_file.string());
+            if (r->dht_item_file)
+                fmt::print("wrote {} (DHT item, seq {})\n", r->dht_item_file->string(), *r->dht_seq);
+            fmt::print("trusted comment: {}\n", r->trusted_comment);
             return {};
         };
     });
@@ -122,11 +134,14 @@ void add_verify_command(CLI::App& app, Action& action) {
         action = [o, json]() -> core::Status {
             auto r = verify_release(*o);
             if (!r) return cli::refused(r, *json);
-            if (*json)
-                cli::print_json(signature_json(r->signature_file, r->trusted_comment));
-            else
-                fmt::print("good signature: {}\ntrusted comment: {}\n", r->signature_file.string(),
-                           r->trusted_comment);
+            if (*json) {
+                cli::print_json(signature_json(*r));
+                return {};
+            }
+            fmt::print("good signature: {}\n", r->signature_file.string());
+            if (r->dht_item_file)
+                fmt::print("good DHT item: {} (seq {})\n", r->dht_item_file->string(), *r->dht_seq);
+            fmt::print("trusted comment: {}\n", r->trusted_comment);
             return {};
         };
     });

@@ -5,9 +5,11 @@
 // Errc::rejected is a negative verdict (a refusal to sign, a bad or missing signature); every other
 // code is usage or I/O trouble (unreadable files, wrong passphrase, damaged key).
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "signer/secret_key.h"
@@ -35,11 +37,19 @@ struct SignOptions {
     std::filesystem::path own_dir;          // --own: this authority's indexer output for the block
     std::optional<std::filesystem::path> passphrase_file;
     bool allow_open_key = false;  // --allow-open-key: sign with a key file group or others can access
+    std::vector<std::string> dht_seeders;  // --dht-seeder URL (repeatable): seeder URLs in the DHT pointer
 };
 struct SignResult {
     std::filesystem::path signature_file;
     std::string trusted_comment;
+    // manifest.json.<KEYID>.dht and its seq; absent when manifest.json is not a whole release
+    // manifest (core::decode_manifest refuses it), which has no torrents for a pointer to name.
+    std::optional<std::filesystem::path> dht_item_file;
+    std::optional<std::int64_t> dht_seq;
 };
+// Signs DIR/manifest.json and writes, atomically, DIR/manifest.json.<KEYID>.minisig and the BEP 44
+// item DIR/manifest.json.<KEYID>.dht (signer/dht_item.h; docs/signer.md). A pointer that would not
+// fit BEP 44's 1000 bytes fails the command (Errc::too_large) before either file is written.
 [[nodiscard]] core::Result<SignResult> sign_release(const SignOptions& options);
 
 struct VerifyOptions {
@@ -49,9 +59,13 @@ struct VerifyOptions {
 struct VerifyResult {
     std::filesystem::path signature_file;
     std::string trusted_comment;
+    std::optional<std::filesystem::path> dht_item_file;  // checked when present
+    std::optional<std::int64_t> dht_seq;
 };
 // Checks the signature of one authority (its public key file) over DIR/manifest.json,
-// including that the trusted comment describes exactly that manifest.
+// including that the trusted comment describes exactly that manifest. A DHT item file of that key
+// beside it, when present, must verify with the key and point at exactly this manifest with this
+// very signature file.
 [[nodiscard]] core::Result<VerifyResult> verify_release(const VerifyOptions& options);
 
 struct StatementOptions {

@@ -1,7 +1,14 @@
 // utxo-signer sign and verify: an authority signs only the manifest its own indexer produced.
 #include <fmt/format.h>
 
+#include <chrono>
+
+#include "core/dht_pointer.h"
+#include "core/manifest.h"
+#include "core/manifest_torrent.h"
+#include "core/sha256.h"
 #include "signer/commands.h"
+#include "signer/dht_item.h"
 #include "signer/files.h"
 #include "signer/log.h"
 #include "signer/manifest_diff.h"
@@ -49,6 +56,65 @@ std::unexpected<core::Error> refusal(const std::filesystem::path& file, std::str
     if (!statement) return refusal(path, statement.error().message);
     return *statement;
 }
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The DHT item file to write beside the signature: the pointer at this release with the signature
+// file's bytes, signed with a seq above the key's earlier items. nullopt for a manifest that is not
+// a whole release (no torrents to point at).
+struct DhtItemFile {
+    std::filesystem::path path;
+    std::int64_t seq = 0;
+    std::string bytes;
+};
+[[nodiscard]] core::Result<std::optional<DhtItemFile>> dht_item_file(const SignOptions& o,
+                                                                     const SecretKey& key,
+                                                                     std::string_view manifest_bytes,
+                                                                     const std::string& signature_text) {
+    const auto manifest_path = o.release_dir / "manifest.json";
+    auto path = o.release_dir / core::dht_item_file_name(key.id().to_hex());
+    auto manifest = core::decode_manifest(manifest_bytes);
+    if (!manifest) {
+        log().warn("{}: no DHT item written: not a release manifest ({})", manifest_path.string(),
+                   manifest.error().message);
+        return std::nullopt;
+    }
+    core::DhtPointer pointer;
+    pointer.network = manifest->network;
+    pointer.height = manifest->height;
+    pointer.block_hash = manifest->block;
+    pointer.manifest_sha256 = core::sha256(core::as_bytes(manifest_bytes));
+    pointer.shards = manifest->shards_infohash;
+    pointer.patches = manifest->patches_infohash;
+    pointer.manifest_torrent = core::manifest_torrent_infohash(manifest_bytes);
+    pointer.signature = signature_text;
+    pointer.seeders = o.dht_seeders;
+    if (o.dht_seeders.size() > core::kMaxDhtSeederUrls)
+        return core::fail(Errc::usage,
+                          fmt::format("--dht-seeder given {} times; a DHT pointer carries at most {}",
+                                      o.dht_seeders.size(), core::kMaxDhtSeederUrls));
+    auto value = core::encode_pointer_value(pointer);
+    if (!value && value.error().code == Errc::too_large)
+        return failure(Errc::too_large, path,
+                       fmt::format("{} (the signature file and {} --dht-seeder URLs); nothing written",
+                                   value.error().message, o.dht_seeders.size()));
+    if (!value && value.error().code == Errc::invalid)
+        return core::fail(Errc::usage, "--dht-seeder: " + value.error().message);
+    if (!value) return failure(value.error().code, path, value.error().message);
+    const auto salt = core::dht_salt(manifest->network);
+    UTXO_TRY_ASSIGN(auto seq, next_dht_seq(o.release_dir, key, salt, unix_now()));
+    auto item = sign_dht_item(key, salt, seq, std::move(*value));
+    // An item we cannot verify ourselves must never be published.
+    if (!core::verify_dht_item(item))
+        return failure(Errc::invalid, o.secret_key_file, "the key produced a DHT item that does not verify");
+    auto bytes = core::encode_item_file(item);
+    if (!bytes) return failure(bytes.error().code, path, bytes.error().message);
+    return DhtItemFile{path, seq, std::move(*bytes)};
+}
 }  // namespace
 
 std::string signature_file_name(const core::KeyId& id) {
@@ -73,11 +139,20 @@ core::Result<SignResult> sign_release(const SignOptions& o) {
         return failure(Errc::invalid, o.secret_key_file, "the key produced a signature that does not verify");
     auto sig_path = o.release_dir / signature_file_name(key.id());
     auto text = core::signature_file(sig);
+    // Made before anything is written, so a pointer that does not fit leaves the directory as it was.
+    UTXO_TRY_ASSIGN(auto dht, dht_item_file(o, key, theirs, text));
     if (auto w = write_file_atomically(sig_path, core::as_bytes(text), 0644); !w)
         return failure(w.error().code, sig_path, w.error().message);
-    log().info("signed {} at height {} with key {}", release_path.string(), statement.height.value,
-               key.id().to_hex());
-    return SignResult{sig_path, sig.trusted_comment};
+    SignResult result{sig_path, sig.trusted_comment, std::nullopt, std::nullopt};
+    if (dht) {
+        if (auto w = write_file_atomically(dht->path, core::as_bytes(dht->bytes), 0644); !w)
+            return failure(w.error().code, dht->path, w.error().message);
+        result.dht_item_file = dht->path;
+        result.dht_seq = dht->seq;
+    }
+    log().info("signed {} at height {} with key {}{}", release_path.string(), statement.height.value,
+               key.id().to_hex(), dht ? fmt::format(", DHT item seq {}", dht->seq) : std::string());
+    return result;
 }
 
 core::Result<StatementResult> release_statement(const StatementOptions& o) {
@@ -109,7 +184,18 @@ core::Result<VerifyResult> verify_release(const VerifyOptions& o) {
     if (!claimed) return refusal(sig_path, claimed.error().message);
     if (auto diff = core::statement_difference(*claimed, actual); !diff.empty())
         return refusal(sig_path, "trusted comment does not match manifest.json: " + diff);
-    return VerifyResult{sig_path, sig->trusted_comment};
+    VerifyResult result{sig_path, sig->trusted_comment, std::nullopt, std::nullopt};
+    // The DHT item beside it, when there is one, must be this very signature's pointer.
+    auto dht_path = o.release_dir / core::dht_item_file_name(pub->id.to_hex());
+    if (std::filesystem::exists(dht_path)) {
+        auto item_text = read_file(dht_path, 4096);
+        if (!item_text) return core::fail(Errc::rejected, std::move(item_text.error().message));
+        auto seq = check_dht_item(*item_text, *pub, manifest, *sig_text);
+        if (!seq) return refusal(dht_path, seq.error().message);
+        result.dht_item_file = dht_path;
+        result.dht_seq = *seq;
+    }
+    return result;
 }
 
 }  // namespace utxo::signer

@@ -107,6 +107,15 @@ void add_fetch_command(CLI::App& app, Action& action) {
         ->check(CLI::Range(1L, 3600L));
     cmd->add_option("--listen", o->listen, "BitTorrent listen interfaces, libtorrent syntax")
         ->default_val(o->listen);
+    cmd->add_flag("--dht", o->dht,
+                  "find releases and peers in the BitTorrent DHT: each trustnet authority's signed pointer "
+                  "(no --seeder needed)");
+    cmd->add_option(
+        "--dht-node", o->dht_nodes,
+        "with --dht: bootstrap from this DHT node HOST:PORT instead of the public DHT (repeatable)");
+    cmd->add_option("--dht-listen", o->dht_listen,
+                    "with --dht: the address of the node that gets the pointers")
+        ->default_val(o->dht_listen);
     cmd->add_flag("--json", *json, "one JSON object per line: each step as it happens, then done or refused");
     cmd->callback([o, json, seed_timeout, stall_timeout, discovery_timeout, &action] {
         o->discovery_timeout = std::chrono::seconds(*discovery_timeout);

@@ -9,8 +9,11 @@
 
 #include "core/address.h"
 #include "core/dir_lock.h"
+#include "core/sha256.h"
 #include "core/shard.h"
 #include "core/trustnet_file.h"
+#include "net/dht.h"
+#include "verifier/fetch_dht.h"
 #include "verifier/fetch_internal.h"
 #include "verifier/fetch_progress.h"
 #include "verifier/log.h"
@@ -56,8 +59,9 @@ std::unexpected<core::Error> named(const std::filesystem::path& what, const core
                 add(*u);
             else
                 log().debug("authority {}: {} is not a release source we can read", a.name, url);
-    if (out.empty())
-        return fail(Errc::usage, "no release source: give --seeder URL or list http URLs in the trustnet");
+    if (out.empty() && !o.dht)
+        return fail(Errc::usage,
+                    "no release source: give --seeder URL or --dht, or list http URLs in the trustnet");
     return out;
 }
 
@@ -139,11 +143,16 @@ bool is_local_host(std::string_view h) {
     return false;
 }
 
-SwarmOptions swarm_options(const FetchOptions& o, const std::vector<Offer>& offers) {
+SwarmOptions swarm_options(const FetchOptions& o, const std::vector<Offer>& offers,
+                           const std::vector<HostPort>& dht_nodes = {}) {
     SwarmOptions s;
     s.listen = o.listen;
     s.stall_timeout = o.stall_timeout;
     s.web_seeds = o.web_seeds;
+    if (o.dht) s.dht_nodes = dht_nodes;
+    for (const auto& n : dht_nodes) s.tcp_only = s.tcp_only || is_local_host(n.host);
+    for (const auto& s_url : o.seeders)
+        if (auto u = parse_http_url(s_url)) s.tcp_only = s.tcp_only || is_local_host(u->host);
     for (const auto& off : offers) {
         if (is_local_host(off.source.host)) s.tcp_only = true;
         for (const auto* t : {&off.shards, &off.patches})
@@ -210,13 +219,14 @@ struct Found {
 
 [[nodiscard]] core::Result<Found> discover_for(const FetchOptions& o, const core::Trustnet& tn,
                                                const std::vector<HttpUrl>& sources,
-                                               const std::optional<Installed>& cur) {
+                                               const std::optional<Installed>& cur,
+                                               const std::vector<ReadyOffer>* ready) {
     std::optional<core::Height> installed_height;
     if (cur) installed_height = cur->manifest.height;
     DiscoveryLimits limits;
     limits.timeout = o.discovery_timeout;
     limits.request_timeout = std::min(limits.request_timeout, o.discovery_timeout);
-    UTXO_TRY_ASSIGN(auto discovery, discover(tn, sources, installed_height, limits));
+    UTXO_TRY_ASSIGN(auto discovery, discover(tn, sources, installed_height, limits, ready));
     Found found{std::move(discovery), {}};
     if (!found.discovery.up_to_date || !cur) return found;
     UTXO_TRY_ASSIGN(found.adding, shards_to_add(o, *cur));
@@ -224,7 +234,7 @@ struct Found {
     auto waiting = std::move(found.discovery.waiting);  // above the installed release, said at the end
     const core::Height h = cur->manifest.height;
     const auto below = h.value > 0 ? std::optional<core::Height>(h.minus(1)) : std::nullopt;
-    UTXO_TRY_ASSIGN(found.discovery, discover(tn, sources, below, limits));
+    UTXO_TRY_ASSIGN(found.discovery, discover(tn, sources, below, limits, ready));
     auto& accepted = found.discovery.accepted;
     if (accepted && accepted->manifest.block != cur->manifest.block) accepted.reset();
     if (!accepted)
@@ -267,6 +277,64 @@ struct Found {
     return *got;
 }
 
+// --dht: the DHT node, the swarm (started before discovery, so it can fetch the manifests the
+// pointers name) and what the pointers offer. Seeder URLs the pointers name join the sources.
+struct DhtSide {
+    std::optional<net::Dht> dht;
+    std::optional<Swarm> swarm;
+    DhtFound found;
+};
+
+[[nodiscard]] core::Result<DhtSide> dht_side(const FetchOptions& o, const core::Trustnet& tn, Store& store,
+                                             const std::optional<Installed>& cur,
+                                             std::vector<HttpUrl>& sources, const std::atomic<bool>& stop) {
+    DhtSide side;
+    if (!o.dht) return side;
+    std::vector<HostPort> nodes;
+    for (const auto& n : o.dht_nodes) {
+        UTXO_TRY_ASSIGN(auto hp, net::parse_host_port(n));
+        nodes.push_back(std::move(hp));
+    }
+    UTXO_TRY_ASSIGN(auto listen, net::parse_host_port(o.dht_listen));
+    net::DhtOptions d;
+    d.listen = listen;
+    d.nodes = nodes;
+    d.private_dht = !nodes.empty();
+    UTXO_TRY_ASSIGN(side.dht, net::Dht::start(d));
+    UTXO_TRY_ASSIGN(side.swarm, Swarm::start(swarm_options(o, {}, nodes)));
+    DhtLimits limits;
+    limits.get_timeout = std::min(limits.get_timeout, o.discovery_timeout);
+    std::optional<core::Height> installed;
+    if (cur) installed = cur->manifest.height;
+    UTXO_TRY_ASSIGN(side.found, dht_offers(*side.dht, *side.swarm, store, tn, installed, limits, stop));
+    for (const auto& url : side.found.seeders) {
+        auto u = parse_http_url(url);
+        if (!u) continue;
+        if (std::none_of(sources.begin(), sources.end(),
+                         [&](const HttpUrl& x) { return x.str() == u->str(); }))
+            sources.push_back(*u);
+    }
+    return side;
+}
+
+// "a client that seeds back does the same": the pointers naming the installed release go back into
+// the DHT (they are signed already; no key is needed), so they outlive their publishers.
+void republish(DhtSide& side, const Accepted& a) {
+    if (!side.dht) return;
+    const auto sha = core::sha256(core::as_bytes(a.manifest_bytes));
+    std::size_t stored = 0, tried = 0;
+    for (const auto& p : side.found.pointers) {
+        if (p.pointer.manifest_sha256 != sha) continue;
+        ++tried;
+        if (auto put = side.dht->put(p.item, std::chrono::seconds(20)))
+            ++stored;
+        else
+            log().warn("{}: re-putting its DHT pointer failed: {}", p.authority, put.error().message);
+    }
+    if (tried > 0)
+        log().info("republished {} of {} DHT pointer(s) naming the installed release", stored, tried);
+}
+
 }  // namespace
 
 core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const std::atomic<bool>& stop,
@@ -281,7 +349,13 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
     auto cur = store->installed();
     if (!cur) return named(o.db, cur.error());
 
-    UTXO_TRY_ASSIGN(auto found, discover_for(o, tn, sources, *cur));
+    UTXO_TRY_ASSIGN(auto side, dht_side(o, tn, *store, *cur, sources, stop));
+    // The DHT counts as a source that answered when it gave any authority's item.
+    const auto* ready = side.dht && side.found.items > 0 ? &side.found.offers : nullptr;
+    if (sources.empty() && !ready)
+        return fail(Errc::io, fmt::format("the DHT gave no release pointer of any of the {} authorities",
+                                          tn.authorities.size()));
+    UTXO_TRY_ASSIGN(auto found, discover_for(o, tn, sources, *cur, ready));
     // A newer release some authorities have not signed yet is said last: after the install, or
     // before "no release above the installed height H is fully signed yet".
     std::vector<std::string> lines;
@@ -298,8 +372,11 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
     say(a.verdict.message);
 
     UTXO_TRY_ASSIGN(auto plan, plan_shards(o, a.manifest, *cur));
-    UTXO_TRY_ASSIGN(auto shards, release_torrent(a.offers, a.manifest, Part::shards));
-    UTXO_TRY_ASSIGN(auto swarm, Swarm::start(swarm_options(o, a.offers)));
+    if (!side.swarm) {
+        UTXO_TRY_ASSIGN(side.swarm, Swarm::start(swarm_options(o, a.offers)));
+    }
+    Swarm& swarm = *side.swarm;
+    UTXO_TRY_ASSIGN(auto shards, release_torrent(a.offers, a.manifest, Part::shards, &swarm, &stop));
 
     std::optional<std::uint64_t> downloaded;
     if (*cur && found.adding.empty()) {
@@ -319,6 +396,7 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
     say(fmt::format("installed {} height {} ({} of {} shards, {} bytes downloaded)",
                     core::network_name(a.manifest.network), a.manifest.height.value, plan.shards.size(),
                     a.manifest.shard_count, *downloaded));
+    republish(side, a);
     if (auto note = seed_back(swarm, *store, shards, plan, *downloaded, o, stop); !note.empty())
         lines.push_back(note);
     say_waiting();

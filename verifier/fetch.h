@@ -40,6 +40,11 @@ struct FetchOptions {
     std::chrono::seconds discovery_timeout{60};
     bool web_seeds = true;  // false: BitTorrent peers only (--no-web-seeds)
     std::string listen = "0.0.0.0:6881,[::]:6881";
+    // --dht: the authorities' release pointers and the swarm's peers from the BitTorrent DHT
+    // (fetch_dht.h), bootstrapped from `dht_nodes` (HOST:PORT) or, without them, the public DHT.
+    bool dht = false;
+    std::vector<std::string> dht_nodes;
+    std::string dht_listen = "0.0.0.0:6883";  // the DHT node that gets (and re-puts) the pointers
     bool progress = false;  // draw the progress line (the command sets it when stderr is a terminal)
 };
 

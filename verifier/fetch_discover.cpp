@@ -116,8 +116,8 @@ bool keep_on_origin(Offer& o, const std::vector<std::string>& allowed, std::vect
         return true;
     });
     for (auto* t : {&o.shards, &o.patches})
-        if (*t && !ok((*t)->torrent)) {
-            note((*t)->torrent, "the torrent");
+        if (*t && (*t)->torrent && !ok(*(*t)->torrent)) {
+            note(*(*t)->torrent, "the torrent");
             t->reset();
         }
     return true;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,14 +22,17 @@
 namespace utxo::verifier {
 
 struct TorrentOffer {
-    core::InfoHash infohash;      // as the seeder claims it
-    HttpUrl torrent;              // the .torrent file (trackers and web seed included)
+    core::InfoHash infohash;  // as the seeder claims it
+    // The .torrent file (trackers and web seed included); nullopt for a DHT pointer's torrents,
+    // whose metadata comes from the swarm (BEP 9) and is checked against the manifest the same way.
+    std::optional<HttpUrl> torrent;
     std::vector<HostPort> peers;  // the magnet's x.pe hints: the seeder's own BitTorrent address
 };
 
 // One release as one source lists it. Nothing here is trusted until the manifest is accepted.
 struct Offer {
-    HttpUrl source;  // the seeder (or authority URL) that listed it
+    HttpUrl source;   // the seeder (or authority URL) that listed it; empty for DHT pointers
+    std::string via;  // what gave an offer that no seeder listed ("the DHT pointers of alice, bob")
     core::Network network = core::Network::regtest;
     core::Height height;
     std::optional<core::BlockHash> block_hash;  // as listed: nullopt when absent or not a block hash
@@ -36,6 +40,17 @@ struct Offer {
     std::vector<HttpUrl> signatures;
     std::optional<TorrentOffer> shards;
     std::optional<TorrentOffer> patches;
+    // Where the offer came from, for messages: the manifest's URL, or `via`.
+    std::string origin() const { return via.empty() ? manifest.str() : via; }
+};
+
+// An offer whose manifest and signature files are already in hand (the DHT pointers of
+// fetch_dht.h), judged together with the sources' offers: its signatures add to those of
+// byte-identical manifests from seeders, and a different signed manifest at its height conflicts.
+struct ReadyOffer {
+    Offer offer;
+    std::shared_ptr<const std::string> manifest;
+    std::vector<core::SignatureFile> signatures;
 };
 
 // What one discovery may cost, whatever the sources send (docs/verifier.md lists the defaults).
@@ -111,9 +126,13 @@ struct Discovery {
 // fetched, and a manifest only for an offer that has one. Once a release is accepted, sources
 // still busy with higher heights are waited for at most one request timeout more (a slow or lying
 // source cannot hold an honest one back longer); at the deadline, what is known decides.
+//
+// `ready` (non-null: the DHT answered) is one more source that has answered, with these offers
+// (maybe none); with it, `sources` may be empty.
 [[nodiscard]] core::Result<Discovery> discover(const core::Trustnet& trustnet,
                                                const std::vector<HttpUrl>& sources,
                                                std::optional<core::Height> installed_height,
-                                               const DiscoveryLimits& limits = {});
+                                               const DiscoveryLimits& limits = {},
+                                               const std::vector<ReadyOffer>* ready = nullptr);
 
 }  // namespace utxo::verifier

@@ -26,7 +26,7 @@ Groups group_copies(const std::vector<const Offer*>& offers, const std::vector<O
         auto at = std::find(g.keys.begin(), g.keys.end(), bytes);
         if (at == g.keys.end()) {
             g.keys.push_back(bytes);
-            g.items.push_back({offers[k]->manifest.str(), *bytes, {}});
+            g.items.push_back({offers[k]->origin(), *bytes, {}});
             at = g.keys.end() - 1;
         }
         auto& sigs = g.items[static_cast<std::size_t>(at - g.keys.begin())].signatures;

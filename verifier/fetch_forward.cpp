@@ -35,7 +35,7 @@ core::Result<ForwardOutcome> move_forward(Swarm& swarm, Store& store, const Acce
     if (auto why = unusable_because(a.manifest, cur, shards, full); !why.empty())
         return CannotMoveForward{why};
     // No offer with a usable patches torrent: the shards torrent may still do.
-    auto patches = release_torrent(a.offers, a.manifest, Part::patches);
+    auto patches = release_torrent(a.offers, a.manifest, Part::patches, &swarm, &stop);
     if (!patches) return CannotMoveForward{std::move(patches.error().message)};
     UTXO_TRY_ASSIGN(auto got, download_into_staging(swarm, store, a.manifest, *patches, shards, o, stop));
     UTXO_TRY_ASSIGN(auto stage, store.staging_dir(a.manifest));

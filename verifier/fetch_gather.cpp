@@ -299,8 +299,36 @@ private:
     std::map<core::Height, std::pair<std::size_t, HeightResult>> cache_;
 };
 
+// The ready offers as one source that has answered with everything fetched, its manifests shared
+// with the sources' identical copies (evaluate_height groups copies by object).
+void add_ready(Shared& s, const std::vector<ReadyOffer>& ready) {
+    std::vector<const ReadyOffer*> kept;
+    for (const auto& r : ready)
+        if (r.offer.network == s.trustnet.network && !(s.installed && r.offer.height <= *s.installed))
+            kept.push_back(&r);
+    std::stable_sort(kept.begin(), kept.end(), [](const ReadyOffer* a, const ReadyOffer* b) {
+        return a->offer.height > b->offer.height;
+    });
+    SourceWork w{HttpUrl{}, true, true, {}, {}};
+    for (const auto* r : kept) {
+        OfferFiles f{r->signatures, r->manifest, true};
+        if (f.manifest) {
+            auto& at = s.manifests[r->offer.height];
+            auto digest = core::sha256(core::as_bytes(*f.manifest));
+            if (auto it = at.find(digest); it != at.end())
+                f.manifest = it->second;
+            else
+                at.emplace(digest, f.manifest);
+        }
+        w.offers.push_back(r->offer);
+        w.files.push_back(std::move(f));
+    }
+    s.sources.push_back(std::move(w));
+}
+
 std::shared_ptr<Shared> start(const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
-                              std::optional<core::Height> installed, const DiscoveryLimits& limits) {
+                              std::optional<core::Height> installed, const DiscoveryLimits& limits,
+                              const std::vector<ReadyOffer>* ready) {
     auto s = std::make_shared<Shared>();
     s->trustnet = tn;
     s->limits = limits;
@@ -310,6 +338,7 @@ std::shared_ptr<Shared> start(const core::Trustnet& tn, const std::vector<HttpUr
         for (const auto& url : a.urls)
             if (auto u = parse_http_url(url)) s->authority_origins.push_back(u->origin());
     for (const auto& src : sources) s->sources.push_back({src, false, false, {}, {}});
+    if (ready) add_ready(*s, *ready);  // after the sources: their threads index sources[i]
     for (std::size_t i = 0; i < sources.size(); ++i) std::thread([s, i] { work(s, i); }).detach();
     return s;
 }
@@ -367,8 +396,9 @@ core::Result<Discovery> conclude(const Standing& st, const Look& l, const Shared
 }  // namespace
 
 core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
-                                 std::optional<core::Height> installed, const DiscoveryLimits& limits) {
-    auto s = start(tn, sources, installed, limits);
+                                 std::optional<core::Height> installed, const DiscoveryLimits& limits,
+                                 const std::vector<ReadyOffer>* ready) {
+    auto s = start(tn, sources, installed, limits, ready);
     struct Abandon {
         Shared& s;
         ~Abandon() {

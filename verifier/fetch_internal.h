@@ -28,8 +28,15 @@ struct ReleaseTorrent {
 // The first .torrent among the offers whose v1 infohash is the manifest's (torrents.shards or
 // torrents.patches) and whose files are exactly the manifest's files, in order, with their sizes.
 // Errc::not_found when no offer has one (each rejected file is logged with its reason).
+// Offers without a .torrent URL (DHT pointers) make it ask `swarm` for the signed infohash's
+// metadata (BEP 9) when no served file was usable.
 [[nodiscard]] core::Result<ReleaseTorrent> release_torrent(const std::vector<Offer>& offers,
-                                                           const core::Manifest& m, Part part);
+                                                           const core::Manifest& m, Part part,
+                                                           Swarm* swarm = nullptr,
+                                                           const std::atomic<bool>* stop = nullptr);
+// A torrent's facts against the manifest: the signed v1 infohash, no v2, the manifest's files.
+[[nodiscard]] core::Status check_release_torrent(const net::TorrentContents& facts, const core::Manifest& m,
+                                                 Part part);
 
 // Downloads `files` (indices into the torrent) into Store::staging_dir(m), with a progress line
 // when asked. Returns the payload bytes downloaded. `file_completed` (optional) is told each file

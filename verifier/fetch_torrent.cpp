@@ -2,8 +2,9 @@
 // added neither paused nor auto-managed (libtorrent's default paused|auto_managed resumes them about
 // a second later, and peers that connect meanwhile get EOF); several connections per IP are allowed
 // (libtorrent's allow_multiple_connections_per_ip is off by default, and every peer on loopback
-// shares one IP); DHT/LSD/UPnP/NAT-PMP are off (peers come from the seeder's x.pe hint, its
-// trackers and its web seed); alerts are drained in one loop.
+// shares one IP); LSD/UPnP/NAT-PMP are off and the DHT is too unless fetch --dht asks for it
+// (peers come from the seeder's x.pe hint, its trackers, its web seed and then the DHT); alerts are
+// drained in one loop.
 #include "verifier/fetch_torrent.h"
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/address.hpp>
 #include <libtorrent/alert_types.hpp>
+#include <libtorrent/magnet_uri.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/session_params.hpp>
 #include <libtorrent/settings_pack.hpp>
@@ -20,6 +22,7 @@
 #include <thread>
 
 #include "core/bytes.h"
+#include "net/dht_settings.h"
 #include "verifier/hashing_disk_io.h"
 #include "verifier/log.h"
 
@@ -62,6 +65,9 @@ lt::settings_pack session_settings(const SwarmOptions& o) {
     p.set_int(lt::settings_pack::max_retry_port_bind, 0);  // P4: never listen somewhere unasked
     p.set_bool(lt::settings_pack::enable_dht, false);
     p.set_str(lt::settings_pack::dht_bootstrap_nodes, "");
+    if (o.dht_nodes) net::apply_dht_settings(p, *o.dht_nodes);
+    // A release torrent of 65536 shards has ~3 MB of metadata (libtorrent's default limit).
+    p.set_int(lt::settings_pack::max_metadata_size, static_cast<int>(kMaxTorrentBytes));
     p.set_bool(lt::settings_pack::enable_lsd, false);
     p.set_bool(lt::settings_pack::enable_upnp, false);
     p.set_bool(lt::settings_pack::enable_natpmp, false);
@@ -192,6 +198,7 @@ core::Result<Swarm> Swarm::start(const SwarmOptions& options) {
         params.disk_io_constructor = hashing_posix_disk_io();
         auto impl = std::make_unique<Impl>(std::move(params), options);
         UTXO_TRY(impl->await_listen());
+        if (options.dht_nodes) net::add_dht_nodes(impl->session, *options.dht_nodes);
         return Swarm(std::move(impl));
     } catch (const std::exception& e) {
         return fail(Errc::io, fmt::format("cannot start BitTorrent ({})", e.what()));
@@ -285,6 +292,56 @@ core::Result<std::uint64_t> Swarm::download(const DownloadJob& job, const Progre
     std::error_code ec;
     std::filesystem::remove(job.save_path / ("." + infohash + ".parts"), ec);
     return downloaded;
+}
+
+core::Result<std::string> Swarm::fetch_metadata(const core::InfoHash& infohash,
+                                                const std::vector<HostPort>& peers,
+                                                const std::atomic<bool>& stop) {
+    lt::add_torrent_params atp;
+    atp.info_hashes.v1 = lt::sha1_hash(reinterpret_cast<const char*>(infohash.data()));
+    atp.save_path = std::filesystem::temp_directory_path().string();
+    // upload_mode: nothing is downloaded or written when the metadata arrives.
+    atp.flags |= lt::torrent_flags::upload_mode;
+    atp.flags &= ~(lt::torrent_flags::paused | lt::torrent_flags::auto_managed);
+    lt::error_code ec;
+    lt::torrent_handle h = impl_->session.add_torrent(std::move(atp), ec);
+    if (ec)
+        return fail(Errc::io,
+                    fmt::format("libtorrent refused the infohash {} ({})", infohash.to_hex(), ec.message()));
+    connect_hints(h, peers);
+    core::Status outcome =
+        fail(Errc::io, fmt::format("no peer gave the metadata of {} within {} s", infohash.to_hex(),
+                                   impl_->options.stall_timeout.count()));
+    std::string torrent;
+    auto last_connect = Clock::now();
+    for (auto until = Clock::now() + impl_->options.stall_timeout; Clock::now() < until;) {
+        if (stop.load()) {
+            outcome = fail(Errc::io, "interrupted; run fetch again to resume");
+            break;
+        }
+        impl_->session.wait_for_alert(std::chrono::milliseconds(200));
+        std::vector<lt::alert*> alerts;
+        impl_->session.pop_alerts(&alerts);
+        bool received = false;
+        for (auto* a : alerts)
+            if (auto* m = lt::alert_cast<lt::metadata_received_alert>(a); m && m->handle == h)
+                received = true;
+        if (received || h.status().has_metadata) {
+            auto ti = h.torrent_file();
+            if (!ti) continue;
+            auto info = ti->info_section();
+            torrent = "d4:info" + std::string(info.data(), static_cast<std::size_t>(info.size())) + "e";
+            outcome = {};
+            break;
+        }
+        if (h.status().num_peers == 0 && Clock::now() - last_connect > std::chrono::seconds(2)) {
+            connect_hints(h, peers);
+            last_connect = Clock::now();
+        }
+    }
+    impl_->remove(h);
+    UTXO_TRY(outcome);
+    return torrent;
 }
 
 core::Result<std::uint64_t> Swarm::seed(const SeedJob& job, const ProgressFn& progress,

@@ -13,11 +13,13 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "net/torrent_file.h"
 #include "verifier/fetch_url.h"
 
@@ -36,6 +38,9 @@ struct SwarmOptions {
     std::chrono::seconds stall_timeout{120};
     // Use the torrents' web seeds (BEP 19 url-list). Off: BitTorrent peers only.
     bool web_seeds = true;
+    // Join the BitTorrent DHT to find peers (fetch --dht): nullopt keeps it off. An empty list
+    // bootstraps from the public DHT, a given one from these nodes only (net/dht_settings.h).
+    std::optional<std::vector<HostPort>> dht_nodes;
 };
 
 struct TransferSample {
@@ -80,6 +85,12 @@ public:
     // stall timeout (a tampered source); Errc::io for a stall, a disk error or `stop`.
     [[nodiscard]] core::Result<std::uint64_t> download(const DownloadJob& job, const ProgressFn& progress,
                                                        const std::atomic<bool>& stop);
+    // The metadata (info dictionary) of `infohash` from the swarm's peers (BEP 9), found through the
+    // DHT and the `peers` hints, as .torrent bytes ("d4:info<info>e"): at most 64 MiB, within the
+    // stall timeout. The caller checks it against what was signed. Nothing is downloaded.
+    [[nodiscard]] core::Result<std::string> fetch_metadata(const core::InfoHash& infohash,
+                                                           const std::vector<HostPort>& peers,
+                                                           const std::atomic<bool>& stop);
     // Seeds `held` until upload_goal is reached, the timeout passes or `stop` is set. Returns the
     // payload bytes uploaded.
     [[nodiscard]] core::Result<std::uint64_t> seed(const SeedJob& job, const ProgressFn& progress,

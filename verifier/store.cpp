@@ -226,4 +226,12 @@ core::Result<fs::path> Store::staging_dir(const core::Manifest& m) {
     return p;
 }
 
+core::Result<fs::path> Store::scratch_dir(std::string_view name) {
+    const fs::path p = impl_->dir / "staging" / name;
+    std::error_code ec;
+    fs::create_directories(p, ec);
+    if (ec) return fail(Errc::io, fmt::format("{}: cannot create: {}", p.string(), ec.message()));
+    return p;
+}
+
 }  // namespace utxo::verifier

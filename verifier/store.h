@@ -33,6 +33,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/manifest.h"
+#include "core/minisign.h"
 #include "core/network.h"
 #include "verifier/shard_check.h"
 
@@ -74,6 +75,9 @@ public:
     [[nodiscard]] core::Result<std::optional<Installed>> installed();
     // Where a release's files are staged before installation (created if missing).
     [[nodiscard]] core::Result<std::filesystem::path> staging_dir(const core::Manifest& m);
+    // DIR/staging/<name> (created if missing), for a download that is not a release yet (the
+    // manifest a DHT pointer names). The caller removes it.
+    [[nodiscard]] core::Result<std::filesystem::path> scratch_dir(std::string_view name);
     // Checks every staged file listed for `shards` against the manifest (size, header with its
     // coin count, SHA-256) and makes it durable, then installs it as described above. A file in
     // `early` whose stamp is unchanged was checked already and is not read again.
@@ -99,6 +103,12 @@ public:
     // coin count and MuHash, comparing them with the installed manifest (Errc::mismatch names the
     // first file that differs).
     [[nodiscard]] core::Status check_installed();
+
+    // The highest DHT pointer seq seen for an authority's key on a network (fetch --dht), so an
+    // older pointer replayed later is refused. record_dht_seq keeps the higher of the two.
+    [[nodiscard]] core::Result<std::optional<std::int64_t>> dht_seq(core::Network network,
+                                                                    const core::KeyId& id);
+    [[nodiscard]] core::Status record_dht_seq(core::Network network, const core::KeyId& id, std::int64_t seq);
 
     struct Impl;  // defined in store_impl.h, for the store's own source files
 

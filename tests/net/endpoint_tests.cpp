@@ -31,3 +31,12 @@ TEST_CASE("peer addresses need a port from 1 to 65535", "[net][endpoint]") {
     CHECK_FALSE(parse_peer_address("127.0.0.1:0"));
     CHECK_FALSE(parse_peer_address(":6881"));
 }
+
+TEST_CASE("local addresses: loopback, private, link-local, never a name", "[net][endpoint][dht]") {
+    for (const char* host : {"127.0.0.1", "127.1.2.3", "10.0.0.1", "172.16.0.1", "172.31.255.255",
+                             "192.168.1.1", "169.254.3.4", "::1", "fd00::1", "fc00::", "fe80::1"})
+        CHECK(is_local_address(host));
+    for (const char* host : {"8.8.8.8", "172.32.0.1", "172.15.0.1", "192.169.0.1", "1.2.3.4", "2001:db8::1",
+                             "::", "0.0.0.0", "localhost", "router.bittorrent.com", "", "127.0.0.1:80"})
+        CHECK_FALSE(is_local_address(host));
+}

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/bytes.h"
+#include "core/manifest_torrent.h"
 #include "net/torrent_file.h"
 
 using namespace utxo::net;
@@ -78,4 +79,29 @@ TEST_CASE("read_torrent refuses garbage and torrents past its bounds", "[torrent
         "d7:comment" + std::string(200, 'l') + std::string(200, 'e') + "4:info" + info_dict() + "e";
     CHECK(read_torrent(deep).error().code == Errc::invalid);
     CHECK(read_torrent(deep, {.max_decode_depth = 300}));
+}
+
+TEST_CASE("the manifest torrent of core parses with read_torrent: one file, 16 KiB pieces, its infohash",
+          "[torrent][dht]") {
+    for (std::size_t size : {std::size_t{1}, std::size_t{16384}, std::size_t{40000}}) {
+        std::string manifest(size, 'm');
+        manifest[size / 2] = '\n';
+        const auto torrent = utxo::core::manifest_torrent(manifest);
+        auto c = read_torrent(torrent);
+        REQUIRE(c);
+        CHECK(c->infohash == utxo::core::manifest_torrent_infohash(manifest));
+        CHECK(c->name == "manifest.json");
+        CHECK(c->files == std::vector<TorrentFile>{{"manifest.json", size}});
+        CHECK(c->piece_size == 16384);
+        CHECK(c->pieces.size() == (size + 16383) / 16384);
+        CHECK(c->pieces.front().to_hex() == sha1_hex(manifest.substr(0, 16384)));
+        CHECK(c->pieces.back().to_hex() == sha1_hex(manifest.substr((c->pieces.size() - 1) * 16384)));
+        CHECK(c->has_v1);
+        CHECK_FALSE(c->has_v2);
+        // Nothing but the info dictionary: the same bytes from every authority, seeder and client.
+        CHECK(torrent.starts_with("d4:infod6:lengthi" + std::to_string(size) +
+                                  "e4:name13:manifest.json12:piece lengthi16384e6:pieces"));
+        CHECK(torrent == utxo::core::manifest_torrent(manifest));
+    }
+    CHECK(utxo::core::manifest_torrent_infohash("a") != utxo::core::manifest_torrent_infohash("b"));
 }

@@ -218,8 +218,9 @@ TEST_CASE("cli: a FIFO given as a file is refused at once instead of blocking") 
 
 TEST_CASE("cli: sign --json and verify --json print one object, a refusal too (exit 1)") {
     Authority a;
-    const std::vector<std::string> keys = {"ok",      "signature_file", "key_id",     "trusted_comment",
-                                           "network", "height",         "block_hash", "manifest_sha256"};
+    const std::vector<std::string> keys = {
+        "ok",     "signature_file", "key_id",          "trusted_comment", "network",
+        "height", "block_hash",     "manifest_sha256", "dht_item_file",   "dht_seq"};
     auto s = clitest::run(signer(a.sign_args() + " --json"));
     INFO(s.err);
     REQUIRE(s.exit_code == 0);
