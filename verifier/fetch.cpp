@@ -304,8 +304,13 @@ struct DhtSide {
     UTXO_TRY_ASSIGN(side.swarm, Swarm::start(swarm_options(o, {}, nodes)));
     DhtLimits limits;
     limits.get_timeout = std::min(limits.get_timeout, o.discovery_timeout);
+    limits.timeout = o.discovery_timeout;
     std::optional<core::Height> installed;
     if (cur) installed = cur->manifest.height;
+    // A wallet given addresses of shards it lacks may take them from the release it holds: its
+    // pointers are offers then too (discover() sets them aside unless they are needed).
+    if (cur && installed->value > 0)
+        if (auto adding = shards_to_add(o, *cur); adding && !adding->empty()) installed = installed->minus(1);
     UTXO_TRY_ASSIGN(side.found, dht_offers(*side.dht, *side.swarm, store, tn, installed, limits, stop));
     for (const auto& url : side.found.seeders) {
         auto u = parse_http_url(url);

@@ -34,7 +34,12 @@ core::Result<std::optional<AuthorityPointer>> pointer_of(net::Dht& dht, Store& s
                                                          const DhtLimits& limits, DhtFound& found) {
     const std::string salt = core::dht_salt(tn.network);
     const auto t0 = std::chrono::steady_clock::now();
-    auto got = dht.get(a.key.key, salt, limits.get_timeout);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(found.deadline - t0);
+    if (left <= std::chrono::milliseconds(0)) {
+        warn(fmt::format("{}: not asked for its DHT pointer: the discovery deadline has passed", a.name));
+        return std::optional<AuthorityPointer>{};
+    }
+    auto got = dht.get(a.key.key, salt, std::min<std::chrono::milliseconds>(limits.get_timeout, left));
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
     if (!got) {
@@ -145,6 +150,7 @@ core::Result<DhtFound> dht_offers(net::Dht& dht, Swarm& swarm, Store& store, con
                                   std::optional<core::Height> installed, const DhtLimits& limits,
                                   const std::atomic<bool>& stop) {
     DhtFound out;
+    out.deadline = std::chrono::steady_clock::now() + limits.timeout;
     for (const auto& a : tn.authorities) {
         UTXO_TRY_ASSIGN(auto p, pointer_of(dht, store, tn, a, limits, out));
         if (p) out.pointers.push_back(std::move(*p));
@@ -160,6 +166,7 @@ core::Result<DhtFound> dht_offers(net::Dht& dht, Swarm& swarm, Store& store, con
         groups[p.pointer.height][p.pointer.manifest_sha256].push_back(&p);
     }
     std::size_t heights = 0;
+    std::uint64_t spent = 0;
     for (const auto& [height, by_manifest] : groups) {
         if (heights++ == limits.max_heights) break;
         std::size_t kept = 0;
@@ -175,7 +182,13 @@ core::Result<DhtFound> dht_offers(net::Dht& dht, Swarm& swarm, Store& store, con
             if (first.patches) r.offer.patches = TorrentOffer{*first.patches, std::nullopt, {}};
             for (const auto* p : group)
                 r.signatures.push_back({fmt::format("{}'s DHT pointer", p->authority), p->pointer.signature});
-            r.manifest = manifest_from_swarm(swarm, store, first, limits, stop);
+            if (spent < limits.max_total_bytes) r.manifest = manifest_from_swarm(swarm, store, first, limits, stop);
+            if (r.manifest)
+                spent += r.manifest->size();
+            else if (spent >= limits.max_total_bytes)
+                warn(fmt::format("the manifest of height {} named by {} is not fetched: the DHT's manifests "
+                                 "have reached {} bytes",
+                                 height.value, names(group), limits.max_total_bytes));
             out.offers.push_back(std::move(r));
         }
     }

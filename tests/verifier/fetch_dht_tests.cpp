@@ -284,3 +284,32 @@ TEST_CASE("fetch --dht refuses a pointer whose signature over the manifest is fo
     CHECK(r.out.find("carol's DHT pointer") != std::string::npos);
     CHECK(store_status(db.path()).is_null());
 }
+
+TEST_CASE("fetch --dht: a wallet given a new address takes its shard from the release it holds", "[fetch][dht]") {
+    auto& w = world();
+    auto served = serve_dir("dht-wallet", {250}, w.names);
+    auto listed = run(indexer + " addresses --release " + q(release_dir(served, 250)) + " --count 2");
+    REQUIRE(listed.exit_code == 0);
+    std::vector<std::string> addresses;
+    for (std::size_t at = 0; at < listed.out.size();) {
+        auto end = listed.out.find('\n', at);
+        auto line = listed.out.substr(at, end - at);
+        if (!line.empty()) addresses.push_back(line.substr(0, line.find(' ')));
+        at = end == std::string::npos ? listed.out.size() : end + 1;
+    }
+    REQUIRE(addresses.size() == 2);
+    PrivateDht dht;
+    DhtSeeder s(served, dht);
+    s.await_puts(3);
+    test::TempDir db;
+    auto first = fetch_dht(db.path(), dht, {"--address", addresses[0]});
+    INFO(first.out);
+    REQUIRE(first.exit_code == 0);
+    REQUIRE(store_status(db.path())["shards"].size() == 1);
+    auto second = fetch_dht(db.path(), dht, {"--address", addresses[0], "--address", addresses[1]});
+    INFO(second.out);
+    CHECK(second.exit_code == 0);
+    auto st = store_status(db.path());
+    CHECK(st["height"] == 250);
+    CHECK(st["shards"].size() == 2);
+}
