@@ -182,13 +182,15 @@ core::Result<DhtFound> dht_offers(net::Dht& dht, Swarm& swarm, Store& store, con
             if (first.patches) r.offer.patches = TorrentOffer{*first.patches, std::nullopt, {}};
             for (const auto* p : group)
                 r.signatures.push_back({fmt::format("{}'s DHT pointer", p->authority), p->pointer.signature});
-            if (spent < limits.max_total_bytes) r.manifest = manifest_from_swarm(swarm, store, first, limits, stop);
+            if (spent < limits.max_total_bytes)
+                r.manifest = manifest_from_swarm(swarm, store, first, limits, stop);
             if (r.manifest)
                 spent += r.manifest->size();
             else if (spent >= limits.max_total_bytes)
-                warn(fmt::format("the manifest of height {} named by {} is not fetched: the DHT's manifests "
-                                 "have reached {} bytes",
-                                 height.value, names(group), limits.max_total_bytes));
+                warn(
+                    fmt::format("the manifest of height {} named by {} is not fetched: the DHT's manifests "
+                                "have reached {} bytes",
+                                height.value, names(group), limits.max_total_bytes));
             out.offers.push_back(std::move(r));
         }
     }

@@ -37,17 +37,17 @@ struct AuthorityPointer {
 
 struct DhtFound {
     std::vector<ReadyOffer> offers;
-    std::vector<AuthorityPointer> pointers;  // every usable pointer, trustnet order
-    std::vector<std::string> seeders;        // seeder URLs the pointers name, once each
-    std::size_t items = 0;                   // authorities whose item the DHT gave (usable or not)
+    std::vector<AuthorityPointer> pointers;          // every usable pointer, trustnet order
+    std::vector<std::string> seeders;                // seeder URLs the pointers name, once each
+    std::size_t items = 0;                           // authorities whose item the DHT gave (usable or not)
     std::chrono::steady_clock::time_point deadline;  // of the gets
 };
 
 struct DhtLimits {
-    std::chrono::seconds get_timeout{20};  // one authority's item
-    std::chrono::seconds timeout{60};      // every get together (fetch's --discovery-timeout)
+    std::chrono::seconds get_timeout{20};        // one authority's item
+    std::chrono::seconds timeout{60};            // every get together (fetch's --discovery-timeout)
     std::uint64_t max_total_bytes = 128u << 20;  // the manifests together (discovery's own cap)
-    std::size_t max_heights = 4;           // pointer heights whose manifests are fetched, newest first
+    std::size_t max_heights = 4;                 // pointer heights whose manifests are fetched, newest first
     std::size_t max_manifests_per_height = 4;
     std::size_t max_manifest_bytes = 24u << 20;
 };

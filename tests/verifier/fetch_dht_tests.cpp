@@ -285,7 +285,8 @@ TEST_CASE("fetch --dht refuses a pointer whose signature over the manifest is fo
     CHECK(store_status(db.path()).is_null());
 }
 
-TEST_CASE("fetch --dht: a wallet given a new address takes its shard from the release it holds", "[fetch][dht]") {
+TEST_CASE("fetch --dht: a wallet given a new address takes its shard from the release it holds",
+          "[fetch][dht]") {
     auto& w = world();
     auto served = serve_dir("dht-wallet", {250}, w.names);
     auto listed = run(indexer + " addresses --release " + q(release_dir(served, 250)) + " --count 2");
