@@ -44,7 +44,7 @@ struct FetchOptions {
     // (fetch_dht.h), bootstrapped from `dht_nodes` (HOST:PORT) or, without them, the public DHT.
     bool dht = false;
     std::vector<std::string> dht_nodes;
-    std::string dht_listen = "0.0.0.0:6883";  // the DHT node that gets (and re-puts) the pointers
+    std::string dht_listen = "0.0.0.0:0";  // the DHT node that gets (and re-puts) the pointers; 0: any port
     bool progress = false;  // draw the progress line (the command sets it when stderr is a terminal)
 };
 
