@@ -99,8 +99,8 @@ void add_pointer_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<PointerOptions>();
     auto json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("pointer",
-                                   "write the DHT pointer (.dht) for this key's signature already beside "
-                                   "DIR/manifest.json (e.g. made offline by minisign)");
+                                   "write the DHT pointer (.dht) for your signature of DIR/manifest.json "
+                                   "made offline with minisign");
     cmd->add_option("--key", o->secret_key_file, "secret key file")->required();
     cmd->add_option("--release", o->release_dir,
                     "release directory holding manifest.json and manifest.json.<KEYID>.minisig")
