@@ -13,6 +13,7 @@ using cli::Action;  // cli/action.h
 
 void add_keygen_command(CLI::App& app, Action& action);
 void add_sign_command(CLI::App& app, Action& action);
+void add_pointer_command(CLI::App& app, Action& action);
 void add_statement_command(CLI::App& app, Action& action);
 void add_verify_command(CLI::App& app, Action& action);
 

@@ -1,5 +1,5 @@
-// utxo-signer keygen, sign and verify: options onto the library's option structs, results onto
-// stdout (text, or with --json one object: cli/json.h).
+// utxo-signer keygen, sign, pointer, statement and verify: options onto the library's option structs, results
+// onto stdout (text, or with --json one object: cli/json.h).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -90,6 +90,37 @@ void add_sign_command(CLI::App& app, Action& action) {
             if (r->dht_item_file)
                 fmt::print("wrote {} (DHT item, seq {})\n", r->dht_item_file->string(), *r->dht_seq);
             fmt::print("trusted comment: {}\n", r->trusted_comment);
+            return {};
+        };
+    });
+}
+
+void add_pointer_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<PointerOptions>();
+    auto json = std::make_shared<bool>(false);
+    auto* cmd = app.add_subcommand("pointer",
+                                   "write the DHT pointer (.dht) for your signature of DIR/manifest.json "
+                                   "made offline with minisign");
+    cmd->add_option("--key", o->secret_key_file, "secret key file")->required();
+    cmd->add_option("--release", o->release_dir,
+                    "release directory holding manifest.json and manifest.json.<KEYID>.minisig")
+        ->required();
+    cmd->add_option("--passphrase-file", o->passphrase_file, "read the passphrase from this file");
+    cmd->add_flag("--allow-open-key", o->allow_open_key,
+                  "use the --key file even if it is readable or writable by group or others");
+    cmd->add_option("--dht-seeder", o->dht_seeders,
+                    "a seeder's http(s):// base URL for the DHT pointer (repeatable, at most 8)");
+    cmd->add_flag("--json", *json, "one JSON object");
+    cmd->callback([o, json, &action] {
+        action = [o, json]() -> core::Status {
+            auto r = write_release_pointer(*o);
+            if (!r) return cli::refused(r, *json);
+            if (*json) {
+                cli::print_json(signature_json(
+                    SignResult{r->signature_file, r->trusted_comment, r->dht_item_file, r->dht_seq}));
+                return {};
+            }
+            fmt::print("wrote {} (DHT item, seq {})\n", r->dht_item_file.string(), r->dht_seq);
             return {};
         };
     });

@@ -1,4 +1,4 @@
-// The three signer commands as library calls: an options struct in, a summary out. main.cpp only
+// The signer commands as library calls: an options struct in, a summary out. main.cpp only
 // parses options, calls these, prints the summary and maps a failure to an exit code.
 //
 // Failures are core::Error whose message is one sentence naming the file and what was wrong.
@@ -79,6 +79,27 @@ struct StatementResult {
 // unreadable manifest is trouble, one that states no release is a refusal), without any key: for
 // signing offline with stock minisign -t.
 [[nodiscard]] core::Result<StatementResult> release_statement(const StatementOptions& options);
+
+struct PointerOptions {
+    std::filesystem::path secret_key_file;  // --key
+    std::filesystem::path release_dir;      // --release: holds manifest.json and this key's .minisig
+    std::optional<std::filesystem::path> passphrase_file;
+    bool allow_open_key = false;           // --allow-open-key, as for sign
+    std::vector<std::string> dht_seeders;  // --dht-seeder URL (repeatable), as for sign
+};
+struct PointerResult {
+    std::filesystem::path signature_file;  // the .minisig the pointer carries
+    std::string trusted_comment;
+    std::filesystem::path dht_item_file;
+    std::int64_t dht_seq = 0;
+};
+// Writes, atomically, DIR/manifest.json.<KEYID>.dht for a signature already beside the manifest
+// (made offline by stock minisign, or by sign): the item sign would write with it, same seq rule,
+// same seeders and size rules. The .minisig must be this key's good signature over DIR/manifest.json
+// with the statement of exactly that manifest (as verify checks it), and the manifest a whole
+// release (core::decode_manifest); otherwise a refusal naming the file, and nothing is written.
+// The .minisig itself is never rewritten.
+[[nodiscard]] core::Result<PointerResult> write_release_pointer(const PointerOptions& options);
 
 // "manifest.json.<KEYID>.minisig": one file per authority beside the manifest.
 std::string signature_file_name(const core::KeyId& id);

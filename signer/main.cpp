@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     tool.add_commands = [](CLI::App& app, utxo::cli::Action& action) {
         sg::add_keygen_command(app, action);
         sg::add_sign_command(app, action);
+        sg::add_pointer_command(app, action);
         sg::add_statement_command(app, action);
         sg::add_verify_command(app, action);
     };

@@ -1,5 +1,6 @@
 // utxo-signer sign's DHT item (manifest.json.<KEYID>.dht): what it holds, its seq rule, the
-// refusal of a pointer that does not fit BEP 44, and verify's check of it.
+// refusal of a pointer that does not fit BEP 44, and verify's check of it; utxo-signer pointer's
+// item for a release signed offline with stock minisign.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -19,6 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string signer_cmd(const std::string& args) { return test::bin("utxo-signer") + " " + args; }
+const std::string kMinisign = "/usr/bin/minisign";
 
 std::int64_t now() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -84,6 +86,20 @@ struct Authority {
     }
     fs::path minisig(const fs::path& rel) const {
         return rel / ("manifest.json." + public_key().id.to_hex() + ".minisig");
+    }
+    // Signs rel/manifest.json offline as docs/signer.md shows, with stock minisign (-W: the key is
+    // unencrypted) and the trusted comment `comment`, or `utxo-signer statement`'s.
+    int minisign_sign(const fs::path& rel, const std::string& comment = "") const {
+        const auto t = comment.empty()
+                           ? "\"$(" + signer_cmd("statement --release " + quote(rel.string())) + ")\""
+                           : quote(comment);
+        return test::run(kMinisign + " -S -W -s " + quote(key) + " -m " +
+                         quote((rel / "manifest.json").string()) + " -t " + t + " -x " +
+                         quote(minisig(rel).string()))
+            .exit_code;
+    }
+    std::string pointer_args(const fs::path& rel, const std::string& extra = "") const {
+        return "pointer --key " + quote(key) + " --release " + quote(rel.string()) + extra;
     }
     core::DhtItem item(const fs::path& rel) const {
         return core::decode_item_file(test::read(dht(rel))).value();
@@ -260,4 +276,133 @@ TEST_CASE("dht: a manifest that is not a whole release is signed without a DHT i
     CHECK(o["dht_item_file"].is_null());
     CHECK(o["dht_seq"].is_null());
     CHECK(r.err.find("no DHT item written") != std::string::npos);
+}
+
+TEST_CASE("dht: pointer writes the .dht for a release signed offline with stock minisign", "[dht]") {
+    Authority a;
+    auto rel = a.release(200);
+    REQUIRE(a.minisign_sign(rel) == 0);
+    const auto minisig = test::read(a.minisig(rel));
+    REQUIRE_FALSE(fs::exists(a.dht(rel)));
+
+    const auto before = now();
+    auto r = clitest::run(signer_cmd(a.pointer_args(rel, " --dht-seeder https://seed.example/utxo/")));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto item = a.item(rel);
+    CHECK(r.out == "wrote " + a.dht(rel).string() + " (DHT item, seq " + std::to_string(item.seq) + ")\n");
+    CHECK(r.err.empty());
+    CHECK(test::read(a.minisig(rel)) == minisig);  // never rewritten
+    CHECK(item.public_key == a.public_key().key);
+    CHECK(item.salt == "utxo-torrent/1/regtest");
+    CHECK(item.seq >= before);
+    CHECK(item.seq <= now());
+    CHECK(core::verify_dht_item(item));
+    const auto manifest = test::read(rel / "manifest.json");
+    auto m = core::decode_manifest(manifest).value();
+    auto p = core::decode_pointer_value(item.value);
+    REQUIRE(p);
+    CHECK(p->signature == minisig);  // the stock minisign file, byte for byte
+    CHECK(p->height == core::Height{200});
+    CHECK(p->block_hash == m.block);
+    CHECK(p->manifest_sha256 == core::statement_for_manifest(core::as_bytes(manifest))->manifest_sha256);
+    CHECK(p->shards == m.shards_infohash);
+    CHECK(p->patches == m.patches_infohash);
+    CHECK(p->manifest_torrent == core::manifest_torrent_infohash(manifest));
+    CHECK(p->seeders == std::vector<std::string>{"https://seed.example/utxo/"});
+
+    auto v = test::run(signer_cmd("verify --pub " + quote(a.pub) + " --release " + quote(rel.string())));
+    CHECK(v.exit_code == 0);
+    CHECK(v.output.find("good DHT item: " + a.dht(rel).string() + " (seq " + std::to_string(item.seq) +
+                        ")") != std::string::npos);
+
+    // Again, --json: sign's object, with the next seq; verify --json gives the same.
+    auto j = clitest::run(signer_cmd(a.pointer_args(rel, " --json")));
+    INFO(j.err);
+    REQUIRE(j.exit_code == 0);
+    auto o = clitest::json_object(j.out);
+    CHECK(clitest::keys(o) == std::vector<std::string>{"ok", "signature_file", "key_id", "trusted_comment",
+                                                       "network", "height", "block_hash", "manifest_sha256",
+                                                       "dht_item_file", "dht_seq"});
+    CHECK(o["signature_file"] == a.minisig(rel).string());
+    CHECK(o["key_id"] == a.public_key().id.to_hex());
+    CHECK(o["trusted_comment"] == test::statement_comment(manifest));
+    CHECK(o["dht_item_file"] == a.dht(rel).string());
+    CHECK(o["dht_seq"] == item.seq + 1);
+    CHECK(o["dht_seq"] == a.item(rel).seq);
+    CHECK(a.item(rel).value != item.value);  // no seeders this time
+    auto vj =
+        clitest::run(signer_cmd("verify --json --pub " + quote(a.pub) + " --release " + quote(rel.string())));
+    CHECK(clitest::json_object(vj.out) == o);
+
+    // A signature `sign` made is accepted as well, and the seq keeps growing.
+    REQUIRE(test::run(signer_cmd(a.sign_args(rel))).exit_code == 0);
+    const auto signed_seq = a.item(rel).seq;
+    REQUIRE(test::run(signer_cmd(a.pointer_args(rel))).exit_code == 0);
+    CHECK(a.item(rel).seq == signed_seq + 1);
+    CHECK(core::decode_pointer_value(a.item(rel).value)->signature == test::read(a.minisig(rel)));
+}
+
+TEST_CASE("dht: pointer refuses a missing, tampered or lying .minisig and a manifest that is not a release",
+          "[dht]") {
+    Authority a;
+    auto rel = a.release(200);
+    const auto pointer = signer_cmd(a.pointer_args(rel));
+    const auto id = a.public_key().id.to_hex();
+
+    auto none = clitest::run(pointer);
+    CHECK(none.exit_code == 1);
+    CHECK(none.err == a.minisig(rel).string() + ": no signature by key " + id + " (file does not exist)\n");
+    CHECK(none.out.empty());
+    auto none_json = clitest::run(signer_cmd(a.pointer_args(rel, " --json")));
+    CHECK(none_json.exit_code == 1);
+    CHECK(clitest::json_object(none_json.out)["ok"] == false);
+    CHECK(clitest::json_object(none_json.out)["error"] ==
+          a.minisig(rel).string() + ": no signature by key " + id + " (file does not exist)");
+    CHECK_FALSE(fs::exists(a.dht(rel)));
+
+    REQUIRE(a.minisign_sign(rel) == 0);
+    const auto good = test::read(a.minisig(rel));
+    auto tampered = good;
+    const auto line2 = tampered.find('\n') + 1;
+    tampered[line2 + 20] = tampered[line2 + 20] == 'A' ? 'B' : 'A';  // inside the signature
+    test::write(a.minisig(rel), tampered);
+    auto bad = clitest::run(pointer);
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.starts_with(a.minisig(rel).string() + ": "));
+    CHECK(bad.err.find("does not verify") != std::string::npos);
+    CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+    CHECK_FALSE(fs::exists(a.dht(rel)));
+    CHECK(test::read(a.minisig(rel)) == tampered);
+
+    // A good signature whose trusted comment states another release.
+    auto other = core::statement_for_manifest(core::as_bytes(release_manifest(201))).value();
+    REQUIRE(a.minisign_sign(rel, core::format_trusted_comment(other)) == 0);
+    auto lying = clitest::run(pointer);
+    CHECK(lying.exit_code == 1);
+    CHECK(
+        lying.err.starts_with(a.minisig(rel).string() + ": trusted comment does not match manifest.json: "));
+    CHECK_FALSE(fs::exists(a.dht(rel)));
+
+    // Too many seeders: usage, nothing written, as for sign.
+    test::write(a.minisig(rel), good);
+    std::string nine;
+    for (int i = 0; i < 9; ++i) nine += " --dht-seeder http://s" + std::to_string(i) + "/";
+    auto many = clitest::run(signer_cmd(a.pointer_args(rel, nine)));
+    CHECK(many.exit_code == 2);
+    CHECK(many.err == "--dht-seeder given 9 times; a DHT pointer carries at most 8\n");
+    CHECK_FALSE(fs::exists(a.dht(rel)));
+    CHECK(clitest::run(pointer).exit_code == 0);
+
+    // A manifest with a statement but no torrents (decode_manifest refuses it): signed, no pointer.
+    auto partial = a.dir.path / "rel" / "regtest" / "300-x";
+    fs::create_directories(partial);
+    test::write(partial / "manifest.json", test::manifest("regtest", 300));
+    REQUIRE(a.minisign_sign(partial) == 0);
+    auto not_release = clitest::run(signer_cmd(a.pointer_args(partial)));
+    CHECK(not_release.exit_code == 1);
+    CHECK(not_release.err.starts_with((partial / "manifest.json").string() +
+                                      ": not a release manifest, so no DHT pointer: "));
+    CHECK(std::count(not_release.err.begin(), not_release.err.end(), '\n') == 1);
+    CHECK_FALSE(fs::exists(a.dht(partial)));
 }
