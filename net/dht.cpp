@@ -18,6 +18,7 @@
 #include <libtorrent/session_params.hpp>
 #include <libtorrent/settings_pack.hpp>
 #include <mutex>
+#include <type_traits>
 #include <utility>
 
 #include "net/dht_settings.h"
@@ -55,13 +56,16 @@ std::string bencode(const lt::entry& e) {
 }
 
 // Pops the session's alerts until `on_alert` says done (returns true) or the deadline passes;
-// false at the deadline. `tick`, when given, runs before every wait.
-template <class OnAlert, class Tick>
-bool pump(lt::session& session, Clock::time_point deadline, OnAlert&& on_alert, Tick&& tick) {
+// false at the deadline. `tick`, when given, runs before every wait. The deadline may move:
+// `deadline_of` is asked again before every wait.
+template <class Deadline, class OnAlert, class Tick>
+requires std::is_invocable_r_v<Clock::time_point, Deadline>
+bool pump(lt::session& session, Deadline&& deadline_of, OnAlert&& on_alert, Tick&& tick) {
     std::vector<lt::alert*> alerts;
     for (;;) {
         tick();
         const auto now = Clock::now();
+        const auto deadline = deadline_of();
         if (now >= deadline) return false;
         session.wait_for_alert(
             std::min(std::chrono::duration_cast<milliseconds>(deadline - now), kStatsInterval));
@@ -70,6 +74,13 @@ bool pump(lt::session& session, Clock::time_point deadline, OnAlert&& on_alert, 
             if (on_alert(a)) return true;
         }
     }
+}
+
+// The same with a fixed deadline.
+template <class OnAlert, class Tick>
+bool pump(lt::session& session, Clock::time_point deadline, OnAlert&& on_alert, Tick&& tick) {
+    return pump(
+        session, [deadline] { return deadline; }, on_alert, tick);
 }
 
 // Alerts left over from an earlier call (a lookup that ended after its deadline), dropped.
@@ -269,8 +280,10 @@ core::Result<std::optional<core::DhtItem>> Dht::get(const std::array<std::uint8_
 
     std::optional<core::DhtItem> best;
     int dropped = 0;
+    auto deadline = t0 + timeout;
+    bool settled = false;
     const bool authoritative = pump(
-        impl_->session, t0 + timeout,
+        impl_->session, [&] { return deadline; },
         [&](lt::alert* a) {
             auto* m = lt::alert_cast<lt::dht_mutable_item_alert>(a);
             if (!m || m->key != lt_key(public_key) || m->salt != salt) return false;
@@ -289,6 +302,10 @@ core::Result<std::optional<core::DhtItem>> Dht::get(const std::array<std::uint8_
                         dht_log().warn("get {}: dropped an item (seq {}) whose signature does not verify",
                                        key, got.seq);
                 } else if (!best || got.seq > best->seq) {
+                    if (!best && Clock::now() + kGetSettle < deadline) {
+                        deadline = Clock::now() + kGetSettle;
+                        settled = true;
+                    }
                     best = std::move(got);
                 }
             }
@@ -297,7 +314,9 @@ core::Result<std::optional<core::DhtItem>> Dht::get(const std::array<std::uint8_
         [] {});
     dht_log().debug("get {}: {} in {} ms{}", key,
                     best ? fmt::format("seq {}", best->seq) : std::string("nothing"), since(t0).count(),
-                    authoritative ? "" : " (deadline, not authoritative)");
+                    authoritative ? ""
+                    : settled     ? " (settled, not authoritative)"
+                                  : " (deadline, not authoritative)");
     return best;
 }
 

@@ -69,7 +69,11 @@ public:
     [[nodiscard]] core::Result<PutOutcome> put(const core::DhtItem& item, std::chrono::milliseconds timeout);
 
     // The item under (public_key, salt) with the highest seq: the authoritative one, or the best seen
-    // by the deadline; nullopt when no node has one. Errc::too_large for a salt over 64 bytes.
+    // by the deadline, or the best seen within kGetSettle after the first valid answer, whichever
+    // comes first (a lookup that passed a node which left waits libtorrent's fixed 15 s request
+    // timeout before it is authoritative; the answers of the live nodes come in milliseconds).
+    // nullopt when no node has one. Errc::too_large for a salt over 64 bytes.
+    static constexpr std::chrono::milliseconds kGetSettle{2000};
     [[nodiscard]] core::Result<std::optional<core::DhtItem>> get(
         const std::array<std::uint8_t, 32>& public_key, const std::string& salt,
         std::chrono::milliseconds timeout);
