@@ -323,7 +323,12 @@ struct DhtSide {
 }
 
 // "a client that seeds back does the same": the pointers naming the installed release go back into
-// the DHT (they are signed already; no key is needed), so they outlive their publishers.
+// the DHT (they are signed already; no key is needed), so they outlive their publishers. Each put
+// is waited for briefly: the release is installed, and a lookup that passes a node which left
+// would hold the exit for libtorrent's 15 s request timeout (the put still goes out while the
+// client seeds).
+constexpr std::chrono::seconds kRepublishWait{3};
+
 void republish(DhtSide& side, const Accepted& a) {
     if (!side.dht) return;
     const auto sha = core::sha256(core::as_bytes(a.manifest_bytes));
@@ -331,10 +336,11 @@ void republish(DhtSide& side, const Accepted& a) {
     for (const auto& p : side.found.pointers) {
         if (p.pointer.manifest_sha256 != sha) continue;
         ++tried;
-        if (auto put = side.dht->put(p.item, std::chrono::seconds(20)))
+        if (auto put = side.dht->put(p.item, kRepublishWait))
             ++stored;
         else
-            log().warn("{}: re-putting its DHT pointer failed: {}", p.authority, put.error().message);
+            log().info("{}: re-putting its DHT pointer is not confirmed: {}", p.authority,
+                       put.error().message);
     }
     if (tried > 0)
         log().info("republished {} of {} DHT pointer(s) naming the installed release", stored, tried);
