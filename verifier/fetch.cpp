@@ -9,6 +9,7 @@
 
 #include "core/address.h"
 #include "core/dir_lock.h"
+#include "core/manifest_torrent.h"
 #include "core/sha256.h"
 #include "core/shard.h"
 #include "core/trustnet_file.h"
@@ -177,7 +178,8 @@ std::string seed_back(Swarm& swarm, Store& store, const ReleaseTorrent& t, const
                 file_indices(plan.shards),
                 t.peers,
                 static_cast<std::uint64_t>(std::ceil(o.seed_ratio * static_cast<double>(downloaded))),
-                o.seed_timeout};
+                o.seed_timeout,
+                o.dht ? core::manifest_torrent(core::encode_manifest((*cur)->manifest)) : std::string()};
     ProgressBar bar("seeding", o.progress);
     auto up = swarm.seed(
         job, [&](const TransferSample& s) { bar.update(s); }, stop);

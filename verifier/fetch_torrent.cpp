@@ -351,6 +351,15 @@ core::Result<std::uint64_t> Swarm::seed(const SeedJob& job, const ProgressFn& pr
     // A wallet's subset is checked by libtorrent (a few files); the full set is trusted.
     UTXO_TRY_ASSIGN(auto h, impl_->add(job.torrent, job.save_path, job.held, all));
     connect_hints(h, job.peers);
+    std::optional<lt::torrent_handle> manifest;
+    if (!job.manifest_torrent.empty()) {
+        // Its one file is the installed manifest.json, whose bytes install checked: trusted.
+        auto m = impl_->add(job.manifest_torrent, job.save_path, {0}, true);
+        if (m)
+            manifest = *m;
+        else
+            log().warn("not seeding the manifest torrent: {}", m.error().message);
+    }
     AlertTally tally;
     std::uint64_t uploaded = 0;
     for (auto until = Clock::now() + job.timeout; Clock::now() < until && !stop.load();) {
@@ -365,6 +374,7 @@ core::Result<std::uint64_t> Swarm::seed(const SeedJob& job, const ProgressFn& pr
         if (!tally.error.empty() || uploaded >= job.upload_goal) break;
     }
     impl_->remove(h);
+    if (manifest) impl_->remove(*manifest);
     if (!tally.error.empty())
         return fail(Errc::io, fmt::format("disk trouble while seeding ({})", tally.error));
     return uploaded;

@@ -69,6 +69,9 @@ struct SeedJob {
     std::vector<HostPort> peers;
     std::uint64_t upload_goal = 0;  // stop once this many payload bytes went up
     std::chrono::seconds timeout{600};
+    // fetch --dht: the release's manifest torrent (core/manifest_torrent.h), seeded from save_path
+    // alongside while the job lasts, so clients with only the DHT find manifest.json here too.
+    std::string manifest_torrent;
 };
 
 class Swarm {

@@ -83,9 +83,11 @@ struct DhtSeeder {
     fs::path log() const { return releases.string() + ".log"; }
 };
 
-// fetch --dht with no --seeder: the DHT is the only source.
-test::CommandResult fetch_dht(const fs::path& db, const PrivateDht& dht,
-                              const std::vector<std::string>& extra = {}, const fs::path& trustnet = {}) {
+// fetch --dht's arguments with no --seeder: the DHT is the only source. Options in `extra` replace
+// the defaults given here.
+std::vector<std::string> fetch_dht_args(const fs::path& db, const PrivateDht& dht,
+                                        const std::vector<std::string>& extra = {},
+                                        const fs::path& trustnet = {}, int listen_port = 0) {
     std::vector<std::string> a{verifier,
                                "fetch",
                                "--trustnet",
@@ -93,17 +95,19 @@ test::CommandResult fetch_dht(const fs::path& db, const PrivateDht& dht,
                                "--db",
                                db.string(),
                                "--listen",
-                               "127.0.0.1:" + std::to_string(free_port()),
+                               "127.0.0.1:" + std::to_string(listen_port ? listen_port : free_port()),
                                "--dht",
                                "--dht-listen",
-                               "127.0.0.1:" + std::to_string(free_port()),
-                               "--seed-ratio",
-                               "0",
-                               "--stall-timeout",
-                               "30"};
-    if (std::find(extra.begin(), extra.end(), "--discovery-timeout") == extra.end())
-        a.insert(a.end(), {"--discovery-timeout", "30"});
-    return run("timeout -s KILL 120 " + sh_join(concat(concat(a, dht.args()), extra)) + " 2>&1");
+                               "127.0.0.1:" + std::to_string(free_port())};
+    for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
+             {"--seed-ratio", "0"}, {"--stall-timeout", "30"}, {"--discovery-timeout", "30"}})
+        if (std::find(extra.begin(), extra.end(), option) == extra.end()) a.insert(a.end(), {option, value});
+    return concat(concat(a, dht.args()), extra);
+}
+
+test::CommandResult fetch_dht(const fs::path& db, const PrivateDht& dht,
+                              const std::vector<std::string>& extra = {}, const fs::path& trustnet = {}) {
+    return run("timeout -s KILL 120 " + sh_join(fetch_dht_args(db, dht, extra, trustnet)) + " 2>&1");
 }
 
 std::size_t count(const std::string& text, const std::string& what) {
@@ -315,4 +319,32 @@ TEST_CASE("fetch --dht: a wallet given a new address takes its shard from the re
     auto st = store_status(db.path());
     CHECK(st["height"] == 250);
     CHECK(st["shards"].size() == 2);
+}
+
+TEST_CASE("fetch --dht: a client seeds back what the pointers name, and another bootstraps from it alone",
+          "[fetch][dht]") {
+    auto& w = world();
+    PrivateDht dht;
+    auto seeder = std::make_unique<DhtSeeder>(serve_dir("dht-seed-back", {250}, w.names), dht);
+    seeder->await_puts(3);
+    // The first client installs, then seeds (the shards and the manifest torrent) for a minute.
+    test::TempDir first_db, logs;
+    Process first(fetch_dht_args(first_db.path(), dht, {"--seed-ratio", "100", "--seed-timeout", "60"}),
+                  logs / "first.log");
+    for (auto until = std::chrono::steady_clock::now() + 60s;
+         std::chrono::steady_clock::now() < until && !store_status(first_db.path()).is_object();)
+        std::this_thread::sleep_for(200ms);
+    INFO(slurp(logs / "first.log"));
+    REQUIRE(store_status(first_db.path()).is_object());
+    seeder.reset();  // the seeder leaves: the pointers stay in the DHT, the data with the first client
+    test::TempDir second_db;
+    auto r = fetch_dht(second_db.path(), dht, {"-v"});
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("metadata and manifest.json from the swarm") != std::string::npos);  // from the client
+    CHECK(r.out.find("release regtest height 250 accepted: signed by alice, bob, carol") !=
+          std::string::npos);
+    auto st = store_status(second_db.path());
+    REQUIRE(st.is_object());
+    CHECK(shard_files(st["dir"].get<std::string>()) == shard_files(release_dir(w.releases("alice"), 250)));
 }
