@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -93,6 +95,26 @@ struct DhtPublisher::Impl {
         }
     }
 
+    // Each item file of the snapshot with its modification time (a re-signed file keeps its name).
+    using Listing = std::vector<std::pair<std::filesystem::path, std::filesystem::file_time_type>>;
+    Listing last_listing;
+
+    static Listing item_files(const Catalog& c) {
+        Listing out;
+        for (const auto& r : c.releases)
+            for (const auto& name : r.dht_items) {
+                std::error_code ec;
+                out.emplace_back(r.dir / name, std::filesystem::last_write_time(r.dir / name, ec));
+            }
+        return out;
+    }
+
+    bool retry_due() const {
+        const auto now = std::chrono::steady_clock::now();
+        return std::any_of(retry_at.begin(), retry_at.end(),
+                           [&](const auto& kv) { return kv.second <= now; });
+    }
+
     void run(std::stop_token) {
         std::shared_ptr<const Catalog> current;
         auto next_republish = std::chrono::steady_clock::now() + options.dht_republish;
@@ -109,6 +131,10 @@ struct DhtPublisher::Impl {
             if (offered) current = std::move(offered);
             if (!current) continue;
             if (republish) next_republish = std::chrono::steady_clock::now() + options.dht_republish;
+            // The item files are read again only when they changed, a put is due again, or one failed.
+            auto listing = item_files(*current);
+            if (!republish && listing == last_listing && !retry_due()) continue;
+            last_listing = std::move(listing);
             put_all(collect(*current), republish);
         }
     }

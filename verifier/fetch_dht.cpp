@@ -15,6 +15,7 @@
 #include "core/printable.h"
 #include "core/sha256.h"
 #include "net/dht.h"
+#include "verifier/fetch_evaluate.h"
 #include "verifier/log.h"
 
 namespace utxo::verifier {
@@ -23,8 +24,6 @@ using core::Errc;
 using core::fail;
 
 namespace {
-
-constexpr core::JsonBounds kManifestBounds{.max_depth = 4, .max_values = 1u << 20};
 
 void warn(const std::string& line) { log().warn("{}", core::printable(line)); }
 

@@ -27,10 +27,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// {"shards":[{...}],"patches":{"files":[{...}]}} is 4 levels; 65536 shards with patches are
-// ~920,000 values.
-constexpr core::JsonBounds kManifestBounds{.max_depth = 4, .max_values = 1u << 20};
-
 struct SourceWork {
     HttpUrl source;
     bool listed = false;  // its list arrived, or will not
@@ -163,23 +159,29 @@ OfferFiles fetch_offer(Shared& s, const Offer& o) {
     return out;
 }
 
+// The one copy kept of these manifest bytes (SHA-256 `digest`) for `o`'s height, shared by every
+// offer serving them (evaluate_height groups copies by object); null when the height keeps
+// max_manifests_per_height others already. Called with the mutex held.
+std::shared_ptr<const std::string> shared_copy(Shared& s, const Offer& o, const core::Sha256Digest& digest,
+                                               std::shared_ptr<const std::string> manifest) {
+    auto& at = s.manifests[o.height];
+    if (auto it = at.find(digest); it != at.end()) return it->second;
+    if (at.size() >= s.limits.max_manifests_per_height) {
+        warn(fmt::format("{}: more than {} different manifests for height {}: not kept", o.origin(),
+                         s.limits.max_manifests_per_height, o.height.value));
+        return nullptr;
+    }
+    at.emplace(digest, manifest);
+    return manifest;
+}
+
 // Keeps one copy of each different manifest per height, at most max_manifests_per_height.
 void store_files(Shared& s, std::size_t i, std::size_t k, OfferFiles f) {
     const Offer& o = s.sources[i].offers[k];
     std::optional<core::Sha256Digest> digest;
     if (f.manifest) digest = core::sha256(core::as_bytes(*f.manifest));
     std::lock_guard lock(s.mutex);
-    if (digest) {
-        auto& at = s.manifests[o.height];
-        if (auto it = at.find(*digest); it != at.end())
-            f.manifest = it->second;
-        else if (at.size() >= s.limits.max_manifests_per_height) {
-            warn(fmt::format("{}: more than {} different manifests for height {}: not kept", o.manifest.str(),
-                             s.limits.max_manifests_per_height, o.height.value));
-            f.manifest.reset();
-        } else
-            at.emplace(*digest, f.manifest);
-    }
+    if (digest) f.manifest = shared_copy(s, o, *digest, std::move(f.manifest));
     f.done = true;
     s.sources[i].files[k] = std::move(f);
     ++s.version;
@@ -313,12 +315,8 @@ void add_ready(Shared& s, const std::vector<ReadyOffer>& ready) {
     for (const auto* r : kept) {
         OfferFiles f{r->signatures, r->manifest, true};
         if (f.manifest) {
-            auto& at = s.manifests[r->offer.height];
-            auto digest = core::sha256(core::as_bytes(*f.manifest));
-            if (auto it = at.find(digest); it != at.end())
-                f.manifest = it->second;
-            else
-                at.emplace(digest, f.manifest);
+            const auto digest = core::sha256(core::as_bytes(*f.manifest));  // before the move below
+            f.manifest = shared_copy(s, r->offer, digest, std::move(f.manifest));
         }
         w.offers.push_back(r->offer);
         w.files.push_back(std::move(f));
