@@ -219,15 +219,20 @@ struct Found {
     std::vector<std::uint32_t> adding;
 };
 
+DiscoveryLimits discovery_limits(std::chrono::seconds timeout) {
+    DiscoveryLimits limits;
+    limits.timeout = timeout;
+    limits.request_timeout = std::min(limits.request_timeout, timeout);
+    return limits;
+}
+
 [[nodiscard]] core::Result<Found> discover_for(const FetchOptions& o, const core::Trustnet& tn,
                                                const std::vector<HttpUrl>& sources,
                                                const std::optional<Installed>& cur,
                                                const std::vector<ReadyOffer>* ready) {
     std::optional<core::Height> installed_height;
     if (cur) installed_height = cur->manifest.height;
-    DiscoveryLimits limits;
-    limits.timeout = o.discovery_timeout;
-    limits.request_timeout = std::min(limits.request_timeout, o.discovery_timeout);
+    const DiscoveryLimits limits = discovery_limits(o.discovery_timeout);
     UTXO_TRY_ASSIGN(auto discovery, discover(tn, sources, installed_height, limits, ready));
     Found found{std::move(discovery), {}};
     if (!found.discovery.up_to_date || !cur) return found;
@@ -348,6 +353,42 @@ void republish(DhtSide& side, const Accepted& a) {
         log().info("republished {} of {} DHT pointer(s) naming the installed release", stored, tried);
 }
 
+// Moves the store from the installed release to the accepted one with patches: one step, or a
+// chain through every release in between (each found again with discover() and accepted by the
+// same rule), when the patches are fewer bytes than the new shards. nullopt: patches cannot do it
+// (the reason is logged) and nothing moved; the caller downloads the shards.
+[[nodiscard]] core::Result<std::optional<MovedForward>> move_forward_along_chain(
+    Swarm& swarm, Store& store, const Accepted& a, const Installed& cur, const ShardPlan& plan,
+    const FetchOptions& o, const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
+    const std::vector<ReadyOffer>* ready, const std::atomic<bool>& stop, const Say& say) {
+    // The releases in between share one discovery deadline.
+    const auto deadline = std::chrono::steady_clock::now() + o.discovery_timeout;
+    FindRelease find = [&](core::Height at_most) -> core::Result<std::optional<Accepted>> {
+        const auto left =
+            std::chrono::ceil<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+        if (left <= std::chrono::seconds(0)) return std::nullopt;
+        UTXO_TRY_ASSIGN(auto d,
+                        discover(tn, sources, cur.manifest.height, discovery_limits(left), ready, at_most));
+        if (!d.accepted) log().info("release at height {}: {}", at_most.value, d.message);
+        return std::move(d.accepted);
+    };
+    UTXO_TRY_ASSIGN(auto chain, find_patch_chain(a, cur, plan.shards, plan.full, find));
+    if (auto* why = std::get_if<CannotMoveForward>(&chain)) {
+        log().info("not moving forward with patches: {}; fetching the shards", why->reason);
+        return std::nullopt;
+    }
+    const auto& c = std::get<PatchChain>(chain);
+    log().info("moving forward through {} release(s) with {} bytes of patches instead of {} bytes of shards",
+               c.steps.size(), c.patch_bytes, c.shard_bytes);
+    auto moved = move_along(swarm, store, c, plan.shards, plan.full, o, stop, say);
+    if (!moved) return judged(moved.error());
+    if (auto* cannot = std::get_if<CannotMoveForward>(&*moved)) {
+        log().info("not moving forward with patches: {}; fetching the shards", cannot->reason);
+        return std::nullopt;
+    }
+    return std::get<MovedForward>(*moved);
+}
+
 }  // namespace
 
 core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const std::atomic<bool>& stop,
@@ -392,19 +433,26 @@ core::Result<std::vector<std::string>> run_fetch(const FetchOptions& o, const st
     UTXO_TRY_ASSIGN(auto shards, release_torrent(a.offers, a.manifest, Part::shards, &swarm, &stop));
 
     std::optional<std::uint64_t> downloaded;
+    std::uint64_t patched = 0;  // bytes of patches downloaded by a chain that stopped halfway
     if (*cur && found.adding.empty()) {
-        auto moved = move_forward(swarm, *store, a, **cur, plan.shards, plan.full, o, stop);
-        if (!moved) return judged(moved.error());
-        if (auto* m = std::get_if<MovedForward>(&*moved))
-            downloaded = m->downloaded, say("moved forward with patches");
-        else
-            log().info("not moving forward with patches: {}; fetching the shards",
-                       std::get<CannotMoveForward>(*moved).reason);
+        UTXO_TRY_ASSIGN(auto moved, move_forward_along_chain(swarm, *store, a, **cur, plan, o, tn, sources,
+                                                             ready, stop, say));
+        if (moved) {
+            if (moved->stopped.empty()) {
+                downloaded = moved->downloaded;
+                say("moved forward with patches");
+            } else {
+                patched = moved->downloaded;
+                log().info("the patch chain stopped after {} release(s): {}; fetching the shards",
+                           moved->steps, moved->stopped);
+            }
+        }
     }
     if (!downloaded) {
         // Only the shards not held yet are downloaded when the installed release is extended.
         const auto& to_download = found.adding.empty() ? plan.shards : found.adding;
         UTXO_TRY_ASSIGN(downloaded, fetch_shards(swarm, *store, a, shards, plan, to_download, o, stop, say));
+        *downloaded += patched;
     }
     say(fmt::format("installed {} height {} ({} of {} shards, {} bytes downloaded)",
                     core::network_name(a.manifest.network), a.manifest.height.value, plan.shards.size(),

@@ -128,11 +128,13 @@ struct Discovery {
 // source cannot hold an honest one back longer); at the deadline, what is known decides.
 //
 // `ready` (non-null: the DHT answered) is one more source that has answered, with these offers
-// (maybe none); with it, `sources` may be empty.
+// (maybe none); with it, `sources` may be empty. `at_most` sets aside offers above that height:
+// the newest accepted release at or below it (a patch chain's intermediate release).
 [[nodiscard]] core::Result<Discovery> discover(const core::Trustnet& trustnet,
                                                const std::vector<HttpUrl>& sources,
                                                std::optional<core::Height> installed_height,
                                                const DiscoveryLimits& limits = {},
-                                               const std::vector<ReadyOffer>* ready = nullptr);
+                                               const std::vector<ReadyOffer>* ready = nullptr,
+                                               std::optional<core::Height> at_most = std::nullopt);
 
 }  // namespace utxo::verifier

@@ -42,7 +42,7 @@ core::Result<ForwardOutcome> move_forward(Swarm& swarm, Store& store, const Acce
     UTXO_TRY_ASSIGN(auto unusable,
                     forward(store, a.manifest, a.manifest_bytes, stage / "patches", a.verdict.signers));
     if (unusable) return std::move(*unusable);
-    return MovedForward{got};
+    return MovedForward{got, 1, {}};
 }
 
 }  // namespace utxo::verifier

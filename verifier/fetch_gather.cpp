@@ -41,6 +41,7 @@ struct Shared {
     core::Trustnet trustnet;
     DiscoveryLimits limits;
     std::optional<core::Height> installed;
+    std::optional<core::Height> at_most;  // offers above it are set aside (a patch chain's step)
     std::vector<std::string> authority_origins;
     Clock::time_point deadline;
     std::mutex mutex;
@@ -76,12 +77,16 @@ core::Result<std::optional<std::string>> get(Shared& s, const HttpUrl& url, std:
     return got;
 }
 
-// The offers of ours (network, above the installed height), newest first, at most
-// offers_per_source of them.
+// Whether discovery looks at an offer of this network and height at all.
+bool in_range(const Shared& s, core::Network network, core::Height height) {
+    return network == s.trustnet.network && !(s.installed && height <= *s.installed) &&
+           !(s.at_most && height > *s.at_most);
+}
+
+// The offers of ours (network, above the installed height, not above at_most), newest first, at
+// most offers_per_source of them.
 std::vector<Offer> ours(const Shared& s, std::vector<Offer> offers) {
-    std::erase_if(offers, [&](const Offer& o) {
-        return o.network != s.trustnet.network || (s.installed && o.height <= *s.installed);
-    });
+    std::erase_if(offers, [&](const Offer& o) { return !in_range(s, o.network, o.height); });
     std::stable_sort(offers.begin(), offers.end(),
                      [](const Offer& a, const Offer& b) { return a.height > b.height; });
     if (offers.size() > s.limits.offers_per_source) offers.resize(s.limits.offers_per_source);
@@ -306,8 +311,7 @@ private:
 void add_ready(Shared& s, const std::vector<ReadyOffer>& ready) {
     std::vector<const ReadyOffer*> kept;
     for (const auto& r : ready)
-        if (r.offer.network == s.trustnet.network && !(s.installed && r.offer.height <= *s.installed))
-            kept.push_back(&r);
+        if (in_range(s, r.offer.network, r.offer.height)) kept.push_back(&r);
     std::stable_sort(kept.begin(), kept.end(), [](const ReadyOffer* a, const ReadyOffer* b) {
         return a->offer.height > b->offer.height;
     });
@@ -326,11 +330,12 @@ void add_ready(Shared& s, const std::vector<ReadyOffer>& ready) {
 
 std::shared_ptr<Shared> start(const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
                               std::optional<core::Height> installed, const DiscoveryLimits& limits,
-                              const std::vector<ReadyOffer>* ready) {
+                              const std::vector<ReadyOffer>* ready, std::optional<core::Height> at_most) {
     auto s = std::make_shared<Shared>();
     s->trustnet = tn;
     s->limits = limits;
     s->installed = installed;
+    s->at_most = at_most;
     s->deadline = Clock::now() + limits.timeout;
     for (const auto& a : tn.authorities)
         for (const auto& url : a.urls)
@@ -395,8 +400,8 @@ core::Result<Discovery> conclude(const Standing& st, const Look& l, const Shared
 
 core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<HttpUrl>& sources,
                                  std::optional<core::Height> installed, const DiscoveryLimits& limits,
-                                 const std::vector<ReadyOffer>* ready) {
-    auto s = start(tn, sources, installed, limits, ready);
+                                 const std::vector<ReadyOffer>* ready, std::optional<core::Height> at_most) {
+    auto s = start(tn, sources, installed, limits, ready, at_most);
     struct Abandon {
         Shared& s;
         ~Abandon() {

@@ -50,6 +50,10 @@ struct ReleaseTorrent {
 // cannot do it here, and why (the caller then fetches the shards instead).
 struct MovedForward {
     std::uint64_t downloaded = 0;
+    std::size_t steps = 1;  // releases passed through (a patch chain's, move_along)
+    // move_along: why the chain stopped before the newest release (the store holds the last release
+    // it reached); empty when it got there.
+    std::string stopped;
 };
 using ForwardOutcome = std::variant<MovedForward, CannotMoveForward>;
 
@@ -61,5 +65,39 @@ using ForwardOutcome = std::variant<MovedForward, CannotMoveForward>;
                                                         const Installed& cur,
                                                         const std::vector<std::uint32_t>& shards, bool full,
                                                         const FetchOptions& o, const std::atomic<bool>& stop);
+
+// A patch chain: the accepted releases from the one after the installed release up to the newest,
+// oldest first, each patching from the one before, and what its patches weigh against the newest
+// release's shards (both for the wanted shards only).
+struct PatchChain {
+    std::vector<Accepted> steps;
+    std::uint64_t patch_bytes = 0;
+    std::uint64_t shard_bytes = 0;
+};
+using ChainOutcome = std::variant<PatchChain, CannotMoveForward>;
+inline constexpr std::size_t kMaxPatchSteps = 64;
+
+// The release the trustnet accepts at the newest offered height at or below `at_most` (above the
+// installed one), or nullopt when none is.
+using FindRelease = std::function<core::Result<std::optional<Accepted>>(core::Height at_most)>;
+
+// Walks back from `newest` through its patches' starting releases, each found with `find` and
+// required to be exactly the release (height and block) the next one patches from, until the
+// installed release. CannotMoveForward when a release in between is not accepted (or not offered),
+// the chain is longer than kMaxPatchSteps, the wanted shards are not the held ones, or its patches
+// are not fewer bytes than the new shards. Errors are `find`'s trouble.
+[[nodiscard]] core::Result<ChainOutcome> find_patch_chain(const Accepted& newest, const Installed& cur,
+                                                          const std::vector<std::uint32_t>& shards, bool full,
+                                                          const FindRelease& find);
+
+// Moves the store through the chain, one move_forward per release, each installed (and so verified
+// against its own signed manifest) before the next: a crash leaves the store at the last release
+// it reached. CannotMoveForward when the first step cannot be taken; a later step that cannot is
+// MovedForward with `stopped` set. Says "moved forward with patches to height H (k of n)" per step
+// of a chain longer than one.
+[[nodiscard]] core::Result<ForwardOutcome> move_along(Swarm& swarm, Store& store, const PatchChain& chain,
+                                                      const std::vector<std::uint32_t>& shards, bool full,
+                                                      const FetchOptions& o, const std::atomic<bool>& stop,
+                                                      const Say& say);
 
 }  // namespace utxo::verifier

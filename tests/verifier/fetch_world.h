@@ -54,9 +54,20 @@ inline fs::path release_dir(const fs::path& releases, int height) {
     return {};
 }
 
+// What a world's chain and releases look like. The default: 300 blocks of 60 transactions, a
+// release every 50 blocks (50 ... 250) in 16 shards, and the same chain in 8 shards for conflicts.
+struct WorldSpec {
+    int blocks = 300;
+    int txs_per_block = 60;
+    int release_every = 50;
+    int shards = 16;
+    bool alt = true;  // also cut the chain into 8 shards (rel-alt)
+};
+
 // Everything the scenarios share, made once: a chain, three authorities' releases, their keys, a
 // trustnet requiring all three, an alternative release for conflicts, and a tracker.
 struct World {
+    WorldSpec spec;
     test::TempDir dir;
     fs::path chain = dir / "chain.dat";
     std::vector<std::string> names{"alice", "bob", "carol"};
@@ -69,18 +80,19 @@ struct World {
 
     std::string run_indexer(const fs::path& rel, int shards) const {
         return indexer + " run --source blocks:" + q(chain) + " --network regtest --db " +
-               q(rel.string() + ".db") + " --releases " + q(rel) +
-               " --release-every 50 --confirmations 3 --shards " + std::to_string(shards);
+               q(rel.string() + ".db") + " --releases " + q(rel) + " --release-every " +
+               std::to_string(spec.release_every) + " --confirmations 3 --shards " + std::to_string(shards);
     }
 
-    World() {
+    explicit World(WorldSpec s = {}) : spec(s) {
         auto hex = dir / "chain.hex";
-        REQUIRE(run(indexer + " synth --out " + q(hex) + " --blocks 300 --txs-per-block 60 --seed 21")
+        REQUIRE(run(indexer + " synth --out " + q(hex) + " --blocks " + std::to_string(spec.blocks) +
+                    " --txs-per-block " + std::to_string(spec.txs_per_block) + " --seed 21")
                     .exit_code == 0);
         test::write_blk_file(chain, test::read_lines(hex));
         REQUIRE(run(trustnet_bin + " init " + q(trustnet) + " --network regtest").exit_code == 0);
         for (const auto& n : names) {
-            auto r = run(run_indexer(releases(n), 16));
+            auto r = run(run_indexer(releases(n), spec.shards));
             INFO(r.out);
             REQUIRE(r.exit_code == 0);
             REQUIRE(run(signer + " keygen --unencrypted --out " + q(dir / (n + ".key")) + " --pub " +
@@ -90,7 +102,7 @@ struct World {
                 run(trustnet_bin + " add " + q(trustnet) + " " + n + " " + q(dir / (n + ".pub"))).exit_code ==
                 0);
         }
-        REQUIRE(run(run_indexer(alt, 8)).exit_code == 0);
+        if (spec.alt) REQUIRE(run(run_indexer(alt, 8)).exit_code == 0);
         // Debian's opentracker tracks only whitelisted infohashes: every torrent the tests serve.
         // Started as root it chroots into -d and drops to "nobody", so that directory and the list
         // must be world-readable, and the list is named relative to it.
@@ -102,11 +114,12 @@ struct World {
         {
             std::ofstream out(whitelist);
             for (const auto& root : {releases("alice"), alt})
-                for (const auto& e : fs::directory_iterator(root / "regtest")) {
-                    auto m = test::read_json(e.path() / "manifest.json");
-                    for (const auto& t : m["torrents"])
-                        if (t.is_string()) out << t.get<std::string>() << "\n";
-                }
+                if (fs::exists(root))
+                    for (const auto& e : fs::directory_iterator(root / "regtest")) {
+                        auto m = test::read_json(e.path() / "manifest.json");
+                        for (const auto& t : m["torrents"])
+                            if (t.is_string()) out << t.get<std::string>() << "\n";
+                    }
         }
         tracker = std::make_unique<Process>(
             std::vector<std::string>{"/usr/bin/opentracker", "-i", "127.0.0.1", "-p",
@@ -127,22 +140,27 @@ inline World& world() {
 
 // A releases directory for one seeder: copies of alice's releases at `heights` (or of `from`),
 // signed by `signers`, each against their own release (so a signature means real agreement).
+// Adding heights to an existing directory (a seeder that sees new releases appear) is fine.
 inline fs::path serve_dir(const std::string& tag, const std::vector<int>& heights,
-                          const std::vector<std::string>& signers, const fs::path& from = {}) {
-    auto& w = world();
+                          const std::vector<std::string>& signers, const fs::path& from = {},
+                          World& w = world()) {
     fs::path root = w.dir / ("served-" + tag);
     for (int h : heights) {
         fs::path src = release_dir(from.empty() ? w.releases("alice") : from, h);
         fs::path dst = root / "regtest" / src.filename();
         fs::create_directories(dst.parent_path());
-        fs::copy(src, dst, fs::copy_options::recursive);
+        // Copied under a hidden name and renamed, so a running seeder never lists half a release.
+        fs::path tmp = root / "regtest" / ("." + src.filename().string());
+        fs::remove_all(tmp);
+        fs::copy(src, tmp, fs::copy_options::recursive);
         for (const auto& s : signers) {
             fs::path own = release_dir(from.empty() ? w.releases(s) : from, h);
-            auto r = run(signer + " sign --key " + q(w.dir / (s + ".key")) + " --release " + q(dst) +
+            auto r = run(signer + " sign --key " + q(w.dir / (s + ".key")) + " --release " + q(tmp) +
                          " --own " + q(own));
             INFO(r.out);
             REQUIRE(r.exit_code == 0);
         }
+        fs::rename(tmp, dst);
     }
     return root;
 }
@@ -152,7 +170,8 @@ struct Seeder {
     int http_port = free_port();
     std::unique_ptr<Process> process;
 
-    explicit Seeder(const fs::path& releases, const std::vector<std::string>& extra = {}) {
+    explicit Seeder(const fs::path& releases, const std::vector<std::string>& extra = {},
+                    World& w = world()) {
         std::vector<std::string> argv{seeder,
                                       "--releases",
                                       releases.string(),
@@ -161,7 +180,7 @@ struct Seeder {
                                       "--http",
                                       "127.0.0.1:" + std::to_string(http_port),
                                       "--tracker",
-                                      world().tracker_url()};
+                                      w.tracker_url()};
         argv.insert(argv.end(), extra.begin(), extra.end());
         process = std::make_unique<Process>(argv, releases.string() + ".log");
         auto url = utxo::verifier::parse_http_url(this->url() + "/v1/releases");
@@ -176,9 +195,9 @@ struct Seeder {
 };
 
 inline std::vector<std::string> fetch_args(const fs::path& db, const std::vector<const Seeder*>& seeders,
-                                           const std::vector<std::string>& extra = {}) {
+                                           const std::vector<std::string>& extra = {}, World& w = world()) {
     std::vector<std::string> a{
-        verifier, "fetch",     "--trustnet", world().trustnet.string(),
+        verifier, "fetch",     "--trustnet", w.trustnet.string(),
         "--db",   db.string(), "--listen",   "127.0.0.1:" + std::to_string(free_port())};
     for (const auto* s : seeders) a.insert(a.end(), {"--seeder", s->url()});
     a.insert(a.end(), extra.begin(), extra.end());
@@ -216,16 +235,15 @@ inline std::uint64_t downloaded_bytes(const std::string& out) {
     return std::stoull(out.substr(start + 1, end - start - 1));
 }
 
-inline std::uint64_t shards_total(int height) {
+inline std::uint64_t shards_total(int height, World& w = world()) {
     std::uint64_t n = 0;
-    for (const auto& [name, bytes] : shard_files(release_dir(world().releases("alice"), height)))
-        n += bytes.size();
+    for (const auto& [name, bytes] : shard_files(release_dir(w.releases("alice"), height))) n += bytes.size();
     return n;
 }
 
-inline std::uint64_t patches_total(int height) {
+inline std::uint64_t patches_total(int height, World& w = world()) {
     std::uint64_t n = 0;
-    for (const auto& e : fs::directory_iterator(release_dir(world().releases("alice"), height) / "patches"))
+    for (const auto& e : fs::directory_iterator(release_dir(w.releases("alice"), height) / "patches"))
         n += fs::file_size(e.path());
     return n;
 }
