@@ -48,7 +48,9 @@ struct Tool {
 };
 
 // Exit codes of every tool (docs/architecture.md): 0 ok, 1 a negative verdict, 2 usage or I/O.
-inline int exit_code(const core::Error& e) { return e.code == core::Errc::rejected ? 1 : 2; }
+inline int exit_code(const core::Error& e) {
+    return e.code == core::Errc::rejected ? 1 : e.code == core::Errc::stale ? 3 : 2;
+}
 
 // "utxo-indexer 0.1.0 (f518c74)": what --version prints.
 inline std::string version_line(const std::string& tool) {

@@ -20,6 +20,9 @@ enum class Errc {
     // problems. Only the commands decide that an error is a verdict; each main maps it to exit 1
     // and every other code to exit 2.
     rejected,
+    // An answer that is valid but older than the policy allows: the freeze alarm (a trustnet's
+    // max-age, docs/trustnet.md). The verifier maps it to exit 3.
+    stale,
 };
 
 struct Error {

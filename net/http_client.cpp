@@ -83,7 +83,7 @@ struct HttpClient::Impl {
 
     // One write and read on the open connection. `stale` is set when the failure looks like a
     // closed keep-alive connection, so the caller may reconnect and send again.
-    [[nodiscard]] core::Result<HttpResponse> exchange(const http::request<http::string_body>& req,
+    [[nodiscard]] core::Result<HttpClientResponse> exchange(const http::request<http::string_body>& req,
                                                       bool& stale) {
         error_code ec = run([&](auto handler) { http::async_write(stream, req, std::move(handler)); });
         http::response_parser<http::string_body> parser;
@@ -109,10 +109,10 @@ struct HttpClient::Impl {
         }
         auto response = parser.release();
         if (!options.keep_alive || !response.keep_alive()) close();
-        return HttpResponse{response.result_int(), std::move(response.body())};
+        return HttpClientResponse{response.result_int(), std::move(response.body())};
     }
 
-    [[nodiscard]] core::Result<HttpResponse> send(http::verb verb, std::string_view target,
+    [[nodiscard]] core::Result<HttpClientResponse> send(http::verb verb, std::string_view target,
                                                   std::string_view body, const HttpHeaders& headers) {
         http::request<http::string_body> req{verb, beast::string_view(target.data(), target.size()), 11};
         req.set(http::field::host, host_field(options.host, options.port));
@@ -131,7 +131,7 @@ struct HttpClient::Impl {
         }
     }
 
-    [[nodiscard]] core::Result<HttpResponse> send_caught(http::verb verb, std::string_view target,
+    [[nodiscard]] core::Result<HttpClientResponse> send_caught(http::verb verb, std::string_view target,
                                                          std::string_view body, const HttpHeaders& headers) {
         try {
             return send(verb, target, body, headers);
@@ -150,12 +150,12 @@ HttpClient::~HttpClient() {
     if (impl_->connected) impl_->close();
 }
 
-core::Result<HttpResponse> HttpClient::post(std::string_view target, std::string_view body,
+core::Result<HttpClientResponse> HttpClient::post(std::string_view target, std::string_view body,
                                             const HttpHeaders& headers) {
     return impl_->send_caught(http::verb::post, target, body, headers);
 }
 
-core::Result<HttpResponse> HttpClient::get(std::string_view target, const HttpHeaders& headers) {
+core::Result<HttpClientResponse> HttpClient::get(std::string_view target, const HttpHeaders& headers) {
     return impl_->send_caught(http::verb::get, target, {}, headers);
 }
 

@@ -29,7 +29,7 @@ struct HttpClientOptions {
     bool keep_alive = true;            // false: one request per connection ("Connection: close")
 };
 
-struct HttpResponse {
+struct HttpClientResponse {
     unsigned status = 0;
     std::string body;
 };
@@ -48,9 +48,9 @@ public:
     // (Connection refused)", "no answer within 30 s", "the answer is larger than the limit of
     // 64 MiB" (Errc::too_large), "the connection failed (...)"; all others are Errc::io.
     // `headers` are set after Host and User-Agent, so they may replace them.
-    [[nodiscard]] core::Result<HttpResponse> post(std::string_view target, std::string_view body,
+    [[nodiscard]] core::Result<HttpClientResponse> post(std::string_view target, std::string_view body,
                                                   const HttpHeaders& headers);
-    [[nodiscard]] core::Result<HttpResponse> get(std::string_view target, const HttpHeaders& headers);
+    [[nodiscard]] core::Result<HttpClientResponse> get(std::string_view target, const HttpHeaders& headers);
 
 private:
     struct Impl;

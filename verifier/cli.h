@@ -11,7 +11,8 @@ namespace utxo::verifier {
 
 using cli::Action;  // cli/action.h
 
-void add_fetch_command(CLI::App& app, Action& action);  // cli_fetch.cpp
+void add_fetch_command(CLI::App& app, Action& action);   // cli_fetch.cpp
+void add_follow_command(CLI::App& app, Action& action);  // cli_fetch.cpp
 void add_status_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_utxos_command(CLI::App& app, Action& action);

@@ -62,10 +62,21 @@ void add_query_command(CLI::App& app, const char* name, const char* help,
 
 void add_status_command(CLI::App& app, Action& action) {
     auto o = std::make_shared<StatusOptions>();
-    auto* cmd = app.add_subcommand("status", "show the installed release");
+    auto* cmd = app.add_subcommand("status", "show the installed release, its signed time and age");
     add_db_option(cmd, o->db);
     cmd->add_flag("--json", o->json, "one JSON object");
-    on_parsed(cmd, o, run_status, action);
+    cmd->add_option("--trustnet", o->trustnet,
+                    "check the release's age against this trustnet's max-age (exit 3 when it is older)");
+    cmd->callback([o, &action] {
+        action = [o]() -> core::Status {
+            UTXO_TRY(existing_store(o->db));
+            auto report = run_status_report(*o);
+            if (!report) return cli::refused(report, o->json);
+            fmt::print("{}", report->text);
+            if (report->stale) return core::fail(core::Errc::stale, "stale: " + *report->stale);
+            return {};
+        };
+    });
 }
 
 void add_check_command(CLI::App& app, Action& action) {

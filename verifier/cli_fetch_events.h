@@ -22,6 +22,8 @@ inline nlohmann::ordered_json fetch_event(const std::string& line) {
     static const std::regex waiting(
         R"(waiting for (.+) to sign (\S+) height (\d+) \(signed by (.+); (\d+) required\))");
     static const std::regex seeded(R"(seeded .* \(([0-9.]+) x the .*)");
+    static const std::regex step(R"(moved forward with patches to height (\d+) \((\d+) of (\d+)\))");
+    static const std::regex listening(R"(listening on (\S+):(\d+))");
     auto number = [](const std::string& s) { return std::stoull(s); };
     auto name_list = [](const std::string& names) {  // "alice, bob"; "nobody" is none
         J list = J::array();
@@ -47,6 +49,20 @@ inline nlohmann::ordered_json fetch_event(const std::string& line) {
              {"signers", name_list(m[4])}, {"required", number(m[5])}};
     } else if (line == "moved forward with patches") {
         e = {{"event", "moved_forward"}};
+    } else if (std::regex_match(line, m, step)) {
+        e = {{"event", "moved_forward_step"}, {"height", number(m[1])}, {"step", number(m[2])}, {"steps", number(m[3])}};
+    } else if (std::regex_match(line, m, listening)) {
+        e = {{"event", "listening"}, {"host", m[1]}, {"port", number(m[2])}};
+    } else if (line.starts_with("round failed: ")) {
+        e = {{"event", "round_failed"}};
+    } else if (line.starts_with("refused: ")) {
+        e = {{"event", "refused"}};
+    } else if (line.starts_with("alarm: ")) {
+        e = {{"event", "alarm"}};
+    } else if (line.starts_with("alarm cleared: ")) {
+        e = {{"event", "alarm_cleared"}};
+    } else if (line.starts_with("stopped: ")) {
+        e = {{"event", "stopped"}};
     } else if (std::regex_match(line, m, downloaded)) {
         e = {{"event", "downloaded"},
              {"download_seconds", std::stod(m[1])},

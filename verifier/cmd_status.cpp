@@ -4,7 +4,10 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/release_age.h"
+#include "core/trustnet_file.h"
 #include "verifier/commands.h"
+#include "verifier/freshness.h"
 #include "verifier/query.h"
 
 namespace utxo::verifier {
@@ -29,8 +32,9 @@ std::string utc(std::int64_t t) {
     return buf;
 }
 
-std::string status_json(const Installed& cur) {
+std::string status_json(const Installed& cur, const Freshness& f, bool with_trustnet) {
     const auto& m = cur.manifest;
+    auto maybe = [](const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
     nlohmann::json j{{"network", core::network_name(m.network)},
                      {"height", m.height.value},
                      {"block_hash", m.block.to_display_hex()},
@@ -39,14 +43,20 @@ std::string status_json(const Installed& cur) {
                      {"shard_count", m.shard_count},
                      {"authorities", cur.authorities},
                      {"accepted_at", cur.accepted_at},
+                     {"signed_at", maybe(f.signed_at)},
+                     {"age_seconds", maybe(f.age_seconds)},
                      {"manifest_sha256", cur.manifest_sha256.to_hex()},
                      {"coins", m.coins},
                      {"total_amount", m.total_amount.sat},
                      {"dir", cur.dir.string()}};
+    if (with_trustnet) {
+        j["max_age_seconds"] = maybe(f.max_age_seconds);
+        j["stale"] = f.alarm ? nlohmann::json(*f.alarm) : nlohmann::json();
+    }
     return j.dump() + "\n";
 }
 
-std::string status_text(const Installed& cur) {
+std::string status_text(const Installed& cur, const Freshness& f) {
     const auto& m = cur.manifest;
     const std::int64_t age_min = std::max<std::int64_t>(0, (std::time(nullptr) - cur.accepted_at) / 60);
     std::string out;
@@ -63,6 +73,14 @@ std::string status_text(const Installed& cur) {
     out += fmt::format("authorities  {}\n", auth.empty() ? "(none recorded)" : auth);
     out += fmt::format("accepted     {} ({} minutes ago; release at block {})\n", utc(cur.accepted_at),
                        age_min, m.height.value);
+    if (f.signed_at)
+        out += fmt::format("signed       {} ({} ago)\n", utc(*f.signed_at), core::format_duration(*f.age_seconds));
+    else
+        out += "signed       unknown (its signatures state no signing time)\n";
+    if (f.max_age_seconds)
+        out += fmt::format("max-age      {} ({})\n", core::format_duration(*f.max_age_seconds),
+                           f.alarm ? "exceeded" : "within");
+    if (f.alarm) out += fmt::format("alarm        {}\n", *f.alarm);
     out += fmt::format("set          {} coins, {} sat\n", m.coins, m.total_amount.sat);
     out += fmt::format("manifest     sha256 {}\n", cur.manifest_sha256.to_hex());
     return out;
@@ -70,10 +88,22 @@ std::string status_text(const Installed& cur) {
 
 }  // namespace
 
-core::Result<std::string> run_status(const StatusOptions& o) {
+core::Result<StatusReport> run_status_report(const StatusOptions& o) {
+    std::optional<core::Trustnet> tn;
+    if (o.trustnet) {
+        auto doc = core::load_trustnet(*o.trustnet);
+        if (!doc) return core::fail(doc.error().code, fmt::format("{}: {}", o.trustnet->string(), doc.error().message));
+        tn = std::move(doc->trustnet);
+    }
     std::optional<Store> store;
     UTXO_TRY_ASSIGN(auto cur, open_installed(o.db, store));
-    return o.json ? status_json(cur) : status_text(cur);
+    const auto f = freshness(cur, tn ? &*tn : nullptr, core::unix_now());
+    return StatusReport{o.json ? status_json(cur, f, tn.has_value()) : status_text(cur, f), f.alarm};
+}
+
+core::Result<std::string> run_status(const StatusOptions& o) {
+    UTXO_TRY_ASSIGN(auto report, run_status_report(o));
+    return std::move(report.text);
 }
 
 core::Result<std::string> run_check(const CheckOptions& o) {

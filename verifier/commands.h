@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,16 @@ namespace utxo::verifier {
 struct StatusOptions {
     std::filesystem::path db;
     bool json = false;
+    // Given: the release's age is checked against its max-age (the freeze alarm).
+    std::optional<std::filesystem::path> trustnet;
 };
 [[nodiscard]] core::Result<std::string> run_status(const StatusOptions& options);
+// The same, with the freeze alarm's line when the trustnet's max-age is exceeded (exit 3).
+struct StatusReport {
+    std::string text;
+    std::optional<std::string> stale;
+};
+[[nodiscard]] core::Result<StatusReport> run_status_report(const StatusOptions& options);
 
 // `check`: re-reads every held shard file against the manifest (Errc::rejected on a mismatch).
 // JSON keys: ok, network, height, block_hash, full, shards (files checked), coins (theirs).

@@ -52,12 +52,19 @@ struct FetchOptions {
 // goes on seeding.
 using Say = std::function<void(const std::string& line)>;
 
-// Returns the lines for stdout left at the end (up to date, what was seeded). Stops downloading or
-// seeding at the next loop turn once `stop` is true. Errc::rejected is a negative verdict (the
-// agreement rule refused, a conflict, data that contradicts the signed release); every other code
-// is usage or I/O trouble.
-[[nodiscard]] core::Result<std::vector<std::string>> run_fetch(const FetchOptions& options,
-                                                               const std::atomic<bool>& stop, const Say& say);
+// What a fetch ends with: the lines for stdout left at the end (up to date, what was seeded), and
+// the freeze alarm when the release the store now holds (the newest the trustnet accepts) is older
+// than the trustnet's max-age, or its age cannot be told under one (core/release_age.h's line).
+struct FetchOutcome {
+    std::vector<std::string> lines;
+    std::optional<std::string> stale;
+};
+
+// Stops downloading or seeding at the next loop turn once `stop` is true. Errc::rejected is a
+// negative verdict (the agreement rule refused, a conflict, data that contradicts the signed
+// release); every other code is usage or I/O trouble.
+[[nodiscard]] core::Result<FetchOutcome> run_fetch(const FetchOptions& options, const std::atomic<bool>& stop,
+                                                   const Say& say);
 
 // The shards a wallet needs: shard_of(script) for every script and every address (decoded for
 // `network`), sorted and unique. Errc::usage names a bad address or hex.

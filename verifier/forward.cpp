@@ -80,7 +80,8 @@ namespace {
 core::Result<std::optional<CannotMoveForward>> forward(Store& store, const core::Manifest& m,
                                                        const std::string& manifest_bytes,
                                                        const fs::path& patches_dir,
-                                                       const std::vector<std::string>& authorities) {
+                                                       const std::vector<std::string>& authorities,
+                                                       std::optional<std::int64_t> signed_at) {
     UTXO_TRY_ASSIGN(auto cur, store.installed());
     if (auto why = unusable_chain(cur, m)) return why;
     UTXO_TRY_ASSIGN(auto stage, store.staging_dir(m));
@@ -103,7 +104,7 @@ core::Result<std::optional<CannotMoveForward>> forward(Store& store, const core:
             if (why) return std::move(why);
     EarlyChecks early;
     for (std::size_t k = 0; k < held.size(); ++k) early.emplace(held[k], *stamps[k]);
-    auto s = store.install(m, manifest_bytes, held, cur->full, authorities, early);
+    auto s = store.install(m, manifest_bytes, held, cur->full, authorities, early, signed_at);
     if (!s && s.error().code == Errc::mismatch)  // a patch result that is not the signed shard file
         return CannotMoveForward{std::move(s.error().message)};
     if (!s) return std::unexpected(std::move(s.error()));

@@ -30,6 +30,7 @@ struct CannotMoveForward {
 // previous release unless it moved.
 [[nodiscard]] core::Result<std::optional<CannotMoveForward>> forward(
     Store& store, const core::Manifest& new_manifest, const std::string& manifest_bytes,
-    const std::filesystem::path& patches_dir, const std::vector<std::string>& authorities);
+    const std::filesystem::path& patches_dir, const std::vector<std::string>& authorities,
+    std::optional<std::int64_t> signed_at = std::nullopt);
 
 }  // namespace utxo::verifier

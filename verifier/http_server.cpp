@@ -92,6 +92,46 @@ void reload(Store& store, const ServeOptions& o) {
 
 }  // namespace
 
+struct EsploraServer::Parts {
+    ServeOptions options;
+    ServeCounters counters;
+    std::optional<IndexBuilder> indexer;  // stopped and joined before the store goes
+    std::unique_ptr<net::HttpServer> server;
+};
+
+EsploraServer::EsploraServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+EsploraServer::~EsploraServer() {
+    if (!parts_) return;
+    parts_->server.reset();  // closes the listener and every connection, joins its thread
+    parts_->indexer.reset();
+}
+
+std::uint16_t EsploraServer::port() const { return parts_->server->port(); }
+
+core::Result<std::unique_ptr<EsploraServer>> EsploraServer::start(Store& store, const ServeOptions& options) {
+    auto parts = std::make_unique<Parts>();
+    parts->options = options;
+    Parts* p = parts.get();
+    const ServeOptions& o = p->options;
+    p->counters.set_extra_metrics(o.extra_metrics);
+    auto handler = [&store, p](const HttpRequest& req) {
+        const auto now = unix_now();
+        if (auto page = handle_page(req, store, p->options.esplora, p->counters, now)) return std::move(*page);
+        return handle_request(req, store, p->options.esplora, now);
+    };
+    if (o.build_indexes) p->indexer.emplace(store, o.index_poll);
+    auto server = net::HttpServer::start(server_options(o, store), handler,
+                                         std::make_shared<CountingObserver>(p->counters));
+    if (!server && server.error().code == core::Errc::usage)
+        return core::fail(core::Errc::usage, fmt::format("'{}' is not an IP address", o.host));
+    if (!server)
+        return core::fail(core::Errc::io,
+                          fmt::format("{}:{}: cannot listen: {}", o.host, o.port, server.error().message));
+    p->server = std::move(*server);
+    return std::unique_ptr<EsploraServer>(new EsploraServer(std::move(parts)));
+}
+
 core::Status serve_http(Store& store, const ServeOptions& o) {
     // Blocked before any thread starts, so every thread leaves them to the loop below.
     sigset_t set, previous;
@@ -105,28 +145,14 @@ core::Status serve_http(Store& store, const ServeOptions& o) {
         ~Restore() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
     } restore{previous};
 
-    ServeCounters counters;
-    auto handler = [&store, &o, &counters](const HttpRequest& req) {
-        const auto now = unix_now();
-        if (auto page = handle_page(req, store, o.esplora, counters, now)) return std::move(*page);
-        return handle_request(req, store, o.esplora, now);
-    };
-    std::optional<IndexBuilder> indexer;  // stopped and joined before the store goes
-    if (o.build_indexes) indexer.emplace(store, o.index_poll);
-    auto server = net::HttpServer::start(server_options(o, store), handler,
-                                         std::make_shared<CountingObserver>(counters));
-    if (!server && server.error().code == core::Errc::usage)
-        return core::fail(core::Errc::usage, fmt::format("'{}' is not an IP address", o.host));
-    if (!server)
-        return core::fail(core::Errc::io,
-                          fmt::format("{}:{}: cannot listen: {}", o.host, o.port, server.error().message));
-    if (o.on_listening) o.on_listening((*server)->port());
+    UTXO_TRY_ASSIGN(auto server, EsploraServer::start(store, o));
+    if (o.on_listening) o.on_listening(server->port());
     net::notify_ready(serving_status(store));
     int sig = 0;
     while (sigwait(&set, &sig) == 0 && sig == SIGHUP) reload(store, o);
     log().info("signal {}: stopping", sig);
     net::notify_stopping();
-    server->reset();  // closes the listener and every connection, joins its thread
+    server.reset();
     return {};
 }
 

@@ -1,5 +1,6 @@
 // The HTTP server of `serve`: the Esplora API (esplora.h) over net's server skeleton.
 #pragma once
+#include <memory>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -31,6 +32,25 @@ struct ServeOptions {
     // Called on SIGHUP on the calling thread: the executable reopens its log file and reads its
     // config file again (cli/daemon.h).
     std::function<void()> on_hangup;
+    // More Prometheus series for /metrics, before the process_* ones (follow's own); may be empty.
+    std::function<std::string()> extra_metrics;
+};
+
+// The server of serve_http without its signal loop, for a process that handles its signals itself
+// (`follow --http`): the pages, /metrics and the Esplora API on host:port, and the index builder,
+// until destroyed.
+class EsploraServer {
+public:
+    [[nodiscard]] static core::Result<std::unique_ptr<EsploraServer>> start(Store& store,
+                                                                            const ServeOptions& options);
+    ~EsploraServer();
+    std::uint16_t port() const;
+
+    struct Parts;
+
+private:
+    explicit EsploraServer(std::unique_ptr<Parts> parts);
+    std::unique_ptr<Parts> parts_;
 };
 
 // Serves handle_request() on host:port until SIGINT or SIGTERM, one thread (and the index

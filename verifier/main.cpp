@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     tool.description = "utxo-verifier: fetch, verify and query releases of the Bitcoin UTXO set";
     tool.add_commands = [](CLI::App& app, utxo::cli::Action& action) {
         v::add_fetch_command(app, action);
+        v::add_follow_command(app, action);
         v::add_status_command(app, action);
         v::add_utxos_command(app, action);
         v::add_balance_command(app, action);

@@ -115,6 +115,7 @@ std::string render_serve_metrics(const Installed* cur, const ServeCounters& coun
         "# TYPE utxo_serve_http_requests_total counter\n";
     for (const auto& [code, n] : counters.requests())
         out += fmt::format("utxo_serve_http_requests_total{{code=\"{}\"}} {}\n", code, n);
+    out += counters.extra_metrics();
     return out + net::render_process_metrics("utxo-verifier", net::build_version(), net::sample_process());
 }
 

@@ -2,6 +2,7 @@
 // (an address's unspent outputs and balance as HTML) and GET /metrics (Prometheus text), each at
 // the root and under --base-path. Counters of the answers given are kept here for /metrics.
 #pragma once
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -19,10 +20,14 @@ class ServeCounters {
 public:
     void count(unsigned status);
     std::map<unsigned, std::uint64_t> requests() const;
+    // Series another part of the process adds to /metrics (follow's); set before serving starts.
+    void set_extra_metrics(std::function<std::string()> extra) { extra_ = std::move(extra); }
+    std::string extra_metrics() const { return extra_ ? extra_() : std::string(); }
 
 private:
     mutable std::mutex mutex_;
     std::map<unsigned, std::uint64_t> requests_;
+    std::function<std::string()> extra_;
 };
 
 // The answer for "/", "/lookup" and "/metrics" (GET or HEAD; after base_path or at the root), or

@@ -31,8 +31,10 @@ fs::path shard_path(const fs::path& release_dir, std::uint32_t index) {
 core::Bytes encode_installed(const InstalledRecord& r) {
     core::Bytes out;
     core::Writer w(out);
-    w.u8(1);  // record version
+    w.u8(2);  // record version
     w.i64(r.accepted_at);
+    w.u8(r.signed_at ? 1 : 0);
+    w.i64(r.signed_at.value_or(0));
     w.u8(r.full ? 1 : 0);
     w.var_bytes(core::as_bytes(r.dir));
     w.compact_size(r.shards.size());
@@ -56,8 +58,15 @@ core::Result<InstalledRecord> decode_installed(core::ByteView bytes) {
     core::Reader in(bytes);
     InstalledRecord r;
     auto version = in.u8();
-    if (!version || *version != 1) return fail(Errc::invalid, "the installed record has an unknown version");
+    if (!version || (*version != 1 && *version != 2))
+        return fail(Errc::invalid, "the installed record has an unknown version");
     auto at = in.i64();
+    if (*version == 2) {  // version 1 (before signing times) has no signed_at
+        auto has = in.u8();
+        auto signed_at = in.i64();
+        if (!has || !signed_at) return fail(Errc::invalid, "the installed record is truncated");
+        if (*has) r.signed_at = *signed_at;
+    }
     auto full = in.u8();
     auto dir = read_string(in, 4096);
     if (!at || !full || !dir) return fail(Errc::invalid, "the installed record is truncated");
@@ -183,6 +192,7 @@ namespace {
     out->full = rec->full;
     out->authorities = std::move(rec->authorities);
     out->accepted_at = rec->accepted_at;
+    out->signed_at = rec->signed_at;
     out->dir = store_dir / rec->dir;
     return std::shared_ptr<const Installed>(std::move(out));
 }

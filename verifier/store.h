@@ -46,6 +46,9 @@ struct Installed {
     bool full = true;                      // full set, or a wallet's shards
     std::vector<std::string> authorities;  // names of the authorities whose signatures were accepted
     std::int64_t accepted_at = 0;          // unix seconds
+    // When the release was signed (the earliest signing time among the counted signatures, unix
+    // seconds; core::Verdict::signed_at), if its signatures state one.
+    std::optional<std::int64_t> signed_at;
     std::filesystem::path dir;             // DIR/releases/<network>/<name>
 };
 
@@ -84,7 +87,8 @@ public:
     [[nodiscard]] core::Status install(const core::Manifest& m, const std::string& manifest_bytes,
                                        const std::vector<std::uint32_t>& shards, bool full,
                                        const std::vector<std::string>& authorities,
-                                       const EarlyChecks& early = {});
+                                       const EarlyChecks& early = {},
+                                       std::optional<std::int64_t> signed_at = std::nullopt);
     // Coins paying to `script` among the held shards (fails if its shard is not held).
     [[nodiscard]] core::Result<std::vector<OwnedCoin>> coins_for_script(core::ByteView script);
     // The same by SHA256(script) (Esplora's script hash, raw digest order), for callers that do

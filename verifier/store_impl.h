@@ -42,6 +42,7 @@ struct Store::Impl {
 // The LMDB "installed" record (meta key "installed"); layout in docs/formats.md.
 struct InstalledRecord {
     std::int64_t accepted_at = 0;
+    std::optional<std::int64_t> signed_at;  // the release's signing time (record version 2)
     bool full = true;
     std::string dir;  // relative to the store directory: "releases/<network>/<name>"
     std::vector<std::uint32_t> shards;

@@ -127,7 +127,8 @@ std::unexpected<core::Error> refuse_staged(const fs::path& stage, core::Error e)
 
 core::Status Store::install(const core::Manifest& m, const std::string& manifest_bytes,
                             const std::vector<std::uint32_t>& shards, bool full,
-                            const std::vector<std::string>& authorities, const EarlyChecks& early) {
+                            const std::vector<std::string>& authorities, const EarlyChecks& early,
+                            std::optional<std::int64_t> signed_at) {
     if (core::encode_manifest(m) != manifest_bytes)
         return fail(Errc::mismatch,
                     "the manifest bytes are not the canonical encoding of the manifest given");
@@ -180,8 +181,13 @@ core::Status Store::install(const core::Manifest& m, const std::string& manifest
     UTXO_TRY(fsync_path(impl_->dir / "staging"));
     crash_point("renamed");
 
-    InstalledRecord rec{
-        static_cast<std::int64_t>(std::time(nullptr)), full, rel.string(), held, authorities, manifest_bytes};
+    InstalledRecord rec{static_cast<std::int64_t>(std::time(nullptr)),
+                        signed_at,
+                        full,
+                        rel.string(),
+                        held,
+                        authorities,
+                        manifest_bytes};
     UTXO_TRY_ASSIGN(auto txn, core::lmdb::Txn::begin(impl_->env, true));
     auto value = encode_installed(rec);
     UTXO_TRY(core::lmdb::put(txn, impl_->meta, core::as_bytes(kInstalledKey), value));

@@ -138,12 +138,19 @@ inline World& world() {
     return w;
 }
 
+// A chain whose UTXO set is large beside what one release changes (about 10 % of it), a release
+// every 10 blocks (10 ... 490), as a node that follows the chain sees it (patch chains, follow).
+inline World& chain_world() {
+    static World w(WorldSpec{.blocks = 500, .txs_per_block = 20, .release_every = 10, .shards = 16, .alt = false});
+    return w;
+}
+
 // A releases directory for one seeder: copies of alice's releases at `heights` (or of `from`),
 // signed by `signers`, each against their own release (so a signature means real agreement).
 // Adding heights to an existing directory (a seeder that sees new releases appear) is fine.
 inline fs::path serve_dir(const std::string& tag, const std::vector<int>& heights,
                           const std::vector<std::string>& signers, const fs::path& from = {},
-                          World& w = world()) {
+                          World& w = world(), const std::string& sign_args = "") {
     fs::path root = w.dir / ("served-" + tag);
     for (int h : heights) {
         fs::path src = release_dir(from.empty() ? w.releases("alice") : from, h);
@@ -156,7 +163,7 @@ inline fs::path serve_dir(const std::string& tag, const std::vector<int>& height
         for (const auto& s : signers) {
             fs::path own = release_dir(from.empty() ? w.releases(s) : from, h);
             auto r = run(signer + " sign --key " + q(w.dir / (s + ".key")) + " --release " + q(tmp) +
-                         " --own " + q(own));
+                         " --own " + q(own) + " " + sign_args);
             INFO(r.out);
             REQUIRE(r.exit_code == 0);
         }
