@@ -14,43 +14,48 @@ struct Check {
     const Authority* authority = nullptr;
     std::string reason;
     std::string trusted_comment;
+    std::optional<std::int64_t> signed_at;  // of a valid signature's statement
 };
+
+// A signature not counted, and why.
+Check not_counted(Check::Kind kind, const Authority* authority, std::string reason) {
+    return {kind, authority, std::move(reason), {}, {}};
+}
 
 // actual == nullptr skips the trusted-comment comparison (used for other manifests).
 Check check_signature(const Trustnet& tn, const SignatureFile& file, std::string_view manifest,
                       const ReleaseStatement* actual) {
     auto sig = parse_signature_file(file.bytes);
     if (!sig)
-        return {Check::unreadable, nullptr, fmt::format("{}: {}", file.origin, sig.error().message), {}};
+        return not_counted(Check::unreadable, nullptr,
+                           fmt::format("{}: {}", file.origin, sig.error().message));
     const Authority* a = tn.find(sig->id);
     if (a == nullptr)
-        return {Check::unknown_key,
-                nullptr,
-                fmt::format("{}: key {} is not in the trustnet", file.origin, sig->id.to_hex()),
-                {}};
+        return not_counted(Check::unknown_key, nullptr,
+                           fmt::format("{}: key {} is not in the trustnet", file.origin, sig->id.to_hex()));
     if (auto ok = verify_signature(a->key, *sig, as_bytes(manifest)); !ok)
-        return {Check::invalid, a, fmt::format("{}: {} ({})", file.origin, ok.error().message, a->name), {}};
+        return not_counted(Check::invalid, a,
+                           fmt::format("{}: {} ({})", file.origin, ok.error().message, a->name));
+    std::optional<std::int64_t> signed_at;
     if (actual != nullptr) {
         auto claimed = parse_trusted_comment(sig->trusted_comment);
         if (!claimed)
-            return {Check::comment_mismatch,
-                    a,
-                    fmt::format("{}: {} ({})", file.origin, claimed.error().message, a->name),
-                    {}};
+            return not_counted(Check::comment_mismatch, a,
+                               fmt::format("{}: {} ({})", file.origin, claimed.error().message, a->name));
         if (auto diff = statement_difference(*claimed, *actual); !diff.empty())
-            return {Check::comment_mismatch,
-                    a,
-                    fmt::format("{}: trusted comment does not match the manifest: {} ({})", file.origin, diff,
-                                a->name),
-                    {}};
+            return not_counted(Check::comment_mismatch, a,
+                               fmt::format("{}: trusted comment does not match the manifest: {} ({})",
+                                           file.origin, diff, a->name));
+        signed_at = claimed->signed_at;
     }
-    return {Check::valid, a, {}, sig->trusted_comment};
+    return {Check::valid, a, {}, sig->trusted_comment, signed_at};
 }
 
 struct Tally {
     std::vector<bool> valid;                // per authority, trustnet order
     std::vector<std::optional<Check>> bad;  // first failure per authority
     std::optional<std::string> unreadable;  // first signature file that could not be parsed
+    std::optional<std::int64_t> signed_at;  // the earliest of the valid signatures
 };
 
 std::size_t index_of(const Trustnet& tn, const Authority* a) {
@@ -61,6 +66,7 @@ Tally tally(const Trustnet& tn, const std::vector<const SignatureFile*>& files, 
             const ReleaseStatement& actual, std::vector<Ignored>& ignored) {
     Tally t{std::vector<bool>(tn.authorities.size()),
             std::vector<std::optional<Check>>(tn.authorities.size()),
+            {},
             {}};
     for (const SignatureFile* f : files) {
         auto c = check_signature(tn, *f, manifest, &actual);
@@ -72,6 +78,8 @@ Tally tally(const Trustnet& tn, const std::vector<const SignatureFile*>& files, 
             continue;
         }
         auto i = index_of(tn, c.authority);
+        // A second signature by the same key is not counted again, but its time is: the earliest.
+        if (c.signed_at && (!t.signed_at || *c.signed_at < *t.signed_at)) t.signed_at = c.signed_at;
         if (t.valid[i])
             ignored.push_back(
                 {f->origin, fmt::format("second signature by {}, counted once", c.authority->name)});
@@ -180,6 +188,7 @@ Verdict evaluate_agreement(const Trustnet& tn, const Release& r, std::optional<H
     for (bool ok : t.valid) count += ok;
     for (std::size_t i = 0; i < tn.authorities.size(); ++i)  // counted, refused or not
         if (t.valid[i]) v.signers.push_back(tn.authorities[i].name);
+    v.signed_at = t.signed_at;
     if (count < tn.required()) return refuse_count(std::move(v), tn, t, count, what);
     v.message =
         fmt::format("{} accepted: signed by {} ({} required)", what, names(tn, t.valid, true), tn.required());

@@ -7,6 +7,13 @@
 // manifest for the same network and height is a conflict and refuses the release whatever the
 // policy. Signatures by keys not in the trustnet are ignored and reported. A release on another
 // network, or not above the installed height, is refused.
+//
+// A release's signed time (Verdict::signed_at) is the EARLIEST signed_at among the counted valid
+// signatures that carry one (core/minisign.h), each authority's earliest if it signed twice. The
+// earliest, not the latest: one authority whose clock is wrong, or who re-signs an old release,
+// cannot make a stale release look fresh; and the first signature is the closest to the data's own
+// time. Signatures without the field (made before it existed) add nothing: a release only they sign
+// has an unknown time.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -63,6 +70,11 @@ struct Verdict {
     // Authorities whose valid signatures were counted, trustnet order (a refusal too: who signed).
     std::vector<std::string> signers;
     std::vector<Ignored> ignored;  // signatures not counted: unknown keys, duplicates, failures
+    // The earliest signed_at (unix seconds) of the signatures counted in `signers` that carry one;
+    // nullopt when none does. Set whenever `signers` is, so a refusal for too few signatures says
+    // when the ones it has were made (how long a release has been waiting); unset for the
+    // refusals decided before the signatures are counted (conflict included).
+    std::optional<std::int64_t> signed_at = std::nullopt;
     bool accepted() const { return refusal == Refusal::none; }
 };
 

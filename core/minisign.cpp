@@ -55,6 +55,21 @@ bool ed25519_verify(const std::array<std::uint8_t, 32>& pk, const std::array<std
     return crypto_sign_verify_detached(sig.data(), message.data(), message.size(), pk.data()) == 0;
 }
 
+// " signed_at=<T>", all of `rest`: T in decimal without sign or leading zeros, at most kMaxSignedAt.
+std::optional<std::int64_t> parse_signed_at_field(std::string_view rest) {
+    constexpr std::string_view kField = " signed_at=";
+    if (!rest.starts_with(kField)) return std::nullopt;
+    auto digits = rest.substr(kField.size());
+    if (digits.empty() || digits.size() > 12 || (digits.size() > 1 && digits[0] == '0')) return std::nullopt;
+    std::int64_t t = 0;
+    for (char c : digits) {
+        if (c < '0' || c > '9') return std::nullopt;
+        t = t * 10 + (c - '0');  // at most 12 digits: no overflow
+    }
+    if (t > kMaxSignedAt) return std::nullopt;
+    return t;
+}
+
 bool is_lower_hex(std::string_view s, std::size_t size) {
     if (s.size() != size) return false;
     for (char c : s)
@@ -221,10 +236,14 @@ Status verify_signature(const MinisignPublicKey& key, const MinisignSignature& s
 }
 
 std::string format_trusted_comment(const ReleaseStatement& s) {
-    return fmt::format("utxo-torrent network={} height={} block_hash={} manifest_sha256={}",
-                       network_name(s.network), s.height.value, s.block_hash.to_display_hex(),
-                       s.manifest_sha256.to_hex());
+    auto text = fmt::format("utxo-torrent network={} height={} block_hash={} manifest_sha256={}",
+                            network_name(s.network), s.height.value, s.block_hash.to_display_hex(),
+                            s.manifest_sha256.to_hex());
+    if (s.signed_at) text += fmt::format(" signed_at={}", *s.signed_at);
+    return text;
 }
+
+bool valid_signed_at(std::int64_t t) { return t >= 0 && t <= kMaxSignedAt; }
 
 Result<ReleaseStatement> parse_trusted_comment(std::string_view comment) {
     char net[32] = {}, block[65] = {}, digest[65] = {};
@@ -237,10 +256,15 @@ Result<ReleaseStatement> parse_trusted_comment(std::string_view comment) {
                         net, &height, block, digest, &consumed);
     auto network = parse_network(net);
     auto h = Height::from_u64(height);
-    if (n != 4 || static_cast<std::size_t>(consumed) != text.size() || !network || !h ||
-        !is_lower_hex(block, 64) || !is_lower_hex(digest, 64))
+    if (n != 4 || !network || !h || !is_lower_hex(block, 64) || !is_lower_hex(digest, 64))
         return fail(Errc::invalid, "trusted comment is not a utxo-torrent release statement");
-    ReleaseStatement s{*network, *h, *BlockHash::from_display_hex(block), *Sha256Digest::from_hex(digest)};
+    ReleaseStatement s{
+        *network, *h, *BlockHash::from_display_hex(block), *Sha256Digest::from_hex(digest), {}};
+    if (auto rest = std::string_view(text).substr(static_cast<std::size_t>(consumed)); !rest.empty()) {
+        s.signed_at = parse_signed_at_field(rest);
+        if (!s.signed_at)
+            return fail(Errc::invalid, "trusted comment is not a utxo-torrent release statement");
+    }
     if (format_trusted_comment(s) != text)  // only the canonical spelling is a statement
         return fail(Errc::non_canonical, "trusted comment is not in canonical form");
     return s;
@@ -265,7 +289,7 @@ Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes) {
         return fail(Errc::invalid,
                     fmt::format("manifest names unknown network \"{}\"", net->get<std::string>()));
     return ReleaseStatement{*network, *h, *BlockHash::from_display_hex(block->get<std::string>()),
-                            sha256(manifest_bytes)};
+                            sha256(manifest_bytes), std::nullopt};
 }
 
 std::string statement_difference(const ReleaseStatement& claimed, const ReleaseStatement& actual) {

@@ -87,22 +87,42 @@ Bytes global_signature_message(const MinisignSignature& sig);
 
 // --- utxo-torrent's trusted comment -----------------------------------------------------
 // A signature's trusted comment states what the authority signed, so metadata is covered:
-//   utxo-torrent network=<net> height=<H> block_hash=<64 hex> manifest_sha256=<64 hex>
+//   utxo-torrent network=<net> height=<H> block_hash=<64 hex> manifest_sha256=<64 hex>[ signed_at=<T>]
+// T is when the authority signed, in unix seconds (decimal, no sign, no leading zeros, at most
+// kMaxSignedAt). Signatures made before the field existed have none: their time is unknown.
+inline constexpr std::int64_t kMaxSignedAt = 253402300799;  // 9999-12-31T23:59:59Z
+
 struct ReleaseStatement {
     Network network = Network::regtest;
     Height height;
     BlockHash block_hash;          // written in display hex, lowercase
     Sha256Digest manifest_sha256;  // of the manifest file bytes; written in lowercase hex
-    friend bool operator==(const ReleaseStatement&, const ReleaseStatement&) = default;
+    // When it was signed; not part of the release. The manifest carries no time, so
+    // statement_for_manifest leaves it unset.
+    std::optional<std::int64_t> signed_at = std::nullopt;
+    // The same release: network, height, block hash and manifest digest. signed_at is left out on
+    // purpose, so a signed statement equals its manifest's whenever it was signed.
+    friend bool operator==(const ReleaseStatement& a, const ReleaseStatement& b) {
+        return a.network == b.network && a.height == b.height && a.block_hash == b.block_hash &&
+               a.manifest_sha256 == b.manifest_sha256;
+    }
 };
 
+// The canonical comment; " signed_at=<T>" is appended when signed_at is set (which must then be
+// 0 to kMaxSignedAt, valid_signed_at, or the comment will not parse back).
 std::string format_trusted_comment(const ReleaseStatement& statement);
+// Only the canonical spelling, with or without the trailing signed_at field; anything else extra
+// is refused.
 [[nodiscard]] Result<ReleaseStatement> parse_trusted_comment(std::string_view comment);
-// Reads "network", "height" and "block_hash" from manifest.json and hashes its bytes.
+// Reads "network", "height" and "block_hash" from manifest.json and hashes its bytes; signed_at
+// is unset.
 [[nodiscard]] Result<ReleaseStatement> statement_for_manifest(ByteView manifest_bytes);
 // The first field where a signed statement and the actual manifest differ, as a phrase
-// ("it says height 199 but the manifest is height 200"); empty if they are equal.
+// ("it says height 199 but the manifest is height 200"); empty if they are equal. signed_at is
+// not compared.
 std::string statement_difference(const ReleaseStatement& claimed, const ReleaseStatement& actual);
+// 0 <= t <= kMaxSignedAt: a signing time a trusted comment can carry.
+bool valid_signed_at(std::int64_t t);
 
 // An authority's name, as in `utxo-signer keygen --name` and trustnet lines: 1-64 characters,
 // letters and digits, with '-', '_' and '.' allowed after the first.

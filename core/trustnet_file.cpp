@@ -41,13 +41,14 @@ std::vector<std::string> split_lines(std::string_view text) {
 struct Parser {
     TrustnetDocument doc;
     std::vector<Problem> problems;
-    bool seen_format = false, seen_network = false, seen_require = false;
+    bool seen_format = false, seen_network = false, seen_require = false, seen_max_age = false;
     std::size_t require_line = 0;
 
     void problem(std::size_t line, std::string message) { problems.push_back({line, std::move(message)}); }
     void directive(std::size_t n, const std::vector<std::string_view>& t);
     void network(std::size_t n, const std::vector<std::string_view>& t);
     void require(std::size_t n, const std::vector<std::string_view>& t);
+    void max_age(std::size_t n, const std::vector<std::string_view>& t);
     void authority(std::size_t n, const std::vector<std::string_view>& t);
 };
 
@@ -66,9 +67,11 @@ void Parser::directive(std::size_t n, const std::vector<std::string_view>& t) {
     }
     if (t[0] == "network") return network(n, t);
     if (t[0] == "require") return require(n, t);
+    if (t[0] == "max-age") return max_age(n, t);
     if (t[0] == "authority") return authority(n, t);
     if (t[0] == "utxo-trustnet") return problem(n, "second format line");
-    problem(n, fmt::format("unknown directive \"{}\" (expected network, require or authority)", t[0]));
+    problem(n,
+            fmt::format("unknown directive \"{}\" (expected network, require, max-age or authority)", t[0]));
 }
 
 void Parser::network(std::size_t n, const std::vector<std::string_view>& t) {
@@ -91,6 +94,18 @@ void Parser::require(std::size_t n, const std::vector<std::string_view>& t) {
     if (ec != std::errc() || end != t[1].data() + t[1].size() || k == 0 || t[1][0] == '0')
         return problem(n, "expected \"require all\" or \"require K\" with K a positive integer");
     doc.trustnet.require_k = k;
+}
+
+void Parser::max_age(std::size_t n, const std::vector<std::string_view>& t) {
+    if (seen_max_age) return problem(n, "second max-age line");
+    seen_max_age = true;
+    auto age = t.size() == 2 ? parse_max_age(t[1]) : std::nullopt;
+    if (!age)
+        return problem(
+            n,
+            "expected \"max-age DURATION\" with DURATION a positive integer and a unit s, m, h or d "
+            "(e.g. 48h), at most 3650d");
+    doc.trustnet.max_age = *age;
 }
 
 void Parser::authority(std::size_t n, const std::vector<std::string_view>& t) {
@@ -183,6 +198,47 @@ bool valid_url(std::string_view url) {
         if (c <= 0x20 || c == 0x7f) return false;
     return true;
 }
+
+std::optional<std::chrono::seconds> parse_max_age(std::string_view text) {
+    if (text.size() < 2) return std::nullopt;
+    std::int64_t unit = 0;
+    switch (text.back()) {
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        default:
+            return std::nullopt;
+    }
+    auto digits = text.substr(0, text.size() - 1);
+    // Ten digits bound the value well before it could overflow; the limit below does the rest.
+    if (digits.size() > 10 || digits[0] == '0') return std::nullopt;
+    std::int64_t n = 0;
+    for (char c : digits) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    if (n * unit > kMaxMaxAge.count()) return std::nullopt;
+    return std::chrono::seconds(n * unit);
+}
+
+std::string format_max_age(std::chrono::seconds duration) {
+    const auto s = duration.count();
+    if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
+    if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
+    if (s % 60 == 0) return fmt::format("{}m", s / 60);
+    return fmt::format("{}s", s);
+}
+
+std::string max_age_line(std::chrono::seconds duration) { return "max-age " + format_max_age(duration); }
 
 std::string authority_line(const Authority& a) {
     std::string line = fmt::format("authority {} {}", a.name, public_key_line(a.key));

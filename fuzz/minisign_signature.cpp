@@ -14,6 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                       again->global_signature == sig->global_signature &&
                       again->trusted_comment == sig->trusted_comment,
                   "a re-encoded signature file keeps its fields");
-    (void)core::parse_trusted_comment(sig->trusted_comment);
+    // A statement that parses is canonical: it formats back to the very comment, signed_at included.
+    if (auto statement = core::parse_trusted_comment(sig->trusted_comment)) {
+        fuzz::require(core::format_trusted_comment(*statement) == sig->trusted_comment,
+                      "a release statement formats back to its trusted comment");
+        fuzz::require(!statement->signed_at || core::valid_signed_at(*statement->signed_at),
+                      "a parsed signed_at is in range");
+    }
     return 0;
 }

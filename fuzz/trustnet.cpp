@@ -14,5 +14,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require(again.has_value(), "a rendered trustnet parses");
     fuzz::require(again->trustnet.authorities.size() == doc->trustnet.authorities.size(),
                   "a rendered trustnet keeps its authorities");
+    fuzz::require(again->trustnet.max_age == doc->trustnet.max_age, "a rendered trustnet keeps its max-age");
+    if (const auto& age = doc->trustnet.max_age)
+        fuzz::require(core::parse_max_age(core::format_max_age(*age)) == age,
+                      "a max-age formats back to the same duration");
     return 0;
 }

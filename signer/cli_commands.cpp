@@ -8,6 +8,7 @@
 #include "cli/json.h"
 #include "core/file_io.h"
 #include "core/minisign.h"
+#include "core/release_age.h"
 #include "signer/cli.h"
 #include "signer/commands.h"
 
@@ -16,9 +17,9 @@ namespace utxo::signer {
 namespace {
 
 // The --json object of a signature written or verified: ok, signature_file, key_id,
-// trusted_comment, network, height, block_hash, manifest_sha256, dht_item_file, dht_seq. The key id
-// is the signature file's own; what the trusted comment states is read back from it. The DHT item
-// file and its seq are null when there is none.
+// trusted_comment, network, height, block_hash, manifest_sha256, signed_at, dht_item_file, dht_seq.
+// The key id is the signature file's own; what the trusted comment states is read back from it
+// (signed_at null when it has none). The DHT item file and its seq are null when there is none.
 template <class R>
 nlohmann::ordered_json signature_json(const R& r) {
     const auto& file = r.signature_file;
@@ -32,10 +33,19 @@ nlohmann::ordered_json signature_json(const R& r) {
         j["height"] = s->height.value;
         j["block_hash"] = s->block_hash.to_display_hex();
         j["manifest_sha256"] = s->manifest_sha256.to_hex();
+        j["signed_at"] = s->signed_at ? nlohmann::ordered_json(*s->signed_at) : nullptr;
     }
     j["dht_item_file"] = r.dht_item_file ? nlohmann::ordered_json(r.dht_item_file->string()) : nullptr;
     j["dht_seq"] = r.dht_seq ? nlohmann::ordered_json(*r.dht_seq) : nullptr;
     return j;
+}
+
+// --signed-at UNIX on `cmd`, into `target` once parsed (sign and statement only: pointer carries a
+// signature already made, whose time it never changes).
+void add_signed_at_option(CLI::App* cmd, std::optional<std::int64_t>& target) {
+    cmd->add_option_function<std::int64_t>(
+        "--signed-at", [&target](const std::int64_t& t) { target = t; },
+        "the signing time to state, unix seconds (default: now; for reproducible signing and tests)");
 }
 
 }  // namespace
@@ -77,6 +87,7 @@ void add_sign_command(CLI::App& app, Action& action) {
                   "sign even if the --key file is readable or writable by group or others");
     cmd->add_option("--dht-seeder", o->dht_seeders,
                     "a seeder's http(s):// base URL for the DHT pointer (repeatable, at most 8)");
+    add_signed_at_option(cmd, o->signed_at);
     cmd->add_flag("--json", *json, "one JSON object");
     cmd->callback([o, json, &action] {
         action = [o, json]() -> core::Status {
@@ -133,6 +144,7 @@ void add_statement_command(CLI::App& app, Action& action) {
                                    "print the trusted comment `sign` would sign for DIR/manifest.json "
                                    "(for minisign -t)");
     cmd->add_option("--release", o->release_dir, "release directory holding manifest.json")->required();
+    add_signed_at_option(cmd, o->signed_at);
     cmd->add_flag("--json", *json, "one JSON object");
     cmd->callback([o, json, &action] {
         action = [o, json]() -> core::Status {
@@ -148,7 +160,8 @@ void add_statement_command(CLI::App& app, Action& action) {
                                                    {"network", core::network_name(s.network)},
                                                    {"height", s.height.value},
                                                    {"block_hash", s.block_hash.to_display_hex()},
-                                                   {"manifest_sha256", s.manifest_sha256.to_hex()}});
+                                                   {"manifest_sha256", s.manifest_sha256.to_hex()},
+                                                   {"signed_at", *s.signed_at}});
             return {};
         };
     });
@@ -173,6 +186,9 @@ void add_verify_command(CLI::App& app, Action& action) {
             if (r->dht_item_file)
                 fmt::print("good DHT item: {} (seq {})\n", r->dht_item_file->string(), *r->dht_seq);
             fmt::print("trusted comment: {}\n", r->trusted_comment);
+            fmt::print("signed at: {}\n",
+                       r->signed_at ? fmt::format("{} ({})", core::format_utc(*r->signed_at), *r->signed_at)
+                                    : std::string("unknown (no signed_at in the trusted comment)"));
             return {};
         };
     });

@@ -38,6 +38,9 @@ struct SignOptions {
     std::optional<std::filesystem::path> passphrase_file;
     bool allow_open_key = false;  // --allow-open-key: sign with a key file group or others can access
     std::vector<std::string> dht_seeders;  // --dht-seeder URL (repeatable): seeder URLs in the DHT pointer
+    // --signed-at UNIX: the signing time the trusted comment states (signed_at=); default now. For
+    // reproducible signing and tests. Errc::usage outside 0..core::kMaxSignedAt.
+    std::optional<std::int64_t> signed_at;
 };
 struct SignResult {
     std::filesystem::path signature_file;
@@ -47,9 +50,11 @@ struct SignResult {
     std::optional<std::filesystem::path> dht_item_file;
     std::optional<std::int64_t> dht_seq;
 };
-// Signs DIR/manifest.json and writes, atomically, DIR/manifest.json.<KEYID>.minisig and the BEP 44
-// item DIR/manifest.json.<KEYID>.dht (signer/dht_item.h; docs/signer.md). A pointer that would not
-// fit BEP 44's 1000 bytes fails the command (Errc::too_large) before either file is written.
+// Signs DIR/manifest.json, with the trusted comment its statement signed at options.signed_at (or
+// now), and writes, atomically, DIR/manifest.json.<KEYID>.minisig and the BEP 44 item
+// DIR/manifest.json.<KEYID>.dht (signer/dht_item.h; docs/signer.md), whose seq is at least that
+// signing time. A pointer that would not fit BEP 44's 1000 bytes fails the command
+// (Errc::too_large) before either file is written.
 [[nodiscard]] core::Result<SignResult> sign_release(const SignOptions& options);
 
 struct VerifyOptions {
@@ -61,6 +66,7 @@ struct VerifyResult {
     std::string trusted_comment;
     std::optional<std::filesystem::path> dht_item_file;  // checked when present
     std::optional<std::int64_t> dht_seq;
+    std::optional<std::int64_t> signed_at;  // the trusted comment's signed_at; nullopt without one
 };
 // Checks the signature of one authority (its public key file) over DIR/manifest.json,
 // including that the trusted comment describes exactly that manifest. A DHT item file of that key
@@ -69,11 +75,12 @@ struct VerifyResult {
 [[nodiscard]] core::Result<VerifyResult> verify_release(const VerifyOptions& options);
 
 struct StatementOptions {
-    std::filesystem::path release_dir;  // --release: holds the manifest.json to be signed
+    std::filesystem::path release_dir;      // --release: holds the manifest.json to be signed
+    std::optional<std::int64_t> signed_at;  // --signed-at UNIX, as for sign; default now
 };
 struct StatementResult {
-    core::ReleaseStatement statement;
-    std::string trusted_comment;  // exactly what `sign` puts in the signature's trusted comment
+    core::ReleaseStatement statement;  // signed_at set
+    std::string trusted_comment;       // what `sign` puts in the signature's trusted comment at that time
 };
 // The statement `sign` would sign for DIR/manifest.json, read and checked as `sign` reads it (an
 // unreadable manifest is trouble, one that states no release is a refusal), without any key: for
@@ -94,11 +101,11 @@ struct PointerResult {
     std::int64_t dht_seq = 0;
 };
 // Writes, atomically, DIR/manifest.json.<KEYID>.dht for a signature already beside the manifest
-// (made offline by stock minisign, or by sign): the item sign would write with it, same seq rule,
-// same seeders and size rules. The .minisig must be this key's good signature over DIR/manifest.json
-// with the statement of exactly that manifest (as verify checks it), and the manifest a whole
-// release (core::decode_manifest); otherwise a refusal naming the file, and nothing is written.
-// The .minisig itself is never rewritten.
+// (made offline by stock minisign, or by sign): the item sign would write with it, same seq rule
+// (at least the signature's signed_at; now when it carries none), same seeders and size rules. The .minisig
+// must be this key's good signature over DIR/manifest.json with the statement of exactly that manifest (as
+// verify checks it), and the manifest a whole release (core::decode_manifest); otherwise a refusal naming the
+// file, and nothing is written. The .minisig itself is never rewritten.
 [[nodiscard]] core::Result<PointerResult> write_release_pointer(const PointerOptions& options);
 
 // "manifest.json.<KEYID>.minisig": one file per authority beside the manifest.

@@ -13,7 +13,8 @@
 
 namespace utxo::signer {
 
-// The seq of a new item of `key` for `release_dir`: the largest of `now` (unix seconds) and s + 1
+// The seq of a new item of `key` for `release_dir`: the largest of `now` (unix seconds: the signing
+// time of the signature the item carries) and s + 1
 // for the seq s of every manifest.json.<KEYID>.dht of this key and salt that verifies, in every
 // directory beside release_dir (its siblings in the network directory, release_dir itself
 // included). So a re-signed or a later release always gets a seq above every item the authority

@@ -3,8 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-
 #include "core/dht_pointer.h"
 #include "core/manifest_torrent.h"
 #include "core/sha256.h"
@@ -15,14 +13,6 @@
 namespace utxo::signer {
 
 using core::Errc;
-
-namespace {
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-}  // namespace
 
 core::Result<DhtItemFile> make_dht_item_file(const SecretKey& key, const DhtItemInput& in) {
     auto path = in.release_dir / core::dht_item_file_name(key.id().to_hex());
@@ -50,7 +40,7 @@ core::Result<DhtItemFile> make_dht_item_file(const SecretKey& key, const DhtItem
         return core::fail(Errc::usage, "--dht-seeder: " + value.error().message);
     if (!value) return failure(value.error().code, path, value.error().message);
     const auto salt = core::dht_salt(manifest.network);
-    UTXO_TRY_ASSIGN(auto seq, next_dht_seq(in.release_dir, key, salt, unix_now()));
+    UTXO_TRY_ASSIGN(auto seq, next_dht_seq(in.release_dir, key, salt, in.signed_at));
     auto item = sign_dht_item(key, salt, seq, std::move(*value));
     // An item we cannot verify ourselves must never be published.
     if (!core::verify_dht_item(item))

@@ -21,7 +21,7 @@ struct DhtItemFile {
 };
 
 // What the item is made of: the release directory, its manifest (bytes and decoded), the
-// signature file's bytes and the --dht-seeder URLs.
+// signature file's bytes, the --dht-seeder URLs and the smallest seq (the signing time).
 struct DhtItemInput {
     std::filesystem::path release_dir;
     std::filesystem::path key_file;  // only to name it if the key misbehaves
@@ -29,6 +29,8 @@ struct DhtItemInput {
     const core::Manifest& manifest;
     std::string_view signature_text;
     const std::vector<std::string>& dht_seeders;
+    // The signature's signed_at, unix seconds: the seq is at least this (next_dht_seq's `now`).
+    std::int64_t signed_at = 0;
 };
 
 // The item file, not yet written: its seq by next_dht_seq (signer/dht_item.h). More than

@@ -65,7 +65,7 @@ core::Result<CheckedSignature> check_release_signature(const core::MinisignPubli
     if (!claimed) return refusal(sig_path, claimed.error().message);
     if (auto diff = core::statement_difference(*claimed, actual); !diff.empty())
         return refusal(sig_path, "trusted comment does not match manifest.json: " + diff);
-    return CheckedSignature{sig_path, std::move(*sig_text), std::move(*sig)};
+    return CheckedSignature{sig_path, std::move(*sig_text), std::move(*sig), claimed->signed_at};
 }
 
 }  // namespace utxo::signer

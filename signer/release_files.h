@@ -43,6 +43,7 @@ struct CheckedSignature {
     std::filesystem::path file;  // DIR/manifest.json.<KEYID>.minisig
     std::string text;            // its bytes
     core::MinisignSignature signature;
+    std::optional<std::int64_t> signed_at;  // its trusted comment's; nullopt without one
 };
 // Checks DIR/manifest.json.<KEYID>.minisig of `key` over `manifest` (the bytes of DIR/manifest.json):
 // it exists, is a good signature of this key, and its trusted comment is the statement of exactly

@@ -4,6 +4,7 @@
 
 #include "core/dht_pointer.h"
 #include "core/manifest.h"
+#include "core/release_age.h"
 #include "signer/commands.h"
 #include "signer/dht_item.h"
 #include "signer/dht_item_file.h"
@@ -23,16 +24,27 @@ namespace {
 [[nodiscard]] core::Result<std::optional<DhtItemFile>> dht_item_file(const SignOptions& o,
                                                                      const SecretKey& key,
                                                                      std::string_view manifest_bytes,
-                                                                     const std::string& signature_text) {
+                                                                     const std::string& signature_text,
+                                                                     std::int64_t signed_at) {
     auto manifest = core::decode_manifest(manifest_bytes);
     if (!manifest) {
         log().warn("{}: no DHT item written: not a release manifest ({})",
                    (o.release_dir / "manifest.json").string(), manifest.error().message);
         return std::nullopt;
     }
-    UTXO_TRY_ASSIGN(auto file, make_dht_item_file(key, {o.release_dir, o.secret_key_file, manifest_bytes,
-                                                        *manifest, signature_text, o.dht_seeders}));
+    UTXO_TRY_ASSIGN(auto file,
+                    make_dht_item_file(key, {o.release_dir, o.secret_key_file, manifest_bytes, *manifest,
+                                             signature_text, o.dht_seeders, signed_at}));
     return file;
+}
+
+// --signed-at, or now.
+[[nodiscard]] core::Result<std::int64_t> signing_time(const std::optional<std::int64_t>& signed_at) {
+    if (!signed_at) return core::unix_now();
+    if (!core::valid_signed_at(*signed_at))
+        return core::fail(Errc::usage, fmt::format("--signed-at {} is not a unix time from 0 to {}",
+                                                   *signed_at, core::kMaxSignedAt));
+    return *signed_at;
 }
 }  // namespace
 
@@ -49,6 +61,7 @@ core::Result<SignResult> sign_release(const SignOptions& o) {
         return refusal(release_path, fmt::format("not signed: differs from your own manifest {} at {}",
                                                  own_path.string(), *diff));
     UTXO_TRY_ASSIGN(auto statement, statement_of(release_path, theirs));
+    UTXO_TRY_ASSIGN(statement.signed_at, signing_time(o.signed_at));
     UTXO_TRY_ASSIGN(auto key, load_secret_key(o.secret_key_file, o.passphrase_file, o.allow_open_key));
 
     auto sig = sign_data(key, core::as_bytes(theirs), core::format_trusted_comment(statement),
@@ -59,7 +72,7 @@ core::Result<SignResult> sign_release(const SignOptions& o) {
     auto sig_path = o.release_dir / signature_file_name(key.id());
     auto text = core::signature_file(sig);
     // Made before anything is written, so a pointer that does not fit leaves the directory as it was.
-    UTXO_TRY_ASSIGN(auto dht, dht_item_file(o, key, theirs, text));
+    UTXO_TRY_ASSIGN(auto dht, dht_item_file(o, key, theirs, text, *statement.signed_at));
     if (auto w = write_file_atomically(sig_path, core::as_bytes(text), 0644); !w)
         return failure(w.error().code, sig_path, w.error().message);
     SignResult result{sig_path, sig.trusted_comment, std::nullopt, std::nullopt};
@@ -77,6 +90,7 @@ core::Result<StatementResult> release_statement(const StatementOptions& o) {
     auto path = o.release_dir / "manifest.json";
     UTXO_TRY_ASSIGN(auto manifest, read_file(path, kMaxManifest));
     UTXO_TRY_ASSIGN(auto statement, statement_of(path, manifest));
+    UTXO_TRY_ASSIGN(statement.signed_at, signing_time(o.signed_at));
     return StatementResult{statement, core::format_trusted_comment(statement)};
 }
 
@@ -86,7 +100,7 @@ core::Result<VerifyResult> verify_release(const VerifyOptions& o) {
     if (!pub) return failure(pub.error().code, o.public_key_file, pub.error().message);
     UTXO_TRY_ASSIGN(auto manifest, read_file(o.release_dir / "manifest.json", kMaxManifest));
     UTXO_TRY_ASSIGN(auto sig, check_release_signature(*pub, o.release_dir, manifest));
-    VerifyResult result{sig.file, sig.signature.trusted_comment, std::nullopt, std::nullopt};
+    VerifyResult result{sig.file, sig.signature.trusted_comment, std::nullopt, std::nullopt, sig.signed_at};
     // The DHT item beside it, when there is one, must be this very signature's pointer.
     auto dht_path = o.release_dir / core::dht_item_file_name(pub->id.to_hex());
     if (std::filesystem::exists(dht_path)) {

@@ -23,9 +23,12 @@ inline std::string manifest(const std::string& network, std::uint64_t height, ch
         std::string(64, hash_digit), height, network, extra);
 }
 
-inline std::string statement_comment(const std::string& manifest_text) {
-    return utxo::core::format_trusted_comment(
-        *utxo::core::statement_for_manifest(utxo::core::as_bytes(manifest_text)));
+// The manifest's statement as a trusted comment; with signed_at, as utxo-signer sign writes it.
+inline std::string statement_comment(const std::string& manifest_text,
+                                     std::optional<std::int64_t> signed_at = std::nullopt) {
+    auto statement = *utxo::core::statement_for_manifest(utxo::core::as_bytes(manifest_text));
+    statement.signed_at = signed_at;
+    return utxo::core::format_trusted_comment(statement);
 }
 
 // An authority key made in the test with libsodium directly.

@@ -15,6 +15,7 @@ using cli::Action;  // cli/action.h
 void add_init_command(CLI::App& app, Action& action);
 void add_add_command(CLI::App& app, Action& action);
 void add_remove_command(CLI::App& app, Action& action);
+void add_max_age_command(CLI::App& app, Action& action);
 void add_list_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_verify_command(CLI::App& app, Action& action);

@@ -1,5 +1,5 @@
-// utxo-trustnet init, add, remove, list, check and verify: options onto the library's option structs.
-// check and verify take --json: one object on stdout whatever the verdict.
+// utxo-trustnet init, add, remove, max-age, list, check and verify: options onto the library's option
+// structs. check and verify take --json: one object on stdout whatever the verdict.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -66,6 +66,16 @@ void add_remove_command(CLI::App& app, Action& action) {
     cmd->add_option("FILE", o->file)->required();
     cmd->add_option("NAME", o->name)->required();
     on_parsed(cmd, o, run_remove, action);
+}
+
+void add_max_age_command(CLI::App& app, Action& action) {
+    auto o = std::make_shared<MaxAgeOptions>();
+    auto* cmd =
+        app.add_subcommand("max-age", "set the freeze alarm: the newest release's largest age, or none");
+    cmd->add_option("FILE", o->file)->required();
+    cmd->add_option("DURATION", o->duration, "e.g. 48h, 7d, 90m or 3600s (at most 3650d); none removes it")
+        ->required();
+    on_parsed(cmd, o, run_max_age, action);
 }
 
 void add_list_command(CLI::App& app, Action& action) {

@@ -28,6 +28,11 @@ std::unexpected<core::Error> failure(const std::filesystem::path& file, const co
     return std::move(*doc);
 }
 
+// ", max-age 2d" when the trustnet has one, for the one-line summaries of list and check.
+std::string max_age_note(const core::Trustnet& tn) {
+    return tn.max_age ? ", max-age " + core::format_max_age(*tn.max_age) : std::string();
+}
+
 [[nodiscard]] core::Result<core::MinisignPublicKey> read_key_argument(const std::string& arg) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(arg, ec)) {
@@ -82,6 +87,16 @@ core::Result<std::string> run_remove(const RemoveOptions& o) {
     return fmt::format("removed {}\n", o.name);
 }
 
+core::Result<std::string> run_max_age(const MaxAgeOptions& o) {
+    UTXO_TRY_ASSIGN(auto doc, load(o.file));
+    const bool clear = o.duration == "none";
+    if (clear && !doc.trustnet.max_age) return std::string("no max-age line; nothing changed\n");
+    if (auto set = set_max_age(doc, clear ? std::nullopt : std::optional<std::string_view>(o.duration)); !set)
+        return failure(set.error().code, o.file, set.error().message);
+    if (auto saved = save_trustnet(o.file, doc); !saved) return failure(o.file, saved.error());
+    return clear ? std::string("removed max-age\n") : fmt::format("set max-age {}\n", o.duration);
+}
+
 core::Result<std::string> run_list(const ListOptions& o) {
     UTXO_TRY_ASSIGN(auto doc, load(o.file));
     const auto& tn = doc.trustnet;
@@ -89,6 +104,7 @@ core::Result<std::string> run_list(const ListOptions& o) {
         nlohmann::json out{
             {"format", 1}, {"network", core::network_name(tn.network)}, {"required", tn.required()}};
         out["require"] = tn.require_k ? nlohmann::json(*tn.require_k) : nlohmann::json("all");
+        out["max_age_seconds"] = tn.max_age ? nlohmann::json(tn.max_age->count()) : nlohmann::json(nullptr);
         out["authorities"] = nlohmann::json::array();
         for (const auto& a : tn.authorities)
             out["authorities"].push_back({{"name", a.name},
@@ -97,9 +113,10 @@ core::Result<std::string> run_list(const ListOptions& o) {
                                           {"urls", a.urls}});
         return out.dump(2) + "\n";
     }
-    std::string text = fmt::format(
-        "network {}, require {} ({} of {} authorities)\n", core::network_name(tn.network),
-        tn.require_k ? std::to_string(*tn.require_k) : "all", tn.required(), tn.authorities.size());
+    std::string text =
+        fmt::format("network {}, require {} ({} of {} authorities){}\n", core::network_name(tn.network),
+                    tn.require_k ? std::to_string(*tn.require_k) : "all", tn.required(),
+                    tn.authorities.size(), max_age_note(tn));
     for (const auto& a : tn.authorities) {
         text += fmt::format("{} {} {}", a.name, a.key.id.to_hex(), core::public_key_line(a.key));
         for (const auto& url : a.urls) text += " " + url;
@@ -137,6 +154,7 @@ std::string check_json(const CheckReport& r) {
     j["network"] = tn ? nlohmann::ordered_json(core::network_name(tn->network)) : nullptr;
     j["authorities"] = tn ? nlohmann::ordered_json(tn->authorities.size()) : nullptr;
     j["required"] = tn ? nlohmann::ordered_json(tn->required()) : nullptr;
+    j["max_age_seconds"] = tn && tn->max_age ? nlohmann::ordered_json(tn->max_age->count()) : nullptr;
     j["problems"] = nlohmann::ordered_json::array();
     for (const auto& p : r.problems)
         j["problems"].push_back(
@@ -149,9 +167,9 @@ std::string check_json(const CheckReport& r) {
 core::Result<std::string> run_check(const CheckOptions& o) {
     UTXO_TRY_ASSIGN(auto r, check_report(o));
     UTXO_TRY(check_verdict(r));
-    return fmt::format("{}: ok: network {}, {} authorities, {} required\n", r.file.string(),
+    return fmt::format("{}: ok: network {}, {} authorities, {} required{}\n", r.file.string(),
                        core::network_name(r.trustnet->network), r.trustnet->authorities.size(),
-                       r.trustnet->required());
+                       r.trustnet->required(), max_age_note(*r.trustnet));
 }
 
 }  // namespace utxo::trustnet

@@ -41,6 +41,14 @@ struct RemoveOptions {
 };
 [[nodiscard]] core::Result<std::string> run_remove(const RemoveOptions& options);
 
+// `max-age FILE DURATION|none`: sets the max-age line (core::parse_max_age's DURATION, written as
+// given) or, with "none", removes it. A DURATION that does not parse is Errc::usage.
+struct MaxAgeOptions {
+    std::filesystem::path file;
+    std::string duration;  // e.g. "48h", or "none"
+};
+[[nodiscard]] core::Result<std::string> run_max_age(const MaxAgeOptions& options);
+
 // `list FILE [--json]`
 struct ListOptions {
     std::filesystem::path file;
@@ -62,8 +70,9 @@ struct CheckReport {
     std::optional<core::Trustnet> trustnet;  // when the file parses (it may still have problems)
 };
 [[nodiscard]] core::Result<CheckReport> check_report(const CheckOptions& options);
-// {"ok", "file", "network", "authorities", "required", "problems": [{"line", "message"}], "error"}:
-// network, authorities and required are null when the file does not parse, a problem's line is
+// {"ok", "file", "network", "authorities", "required", "max_age_seconds", "problems": [{"line",
+// "message"}], "error"}: network, authorities, required and max_age_seconds are null when the file
+// does not parse (max_age_seconds also when it has no max-age line), a problem's line is
 // null when it is about the whole file, and "error" (the failure text) is there only with problems.
 std::string check_json(const CheckReport& report);
 [[nodiscard]] core::Status check_verdict(const CheckReport& report);
@@ -88,7 +97,8 @@ struct VerifyReport {
 };
 [[nodiscard]] core::Result<VerifyReport> verify_report(const VerifyOptions& options);
 // {"ok", "message", "refusal" (null when accepted), "network", "height", "required", "signers",
-//  "ignored": [{"file", "reason"}], "error" (when refused: the failure text)}
+//  "signed_at" (the verdict's: unix seconds, or null), "ignored": [{"file", "reason"}], "error" (when
+//  refused: the failure text)}
 std::string verify_json(const VerifyReport& report);
 [[nodiscard]] core::Status verify_verdict(const VerifyReport& report);
 

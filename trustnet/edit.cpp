@@ -18,6 +18,18 @@ namespace {
     doc = std::move(*again);
     return {};
 }
+
+// The index of the first line whose first token is `directive`, if any.
+std::optional<std::size_t> find_directive(const core::TrustnetDocument& doc, std::string_view directive) {
+    for (std::size_t i = 0; i < doc.lines.size(); ++i) {
+        std::string_view line = doc.lines[i];
+        auto start = line.find_first_not_of(" \t");
+        if (start == std::string_view::npos) continue;
+        auto token = line.substr(start, line.find_first_of(" \t", start) - start);
+        if (token == directive) return i;
+    }
+    return std::nullopt;
+}
 }  // namespace
 
 std::string initial_trustnet(core::Network network) {
@@ -67,6 +79,30 @@ core::Status remove_authority(core::TrustnetDocument& doc, std::string_view name
                                                          "than \"require {}\"; lower the require line first",
                                                          name, tn.authorities.size() - 1, *tn.require_k));
     doc.lines.erase(doc.lines.begin() + static_cast<std::ptrdiff_t>(a->line - 1));
+    return reparse(doc);
+}
+
+core::Status set_max_age(core::TrustnetDocument& doc, std::optional<std::string_view> duration) {
+    const auto existing = find_directive(doc, "max-age");
+    if (!duration) {
+        if (!existing) return {};
+        doc.lines.erase(doc.lines.begin() + static_cast<std::ptrdiff_t>(*existing));
+        return reparse(doc);
+    }
+    if (!core::parse_max_age(*duration))
+        return core::fail(core::Errc::usage,
+                          fmt::format("\"{}\" is not a max-age (a positive integer and a unit s, m, h or d, "
+                                      "e.g. 48h, at most 3650d; or none)",
+                                      *duration));
+    auto line = fmt::format("max-age {}", *duration);
+    if (existing) {
+        doc.lines[*existing] = std::move(line);
+    } else {
+        auto after = find_directive(doc, "require");
+        if (!after) after = find_directive(doc, "network");
+        const auto at = after ? *after + 1 : doc.lines.size();
+        doc.lines.insert(doc.lines.begin() + static_cast<std::ptrdiff_t>(at), std::move(line));
+    }
     return reparse(doc);
 }
 

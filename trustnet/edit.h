@@ -3,7 +3,9 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/agreement.h"
@@ -22,6 +24,12 @@ std::string initial_trustnet(core::Network network);
 // Removes that authority's line only. Errc::not_found if no such name; Errc::usage if the
 // remaining authorities would be fewer than "require K".
 [[nodiscard]] core::Status remove_authority(core::TrustnetDocument& doc, std::string_view name);
+
+// Sets "max-age DURATION" (written as given, once parse_max_age accepts it) or, with nullopt,
+// removes that line. An existing max-age line is replaced where it stands; a new one goes after the
+// require line (else after the network line, else at the end). Errc::usage for a DURATION
+// parse_max_age refuses. Removing when there is none changes nothing.
+[[nodiscard]] core::Status set_max_age(core::TrustnetDocument& doc, std::optional<std::string_view> duration);
 
 // Atomically replaces the file (the old file's mode is kept).
 [[nodiscard]] core::Status save_trustnet(const std::filesystem::path& path, const core::TrustnetDocument& doc,

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
         tn::add_init_command(app, action);
         tn::add_add_command(app, action);
         tn::add_remove_command(app, action);
+        tn::add_max_age_command(app, action);
         tn::add_list_command(app, action);
         tn::add_check_command(app, action);
         tn::add_verify_command(app, action);

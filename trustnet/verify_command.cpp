@@ -6,6 +6,7 @@
 
 #include "core/agreement.h"
 #include "core/file_io.h"
+#include "core/release_age.h"
 #include "trustnet/commands.h"
 #include "trustnet/edit.h"
 
@@ -80,6 +81,7 @@ std::string verify_json(const VerifyReport& r) {
     j["height"] = r.height.value;
     j["required"] = r.required;
     j["signers"] = v.signers;
+    j["signed_at"] = v.signed_at ? nlohmann::ordered_json(*v.signed_at) : nlohmann::ordered_json(nullptr);
     j["ignored"] = nlohmann::ordered_json::array();
     for (const auto& i : v.ignored) j["ignored"].push_back({{"file", i.origin}, {"reason", i.reason}});
     if (auto verdict = verify_verdict(r); !verdict) j["error"] = verdict.error().message;
@@ -89,7 +91,11 @@ std::string verify_json(const VerifyReport& r) {
 core::Result<std::string> run_verify(const VerifyOptions& o) {
     UTXO_TRY_ASSIGN(auto r, verify_report(o));
     UTXO_TRY(verify_verdict(r));
-    return notes(r) + r.verdict.message + "\n";
+    auto text = notes(r) + r.verdict.message + "\n";
+    if (r.verdict.signed_at)  // the earliest signing time of the counted signatures (core/agreement.h)
+        text +=
+            fmt::format("signed at {} ({})\n", core::format_utc(*r.verdict.signed_at), *r.verdict.signed_at);
+    return text;
 }
 
 }  // namespace utxo::trustnet

@@ -236,3 +236,69 @@ TEST_CASE("signatures found with an identical copy elsewhere count for the candi
     CHECK(v.accepted());
     CHECK(v.signers == std::vector<std::string>{"alice", "bob"});
 }
+
+namespace {
+// A signature by `key` over kManifest whose statement carries signed_at (or, nullopt, the old form).
+SignatureFile sig_at(const std::string& origin, const test::TestKey& key, std::optional<std::int64_t> at) {
+    return {origin, key.sign(kManifest, test::statement_comment(kManifest, at))};
+}
+}  // namespace
+
+TEST_CASE("signed time: the earliest signed_at of the counted signatures") {
+    auto v = evaluate_agreement(two(), release_of({sig_at("a", alice, 2000), sig_at("b", bob, 1000)}),
+                                std::nullopt);
+    CHECK(v.accepted());
+    CHECK(v.signed_at == 1000);
+    auto w = evaluate_agreement(two(), release_of({sig_at("b", bob, 3000), sig_at("a", alice, 2500)}),
+                                std::nullopt);
+    CHECK(w.signed_at == 2500);
+}
+
+TEST_CASE("signed time: unknown when no counted signature carries one, and an old-form one adds nothing") {
+    auto old = evaluate_agreement(two(), release_of({sig("a", alice), sig("b", bob)}), std::nullopt);
+    CHECK(old.accepted());
+    CHECK_FALSE(old.signed_at);
+    // An old-form signature has no time: it neither makes the release fresher nor unknown.
+    auto mixed =
+        evaluate_agreement(two(), release_of({sig("a", alice), sig_at("b", bob, 1000)}), std::nullopt);
+    CHECK(mixed.accepted());
+    CHECK(mixed.signed_at == 1000);
+}
+
+TEST_CASE("signed time: signatures not counted do not count for it") {
+    // An unknown key, a signature over other bytes and a lying comment all claim an earlier time.
+    auto other_bytes = SignatureFile{"b-other", bob.sign(kOther, test::statement_comment(kOther, 10))};
+    auto lying = SignatureFile{
+        "a-lying", alice.sign(kManifest, test::statement_comment(test::manifest("regtest", 199), 30))};
+    auto r = release_of(
+        {sig_at("a", alice, 5000), sig_at("m", mallory, 20), other_bytes, lying, sig_at("b", bob, 6000)});
+    auto v = evaluate_agreement(two(), r, std::nullopt);
+    CHECK(v.accepted());
+    CHECK(v.signed_at == 5000);
+    CHECK(v.ignored.size() == 3);
+}
+
+TEST_CASE("signed time: an authority that signed twice counts with its earliest signature") {
+    auto v = evaluate_agreement(
+        two(), release_of({sig_at("a1", alice, 9000), sig_at("b", bob, 8000), sig_at("a2", alice, 7000)}),
+        std::nullopt);
+    CHECK(v.accepted());
+    CHECK(v.signed_at == 7000);
+    CHECK(v.signers == std::vector<std::string>{"alice", "bob"});
+}
+
+TEST_CASE("signed time: a refusal for too few signatures carries it, earlier refusals do not") {
+    auto waiting = evaluate_agreement(two(), release_of({sig_at("a", alice, 4000)}), std::nullopt);
+    CHECK(waiting.refusal == Refusal::missing_signatures);
+    CHECK(waiting.signers == std::vector<std::string>{"alice"});
+    CHECK(waiting.signed_at == 4000);
+    auto rollback = evaluate_agreement(two(), release_of({sig_at("a", alice, 4000), sig_at("b", bob, 4000)}),
+                                       Height{200});
+    CHECK(rollback.refusal == Refusal::rollback);
+    CHECK_FALSE(rollback.signed_at);
+    auto r = release_of({sig_at("a", alice, 4000), sig_at("b", bob, 4000)});
+    r.others.push_back({"fork/manifest.json", kOther, {{"fork/b.minisig", bob.sign(kOther)}}});
+    auto conflict = evaluate_agreement(two(), r, std::nullopt);
+    CHECK(conflict.refusal == Refusal::conflict);
+    CHECK_FALSE(conflict.signed_at);
+}

@@ -63,7 +63,8 @@ DhtPointer mainnet_pointer(const Key& key) {
     p.shards = filled<InfoHash>(5);
     p.patches = filled<InfoHash>(9);
     p.manifest_torrent = filled<InfoHash>(11);
-    p.signature = key.minisig({p.network, p.height, p.block_hash, p.manifest_sha256});
+    // Signed at a ten-digit unix time, as utxo-signer sign states it (signed_at=).
+    p.signature = key.minisig({p.network, p.height, p.block_hash, p.manifest_sha256, 1714564800});
     p.seeders = {"https://seed.alice.example/utxo/", "http://203.0.113.7:8080/"};
     return p;
 }
@@ -111,8 +112,8 @@ TEST_CASE("dht pointer: a mainnet pointer with two seeders round trips and fits 
     REQUIRE(v);
     // The byte budget of docs/formats.md: the signature file is most of it.
     INFO("signature " << p.signature.size() << " bytes, value " << v->size() << " bytes");
-    CHECK(p.signature.size() == 482);
-    CHECK(v->size() == 732);
+    CHECK(p.signature.size() == 503);
+    CHECK(v->size() == 753);
     CHECK(v->size() <= kMaxDhtValueBytes);
     auto back = decode_pointer_value(*v);
     REQUIRE(back);
@@ -216,7 +217,7 @@ TEST_CASE("dht pointer: a signature whose trusted comment states another release
     auto other = [&](auto change) {
         auto q = p;
         change(q);
-        auto sig = key.minisig({q.network, q.height, q.block_hash, q.manifest_sha256});
+        auto sig = key.minisig({q.network, q.height, q.block_hash, q.manifest_sha256, 1714564800});
         return edited(p, [&](bc::Dict& d) { set(d, "g", bc::Value(sig)); });
     };
     auto height = refusal(other([](DhtPointer& q) { q.height = Height{912344}; }));
@@ -226,6 +227,21 @@ TEST_CASE("dht pointer: a signature whose trusted comment states another release
     CHECK(refusal(other([](DhtPointer& q) { q.network = Network::testnet4; })).code == Errc::mismatch);
     CHECK(refusal(other([](DhtPointer& q) { q.block_hash.raw()[0] ^= 1; })).code == Errc::mismatch);
     CHECK(refusal(other([](DhtPointer& q) { q.manifest_sha256.bytes()[31] ^= 1; })).code == Errc::mismatch);
+    // Only the release is compared: another signing time, or none (a signature from before
+    // signed_at), is the same release.
+    CHECK(decode_pointer_value(other([](DhtPointer&) {})));
+    auto old_form = edited(p, [&](bc::Dict& d) {
+        set(d, "g",
+            bc::Value(key.minisig({p.network, p.height, p.block_hash, p.manifest_sha256, std::nullopt})));
+    });
+    auto decoded = decode_pointer_value(old_form);
+    REQUIRE(decoded);
+    CHECK(decoded->signature.find("signed_at") == std::string::npos);
+    auto later = edited(p, [&](bc::Dict& d) {
+        set(d, "g",
+            bc::Value(key.minisig({p.network, p.height, p.block_hash, p.manifest_sha256, 1800000000})));
+    });
+    CHECK(decode_pointer_value(later));
     // encode refuses to write such a pointer in the first place.
     auto lying = p;
     lying.height = Height{1};

@@ -61,3 +61,73 @@ TEST_CASE("check reports every problem with its line number") {
     REQUIRE_FALSE(doc);
     CHECK(doc.error().message.starts_with("line 2: expected \"network NAME\""));
 }
+
+TEST_CASE("max-age: absent by default, parsed in seconds, kept byte for byte by render") {
+    auto plain = parse_trustnet(fmt::format("utxo-trustnet 1\nnetwork main\nauthority a {}\n", k1.line()));
+    REQUIRE(plain);
+    CHECK_FALSE(plain->trustnet.max_age);
+
+    auto text =
+        fmt::format("utxo-trustnet 1\nnetwork main\nrequire all\nmax-age\t48h\nauthority a {}\n", k1.line());
+    auto doc = parse_trustnet(text);
+    REQUIRE(doc);
+    CHECK(doc->trustnet.max_age == std::chrono::seconds(48 * 3600));
+    CHECK(render(*doc) == text);  // the tab and the spelling 48h stay
+    CHECK(check_trustnet(text).empty());
+}
+
+TEST_CASE("max-age: DURATION is a positive integer without leading zeros and one unit s, m, h or d") {
+    using std::chrono::seconds;
+    CHECK(parse_max_age("1s") == seconds(1));
+    CHECK(parse_max_age("90m") == seconds(5400));
+    CHECK(parse_max_age("48h") == seconds(172800));
+    CHECK(parse_max_age("7d") == seconds(604800));
+    CHECK(parse_max_age("3650d") == kMaxMaxAge);
+    CHECK(parse_max_age("87600h") == kMaxMaxAge);
+    CHECK(parse_max_age("315360000s") == kMaxMaxAge);
+    for (std::string bad : {"", "h", "0h", "0", "48", "048h", "48H", "48hh", "4 8h", "+48h", "-48h", "1.5h",
+                            "48w", "3651d", "87601h", "315360001s", "99999999999d", "48h ", "d48"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(parse_max_age(bad));
+    }
+}
+
+TEST_CASE("max-age: formatted in the largest exact unit, which parses back") {
+    using std::chrono::seconds;
+    CHECK(format_max_age(seconds(172800)) == "2d");
+    CHECK(format_max_age(seconds(3600 * 5)) == "5h");
+    CHECK(format_max_age(seconds(5400)) == "90m");
+    CHECK(format_max_age(seconds(61)) == "61s");
+    CHECK(max_age_line(seconds(604800)) == "max-age 7d");
+    for (auto s : {1, 59, 60, 3599, 3600, 86399, 86400, 90061, 315360000})
+        CHECK(parse_max_age(format_max_age(seconds(s))) == seconds(s));
+}
+
+TEST_CASE("max-age: a bad or second line is a problem with its line number") {
+    auto text = fmt::format(
+        "utxo-trustnet 1\n"
+        "network main\n"
+        "max-age 2d\n"       // 3
+        "max-age 3d\n"       // 4: second
+        "authority a {}\n",  // 5
+        k1.line());
+    auto problems = check_trustnet(text);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].line == 4);
+    CHECK(problems[0].message == "second max-age line");
+    for (std::string bad : {"max-age", "max-age 0h", "max-age 48h 2d", "max-age 4000d", "max-age forever"}) {
+        CAPTURE(bad);
+        auto one = fmt::format("utxo-trustnet 1\nnetwork main\n{}\nauthority a {}\n", bad, k1.line());
+        auto doc = parse_trustnet(one);
+        REQUIRE_FALSE(doc);
+        CHECK(
+            doc.error().message ==
+            "line 3: expected \"max-age DURATION\" with DURATION a positive integer and a unit s, m, h or d "
+            "(e.g. 48h), at most 3650d");
+    }
+    // A misspelt directive names max-age among those expected.
+    auto typo = parse_trustnet(fmt::format("utxo-trustnet 1\nnetwork main\nmaxage 2d\n"));
+    REQUIRE_FALSE(typo);
+    CHECK(typo.error().message ==
+          "line 3: unknown directive \"maxage\" (expected network, require, max-age or authority)");
+}

@@ -288,11 +288,11 @@ TEST_CASE("dht: a manifest that is not a whole release is signed without a DHT i
 TEST_CASE("dht: pointer writes the .dht for a release signed offline with stock minisign", "[dht]") {
     Authority a;
     auto rel = a.release(200);
+    const auto before = now();  // the statement minisign signs is dated now: the item's seq, too
     REQUIRE(a.minisign_sign(rel) == 0);
     const auto minisig = test::read(a.minisig(rel));
     REQUIRE_FALSE(fs::exists(a.dht(rel)));
 
-    const auto before = now();
     auto r = clitest::run(signer_cmd(a.pointer_args(rel, " --dht-seeder https://seed.example/utxo/")));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
@@ -314,10 +314,13 @@ TEST_CASE("dht: pointer writes the .dht for a release signed offline with stock 
     auto o = clitest::json_object(j.out);
     CHECK(clitest::keys(o) == std::vector<std::string>{"ok", "signature_file", "key_id", "trusted_comment",
                                                        "network", "height", "block_hash", "manifest_sha256",
-                                                       "dht_item_file", "dht_seq"});
+                                                       "signed_at", "dht_item_file", "dht_seq"});
     CHECK(o["signature_file"] == a.minisig(rel).string());
     CHECK(o["key_id"] == a.public_key().id.to_hex());
-    CHECK(o["trusted_comment"] == test::statement_comment(test::read(rel / "manifest.json")));
+    const auto signed_at = o["signed_at"].get<std::int64_t>();
+    CHECK(signed_at >= before);
+    CHECK(o["trusted_comment"] == test::statement_comment(test::read(rel / "manifest.json"), signed_at));
+    CHECK(core::parse_signature_file(minisig)->trusted_comment == o["trusted_comment"]);
     CHECK(o["dht_item_file"] == a.dht(rel).string());
     CHECK(o["dht_seq"] == item.seq + 1);
     CHECK(o["dht_seq"] == a.item(rel).seq);
@@ -396,4 +399,77 @@ TEST_CASE("dht: pointer refuses a missing, tampered or lying .minisig and a mani
                                       ": not a release manifest, so no DHT pointer: "));
     CHECK(std::count(not_release.err.begin(), not_release.err.end(), '\n') == 1);
     CHECK_FALSE(fs::exists(a.dht(partial)));
+}
+
+TEST_CASE(
+    "dht: the seq is the signing time, or above every earlier item: --signed-at in the past still grows it",
+    "[dht]") {
+    Authority a;
+    auto r200 = a.release(200), r201 = a.release(201), r202 = a.release(202);
+    // No earlier item: the seq is exactly the stated signing time, so a signing is reproducible.
+    auto first = test::run(signer_cmd(a.sign_args(r200, " --signed-at 1714564800")));
+    INFO(first.output);
+    REQUIRE(first.exit_code == 0);
+    CHECK(a.item(r200).seq == 1714564800);
+    CHECK(first.output.find("(DHT item, seq 1714564800)") != std::string::npos);
+    // A later release signed "earlier" still supersedes it in the DHT.
+    REQUIRE(test::run(signer_cmd(a.sign_args(r201, " --signed-at 1000"))).exit_code == 0);
+    CHECK(a.item(r201).seq == 1714564801);
+    // A later signing time wins over previous + 1.
+    REQUIRE(test::run(signer_cmd(a.sign_args(r202, " --signed-at 1800000000"))).exit_code == 0);
+    CHECK(a.item(r202).seq == 1800000000);
+    // Re-signing without --signed-at: now, unless an earlier item is ahead of it.
+    REQUIRE(test::run(signer_cmd(a.sign_args(r200))).exit_code == 0);
+    CHECK(a.item(r200).seq == std::max<std::int64_t>(now(), 1800000001));
+    // The trusted comment states the time given; the pointer carries that very signature.
+    auto p = core::decode_pointer_value(a.item(r201).value).value();
+    CHECK(core::parse_trusted_comment(core::parse_signature_file(p.signature)->trusted_comment)->signed_at ==
+          1000);
+}
+
+TEST_CASE("dht: pointer keeps the .minisig's signing time as the seq floor and takes no --signed-at",
+          "[dht]") {
+    Authority a;
+    auto rel = a.release(200);
+    // Signed offline with a statement dated in the past: the pointer's seq is that time.
+    const auto t =
+        "\"$(" + signer_cmd("statement --signed-at 1714564800 --release " + quote(rel.string())) + ")\"";
+    REQUIRE(test::run(kMinisign + " -S -W -s " + quote(a.key) + " -m " +
+                      quote((rel / "manifest.json").string()) + " -t " + t + " -x " +
+                      quote(a.minisig(rel).string()))
+                .exit_code == 0);
+    const auto minisig = test::read(a.minisig(rel));
+    CHECK(minisig.find(" signed_at=1714564800\n") != std::string::npos);
+    auto r = test::run(signer_cmd(a.pointer_args(rel)));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(a.item(rel).seq == 1714564800);
+    CHECK(test::read(a.minisig(rel)) == minisig);
+    CHECK(core::decode_pointer_value(a.item(rel).value)->signature == minisig);
+    // Renewed: previous + 1.
+    REQUIRE(test::run(signer_cmd(a.pointer_args(rel))).exit_code == 0);
+    CHECK(a.item(rel).seq == 1714564801);
+    // --signed-at is not pointer's: it carries a signature already made.
+    auto refused = test::run(signer_cmd(a.pointer_args(rel, " --signed-at 5")));
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.output.find("--signed-at") != std::string::npos);
+    CHECK(a.item(rel).seq == 1714564801);
+
+    // A signature of the old form (no signed_at): the seq is now, as before signed_at existed.
+    auto old = a.release(201);
+    REQUIRE(a.minisign_sign(old, test::statement_comment(test::read(old / "manifest.json"))) == 0);
+    const auto before = now();
+    REQUIRE(test::run(signer_cmd(a.pointer_args(old))).exit_code == 0);
+    CHECK(a.item(old).seq >= std::max<std::int64_t>(before, 1714564802));
+    CHECK(a.item(old).seq <= std::max<std::int64_t>(now(), 1714564802));
+}
+
+TEST_CASE("dht: a mainnet-sized pointer with signed_at keeps docs/formats.md's budget", "[dht]") {
+    // The signature file sign writes, with a ten-digit signed_at, is 503 bytes (formats.md).
+    Authority a;
+    auto rel = a.release(200);
+    REQUIRE(test::run(signer_cmd(a.sign_args(rel, " --signed-at 1714564800"))).exit_code == 0);
+    // "network=regtest" is 3 bytes longer than formats.md's "network=main", "height=200" 3 shorter
+    // than "height=912345": the same size.
+    CHECK(test::read(a.minisig(rel)).size() == 503);
 }

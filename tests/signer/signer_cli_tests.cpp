@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli/cli_test_support.h"
+#include "core/release_age.h"
 #include "trustnet/test_support.h"
 
 using test::quote;
@@ -12,6 +13,7 @@ using test::run;
 namespace {
 std::string signer(const std::string& args) { return test::bin("utxo-signer") + " " + args; }
 const std::string kMinisign = "/usr/bin/minisign";
+constexpr std::int64_t kSignedAt = 1714564800;  // 2024-05-01T12:00:00Z, for --signed-at
 
 // An authority's working directory: a passphrase file, a low-cost encrypted key, and a release
 // plus its own indexer's copy of the manifest.
@@ -63,14 +65,54 @@ TEST_CASE("cli: keygen writes a 0600 encrypted secret key and a minisign public 
 TEST_CASE(
     "cli: sign writes manifest.json.<KEYID>.minisig with the release statement, and verify accepts it") {
     Authority a;
+    const auto before = utxo::core::unix_now();
     auto r = run(signer(a.sign_args()));
+    const auto after = utxo::core::unix_now();
     REQUIRE(r.exit_code == 0);
     auto sig = utxo::core::parse_signature_file(test::read(a.sig_path()));
     REQUIRE(sig);
-    CHECK(sig->trusted_comment == test::statement_comment(a.manifest));
+    // The statement, signed now: signed_at is the time of signing.
+    auto claimed = utxo::core::parse_trusted_comment(sig->trusted_comment);
+    REQUIRE(claimed);
+    REQUIRE(claimed->signed_at);
+    CHECK(*claimed->signed_at >= before);
+    CHECK(*claimed->signed_at <= after);
+    CHECK(sig->trusted_comment == test::statement_comment(a.manifest, claimed->signed_at));
     auto v = run(signer("verify --pub " + quote(a.pub) + " --release " + quote(a.rel())));
     CHECK(v.exit_code == 0);
     CHECK(v.output.starts_with("good signature: "));
+    CHECK(v.output.ends_with(fmt::format("signed at: {} ({})\n", utxo::core::format_utc(*claimed->signed_at),
+                                         *claimed->signed_at)));
+}
+
+TEST_CASE("cli: sign --signed-at states that time, and refuses one out of range") {
+    Authority a;
+    auto r = run(signer(a.sign_args() + " --signed-at 1714564800"));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    const auto comment = test::statement_comment(a.manifest, kSignedAt);
+    CHECK(utxo::core::parse_signature_file(test::read(a.sig_path()))->trusted_comment == comment);
+    CHECK(r.output.ends_with("trusted comment: " + comment + "\n"));
+    auto v = run(signer("verify --pub " + quote(a.pub) + " --release " + quote(a.rel())));
+    CHECK(v.exit_code == 0);
+    CHECK(v.output.ends_with("trusted comment: " + comment +
+                             "\nsigned at: 2024-05-01T12:00:00Z (1714564800)\n"));
+    // The same time, the same bytes: Ed25519 is deterministic.
+    const auto first = test::read(a.sig_path());
+    REQUIRE(run(signer(a.sign_args() + " --signed-at 1714564800")).exit_code == 0);
+    CHECK(test::read(a.sig_path()) == first);
+
+    for (const char* bad : {"253402300800", "99999999999999"}) {
+        std::filesystem::remove(a.sig_path());
+        auto out = clitest::run(signer(a.sign_args() + " --signed-at " + bad));
+        INFO(bad);
+        CHECK(out.exit_code == 2);
+        CHECK(out.out.empty());
+        CHECK(out.err == fmt::format("--signed-at {} is not a unix time from 0 to 253402300799\n", bad));
+        CHECK_FALSE(std::filesystem::exists(a.sig_path()));
+    }
+    CHECK(run(signer(a.sign_args() + " --signed-at soon")).exit_code == 2);
+    CHECK_FALSE(std::filesystem::exists(a.sig_path()));
 }
 
 TEST_CASE("cli: sign refuses a manifest that differs from the authority's own, naming the first field") {
@@ -171,6 +213,8 @@ TEST_CASE("interop: our verify accepts a signature stock minisign made with a ke
     auto v = run(signer("verify --pub " + quote(pub) + " --release " + quote((d / "rel").string())));
     CHECK(v.exit_code == 0);
     CHECK(v.output.find("trusted comment: utxo-torrent network=signet height=12345") != std::string::npos);
+    // A statement of the old form (no signed_at) still verifies; its time is unknown.
+    CHECK(v.output.ends_with("\nsigned at: unknown (no signed_at in the trusted comment)\n"));
     // And our signer can sign with the key stock minisign generated.
     std::filesystem::create_directories(d / "own");
     test::write(d / "own" / "manifest.json", m);
@@ -218,10 +262,10 @@ TEST_CASE("cli: a FIFO given as a file is refused at once instead of blocking") 
 
 TEST_CASE("cli: sign --json and verify --json print one object, a refusal too (exit 1)") {
     Authority a;
-    const std::vector<std::string> keys = {
-        "ok",     "signature_file", "key_id",          "trusted_comment", "network",
-        "height", "block_hash",     "manifest_sha256", "dht_item_file",   "dht_seq"};
-    auto s = clitest::run(signer(a.sign_args() + " --json"));
+    const std::vector<std::string> keys = {"ok",        "signature_file", "key_id",     "trusted_comment",
+                                           "network",   "height",         "block_hash", "manifest_sha256",
+                                           "signed_at", "dht_item_file",  "dht_seq"};
+    auto s = clitest::run(signer(a.sign_args() + " --json --signed-at 1714564800"));
     INFO(s.err);
     REQUIRE(s.exit_code == 0);
     auto j = clitest::json_object(s.out);
@@ -229,13 +273,14 @@ TEST_CASE("cli: sign --json and verify --json print one object, a refusal too (e
     CHECK(j["ok"] == true);
     CHECK(j["signature_file"] == a.sig_path());
     CHECK(j["key_id"] == a.public_key().id.to_hex());
-    CHECK(j["trusted_comment"] == test::statement_comment(a.manifest));
+    CHECK(j["trusted_comment"] == test::statement_comment(a.manifest, kSignedAt));
     auto statement = utxo::core::statement_for_manifest(utxo::core::as_bytes(a.manifest));
     REQUIRE(statement);
     CHECK(j["network"] == "regtest");
     CHECK(j["height"] == 200);
     CHECK(j["block_hash"] == statement->block_hash.to_display_hex());
     CHECK(j["manifest_sha256"] == statement->manifest_sha256.to_hex());
+    CHECK(j["signed_at"] == kSignedAt);
 
     auto v = clitest::run(signer("verify --json --pub " + quote(a.pub) + " --release " + quote(a.rel())));
     INFO(v.err);
@@ -269,12 +314,23 @@ TEST_CASE("cli: sign --json and verify --json print one object, a refusal too (e
 
 TEST_CASE("statement: stock minisign signs offline with it, and the signature is sign's byte for byte") {
     Authority a;
+    const auto before = utxo::core::unix_now();
     auto st = clitest::run(signer("statement --release " + quote(a.rel())));
+    const auto after = utxo::core::unix_now();
     REQUIRE(st.exit_code == 0);
-    CHECK(st.out == test::statement_comment(a.manifest) + "\n");
+    // The statement signed now, as sign states it.
+    const auto base = test::statement_comment(a.manifest) + " signed_at=";
+    REQUIRE(st.out.starts_with(base));
+    const auto at = std::stoll(st.out.substr(base.size()));
+    CHECK(at >= before);
+    CHECK(at <= after);
+    CHECK(st.out == test::statement_comment(a.manifest, at) + "\n");
     CHECK(st.err.empty());
+    auto fixed = clitest::run(signer("statement --release " + quote(a.rel()) + " --signed-at 1714564800"));
+    CHECK(fixed.out == test::statement_comment(a.manifest, kSignedAt) + "\n");
 
-    REQUIRE(run(signer(a.sign_args())).exit_code == 0);
+    // The same --signed-at for both, so the two files can be compared byte for byte.
+    REQUIRE(run(signer(a.sign_args() + " --signed-at 1714564800")).exit_code == 0);
     const std::string ours = test::read(a.sig_path());
     std::filesystem::remove(a.sig_path());
 
@@ -282,7 +338,7 @@ TEST_CASE("statement: stock minisign signs offline with it, and the signature is
     auto id = a.public_key().id.to_hex();
     auto offline = run("printf 'correct horse\\n' | " + kMinisign + " -S -s " + quote(a.key) + " -m " +
                        quote(a.rel() + "/manifest.json") + " -x " + quote(a.sig_path()) + " -t \"$(" +
-                       signer("statement --release " + quote(a.rel())) + ")\" -c " +
+                       signer("statement --signed-at 1714564800 --release " + quote(a.rel())) + ")\" -c " +
                        quote("signature from utxo-torrent authority key " + id));
     REQUIRE(offline.exit_code == 0);
     CHECK(test::read(a.sig_path()) == ours);  // Ed25519 is deterministic
@@ -314,8 +370,12 @@ TEST_CASE("statement --json, and a manifest sign would refuse is refused the sam
     REQUIRE(j.exit_code == 0);
     auto o = clitest::json_object(j.out);
     CHECK(clitest::keys(o) == std::vector<std::string>{"ok", "trusted_comment", "network", "height",
-                                                       "block_hash", "manifest_sha256"});
-    CHECK(o["trusted_comment"] == test::statement_comment(a.manifest));
+                                                       "block_hash", "manifest_sha256", "signed_at"});
+    CHECK(o["trusted_comment"] == test::statement_comment(a.manifest, o["signed_at"].get<std::int64_t>()));
+    auto fixed = clitest::json_object(
+        clitest::run(signer("statement --json --signed-at 0 --release " + quote(a.rel()))).out);
+    CHECK(fixed["signed_at"] == 0);
+    CHECK(fixed["trusted_comment"] == test::statement_comment(a.manifest, 0));
     CHECK(o["network"] == "regtest");
     CHECK(o["height"] == 200);
     CHECK(o["block_hash"] == std::string(64, 'a'));

@@ -109,3 +109,41 @@ TEST_CASE("a write that fails leaves the old file and no temporary file") {
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path)) ++entries;
     CHECK(entries == 1);
 }
+
+TEST_CASE("max-age: set after the require line, replaced in place, removed, keeping every other line") {
+    auto doc = core::parse_trustnet(sample());
+    REQUIRE(doc);
+    REQUIRE(set_max_age(*doc, "48h"));
+    auto expected = sample();
+    expected.insert(expected.find("require 2\n") + 10, "max-age 48h\n");
+    CHECK(render(*doc) == expected);
+    CHECK(doc->trustnet.max_age == std::chrono::hours(48));
+    CHECK(doc->trustnet.authorities[0].line == 8);  // re-parsed: line numbers follow
+
+    REQUIRE(set_max_age(*doc, "7d"));
+    auto replaced = sample();
+    replaced.insert(replaced.find("require 2\n") + 10, "max-age 7d\n");
+    CHECK(render(*doc) == replaced);
+    CHECK(doc->trustnet.max_age == std::chrono::hours(7 * 24));
+
+    auto refused = set_max_age(*doc, "0d");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == core::Errc::usage);
+    CHECK(render(*doc) == replaced);  // a refused edit changes nothing
+
+    REQUIRE(set_max_age(*doc, std::nullopt));
+    CHECK(render(*doc) == sample());
+    CHECK_FALSE(doc->trustnet.max_age);
+    REQUIRE(set_max_age(*doc, std::nullopt));  // none to remove: nothing changes
+    CHECK(render(*doc) == sample());
+}
+
+TEST_CASE("max-age: without a require line it goes after the network line") {
+    auto text = fmt::format("# mine\nutxo-trustnet 1\nnetwork main\n\nauthority a {}\n", k1.line());
+    auto doc = core::parse_trustnet(text);
+    REQUIRE(doc);
+    REQUIRE(set_max_age(*doc, "90m"));
+    CHECK(render(*doc) ==
+          fmt::format("# mine\nutxo-trustnet 1\nnetwork main\nmax-age 90m\n\nauthority a {}\n", k1.line()));
+    CHECK(doc->trustnet.max_age == std::chrono::minutes(90));
+}

@@ -68,7 +68,7 @@ TEST_CASE("minisign's default trusted comment is not a release statement") {
 
 TEST_CASE("trusted comments parse only in canonical form") {
     ReleaseStatement s{Network::testnet4, Height{42}, *BlockHash::from_display_hex(std::string(64, 'c')),
-                       *Sha256Digest::from_hex(std::string(64, 'd'))};
+                       *Sha256Digest::from_hex(std::string(64, 'd')), std::nullopt};
     auto text = format_trusted_comment(s);
     CHECK(text == "utxo-torrent network=testnet4 height=42 block_hash=" + std::string(64, 'c') +
                       " manifest_sha256=" + std::string(64, 'd'));
@@ -130,4 +130,50 @@ TEST_CASE("damaged signature and key files are refused with a precise reason") {
     wrong_alg[1] = 'D';
     CHECK(parse_public_key_line(base64_encode(wrong_alg)).error().message ==
           "unsupported public key algorithm (expected Ed25519, \"Ed\")");
+}
+
+TEST_CASE("signed_at: an optional trailing field of the trusted comment, in canonical form only") {
+    ReleaseStatement s{Network::regtest, Height{7}, *BlockHash::from_display_hex(std::string(64, 'c')),
+                       *Sha256Digest::from_hex(std::string(64, 'd')), 1714564800};
+    const auto base = "utxo-torrent network=regtest height=7 block_hash=" + std::string(64, 'c') +
+                      " manifest_sha256=" + std::string(64, 'd');
+    CHECK(format_trusted_comment(s) == base + " signed_at=1714564800");
+    auto back = parse_trusted_comment(base + " signed_at=1714564800");
+    REQUIRE(back);
+    CHECK(back->signed_at == 1714564800);
+    CHECK(back->height == Height{7});
+    auto old_form = parse_trusted_comment(base);
+    REQUIRE(old_form);
+    CHECK_FALSE(old_form->signed_at);
+    CHECK(parse_trusted_comment(base + " signed_at=0")->signed_at == 0);
+    CHECK(parse_trusted_comment(base + " signed_at=253402300799")->signed_at == kMaxSignedAt);
+    for (std::string bad :
+         {" signed_at=", " signed_at=01", " signed_at=+1", " signed_at=-1", " signed_at=253402300800",
+          " signed_at=9999999999999", " signed_at=1x", " signed_at=1 ", "  signed_at=1", " signed_at =1",
+          " signedat=1", " foo=1", " signed_at=1 signed_at=2", " signed_at=1\t", "\tsigned_at=1"}) {
+        CAPTURE(bad);
+        auto r = parse_trusted_comment(base + bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().message == "trusted comment is not a utxo-torrent release statement");
+    }
+    CHECK(valid_signed_at(0));
+    CHECK(valid_signed_at(kMaxSignedAt));
+    CHECK_FALSE(valid_signed_at(-1));
+    CHECK_FALSE(valid_signed_at(kMaxSignedAt + 1));
+}
+
+TEST_CASE("signed_at: a statement equals its manifest's whenever it was signed") {
+    auto manifest = test::manifest("regtest", 200);
+    auto actual = *statement_for_manifest(as_bytes(manifest));
+    CHECK_FALSE(actual.signed_at);  // the manifest carries no time
+    auto claimed = *parse_trusted_comment(test::statement_comment(manifest, 1714564800));
+    CHECK(claimed.signed_at == 1714564800);
+    CHECK(claimed == actual);
+    CHECK(statement_difference(claimed, actual).empty());
+    auto later = claimed;
+    later.signed_at = 1714564801;
+    CHECK(later == claimed);
+    later.height = Height{201};
+    CHECK_FALSE(later == claimed);
+    CHECK(statement_difference(later, actual) == "it says height 201 but the manifest has height 200");
 }

@@ -164,8 +164,8 @@ TEST_CASE("cli: check --json and verify --json print one object whatever the ver
     auto none = clitest::run(tn("check --json " + f));
     CHECK(none.exit_code == 1);
     auto j = clitest::json_object(none.out);
-    CHECK(clitest::keys(j) ==
-          std::vector<std::string>{"ok", "file", "network", "authorities", "required", "problems", "error"});
+    CHECK(clitest::keys(j) == std::vector<std::string>{"ok", "file", "network", "authorities", "required",
+                                                       "max_age_seconds", "problems", "error"});
     CHECK(j["ok"] == false);
     CHECK(j["file"] == file);
     CHECK(j["network"] == "regtest");  // it parses; it only cannot accept anything
@@ -181,9 +181,10 @@ TEST_CASE("cli: check --json and verify --json print one object whatever the ver
     CHECK(good.exit_code == 0);
     CHECK(good.err.empty());
     j = clitest::json_object(good.out);
-    CHECK(clitest::keys(j) ==
-          std::vector<std::string>{"ok", "file", "network", "authorities", "required", "problems"});
+    CHECK(clitest::keys(j) == std::vector<std::string>{"ok", "file", "network", "authorities", "required",
+                                                       "max_age_seconds", "problems"});
     CHECK(j["ok"] == true);
+    CHECK(j["max_age_seconds"].is_null());
     CHECK(j["authorities"] == 2);
     CHECK(j["required"] == 2);
     CHECK(j["problems"].empty());
@@ -202,8 +203,8 @@ TEST_CASE("cli: check --json and verify --json print one object whatever the ver
     auto m = test::manifest("regtest", 500);
     make_release(d / "ok", m, {&ka, &kb});
     make_release(d / "half", m, {&ka});
-    const std::vector<std::string> keys = {"ok",     "message",  "refusal", "network",
-                                           "height", "required", "signers", "ignored"};
+    const std::vector<std::string> keys = {"ok",       "message", "refusal",   "network", "height",
+                                           "required", "signers", "signed_at", "ignored"};
     auto ok = clitest::run(tn("verify --json " + f + " --release " + quote((d / "ok").string())));
     CHECK(ok.exit_code == 0);
     j = clitest::json_object(ok.out);
@@ -215,6 +216,7 @@ TEST_CASE("cli: check --json and verify --json print one object whatever the ver
     CHECK(j["height"] == 500);
     CHECK(j["required"] == 2);
     CHECK(j["signers"] == nlohmann::ordered_json::array({"alice", "bob"}));
+    CHECK(j["signed_at"].is_null());  // the test keys sign the old form, without signed_at
     CHECK(j["ignored"].empty());
 
     auto half = clitest::run(tn("verify " + f + " --json --release " + quote((d / "half").string())));
@@ -228,4 +230,94 @@ TEST_CASE("cli: check --json and verify --json print one object whatever the ver
     CHECK(j["signers"] == nlohmann::ordered_json::array({"alice"}));  // who signed, refused or not
     CHECK(j["message"].get<std::string>().find("(missing: bob)") != std::string::npos);
     CHECK(half.err == j["error"].get<std::string>() + "\n");
+}
+
+TEST_CASE("cli: max-age sets, replaces and removes the freeze alarm, which list and check show") {
+    test::TempDir d;
+    const auto file = (d / "t.txt").string();
+    const auto f = quote(file);
+    REQUIRE(run(tn("init " + f + " --network regtest")).exit_code == 0);
+    REQUIRE(run(tn("add " + f + " alice " + ka.line())).exit_code == 0);
+    test::write(file, test::read(file) + "# the end\n");
+    const auto before = test::read(file);
+
+    auto set = clitest::run(tn("max-age " + f + " 48h"));
+    CHECK(set.exit_code == 0);
+    CHECK(set.out == "set max-age 48h\n");
+    auto after = before;
+    after.insert(after.find("require all\n") + 12, "max-age 48h\n");  // after the require line
+    CHECK(test::read(file) == after);
+    auto list = run(tn("list " + f));
+    CHECK(list.output.starts_with("network regtest, require all (1 of 1 authorities), max-age 2d\nalice "));
+    CHECK(nlohmann::json::parse(run(tn("list --json " + f)).output)["max_age_seconds"] == 172800);
+    auto check = clitest::run(tn("check " + f));
+    CHECK(check.exit_code == 0);
+    CHECK(check.out == file + ": ok: network regtest, 1 authorities, 1 required, max-age 2d\n");
+    CHECK(clitest::json_object(clitest::run(tn("check --json " + f)).out)["max_age_seconds"] == 172800);
+
+    // Replaced where it stands, spelt as given.
+    CHECK(run(tn("max-age " + f + " 90m")).exit_code == 0);
+    auto replaced = before;
+    replaced.insert(replaced.find("require all\n") + 12, "max-age 90m\n");
+    CHECK(test::read(file) == replaced);
+    CHECK(nlohmann::json::parse(run(tn("list --json " + f)).output)["max_age_seconds"] == 5400);
+
+    // Refused durations change nothing: exit 2, one line naming the file.
+    for (const char* bad : {"0h", "48", "048h", "3651d", "forever", "1.5h"}) {
+        auto r = clitest::run(tn("max-age " + f + " " + bad));
+        INFO(bad);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err ==
+              file + ": \"" + bad +
+                  "\" is not a max-age (a positive integer and a unit s, m, h or d, e.g. 48h, at most "
+                  "3650d; or none)\n");
+    }
+    CHECK(test::read(file) == replaced);
+
+    auto removed = clitest::run(tn("max-age " + f + " none"));
+    CHECK(removed.exit_code == 0);
+    CHECK(removed.out == "removed max-age\n");
+    CHECK(test::read(file) == before);  // byte for byte what it was
+    CHECK(nlohmann::json::parse(run(tn("list --json " + f)).output)["max_age_seconds"].is_null());
+    auto again = clitest::run(tn("max-age " + f + " none"));
+    CHECK(again.exit_code == 0);
+    CHECK(again.out == "no max-age line; nothing changed\n");
+    CHECK(run(tn("max-age " + f)).exit_code == 2);  // DURATION is required
+    CHECK(run(tn("max-age /nonexistent/t.txt 48h")).exit_code == 2);
+
+    // A bad max-age line written by hand: check names it, the edits refuse the file.
+    test::write(file, before + "max-age 0d\nmax-age 1d\n");
+    auto bad = clitest::run(tn("check " + f));
+    CHECK(bad.exit_code == 1);
+    const auto n = std::count(before.begin(), before.end(), '\n');
+    CHECK(bad.err ==
+          fmt::format("{}:{}: expected \"max-age DURATION\" with DURATION a positive integer and a "
+                      "unit s, m, h or d (e.g. 48h), at most 3650d\n{}:{}: second max-age line\n",
+                      file, n + 1, file, n + 2));
+    CHECK(run(tn("max-age " + f + " 2d")).exit_code == 2);
+}
+
+TEST_CASE("cli: verify states the release's signed time, the earliest of its signatures") {
+    test::TempDir d;
+    auto f = quote((d / "t.txt").string());
+    REQUIRE(run(tn("init " + f + " --network regtest")).exit_code == 0);
+    REQUIRE(run(tn("add " + f + " alice " + ka.line())).exit_code == 0);
+    REQUIRE(run(tn("add " + f + " bob " + kb.line())).exit_code == 0);
+    auto m = test::manifest("regtest", 500);
+    auto rel = d / "rel";
+    test::fs::create_directories(rel);
+    test::write(rel / "manifest.json", m);
+    test::write(rel / ("manifest.json." + ka.pub.id.to_hex() + ".minisig"),
+                ka.sign(m, test::statement_comment(m, 1714564800)));
+    test::write(rel / ("manifest.json." + kb.pub.id.to_hex() + ".minisig"),
+                kb.sign(m, test::statement_comment(m, 1714568400)));
+    auto v = run(tn("verify " + f + " --release " + quote(rel.string())));
+    CHECK(v.exit_code == 0);
+    CHECK(v.output ==
+          "release regtest height 500 accepted: signed by alice, bob (2 required)\n"
+          "signed at 2024-05-01T12:00:00Z (1714564800)\n");
+    auto j = clitest::json_object(
+        clitest::run(tn("verify --json " + f + " --release " + quote(rel.string()))).out);
+    CHECK(j["signed_at"] == 1714564800);
 }
