@@ -9,7 +9,7 @@
 
 set(UTXO_TOOLS utxo-indexer utxo-signer utxo-trustnet utxo-seeder utxo-verifier)
 set(UTXO_UNITS utxo-seeder.service utxo-indexer.service utxo-verifier-serve.service
-               utxo-verifier-fetch.service utxo-verifier-fetch.timer)
+               utxo-verifier-fetch.service utxo-verifier-fetch.timer utxo-verifier-follow.service)
 set(UTXO_CONFIGS seeder.conf indexer.conf verifier.conf)
 set(UTXO_SYSTEMD_UNIT_DIR "/lib/systemd/system" CACHE PATH "where the systemd units are installed")
 set(UTXO_SYSUSERS_DIR "/usr/lib/sysusers.d" CACHE PATH "where the sysusers.d file is installed")

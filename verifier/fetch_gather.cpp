@@ -56,6 +56,14 @@ struct Shared {
 
 void warn(const std::string& line) { log().warn("{}", core::printable(line)); }
 
+// A source thread's warning, said only while discover() has not returned: a thread still waiting on
+// a slow source when the process exits must not log into a logger being torn down. Holding the
+// mutex while logging makes discover()'s Abandon wait for a line in progress.
+void source_warn(Shared& s, const std::string& line) {
+    std::lock_guard lock(s.mutex);
+    if (!s.abandoned) warn(line);
+}
+
 // One GET within the deadline and the byte budget of the whole discovery.
 core::Result<std::optional<std::string>> get(Shared& s, const HttpUrl& url, std::size_t max_body) {
     std::uint64_t budget = 0;
@@ -100,13 +108,13 @@ void list_source(Shared& s, std::size_t i) {
     bool answered = false;
     auto body = get(s, url, s.limits.max_list_bytes);
     if (!body || !*body) {
-        warn(fmt::format("{}: {}", url.str(), why_no_body(body)));
+        source_warn(s, fmt::format("{}: {}", url.str(), why_no_body(body)));
     } else {
         std::vector<std::string> skipped;
         auto parsed = parse_release_list(source, **body, skipped, s.authority_origins);
-        for (const auto& line : skipped) warn(line);
+        for (const auto& line : skipped) source_warn(s, line);
         if (!parsed)
-            warn(fmt::format("{}: {}", url.str(), parsed.error().message));
+            source_warn(s, fmt::format("{}: {}", url.str(), parsed.error().message));
         else
             answered = true, offers = ours(s, std::move(*parsed));
     }
@@ -136,7 +144,7 @@ OfferFiles fetch_offer(Shared& s, const Offer& o) {
         }
         ++tries;
         auto bytes = get(s, url, s.limits.max_signature_bytes);
-        if (!bytes || !*bytes) warn(fmt::format("{}: {}", url.str(), why_no_body(bytes)));
+        if (!bytes || !*bytes) source_warn(s, fmt::format("{}: {}", url.str(), why_no_body(bytes)));
         std::optional<core::KeyId> id = named;
         if (!id && bytes && *bytes)
             if (auto sig = core::parse_signature_file(**bytes)) id = sig->id;
@@ -147,17 +155,20 @@ OfferFiles fetch_offer(Shared& s, const Offer& o) {
         have.insert(*id);
         out.signatures.push_back({url.str(), bytes && *bytes ? std::move(**bytes) : std::string()});
     }
-    if (skipped > 0)
-        log().info("{}: {} signature URL(s) of keys not in the trustnet (or repeated) not fetched",
-                   core::printable(o.manifest.str()), skipped);
+    if (skipped > 0) {
+        std::lock_guard lock(s.mutex);
+        if (!s.abandoned)
+            log().info("{}: {} signature URL(s) of keys not in the trustnet (or repeated) not fetched",
+                       core::printable(o.manifest.str()), skipped);
+    }
     if (out.signatures.empty()) return out;
     auto m = get(s, o.manifest, s.limits.max_manifest_bytes);
     if (!m || !*m) {
-        warn(fmt::format("{}: {}", o.manifest.str(), why_no_body(m)));
+        source_warn(s, fmt::format("{}: {}", o.manifest.str(), why_no_body(m)));
         return out;
     }
     if (auto shape = core::check_json_shape(**m, kManifestBounds); !shape) {
-        warn(fmt::format("{}: the manifest is {}", o.manifest.str(), shape.error().message));
+        source_warn(s, fmt::format("{}: the manifest is {}", o.manifest.str(), shape.error().message));
         return out;
     }
     out.manifest = std::make_shared<const std::string>(std::move(**m));
@@ -172,7 +183,8 @@ std::shared_ptr<const std::string> shared_copy(Shared& s, const Offer& o, const 
     auto& at = s.manifests[o.height];
     if (auto it = at.find(digest); it != at.end()) return it->second;
     if (at.size() >= s.limits.max_manifests_per_height) {
-        warn(fmt::format("{}: more than {} different manifests for height {}: not kept", o.origin(),
+        if (!s.abandoned)  // the mutex is held
+            warn(fmt::format("{}: more than {} different manifests for height {}: not kept", o.origin(),
                          s.limits.max_manifests_per_height, o.height.value));
         return nullptr;
     }
@@ -270,6 +282,12 @@ public:
             if (!h.complete) {
                 st.open_above = true;
                 st.open_heights.push_back(height);
+                // A height accepted before a late source listed it stays accepted while that
+                // source's files arrive: they can add signatures or bring a conflict, never less.
+                if (auto it = accepted_.find(height); it != accepted_.end()) {
+                    st.accepted = &it->second;
+                    return st;
+                }
                 continue;
             }
             auto& r = cached(height, h);
@@ -298,12 +316,17 @@ private:
         if (it != cache_.end() && it->second.first == h.offers.size()) return it->second.second;
         auto r = evaluate_height(tn_, h.offers, h.files, installed_);
         if (!r.accepted) log().info("{}", core::printable(r.verdict.message));
+        if (r.accepted)
+            accepted_.insert_or_assign(height, *r.accepted);
+        else if (r.verdict.refusal == core::Refusal::conflict)
+            accepted_.erase(height);
         return cache_.insert_or_assign(height, std::pair{h.offers.size(), std::move(r)}).first->second.second;
     }
 
     const core::Trustnet& tn_;
     std::optional<core::Height> installed_;
     std::map<core::Height, std::pair<std::size_t, HeightResult>> cache_;
+    std::map<core::Height, Accepted> accepted_;  // the last acceptance of each height
 };
 
 // The ready offers as one source that has answered with everything fetched, its manifests shared
@@ -410,12 +433,18 @@ core::Result<Discovery> discover(const core::Trustnet& tn, const std::vector<Htt
         }
     } abandon{*s};
     Judge judge(tn, installed);
+    // Once a release is accepted, sources still listing or busy with higher heights are waited for
+    // as long again as the acceptance took (at least 2 s, at most one request timeout): a dead or
+    // slow source costs the others little, on a fast link and on a slow one alike.
+    const auto started = Clock::now();
     std::optional<Clock::time_point> patience_end;  // set when a release is first accepted
     for (;;) {
         Look l = look(*s);
         Standing st = judge.stand(l);
         const auto now = Clock::now();
-        if (st.accepted && !patience_end) patience_end = now + limits.request_timeout;
+        if (st.accepted && !patience_end)
+            patience_end = now + std::clamp<Clock::duration>(now - started, std::chrono::seconds(2),
+                                                             limits.request_timeout);
         const bool settled = !st.open_above && l.all_listed;
         const bool timed_out = now >= s->deadline || (patience_end && now >= *patience_end);
         if (settled || timed_out) return conclude(st, l, *s, timed_out);

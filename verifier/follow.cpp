@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "net/service_notify.h"
 #include "verifier/fetch_progress.h"
 #include "verifier/fetch_session.h"
 #include "verifier/freshness.h"
@@ -126,6 +127,7 @@ core::Status run_follow(const FollowOptions& o, const std::atomic<bool>& stop, s
         UTXO_TRY_ASSIGN(http, EsploraServer::start(session->store, serve));
         if (serve.on_listening) serve.on_listening(http->port());
     }
+    net::notify_ready("following");  // the store is open and locked, the API (if any) listens
     std::optional<ReleaseTorrent> seeding;  // the held release's shards torrent
     if (auto cur = session->store.installed(); cur && *cur) seeding = installed_shards_torrent(**cur);
     std::uint64_t downloaded = 0, uploaded = 0;
@@ -158,6 +160,7 @@ core::Status run_follow(const FollowOptions& o, const std::atomic<bool>& stop, s
             last_state = std::move(state);
             // The freeze alarm, said when it starts and when it clears.
             if (auto cur = session->store.installed(); cur && *cur) {
+                net::notify_status(fmt::format("holding release {}", (*cur)->manifest.height.value));
                 const auto f = freshness(**cur, &round->trustnet, unix_now());
                 stats.freshness(f);
                 if (f.alarm && !stale) say("alarm: " + *f.alarm);
@@ -192,6 +195,7 @@ core::Status run_follow(const FollowOptions& o, const std::atomic<bool>& stop, s
             stats.uploaded(*up);
         }
     }
+    net::notify_stopping();
     say(fmt::format("stopped: {} downloaded and {} seeded by this run", human_bytes(downloaded), human_bytes(uploaded)));
     return {};
 }

@@ -51,7 +51,7 @@ echo "$(basename "$deb"): $(stat -c %s "$deb") bytes"
 step "dpkg-deb -c: exactly the expected files"
 tools=(utxo-indexer utxo-signer utxo-trustnet utxo-seeder utxo-verifier)
 units=(utxo-seeder.service utxo-indexer.service utxo-verifier-serve.service utxo-verifier-fetch.service
-       utxo-verifier-fetch.timer)
+       utxo-verifier-fetch.timer utxo-verifier-follow.service)
 configs=(seeder.conf indexer.conf verifier.conf)
 {
   for t in "${tools[@]}"; do echo "-rwxr-xr-x ./usr/bin/$t"; echo "-rw-r--r-- ./usr/share/man/man1/$t.1.gz"; done
