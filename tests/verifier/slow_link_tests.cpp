@@ -279,3 +279,32 @@ TEST_CASE("A slow authority source that lists the accepted release late does not
     CHECK(store_status(dir / "db")["height"] == 250);
     CHECK(t.accepted < 20 + 5);
 }
+
+// The issue's picture: the trustnet's authorities list a dead source and a slow one (1.2 s of
+// round trip), and a good seeder is configured with --seeder. All are asked at once, so the order
+// of the sources (authorities' URLs, then --seeder URLs) decides only whose .torrent is tried first
+// and the order of a height's offers; the dead one costs its one request timeout (above).
+TEST_CASE("A dead and a slow authority source beside a good --seeder: installed within one request timeout",
+          "[fetch][slow]") {
+    auto& w = world();
+    Seeder good(serve_dir("mixed-good", {250}, w.names));
+    FarSeeder slow(serve_dir("mixed-slow", {250}, w.names), "127.0.0.6", 600ms, 0);
+    test::DelayProxyOptions o;
+    o.listen_host = "127.0.0.7";
+    o.target_port = static_cast<std::uint16_t>(free_port());
+    o.dead = true;
+    test::DelayProxy dead(o);
+    test::TempDir dir;
+    auto tn = trustnet_with_urls(dir, {dead.url(), slow.url(), ""});
+    auto args = fetch_with_trustnet(dir / "db", tn);
+    args.insert(args.end(), {"--seeder", good.url()});
+    auto t = timed_fetch(args, dir / "fetch.log", 120);
+    INFO(t.out);
+    WARN(figures("a dead and a slow authority source, a good --seeder", t));
+    REQUIRE(t.exit_code == 0);
+    CHECK(store_status(dir / "db")["height"] == 250);
+    CHECK(dead.stats().accepted >= 1);
+    CHECK(slow.http->stats().bytes_down > 0);
+    CHECK(t.accepted < 20 + 5);
+    CHECK(t.installed - t.accepted < 15);
+}
