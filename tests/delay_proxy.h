@@ -21,6 +21,9 @@
 // - Bounded: at most `max_buffered` bytes held per direction of a connection (reading pauses at
 //   the cap) and `max_connections` connections open (more are closed at once).
 // - `dead`: accepts connections and never reads, answers nor closes them (a source that hangs).
+// - Not modelled: TCP's window. The proxy splits each connection into two local ones, so a sender
+//   is never held to one receive buffer per round trip, as over a real link (a client whose
+//   socket buffer is 1 MiB gets at most 1 MiB per round trip from one peer there), nor does loss.
 //
 // Runs on a thread of its own; the destructor closes every connection and joins it.
 #pragma once
