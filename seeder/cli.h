@@ -13,6 +13,7 @@ struct CommandLine {
     std::string listen, http;            // --listen and --http as given; empty keeps the default
     std::vector<std::string> dht_nodes;  // --dht-node HOST:PORT
     std::string dht_listen;              // --dht-listen HOST:PORT
+    std::string public_peer;             // --public-peer HOST:PORT
     std::string log_file;                // --log-file: log there instead of stderr
 };
 

@@ -49,6 +49,8 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
     app.add_option("--http", line.http, "HTTP listen HOST:PORT, numeric (default 127.0.0.1:8080)");
     app.add_option("--public-url", o.public_http_url,
                    "base URL of the HTTP server as peers reach it (web seeds)");
+    app.add_option("--public-peer", line.public_peer,
+                   "BitTorrent HOST:PORT as peers reach it, for magnet x.pe hints (default: --listen)");
     app.add_option("--tracker", o.trackers,
                    "announce URL for served torrents, magnets and our announces (repeatable)");
     app.add_option("--tracker-whitelist", o.tracker_whitelist,
@@ -98,6 +100,7 @@ void add_options(CLI::App& app, CommandLine& line, cli::Action& action) {
 core::Status apply_addresses(CommandLine& line) {
     UTXO_TRY(set_host_port("--listen", line.listen, line.options.listen));
     UTXO_TRY(set_host_port("--dht-listen", line.dht_listen, line.options.dht_listen));
+    UTXO_TRY(set_host_port("--public-peer", line.public_peer, line.options.public_peer));
     if (line.options.dht_listen.host.empty()) line.options.dht_listen.host = line.options.listen.host;
     line.options.dht_nodes.clear();
     for (const auto& n : line.dht_nodes) {

@@ -227,8 +227,10 @@ core::Status run_seeder(const Options& options) {
     Options bound = options;
     bound.listen.port = (*session)->listen_port();
     bound.http.port = (server)->port();
-    LinkConfig links{bound.http_base_url(), bound.listen.to_string(), options.trackers};
-    log().info("BitTorrent on {}, HTTP on {}", links.peer, links.http_base_url);
+    LinkConfig links{bound.http_base_url(), bound.peer_address(), options.trackers};
+    log().info("BitTorrent on {}{}, HTTP on {}", bound.listen.to_string(),
+               options.public_peer.host.empty() ? "" : fmt::format(" (peers told {})", links.peer),
+               links.http_base_url);
 
     Reconciler reconciler(options, links, **session, box, metrics);
     reconciler.rescan();

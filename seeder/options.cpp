@@ -13,4 +13,8 @@ std::string Options::http_base_url() const {
     return "http://" + http.to_string();
 }
 
+std::string Options::peer_address() const {
+    return public_peer.host.empty() ? listen.to_string() : public_peer.to_string();
+}
+
 }  // namespace utxo::seeder

@@ -27,6 +27,9 @@ struct Options {
     // Base URL peers use to reach the HTTP server ("http://HOST:PORT" by default); set it when
     // the seeder sits behind a proxy or listens on a wildcard address.
     std::string public_http_url;
+    // Our BitTorrent address as peers reach it, for magnet x.pe hints (`listen` with the port
+    // bound by default); set it behind a NAT, a port forward or a proxy. Empty host: unset.
+    HostPort public_peer{"", 0};
     std::vector<std::string> trackers;  // announce URLs added to served torrents, magnets and our announces
     // Kept up to date with the infohashes of the kept releases, one per line, for opentracker's
     // -w whitelist; the tracker with this pid (if > 0) is sent SIGHUP to re-read it.
@@ -51,6 +54,8 @@ struct Options {
 
     // public_http_url, or "http://HOST:PORT" from `http`.
     std::string http_base_url() const;
+    // public_peer, or `listen` ("HOST:PORT", the x.pe hint).
+    std::string peer_address() const;
 };
 
 }  // namespace utxo::seeder

@@ -86,6 +86,17 @@ lt::settings_pack session_settings(const SwarmOptions& o) {
     // 7 x the set at one capped rate. 1 MiB per socket keeps it flat (22 -> 22-27 MB) and cost no
     // throughput on loopback; it still allows 20 MB/s per peer at 50 ms round trip.
     p.set_int(lt::settings_pack::recv_socket_buffer_size, 1 << 20);
+    // Long round trips (issue 14; tests/verifier/slow_link_tests.cpp measures them through a
+    // delaying proxy). libtorrent keeps request_queue_time seconds of a peer's measured rate
+    // requested; when the round trip is longer, the queue and the rate it measures shrink each
+    // other down to 2 blocks a round trip ("if the latency is more than this, the download will
+    // stall", peer_connection.cpp): with the default 3 s, 578 KiB over a 4 s round trip capped at
+    // 1 MB/s took 73 s. 20 s keeps a peer busy up to a 20 s round trip (its piece_timeout); the
+    // queue stays within max_out_request_queue, so fast links are unchanged.
+    p.set_int(lt::settings_pack::request_queue_time, 20);
+    // An outgoing connection's handshake comes back 2 round trips after the connect began (SYN,
+    // then the handshake): the default 10 s dropped every peer beyond a 5 s round trip.
+    p.set_int(lt::settings_pack::handshake_timeout, 40);
     p.set_int(lt::settings_pack::alert_mask,
               static_cast<int>(static_cast<std::uint32_t>(
                   lt::alert_category::error | lt::alert_category::status | lt::alert_category::storage |
