@@ -38,13 +38,12 @@ namespace {
     return file;
 }
 
-// --signed-at, or now.
-[[nodiscard]] core::Result<std::int64_t> signing_time(const std::optional<std::int64_t>& signed_at) {
-    if (!signed_at) return core::unix_now();
-    if (!core::valid_signed_at(*signed_at))
+// --signed-at, when given, is a time a trusted comment can state: checked before anything is read.
+[[nodiscard]] core::Status check_signed_at(const std::optional<std::int64_t>& signed_at) {
+    if (signed_at && !core::valid_signed_at(*signed_at))
         return core::fail(Errc::usage, fmt::format("--signed-at {} is not a unix time from 0 to {}",
                                                    *signed_at, core::kMaxSignedAt));
-    return *signed_at;
+    return {};
 }
 }  // namespace
 
@@ -53,6 +52,7 @@ std::string signature_file_name(const core::KeyId& id) {
 }
 
 core::Result<SignResult> sign_release(const SignOptions& o) {
+    UTXO_TRY(check_signed_at(o.signed_at));
     auto release_path = o.release_dir / "manifest.json";
     auto own_path = o.own_dir / "manifest.json";
     UTXO_TRY_ASSIGN(auto theirs, read_file(release_path, kMaxManifest));
@@ -61,8 +61,9 @@ core::Result<SignResult> sign_release(const SignOptions& o) {
         return refusal(release_path, fmt::format("not signed: differs from your own manifest {} at {}",
                                                  own_path.string(), *diff));
     UTXO_TRY_ASSIGN(auto statement, statement_of(release_path, theirs));
-    UTXO_TRY_ASSIGN(statement.signed_at, signing_time(o.signed_at));
     UTXO_TRY_ASSIGN(auto key, load_secret_key(o.secret_key_file, o.passphrase_file, o.allow_open_key));
+    // Taken after the passphrase prompt, which may wait for a person: the time of signing.
+    statement.signed_at = o.signed_at.value_or(core::unix_now());
 
     auto sig = sign_data(key, core::as_bytes(theirs), core::format_trusted_comment(statement),
                          fmt::format("signature from utxo-torrent authority key {}", key.id().to_hex()));
@@ -87,10 +88,11 @@ core::Result<SignResult> sign_release(const SignOptions& o) {
 }
 
 core::Result<StatementResult> release_statement(const StatementOptions& o) {
+    UTXO_TRY(check_signed_at(o.signed_at));
     auto path = o.release_dir / "manifest.json";
     UTXO_TRY_ASSIGN(auto manifest, read_file(path, kMaxManifest));
     UTXO_TRY_ASSIGN(auto statement, statement_of(path, manifest));
-    UTXO_TRY_ASSIGN(statement.signed_at, signing_time(o.signed_at));
+    statement.signed_at = o.signed_at.value_or(core::unix_now());
     return StatementResult{statement, core::format_trusted_comment(statement)};
 }
 

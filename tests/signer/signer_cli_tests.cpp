@@ -113,6 +113,15 @@ TEST_CASE("cli: sign --signed-at states that time, and refuses one out of range"
     }
     CHECK(run(signer(a.sign_args() + " --signed-at soon")).exit_code == 2);
     CHECK_FALSE(std::filesystem::exists(a.sig_path()));
+    // Usage before anything is read: a differing manifest is not even compared.
+    test::write(a.dir / "own" / "manifest.json", test::manifest("regtest", 200, 'b'));
+    auto first_usage = clitest::run(signer(a.sign_args() + " --signed-at 253402300800"));
+    CHECK(first_usage.exit_code == 2);
+    CHECK(first_usage.err == "--signed-at 253402300800 is not a unix time from 0 to 253402300799\n");
+    auto statement = clitest::run(signer("statement --signed-at 253402300800 --release " + quote(a.rel())));
+    CHECK(statement.exit_code == 2);
+    CHECK(statement.out.empty());
+    CHECK(statement.err == first_usage.err);
 }
 
 TEST_CASE("cli: sign refuses a manifest that differs from the authority's own, naming the first field") {
