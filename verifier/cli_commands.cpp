@@ -73,6 +73,7 @@ void add_status_command(CLI::App& app, Action& action) {
             auto report = run_status_report(*o);
             if (!report) return cli::refused(report, o->json);
             fmt::print("{}", report->text);
+            std::fflush(stdout);  // before the alarm's line on stderr
             if (report->stale) return core::fail(core::Errc::stale, "stale: " + *report->stale);
             return {};
         };

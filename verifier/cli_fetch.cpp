@@ -74,6 +74,7 @@ nlohmann::ordered_json done_event(const std::filesystem::path& db) {
         cli::print_json(done);
     }
     // The freeze alarm: the release is installed (or kept), and it is too old; exit 3.
+    std::fflush(stdout);
     if (outcome->stale) return core::fail(core::Errc::stale, "stale: " + *outcome->stale);
     return {};
 }

@@ -4,6 +4,8 @@
 // accepted early; SIGTERM stops cleanly and kill -9 resumes.
 #include <signal.h>
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <regex>

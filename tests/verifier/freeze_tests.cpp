@@ -42,7 +42,7 @@ TEST_CASE("fetch installs the newest accepted release and exits 3 when it was si
           "[freeze]") {
     auto& w = chain_world();
     test::TempDir dir;
-    const auto tn = trustnet_with_max_age(dir, "1h");
+    const auto tn = trustnet_with_max_age(dir.path(), "1h");
     // Signed 3 hours ago, all three authorities: a freeze (nothing newer is published).
     Seeder old(serve_dir("freeze-old", {300}, w.names, {}, w, signed_at(now() - 3 * 3600)), {}, w);
     auto r = fetch_with(dir / "db", old, tn);
@@ -58,9 +58,13 @@ TEST_CASE("fetch installs the newest accepted release and exits 3 when it was si
     // status says the same with the trustnet (exit 3), and only the age without it (exit 0).
     auto s = run(verifier + " status --json --db " + q(dir / "db") + " --trustnet " + q(tn));
     CHECK(s.exit_code == 3);
-    auto j = nlohmann::json::parse(s.out.substr(0, s.out.find('\n')));
+    const auto open = s.out.find('{');
+    REQUIRE(open != std::string::npos);
+    auto j = nlohmann::json::parse(s.out.substr(open, s.out.find('\n', open) - open));
     CHECK(j["max_age_seconds"] == 3600);
-    CHECK(j["stale"].get<std::string>().starts_with("the newest accepted release was signed 3 h"));
+    std::string stale;
+    if (j["stale"].is_string()) stale = j["stale"];
+    CHECK(stale.starts_with("the newest accepted release was signed 3 h"));
     CHECK(run(verifier + " status --db " + q(dir / "db")).exit_code == 0);
     auto text = run(verifier + " status --db " + q(dir / "db") + " --trustnet " + q(tn));
     CHECK(text.exit_code == 3);
@@ -94,7 +98,7 @@ TEST_CASE("The release's time is its earliest counted signature: one authority's
           "[freeze]") {
     auto& w = chain_world();
     test::TempDir dir;
-    const auto tn = trustnet_with_max_age(dir, "1h");
+    const auto tn = trustnet_with_max_age(dir.path(), "1h");
     const auto root = serve_dir("freeze-mixed", {320}, {"alice", "bob"}, {}, w, signed_at(now() - 2 * 3600));
     REQUIRE(run(signer + " sign --key " + q(w.dir / "carol.key") + " --release " + q(release_dir(root, 320)) +
                 " --own " + q(release_dir(w.releases("carol"), 320)))
@@ -110,7 +114,7 @@ TEST_CASE("follow raises the freeze alarm once when the held release gets too ol
           "[freeze][follow]") {
     auto& w = chain_world();
     test::TempDir dir;
-    const auto tn = trustnet_with_max_age(dir, "1h");
+    const auto tn = trustnet_with_max_age(dir.path(), "1h");
     const auto served = serve_dir("freeze-follow", {330}, w.names, {}, w, signed_at(now() - 2 * 3600));
     Seeder s(served, {}, w);
     Process f({verifier, "follow", "--trustnet", tn.string(), "--db", (dir / "db").string(), "--listen",

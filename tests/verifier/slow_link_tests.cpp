@@ -210,13 +210,13 @@ std::vector<std::string> fetch_with_trustnet(const fs::path& db, const fs::path&
 
 }  // namespace
 
-// What discovery guarantees today (verifier/fetch_gather.cpp, discover()): it returns when every
-// source has listed and nothing above the accepted height is open, or one request timeout (20 s)
-// after the first acceptance. A source that accepts and never answers keeps its list open until
-// its own 20 s request timeout, so the release is accepted (the "accepted" line is printed when
-// discovery returns) and downloaded only then: the dead source costs 20 s, which issue 14 says it
-// should not. Asserted: no more than that.
-TEST_CASE("A dead authority source costs one request timeout at most before the download", "[fetch][slow]") {
+// What discovery guarantees (verifier/fetch_gather.cpp, discover()): it returns when every source
+// has listed and nothing above the accepted height is open, or, after the first acceptance, once
+// as long again as the acceptance took has passed (at least 2 s, at most one request timeout). A
+// source that accepts and never answers therefore costs about 2 s on a fast link, not its own 20 s
+// request timeout (the "accepted" line is printed when discovery returns).
+TEST_CASE("A dead authority source costs the others a couple of seconds, not its request timeout",
+          "[fetch][slow]") {
     auto& w = world();
     Seeder good(serve_dir("order-good", {250}, w.names));
     test::DelayProxyOptions o;
@@ -232,16 +232,15 @@ TEST_CASE("A dead authority source costs one request timeout at most before the 
     REQUIRE(t.exit_code == 0);
     CHECK(store_status(dir / "db")["height"] == 250);
     CHECK(dead.stats().accepted >= 1);
-    CHECK(t.out.find(dead.url() + "/v1/releases: no answer within 20 s") != std::string::npos);
-    CHECK(t.accepted < 20 + 5);
+    CHECK(t.out.find("not waited for: sources that did not list their releases") != std::string::npos);
+    CHECK(t.accepted < 10);
     CHECK(t.installed - t.accepted < 10);
 }
 
 // A source 1.2 s of round trip away lists after about 2.4 s and has its signatures and manifest in
-// by about 12 s: within the 20 s discovery waits after the good source's acceptance, so the
-// release is accepted with both sources' offers, once the slow one is done.
-TEST_CASE("A slow authority source that answers within one request timeout delays discovery by its own time",
-          "[fetch][slow]") {
+// by about 12 s; the good source's release is accepted at once, and discovery waits as long again
+// (at least 2 s) for the slow one, not its whole 12 s.
+TEST_CASE("A slow authority source delays discovery by a couple of seconds, not its own time", "[fetch][slow]") {
     auto& w = world();
     Seeder good(serve_dir("near-good", {250}, w.names));
     FarSeeder slow(serve_dir("near-slow", {250}, w.names), "127.0.0.6", 600ms, 0);
@@ -252,21 +251,18 @@ TEST_CASE("A slow authority source that answers within one request timeout delay
     WARN(figures("a source 1.2 s of round trip away beside a good one", t));
     REQUIRE(t.exit_code == 0);
     CHECK(store_status(dir / "db")["height"] == 250);
-    CHECK(slow.http->stats().bytes_down > 0);
-    CHECK(t.accepted < 20 + 5);
+    CHECK(slow.http->stats().accepted >= 1);  // asked, but not waited for
+    CHECK(t.accepted < 10);
 }
 
-// KNOWN BUG, marked [!shouldfail] until discovery is fixed (then remove the tag): a source that
-// lists the accepted height after the acceptance makes that height incomplete again
-// (Judge::stand() in verifier/fetch_gather.cpp skips a height with offers still being fetched,
-// even one it accepted before), and if its signatures and manifest are not in when the 20 s of
-// patience after the first acceptance end, discover() concludes with nothing accepted: exit 2,
-// "the discovery deadline (60 s) passed before an offered release could be checked", after 20 s.
-// Here the slow source is 4 s of round trip away: its list comes after 8 s, its files 32 s later.
-// (Not further: the seeder closes a connection whose request header has not come 5 s after it
-// accepted it, and a client one round trip away sends it one round trip after the accept.)
+// A source that lists the accepted height after the acceptance once made that height incomplete
+// again, and discovery could end with nothing accepted (exit 2). Now a height accepted before stays
+// accepted while the late source's files arrive. Here the slow source is 4 s of round trip away:
+// its list comes after 8 s, its files 32 s later. (Not further: the seeder closes a connection
+// whose request header has not come 5 s after it accepted it, and a client one round trip away
+// sends it one round trip after the accept.)
 TEST_CASE("A slow authority source that lists the accepted release late does not hold it back",
-          "[fetch][slow][!shouldfail]") {
+          "[fetch][slow]") {
     auto& w = world();
     Seeder good(serve_dir("late-good", {250}, w.names));
     FarSeeder slow(serve_dir("late-slow", {250}, w.names), "127.0.0.6", 2000ms, 0);
@@ -277,14 +273,14 @@ TEST_CASE("A slow authority source that lists the accepted release late does not
     WARN(figures("a source 4 s of round trip away beside a good one", t));
     REQUIRE(t.exit_code == 0);
     CHECK(store_status(dir / "db")["height"] == 250);
-    CHECK(t.accepted < 20 + 5);
+    CHECK(t.accepted < 10);
 }
 
 // The issue's picture: the trustnet's authorities list a dead source and a slow one (1.2 s of
 // round trip), and a good seeder is configured with --seeder. All are asked at once, so the order
 // of the sources (authorities' URLs, then --seeder URLs) decides only whose .torrent is tried first
-// and the order of a height's offers; the dead one costs its one request timeout (above).
-TEST_CASE("A dead and a slow authority source beside a good --seeder: installed within one request timeout",
+// and the order of a height's offers; the dead and the slow one cost a couple of seconds (above).
+TEST_CASE("A dead and a slow authority source beside a good --seeder: installed within seconds",
           "[fetch][slow]") {
     auto& w = world();
     Seeder good(serve_dir("mixed-good", {250}, w.names));
@@ -304,7 +300,7 @@ TEST_CASE("A dead and a slow authority source beside a good --seeder: installed 
     REQUIRE(t.exit_code == 0);
     CHECK(store_status(dir / "db")["height"] == 250);
     CHECK(dead.stats().accepted >= 1);
-    CHECK(slow.http->stats().bytes_down > 0);
-    CHECK(t.accepted < 20 + 5);
+    CHECK(slow.http->stats().accepted >= 1);  // asked, but not waited for
+    CHECK(t.accepted < 10);
     CHECK(t.installed - t.accepted < 15);
 }
