@@ -5,7 +5,7 @@
 # its own. Then builds the same tree with AddressSanitizer + UndefinedBehavior-
 # Sanitizer (build-asan/) and runs the tests again there (its end-to-end tests start its sanitized
 # binaries) but for those labelled slow-e2e (tests/CMakeLists.txt), and runs every fuzz target for
-# UTXO_CI_FUZZ_SECONDS (default 20) from its seed corpus.
+# UTXO_CI_FUZZ_SECONDS (default 10) from its seed corpus.
 #   UTXO_TESTS_QUICK=1 scripts/run-tests.sh     only the Release build and its tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,6 @@ step "tests (ASan + UBSan)"
 # Release run has them, and the other tests cover their parsers and network input here.
 (cd build-asan && ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$(nproc)" -LE 'package|slow-e2e')
-step "fuzz (${UTXO_CI_FUZZ_SECONDS:-20} s per target)"
-UTXO_FUZZ_JOBS=$(nproc) scripts/fuzz.sh "${UTXO_CI_FUZZ_SECONDS:-20}"
+step "fuzz (${UTXO_CI_FUZZ_SECONDS:-10} s per target)"
+UTXO_FUZZ_JOBS=$(nproc) scripts/fuzz.sh "${UTXO_CI_FUZZ_SECONDS:-10}"
 step "done"
