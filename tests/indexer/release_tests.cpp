@@ -333,7 +333,8 @@ TEST_CASE("Manifest commitments equal stats, shards combine, patches rebuild the
     }
 }
 
-TEST_CASE("kill -9 at any moment, then a restart, gives the releases of an uninterrupted run", "[release]") {
+TEST_CASE("kill -9 at any moment, then a restart, gives the releases of an uninterrupted run",
+          "[release][slow-e2e]") {
     test::TempDir dir;
     // A chain big enough that a run takes a few seconds.
     auto big = dir / "big.dat";

@@ -375,7 +375,8 @@ TEST_CASE(
 // The safety net: a tracker that re-reads its whitelist late (here: no --tracker-pid, the test
 // sends SIGHUP itself 3 s after the whitelist changed) refuses the first announce; the seeder
 // announces again within seconds instead of libtorrent's 30 minutes.
-TEST_CASE("utxo-seeder: announces a tracker refused are retried within seconds", "[seeder][e2e][tracker]") {
+TEST_CASE("utxo-seeder: announces a tracker refused are retried within seconds",
+          "[seeder][e2e][tracker][slow-e2e]") {
     NewReleaseSwarm swarm(false);
     auto& tracker = *swarm.tracker;
     auto refused = [&] {

@@ -88,7 +88,8 @@ void check_refused(const nlohmann::json& calls, const std::string& name, int sta
 
 }  // namespace
 
-TEST_CASE("npm Esplora clients get from serve exactly what utxos --json says", "[esplora][e2e][npm]") {
+TEST_CASE("npm Esplora clients get from serve exactly what utxos --json says",
+          "[esplora][e2e][npm][slow-e2e]") {
     if (auto why = missing_clients()) {
         WARN("SKIPPED: " << *why);
         return;

@@ -163,7 +163,7 @@ void forge_minisig_in_item(const fs::path& rel, const fs::path& key_file) {
 }  // namespace
 
 TEST_CASE("fetch --dht bootstraps from the DHT alone: pointers put by a seeder, no HTTP source",
-          "[fetch][dht]") {
+          "[fetch][dht][slow-e2e]") {
     auto& w = world();
     PrivateDht dht;
     DhtSeeder s(serve_dir("dht-full", {200, 250}, w.names), dht, {"--dht-republish", "10"});
@@ -194,7 +194,7 @@ TEST_CASE("fetch --dht bootstraps from the DHT alone: pointers put by a seeder, 
 }
 
 TEST_CASE("fetch --dht: a pointer missing under require all is named, require 2 accepts without it",
-          "[fetch][dht]") {
+          "[fetch][dht][slow-e2e]") {
     auto& w = world();
     PrivateDht dht;
     DhtSeeder s(serve_dir("dht-two", {250}, {"alice", "bob"}), dht);
@@ -292,7 +292,7 @@ TEST_CASE("fetch --dht refuses a pointer whose signature over the manifest is fo
 }
 
 TEST_CASE("fetch --dht: a wallet given a new address takes its shard from the release it holds",
-          "[fetch][dht]") {
+          "[fetch][dht][slow-e2e]") {
     auto& w = world();
     auto served = serve_dir("dht-wallet", {250}, w.names);
     auto listed = run(indexer + " addresses --release " + q(release_dir(served, 250)) + " --count 2");
@@ -322,7 +322,7 @@ TEST_CASE("fetch --dht: a wallet given a new address takes its shard from the re
 }
 
 TEST_CASE("fetch --dht: a client seeds back what the pointers name, and another bootstraps from it alone",
-          "[fetch][dht]") {
+          "[fetch][dht][slow-e2e]") {
     auto& w = world();
     PrivateDht dht;
     auto seeder = std::make_unique<DhtSeeder>(serve_dir("dht-seed-back", {250}, w.names), dht);

@@ -31,7 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(UTXO_SANITIZE_BUILD)
 // Built with AddressSanitizer (build-asan/), fetch carries shadow memory, a quarantine of freed
 // blocks and ASan's allocator: its harmless cases peak at 89-101 MB here. The bound stays far below
 // the 400 MB to 1 GB that the unbounded parses took, so it still catches an amplification.
