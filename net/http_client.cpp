@@ -84,7 +84,7 @@ struct HttpClient::Impl {
     // One write and read on the open connection. `stale` is set when the failure looks like a
     // closed keep-alive connection, so the caller may reconnect and send again.
     [[nodiscard]] core::Result<HttpClientResponse> exchange(const http::request<http::string_body>& req,
-                                                      bool& stale) {
+                                                            bool& stale) {
         error_code ec = run([&](auto handler) { http::async_write(stream, req, std::move(handler)); });
         http::response_parser<http::string_body> parser;
         parser.body_limit(options.max_body);
@@ -113,7 +113,7 @@ struct HttpClient::Impl {
     }
 
     [[nodiscard]] core::Result<HttpClientResponse> send(http::verb verb, std::string_view target,
-                                                  std::string_view body, const HttpHeaders& headers) {
+                                                        std::string_view body, const HttpHeaders& headers) {
         http::request<http::string_body> req{verb, beast::string_view(target.data(), target.size()), 11};
         req.set(http::field::host, host_field(options.host, options.port));
         req.set(http::field::user_agent, options.user_agent);
@@ -132,7 +132,8 @@ struct HttpClient::Impl {
     }
 
     [[nodiscard]] core::Result<HttpClientResponse> send_caught(http::verb verb, std::string_view target,
-                                                         std::string_view body, const HttpHeaders& headers) {
+                                                               std::string_view body,
+                                                               const HttpHeaders& headers) {
         try {
             return send(verb, target, body, headers);
         } catch (const std::exception& e) {  // Beast throws only for misuse or allocation failure
@@ -151,7 +152,7 @@ HttpClient::~HttpClient() {
 }
 
 core::Result<HttpClientResponse> HttpClient::post(std::string_view target, std::string_view body,
-                                            const HttpHeaders& headers) {
+                                                  const HttpHeaders& headers) {
     return impl_->send_caught(http::verb::post, target, body, headers);
 }
 

@@ -49,7 +49,7 @@ public:
     // 64 MiB" (Errc::too_large), "the connection failed (...)"; all others are Errc::io.
     // `headers` are set after Host and User-Agent, so they may replace them.
     [[nodiscard]] core::Result<HttpClientResponse> post(std::string_view target, std::string_view body,
-                                                  const HttpHeaders& headers);
+                                                        const HttpHeaders& headers);
     [[nodiscard]] core::Result<HttpClientResponse> get(std::string_view target, const HttpHeaders& headers);
 
 private:

@@ -8,14 +8,14 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/daemon.h"
 #include "cli/default_dirs.h"
 #include "cli/json.h"
 #include "core/printable.h"
+#include "net/endpoint.h"
 #include "verifier/cli.h"
 #include "verifier/cli_fetch_events.h"
 #include "verifier/commands.h"
-#include "cli/daemon.h"
-#include "net/endpoint.h"
 #include "verifier/esplora_route.h"
 #include "verifier/fetch.h"
 #include "verifier/follow.h"
@@ -94,8 +94,8 @@ void add_fetch_options(CLI::App* cmd, FetchOptions& o, Timeouts& t) {
     cmd->add_option("--seeder", o.seeders, "a seeder's base URL, e.g. http://127.0.0.1:8080 (repeatable)");
     o.db = cli::default_verifier_db();
     cmd->add_option("--db", o.db, "the store directory; default BASE/verifier")->capture_default_str();
-    auto* addr =
-        cmd->add_option("--address", o.addresses, "wallet mode: fetch the shard of this address (repeatable)");
+    auto* addr = cmd->add_option("--address", o.addresses,
+                                 "wallet mode: fetch the shard of this address (repeatable)");
     auto* script = cmd->add_option("--script", o.scripts,
                                    "wallet mode: fetch the shard of this scriptPubKey hex (repeatable)");
     auto* all = cmd->add_flag("--all", o.all, "fetch every shard (the default for a new store)");
@@ -113,13 +113,16 @@ void add_fetch_options(CLI::App* cmd, FetchOptions& o, Timeouts& t) {
                     "give up finding a release after this many seconds (all sources together)")
         ->default_val(60)
         ->check(CLI::Range(1L, 3600L));
-    cmd->add_option("--listen", o.listen, "BitTorrent listen interfaces, libtorrent syntax")->default_val(o.listen);
+    cmd->add_option("--listen", o.listen, "BitTorrent listen interfaces, libtorrent syntax")
+        ->default_val(o.listen);
     cmd->add_flag("--dht", o.dht,
                   "find releases and peers in the BitTorrent DHT: each trustnet authority's signed pointer "
                   "(no --seeder needed)");
-    cmd->add_option("--dht-node", o.dht_nodes,
-                    "with --dht: bootstrap from this DHT node HOST:PORT instead of the public DHT (repeatable)");
-    cmd->add_option("--dht-listen", o.dht_listen, "with --dht: the address of the node that gets the pointers")
+    cmd->add_option(
+        "--dht-node", o.dht_nodes,
+        "with --dht: bootstrap from this DHT node HOST:PORT instead of the public DHT (repeatable)");
+    cmd->add_option("--dht-listen", o.dht_listen,
+                    "with --dht: the address of the node that gets the pointers")
         ->default_val(o.dht_listen);
 }
 

@@ -50,7 +50,10 @@ inline nlohmann::ordered_json fetch_event(const std::string& line) {
     } else if (line == "moved forward with patches") {
         e = {{"event", "moved_forward"}};
     } else if (std::regex_match(line, m, step)) {
-        e = {{"event", "moved_forward_step"}, {"height", number(m[1])}, {"step", number(m[2])}, {"steps", number(m[3])}};
+        e = {{"event", "moved_forward_step"},
+             {"height", number(m[1])},
+             {"step", number(m[2])},
+             {"steps", number(m[3])}};
     } else if (std::regex_match(line, m, listening)) {
         e = {{"event", "listening"}, {"host", m[1]}, {"port", number(m[2])}};
     } else if (line.starts_with("round failed: ")) {

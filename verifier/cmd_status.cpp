@@ -34,7 +34,9 @@ std::string utc(std::int64_t t) {
 
 std::string status_json(const Installed& cur, const Freshness& f, bool with_trustnet) {
     const auto& m = cur.manifest;
-    auto maybe = [](const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+    auto maybe = [](const std::optional<std::int64_t>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json();
+    };
     nlohmann::json j{{"network", core::network_name(m.network)},
                      {"height", m.height.value},
                      {"block_hash", m.block.to_display_hex()},
@@ -74,7 +76,8 @@ std::string status_text(const Installed& cur, const Freshness& f) {
     out += fmt::format("accepted     {} ({} minutes ago; release at block {})\n", utc(cur.accepted_at),
                        age_min, m.height.value);
     if (f.signed_at)
-        out += fmt::format("signed       {} ({} ago)\n", utc(*f.signed_at), core::format_duration(*f.age_seconds));
+        out += fmt::format("signed       {} ({} ago)\n", utc(*f.signed_at),
+                           core::format_duration(*f.age_seconds));
     else
         out += "signed       unknown (its signatures state no signing time)\n";
     if (f.max_age_seconds)
@@ -92,7 +95,9 @@ core::Result<StatusReport> run_status_report(const StatusOptions& o) {
     std::optional<core::Trustnet> tn;
     if (o.trustnet) {
         auto doc = core::load_trustnet(*o.trustnet);
-        if (!doc) return core::fail(doc.error().code, fmt::format("{}: {}", o.trustnet->string(), doc.error().message));
+        if (!doc)
+            return core::fail(doc.error().code,
+                              fmt::format("{}: {}", o.trustnet->string(), doc.error().message));
         tn = std::move(doc->trustnet);
     }
     std::optional<Store> store;

@@ -44,7 +44,8 @@ namespace {
 std::string seed_back(FetchSession& session, const Round& round, const std::atomic<bool>& stop) {
     const FetchOptions& o = session.options;
     if (o.seed_ratio <= 0 || round.downloaded == 0 || !round.shards) return {};
-    const auto goal = static_cast<std::uint64_t>(std::ceil(o.seed_ratio * static_cast<double>(round.downloaded)));
+    const auto goal =
+        static_cast<std::uint64_t>(std::ceil(o.seed_ratio * static_cast<double>(round.downloaded)));
     ProgressBar bar("seeding", o.progress);
     auto up = seed_installed(
         session, *round.shards, goal, o.seed_timeout, [&](const TransferSample& s) { bar.update(s); }, stop);
@@ -53,9 +54,9 @@ std::string seed_back(FetchSession& session, const Round& round, const std::atom
     return fmt::format("seeded {} back ({:.2f} x the {} downloaded{})", human_bytes(*up),
                        static_cast<double>(*up) / static_cast<double>(round.downloaded),
                        human_bytes(round.downloaded),
-                       *up >= goal      ? ""
-                       : stop.load()    ? ", stopped by a signal"
-                                        : ", seed timeout reached");
+                       *up >= goal   ? ""
+                       : stop.load() ? ", stopped by a signal"
+                                     : ", seed timeout reached");
 }
 
 }  // namespace

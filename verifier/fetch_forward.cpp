@@ -39,9 +39,8 @@ core::Result<ForwardOutcome> move_forward(Swarm& swarm, Store& store, const Acce
     if (!patches) return CannotMoveForward{std::move(patches.error().message)};
     UTXO_TRY_ASSIGN(auto got, download_into_staging(swarm, store, a.manifest, *patches, shards, o, stop));
     UTXO_TRY_ASSIGN(auto stage, store.staging_dir(a.manifest));
-    UTXO_TRY_ASSIGN(auto unusable,
-                    forward(store, a.manifest, a.manifest_bytes, stage / "patches", a.verdict.signers,
-                            a.verdict.signed_at));
+    UTXO_TRY_ASSIGN(auto unusable, forward(store, a.manifest, a.manifest_bytes, stage / "patches",
+                                           a.verdict.signers, a.verdict.signed_at));
     if (unusable) return std::move(*unusable);
     return MovedForward{got, 1, {}};
 }

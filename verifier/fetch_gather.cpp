@@ -185,7 +185,7 @@ std::shared_ptr<const std::string> shared_copy(Shared& s, const Offer& o, const 
     if (at.size() >= s.limits.max_manifests_per_height) {
         if (!s.abandoned)  // the mutex is held
             warn(fmt::format("{}: more than {} different manifests for height {}: not kept", o.origin(),
-                         s.limits.max_manifests_per_height, o.height.value));
+                             s.limits.max_manifests_per_height, o.height.value));
         return nullptr;
     }
     at.emplace(digest, manifest);

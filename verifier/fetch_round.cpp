@@ -93,7 +93,7 @@ std::unexpected<core::Error> named(const std::filesystem::path& what, const core
 // The shards a wallet's --address/--script need that the installed wallet store lacks (empty for
 // a full store, or without addresses).
 [[nodiscard]] core::Result<std::vector<std::uint32_t>> shards_to_add(const FetchOptions& o,
-                                                                            const Installed& cur) {
+                                                                     const Installed& cur) {
     std::vector<std::uint32_t> missing;
     if (cur.full || (o.addresses.empty() && o.scripts.empty())) return missing;
     UTXO_TRY_ASSIGN(auto wanted,
@@ -222,9 +222,8 @@ DiscoveryLimits discovery_limits(std::chrono::seconds timeout) {
     log().info("{} of {} shard files were checked during the download ({:.2f} s waiting for the last)",
                early.size(), to_download.size(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
-    if (auto s =
-            store.install(a.manifest, a.manifest_bytes, plan.shards, plan.full, a.verdict.signers, early,
-                          a.verdict.signed_at);
+    if (auto s = store.install(a.manifest, a.manifest_bytes, plan.shards, plan.full, a.verdict.signers, early,
+                               a.verdict.signed_at);
         !s)
         return judged(s.error());
     auto t2 = std::chrono::steady_clock::now();
@@ -313,8 +312,8 @@ std::vector<HostPort> dht_nodes(const FetchOptions& o) {
 // --dht: what the authorities' pointers offer above the installed release. Seeder URLs the
 // pointers name join the sources.
 [[nodiscard]] core::Result<DhtFound> dht_round(FetchSession& session, const core::Trustnet& tn,
-                                               const std::optional<Installed>& cur, std::vector<HttpUrl>& sources,
-                                               const std::atomic<bool>& stop) {
+                                               const std::optional<Installed>& cur,
+                                               std::vector<HttpUrl>& sources, const std::atomic<bool>& stop) {
     const FetchOptions& o = session.options;
     DhtLimits limits;
     limits.get_timeout = std::min(limits.get_timeout, o.discovery_timeout);
@@ -330,7 +329,8 @@ std::vector<HostPort> dht_nodes(const FetchOptions& o) {
     for (const auto& url : found.seeders) {
         auto u = parse_http_url(url);
         if (!u) continue;
-        if (std::none_of(sources.begin(), sources.end(), [&](const HttpUrl& x) { return x.str() == u->str(); }))
+        if (std::none_of(sources.begin(), sources.end(),
+                         [&](const HttpUrl& x) { return x.str() == u->str(); }))
             sources.push_back(*u);
     }
     return found;
@@ -346,7 +346,8 @@ core::Result<std::unique_ptr<FetchSession>> open_fetch_session(const FetchOption
     UTXO_TRY_ASSIGN(auto lock, core::DirLock::take(o.db));
     auto store = Store::open(o.db);
     if (!store) return named(o.db, store.error());
-    auto session = std::make_unique<FetchSession>(FetchSession{o, std::move(lock), std::move(*store), {}, {}});
+    auto session =
+        std::make_unique<FetchSession>(FetchSession{o, std::move(lock), std::move(*store), {}, {}});
     if (!o.dht) return session;
     const auto nodes = dht_nodes(o);
     if (nodes.size() != o.dht_nodes.size())
@@ -407,16 +408,16 @@ core::Result<Round> fetch_round(FetchSession& session, const std::atomic<bool>& 
     std::optional<std::uint64_t> downloaded;
     std::uint64_t patched = 0;  // bytes of patches downloaded by a chain that stopped halfway
     if (*cur && found.adding.empty()) {
-        UTXO_TRY_ASSIGN(auto moved, move_forward_along_chain(swarm, store, a, **cur, plan, o, tn, sources, ready,
-                                                             stop, say));
+        UTXO_TRY_ASSIGN(auto moved, move_forward_along_chain(swarm, store, a, **cur, plan, o, tn, sources,
+                                                             ready, stop, say));
         if (moved) {
             if (moved->stopped.empty()) {
                 downloaded = moved->downloaded;
                 say("moved forward with patches");
             } else {
                 patched = moved->downloaded;
-                log().info("the patch chain stopped after {} release(s): {}; fetching the shards", moved->steps,
-                           moved->stopped);
+                log().info("the patch chain stopped after {} release(s): {}; fetching the shards",
+                           moved->steps, moved->stopped);
             }
         }
     }
@@ -452,9 +453,9 @@ std::optional<ReleaseTorrent> installed_shards_torrent(const Installed& cur) {
     return ReleaseTorrent{std::move(text), std::move(*facts), {}};
 }
 
-core::Result<std::uint64_t> seed_installed(FetchSession& session, const ReleaseTorrent& t, std::uint64_t upload_goal,
-                                           std::chrono::seconds timeout, const ProgressFn& progress,
-                                           const std::atomic<bool>& stop) {
+core::Result<std::uint64_t> seed_installed(FetchSession& session, const ReleaseTorrent& t,
+                                           std::uint64_t upload_goal, std::chrono::seconds timeout,
+                                           const ProgressFn& progress, const std::atomic<bool>& stop) {
     auto cur = session.store.installed();
     if (!cur || !*cur) return fail(Errc::io, "the installed release cannot be read back");
     const FetchOptions& o = session.options;

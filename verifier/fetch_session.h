@@ -65,7 +65,9 @@ struct Round {
 // `upload_goal` bytes went up, `timeout` passed or `stop`. Returns the bytes uploaded; `progress`
 // sees each sample (peers, rates).
 [[nodiscard]] core::Result<std::uint64_t> seed_installed(FetchSession& session, const ReleaseTorrent& t,
-                                                         std::uint64_t upload_goal, std::chrono::seconds timeout,
-                                                         const ProgressFn& progress, const std::atomic<bool>& stop);
+                                                         std::uint64_t upload_goal,
+                                                         std::chrono::seconds timeout,
+                                                         const ProgressFn& progress,
+                                                         const std::atomic<bool>& stop);
 
 }  // namespace utxo::verifier

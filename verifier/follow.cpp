@@ -51,7 +51,8 @@ public:
             "# TYPE utxo_follow_rounds_total counter\n";
         for (const char* r : {"installed", "up_to_date", "refused", "failed"}) {
             auto it = rounds_.find(r);
-            out += fmt::format("utxo_follow_rounds_total{{result=\"{}\"}} {}\n", r, it == rounds_.end() ? 0 : it->second);
+            out += fmt::format("utxo_follow_rounds_total{{result=\"{}\"}} {}\n", r,
+                               it == rounds_.end() ? 0 : it->second);
         }
         auto series = [&](const char* name, const char* type, const char* help, auto value) {
             out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
@@ -60,7 +61,8 @@ public:
                downloaded_.load());
         series("utxo_follow_uploaded_bytes_total", "counter", "Payload bytes seeded by this process.",
                uploaded_.load());
-        series("utxo_follow_peers", "gauge", "Peers connected while seeding (0 when not seeding).", peers_.load());
+        series("utxo_follow_peers", "gauge", "Peers connected while seeding (0 when not seeding).",
+               peers_.load());
         series("utxo_follow_seeding", "gauge", "1 while the held release is being seeded.", seeding_ ? 1 : 0);
         series("utxo_follow_waiting_for_signatures", "gauge",
                "1 when a newer release waits only for authorities' signatures.", waiting_ ? 1 : 0);
@@ -90,7 +92,8 @@ private:
 // Sleeps until `until`, `stop` or `check_now`, a quarter of a second at a time.
 void wait_until(Clock::time_point until, const std::atomic<bool>& stop, const std::atomic<bool>& check_now) {
     while (Clock::now() < until && !stop.load() && !check_now.load())
-        std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(250), until - Clock::now()));
+        std::this_thread::sleep_for(
+            std::min<Clock::duration>(std::chrono::milliseconds(250), until - Clock::now()));
 }
 
 // A stop flag for one seeding stretch: set by the process's stop or by check_now.
@@ -127,7 +130,7 @@ core::Status run_follow(const FollowOptions& o, const std::atomic<bool>& stop, s
         UTXO_TRY_ASSIGN(http, EsploraServer::start(session->store, serve));
         if (serve.on_listening) serve.on_listening(http->port());
     }
-    net::notify_ready("following");  // the store is open and locked, the API (if any) listens
+    net::notify_ready("following");         // the store is open and locked, the API (if any) listens
     std::optional<ReleaseTorrent> seeding;  // the held release's shards torrent
     if (auto cur = session->store.installed(); cur && *cur) seeding = installed_shards_torrent(**cur);
     std::uint64_t downloaded = 0, uploaded = 0;
@@ -164,7 +167,8 @@ core::Status run_follow(const FollowOptions& o, const std::atomic<bool>& stop, s
                 const auto f = freshness(**cur, &round->trustnet, unix_now());
                 stats.freshness(f);
                 if (f.alarm && !stale) say("alarm: " + *f.alarm);
-                if (!f.alarm && stale) say("alarm cleared: the held release is within the trustnet's max-age");
+                if (!f.alarm && stale)
+                    say("alarm cleared: the held release is within the trustnet's max-age");
                 stale = f.alarm.has_value();
             }
         }
@@ -176,8 +180,9 @@ core::Status run_follow(const FollowOptions& o, const std::atomic<bool>& stop, s
                 wait_until(next, stop, check_now);
                 break;
             }
-            const std::uint64_t goal = o.seed_forever ? std::numeric_limits<std::uint64_t>::max()
-                                                      : static_cast<std::uint64_t>(std::ceil(goal_bytes)) - uploaded;
+            const std::uint64_t goal = o.seed_forever
+                                           ? std::numeric_limits<std::uint64_t>::max()
+                                           : static_cast<std::uint64_t>(std::ceil(goal_bytes)) - uploaded;
             const auto left = std::chrono::ceil<std::chrono::seconds>(next - Clock::now());
             SeedStop seed_stop(stop, check_now);
             stats.seeding(true);
@@ -196,7 +201,8 @@ core::Status run_follow(const FollowOptions& o, const std::atomic<bool>& stop, s
         }
     }
     net::notify_stopping();
-    say(fmt::format("stopped: {} downloaded and {} seeded by this run", human_bytes(downloaded), human_bytes(uploaded)));
+    say(fmt::format("stopped: {} downloaded and {} seeded by this run", human_bytes(downloaded),
+                    human_bytes(uploaded)));
     return {};
 }
 

@@ -117,7 +117,8 @@ core::Result<std::unique_ptr<EsploraServer>> EsploraServer::start(Store& store, 
     p->counters.set_extra_metrics(o.extra_metrics);
     auto handler = [&store, p](const HttpRequest& req) {
         const auto now = unix_now();
-        if (auto page = handle_page(req, store, p->options.esplora, p->counters, now)) return std::move(*page);
+        if (auto page = handle_page(req, store, p->options.esplora, p->counters, now))
+            return std::move(*page);
         return handle_request(req, store, p->options.esplora, now);
     };
     if (o.build_indexes) p->indexer.emplace(store, o.index_poll);

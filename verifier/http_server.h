@@ -1,9 +1,9 @@
 // The HTTP server of `serve`: the Esplora API (esplora.h) over net's server skeleton.
 #pragma once
-#include <memory>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "core/error.h"

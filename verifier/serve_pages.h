@@ -2,8 +2,8 @@
 // (an address's unspent outputs and balance as HTML) and GET /metrics (Prometheus text), each at
 // the root and under --base-path. Counters of the answers given are kept here for /metrics.
 #pragma once
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>

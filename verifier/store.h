@@ -49,7 +49,7 @@ struct Installed {
     // When the release was signed (the earliest signing time among the counted signatures, unix
     // seconds; core::Verdict::signed_at), if its signatures state one.
     std::optional<std::int64_t> signed_at;
-    std::filesystem::path dir;             // DIR/releases/<network>/<name>
+    std::filesystem::path dir;  // DIR/releases/<network>/<name>
 };
 
 struct OwnedCoin {

@@ -20,8 +20,8 @@ inline utxo::core::Manifest manifest_at(int height) {
 }
 
 // Bytes of the torrent pieces that overlap these files: what BitTorrent must download for them.
-inline std::uint64_t covered(const std::vector<std::uint64_t>& sizes, const std::vector<std::uint32_t>& wanted,
-                      std::uint64_t piece) {
+inline std::uint64_t covered(const std::vector<std::uint64_t>& sizes,
+                             const std::vector<std::uint32_t>& wanted, std::uint64_t piece) {
     std::uint64_t total = 0, offset = 0;
     for (auto s : sizes) total += s;
     std::set<std::uint64_t> pieces;

@@ -141,7 +141,8 @@ inline World& world() {
 // A chain whose UTXO set is large beside what one release changes (about 10 % of it), a release
 // every 10 blocks (10 ... 490), as a node that follows the chain sees it (patch chains, follow).
 inline World& chain_world() {
-    static World w(WorldSpec{.blocks = 500, .txs_per_block = 20, .release_every = 10, .shards = 16, .alt = false});
+    static World w(
+        WorldSpec{.blocks = 500, .txs_per_block = 20, .release_every = 10, .shards = 16, .alt = false});
     return w;
 }
 

@@ -2,9 +2,8 @@
 // follow a dozen releases as a seeder publishes them, each moving forward with patches, with the
 // Esplora API and /metrics served from the same process; a late signature is waited for and never
 // accepted early; SIGTERM stops cleanly and kill -9 resumes.
-#include <signal.h>
-
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -18,11 +17,14 @@ using namespace fetch_world;
 
 namespace {
 
-std::vector<std::string> follow_args(const fs::path& db, const Seeder& s, const std::vector<std::string>& extra) {
+std::vector<std::string> follow_args(const fs::path& db, const Seeder& s,
+                                     const std::vector<std::string>& extra) {
     auto& w = chain_world();
-    std::vector<std::string> a{verifier,   "follow", "--trustnet", w.trustnet.string(), "--db", db.string(),
-                               "--listen", "127.0.0.1:" + std::to_string(free_port()), "--seeder", s.url(),
-                               "--interval", "1",     "--json"};
+    std::vector<std::string> a{
+        verifier,   "follow",    "--trustnet", w.trustnet.string(),
+        "--db",     db.string(), "--listen",   "127.0.0.1:" + std::to_string(free_port()),
+        "--seeder", s.url(),     "--interval", "1",
+        "--json"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
 }
@@ -47,8 +49,9 @@ bool wait_events(const fs::path& log, Pred done, std::chrono::seconds timeout = 
 }
 
 bool installed(const std::vector<nlohmann::json>& ev, int height) {
-    return std::any_of(ev.begin(), ev.end(),
-                       [&](const auto& e) { return e.value("event", "") == "installed" && e["height"] == height; });
+    return std::any_of(ev.begin(), ev.end(), [&](const auto& e) {
+        return e.value("event", "") == "installed" && e["height"] == height;
+    });
 }
 
 // GET http://127.0.0.1:PORT/PATH, the body.
@@ -81,7 +84,7 @@ std::uint64_t metric(const std::string& text, const std::string& series) {
 }  // namespace
 
 TEST_CASE("follow keeps a wallet and a full store current for a dozen releases with patches only",
-          "[follow]") {
+          "[follow][slow-e2e]") {
     auto& w = chain_world();
     test::TempDir dir;
     const auto served = serve_dir("follow12", {370}, w.names, {}, w);
@@ -106,7 +109,8 @@ TEST_CASE("follow keeps a wallet and a full store current for a dozen releases w
     }
     // Each release came as its patches: the wallet's pieces of them, the full store's whole set.
     std::uint64_t wallet_total = 0, full_total = 0, fresh_wallet = 0, fresh_full = 0;
-    std::string table = "height | wallet (2 of 16 shards) | its fresh shards | full store | all fresh shards\n";
+    std::string table =
+        "height | wallet (2 of 16 shards) | its fresh shards | full store | all fresh shards\n";
     for (int h = 380; h <= 490; h += 10) {
         std::uint64_t got_wallet = 0, got_full = 0;
         for (const auto& e : events(dir / "wallet.log"))
@@ -129,8 +133,8 @@ TEST_CASE("follow keeps a wallet and a full store current for a dozen releases w
     CHECK(wallet_total < fresh_wallet);
     CHECK(full_total * 3 < fresh_full);
     auto ev = events(dir / "wallet.log");
-    CHECK(std::count_if(ev.begin(), ev.end(), [](const auto& e) { return e.value("event", "") == "moved_forward"; }) ==
-          12);
+    CHECK(std::count_if(ev.begin(), ev.end(),
+                        [](const auto& e) { return e.value("event", "") == "moved_forward"; }) == 12);
 
     // The same process answers the Esplora API and /metrics for the release it holds.
     CHECK(http_get(port, "/api/blocks/tip/height") == "490");
@@ -138,10 +142,11 @@ TEST_CASE("follow keeps a wallet and a full store current for a dozen releases w
     CHECK(metrics.find("utxo_follow_rounds_total{result=\"installed\"} 13") != std::string::npos);
     CHECK(metric(metrics, "utxo_serve_installed_height") == 490);
     CHECK(metric(metrics, "utxo_follow_downloaded_bytes_total") == wallet_total + [&] {
-              for (const auto& e : events(dir / "wallet.log"))
-                  if (e.value("event", "") == "installed" && e["height"] == 370) return e["downloaded_bytes"].get<std::uint64_t>();
-              return std::uint64_t{0};
-          }());
+        for (const auto& e : events(dir / "wallet.log"))
+            if (e.value("event", "") == "installed" && e["height"] == 370)
+                return e["downloaded_bytes"].get<std::uint64_t>();
+        return std::uint64_t{0};
+    }());
     CHECK(metrics.find("utxo_follow_uploaded_bytes_total") != std::string::npos);
 
     // SIGTERM: a clean stop, while seeding forever too.
@@ -152,8 +157,9 @@ TEST_CASE("follow keeps a wallet and a full store current for a dozen releases w
     CHECK(run(verifier + " check --db " + q(full_db)).exit_code == 0);
 }
 
-TEST_CASE("follow waits for the last authority's signature, never accepts before it, and says whom it waits for",
-          "[follow]") {
+TEST_CASE(
+    "follow waits for the last authority's signature, never accepts before it, and says whom it waits for",
+    "[follow]") {
     auto& w = chain_world();
     test::TempDir dir;
     const auto served = serve_dir("follow-late", {470}, w.names, {}, w);
@@ -172,7 +178,8 @@ TEST_CASE("follow waits for the last authority's signature, never accepts before
     auto ev = events(dir / "f.log");
     CHECK_FALSE(installed(ev, 480));
     CHECK(store_status(dir / "db")["height"] == 470);
-    CHECK(std::count_if(ev.begin(), ev.end(), [](const auto& e) { return e.value("event", "") == "waiting"; }) == 1);
+    CHECK(std::count_if(ev.begin(), ev.end(),
+                        [](const auto& e) { return e.value("event", "") == "waiting"; }) == 1);
     // carol's signature appears: the next round accepts 480.
     auto release = release_dir(served, 480);
     auto r = run(signer + " sign --key " + q(w.dir / "carol.key") + " --release " + q(release) + " --own " +
@@ -180,8 +187,9 @@ TEST_CASE("follow waits for the last authority's signature, never accepts before
     REQUIRE(r.exit_code == 0);
     REQUIRE(wait_events(dir / "f.log", [](const auto& ev) { return installed(ev, 480); }));
     ev = events(dir / "f.log");
-    auto accepted = std::find_if(ev.begin(), ev.end(),
-                                 [](const auto& e) { return e.value("event", "") == "accepted" && e["height"] == 480; });
+    auto accepted = std::find_if(ev.begin(), ev.end(), [](const auto& e) {
+        return e.value("event", "") == "accepted" && e["height"] == 480;
+    });
     REQUIRE(accepted != ev.end());
     CHECK((*accepted)["signers"] == nlohmann::json::array({"alice", "bob", "carol"}));
     CHECK(f.stop(SIGTERM, 10s) == 0);
@@ -205,7 +213,8 @@ TEST_CASE("follow killed with -9 in the middle resumes from the release it had i
     Process f(follow_args(db, s, {"--seed-ratio", "0"}), dir / "f2.log");
     REQUIRE(wait_events(dir / "f2.log", [](const auto& ev) { return installed(ev, 460); }));
     auto ev = events(dir / "f2.log");
-    CHECK(std::any_of(ev.begin(), ev.end(), [](const auto& e) { return e.value("event", "") == "moved_forward"; }));
+    CHECK(std::any_of(ev.begin(), ev.end(),
+                      [](const auto& e) { return e.value("event", "") == "moved_forward"; }));
     CHECK(f.stop(SIGTERM, 10s) == 0);
     CHECK(store_status(db)["height"] == 460);
     CHECK(run(verifier + " check --db " + q(db)).exit_code == 0);

@@ -49,7 +49,8 @@ TEST_CASE("fetch installs the newest accepted release and exits 3 when it was si
     INFO(r.out);
     CHECK(r.exit_code == 3);
     CHECK(r.out.find("installed regtest height 300") != std::string::npos);
-    CHECK(r.out.find("utxo-verifier: stale: the newest accepted release was signed 3 h") != std::string::npos);
+    CHECK(r.out.find("utxo-verifier: stale: the newest accepted release was signed 3 h") !=
+          std::string::npos);
     CHECK(r.out.find("more than the trustnet's max-age 1h") != std::string::npos);
     auto st = store_status(dir / "db");
     REQUIRE(st["height"] == 300);
@@ -94,8 +95,10 @@ TEST_CASE("fetch installs the newest accepted release and exits 3 when it was si
     CHECK(store_status(dir / "db")["height"] == 310);
 }
 
-TEST_CASE("The release's time is its earliest counted signature: one authority's fresh clock does not hide a freeze",
-          "[freeze]") {
+TEST_CASE(
+    "The release's time is its earliest counted signature: one authority's fresh clock does not hide a "
+    "freeze",
+    "[freeze]") {
     auto& w = chain_world();
     test::TempDir dir;
     const auto tn = trustnet_with_max_age(dir.path(), "1h");
@@ -110,16 +113,17 @@ TEST_CASE("The release's time is its earliest counted signature: one authority's
     CHECK(r.out.find("stale: the newest accepted release was signed 2 h") != std::string::npos);
 }
 
-TEST_CASE("follow raises the freeze alarm once when the held release gets too old, and clears it with a new one",
-          "[freeze][follow]") {
+TEST_CASE(
+    "follow raises the freeze alarm once when the held release gets too old, and clears it with a new one",
+    "[freeze][follow]") {
     auto& w = chain_world();
     test::TempDir dir;
     const auto tn = trustnet_with_max_age(dir.path(), "1h");
     const auto served = serve_dir("freeze-follow", {330}, w.names, {}, w, signed_at(now() - 2 * 3600));
     Seeder s(served, {}, w);
     Process f({verifier, "follow", "--trustnet", tn.string(), "--db", (dir / "db").string(), "--listen",
-               "127.0.0.1:" + std::to_string(free_port()), "--seeder", s.url(), "--interval", "1", "--seed-ratio",
-               "0"},
+               "127.0.0.1:" + std::to_string(free_port()), "--seeder", s.url(), "--interval", "1",
+               "--seed-ratio", "0"},
               dir / "f.log");
     auto said = [&](const std::string& what) { return slurp(dir / "f.log").find(what) != std::string::npos; };
     auto wait_said = [&](const std::string& what) {

@@ -6,9 +6,9 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "chain_support.h"
 #include "core/manifest.h"
 #include "core/shard.h"
-#include "chain_support.h"
 #include "fetch_world.h"
 
 using namespace fetch_world;

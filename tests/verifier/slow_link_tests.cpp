@@ -123,7 +123,7 @@ std::string figures(const std::string& what, const Timed& t) {
 }  // namespace
 
 TEST_CASE("fetch through a 600 ms round trip and a capped link installs, over BitTorrent and web seeds",
-          "[fetch][slow]") {
+          "[fetch][slow][slow-e2e]") {
     auto& w = world();
     const auto total = shards_total(250);
     // About 4 s of transfer at the cap whatever the set's size: clearly capped, well under a minute.
@@ -159,7 +159,7 @@ TEST_CASE("fetch through a 600 ms round trip and a capped link installs, over Bi
 }
 
 TEST_CASE("fetch through a 4 s round trip installs with the default discovery and stall timeouts",
-          "[fetch][slow]") {
+          "[fetch][slow][slow-e2e]") {
     auto& w = world();
     const auto total = shards_total(250);
     FarSeeder far(serve_dir("far", {250}, w.names), "127.0.0.5", 2000ms, 1'000'000);
@@ -240,7 +240,8 @@ TEST_CASE("A dead authority source costs the others a couple of seconds, not its
 // A source 1.2 s of round trip away lists after about 2.4 s and has its signatures and manifest in
 // by about 12 s; the good source's release is accepted at once, and discovery waits as long again
 // (at least 2 s) for the slow one, not its whole 12 s.
-TEST_CASE("A slow authority source delays discovery by a couple of seconds, not its own time", "[fetch][slow]") {
+TEST_CASE("A slow authority source delays discovery by a couple of seconds, not its own time",
+          "[fetch][slow]") {
     auto& w = world();
     Seeder good(serve_dir("near-good", {250}, w.names));
     FarSeeder slow(serve_dir("near-slow", {250}, w.names), "127.0.0.6", 600ms, 0);
@@ -262,7 +263,7 @@ TEST_CASE("A slow authority source delays discovery by a couple of seconds, not 
 // whose request header has not come 5 s after it accepted it, and a client one round trip away
 // sends it one round trip after the accept.)
 TEST_CASE("A slow authority source that lists the accepted release late does not hold it back",
-          "[fetch][slow]") {
+          "[fetch][slow][slow-e2e]") {
     auto& w = world();
     Seeder good(serve_dir("late-good", {250}, w.names));
     FarSeeder slow(serve_dir("late-slow", {250}, w.names), "127.0.0.6", 2000ms, 0);
