@@ -63,7 +63,8 @@ TEST_CASE("A store three releases behind moves forward through the chain of patc
     CHECK(got * 2 < shards_total(430, w));
 }
 
-TEST_CASE("A wallet three releases behind downloads only the patches of its shards", "[fetch][chain]") {
+TEST_CASE("A wallet three releases behind downloads only the patches of its shards",
+          "[fetch][chain][slow-e2e]") {
     auto& w = chain_world();
     test::TempDir db;
     const std::vector<std::uint32_t> mine{2, 9};
@@ -93,7 +94,8 @@ TEST_CASE("A wallet three releases behind downloads only the patches of its shar
     CHECK(got < wanted_shard_bytes(430, mine));
 }
 
-TEST_CASE("A release missing in between makes fetch download the new shards instead", "[fetch][chain]") {
+TEST_CASE("A release missing in between makes fetch download the new shards instead",
+          "[fetch][chain][slow-e2e]") {
     auto& w = chain_world();
     test::TempDir db;
     install_at(db.path(), 400, "cm400");
@@ -110,7 +112,8 @@ TEST_CASE("A release missing in between makes fetch download the new shards inst
     CHECK(downloaded_bytes(r.out) >= shards_total(430, w));
 }
 
-TEST_CASE("A release in between that the trustnet does not accept is not passed through", "[fetch][chain]") {
+TEST_CASE("A release in between that the trustnet does not accept is not passed through",
+          "[fetch][chain][slow-e2e]") {
     auto& w = chain_world();
     test::TempDir db;
     install_at(db.path(), 400, "cu400");
