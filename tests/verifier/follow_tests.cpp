@@ -159,7 +159,7 @@ TEST_CASE("follow keeps a wallet and a full store current for a dozen releases w
 
 TEST_CASE(
     "follow waits for the last authority's signature, never accepts before it, and says whom it waits for",
-    "[follow]") {
+    "[follow][slow-e2e]") {
     auto& w = chain_world();
     test::TempDir dir;
     const auto served = serve_dir("follow-late", {470}, w.names, {}, w);
@@ -195,7 +195,8 @@ TEST_CASE(
     CHECK(f.stop(SIGTERM, 10s) == 0);
 }
 
-TEST_CASE("follow killed with -9 in the middle resumes from the release it had installed", "[follow]") {
+TEST_CASE("follow killed with -9 in the middle resumes from the release it had installed",
+          "[follow][slow-e2e]") {
     auto& w = chain_world();
     test::TempDir dir;
     const auto served = serve_dir("follow-kill", {440}, w.names, {}, w);

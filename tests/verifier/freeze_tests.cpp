@@ -115,7 +115,7 @@ TEST_CASE(
 
 TEST_CASE(
     "follow raises the freeze alarm once when the held release gets too old, and clears it with a new one",
-    "[freeze][follow]") {
+    "[freeze][follow][slow-e2e]") {
     auto& w = chain_world();
     test::TempDir dir;
     const auto tn = trustnet_with_max_age(dir.path(), "1h");
