@@ -1,5 +1,5 @@
 // utxo-verifier: fetch, verify and query a release of the UTXO set.
-// Exit 0 ok, 1 a negative verdict, 2 usage or I/O trouble (docs/verifier.md).
+// Exit 0 ok, 1 a negative verdict, 2 usage or I/O trouble, 3 the freeze alarm (docs/verifier.md).
 #include "cli/tool.h"
 #include "net/process_metrics.h"
 #include "verifier/cli.h"
