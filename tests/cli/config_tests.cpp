@@ -105,8 +105,9 @@ TEST_CASE("config file: an unknown key is a usage error naming the file and the 
     write(conf, "http = \"127.0.0.1:0\"\n");
     auto misplaced = run(bin("utxo-verifier") + " serve --config " + quote(conf));
     CHECK(misplaced.exit_code == 2);
-    CHECK(misplaced.err == "utxo-verifier: " + conf +
-                               ": unknown key \"http\" (an option of serve: put it under its [section])\n");
+    CHECK(misplaced.err ==
+          "utxo-verifier: " + conf +
+              ": unknown key \"http\" (an option of follow, serve: put it under its [section])\n");
 
     // A line that is no key = value is a key of its own: unknown too.
     write(conf, "[run\n");

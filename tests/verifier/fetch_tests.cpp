@@ -261,7 +261,7 @@ TEST_CASE("A tampered shard from the seeder is rejected and the store keeps its 
     auto& w = world();
     test::TempDir db;
     install_height(db.path(), 100, "t100");
-    auto before = store_status(db.path());
+    auto before = held_release(db.path());
     auto before_files = shard_files(before["dir"].get<std::string>());
     fs::path served = serve_dir("tampered", {250}, w.names);
     fs::path shard = release_dir(served, 250) / "shards" / utxo::core::shard_file_name(5);
@@ -274,7 +274,7 @@ TEST_CASE("A tampered shard from the seeder is rejected and the store keeps its 
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("failed the torrent's hash check") != std::string::npos);
     CHECK(disk_counts(r.out).from_memory > 0);  // the pieces hashed while written were checked too
-    auto after = store_status(db.path());
+    auto after = held_release(db.path());
     CHECK(after == before);
     CHECK(shard_files(after["dir"].get<std::string>()) == before_files);
 }
@@ -284,7 +284,7 @@ TEST_CASE("A second fetch on a store exits 2 at once naming the holder's PID, th
     test::TempDir db;
     install_height(db.path(), 100, "lock100");
     Seeder s(serve_dir("lock200", {200}, world().names));
-    const auto before = store_status(db.path());
+    const auto before = held_release(db.path());
     {
         auto lock = utxo::core::DirLock::take(db.path());  // this test process is the other writer
         REQUIRE(lock);
@@ -304,7 +304,7 @@ TEST_CASE("A second fetch on a store exits 2 at once naming the holder's PID, th
         CHECK(r.out.find(db.path().string() + ": in use by another process (PID " +
                          std::to_string(::getpid()) + "); wait for it to finish") != std::string::npos);
         CHECK(std::chrono::steady_clock::now() - started < 10s);  // at once, not after discovery
-        CHECK(store_status(db.path()) == before);                 // readers do not need the lock
+        CHECK(held_release(db.path()) == before);                 // readers do not need the lock
         CHECK(files() == files_before);
     }
     auto r = fetch(db.path(), {&s});

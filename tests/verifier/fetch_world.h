@@ -227,6 +227,14 @@ inline nlohmann::json store_status(const fs::path& db) {
     return start == std::string::npos ? nlohmann::json() : nlohmann::json::parse(r.out.substr(start));
 }
 
+// A store's status without its age (which moves with the clock): what "the store is unchanged"
+// compares.
+inline nlohmann::json held_release(const fs::path& db) {
+    auto j = store_status(db);
+    if (j.is_object()) j.erase("age_seconds");
+    return j;
+}
+
 // The shard files a directory holds, by name, with their bytes.
 inline std::map<std::string, utxo::core::Bytes> shard_files(const fs::path& release) {
     std::map<std::string, utxo::core::Bytes> out;
