@@ -23,15 +23,6 @@ std::string shard_list(const Installed& in) {
     return s;
 }
 
-std::string utc(std::int64_t t) {
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 std::string status_json(const Installed& cur, const Freshness& f, bool with_trustnet) {
     const auto& m = cur.manifest;
     auto maybe = [](const std::optional<std::int64_t>& v) {
@@ -73,10 +64,10 @@ std::string status_text(const Installed& cur, const Freshness& f) {
     std::string auth;
     for (const auto& a : cur.authorities) auth += (auth.empty() ? "" : ", ") + a;
     out += fmt::format("authorities  {}\n", auth.empty() ? "(none recorded)" : auth);
-    out += fmt::format("accepted     {} ({} minutes ago; release at block {})\n", utc(cur.accepted_at),
-                       age_min, m.height.value);
+    out += fmt::format("accepted     {} ({} minutes ago; release at block {})\n",
+                       core::format_utc(cur.accepted_at), age_min, m.height.value);
     if (f.signed_at)
-        out += fmt::format("signed       {} ({} ago)\n", utc(*f.signed_at),
+        out += fmt::format("signed       {} ({} ago)\n", core::format_utc(*f.signed_at),
                            core::format_duration(*f.age_seconds));
     else
         out += "signed       unknown (its signatures state no signing time)\n";

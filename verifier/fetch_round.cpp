@@ -107,16 +107,7 @@ namespace {
 
 // Loopback and private addresses: uTP there only slows TCP down (libtorrent tries uTP first for an
 // outgoing connection; measured ~5 MB/s on loopback).
-bool is_local_host(std::string_view h) {
-    if (h == "localhost" || h == "::1" || h.starts_with("127.") || h.starts_with("10.") ||
-        h.starts_with("192.168."))
-        return true;
-    if (h.starts_with("172.") && h.size() > 7) {
-        int second = std::atoi(std::string(h.substr(4, 3)).c_str());
-        return second >= 16 && second <= 31;
-    }
-    return false;
-}
+bool is_local_host(std::string_view h) { return h == "localhost" || net::is_local_address(h); }
 
 SwarmOptions swarm_options(const FetchOptions& o, const std::vector<Offer>& offers,
                            const std::vector<HostPort>& dht_nodes = {}) {
@@ -302,13 +293,6 @@ void keep_torrent(Store& store, const core::Manifest& m, const ReleaseTorrent& t
         log().warn("{}: {}", (*stage / "shards.torrent").string(), s.error().message);
 }
 
-std::vector<HostPort> dht_nodes(const FetchOptions& o) {
-    std::vector<HostPort> nodes;
-    for (const auto& n : o.dht_nodes)
-        if (auto hp = net::parse_host_port(n)) nodes.push_back(std::move(*hp));
-    return nodes;
-}
-
 // --dht: what the authorities' pointers offer above the installed release. Seeder URLs the
 // pointers name join the sources.
 [[nodiscard]] core::Result<DhtFound> dht_round(FetchSession& session, const core::Trustnet& tn,
@@ -349,9 +333,11 @@ core::Result<std::unique_ptr<FetchSession>> open_fetch_session(const FetchOption
     auto session =
         std::make_unique<FetchSession>(FetchSession{o, std::move(lock), std::move(*store), {}, {}});
     if (!o.dht) return session;
-    const auto nodes = dht_nodes(o);
-    if (nodes.size() != o.dht_nodes.size())
-        for (const auto& n : o.dht_nodes) UTXO_TRY(net::parse_host_port(n));  // names the bad one
+    std::vector<HostPort> nodes;
+    for (const auto& n : o.dht_nodes) {
+        UTXO_TRY_ASSIGN(auto hp, net::parse_host_port(n));
+        nodes.push_back(std::move(hp));
+    }
     UTXO_TRY_ASSIGN(auto listen, net::parse_host_port(o.dht_listen));
     net::DhtOptions d;
     d.listen = listen;

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/release_age.h"
 #include "net/service_notify.h"
 #include "verifier/fetch_progress.h"
 #include "verifier/fetch_session.h"
@@ -22,8 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
 // What /metrics tells about following (beside serve's own series); written by the follow thread,
 // read by the HTTP thread.
 class FollowStats {
@@ -31,7 +30,7 @@ public:
     void round(const std::string& result) {
         std::lock_guard lock(mutex_);
         ++rounds_[result];
-        last_round_ = unix_now();
+        last_round_ = core::unix_now();
     }
     void downloaded(std::uint64_t n) { downloaded_ += n; }
     void uploaded(std::uint64_t n) { uploaded_ += n; }
@@ -71,7 +70,7 @@ public:
         if (signed_at_)
             series("utxo_follow_release_signed_age_seconds", "gauge",
                    "Seconds since the held release was signed (its earliest counted signature).",
-                   unix_now() - *signed_at_);
+                   core::unix_now() - *signed_at_);
         series("utxo_follow_release_stale", "gauge",
                "1 when the held release, the newest the trustnet accepts, is older than its max-age.",
                stale_ ? 1 : 0);
@@ -164,7 +163,7 @@ core::Status run_follow(const FollowOptions& o, const std::atomic<bool>& stop, s
             // The freeze alarm, said when it starts and when it clears.
             if (auto cur = session->store.installed(); cur && *cur) {
                 net::notify_status(fmt::format("holding release {}", (*cur)->manifest.height.value));
-                const auto f = freshness(**cur, &round->trustnet, unix_now());
+                const auto f = freshness(**cur, &round->trustnet, core::unix_now());
                 stats.freshness(f);
                 if (f.alarm && !stale) say("alarm: " + *f.alarm);
                 if (!f.alarm && stale)
