@@ -130,6 +130,9 @@ public:
         ::waitpid(pid_, nullptr, 0);
         pid_ = -1;
     }
+    void signal(int sig) {
+        if (pid_ > 0) ::kill(pid_, sig);
+    }
     // Sends `sig` and waits up to `timeout`: the exit code, or -1 if it did not exit (or died of a signal).
     int stop(int sig, std::chrono::milliseconds timeout) {
         if (pid_ > 0) ::kill(pid_, sig);

@@ -16,14 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "build_tree.h"
 #include "core/bytes.h"
 
 namespace test {
 
 inline std::filesystem::path data_dir() { return UTXO_TEST_DATA; }
-inline std::filesystem::path bin(const std::string& name) {
-    return std::filesystem::path(UTXO_BIN_DIR) / name;
-}
+inline std::filesystem::path bin(const std::string& name) { return bin_dir() / name; }
 
 class TempDir {
 public:

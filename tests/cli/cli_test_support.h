@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "build_tree.h"
+
 namespace clitest {
 
 struct Output {
@@ -32,7 +34,7 @@ inline std::string quote(const std::string& s) {
     return out + "'";
 }
 
-inline std::string bin(const std::string& tool) { return quote(std::string(UTXO_BIN_DIR) + "/" + tool); }
+inline std::string bin(const std::string& tool) { return quote((test::bin_dir() / tool).string()); }
 
 // Runs a shell command line (stdin from /dev/null), capturing stdout and stderr apart.
 inline Output run(const std::string& command) {

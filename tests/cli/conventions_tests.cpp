@@ -73,8 +73,8 @@ TEST_CASE(
         if (first_commit.empty()) first_commit = m[2];
         CHECK(m[2] == first_commit);  // one header for all five
     }
-    for (const std::string& after : {"utxo-indexer stats --version", "utxo-verifier status --version",
-                                     "utxo-signer verify --version", "utxo-trustnet check --version"}) {
+    for (const std::string after : {"utxo-indexer stats --version", "utxo-verifier status --version",
+                                    "utxo-signer verify --version", "utxo-trustnet check --version"}) {
         const std::string tool = after.substr(0, after.find(' '));
         auto r = run(bin(tool) + after.substr(after.find(' ')));
         INFO(after << ": " << r.err);

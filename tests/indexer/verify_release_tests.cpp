@@ -282,12 +282,15 @@ TEST_CASE("verify_release names the file of every tampering", "[release]") {
     SECTION("a changed coin, with file hashes and torrent redone to match") {
         r.shards[2][7].second.value.sat += 1;
         write_shard(shards / "00002.shard", r.m, 2, r.shards[2]);
-        core::Manifest kept = r.m;
-        seal(r);                                       // recomputes everything ...
-        r.m.shards[2].muhash = kept.shards[2].muhash;  // ... then restore the old commitments
-        r.m.muhash = kept.muhash;
-        r.m.hash_serialized_3 = kept.hash_serialized_3;
-        r.m.total_amount = kept.total_amount;
+        const auto shard_muhash = r.m.shards[2].muhash;
+        const auto muhash = r.m.muhash;
+        const auto hash_serialized_3 = r.m.hash_serialized_3;
+        const auto total_amount = r.m.total_amount;
+        seal(r);                              // recomputes everything ...
+        r.m.shards[2].muhash = shard_muhash;  // ... then restore the old commitments
+        r.m.muhash = muhash;
+        r.m.hash_serialized_3 = hash_serialized_3;
+        r.m.total_amount = total_amount;
         rewrite_manifest(r);
         expect_failure(r.dir, "shards/00002.shard: muhash is ");
     }

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "build_tree.h"
 #include "core/minisign.h"
 #include "minisign_test_key.h"
 
@@ -72,6 +73,6 @@ inline RunResult run(const std::string& command) {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-inline std::string bin(const std::string& name) { return quote(std::string(UTXO_BIN_DIR) + "/" + name); }
+inline std::string bin(const std::string& name) { return quote((bin_dir() / name).string()); }
 
 }  // namespace test

@@ -200,6 +200,21 @@ struct Seeder {
         FAIL("the seeder did not list its releases: " << slurp(releases.string() + ".log"));
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(http_port); }
+    // Waits until the seeder's release list names `height` (it rescans its directory on its own).
+    bool lists(int height, std::chrono::seconds timeout = 15s) const {
+        auto list = utxo::verifier::parse_http_url(url() + "/v1/releases");
+        const auto compact = "\"height\":" + std::to_string(height) + ",";
+        const auto spaced = "\"height\": " + std::to_string(height) + ",";
+        for (auto until = std::chrono::steady_clock::now() + timeout;
+             std::chrono::steady_clock::now() < until;) {
+            auto body = utxo::verifier::seeder_get(*list);
+            if (body && *body &&
+                ((*body)->find(compact) != std::string::npos || (*body)->find(spaced) != std::string::npos))
+                return true;
+            std::this_thread::sleep_for(100ms);
+        }
+        return false;
+    }
 };
 
 inline std::vector<std::string> fetch_args(const fs::path& db, const std::vector<const Seeder*>& seeders,

@@ -1,7 +1,8 @@
 // `utxo-verifier follow` end to end with the real binaries on 127.0.0.1: a wallet and a full store
 // follow a dozen releases as a seeder publishes them, each moving forward with patches, with the
 // Esplora API and /metrics served from the same process; a late signature is waited for and never
-// accepted early; SIGTERM stops cleanly and kill -9 resumes.
+// accepted early; SIGHUP starts a round at once and reopens the log; SIGTERM stops cleanly and kill -9
+// resumes.
 #include <fmt/format.h>
 #include <signal.h>
 
@@ -219,4 +220,38 @@ TEST_CASE("follow killed with -9 in the middle resumes from the release it had i
     CHECK(f.stop(SIGTERM, 10s) == 0);
     CHECK(store_status(db)["height"] == 460);
     CHECK(run(verifier + " check --db " + q(db)).exit_code == 0);
+}
+
+TEST_CASE("follow on SIGHUP reopens its log file, reads --config again and starts a round at once",
+          "[follow][slow-e2e]") {
+    auto& w = chain_world();
+    test::TempDir dir;
+    const auto served = serve_dir("follow-hup", {440}, w.names, {}, w);
+    Seeder s(served, {}, w);
+    const auto conf = dir / "verifier.conf", log = dir / "follow.log";
+    std::ofstream(conf) << "[follow]\ninterval = 3600\n";
+    auto args = follow_args(dir / "db", s,
+                            {"--seed-ratio", "0", "--config", conf.string(), "--log-file", log.string()});
+    args.erase(std::find(args.begin(), args.end(), "--interval"),
+               std::find(args.begin(), args.end(), "--json"));
+    Process f(args, dir / "f.out");
+    REQUIRE(wait_events(dir / "f.out", [](const auto& ev) { return installed(ev, 440); }));
+
+    // A rotated log, a changed config and a new release: the hour's interval is not waited for.
+    fs::rename(log, dir / "follow.log.1");
+    std::ofstream(conf) << "[follow]\ninterval = 60\n";
+    serve_dir("follow-hup", {450}, w.names, {}, w);
+    REQUIRE(s.lists(450));
+    const auto hup = std::chrono::steady_clock::now();
+    f.signal(SIGHUP);
+    const bool moved = wait_events(
+        dir / "f.out", [](const auto& ev) { return installed(ev, 450); }, 30s);
+    INFO(slurp(dir / "f.out") << "\nlog:\n" << slurp(log) << "\nrotated:\n" << slurp(dir / "follow.log.1"));
+    REQUIRE(moved);
+    CHECK(std::chrono::steady_clock::now() - hup < 30s);
+    const auto reopened = slurp(log);
+    CHECK(reopened.find(conf.string() + ": follow.interval changed: needs a restart") != std::string::npos);
+    CHECK(slurp(dir / "follow.log.1").find("needs a restart") == std::string::npos);
+    CHECK(f.stop(SIGTERM, 10s) == 0);
+    CHECK(store_status(dir / "db")["height"] == 450);
 }

@@ -31,14 +31,11 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-#if defined(UTXO_SANITIZE_BUILD)
-// Built with AddressSanitizer (build-asan/), fetch carries shadow memory, a quarantine of freed
-// blocks and ASan's allocator: its harmless cases peak at 89-101 MB here. The bound stays far below
-// the 400 MB to 1 GB that the unbounded parses took, so it still catches an amplification.
-constexpr long kMaxRssKiB = 160 * 1024;
-#else
-constexpr long kMaxRssKiB = 64 * 1024;  // the bound fetch must stay under, whatever a seeder sends
-#endif
+// The bound fetch must stay under, whatever a seeder sends. Built with AddressSanitizer
+// (build-asan/), fetch carries shadow memory, a quarantine of freed blocks and ASan's allocator: its
+// harmless cases peak at 89-101 MB there. That bound stays far below the 400 MB to 1 GB that the
+// unbounded parses took, so it still catches an amplification.
+const long kMaxRssKiB = test::sanitizer_tree() ? 160 * 1024 : 64 * 1024;
 constexpr int kDeadline = 10;  // --discovery-timeout for every case
 
 std::string http(const std::string& status, const std::string& body) {
