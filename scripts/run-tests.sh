@@ -22,7 +22,10 @@ step "dependency rules and binaries"
 scripts/check-deps.py
 scripts/check-binaries.py build
 step "tests (Release)"
-(cd build && ctest --output-on-failure -j"$(nproc)" -LE package)
+# Twice as many tests as cores: the end-to-end tests mostly wait on sockets and timers (at -j2 on
+# 2 cores the run kept the CPU a third busy). The sanitizer run below is CPU-bound and stays at one
+# test per core.
+(cd build && ctest --output-on-failure -j"$(($(nproc) * 2))" -LE package)
 step "the Debian package (a second tree in build-deb, installed and purged)"
 (cd build && ctest --output-on-failure -L package)
 if [ "${UTXO_TESTS_QUICK:-0}" = 1 ]; then exit 0; fi
