@@ -165,7 +165,7 @@ TEST_CASE("build continues from the store's tip, and a bad block changes nothing
     }
 }
 
-TEST_CASE("kill -9 during build leaves the store as it was") {
+TEST_CASE("kill -9 during build leaves the store as it was", "[slow-e2e]") {
     test::TempDir dir;
     auto small = dir / "small.hex", big = dir / "big.dat";
     REQUIRE(

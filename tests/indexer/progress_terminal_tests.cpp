@@ -34,7 +34,8 @@ void check_drawn_and_erased(const std::string& out, const std::string& label) {
 
 }  // namespace
 
-TEST_CASE("import-core, export-core and a release cut show a progress line on a terminal, erased after") {
+TEST_CASE("import-core, export-core and a release cut show a progress line on a terminal, erased after",
+          "[slow-e2e]") {
     test::TempDir dir;
     auto made = run(indexer + " synth --profile mainnet --snapshot-out " + q(dir / "snap.utxo") +
                     " --coins 600000 --base-height 5000 --out " + q(dir / "chain.dat") +

@@ -126,7 +126,7 @@ TEST_CASE("Releases are identical whatever the source, the restarts and the star
 }
 
 TEST_CASE("An authority started from a Core snapshot between two releases co-signs the next one",
-          "[release]") {
+          "[release][slow-e2e]") {
     test::TempDir dir;
     auto lines = test::read_lines(chain().hex);
     // A: the long-running authority, releases 50..250.

@@ -59,7 +59,8 @@ std::uint64_t metric(std::uint16_t port, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans, SIGTERM", "[seeder][e2e]") {
+TEST_CASE("utxo-seeder: aria2c downloads over a tracker and a web seed, rescans, SIGTERM",
+          "[seeder][e2e][slow-e2e]") {
     test::TempDir dir;
     auto rel = dir / "rel", db = dir / "db";
     seedtest::cut_releases(seedtest::chain().prefix, db, rel);
