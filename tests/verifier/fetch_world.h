@@ -191,26 +191,23 @@ struct Seeder {
                                       w.tracker_url()};
         argv.insert(argv.end(), extra.begin(), extra.end());
         process = std::make_unique<Process>(argv, releases.string() + ".log");
-        auto url = utxo::verifier::parse_http_url(this->url() + "/v1/releases");
-        for (auto until = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < until;) {
-            auto body = utxo::verifier::seeder_get(*url);
-            if (body && *body && (*body)->find("\"height\"") != std::string::npos) return;
-            std::this_thread::sleep_for(100ms);
-        }
-        FAIL("the seeder did not list its releases: " << slurp(releases.string() + ".log"));
+        if (!list_has("\"height\"", 15s))
+            FAIL("the seeder did not list its releases: " << slurp(releases.string() + ".log"));
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(http_port); }
     // Waits until the seeder's release list names `height` (it rescans its directory on its own).
     bool lists(int height, std::chrono::seconds timeout = 15s) const {
+        return list_has("\"height\":" + std::to_string(height) + ",", timeout);  // docs/seeder-http.md
+    }
+
+private:
+    // Waits until GET /v1/releases holds `text`.
+    bool list_has(const std::string& text, std::chrono::seconds timeout) const {
         auto list = utxo::verifier::parse_http_url(url() + "/v1/releases");
-        const auto compact = "\"height\":" + std::to_string(height) + ",";
-        const auto spaced = "\"height\": " + std::to_string(height) + ",";
         for (auto until = std::chrono::steady_clock::now() + timeout;
              std::chrono::steady_clock::now() < until;) {
             auto body = utxo::verifier::seeder_get(*list);
-            if (body && *body &&
-                ((*body)->find(compact) != std::string::npos || (*body)->find(spaced) != std::string::npos))
-                return true;
+            if (body && *body && (*body)->find(text) != std::string::npos) return true;
             std::this_thread::sleep_for(100ms);
         }
         return false;
@@ -244,11 +241,11 @@ inline nlohmann::json store_status(const fs::path& db) {
 
 // A store's status without its age (which moves with the clock): what "the store is unchanged"
 // compares.
-inline nlohmann::json held_release(const fs::path& db) {
-    auto j = store_status(db);
-    if (j.is_object()) j.erase("age_seconds");
-    return j;
+inline nlohmann::json without_age(nlohmann::json status) {
+    if (status.is_object()) status.erase("age_seconds");
+    return status;
 }
+inline nlohmann::json held_release(const fs::path& db) { return without_age(store_status(db)); }
 
 // The shard files a directory holds, by name, with their bytes.
 inline std::map<std::string, utxo::core::Bytes> shard_files(const fs::path& release) {

@@ -18,14 +18,16 @@ using namespace fetch_world;
 
 namespace {
 
+// A round every second, unless `interval_on_command_line` is false (the --config's then counts).
 std::vector<std::string> follow_args(const fs::path& db, const Seeder& s,
-                                     const std::vector<std::string>& extra) {
+                                     const std::vector<std::string>& extra,
+                                     bool interval_on_command_line = true) {
     auto& w = chain_world();
     std::vector<std::string> a{
         verifier,   "follow",    "--trustnet", w.trustnet.string(),
         "--db",     db.string(), "--listen",   "127.0.0.1:" + std::to_string(free_port()),
-        "--seeder", s.url(),     "--interval", "1",
-        "--json"};
+        "--seeder", s.url(),     "--json"};
+    if (interval_on_command_line) a.insert(a.end(), {"--interval", "1"});
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
 }
@@ -230,11 +232,10 @@ TEST_CASE("follow on SIGHUP reopens its log file, reads --config again and start
     Seeder s(served, {}, w);
     const auto conf = dir / "verifier.conf", log = dir / "follow.log";
     std::ofstream(conf) << "[follow]\ninterval = 3600\n";
-    auto args = follow_args(dir / "db", s,
-                            {"--seed-ratio", "0", "--config", conf.string(), "--log-file", log.string()});
-    args.erase(std::find(args.begin(), args.end(), "--interval"),
-               std::find(args.begin(), args.end(), "--json"));
-    Process f(args, dir / "f.out");
+    Process f(
+        follow_args(dir / "db", s,
+                    {"--seed-ratio", "0", "--config", conf.string(), "--log-file", log.string()}, false),
+        dir / "f.out");
     REQUIRE(wait_events(dir / "f.out", [](const auto& ev) { return installed(ev, 440); }));
 
     // A rotated log, a changed config and a new release: the hour's interval is not waited for.
