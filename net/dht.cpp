@@ -251,13 +251,15 @@ core::Result<PutOutcome> Dht::put(const core::DhtItem& item, milliseconds timeou
     if (!stored)
         return fail(Errc::io, fmt::format("DHT put of item {} seq {}: no answer within {} ms", key, item.seq,
                                           timeout.count()));
+    // A higher seq seen by the lookup makes the put stale, even when nodes that still held an older
+    // seq (or nothing) took it: a get prefers the higher seq wherever it is.
+    const std::int64_t found = stored_seq->load();
+    if (found > item.seq)
+        return fail(Errc::rejected,
+                    fmt::format("DHT put of item {} seq {}: a higher seq ({}) is stored ({} node(s) "
+                                "still without it took this one)",
+                                key, item.seq, found, *stored));
     if (*stored == 0) {
-        const std::int64_t found = stored_seq->load();
-        if (found > item.seq)
-            return fail(Errc::rejected,
-                        fmt::format("DHT put of item {} seq {}: no node stored it: a higher seq ({}) "
-                                    "is stored",
-                                    key, item.seq, found));
         return fail(Errc::io,
                     fmt::format("DHT put of item {} seq {}: no DHT node stored the item (no node reached, "
                                 "or a higher seq is stored?)",

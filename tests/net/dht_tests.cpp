@@ -255,17 +255,17 @@ TEST_CASE("dht: an older seq put after a newer one does not replace it", "[net][
     const core::DhtItem older = sign_item(key, 10, bstring("older"));
     const core::DhtItem newer = sign_item(key, 20, bstring("newer"));
     ok(dht.nodes[0].put(older, kTimeout));
-    // Every node must hold the newer item first (the putting node counts itself): a put answered late (a
-    // loaded machine) leaves a node with the older one, which then takes the older re-put as the same item
-    // again.
+    // The newer item on at least three nodes (a put answered late on a loaded machine reaches fewer), so
+    // the older re-put's lookup sees it. A node still holding the older item may take the re-put as the
+    // same item again; the put is refused all the same, because its lookup saw seq 20.
     int stored = 0;
-    for (int attempt = 0; attempt < 5 && stored < 4; ++attempt)
+    for (int attempt = 0; attempt < 5 && stored < 3; ++attempt)
         stored = ok(dht.nodes[1].put(newer, kTimeout)).nodes_stored;
-    REQUIRE(stored == 4);
+    REQUIRE(stored >= 3);
     auto again = dht.nodes[2].put(older, kTimeout);
     REQUIRE_FALSE(again);
     CHECK(again.error().code == core::Errc::rejected);
-    CHECK(again.error().message.find("higher seq (20)") != std::string::npos);
+    CHECK(again.error().message.find("a higher seq (20) is stored") != std::string::npos);
     auto got = dht.nodes[3].get(key.pk, older.salt, kTimeout);
     REQUIRE(got);
     REQUIRE(got->has_value());
