@@ -14,6 +14,7 @@
 #include <memory>
 #include <thread>
 
+#include "fixture_cache.h"
 #include "test_process.h"
 #include "test_support.h"
 #include "verifier/fetch_url.h"
@@ -85,6 +86,15 @@ struct World {
     }
 
     explicit World(WorldSpec s = {}) : spec(s) {
+        const std::string name =
+            "fetch-world-" + std::to_string(spec.blocks) + "-" + std::to_string(spec.txs_per_block) + "-" +
+            std::to_string(spec.release_every) + "-" + std::to_string(spec.shards) + (spec.alt ? "-alt" : "");
+        test::cached_fixture(name, {indexer, signer, trustnet_bin}, dir.path(), [this] { build(); });
+        start_tracker();
+    }
+
+    // The chain, the authorities' keys and releases, the trustnet and the alternative releases.
+    void build() {
         auto hex = dir / "chain.hex";
         REQUIRE(run(indexer + " synth --out " + q(hex) + " --blocks " + std::to_string(spec.blocks) +
                     " --txs-per-block " + std::to_string(spec.txs_per_block) + " --seed 21")
@@ -103,6 +113,12 @@ struct World {
                 0);
         }
         if (spec.alt) REQUIRE(run(run_indexer(alt, 8)).exit_code == 0);
+        // The indexers' stores served only to cut the releases.
+        for (const auto& n : names) fs::remove_all(releases(n).string() + ".db");
+        fs::remove_all(alt.string() + ".db");
+    }
+
+    void start_tracker() {
         // Debian's opentracker tracks only whitelisted infohashes: every torrent the tests serve.
         // Started as root it chroots into -d and drops to "nobody", so that directory and the list
         // must be world-readable, and the list is named relative to it.

@@ -1,5 +1,6 @@
-// Shared by the verifier tests: real releases cut by the real utxo-indexer (built once per test
-// run), staging a release into a store as fetch would, and expectations read from shard files.
+// Shared by the verifier tests: real releases cut by the real utxo-indexer (built once per build
+// tree, tests/fixture_cache.h), staging a release into a store as fetch would, and expectations read from
+// shard files.
 #pragma once
 #include <catch2/catch.hpp>
 #include <map>
@@ -13,6 +14,7 @@
 #include "core/manifest.h"
 #include "core/sha256.h"
 #include "core/shard.h"
+#include "fixture_cache.h"
 #include "test_support.h"
 #include "verifier/store.h"
 
@@ -31,6 +33,9 @@ struct Releases {
     fs::path db = dir / "indexer-db";
     fs::path root = dir / "releases";
     Releases() {
+        test::cached_fixture("verifier-releases", {indexer}, dir.path(), [this] { build(); });
+    }
+    void build() {
         auto r = test::run(indexer + " synth --out " + test::q(dir / "chain.dat") +
                            " --blocks 200 --txs-per-block 20 --seed 7");
         INFO(r.out);
