@@ -50,7 +50,7 @@ void say_json(const std::string& line) { cli::print_json(fetch_event(core::print
 // --json` has it (null when nothing is installed, e.g. no release offered to a new store).
 nlohmann::ordered_json done_event(const std::filesystem::path& db) {
     nlohmann::ordered_json done{{"event", "done"}, {"ok", true}, {"release", nullptr}};
-    if (auto status = run_status(StatusOptions{db, true}))
+    if (auto status = run_status(StatusOptions{.db = db, .json = true, .trustnet = std::nullopt}))
         if (auto release = nlohmann::ordered_json::parse(*status, nullptr, false); !release.is_discarded())
             done["release"] = std::move(release);
     return done;
