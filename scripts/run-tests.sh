@@ -4,8 +4,9 @@
 # every test through ctest, the Debian package's (label `package`, docs/install.md) in a step of
 # its own. Meanwhile it builds the same tree with AddressSanitizer + UndefinedBehaviorSanitizer
 # (build-asan/) in the background; then runs the tests again there (its end-to-end tests start its
-# sanitized binaries) but for those labelled slow-e2e (tests/CMakeLists.txt), and runs every fuzz target for
-# UTXO_CI_FUZZ_SECONDS (default 10) from its seed corpus, built in the background meanwhile.
+# sanitized binaries) but for those labelled slow-e2e (tests/CMakeLists.txt), and runs every fuzz
+# target for UTXO_CI_FUZZ_SECONDS (default 10) from its seed corpus, built in the background
+# meanwhile.
 #   UTXO_TESTS_QUICK=1 scripts/run-tests.sh     only the Release build and its tests
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,20 +5,15 @@
 // own directory. The copy is tied to the tools that made it and to the test executable (which holds
 // the code that built it): when one of them changes, the fixture is built again.
 #pragma once
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "build_tree.h"
+#include "core/dir_lock.h"
+#include "test_support.h"
 
 namespace test {
 
@@ -32,27 +27,6 @@ inline std::string fixture_fingerprint(const std::vector<std::filesystem::path>&
         out += f.string() + " " + std::to_string(ec ? 0 : size) + " " + std::to_string(ec ? 0 : time) + "\n";
     }
     return out;
-}
-
-// Holds an exclusive flock on a file for its lifetime: one process builds a fixture, the others wait.
-class FixtureLock {
-public:
-    explicit FixtureLock(const std::filesystem::path& path)
-        : fd_(::open(path.c_str(), O_CREAT | O_RDWR, 0644)) {
-        if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0)
-            throw std::runtime_error("fixture cache: cannot lock " + path.string());
-    }
-    ~FixtureLock() { ::close(fd_); }  // closing releases the lock
-    FixtureLock(const FixtureLock&) = delete;
-    FixtureLock& operator=(const FixtureLock&) = delete;
-
-private:
-    int fd_;
-};
-
-inline std::string read_text(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // Fills `dir` (existing, empty) with the fixture `name`: copied from this tree's cache when the
@@ -70,8 +44,11 @@ inline void cached_fixture(const std::string& name, const std::vector<std::files
     const fs::path kept = root / name;
     const fs::path stamp = root / (name + ".made-by");  // written last: the copy is whole
 
-    FixtureLock lock(root / (name + ".lock"));
-    if (fs::exists(stamp) && read_text(stamp) == fingerprint) {
+    // One process builds a fixture, the others wait.
+    auto lock = utxo::core::DirLock::take(root / "locks" / name, utxo::core::DirLock::Wait::yes);
+    if (!lock) throw std::runtime_error("fixture cache: " + lock.error().message);
+    const auto made = read_file(stamp);
+    if (std::string(made.begin(), made.end()) == fingerprint) {
         fs::copy(kept, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
         return;
     }

@@ -1,6 +1,6 @@
 // Shared by the verifier tests: real releases cut by the real utxo-indexer (built once per build
-// tree, tests/fixture_cache.h), staging a release into a store as fetch would, and expectations read from
-// shard files.
+// tree, tests/fixture_cache.h), staging a release into a store as fetch would, and expectations
+// read from shard files.
 #pragma once
 #include <catch2/catch.hpp>
 #include <map>
